@@ -1,0 +1,19 @@
+//! Generates the Tauri context and the permissions of Cutover's own commands.
+//!
+//! Every command is listed here so that a capability must grant it before
+//! the window may call it (see capabilities/main.json).
+
+const COMMANDS: &[&str] = &[
+    "environments_overview",
+    "create_environment",
+    "delete_environment",
+    "report_interactive",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,63 @@
+//! The one error type of the domain and the store.
+//!
+//! Every failure a user can meet is classified by an [`ErrorKind`] that the
+//! UI switches on, and carries a message written for the user: what went
+//! wrong and what to do. Messages never leak SQL or file paths unless they
+//! help the user act.
+
+use serde::Serialize;
+use specta::Type;
+
+/// What kind of failure this is; the UI switches on it, never on messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The thing asked for does not exist (any more).
+    NotFound,
+    /// The input is malformed or out of range; fix it and try again.
+    Invalid,
+    /// The input is fine but clashes with the current state (a duplicate name).
+    Conflict,
+    /// The rules forbid this operation outright (deleting production).
+    Forbidden,
+    /// The target is locked by a running operation; try again later.
+    Locked,
+    /// A fault in Cutover or its environment; see the log.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Type)]
+#[error("{message}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Invalid, message)
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, message)
+    }
+    pub fn locked(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Locked, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+}

@@ -1,0 +1,73 @@
+//! The control database: opening it safely and migrating its schema.
+//!
+//! Every connection has foreign keys on and waits for a busy writer instead
+//! of failing; the file is in WAL mode so the dashboard can read while an
+//! operation writes.
+
+use crate::Context;
+use cutover_core::Result;
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+use std::path::Path;
+use std::time::Duration;
+
+pub const FILE_NAME: &str = "control.sqlite";
+
+/// The schema's history. Append only: a released migration is never edited.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!(
+        "../migrations/control/001_init.sql"
+    ))])
+}
+
+/// Opens a connection with the settings every Cutover connection needs.
+pub fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).context("opening a database")?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .context("configuring a database")?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .context("turning on foreign keys")?;
+    Ok(conn)
+}
+
+/// Opens the control database, creating and migrating it if needed.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = connect(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .context("turning on WAL for the control database")?;
+    migrations()
+        .to_latest(&mut conn)
+        .context("migrating the control database")?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn migrations_apply_to_an_empty_database_and_are_idempotent() -> Result<()> {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let path = dir.path().join(FILE_NAME);
+        drop(open(&path)?);
+        let conn = open(&path)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .context("reading the schema version")?;
+        assert_eq!(version, 1);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .context("reading the journal mode")?;
+        assert_eq!(mode, "wal");
+        let fk: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .context("reading foreign keys")?;
+        assert!(fk);
+        Ok(())
+    }
+}

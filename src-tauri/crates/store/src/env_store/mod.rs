@@ -1,0 +1,78 @@
+//! The data store of one environment, behind a trait.
+//!
+//! Upgrade, promotion, backup and rollback are real operations on real
+//! databases; the embedded default keeps each environment in its own SQLite
+//! file ([`sqlite::SqliteBackend`]). A PostgreSQL server must later fit behind
+//! the same two traits, so nothing outside this module knows about files.
+
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
+use cutover_core::Result;
+
+/// What can be measured of a store without reading its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreStats {
+    pub size_bytes: u64,
+    pub record_count: u64,
+    pub app_count: u32,
+    pub table_count: u32,
+}
+
+/// Creates, opens, copies and retires environment stores, each known by a key
+/// that the control database records.
+pub trait StoreBackend: Send + Sync {
+    /// The name recorded in the control database (`environments.store_kind`).
+    fn kind(&self) -> &'static str;
+
+    /// Creates an empty store with the current platform schema.
+    fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>>;
+
+    fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>>;
+
+    /// Makes `target` a consistent copy of `source` while `source` stays
+    /// online; `target` appears only once the copy is complete and verified.
+    fn copy(&self, source: &str, target: &str) -> Result<()>;
+
+    /// Takes a store out of service. Its data is kept aside, not destroyed,
+    /// so a mistaken deletion can still be recovered by hand.
+    fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()>;
+
+    /// Removes a store that was never recorded in the control database
+    /// (a creation that failed half way).
+    fn discard(&self, key: &str) -> Result<()>;
+}
+
+/// One environment's definitions and records.
+pub trait EnvironmentStore {
+    fn definitions(&self) -> Result<Definitions>;
+
+    fn stats(&self) -> Result<StoreStats>;
+
+    fn create_app(&mut self, name: &str) -> Result<AppDef>;
+
+    /// Adds a table to the given apps, with its fields and its record table,
+    /// in one transaction.
+    fn create_table(
+        &mut self,
+        app_ids: &[i64],
+        name: &str,
+        fields: &[(&str, FieldType)],
+    ) -> Result<TableDef>;
+
+    fn create_view(
+        &mut self,
+        app_id: i64,
+        table_id: i64,
+        name: &str,
+        field_ids: &[i64],
+    ) -> Result<ViewDef>;
+
+    /// Inserts records (values in field order) in one transaction; returns
+    /// how many were inserted.
+    fn insert_records(&mut self, table_id: i64, rows: &[Vec<Value>]) -> Result<usize>;
+
+    /// Every record of a table, in id order.
+    fn records(&self, table_id: i64) -> Result<Vec<Record>>;
+}

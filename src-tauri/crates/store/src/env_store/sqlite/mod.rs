@@ -1,0 +1,174 @@
+//! The embedded backend: one SQLite file per environment.
+//!
+//! Files live in `<data dir>/environments/<key>.sqlite`. Copies are taken with
+//! SQLite's online backup API, never by copying a live file, and are written
+//! under a temporary name that is renamed into place only after an integrity
+//! check, so a half-made copy is never mistaken for an environment.
+
+mod store;
+
+use super::{EnvironmentStore, StoreBackend};
+use crate::{control, Context};
+use chrono::{DateTime, Utc};
+use cutover_core::{Error, Result};
+use rusqlite::backup::Backup;
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use store::SqliteStore;
+
+/// The platform schema's history. Append only.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!(
+        "../../../migrations/environment/001_platform.sql"
+    ))])
+}
+
+pub struct SqliteBackend {
+    dir: PathBuf,
+    retired_dir: PathBuf,
+}
+
+impl SqliteBackend {
+    /// A backend keeping stores in `dir` and retired stores in `retired_dir`.
+    pub fn new(dir: PathBuf, retired_dir: PathBuf) -> Result<Self> {
+        for d in [&dir, &retired_dir] {
+            fs::create_dir_all(d).context("creating the environments folder")?;
+        }
+        Ok(Self { dir, retired_dir })
+    }
+
+    pub fn path_of(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.sqlite"))
+    }
+
+    fn open_connection(&self, key: &str) -> Result<Connection> {
+        let path = self.path_of(key);
+        if !path.exists() {
+            return Err(Error::not_found(format!(
+                "The data store of this environment is missing ({}). Restore it from a backup or delete the environment.",
+                path.display()
+            )));
+        }
+        let mut conn = control::connect(&path)?;
+        migrations()
+            .to_latest(&mut conn)
+            .context("bringing an environment store to the current platform schema")?;
+        Ok(conn)
+    }
+}
+
+impl StoreBackend for SqliteBackend {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>> {
+        let path = self.path_of(key);
+        if path.exists() {
+            return Err(Error::conflict(format!(
+                "An environment store with key {key} already exists."
+            )));
+        }
+        let mut conn = control::connect(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .context("turning on WAL for an environment store")?;
+        migrations()
+            .to_latest(&mut conn)
+            .context("creating the platform schema")?;
+        conn.execute(
+            "INSERT INTO platform_meta (key, value) VALUES ('platform_version', ?1)",
+            [platform_version],
+        )
+        .context("recording the platform version")?;
+        Ok(Box::new(SqliteStore::new(conn, path)))
+    }
+
+    fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>> {
+        let conn = self.open_connection(key)?;
+        Ok(Box::new(SqliteStore::new(conn, self.path_of(key))))
+    }
+
+    fn copy(&self, source: &str, target: &str) -> Result<()> {
+        let final_path = self.path_of(target);
+        if final_path.exists() {
+            return Err(Error::conflict(format!(
+                "An environment store with key {target} already exists."
+            )));
+        }
+        let partial = self.dir.join(format!("{target}.sqlite.partial"));
+        let _ = fs::remove_file(&partial);
+        let result = copy_verified(&self.open_connection(source)?, &partial);
+        if let Err(e) = result {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+        fs::rename(&partial, &final_path).context("putting the copied store in place")
+    }
+
+    fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        let path = self.path_of(key);
+        if path.exists() {
+            // Fold the WAL into the main file so that one file holds it all.
+            let conn = control::connect(&path)?;
+            conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+                .context("checkpointing a store before retiring it")?;
+            drop(conn);
+            let stamp = now.format("%Y%m%dT%H%M%SZ");
+            let dest = self.retired_dir.join(format!("{key}-{stamp}.sqlite"));
+            fs::rename(&path, &dest).context("moving a store to the retired folder")?;
+        }
+        remove_sidecars(&path);
+        Ok(())
+    }
+
+    fn discard(&self, key: &str) -> Result<()> {
+        let path = self.path_of(key);
+        if path.exists() {
+            fs::remove_file(&path).context("removing an unfinished store")?;
+        }
+        remove_sidecars(&path);
+        Ok(())
+    }
+}
+
+fn remove_sidecars(path: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = fs::remove_file(PathBuf::from(side));
+    }
+}
+
+/// Copies a live database page by page into `dest`, then checks the copy.
+fn copy_verified(source: &Connection, dest: &Path) -> Result<()> {
+    let mut target = Connection::open_with_flags(
+        dest,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .context("creating the copy")?;
+    {
+        let backup = Backup::new(source, &mut target).context("starting the copy")?;
+        backup
+            .run_to_completion(256, Duration::from_millis(0), None)
+            .context("copying the environment store")?;
+    }
+    let verdict: String = target
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("checking the copy")?;
+    if verdict != "ok" {
+        return Err(Error::internal(format!(
+            "The copy failed its integrity check ({verdict}); nothing was created."
+        )));
+    }
+    target
+        .pragma_update(None, "journal_mode", "WAL")
+        .context("turning on WAL for the copy")?;
+    target
+        .close()
+        .map_err(|(_, e)| e)
+        .context("closing the copy")
+}

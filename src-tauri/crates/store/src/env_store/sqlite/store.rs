@@ -1,0 +1,399 @@
+//! Definitions and records of one SQLite environment store.
+//!
+//! Invariant: for every row of `platform_tables` there is a record table
+//! `rec_<id>` with an `id` primary key and one column `f_<field id>` per row
+//! of `platform_fields`, of the field type's SQL type. Every change keeps it
+//! by touching definitions and record tables in the same transaction.
+
+use crate::env_store::{EnvironmentStore, StoreStats};
+use crate::Context;
+use cutover_core::definitions::{
+    AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
+};
+use cutover_core::{Error, Result};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
+use std::path::PathBuf;
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    pub(super) fn new(conn: Connection, path: PathBuf) -> Self {
+        Self { conn, path }
+    }
+
+    fn table_fields(&self, table_id: i64) -> Result<Vec<FieldDef>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, field_type FROM platform_fields WHERE table_id = ?1 ORDER BY position, id",
+            )
+            .context("reading fields")?;
+        let rows = stmt
+            .query_map([table_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .context("reading fields")?;
+        let mut fields = Vec::new();
+        for row in rows {
+            let (id, name, json) = row.context("reading fields")?;
+            let field_type = serde_json::from_str(&json).context("decoding a field type")?;
+            fields.push(FieldDef {
+                id,
+                table_id,
+                name,
+                field_type,
+            });
+        }
+        Ok(fields)
+    }
+
+    fn require_table(&self, table_id: i64) -> Result<()> {
+        let found: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM platform_tables WHERE id = ?1",
+                [table_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("looking up a table")?;
+        found
+            .map(|_| ())
+            .ok_or_else(|| Error::not_found(format!("There is no table {table_id}.")))
+    }
+
+    fn table_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM platform_tables ORDER BY id")
+            .context("listing tables")?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))
+            .context("listing tables")?
+            .collect::<rusqlite::Result<Vec<i64>>>()
+            .context("listing tables")?;
+        Ok(ids)
+    }
+}
+
+fn name_taken(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
+fn check_name(what: &str, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(Error::invalid(format!(
+            "A {what} name must have 1 to 80 characters."
+        )));
+    }
+    Ok(name.to_string())
+}
+
+struct SqlValue<'a>(&'a Value);
+
+impl ToSql for SqlValue<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Bool(b) => ToSqlOutput::Owned((*b as i64).into()),
+            Value::Integer(i) => ToSqlOutput::Owned((*i).into()),
+            Value::Number(n) => ToSqlOutput::Owned((*n).into()),
+            Value::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+        })
+    }
+}
+
+fn read_value(v: ValueRef<'_>, field_type: &FieldType) -> Value {
+    match (v, field_type) {
+        (ValueRef::Null, _) => Value::Null,
+        (ValueRef::Integer(i), FieldType::Boolean) => Value::Bool(i != 0),
+        (ValueRef::Integer(i), _) => Value::Integer(i),
+        (ValueRef::Real(r), _) => Value::Number(r),
+        (ValueRef::Text(t) | ValueRef::Blob(t), _) => {
+            Value::Text(String::from_utf8_lossy(t).into_owned())
+        }
+    }
+}
+
+impl EnvironmentStore for SqliteStore {
+    fn definitions(&self) -> Result<Definitions> {
+        let mut defs = Definitions::default();
+        let mut apps = self
+            .conn
+            .prepare("SELECT id, name FROM platform_apps ORDER BY id")
+            .context("reading apps")?;
+        defs.apps = apps
+            .query_map([], |r| {
+                Ok(AppDef {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })
+            .context("reading apps")?
+            .collect::<rusqlite::Result<_>>()
+            .context("reading apps")?;
+        let mut tables = self
+            .conn
+            .prepare("SELECT id, name FROM platform_tables ORDER BY id")
+            .context("reading tables")?;
+        let heads = tables
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .context("reading tables")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading tables")?;
+        let mut owners = self
+            .conn
+            .prepare("SELECT app_id FROM platform_app_tables WHERE table_id = ?1 ORDER BY app_id")
+            .context("reading table owners")?;
+        for (id, name) in heads {
+            let app_ids = owners
+                .query_map([id], |r| r.get(0))
+                .context("reading table owners")?
+                .collect::<rusqlite::Result<_>>()
+                .context("reading table owners")?;
+            defs.tables.push(TableDef {
+                id,
+                name,
+                app_ids,
+                fields: self.table_fields(id)?,
+            });
+        }
+        let mut views = self
+            .conn
+            .prepare("SELECT id, app_id, table_id, name, field_ids FROM platform_views ORDER BY id")
+            .context("reading views")?;
+        let rows = views
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .context("reading views")?;
+        for row in rows {
+            let (id, app_id, table_id, name, json) = row.context("reading views")?;
+            let field_ids = serde_json::from_str(&json).context("decoding a view")?;
+            defs.views.push(ViewDef {
+                id,
+                app_id,
+                table_id,
+                name,
+                field_ids,
+            });
+        }
+        Ok(defs)
+    }
+
+    fn stats(&self) -> Result<StoreStats> {
+        let mut record_count = 0u64;
+        let tables = self.table_ids()?;
+        for id in &tables {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM rec_{id}"), [], |r| r.get(0))
+                .context("counting records")?;
+            record_count += n as u64;
+        }
+        let app_count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM platform_apps", [], |r| r.get(0))
+            .context("counting apps")?;
+        let mut size_bytes = 0;
+        for suffix in ["", "-wal"] {
+            let mut p = self.path.as_os_str().to_owned();
+            p.push(suffix);
+            size_bytes += std::fs::metadata(PathBuf::from(p))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        }
+        Ok(StoreStats {
+            size_bytes,
+            record_count,
+            app_count: app_count as u32,
+            table_count: tables.len() as u32,
+        })
+    }
+
+    fn create_app(&mut self, name: &str) -> Result<AppDef> {
+        let name = check_name("app", name)?;
+        match self
+            .conn
+            .execute("INSERT INTO platform_apps (name) VALUES (?1)", [&name])
+        {
+            Ok(_) => Ok(AppDef {
+                id: self.conn.last_insert_rowid(),
+                name,
+            }),
+            Err(e) if name_taken(&e) => Err(Error::conflict(format!(
+                "An app named \"{name}\" already exists."
+            ))),
+            Err(e) => Err(e).context("creating an app"),
+        }
+    }
+
+    fn create_table(
+        &mut self,
+        app_ids: &[i64],
+        name: &str,
+        fields: &[(&str, FieldType)],
+    ) -> Result<TableDef> {
+        let name = check_name("table", name)?;
+        if app_ids.is_empty() {
+            return Err(Error::invalid("A table must belong to at least one app."));
+        }
+        let tx = self.conn.transaction().context("starting a transaction")?;
+        if let Err(e) = tx.execute("INSERT INTO platform_tables (name) VALUES (?1)", [&name]) {
+            return if name_taken(&e) {
+                Err(Error::conflict(format!("A table named \"{name}\" already exists; share it instead of creating another.")))
+            } else {
+                Err(e).context("creating a table")
+            };
+        }
+        let table_id = tx.last_insert_rowid();
+        for app_id in app_ids {
+            tx.execute(
+                "INSERT INTO platform_app_tables (app_id, table_id) VALUES (?1, ?2)",
+                params![app_id, table_id],
+            )
+            .map_err(|_| Error::not_found(format!("There is no app {app_id}.")))?;
+        }
+        let mut columns = vec!["id INTEGER PRIMARY KEY".to_string()];
+        let mut defs = Vec::new();
+        for (position, (field_name, field_type)) in fields.iter().enumerate() {
+            let field_name = check_name("field", field_name)?;
+            let json = serde_json::to_string(field_type).context("encoding a field type")?;
+            match tx.execute(
+                "INSERT INTO platform_fields (table_id, name, field_type, position) VALUES (?1, ?2, ?3, ?4)",
+                params![table_id, field_name, json, position as i64],
+            ) {
+                Ok(_) => {}
+                Err(e) if name_taken(&e) => {
+                    return Err(Error::conflict(format!("Table \"{name}\" has two fields named \"{field_name}\".")))
+                }
+                Err(e) => return Err(e).context("creating a field"),
+            }
+            let id = tx.last_insert_rowid();
+            let reference = match field_type {
+                FieldType::Link { table_id: target } => format!(" REFERENCES rec_{target} (id)"),
+                _ => String::new(),
+            };
+            columns.push(format!("f_{id} {}{reference}", field_type.sql_type()));
+            defs.push(FieldDef {
+                id,
+                table_id,
+                name: field_name,
+                field_type: field_type.clone(),
+            });
+        }
+        tx.execute_batch(&format!(
+            "CREATE TABLE rec_{table_id} ({});",
+            columns.join(", ")
+        ))
+        .context("creating a record table")?;
+        tx.commit().context("committing a new table")?;
+        Ok(TableDef {
+            id: table_id,
+            name,
+            app_ids: app_ids.to_vec(),
+            fields: defs,
+        })
+    }
+
+    fn create_view(
+        &mut self,
+        app_id: i64,
+        table_id: i64,
+        name: &str,
+        field_ids: &[i64],
+    ) -> Result<ViewDef> {
+        let name = check_name("view", name)?;
+        let fields = self.table_fields(table_id)?;
+        if let Some(bad) = field_ids
+            .iter()
+            .find(|id| !fields.iter().any(|f| f.id == **id))
+        {
+            return Err(Error::invalid(format!(
+                "Field {bad} is not a field of table {table_id}."
+            )));
+        }
+        let json = serde_json::to_string(field_ids).context("encoding a view")?;
+        match self.conn.execute(
+            "INSERT INTO platform_views (app_id, table_id, name, field_ids) VALUES (?1, ?2, ?3, ?4)",
+            params![app_id, table_id, name, json],
+        ) {
+            Ok(_) => Ok(ViewDef { id: self.conn.last_insert_rowid(), app_id, table_id, name, field_ids: field_ids.to_vec() }),
+            Err(e) if name_taken(&e) => Err(Error::conflict(format!("This app already has a view named \"{name}\"."))),
+            Err(e) => Err(e).context("creating a view"),
+        }
+    }
+
+    fn insert_records(&mut self, table_id: i64, rows: &[Vec<Value>]) -> Result<usize> {
+        self.require_table(table_id)?;
+        let fields = self.table_fields(table_id)?;
+        let columns: Vec<String> = fields.iter().map(|f| format!("f_{}", f.id)).collect();
+        let marks: Vec<String> = (1..=fields.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO rec_{table_id} ({}) VALUES ({})",
+            columns.join(", "),
+            marks.join(", ")
+        );
+        let tx = self.conn.transaction().context("starting a transaction")?;
+        {
+            let mut stmt = tx.prepare(&sql).context("preparing an insert")?;
+            for (n, row) in rows.iter().enumerate() {
+                if row.len() != fields.len() {
+                    return Err(Error::invalid(format!(
+                        "Row {} has {} values; table {table_id} has {} fields.",
+                        n + 1,
+                        row.len(),
+                        fields.len()
+                    )));
+                }
+                let values: Vec<SqlValue> = row.iter().map(SqlValue).collect();
+                stmt.execute(rusqlite::params_from_iter(values))
+                    .context("inserting a record")?;
+            }
+        }
+        tx.commit().context("committing records")?;
+        Ok(rows.len())
+    }
+
+    fn records(&self, table_id: i64) -> Result<Vec<Record>> {
+        self.require_table(table_id)?;
+        let fields = self.table_fields(table_id)?;
+        let mut columns = vec!["id".to_string()];
+        columns.extend(fields.iter().map(|f| format!("f_{}", f.id)));
+        let sql = format!(
+            "SELECT {} FROM rec_{table_id} ORDER BY id",
+            columns.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql).context("reading records")?;
+        let rows = stmt
+            .query_map([], |r| {
+                let mut values = Vec::with_capacity(fields.len());
+                for (i, f) in fields.iter().enumerate() {
+                    values.push(read_value(r.get_ref(i + 1)?, &f.field_type));
+                }
+                Ok(Record {
+                    id: r.get(0)?,
+                    values,
+                })
+            })
+            .context("reading records")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading records")
+    }
+}

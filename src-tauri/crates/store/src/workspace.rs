@@ -1,0 +1,262 @@
+//! The data directory as a whole: the control database plus the environment
+//! stores it points to. Every user-visible storage operation goes through
+//! here, so that each checks the domain rules before it touches anything.
+
+use crate::env_store::sqlite::SqliteBackend;
+use crate::env_store::{EnvironmentStore, StoreBackend};
+use crate::{control, Context};
+use chrono::{DateTime, Utc};
+use cutover_core::account::{
+    Account, AccountId, AccountOverview, Environment, EnvironmentId, EnvironmentOverview,
+};
+use cutover_core::environment::{self as rules, EnvironmentKind, EnvironmentStatus};
+use cutover_core::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::path::{Path, PathBuf};
+
+pub struct Workspace {
+    root: PathBuf,
+    backend: Box<dyn StoreBackend>,
+}
+
+/// A request to create an environment as a copy of another.
+#[derive(Debug, Clone)]
+pub struct NewEnvironment {
+    pub source_id: EnvironmentId,
+    pub name: String,
+    pub kind: EnvironmentKind,
+}
+
+/// An environment row with where its data lives.
+pub(crate) struct EnvironmentRow {
+    pub environment: Environment,
+    pub store_key: String,
+}
+
+const ENVIRONMENT_COLUMNS: &str =
+    "id, account_id, name, kind, version, status, created_at, copied_from, store_key";
+
+fn environment_from_row(r: &Row<'_>) -> rusqlite::Result<(Environment, String, String, String)> {
+    let kind: String = r.get(3)?;
+    let status: String = r.get(5)?;
+    Ok((
+        Environment {
+            id: r.get(0)?,
+            account_id: r.get(1)?,
+            name: r.get(2)?,
+            kind: EnvironmentKind::Production,
+            version: r.get(4)?,
+            status: EnvironmentStatus::Ready,
+            created_at: r.get(6)?,
+            copied_from: r.get(7)?,
+        },
+        kind,
+        status,
+        r.get(8)?,
+    ))
+}
+
+fn finish_row(raw: (Environment, String, String, String)) -> Result<EnvironmentRow> {
+    let (mut environment, kind, status, store_key) = raw;
+    environment.kind = EnvironmentKind::parse(&kind)?;
+    environment.status = EnvironmentStatus::parse(&status)?;
+    Ok(EnvironmentRow {
+        environment,
+        store_key,
+    })
+}
+
+impl Workspace {
+    /// Opens (creating if needed) the data directory `root` with the embedded
+    /// SQLite backend.
+    pub fn open(root: &Path) -> Result<Self> {
+        let backend = SqliteBackend::new(root.join("environments"), root.join("retired"))?;
+        Self::with_backend(root, Box::new(backend))
+    }
+
+    pub fn with_backend(root: &Path, backend: Box<dyn StoreBackend>) -> Result<Self> {
+        std::fs::create_dir_all(root).context("creating the data folder")?;
+        drop(control::open(&root.join(control::FILE_NAME))?);
+        Ok(Self {
+            root: root.to_path_buf(),
+            backend,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub(crate) fn backend(&self) -> &dyn StoreBackend {
+        self.backend.as_ref()
+    }
+
+    /// A fresh connection to the control database.
+    pub fn connect(&self) -> Result<Connection> {
+        control::connect(&self.root.join(control::FILE_NAME))
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare("SELECT id, name, platform, time_zone, is_demo FROM accounts ORDER BY is_demo, name")
+            .context("listing accounts")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Account {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    platform: r.get(2)?,
+                    time_zone: r.get(3)?,
+                    is_demo: r.get(4)?,
+                })
+            })
+            .context("listing accounts")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("listing accounts")
+    }
+
+    pub(crate) fn environment_rows(
+        &self,
+        conn: &Connection,
+        account_id: AccountId,
+    ) -> Result<Vec<EnvironmentRow>> {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {ENVIRONMENT_COLUMNS} FROM environments WHERE account_id = ?1
+                 ORDER BY CASE kind WHEN 'production' THEN 0 WHEN 'uat' THEN 1 ELSE 2 END, name"
+            ))
+            .context("listing environments")?;
+        let raw = stmt
+            .query_map([account_id], environment_from_row)
+            .context("listing environments")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("listing environments")?;
+        raw.into_iter().map(finish_row).collect()
+    }
+
+    pub(crate) fn environment_row(
+        &self,
+        conn: &Connection,
+        id: EnvironmentId,
+    ) -> Result<EnvironmentRow> {
+        let raw = conn
+            .query_row(
+                &format!("SELECT {ENVIRONMENT_COLUMNS} FROM environments WHERE id = ?1"),
+                [id],
+                environment_from_row,
+            )
+            .optional()
+            .context("looking up an environment")?
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "There is no environment {id}; it may have been deleted. Refresh the dashboard."
+                ))
+            })?;
+        finish_row(raw)
+    }
+
+    pub fn environment(&self, id: EnvironmentId) -> Result<Environment> {
+        Ok(self.environment_row(&self.connect()?, id)?.environment)
+    }
+
+    /// Opens the data store of an environment.
+    pub fn store(&self, id: EnvironmentId) -> Result<Box<dyn EnvironmentStore>> {
+        let row = self.environment_row(&self.connect()?, id)?;
+        self.backend.open(&row.store_key)
+    }
+
+    /// Every account with every environment and what its store holds.
+    pub fn overview(&self) -> Result<Vec<AccountOverview>> {
+        let conn = self.connect()?;
+        let mut last_backup = conn
+            .prepare(
+                "SELECT max(taken_at) FROM backups WHERE environment_id = ?1 AND verified_at IS NOT NULL",
+            )
+            .context("reading backups")?;
+        let mut out = Vec::new();
+        for account in self.accounts()? {
+            let mut environments = Vec::new();
+            for row in self.environment_rows(&conn, account.id)? {
+                let stats = self.backend.open(&row.store_key)?.stats()?;
+                let last_backup_at: Option<DateTime<Utc>> = last_backup
+                    .query_row([row.environment.id], |r| r.get(0))
+                    .context("reading backups")?;
+                environments.push(EnvironmentOverview {
+                    environment: row.environment,
+                    data_size_bytes: stats.size_bytes,
+                    record_count: stats.record_count,
+                    app_count: stats.app_count,
+                    table_count: stats.table_count,
+                    last_backup_at,
+                });
+            }
+            out.push(AccountOverview {
+                account,
+                environments,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates an environment as a consistent copy of another, in the same
+    /// account, while the source stays online.
+    pub fn create_copy(&self, request: &NewEnvironment, now: DateTime<Utc>) -> Result<Environment> {
+        let name = rules::validate_name(&request.name)?;
+        let conn = self.connect()?;
+        let source = self.environment_row(&conn, request.source_id)?;
+        let siblings = self.environment_rows(&conn, source.environment.account_id)?;
+        rules::ensure_copyable(source.environment.kind, request.kind)?;
+        rules::ensure_kind_available(request.kind, siblings.iter().map(|s| &s.environment.kind))?;
+        rules::ensure_unique_name(&name, siblings.iter().map(|s| s.environment.name.as_str()))?;
+
+        let key = uuid::Uuid::new_v4().simple().to_string();
+        self.backend.copy(&source.store_key, &key)?;
+        let inserted = conn.execute(
+            "INSERT INTO environments (account_id, name, kind, version, status, store_kind, store_key, copied_from, created_at)
+             VALUES (?1, ?2, ?3, ?4, 'ready', ?5, ?6, ?7, ?8)",
+            params![
+                source.environment.account_id,
+                name,
+                request.kind.as_str(),
+                source.environment.version,
+                self.backend.kind(),
+                key,
+                source.environment.id,
+                now,
+            ],
+        );
+        match inserted {
+            Ok(_) => self.environment(conn.last_insert_rowid()),
+            Err(e) => {
+                // The copy is not recorded anywhere: remove it so nothing is half made.
+                let _ = self.backend.discard(&key);
+                if matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+                {
+                    Err(Error::conflict(format!(
+                        "Another environment named \"{name}\" (or another {}) was just created. Refresh and choose another name.",
+                        request.kind.label()
+                    )))
+                } else {
+                    Err(e).context("recording the new environment")
+                }
+            }
+        }
+    }
+
+    /// Deletes an environment that is not production and not locked. Its store
+    /// is retired (kept aside on disk), not destroyed.
+    pub fn delete_environment(&self, id: EnvironmentId, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.connect()?;
+        let row = self.environment_row(&conn, id)?;
+        rules::ensure_deletable(row.environment.kind, &row.environment.name)?;
+        rules::ensure_unlocked(row.environment.status, &row.environment.name)?;
+        let tx = conn.transaction().context("starting a transaction")?;
+        tx.execute("DELETE FROM environments WHERE id = ?1", [id])
+            .context("deleting the environment")?;
+        // Retire before committing: if retiring fails the row stays, so the
+        // control database never points at a store that is gone.
+        self.backend.retire(&row.store_key, now)?;
+        tx.commit().context("committing the deletion")
+    }
+}

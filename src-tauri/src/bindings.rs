@@ -1,0 +1,54 @@
+//! The list of commands and the TypeScript bindings generated from it.
+//!
+//! `ui/src/bindings.ts` is generated from these Rust signatures and
+//! committed; the test below fails when it is stale. Regenerate with
+//! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
+
+use crate::commands::{app, environments};
+use specta_typescript::Typescript;
+use tauri_specta::{collect_commands, Builder};
+
+/// Ids and sizes are 64-bit in Rust; SQLite row ids and byte counts stay far
+/// below 2^53, so they are exported as plain numbers.
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+        .commands(collect_commands![
+            environments::environments_overview,
+            environments::create_environment,
+            environments::delete_environment,
+            app::report_interactive,
+        ])
+}
+
+pub fn typescript() -> Typescript {
+    Typescript::default()
+        .header("// Generated from the Rust commands by src-tauri/src/bindings.rs. Do not edit.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn bindings_are_current() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fresh = dir.path().join("bindings.ts");
+        builder()
+            .export(typescript(), &fresh)
+            .expect("export bindings");
+        let fresh = std::fs::read_to_string(fresh).expect("read fresh bindings");
+        if std::env::var_os("CUTOVER_WRITE_BINDINGS").is_some() {
+            std::fs::write(&committed, &fresh).expect("write bindings");
+            return;
+        }
+        let old = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            old == fresh,
+            "ui/src/bindings.ts is stale. Run: CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings"
+        );
+    }
+}

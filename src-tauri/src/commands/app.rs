@@ -1,0 +1,27 @@
+//! Commands about the application itself.
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+use serde::Serialize;
+use specta::Type;
+use std::sync::Arc;
+use tauri::State;
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupReport {
+    /// Milliseconds from process start to the dashboard showing its data.
+    pub millis_since_launch: u64,
+}
+
+/// Called once by the UI when the dashboard first shows data; logs how long
+/// start-up took (BENCHMARKS.md reads it from the log).
+#[tauri::command]
+#[specta::specta]
+pub async fn report_interactive(state: State<'_, Arc<AppState>>) -> CommandResult<StartupReport> {
+    let millis = state.launched.elapsed().as_millis() as u64;
+    tracing::info!(millis_since_launch = millis, "dashboard interactive");
+    Ok(StartupReport {
+        millis_since_launch: millis,
+    })
+}

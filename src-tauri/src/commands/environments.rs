@@ -1,0 +1,65 @@
+//! The dashboard's commands: list, create (as a copy) and delete environments.
+
+use crate::error::CommandResult;
+use crate::state::{run_blocking, AppState};
+use cutover_core::account::{AccountOverview, Environment, EnvironmentId};
+use cutover_core::environment::EnvironmentKind;
+use cutover_store::NewEnvironment;
+use serde::Deserialize;
+use specta::Type;
+use std::sync::Arc;
+use tauri::State;
+
+/// Every account with its environments and what each store holds.
+#[tauri::command]
+#[specta::specta]
+pub async fn environments_overview(
+    state: State<'_, Arc<AppState>>,
+) -> CommandResult<Vec<AccountOverview>> {
+    run_blocking(&state, |s| s.workspace()?.overview()).await
+}
+
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateEnvironmentRequest {
+    /// The environment to copy (production for every kind but development).
+    pub source_id: EnvironmentId,
+    pub name: String,
+    pub kind: EnvironmentKind,
+}
+
+/// Creates an environment as a copy of another while the source stays online.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_environment(
+    state: State<'_, Arc<AppState>>,
+    request: CreateEnvironmentRequest,
+) -> CommandResult<Environment> {
+    run_blocking(&state, move |s| {
+        let request = NewEnvironment {
+            source_id: request.source_id,
+            name: request.name,
+            kind: request.kind,
+        };
+        let created = s.workspace()?.create_copy(&request, s.clock.now())?;
+        tracing::info!(id = created.id, name = %created.name, kind = %created.kind, "created an environment");
+        Ok(created)
+    })
+    .await
+}
+
+/// Deletes a non-production environment; its store is retired, not destroyed.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_environment(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<()> {
+    run_blocking(&state, move |s| {
+        s.workspace()?
+            .delete_environment(environment_id, s.clock.now())?;
+        tracing::info!(id = environment_id, "deleted an environment");
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,80 @@
+//! The desktop shell: the only crate that depends on Tauri.
+//!
+//! It resolves the data directory, starts logging, opens the workspace,
+//! makes the demo account on first start, and exposes the commands. Rules
+//! live in `cutover-core`, storage in `cutover-store`.
+
+pub mod bindings;
+mod commands;
+pub mod error;
+mod logging;
+mod state;
+
+use cutover_core::clock::{Clock, SystemClock};
+use cutover_core::Error;
+use cutover_store::{demo, Workspace};
+use state::AppState;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use tauri::Manager;
+
+/// The environment variable that overrides the data directory (tests use a
+/// temporary one).
+pub const DATA_DIR_VAR: &str = "CUTOVER_DATA_DIR";
+
+fn data_dir(app: &tauri::App) -> Result<PathBuf, Error> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_VAR).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    app.path().app_data_dir().map_err(|e| {
+        Error::internal(format!(
+            "Cutover cannot find your application data folder ({e}). Set {DATA_DIR_VAR} to a writable folder."
+        ))
+    })
+}
+
+fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace, Error> {
+    let workspace = Workspace::open(dir)?;
+    demo::ensure_demo(&workspace, clock.now())?;
+    Ok(workspace)
+}
+
+pub fn run() {
+    let launched = Instant::now();
+    let commands = bindings::builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .invoke_handler(commands.invoke_handler())
+        .setup(move |app| {
+            commands.mount_events(app);
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let workspace = data_dir(app).and_then(|dir| {
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    Error::internal(format!("Cutover cannot create its data folder {}: {e}.", dir.display()))
+                })?;
+                if let Some(guard) = logging::init(&dir) {
+                    app.manage(guard);
+                }
+                tracing::info!(data_dir = %dir.display(), version = env!("CARGO_PKG_VERSION"), "starting");
+                open_workspace(&dir, clock.as_ref())
+            });
+            if let Err(e) = &workspace {
+                eprintln!("cutover: {}", e.message);
+                tracing::error!(message = %e.message, "cannot open the workspace");
+            }
+            app.manage(Arc::new(AppState { workspace, clock, launched }));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("cutover: the desktop shell failed to start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,58 @@
+//! What every command shares: the workspace, the clock, and how to run
+//! blocking work off the UI thread without letting a panic cross IPC.
+
+use crate::error::{CommandError, CommandResult};
+use cutover_core::clock::Clock;
+use cutover_core::{Error, Result};
+use cutover_store::Workspace;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub struct AppState {
+    /// The opened data directory, or why it could not be opened; in the latter
+    /// case every command answers with that reason so the UI can show it.
+    pub workspace: Result<Workspace>,
+    pub clock: Arc<dyn Clock>,
+    /// When the process started, to measure time to an interactive dashboard.
+    pub launched: Instant,
+}
+
+impl AppState {
+    pub fn workspace(&self) -> Result<&Workspace> {
+        self.workspace.as_ref().map_err(Clone::clone)
+    }
+}
+
+/// Runs `work` on the blocking pool. Storage calls block, so they never run
+/// on the async runtime; a panic inside is caught and reported as an
+/// internal error instead of killing the command.
+pub async fn run_blocking<T, F>(state: &Arc<AppState>, work: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T> + Send + 'static,
+{
+    let state = Arc::clone(state);
+    let joined = tauri::async_runtime::spawn_blocking(move || {
+        catch_unwind(AssertUnwindSafe(|| work(&state)))
+    })
+    .await;
+    match joined {
+        Ok(Ok(result)) => result.map_err(CommandError::from),
+        Ok(Err(panic)) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            tracing::error!(panic = %what, "a command panicked");
+            Err(Error::internal(format!(
+                "Cutover hit an internal fault ({what}). Nothing was changed by the failed step; see the log for details."
+            ))
+            .into())
+        }
+        Err(e) => Err(CommandError::internal(format!(
+            "A background task failed: {e}."
+        ))),
+    }
+}
