@@ -10,12 +10,20 @@ use tracing_subscriber::EnvFilter;
 /// Starts logging; the guard must live as long as the app so that buffered
 /// lines are flushed on exit.
 pub fn init(data_dir: &Path) -> Option<WorkerGuard> {
+    let dir = data_dir.join("logs");
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!(
+            "cutover: cannot create the log folder {}: {e}",
+            dir.display()
+        );
+        return None;
+    }
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix("cutover")
         .filename_suffix("log")
         .max_log_files(14)
-        .build(data_dir.join("logs"));
+        .build(&dir);
     let appender = match appender {
         Ok(a) => a,
         Err(e) => {

@@ -76,6 +76,11 @@ export type EnvironmentOverview = {
 	tableCount: number,
 	/**  When the newest verified backup was taken; `None` when there is none. */
 	lastBackupAt: string | null,
+	/**
+	 *  Why the store could not be read (the counts above are then zero); one
+	 *  broken environment must not hide the others.
+	 */
+	storeError: Error | null,
 };
 
 export type EnvironmentStatus = 
@@ -83,6 +88,11 @@ export type EnvironmentStatus =
 "ready" | 
 /**  Reads work, writes are refused (an upgrade or promotion holds it). */
 "locked";
+
+export type Error = {
+	kind: ErrorKind,
+	message: string,
+};
 
 /**  What kind of failure this is; the UI switches on it, never on messages. */
 export type ErrorKind = 

@@ -1,1 +1,218 @@
-//! placeholder
+//! The harness every end-to-end scenario uses: it starts the real debug
+//! build of Cutover through tauri-driver (which drives WebKitWebDriver) with
+//! a temporary data directory, and gives the scenario a WebDriver client,
+//! waits that never sleep-and-hope, and numbered screenshots.
+//!
+//! Needs a display (Xvfb) and `tauri-driver` on PATH or in ~/.cargo/bin;
+//! `scripts/e2e.sh` provides both. Scenarios are `#[ignore]`d so that a plain
+//! `cargo test` without a display does not start them.
+//!
+//! Adding a scenario: a file in `tests/` with
+//! `let mut app = App::launch("name").await?;`, then `app.click(...)`,
+//! `app.wait_for(...)`, `app.screenshot("step")`, and `app.close().await`.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How long a wait may take before the scenario fails with what it waited for.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    data_dir: TempDir,
+    shots: PathBuf,
+    shot: usize,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("CUTOVER_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/cutover"))
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let cargo_bin = home.join(".cargo/bin/tauri-driver");
+    if cargo_bin.exists() {
+        cargo_bin
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("tauri-driver did not listen on port {port} within {PATIENCE:?}").into())
+}
+
+impl App {
+    /// Starts Cutover with a fresh, empty data directory (so the demo account
+    /// is made, as on a first start).
+    pub async fn launch(scenario: &str) -> Result<Self> {
+        Self::launch_in(scenario, tempfile::tempdir()?).await
+    }
+
+    /// Starts Cutover on a data directory the scenario prepared.
+    pub async fn launch_in(scenario: &str, data_dir: TempDir) -> Result<Self> {
+        let binary = app_binary();
+        if !binary.exists() {
+            return Err(format!(
+                "{} is missing: build the app first (cargo build)",
+                binary.display()
+            )
+            .into());
+        }
+        let (port, native_port) = (free_port()?, free_port()?);
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("CUTOVER_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --locked"))?;
+        wait_for_port(port).await?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary.canonicalize()? }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await?;
+        let shots = workspace_root()
+            .join("tests/e2e/screenshots")
+            .join(scenario);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots)?;
+        Ok(Self {
+            client,
+            driver,
+            data_dir,
+            shots,
+            shot: 0,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Waits until an element matching `css` exists and is displayed.
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return Ok(el);
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(format!("nothing matching {css} appeared within {PATIENCE:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str) -> Result<()> {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.client.find_all(Locator::Css(css)).await?.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!("{css} was still there after {PATIENCE:?}").into())
+    }
+
+    /// Waits until the element matching `css` shows `text` (a substring).
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> Result<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let el = self.wait_for(css).await?;
+            let shown = el.text().await.unwrap_or_default();
+            if shown.contains(text) {
+                return Ok(el);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{css} shows {shown:?}, not {text:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let el = self.wait_for(css).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Saves what the window shows as `NN-name.png` in
+    /// `tests/e2e/screenshots/<scenario>/` (git-ignored).
+    pub async fn screenshot(&mut self, name: &str) -> Result<PathBuf> {
+        self.shot += 1;
+        let path = self.shots.join(format!("{:02}-{name}.png", self.shot));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Ends the session (tauri-driver then closes the app) and stops the driver.
+    pub async fn close(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        closed.map_err(Into::into)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // A failed scenario must not leave the driver (and the app) running.
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The CSS selector of an environment's row on the dashboard.
+pub fn env_row(name: &str) -> String {
+    format!(r#"[data-testid="env-row"][data-env-name="{name}"]"#)
+}

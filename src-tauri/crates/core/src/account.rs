@@ -5,6 +5,7 @@
 //! twins are generated from them.
 
 use crate::environment::{EnvironmentKind, EnvironmentStatus};
+use crate::Error;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use specta::Type;
@@ -54,6 +55,9 @@ pub struct EnvironmentOverview {
     pub table_count: u32,
     /// When the newest verified backup was taken; `None` when there is none.
     pub last_backup_at: Option<DateTime<Utc>>,
+    /// Why the store could not be read (the counts above are then zero); one
+    /// broken environment must not hide the others.
+    pub store_error: Option<Error>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

@@ -178,7 +178,11 @@ impl Workspace {
         for account in self.accounts()? {
             let mut environments = Vec::new();
             for row in self.environment_rows(&conn, account.id)? {
-                let stats = self.backend.open(&row.store_key)?.stats()?;
+                let (stats, store_error) =
+                    match self.backend.open(&row.store_key).and_then(|s| s.stats()) {
+                        Ok(stats) => (stats, None),
+                        Err(e) => (Default::default(), Some(e)),
+                    };
                 let last_backup_at: Option<DateTime<Utc>> = last_backup
                     .query_row([row.environment.id], |r| r.get(0))
                     .context("reading backups")?;
@@ -189,6 +193,7 @@ impl Workspace {
                     app_count: stats.app_count,
                     table_count: stats.table_count,
                     last_backup_at,
+                    store_error,
                 });
             }
             out.push(AccountOverview {

@@ -252,14 +252,42 @@ fn deleting_a_sandbox_retires_its_store_instead_of_destroying_it() -> Result<()>
 }
 
 #[test]
-fn a_missing_store_is_reported_not_panicked() -> Result<()> {
+fn a_missing_store_is_reported_on_its_row_and_the_others_still_show() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_workspace(dir.path())?;
-    for f in files_in(&dir.path().join("environments")) {
-        std::fs::remove_file(dir.path().join("environments").join(f)).context("rm")?;
-    }
-    let err = ws.overview().expect_err("missing stores");
-    assert_eq!(err.kind, ErrorKind::NotFound);
-    assert!(err.message.contains("Restore it from a backup"));
+    let uat = ws.overview()?[0].environments[1].environment.clone();
+    let conn = ws.connect()?;
+    let key: String = conn
+        .query_row(
+            "SELECT store_key FROM environments WHERE id = ?1",
+            [uat.id],
+            |r| r.get(0),
+        )
+        .context("key")?;
+    std::fs::remove_file(
+        dir.path()
+            .join("environments")
+            .join(format!("{key}.sqlite")),
+    )
+    .context("rm")?;
+
+    let envs = ws.overview()?[0].environments.clone();
+    let broken = envs[1].store_error.clone().expect("UAT's store is missing");
+    assert_eq!(broken.kind, ErrorKind::NotFound);
+    assert!(broken.message.contains("Restore it from a backup"));
+    assert_eq!(envs[1].record_count, 0);
+    assert_eq!(envs[0].store_error, None);
+    assert_eq!(envs[0].record_count, demo::RECORDS as u64);
+    // Copying from a missing store is refused and creates nothing.
+    let request = NewEnvironment {
+        source_id: uat.id,
+        name: "Dev".into(),
+        kind: EnvironmentKind::Development,
+    };
+    assert_eq!(
+        ws.create_copy(&request, at()).expect_err("missing").kind,
+        ErrorKind::NotFound
+    );
+    assert_eq!(ws.overview()?[0].environments.len(), 3);
     Ok(())
 }

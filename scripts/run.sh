@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up, builds, and starts Cutover. On the first start the
+# data directory is empty and the demo account "Northwind Foods" is made.
+# CUTOVER_DATA_DIR chooses another data directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display found: starting Cutover on a virtual display (Xvfb). Use a desktop session to see the window." >&2
+  exec xvfb-run -a -s "-screen 0 1280x800x24" target/debug/cutover
+fi
+exec target/debug/cutover

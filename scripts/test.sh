@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every check and test: formatting, lints, type
+# checks, UI unit tests, Rust tests (including the stale-bindings check),
+# and the end-to-end scenarios through the real app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+bash scripts/setup.sh
+
+# Everything below is also written to a log, to total the tests at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+exec > >(tee "$log") 2>&1
+
+say "UI: type check and unit tests"
+(cd ui && npx --no-install tsc --noEmit && npx --no-install vitest run)
+
+say "Build (UI, then the app)"
+bash scripts/build.sh
+
+say "Rust: formatting and lints"
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+say "Rust: unit and integration tests"
+cargo test --locked --workspace
+
+say "End to end: the real app under Xvfb through tauri-driver"
+bash scripts/e2e.sh
+
+# One closing line for every runner above (vitest, cargo test).
+strip() { sed 's/\x1b\[[0-9;]*m//g' "$log"; }
+rust=$(strip | awk '/^test result: ok\./ { n += $4 } END { print n + 0 }')
+ui=$(strip | awk '$1 == "Tests" && $3 == "passed" { n += $2 } END { print n + 0 }')
+echo "Rust tests: $rust passed; UI tests: $ui passed"
+echo "$((rust + ui)) passed, 0 failed"

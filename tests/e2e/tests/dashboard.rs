@@ -1,0 +1,105 @@
+//! The dashboard through the real app: the demo account on first start,
+//! creating a sandbox from production, and the refusal to delete production.
+
+use cutover_e2e::{env_row, App, Result};
+use fantoccini::Locator;
+
+async fn records_of(app: &App, env: &str) -> Result<String> {
+    let row = app.wait_for(&env_row(env)).await?;
+    Ok(row
+        .find(Locator::Css(r#"[data-testid="records"]"#))
+        .await?
+        .text()
+        .await?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn first_start_shows_the_demo_account_and_copies_production() -> Result<()> {
+    let mut app = App::launch("dashboard").await?;
+
+    app.wait_for_text(r#"[data-testid="account"] h2"#, "Northwind Foods")
+        .await?;
+    app.wait_for_text(r#"[data-testid="account"] h2"#, "Demo account")
+        .await?;
+    for env in ["Production", "UAT", "Promotable sandbox"] {
+        assert_eq!(records_of(&app, env).await?, "1,000", "{env}");
+    }
+    app.screenshot("dashboard").await?;
+
+    app.click(r#"[data-testid="new-env"]"#).await?;
+    app.type_into(r#"[data-testid="new-env-name"]"#, "HR sandbox")
+        .await?;
+    app.screenshot("new-sandbox-dialog").await?;
+    app.click(r#"[data-testid="create-env-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "HR sandbox was created")
+        .await?;
+    let production_records = records_of(&app, "Production").await?;
+    assert_eq!(records_of(&app, "HR sandbox").await?, production_records);
+    app.wait_for_text(&env_row("HR sandbox"), "copied from Production")
+        .await?;
+    app.screenshot("sandbox-created").await?;
+
+    // A name that is taken is refused in the dialog, which keeps what was typed.
+    app.click(r#"[data-testid="new-env"]"#).await?;
+    app.type_into(r#"[data-testid="new-env-name"]"#, "hr SANDBOX")
+        .await?;
+    app.click(r#"[data-testid="create-env-submit"]"#).await?;
+    app.wait_for_text(
+        r#"[role="dialog"] [data-testid="error"][data-kind="conflict"]"#,
+        "already has an environment",
+    )
+    .await?;
+    app.screenshot("duplicate-name-refused").await?;
+    app.client
+        .find(Locator::Css(r#"[role="dialog"] button.secondary"#))
+        .await?
+        .click()
+        .await?;
+    app.wait_gone(r#"[role="dialog"]"#).await?;
+
+    // Production cannot be deleted, even after typing its name.
+    let production = app.wait_for(&env_row("Production")).await?;
+    production
+        .find(Locator::Css(r#"[data-testid="delete-env"]"#))
+        .await?
+        .click()
+        .await?;
+    app.type_into(r#"[data-testid="delete-confirm-name"]"#, "Production")
+        .await?;
+    app.click(r#"[data-testid="delete-confirm-submit"]"#)
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="error"][data-kind="forbidden"]"#,
+        "cannot be deleted",
+    )
+    .await?;
+    app.screenshot("production-deletion-refused").await?;
+    app.client
+        .find(Locator::Css(r#"[role="dialog"] button.secondary"#))
+        .await?
+        .click()
+        .await?;
+    app.wait_gone(r#"[role="dialog"]"#).await?;
+    assert_eq!(records_of(&app, "Production").await?, production_records);
+
+    // A sandbox can be deleted; it leaves the list and its file is retired.
+    let sandbox = app.wait_for(&env_row("HR sandbox")).await?;
+    sandbox
+        .find(Locator::Css(r#"[data-testid="delete-env"]"#))
+        .await?
+        .click()
+        .await?;
+    app.type_into(r#"[data-testid="delete-confirm-name"]"#, "HR sandbox")
+        .await?;
+    app.click(r#"[data-testid="delete-confirm-submit"]"#)
+        .await?;
+    app.wait_gone(&env_row("HR sandbox")).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "HR sandbox was deleted")
+        .await?;
+    app.screenshot("sandbox-deleted").await?;
+    let retired = std::fs::read_dir(app.data_dir().join("retired"))?.count();
+    assert_eq!(retired, 1);
+
+    app.close().await
+}

@@ -1,0 +1,45 @@
+// The one way the UI calls the backend. Generated commands answer
+// `{status, data | error}`; this turns errors into thrown `AppError`s so
+// TanStack Query sees them, and gives every failure a kind to switch on.
+import { commands, type CommandError, type ErrorKind } from "./bindings";
+
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  constructor(kind: ErrorKind, message: string) {
+    super(message);
+    this.kind = kind;
+    this.name = "AppError";
+  }
+}
+
+type Answer<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
+
+/** Unwraps a command's answer; framework failures (a denied or unknown command) become internal errors. */
+export async function call<T>(pending: Promise<Answer<T>>): Promise<T> {
+  let answer: Answer<T>;
+  try {
+    answer = await pending;
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new AppError("internal", `The desktop shell refused the request: ${detail}`);
+  }
+  if (answer.status === "error") {
+    const { kind, message } = answer.error ?? {};
+    if (typeof kind === "string" && typeof message === "string") throw new AppError(kind, message);
+    throw new AppError("internal", `Unexpected error from the backend: ${JSON.stringify(answer.error)}`);
+  }
+  return answer.data;
+}
+
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  return new AppError("internal", e instanceof Error ? e.message : String(e));
+}
+
+export const api = {
+  overview: () => call(commands.environmentsOverview()),
+  createEnvironment: (request: Parameters<typeof commands.createEnvironment>[0]) =>
+    call(commands.createEnvironment(request)),
+  deleteEnvironment: (id: number) => call(commands.deleteEnvironment(id)),
+  reportInteractive: () => call(commands.reportInteractive()),
+};

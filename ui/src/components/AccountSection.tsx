@@ -1,0 +1,58 @@
+import { useState } from "react";
+import type { AccountOverview, EnvironmentOverview } from "../bindings";
+import { CreateEnvironmentDialog } from "./CreateEnvironmentDialog";
+import { DeleteEnvironmentDialog } from "./DeleteEnvironmentDialog";
+import { EnvironmentTable } from "./EnvironmentTable";
+
+type Props = { overview: AccountOverview; onNotice: (text: string) => void };
+
+export function AccountSection({ overview, onNotice }: Props) {
+  const { account, environments } = overview;
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
+  const production = environments.find((e) => e.environment.kind === "production");
+  return (
+    <section className="account" data-testid="account" aria-label={account.name}>
+      <header className="account-head">
+        <div>
+          <h2>
+            {account.name}
+            {account.isDemo && (
+              <span className="badge demo" title="Made on first start with generated data, so you can try Cutover safely.">
+                Demo account
+              </span>
+            )}
+          </h2>
+          <p className="sub">
+            {account.platform} · {production ? `version ${production.environment.version}` : "no production"} · time zone {account.timeZone} ·{" "}
+            {environments.length} environments
+          </p>
+        </div>
+        <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-env">
+          New sandbox
+        </button>
+      </header>
+      <EnvironmentTable account={account} environments={environments} onDelete={setDeleting} />
+      {creating && (
+        <CreateEnvironmentDialog
+          account={overview}
+          onClose={() => setCreating(false)}
+          onCreated={(env) => {
+            setCreating(false);
+            onNotice(`${env.name} was created as a copy.`);
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteEnvironmentDialog
+          target={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={(name) => {
+            setDeleting(null);
+            onNotice(`${name} was deleted; its data file is kept in the retired folder.`);
+          }}
+        />
+      )}
+    </section>
+  );
+}

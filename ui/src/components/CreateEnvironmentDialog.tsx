@@ -1,0 +1,77 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { AccountOverview, Environment, EnvironmentKind } from "../bindings";
+import { api } from "../api";
+import { ErrorBanner } from "./ErrorBanner";
+import { Modal } from "./Modal";
+import { CREATABLE_KINDS, KIND_LABELS } from "./labels";
+import { formatCount } from "../format";
+
+type Props = { account: AccountOverview; onClose: () => void; onCreated: (env: Environment) => void };
+
+export function CreateEnvironmentDialog({ account, onClose, onCreated }: Props) {
+  const production = account.environments.find((e) => e.environment.kind === "production");
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<EnvironmentKind>("sandbox");
+  const [sourceId, setSourceId] = useState<number>(production?.environment.id ?? account.environments[0]?.environment.id ?? 0);
+  const queryClient = useQueryClient();
+  const create = useMutation({
+    mutationFn: () => api.createEnvironment({ sourceId, name, kind }),
+    onSuccess: async (env) => {
+      await queryClient.invalidateQueries({ queryKey: ["overview"] });
+      onCreated(env);
+    },
+  });
+  const source = account.environments.find((e) => e.environment.id === sourceId);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <Modal title="New environment" onClose={onClose} busy={create.isPending}>
+      <form onSubmit={submit} className="form">
+        <p className="muted">
+          A consistent copy of the source's definitions and records, taken while it stays online. Nothing in the source changes.
+        </p>
+        <label>
+          Name
+          <input autoFocus name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. HR sandbox" maxLength={80} data-testid="new-env-name" />
+        </label>
+        <label>
+          Kind
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as EnvironmentKind)} data-testid="new-env-kind">
+            {CREATABLE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Copy from
+          <select name="source" value={sourceId} onChange={(e) => setSourceId(Number(e.target.value))} data-testid="new-env-source">
+            {account.environments.map(({ environment: env }) => (
+              <option key={env.id} value={env.id}>
+                {env.name} ({KIND_LABELS[env.kind]})
+              </option>
+            ))}
+          </select>
+        </label>
+        {source && (
+          <p className="hint">
+            Copies {formatCount(source.recordCount)} records in {source.tableCount} tables at version {source.environment.version}.
+          </p>
+        )}
+        {create.isError && <ErrorBanner error={create.error} />}
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onClose} disabled={create.isPending}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={create.isPending} data-testid="create-env-submit">
+            {create.isPending ? "Copying…" : "Create"}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

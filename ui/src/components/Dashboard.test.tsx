@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { Dashboard } from "./Dashboard";
+import { demoOverview, env } from "../test/fixtures";
+
+function renderDashboard() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <Dashboard />
+    </QueryClientProvider>,
+  );
+}
+
+describe("Dashboard", () => {
+  it("lists every environment with kind, version, records, size and backup", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "environments_overview") return demoOverview();
+      if (cmd === "report_interactive") return { millisSinceLaunch: 1 };
+    });
+    renderDashboard();
+    expect(await screen.findByText("Northwind Foods (demo)")).toBeInTheDocument();
+    expect(screen.getByText("Demo account")).toBeInTheDocument();
+    const rows = screen.getAllByTestId("env-row");
+    expect(rows.map((r) => r.getAttribute("data-env-name"))).toEqual(["Production", "UAT", "Promotable sandbox"]);
+    const production = within(rows[0]);
+    expect(production.getByText("1,000")).toBeInTheDocument();
+    expect(production.getByText("512 KB")).toBeInTheDocument();
+    expect(production.getByText("None yet")).toBeInTheDocument();
+    // Instants are shown in the account's time zone (BST in July).
+    const created = production.getByText(/created 1 Jul 2026/);
+    expect(created).toHaveAttribute("title", expect.stringContaining("1 Jul 2026, 13:00 BST"));
+    expect(within(rows[1]).getByText(/copied from Production 1 Jul 2026/)).toBeInTheDocument();
+  });
+
+  it("marks an environment whose store is unreadable and still shows the others", async () => {
+    const overview = demoOverview();
+    overview[0].environments[1] = {
+      ...overview[0].environments[1],
+      recordCount: 0,
+      storeError: { kind: "not_found", message: "The data store of this environment is missing. Restore it from a backup." },
+    };
+    mockIPC((cmd) => (cmd === "environments_overview" ? overview : undefined));
+    renderDashboard();
+    const rows = await screen.findAllByTestId("env-row");
+    expect(within(rows[1]).getByTestId("store-error")).toHaveTextContent("Restore it from a backup");
+    expect(within(rows[1]).getByTestId("records")).toHaveTextContent("—");
+    expect(within(rows[0]).getByTestId("records")).toHaveTextContent("1,000");
+  });
+
+  it("shows the backend's error with its kind when the overview fails", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "environments_overview") throw { kind: "not_found", message: "The data store of this environment is missing." };
+    });
+    renderDashboard();
+    const banner = await screen.findByTestId("error");
+    expect(banner).toHaveAttribute("data-kind", "not_found");
+    expect(banner).toHaveTextContent("Not found");
+    expect(banner).toHaveTextContent("The data store of this environment is missing.");
+  });
+
+  it("creates a sandbox from production and shows it after the refresh", async () => {
+    let overview = demoOverview();
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "environments_overview") return overview;
+      if (cmd === "create_environment") {
+        calls.push(args);
+        const created = env(4, "HR sandbox", "sandbox");
+        overview = demoOverview([created]);
+        return created.environment;
+      }
+    });
+    const user = userEvent.setup();
+    renderDashboard();
+    await user.click(await screen.findByTestId("new-env"));
+    await user.type(screen.getByTestId("new-env-name"), "HR sandbox");
+    await user.click(screen.getByTestId("create-env-submit"));
+    expect(await screen.findByTestId("notice")).toHaveTextContent("HR sandbox was created");
+    expect(calls).toEqual([{ request: { sourceId: 1, name: "HR sandbox", kind: "sandbox" } }]);
+    const row = screen.getAllByTestId("env-row").find((r) => r.getAttribute("data-env-name") === "HR sandbox");
+    expect(row).toBeDefined();
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("keeps the dialog open and shows a refusal when the name is taken", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "environments_overview") return demoOverview();
+      if (cmd === "create_environment") throw { kind: "conflict", message: 'This account already has an environment named "UAT". Choose another name.' };
+    });
+    const user = userEvent.setup();
+    renderDashboard();
+    await user.click(await screen.findByTestId("new-env"));
+    await user.type(screen.getByTestId("new-env-name"), "UAT");
+    await user.click(screen.getByTestId("create-env-submit"));
+    const dialog = screen.getByRole("dialog");
+    expect(await within(dialog).findByTestId("error")).toHaveAttribute("data-kind", "conflict");
+    expect(within(dialog).getByTestId("new-env-name")).toHaveValue("UAT");
+  });
+
+  it("asks for the name before deleting and shows a refusal for production", async () => {
+    const deleted: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "environments_overview") return demoOverview();
+      if (cmd === "delete_environment") {
+        deleted.push(args);
+        throw { kind: "forbidden", message: '"Production" is the account\'s production environment and cannot be deleted.' };
+      }
+    });
+    const user = userEvent.setup();
+    renderDashboard();
+    const rows = await screen.findAllByTestId("env-row");
+    await user.click(within(rows[0]).getByTestId("delete-env"));
+    const submit = screen.getByTestId("delete-confirm-submit");
+    expect(submit).toBeDisabled();
+    await user.type(screen.getByTestId("delete-confirm-name"), "Production");
+    expect(submit).toBeEnabled();
+    await user.click(submit);
+    const banner = await screen.findByTestId("error");
+    expect(banner).toHaveAttribute("data-kind", "forbidden");
+    expect(banner).toHaveTextContent("Not allowed");
+    expect(deleted).toEqual([{ environmentId: 1 }]);
+  });
+
+  it("turns a denied command into an internal error instead of swallowing it", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "environments_overview") throw new Error("Command environments_overview not allowed by ACL");
+    });
+    renderDashboard();
+    const banner = await screen.findByTestId("error");
+    expect(banner).toHaveAttribute("data-kind", "internal");
+    expect(banner).toHaveTextContent("not allowed by ACL");
+  });
+});

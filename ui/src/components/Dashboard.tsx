@@ -1,0 +1,57 @@
+import { useEffect, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api";
+import { AccountSection } from "./AccountSection";
+import { ErrorBanner } from "./ErrorBanner";
+
+export function Dashboard() {
+  const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
+  const [notice, setNotice] = useState<string | null>(null);
+  const reported = useRef(false);
+
+  useEffect(() => {
+    if (overview.isSuccess && !reported.current) {
+      reported.current = true;
+      // Start-up timing goes to the log; a failure here must not disturb the user.
+      api.reportInteractive().catch(() => undefined);
+    }
+  }, [overview.isSuccess]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = window.setTimeout(() => setNotice(null), 6000);
+    return () => window.clearTimeout(t);
+  }, [notice]);
+
+  if (overview.isPending) {
+    return (
+      <div className="placeholder" data-testid="loading">
+        Loading environments…
+      </div>
+    );
+  }
+  if (overview.isError) {
+    return (
+      <div className="page">
+        <ErrorBanner error={overview.error} />
+        <button type="button" className="secondary" onClick={() => overview.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="page" data-testid="dashboard">
+      {notice && (
+        <div className="notice" role="status" data-testid="notice">
+          {notice}
+        </div>
+      )}
+      {overview.data.length === 0 ? (
+        <div className="placeholder">No accounts yet.</div>
+      ) : (
+        overview.data.map((a) => <AccountSection key={a.account.id} overview={a} onNotice={setNotice} />)
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import type { Account, EnvironmentOverview } from "../bindings";
+import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
+import { KIND_LABELS } from "./labels";
+
+type Props = { account: Account; environments: EnvironmentOverview[]; onDelete: (env: EnvironmentOverview) => void };
+
+export function EnvironmentTable({ account, environments, onDelete }: Props) {
+  if (environments.length === 0) {
+    return <p className="empty">This account has no environments yet.</p>;
+  }
+  const byId = new Map(environments.map((e) => [e.environment.id, e.environment.name]));
+  return (
+    <table className="environments">
+      <thead>
+        <tr>
+          <th>Environment</th>
+          <th>Kind</th>
+          <th>Version</th>
+          <th>Status</th>
+          <th className="num">Records</th>
+          <th className="num">Data size</th>
+          <th>Last backup</th>
+          <th aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {environments.map((row) => {
+          const env = row.environment;
+          const origin = env.copiedFrom == null ? null : byId.get(env.copiedFrom);
+          return (
+            <tr key={env.id} data-testid="env-row" data-env-name={env.name} data-env-kind={env.kind}>
+              <td>
+                <div className="env-name">{env.name}</div>
+                {row.storeError && (
+                  <div className="row-error" role="alert" data-testid="store-error" data-kind={row.storeError.kind}>
+                    Data store unavailable: {row.storeError.message}
+                  </div>
+                )}
+                <div className="sub" title={`Created ${formatInstant(env.createdAt, account.timeZone)}`}>
+                  {row.storeError ? "" : `${row.appCount} apps · ${row.tableCount} tables · `}
+                  {origin ? `copied from ${origin}` : "created"} {formatDate(env.createdAt, account.timeZone)}
+                </div>
+              </td>
+              <td>
+                <span className={`kind kind-${env.kind}`}>{KIND_LABELS[env.kind]}</span>
+              </td>
+              <td className="mono">{env.version}</td>
+              <td>
+                <span className={`status status-${env.status}`}>{env.status === "ready" ? "Ready" : "Locked"}</span>
+              </td>
+              <td className="num" data-testid="records">
+                {row.storeError ? "—" : formatCount(row.recordCount)}
+              </td>
+              <td className="num">{row.storeError ? "—" : formatBytes(row.dataSizeBytes)}</td>
+              <td className={row.lastBackupAt ? "nowrap" : "muted nowrap"}>
+                {row.lastBackupAt ? formatInstant(row.lastBackupAt, account.timeZone) : "None yet"}
+              </td>
+              <td className="row-actions">
+                <button type="button" className="ghost danger-text" onClick={() => onDelete(row)} data-testid="delete-env">
+                  Delete
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

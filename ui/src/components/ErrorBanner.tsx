@@ -1,0 +1,31 @@
+import type { ErrorKind } from "../bindings";
+import { toAppError } from "../api";
+
+// The UI switches on the error's kind for the heading and tone; the message
+// from the backend says what happened and what to do.
+const HEADINGS: Record<ErrorKind, string> = {
+  not_found: "Not found",
+  invalid: "Check what you entered",
+  conflict: "Conflict",
+  forbidden: "Not allowed",
+  locked: "Locked",
+  internal: "Something went wrong",
+};
+
+export function ErrorBanner({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
+  const e = toAppError(error);
+  return (
+    <div className={`banner banner-${e.kind === "internal" ? "fault" : "refusal"}`} role="alert" data-testid="error" data-kind={e.kind}>
+      <div>
+        <strong>{HEADINGS[e.kind]}</strong>
+        <p>{e.message}</p>
+        {e.kind === "internal" && <p className="muted">The details are in Cutover's log, in the logs folder of its data directory.</p>}
+      </div>
+      {onDismiss && (
+        <button type="button" className="ghost" onClick={onDismiss} aria-label="Dismiss">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}
