@@ -36,6 +36,10 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Error> {
 
 fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace, Error> {
     let workspace = Workspace::open(dir)?;
+    let retired = workspace.recover(clock.now())?;
+    if !retired.is_empty() {
+        tracing::warn!(?retired, "retired stores left by an interrupted run");
+    }
     demo::ensure_demo(&workspace, clock.now())?;
     Ok(workspace)
 }

@@ -249,6 +249,21 @@ impl Workspace {
         }
     }
 
+    /// Finishes what an interrupted run left behind; call once at start-up,
+    /// before anything else touches the stores. Returns the retired keys.
+    pub fn recover(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare("SELECT store_key FROM environments")
+            .context("listing store keys")?;
+        let recorded = stmt
+            .query_map([], |r| r.get(0))
+            .context("listing store keys")?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .context("listing store keys")?;
+        self.backend.recover(&recorded, now)
+    }
+
     /// Deletes an environment that is not production and not locked. Its store
     /// is retired (kept aside on disk), not destroyed.
     pub fn delete_environment(&self, id: EnvironmentId, now: DateTime<Utc>) -> Result<()> {

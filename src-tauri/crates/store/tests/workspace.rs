@@ -291,3 +291,34 @@ fn a_missing_store_is_reported_on_its_row_and_the_others_still_show() -> Result<
     assert_eq!(ws.overview()?[0].environments.len(), 3);
     Ok(())
 }
+
+#[test]
+fn start_up_recovery_cleans_what_an_interrupted_copy_left() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo_workspace(dir.path())?;
+    let envs = dir.path().join("environments");
+    let recorded = files_in(&envs);
+    // A copy killed while writing leaves a partial file; one killed between
+    // the copy and recording it leaves a whole but unrecorded store.
+    std::fs::write(envs.join("aaaa.sqlite.partial"), b"half a copy").context("write")?;
+    let production = ws.overview()?[0].environments[0].environment.id;
+    let key: String = ws
+        .connect()?
+        .query_row(
+            "SELECT store_key FROM environments WHERE id = ?1",
+            [production],
+            |r| r.get(0),
+        )
+        .context("key")?;
+    std::fs::copy(envs.join(format!("{key}.sqlite")), envs.join("bbbb.sqlite")).context("copy")?;
+
+    assert_eq!(ws.recover(at())?, vec!["bbbb".to_string()]);
+    assert_eq!(files_in(&envs), recorded);
+    assert!(files_in(&dir.path().join("retired"))
+        .iter()
+        .any(|f| f.starts_with("bbbb-")));
+    // Recorded environments are untouched, and recovery is idempotent.
+    assert_eq!(ws.overview()?[0].environments.len(), 3);
+    assert!(ws.recover(at())?.is_empty());
+    Ok(())
+}

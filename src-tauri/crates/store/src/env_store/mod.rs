@@ -42,6 +42,11 @@ pub trait StoreBackend: Send + Sync {
     /// Removes a store that was never recorded in the control database
     /// (a creation that failed half way).
     fn discard(&self, key: &str) -> Result<()>;
+
+    /// Cleans up after operations that were interrupted (the app killed mid
+    /// copy): removes unfinished copies and retires stores whose key is not in
+    /// `recorded`. Returns the keys it retired.
+    fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>>;
 }
 
 /// One environment's definitions and records.

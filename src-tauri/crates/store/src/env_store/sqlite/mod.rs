@@ -125,6 +125,21 @@ impl StoreBackend for SqliteBackend {
         Ok(())
     }
 
+    fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
+        let (keys, partial) = self.keys_on_disk()?;
+        for path in partial {
+            tracing::warn!(path = %path.display(), "removing an unfinished copy");
+            fs::remove_file(&path).context("removing an unfinished copy")?;
+        }
+        let mut retired = Vec::new();
+        for key in keys.into_iter().filter(|k| !recorded.contains(k)) {
+            tracing::warn!(key, "retiring a store that no environment records");
+            self.retire(&key, now)?;
+            retired.push(key);
+        }
+        Ok(retired)
+    }
+
     fn discard(&self, key: &str) -> Result<()> {
         let path = self.path_of(key);
         if path.exists() {
@@ -132,6 +147,25 @@ impl StoreBackend for SqliteBackend {
         }
         remove_sidecars(&path);
         Ok(())
+    }
+}
+
+impl SqliteBackend {
+    fn keys_on_disk(&self) -> Result<(Vec<String>, Vec<PathBuf>)> {
+        let (mut keys, mut partial) = (Vec::new(), Vec::new());
+        for entry in fs::read_dir(&self.dir).context("listing environment stores")? {
+            let path = entry.context("listing environment stores")?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.ends_with(".sqlite.partial") {
+                partial.push(path.clone());
+            } else if let Some(key) = name.strip_suffix(".sqlite") {
+                keys.push(key.to_string());
+            }
+        }
+        Ok((keys, partial))
     }
 }
 
@@ -171,4 +205,14 @@ fn copy_verified(source: &Connection, dest: &Path) -> Result<()> {
         .close()
         .map_err(|(_, e)| e)
         .context("closing the copy")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
 }
