@@ -6,13 +6,18 @@
 # its WebKit processes.
 #
 #   bash scripts/bench.sh [runs]      (default 5; builds the app first)
+#   CUTOVER_APP=target/release/cutover bash scripts/bench.sh   (another build)
+#   WEBKIT_DISABLE_DMABUF_RENDERER=1 bash scripts/bench.sh     (WebKit knobs pass through)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 runs=${1:-5}
 idle_seconds=${IDLE_SECONDS:-8}
-bash scripts/build.sh >/dev/null
-app=$PWD/target/debug/cutover
+if [ -z "${DISPLAY:-}" ]; then
+  bash scripts/build.sh >/dev/null 2>&1
+  exec xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" "$@"
+fi
+app=${CUTOVER_APP:-$PWD/target/debug/cutover}
 
 descendants() {
   local pid=$1
@@ -49,7 +54,7 @@ measure() {
 bench() {
   local data
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-  echo "app: $app ($(du -h "$app" | cut -f1))"
+  echo "app: $app ($(du -h "$app" | cut -f1)); WEBKIT_DISABLE_DMABUF_RENDERER=${WEBKIT_DISABLE_DMABUF_RENDERER:-unset}"
   for i in $(seq 1 "$runs"); do
     data=$(mktemp -d)
     measure "$data" "first-start"   # creates the demo account
@@ -58,9 +63,4 @@ bench() {
   done
 }
 
-if [ -z "${DISPLAY:-}" ]; then
-  export -f bench measure descendants kib
-  export app runs idle_seconds
-  exec xvfb-run -a -s "-screen 0 1280x800x24" bash -c bench
-fi
 bench

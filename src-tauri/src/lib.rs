@@ -61,7 +61,10 @@ pub fn run() {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
             let workspace = data_dir(app).and_then(|dir| {
                 std::fs::create_dir_all(&dir).map_err(|e| {
-                    Error::internal(format!("Cutover cannot create its data folder {}: {e}.", dir.display()))
+                    Error::internal(format!(
+                        "Cutover cannot use {} as its data folder ({e}). Free that path or set {DATA_DIR_VAR} to a writable folder, then start Cutover again.",
+                        dir.display()
+                    ))
                 })?;
                 if let Some(guard) = logging::init(&dir) {
                     app.manage(guard);

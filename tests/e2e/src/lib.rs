@@ -34,11 +34,11 @@ pub struct App {
     shot: usize,
 }
 
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn app_binary() -> PathBuf {
+pub fn app_binary() -> PathBuf {
     std::env::var_os("CUTOVER_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/cutover"))
@@ -86,6 +86,14 @@ impl App {
 
     /// Starts Cutover on a data directory the scenario prepared.
     pub async fn launch_in(scenario: &str, data_dir: TempDir) -> Result<Self> {
+        let path = data_dir.path().to_path_buf();
+        Self::launch_at(scenario, data_dir, &path).await
+    }
+
+    /// Starts Cutover with `CUTOVER_DATA_DIR` set to `data_path`, which may be
+    /// anything (a file, say) inside the temporary folder `holder`.
+    pub async fn launch_at(scenario: &str, holder: TempDir, data_path: &Path) -> Result<Self> {
+        let data_dir = holder;
         let binary = app_binary();
         if !binary.exists() {
             return Err(format!(
@@ -97,7 +105,10 @@ impl App {
         let (port, native_port) = (free_port()?, free_port()?);
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("CUTOVER_DATA_DIR", data_dir.path())
+            .env("CUTOVER_DATA_DIR", data_path)
+            // Single instance goes through the session bus: keep the app off the
+            // developer's bus, or a running Cutover would swallow this launch.
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/cutover-e2e")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

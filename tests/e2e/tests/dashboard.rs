@@ -13,6 +13,23 @@ async fn records_of(app: &App, env: &str) -> Result<String> {
         .await?)
 }
 
+/// Opens an environment's delete dialog, types its name and confirms.
+async fn delete_through_dialog(app: &App, env: &str) -> Result<()> {
+    let row = app.wait_for(&env_row(env)).await?;
+    row.find(Locator::Css(r#"[data-testid="delete-env"]"#))
+        .await?
+        .click()
+        .await?;
+    app.type_into(r#"[data-testid="delete-confirm-name"]"#, env)
+        .await?;
+    app.click(r#"[data-testid="delete-confirm-submit"]"#).await
+}
+
+async fn dismiss_dialog(app: &App) -> Result<()> {
+    app.click(r#"[role="dialog"] button.secondary"#).await?;
+    app.wait_gone(r#"[role="dialog"]"#).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
 async fn first_start_shows_the_demo_account_and_copies_production() -> Result<()> {
@@ -51,49 +68,21 @@ async fn first_start_shows_the_demo_account_and_copies_production() -> Result<()
     )
     .await?;
     app.screenshot("duplicate-name-refused").await?;
-    app.client
-        .find(Locator::Css(r#"[role="dialog"] button.secondary"#))
-        .await?
-        .click()
-        .await?;
-    app.wait_gone(r#"[role="dialog"]"#).await?;
+    dismiss_dialog(&app).await?;
 
     // Production cannot be deleted, even after typing its name.
-    let production = app.wait_for(&env_row("Production")).await?;
-    production
-        .find(Locator::Css(r#"[data-testid="delete-env"]"#))
-        .await?
-        .click()
-        .await?;
-    app.type_into(r#"[data-testid="delete-confirm-name"]"#, "Production")
-        .await?;
-    app.click(r#"[data-testid="delete-confirm-submit"]"#)
-        .await?;
+    delete_through_dialog(&app, "Production").await?;
     app.wait_for_text(
         r#"[data-testid="error"][data-kind="forbidden"]"#,
         "cannot be deleted",
     )
     .await?;
     app.screenshot("production-deletion-refused").await?;
-    app.client
-        .find(Locator::Css(r#"[role="dialog"] button.secondary"#))
-        .await?
-        .click()
-        .await?;
-    app.wait_gone(r#"[role="dialog"]"#).await?;
+    dismiss_dialog(&app).await?;
     assert_eq!(records_of(&app, "Production").await?, production_records);
 
     // A sandbox can be deleted; it leaves the list and its file is retired.
-    let sandbox = app.wait_for(&env_row("HR sandbox")).await?;
-    sandbox
-        .find(Locator::Css(r#"[data-testid="delete-env"]"#))
-        .await?
-        .click()
-        .await?;
-    app.type_into(r#"[data-testid="delete-confirm-name"]"#, "HR sandbox")
-        .await?;
-    app.click(r#"[data-testid="delete-confirm-submit"]"#)
-        .await?;
+    delete_through_dialog(&app, "HR sandbox").await?;
     app.wait_gone(&env_row("HR sandbox")).await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "HR sandbox was deleted")
         .await?;

@@ -31,3 +31,19 @@ async fn a_missing_data_store_is_shown_on_its_row() -> Result<()> {
     app.screenshot("missing-store").await?;
     app.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn a_data_directory_that_cannot_be_made_is_explained() -> Result<()> {
+    let holder = tempfile::tempdir()?;
+    let not_a_folder = holder.path().join("occupied");
+    std::fs::write(&not_a_folder, b"a file where the data folder should be")?;
+
+    let mut app = App::launch_at("error-states-data-dir", holder, &not_a_folder).await?;
+    let banner = app
+        .wait_for_text(r#"[data-testid="error"][data-kind="internal"]"#, "CUTOVER_DATA_DIR")
+        .await?;
+    assert!(banner.text().await?.contains("occupied"));
+    app.screenshot("data-dir-unusable").await?;
+    app.close().await
+}

@@ -36,33 +36,46 @@ pub(crate) struct EnvironmentRow {
 const ENVIRONMENT_COLUMNS: &str =
     "id, account_id, name, kind, version, status, created_at, copied_from, store_key";
 
-fn environment_from_row(r: &Row<'_>) -> rusqlite::Result<(Environment, String, String, String)> {
-    let kind: String = r.get(3)?;
-    let status: String = r.get(5)?;
-    Ok((
-        Environment {
-            id: r.get(0)?,
-            account_id: r.get(1)?,
-            name: r.get(2)?,
-            kind: EnvironmentKind::Production,
-            version: r.get(4)?,
-            status: EnvironmentStatus::Ready,
-            created_at: r.get(6)?,
-            copied_from: r.get(7)?,
-        },
-        kind,
-        status,
-        r.get(8)?,
-    ))
+/// A row of `environments` as read, before its text columns are parsed.
+struct RawEnvironment {
+    id: EnvironmentId,
+    account_id: AccountId,
+    name: String,
+    kind: String,
+    version: String,
+    status: String,
+    created_at: DateTime<Utc>,
+    copied_from: Option<EnvironmentId>,
+    store_key: String,
 }
 
-fn finish_row(raw: (Environment, String, String, String)) -> Result<EnvironmentRow> {
-    let (mut environment, kind, status, store_key) = raw;
-    environment.kind = EnvironmentKind::parse(&kind)?;
-    environment.status = EnvironmentStatus::parse(&status)?;
+fn environment_from_row(r: &Row<'_>) -> rusqlite::Result<RawEnvironment> {
+    Ok(RawEnvironment {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+        version: r.get(4)?,
+        status: r.get(5)?,
+        created_at: r.get(6)?,
+        copied_from: r.get(7)?,
+        store_key: r.get(8)?,
+    })
+}
+
+fn finish_row(raw: RawEnvironment) -> Result<EnvironmentRow> {
     Ok(EnvironmentRow {
-        environment,
-        store_key,
+        environment: Environment {
+            id: raw.id,
+            account_id: raw.account_id,
+            name: raw.name,
+            kind: EnvironmentKind::parse(&raw.kind)?,
+            version: raw.version,
+            status: EnvironmentStatus::parse(&raw.status)?,
+            created_at: raw.created_at,
+            copied_from: raw.copied_from,
+        },
+        store_key: raw.store_key,
     })
 }
 
