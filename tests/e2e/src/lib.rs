@@ -15,6 +15,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,9 +27,36 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// How long a wait may take before the scenario fails with what it waited for.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
+/// A child started in a process group of its own; dropping it kills the whole
+/// group. tauri-driver starts WebKitWebDriver, which starts the app: killing
+/// only the driver would leave them running, holding the test's output open.
+pub struct Group(pub Child);
+
+impl Group {
+    pub fn spawn(command: &mut Command) -> std::io::Result<Self> {
+        command.process_group(0).spawn().map(Group)
+    }
+
+    pub fn kill(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 pub struct App {
     pub client: Client,
-    driver: Child,
+    driver: Group,
     data_dir: TempDir,
     shots: PathBuf,
     shot: usize,
@@ -103,16 +131,18 @@ impl App {
             .into());
         }
         let (port, native_port) = (free_port()?, free_port()?);
-        let driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        let driver = Group::spawn(
+            Command::new(tauri_driver())
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("CUTOVER_DATA_DIR", data_path)
             // Single instance goes through the session bus: keep the app off the
             // developer's bus, or a running Cutover would swallow this launch.
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/cutover-e2e")
+            .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --locked"))?;
+            .stderr(Stdio::inherit()),
+        )
+        .map_err(|e| format!("cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --locked"))?;
         wait_for_port(port).await?;
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -206,20 +236,13 @@ impl App {
         Ok(path)
     }
 
-    /// Ends the session (tauri-driver then closes the app) and stops the driver.
+    /// Ends the session (tauri-driver then closes the app) and stops the
+    /// driver's process group. A scenario that fails early drops the `App`
+    /// instead, which stops the group too.
     pub async fn close(mut self) -> Result<()> {
         let closed = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.driver.kill();
         closed.map_err(Into::into)
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        // A failed scenario must not leave the driver (and the app) running.
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 

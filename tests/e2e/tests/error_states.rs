@@ -41,7 +41,10 @@ async fn a_data_directory_that_cannot_be_made_is_explained() -> Result<()> {
 
     let mut app = App::launch_at("error-states-data-dir", holder, &not_a_folder).await?;
     let banner = app
-        .wait_for_text(r#"[data-testid="error"][data-kind="internal"]"#, "CUTOVER_DATA_DIR")
+        .wait_for_text(
+            r#"[data-testid="error"][data-kind="internal"]"#,
+            "CUTOVER_DATA_DIR",
+        )
         .await?;
     assert!(banner.text().await?.contains("occupied"));
     app.screenshot("data-dir-unusable").await?;

@@ -1,29 +1,21 @@
 //! A second launch focuses the first window and exits, on a private D-Bus
 //! session bus (single instance on Linux goes through the session bus).
 
-use cutover_e2e::{app_binary, Result, PATIENCE};
+use cutover_e2e::{app_binary, Group, Result, PATIENCE};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn launch(data: &Path, bus: &str) -> Result<Killed> {
-    let child = Command::new(app_binary())
-        .env("CUTOVER_DATA_DIR", data)
-        .env("DBUS_SESSION_BUS_ADDRESS", bus)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    Ok(Killed(child))
+fn launch(data: &Path, bus: &str) -> Result<Group> {
+    Ok(Group::spawn(
+        Command::new(app_binary())
+            .env("CUTOVER_DATA_DIR", data)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )?)
 }
 
 fn log_mentions(data: &Path, needle: &str) -> bool {
@@ -44,7 +36,7 @@ fn a_second_launch_exits_and_leaves_the_first_running() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let socket = dir.path().join("bus");
     let address = format!("unix:path={}", socket.display());
-    let mut daemon = Killed(
+    let mut daemon = Group::spawn(
         Command::new("dbus-daemon")
             .args([
                 "--session",
@@ -54,9 +46,8 @@ fn a_second_launch_exits_and_leaves_the_first_running() -> Result<()> {
                 &address,
             ])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+            .stderr(Stdio::null()),
+    )?;
     let mut line = String::new();
     BufReader::new(daemon.0.stdout.take().ok_or("no dbus output")?).read_line(&mut line)?;
     assert!(line.starts_with("unix:"), "dbus-daemon said {line:?}");

@@ -34,7 +34,7 @@ export function Dashboard() {
     return (
       <div className="page">
         <ErrorBanner error={overview.error} />
-        <button type="button" className="secondary" onClick={() => overview.refetch()}>
+        <button type="button" className="secondary align-start" onClick={() => overview.refetch()}>
           Try again
         </button>
       </div>
