@@ -4,6 +4,8 @@
 //! says what Cutover was doing, and the detail goes to the log.
 
 use cutover_core::{Error, Result};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, Params};
 use std::fmt::Display;
 
 pub trait Context<T> {
@@ -20,4 +22,16 @@ impl<T, E: Display> Context<T> for std::result::Result<T, E> {
             ))
         })
     }
+}
+
+/// Every value of a one-column query, with `doing` naming it in any error.
+pub(crate) fn column<T: FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    doing: &str,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).context(doing)?;
+    let rows = stmt.query_map(params, |r| r.get(0)).context(doing)?;
+    rows.collect::<rusqlite::Result<_>>().context(doing)
 }

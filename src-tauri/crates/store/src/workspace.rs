@@ -4,6 +4,7 @@
 
 use crate::env_store::sqlite::SqliteBackend;
 use crate::env_store::{EnvironmentStore, StoreBackend};
+use crate::fault::column;
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{
@@ -265,15 +266,12 @@ impl Workspace {
     /// Finishes what an interrupted run left behind; call once at start-up,
     /// before anything else touches the stores. Returns the retired keys.
     pub fn recover(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
-        let conn = self.connect()?;
-        let mut stmt = conn
-            .prepare("SELECT store_key FROM environments")
-            .context("listing store keys")?;
-        let recorded = stmt
-            .query_map([], |r| r.get(0))
-            .context("listing store keys")?
-            .collect::<rusqlite::Result<Vec<String>>>()
-            .context("listing store keys")?;
+        let recorded: Vec<String> = column(
+            &self.connect()?,
+            "SELECT store_key FROM environments",
+            [],
+            "listing store keys",
+        )?;
         self.backend.recover(&recorded, now)
     }
 

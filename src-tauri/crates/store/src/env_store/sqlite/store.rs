@@ -6,6 +6,7 @@
 //! by touching definitions and record tables in the same transaction.
 
 use crate::env_store::{EnvironmentStore, StoreStats};
+use crate::fault::column;
 use crate::Context;
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
@@ -71,16 +72,12 @@ impl SqliteStore {
     }
 
     fn table_ids(&self) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM platform_tables ORDER BY id")
-            .context("listing tables")?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .context("listing tables")?
-            .collect::<rusqlite::Result<Vec<i64>>>()
-            .context("listing tables")?;
-        Ok(ids)
+        column(
+            &self.conn,
+            "SELECT id FROM platform_tables ORDER BY id",
+            [],
+            "listing tables",
+        )
     }
 }
 
@@ -151,16 +148,13 @@ impl EnvironmentStore for SqliteStore {
             .context("reading tables")?
             .collect::<rusqlite::Result<Vec<_>>>()
             .context("reading tables")?;
-        let mut owners = self
-            .conn
-            .prepare("SELECT app_id FROM platform_app_tables WHERE table_id = ?1 ORDER BY app_id")
-            .context("reading table owners")?;
         for (id, name) in heads {
-            let app_ids = owners
-                .query_map([id], |r| r.get(0))
-                .context("reading table owners")?
-                .collect::<rusqlite::Result<_>>()
-                .context("reading table owners")?;
+            let app_ids = column(
+                &self.conn,
+                "SELECT app_id FROM platform_app_tables WHERE table_id = ?1 ORDER BY app_id",
+                [id],
+                "reading table owners",
+            )?;
             defs.tables.push(TableDef {
                 id,
                 name,
