@@ -56,3 +56,54 @@ where
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+    use cutover_core::clock::FixedClock;
+    use cutover_core::ErrorKind;
+
+    fn state() -> Arc<AppState> {
+        let at = Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap();
+        Arc::new(AppState {
+            workspace: Err(Error::internal("no workspace in this test")),
+            clock: Arc::new(FixedClock::at(at)),
+            launched: Instant::now(),
+        })
+    }
+
+    #[test]
+    fn a_panicking_command_answers_with_an_internal_error() {
+        let err = tauri::async_runtime::block_on(run_blocking(&state(), |_| -> Result<()> {
+            panic!("index out of bounds")
+        }))
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Internal);
+        assert!(
+            err.message.contains("index out of bounds"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("see the log"));
+    }
+
+    #[test]
+    fn domain_errors_cross_unchanged() {
+        let err = tauri::async_runtime::block_on(run_blocking(&state(), |_| -> Result<()> {
+            Err(Error::forbidden("Production cannot be deleted."))
+        }))
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Forbidden);
+        assert_eq!(err.message, "Production cannot be deleted.");
+    }
+
+    #[test]
+    fn a_workspace_that_failed_to_open_explains_itself_on_every_command() {
+        let err =
+            tauri::async_runtime::block_on(run_blocking(&state(), |s| s.workspace().map(|_| ())))
+                .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Internal);
+        assert_eq!(err.message, "no workspace in this test");
+    }
+}
