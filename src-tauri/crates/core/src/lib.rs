@@ -6,6 +6,7 @@
 //! [`clock::Clock`] or as an argument.
 
 pub mod account;
+pub mod backup;
 pub mod clock;
 pub mod definitions;
 pub mod environment;

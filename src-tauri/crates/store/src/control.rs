@@ -15,9 +15,12 @@ pub const FILE_NAME: &str = "control.sqlite";
 
 /// The schema's history. Append only: a released migration is never edited.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../migrations/control/001_init.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/control/001_init.sql")),
+        M::up(include_str!(
+            "../migrations/control/002_backup_checksums.sql"
+        )),
+    ])
 }
 
 /// Opens a connection with the settings every Cutover connection needs.
@@ -59,7 +62,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 1);
+        assert_eq!(version, 2);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

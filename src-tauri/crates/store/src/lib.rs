@@ -8,6 +8,7 @@
 //!
 //! [`Workspace`] ties them together and is what the desktop shell calls.
 
+pub mod backups;
 pub mod control;
 pub mod demo;
 pub mod env_store;

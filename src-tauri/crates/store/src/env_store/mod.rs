@@ -10,6 +10,7 @@ pub mod sqlite;
 use chrono::{DateTime, Utc};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::Result;
+use std::path::Path;
 
 /// What can be measured of a store without reading its records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,6 +35,14 @@ pub trait StoreBackend: Send + Sync {
     /// Makes `target` a consistent copy of `source` while `source` stays
     /// online; `target` appears only once the copy is complete and verified.
     fn copy(&self, source: &str, target: &str) -> Result<()>;
+
+    /// Writes a consistent, integrity-checked copy of a live store to `dest`
+    /// (a file that must not exist yet), for Backup & Restore.
+    fn backup_to(&self, key: &str, dest: &Path) -> Result<()>;
+
+    /// Replaces the contents of a store with those of a backup file, in one
+    /// transaction: if interrupted, the store keeps its old contents whole.
+    fn restore_from(&self, key: &str, source: &Path) -> Result<()>;
 
     /// Takes a store out of service. Its data is kept aside, not destroyed,
     /// so a mistaken deletion can still be recovered by hand.

@@ -30,6 +30,24 @@ pub fn migrations() -> Migrations<'static> {
 pub struct SqliteBackend {
     dir: PathBuf,
     retired_dir: PathBuf,
+    pace: Pace,
+}
+
+/// How copies move pages: how many per step and how long to rest between
+/// steps. Resting lets other connections in during a long copy.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    pub pages_per_step: i32,
+    pub pause: Duration,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Self {
+            pages_per_step: 1024,
+            pause: Duration::ZERO,
+        }
+    }
 }
 
 impl SqliteBackend {
@@ -38,7 +56,16 @@ impl SqliteBackend {
         for d in [&dir, &retired_dir] {
             fs::create_dir_all(d).context("creating the environments folder")?;
         }
-        Ok(Self { dir, retired_dir })
+        Ok(Self {
+            dir,
+            retired_dir,
+            pace: Pace::default(),
+        })
+    }
+
+    pub fn with_pace(mut self, pace: Pace) -> Self {
+        self.pace = pace;
+        self
     }
 
     pub fn path_of(&self, key: &str) -> PathBuf {
@@ -101,12 +128,49 @@ impl StoreBackend for SqliteBackend {
         }
         let partial = self.dir.join(format!("{target}.sqlite.partial"));
         let _ = fs::remove_file(&partial);
-        let result = copy_verified(&self.open_connection(source)?, &partial);
+        let result = copy_verified(&self.open_connection(source)?, &partial, self.pace, true);
         if let Err(e) = result {
             let _ = fs::remove_file(&partial);
             return Err(e);
         }
         fs::rename(&partial, &final_path).context("putting the copied store in place")
+    }
+
+    fn backup_to(&self, key: &str, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::conflict(format!(
+                "A backup file {} already exists.",
+                dest.display()
+            )));
+        }
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).context("creating the backups folder")?;
+        }
+        let mut partial = dest.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let _ = fs::remove_file(&partial);
+        // A backup is one self-contained file (rollback journal, not WAL), so
+        // its checksum stays valid while it is read.
+        if let Err(e) = copy_verified(&self.open_connection(key)?, &partial, self.pace, false) {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+        fs::rename(&partial, dest).context("putting the backup in place")
+    }
+
+    fn restore_from(&self, key: &str, source: &Path) -> Result<()> {
+        let backup = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .context("opening the backup")?;
+        check_integrity(&backup, "The backup")?;
+        let mut live = self.open_connection(key)?;
+        // The backup API writes the destination under one write transaction,
+        // committed at the end: an interrupted restore leaves the old contents.
+        Backup::new(&backup, &mut live)
+            .context("starting the restore")?
+            .run_to_completion(self.pace.pages_per_step, self.pace.pause, None)
+            .context("restoring the environment store")?;
+        check_integrity(&live, "The restored store")
     }
 
     fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
@@ -177,8 +241,20 @@ fn remove_sidecars(path: &Path) {
     }
 }
 
+fn check_integrity(conn: &Connection, what: &str) -> Result<()> {
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("checking integrity")?;
+    if verdict != "ok" {
+        return Err(Error::internal(format!(
+            "{what} failed its integrity check ({verdict})."
+        )));
+    }
+    Ok(())
+}
+
 /// Copies a live database page by page into `dest`, then checks the copy.
-fn copy_verified(source: &Connection, dest: &Path) -> Result<()> {
+fn copy_verified(source: &Connection, dest: &Path, pace: Pace, wal: bool) -> Result<()> {
     let mut target = Connection::open_with_flags(
         dest,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -187,20 +263,14 @@ fn copy_verified(source: &Connection, dest: &Path) -> Result<()> {
     {
         let backup = Backup::new(source, &mut target).context("starting the copy")?;
         backup
-            .run_to_completion(256, Duration::from_millis(0), None)
+            .run_to_completion(pace.pages_per_step, pace.pause, None)
             .context("copying the environment store")?;
     }
-    let verdict: String = target
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .context("checking the copy")?;
-    if verdict != "ok" {
-        return Err(Error::internal(format!(
-            "The copy failed its integrity check ({verdict}); nothing was created."
-        )));
-    }
+    check_integrity(&target, "The copy")?;
+    let mode = if wal { "WAL" } else { "DELETE" };
     target
-        .pragma_update(None, "journal_mode", "WAL")
-        .context("turning on WAL for the copy")?;
+        .pragma_update(None, "journal_mode", mode)
+        .context("setting the copy's journal mode")?;
     target
         .close()
         .map_err(|(_, e)| e)

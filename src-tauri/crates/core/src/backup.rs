@@ -1,0 +1,117 @@
+//! Backups of environment stores and the rules for keeping them.
+//!
+//! A backup is a verified, consistent copy of one environment's store. The
+//! ones taken automatically before a destructive operation (restore, and
+//! later refresh, promotion, upgrade) are the way back from it, so the last
+//! of them is never deleted without the user confirming.
+
+use crate::account::EnvironmentId;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+pub type BackupId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupReason {
+    Manual,
+    BeforeRefresh,
+    BeforeRestore,
+    BeforePromotion,
+    BeforeUpgrade,
+}
+
+impl BackupReason {
+    pub const ALL: [BackupReason; 5] = [
+        Self::Manual,
+        Self::BeforeRefresh,
+        Self::BeforeRestore,
+        Self::BeforePromotion,
+        Self::BeforeUpgrade,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::BeforeRefresh => "before_refresh",
+            Self::BeforeRestore => "before_restore",
+            Self::BeforePromotion => "before_promotion",
+            Self::BeforeUpgrade => "before_upgrade",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| Error::internal(format!("Unknown backup reason \"{text}\".")))
+    }
+
+    /// Taken automatically as the way back from a destructive operation.
+    pub fn guards_an_operation(self) -> bool {
+        self != Self::Manual
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Backup {
+    pub id: BackupId,
+    pub environment_id: EnvironmentId,
+    pub taken_at: DateTime<Utc>,
+    pub reason: BackupReason,
+    pub size_bytes: u64,
+    /// SHA-256 of the backup file, hex, recorded when it was taken.
+    pub sha256: String,
+    /// When the file last passed its checksum and integrity check.
+    pub verified_at: Option<DateTime<Utc>>,
+    /// Why the last verification failed; `None` when it passed.
+    pub problem: Option<String>,
+}
+
+impl Backup {
+    pub fn is_usable(&self) -> bool {
+        self.verified_at.is_some() && self.problem.is_none()
+    }
+}
+
+/// A backup may be deleted unless it is the newest one guarding an
+/// operation on its environment, in which case the user must confirm.
+pub fn ensure_backup_deletable(
+    target: &Backup,
+    all_of_environment: &[Backup],
+    confirmed: bool,
+) -> Result<()> {
+    if confirmed || !target.reason.guards_an_operation() {
+        return Ok(());
+    }
+    let newest_guard = all_of_environment
+        .iter()
+        .filter(|b| b.reason.guards_an_operation())
+        .max_by_key(|b| (b.taken_at, b.id));
+    if newest_guard.map(|b| b.id) == Some(target.id) {
+        return Err(Error::conflict(
+            "This is the last backup taken before a destructive operation: it is the way back from it. Confirm to delete it anyway.",
+        ));
+    }
+    Ok(())
+}
+
+/// A restore starts only from a backup that passed verification just now.
+pub fn ensure_restorable(backup: &Backup) -> Result<()> {
+    match (&backup.problem, backup.verified_at) {
+        (Some(problem), _) => Err(Error::conflict(format!(
+            "This backup cannot be restored: {problem} Choose another backup."
+        ))),
+        (None, None) => Err(Error::conflict(
+            "This backup has not been verified; verify it first.",
+        )),
+        (None, Some(_)) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+#[path = "backup_tests.rs"]
+mod tests;

@@ -1,0 +1,65 @@
+use super::*;
+use crate::ErrorKind;
+use chrono::TimeZone;
+
+fn backup(id: BackupId, hour: u32, reason: BackupReason) -> Backup {
+    Backup {
+        id,
+        environment_id: 1,
+        taken_at: Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap(),
+        reason,
+        size_bytes: 1,
+        sha256: "00".into(),
+        verified_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, hour, 1, 0).unwrap()),
+        problem: None,
+    }
+}
+
+#[test]
+fn reasons_round_trip_through_text() {
+    for r in BackupReason::ALL {
+        assert_eq!(BackupReason::parse(r.as_str()), Ok(r));
+    }
+    assert!(BackupReason::parse("whim").is_err());
+}
+
+#[test]
+fn manual_backups_are_deleted_without_asking() {
+    let all = [backup(1, 9, BackupReason::Manual)];
+    assert!(ensure_backup_deletable(&all[0], &all, false).is_ok());
+}
+
+#[test]
+fn the_newest_guarding_backup_needs_confirmation() {
+    let all = [
+        backup(1, 9, BackupReason::BeforeRestore),
+        backup(2, 10, BackupReason::BeforeRefresh),
+        backup(3, 11, BackupReason::Manual),
+    ];
+    let err = ensure_backup_deletable(&all[1], &all, false).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Conflict);
+    assert!(err.message.contains("Confirm"));
+    assert!(ensure_backup_deletable(&all[1], &all, true).is_ok());
+    // An older guard is not the way back any more.
+    assert!(ensure_backup_deletable(&all[0], &all, false).is_ok());
+}
+
+#[test]
+fn only_verified_sound_backups_are_restored() {
+    let good = backup(1, 9, BackupReason::Manual);
+    assert!(ensure_restorable(&good).is_ok());
+    let unverified = Backup {
+        verified_at: None,
+        ..good.clone()
+    };
+    assert_eq!(
+        ensure_restorable(&unverified).unwrap_err().kind,
+        ErrorKind::Conflict
+    );
+    let damaged = Backup {
+        problem: Some("Its checksum differs.".into()),
+        ..good
+    };
+    let err = ensure_restorable(&damaged).unwrap_err();
+    assert!(err.message.contains("checksum differs"));
+}

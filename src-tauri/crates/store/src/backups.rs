@@ -1,0 +1,238 @@
+//! Backup & Restore: verified copies of environment stores.
+//!
+//! Files live in `<data dir>/backups/<uuid>.sqlite`; the control database
+//! records each with its reason, size and the SHA-256 taken when it was
+//! written. A restore first takes a backup of the current state, so it can
+//! itself be undone, and replaces the store in one transaction.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason};
+use cutover_core::environment::ensure_unlocked;
+use cutover_core::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+const BACKUP_COLUMNS: &str =
+    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path";
+
+/// A backup row and where its file is, relative to the data directory.
+struct BackupRow {
+    backup: Backup,
+    path: String,
+}
+
+/// A row of `backups` as read, before its reason is parsed.
+struct RawBackup {
+    id: BackupId,
+    environment_id: EnvironmentId,
+    taken_at: DateTime<Utc>,
+    reason: String,
+    size_bytes: i64,
+    sha256: String,
+    verified_at: Option<DateTime<Utc>>,
+    problem: Option<String>,
+    path: String,
+}
+
+fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
+    Ok(RawBackup {
+        id: r.get(0)?,
+        environment_id: r.get(1)?,
+        taken_at: r.get(2)?,
+        reason: r.get(3)?,
+        size_bytes: r.get(4)?,
+        sha256: r.get(5)?,
+        verified_at: r.get(6)?,
+        problem: r.get(7)?,
+        path: r.get(8)?,
+    })
+}
+
+fn finish(raw: RawBackup) -> Result<BackupRow> {
+    Ok(BackupRow {
+        backup: Backup {
+            id: raw.id,
+            environment_id: raw.environment_id,
+            taken_at: raw.taken_at,
+            reason: BackupReason::parse(&raw.reason)?,
+            size_bytes: raw.size_bytes as u64,
+            sha256: raw.sha256,
+            verified_at: raw.verified_at,
+            problem: raw.problem,
+        },
+        path: raw.path,
+    })
+}
+
+/// SHA-256 of a file, as lowercase hex.
+pub fn sha256_of(path: &Path) -> Result<String> {
+    let mut file = File::open(path).context("opening a backup file")?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).context("reading a backup file")?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+impl Workspace {
+    fn backup_row(&self, conn: &Connection, id: BackupId) -> Result<BackupRow> {
+        let raw = conn
+            .query_row(
+                &format!("SELECT {BACKUP_COLUMNS} FROM backups WHERE id = ?1"),
+                [id],
+                backup_from_row,
+            )
+            .optional()
+            .context("looking up a backup")?
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "There is no backup {id}; it may have been deleted."
+                ))
+            })?;
+        finish(raw)
+    }
+
+    fn backup_path(&self, relative: &str) -> PathBuf {
+        self.root().join(relative)
+    }
+
+    /// Every backup of an environment, newest first.
+    pub fn backups(&self, environment_id: EnvironmentId) -> Result<Vec<Backup>> {
+        let conn = self.connect()?;
+        self.environment_row(&conn, environment_id)?;
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {BACKUP_COLUMNS} FROM backups WHERE environment_id = ?1 ORDER BY taken_at DESC, id DESC"
+            ))
+            .context("listing backups")?;
+        let raw = stmt
+            .query_map([environment_id], backup_from_row)
+            .context("listing backups")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("listing backups")?;
+        raw.into_iter()
+            .map(|r| finish(r).map(|row| row.backup))
+            .collect()
+    }
+
+    /// Takes a consistent copy of a live environment, checks it, records its
+    /// checksum, and lists it.
+    pub fn take_backup(
+        &self,
+        environment_id: EnvironmentId,
+        reason: BackupReason,
+        now: DateTime<Utc>,
+    ) -> Result<Backup> {
+        let conn = self.connect()?;
+        let env = self.environment_row(&conn, environment_id)?;
+        let relative = format!("backups/{}.sqlite", uuid::Uuid::new_v4().simple());
+        let path = self.backup_path(&relative);
+        self.backend().backup_to(&env.store_key, &path)?;
+        let recorded = (|| {
+            let sha256 = sha256_of(&path)?;
+            let size = std::fs::metadata(&path)
+                .context("measuring a backup")?
+                .len();
+            conn.execute(
+                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6)",
+                params![environment_id, now, reason.as_str(), relative, size as i64, sha256],
+            )
+            .context("recording a backup")?;
+            self.backup_row(&conn, conn.last_insert_rowid())
+        })();
+        match recorded {
+            Ok(row) => {
+                tracing::info!(
+                    environment_id,
+                    backup = row.backup.id,
+                    reason = reason.as_str(),
+                    "took a backup"
+                );
+                Ok(row.backup)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks a backup's file against its recorded checksum and SQLite's
+    /// integrity check, and records the outcome on the backup.
+    pub fn verify_backup(&self, id: BackupId, now: DateTime<Utc>) -> Result<Backup> {
+        let conn = self.connect()?;
+        let row = self.backup_row(&conn, id)?;
+        let problem = check_file(&self.backup_path(&row.path), &row.backup.sha256).err();
+        match &problem {
+            None => conn.execute(
+                "UPDATE backups SET verified_at = ?2, problem = NULL WHERE id = ?1",
+                params![id, now],
+            ),
+            Some(p) => conn.execute(
+                "UPDATE backups SET verified_at = NULL, problem = ?2 WHERE id = ?1",
+                params![id, p],
+            ),
+        }
+        .context("recording a verification")?;
+        Ok(self.backup_row(&conn, id)?.backup)
+    }
+
+    /// Restores an environment from one of its backups. Verifies the backup,
+    /// takes a `before_restore` backup of the current state, then replaces the
+    /// store's contents in one transaction. Returns that safety backup.
+    pub fn restore_backup(&self, id: BackupId, now: DateTime<Utc>) -> Result<Backup> {
+        let conn = self.connect()?;
+        let row = self.backup_row(&conn, id)?;
+        let env = self.environment_row(&conn, row.backup.environment_id)?;
+        ensure_unlocked(env.environment.status, &env.environment.name)?;
+        rules::ensure_restorable(&self.verify_backup(id, now)?)?;
+        let safety = self.take_backup(env.environment.id, BackupReason::BeforeRestore, now)?;
+        self.backend()
+            .restore_from(&env.store_key, &self.backup_path(&row.path))?;
+        tracing::info!(
+            environment_id = env.environment.id,
+            backup = id,
+            safety = safety.id,
+            "restored a backup"
+        );
+        Ok(safety)
+    }
+
+    /// Deletes a backup and its file. The newest backup guarding an operation
+    /// is kept unless `confirmed`.
+    pub fn delete_backup(&self, id: BackupId, confirmed: bool) -> Result<()> {
+        let conn = self.connect()?;
+        let row = self.backup_row(&conn, id)?;
+        let siblings = self.backups(row.backup.environment_id)?;
+        rules::ensure_backup_deletable(&row.backup, &siblings, confirmed)?;
+        conn.execute("DELETE FROM backups WHERE id = ?1", [id])
+            .context("deleting a backup")?;
+        let path = self.backup_path(&row.path);
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(error = %e, path = %path.display(), "a deleted backup's file stayed on disk");
+        }
+        Ok(())
+    }
+}
+
+fn check_file(path: &Path, expected: &str) -> Result<(), String> {
+    if !path.exists() {
+        return Err("Its file is missing from the backups folder.".into());
+    }
+    let actual = sha256_of(path).map_err(|e| e.message)?;
+    if actual != expected {
+        return Err("Its file has changed since it was taken (the checksum differs).".into());
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("It cannot be opened as a database ({e})."))?;
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| format!("It cannot be read as a database ({e})."))?;
+    if verdict != "ok" {
+        return Err(format!("It fails SQLite's integrity check ({verdict})."));
+    }
+    Ok(())
+}

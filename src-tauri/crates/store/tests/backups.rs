@@ -1,0 +1,333 @@
+//! Backup & Restore on temporary data directories, including faults
+//! injected at every step and a process killed in the middle of a restore.
+
+use chrono::{DateTime, TimeZone, Utc};
+use cutover_core::backup::BackupReason;
+use cutover_core::definitions::{Record, Value};
+use cutover_core::{Error, ErrorKind, Result};
+use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
+use cutover_store::env_store::{EnvironmentStore, StoreBackend};
+use cutover_store::{demo, Context, Workspace};
+use std::path::Path;
+use std::time::Duration;
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, minute, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn production_id(ws: &Workspace) -> Result<i64> {
+    Ok(ws.overview()?[0].environments[0].environment.id)
+}
+
+fn employees(store: &dyn EnvironmentStore) -> Result<(i64, Vec<Record>)> {
+    let defs = store.definitions()?;
+    let table = defs
+        .tables
+        .iter()
+        .find(|t| t.name == "Employees")
+        .expect("Employees");
+    Ok((table.id, store.records(table.id)?))
+}
+
+/// Adds `n` employees to production: the change a restore must undo.
+fn change_production(ws: &Workspace, n: usize) -> Result<()> {
+    let mut store = ws.store(production_id(ws)?)?;
+    let (table, rows) = employees(store.as_ref())?;
+    let template = rows[0].values.clone();
+    store.insert_records(table, &vec![template; n])?;
+    Ok(())
+}
+
+fn count(ws: &Workspace) -> Result<u64> {
+    Ok(ws.store(production_id(ws)?)?.stats()?.record_count)
+}
+
+fn demo_at(dir: &Path, backend: Box<dyn StoreBackend>) -> Result<Workspace> {
+    let ws = Workspace::with_backend(dir, backend)?;
+    demo::ensure_demo(&ws, at(0))?;
+    Ok(ws)
+}
+
+fn sqlite(dir: &Path) -> Result<SqliteBackend> {
+    SqliteBackend::new(dir.join("environments"), dir.join("retired"))
+}
+
+#[test]
+fn a_backup_is_verified_listed_and_shown_as_the_last_backup() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+    let id = production_id(&ws)?;
+    let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    assert_eq!(backup.reason, BackupReason::Manual);
+    assert_eq!(backup.sha256.len(), 64);
+    assert!(backup.size_bytes > 0 && backup.is_usable());
+    assert_eq!(ws.backups(id)?, vec![backup.clone()]);
+    assert_eq!(
+        ws.overview()?[0].environments[0].last_backup_at,
+        Some(at(5))
+    );
+    assert_eq!(ws.verify_backup(backup.id, at(6))?.verified_at, Some(at(6)));
+    assert_eq!(
+        ws.backups(9_999).expect_err("unknown").kind,
+        ErrorKind::NotFound
+    );
+    Ok(())
+}
+
+#[test]
+fn restore_brings_back_the_backed_up_state_and_can_itself_be_undone() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+    let id = production_id(&ws)?;
+    let before = employees(ws.store(id)?.as_ref())?.1;
+    let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    change_production(&ws, 25)?;
+    let changed = employees(ws.store(id)?.as_ref())?.1;
+
+    let safety = ws.restore_backup(backup.id, at(10))?;
+    assert_eq!(safety.reason, BackupReason::BeforeRestore);
+    assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);
+    assert_eq!(count(&ws)?, demo::RECORDS as u64);
+
+    // The change is not lost: the safety backup brings it back.
+    ws.restore_backup(safety.id, at(15))?;
+    assert_eq!(employees(ws.store(id)?.as_ref())?.1, changed);
+    Ok(())
+}
+
+#[test]
+fn a_tampered_backup_is_reported_and_never_restored() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+    let id = production_id(&ws)?;
+    let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    change_production(&ws, 3)?;
+    let file = std::fs::read_dir(dir.path().join("backups"))
+        .context("ls")?
+        .flatten()
+        .next()
+        .expect("a backup file")
+        .path();
+    let mut bytes = std::fs::read(&file).context("read")?;
+    let last = bytes.len() - 100;
+    bytes[last] ^= 0xff;
+    std::fs::write(&file, bytes).context("write")?;
+
+    let checked = ws.verify_backup(backup.id, at(6))?;
+    assert!(checked
+        .problem
+        .as_deref()
+        .unwrap_or_default()
+        .contains("checksum differs"));
+    assert!(!checked.is_usable());
+    let err = ws.restore_backup(backup.id, at(7)).expect_err("tampered");
+    assert_eq!(err.kind, ErrorKind::Conflict);
+    assert_eq!(count(&ws)?, demo::RECORDS as u64 + 3, "production changed");
+    assert_eq!(
+        ws.backups(id)?.len(),
+        1,
+        "no safety backup for a refused restore"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_last_guarding_backup_is_deleted_only_when_confirmed() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+    let id = production_id(&ws)?;
+    let manual = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    let safety = ws.restore_backup(manual.id, at(6))?;
+    let err = ws.delete_backup(safety.id, false).expect_err("guard");
+    assert_eq!(err.kind, ErrorKind::Conflict);
+    assert_eq!(ws.backups(id)?.len(), 2);
+    ws.delete_backup(manual.id, false)?;
+    ws.delete_backup(safety.id, true)?;
+    assert!(ws.backups(id)?.is_empty());
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("backups"))
+            .context("ls")?
+            .count(),
+        0
+    );
+    Ok(())
+}
+
+/// The SQLite backend with one operation made to fail.
+struct Faulty {
+    inner: SqliteBackend,
+    fail: &'static str,
+}
+
+impl Faulty {
+    fn check(&self, step: &str) -> Result<()> {
+        if self.fail == step {
+            return Err(Error::internal(format!("injected fault in {step}")));
+        }
+        Ok(())
+    }
+}
+
+impl StoreBackend for Faulty {
+    fn kind(&self) -> &'static str {
+        self.inner.kind()
+    }
+    fn create(&self, key: &str, v: &str) -> Result<Box<dyn EnvironmentStore>> {
+        self.inner.create(key, v)
+    }
+    fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>> {
+        self.inner.open(key)
+    }
+    fn copy(&self, s: &str, t: &str) -> Result<()> {
+        self.inner.copy(s, t)
+    }
+    fn backup_to(&self, key: &str, dest: &Path) -> Result<()> {
+        self.check("backup_to")?;
+        self.inner.backup_to(key, dest)
+    }
+    fn restore_from(&self, key: &str, source: &Path) -> Result<()> {
+        self.check("restore_from")?;
+        self.inner.restore_from(key, source)
+    }
+    fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        self.inner.retire(key, now)
+    }
+    fn discard(&self, key: &str) -> Result<()> {
+        self.inner.discard(key)
+    }
+    fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
+        self.inner.recover(recorded, now)
+    }
+}
+
+#[test]
+fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> {
+    for step in ["backup_to", "restore_from"] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        // Take the backup to restore with a sound backend, then fail one step.
+        let good = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+        let id = production_id(&good)?;
+        let backup = good.take_backup(id, BackupReason::Manual, at(5))?;
+        change_production(&good, 7)?;
+        let before = employees(good.store(id)?.as_ref())?.1;
+        drop(good);
+
+        let ws = Workspace::with_backend(
+            dir.path(),
+            Box::new(Faulty {
+                inner: sqlite(dir.path())?,
+                fail: step,
+            }),
+        )?;
+        let err = ws.restore_backup(backup.id, at(10)).expect_err(step);
+        assert!(
+            err.message.contains("injected fault"),
+            "{step}: {}",
+            err.message
+        );
+        assert_eq!(employees(ws.store(id)?.as_ref())?.1, before, "{step}");
+        let safety_taken = ws
+            .backups(id)?
+            .iter()
+            .any(|b| b.reason == BackupReason::BeforeRestore);
+        assert_eq!(safety_taken, step == "restore_from", "{step}");
+        let files = std::fs::read_dir(dir.path().join("backups"))
+            .context("ls")?
+            .flatten();
+        assert!(files
+            .into_iter()
+            .all(|f| !f.file_name().to_string_lossy().ends_with(".partial")));
+    }
+    Ok(())
+}
+
+const CHILD_DIR: &str = "CUTOVER_KILL_TEST_DIR";
+const CHILD_BACKUP: &str = "CUTOVER_KILL_TEST_BACKUP";
+
+/// Not a test on its own: the child process of the kill test below, which
+/// restores slowly (one page per step) so that it can be killed mid-way.
+#[test]
+#[ignore = "child process of restore_killed_mid_way_leaves_old_or_new_never_a_mix"]
+fn child_process_restoring_slowly() -> Result<()> {
+    let (Some(dir), Some(backup)) = (
+        std::env::var_os(CHILD_DIR),
+        std::env::var(CHILD_BACKUP).ok(),
+    ) else {
+        return Ok(());
+    };
+    let dir = Path::new(&dir);
+    let pace = Pace {
+        pages_per_step: 1,
+        pause: Duration::from_millis(15),
+    };
+    let ws = Workspace::with_backend(dir, Box::new(sqlite(dir)?.with_pace(pace)))?;
+    ws.restore_backup(backup.parse().context("backup id")?, at(10))?;
+    Ok(())
+}
+
+#[test]
+fn restore_killed_mid_way_leaves_old_or_new_never_a_mix() -> Result<()> {
+    // A restore of the demo store at this pace takes about half a second:
+    // the delays kill it early, late, and (usually) after it finished.
+    for delay_ms in [150u64, 400, 700] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+        let id = production_id(&ws)?;
+        let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+        let old = employees(ws.store(id)?.as_ref())?.1;
+        change_production(&ws, 400)?;
+        let new = employees(ws.store(id)?.as_ref())?.1;
+
+        let mut child = std::process::Command::new(std::env::current_exe().context("exe")?)
+            .args([
+                "--ignored",
+                "--exact",
+                "child_process_restoring_slowly",
+                "--quiet",
+            ])
+            .env(CHILD_DIR, dir.path())
+            .env(CHILD_BACKUP, backup.id.to_string())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("child")?;
+        // Wait until the child's safety backup is recorded: the restore is next.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !ws
+            .backups(id)?
+            .iter()
+            .any(|b| b.reason == BackupReason::BeforeRestore)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child never started restoring"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().context("kill")?;
+        child.wait().context("wait")?;
+
+        let reopened = Workspace::open(dir.path())?;
+        let store = reopened.store(id)?;
+        let now = employees(store.as_ref())?.1;
+        assert!(
+            now == old || now == new,
+            "after {delay_ms} ms: {} employees, a mix",
+            now.len()
+        );
+        let first = now
+            .first()
+            .map(|r| r.values[0].clone())
+            .unwrap_or(Value::Null);
+        assert_ne!(first, Value::Null);
+        let conn = rusqlite::Connection::open(dir.path().join("control.sqlite")).context("open")?;
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .context("check")?;
+        assert_eq!(ok, "ok");
+        assert!(store.stats()?.record_count > 0);
+    }
+    Ok(())
+}
