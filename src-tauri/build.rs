@@ -7,6 +7,11 @@ const COMMANDS: &[&str] = &[
     "environments_overview",
     "create_environment",
     "delete_environment",
+    "list_backups",
+    "take_backup",
+    "verify_backup",
+    "restore_backup",
+    "delete_backup",
     "report_interactive",
 ];
 

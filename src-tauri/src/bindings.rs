@@ -4,7 +4,7 @@
 //! committed; the test below fails when it is stale. Regenerate with
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
-use crate::commands::{app, environments};
+use crate::commands::{app, backups, environments};
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
@@ -18,6 +18,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             environments::environments_overview,
             environments::create_environment,
             environments::delete_environment,
+            backups::list_backups,
+            backups::take_backup,
+            backups::verify_backup,
+            backups::restore_backup,
+            backups::delete_backup,
             app::report_interactive,
         ])
 }

@@ -1,8 +1,9 @@
-import { useIsFetching } from "@tanstack/react-query";
+import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Dashboard } from "./components/Dashboard";
 
 export function App() {
   const fetching = useIsFetching();
+  const queryClient = useQueryClient();
   return (
     <div className="shell">
       <header className="topbar">
@@ -18,6 +19,9 @@ export function App() {
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
           {fetching ? "Refreshing…" : ""}
         </div>
+        <button type="button" className="topbar-button" onClick={() => queryClient.invalidateQueries()} data-testid="refresh">
+          Refresh
+        </button>
       </header>
       <main>
         <Dashboard />

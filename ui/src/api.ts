@@ -42,4 +42,9 @@ export const api = {
     call(commands.createEnvironment(request)),
   deleteEnvironment: (id: number) => call(commands.deleteEnvironment(id)),
   reportInteractive: () => call(commands.reportInteractive()),
+  listBackups: (environmentId: number) => call(commands.listBackups(environmentId)),
+  takeBackup: (environmentId: number) => call(commands.takeBackup(environmentId)),
+  verifyBackup: (backupId: number) => call(commands.verifyBackup(backupId)),
+  restoreBackup: (backupId: number) => call(commands.restoreBackup(backupId)),
+  deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
 };

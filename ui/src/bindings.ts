@@ -11,6 +11,19 @@ export const commands = {
 	createEnvironment: (request: CreateEnvironmentRequest) => typedError<Environment, CommandError>(__TAURI_INVOKE("create_environment", { request })),
 	/**  Deletes a non-production environment; its store is retired, not destroyed. */
 	deleteEnvironment: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("delete_environment", { environmentId })),
+	/**  Every backup of an environment, newest first. */
+	listBackups: (environmentId: number) => typedError<Backup[], CommandError>(__TAURI_INVOKE("list_backups", { environmentId })),
+	/**  Takes a manual backup of a live environment. */
+	takeBackup: (environmentId: number) => typedError<Backup, CommandError>(__TAURI_INVOKE("take_backup", { environmentId })),
+	/**  Checks a backup's checksum and integrity; the outcome is on the backup. */
+	verifyBackup: (backupId: number) => typedError<Backup, CommandError>(__TAURI_INVOKE("verify_backup", { backupId })),
+	/**
+	 *  Restores an environment from a backup, after taking a backup of its
+	 *  current state (returned, so the UI can say how to undo the restore).
+	 */
+	restoreBackup: (backupId: number) => typedError<Backup, CommandError>(__TAURI_INVOKE("restore_backup", { backupId })),
+	/**  Deletes a backup; the newest backup guarding an operation needs `confirmed`. */
+	deleteBackup: (backupId: number, confirmed: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("delete_backup", { backupId, confirmed })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -34,6 +47,22 @@ export type AccountOverview = {
 	account: Account,
 	environments: EnvironmentOverview[],
 };
+
+export type Backup = {
+	id: number,
+	environmentId: number,
+	takenAt: string,
+	reason: BackupReason,
+	sizeBytes: number,
+	/**  SHA-256 of the backup file, hex, recorded when it was taken. */
+	sha256: string,
+	/**  When the file last passed its checksum and integrity check. */
+	verifiedAt: string | null,
+	/**  Why the last verification failed; `None` when it passed. */
+	problem: string | null,
+};
+
+export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade";
 
 export type CommandError = {
 	kind: ErrorKind,

@@ -19,7 +19,8 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
-export function formatInstant(iso: string, timeZone: string): string {
+/** An instant in `timeZone`; `seconds` where several may fall in one minute (backups). */
+export function formatInstant(iso: string, timeZone: string, seconds = false): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat("en-GB", {
@@ -29,6 +30,7 @@ export function formatInstant(iso: string, timeZone: string): string {
     year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
+    ...(seconds ? { second: "2-digit" as const } : {}),
     timeZoneName: "short",
   }).format(date);
 }

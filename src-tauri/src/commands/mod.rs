@@ -3,4 +3,5 @@
 //! data-transfer type out.
 
 pub mod app;
+pub mod backups;
 pub mod environments;

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { AccountOverview, EnvironmentOverview } from "../bindings";
 import { CreateEnvironmentDialog } from "./CreateEnvironmentDialog";
+import { BackupsDialog } from "./BackupsDialog";
 import { DeleteEnvironmentDialog } from "./DeleteEnvironmentDialog";
 import { EnvironmentTable } from "./EnvironmentTable";
 
@@ -10,6 +11,7 @@ export function AccountSection({ overview, onNotice }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
+  const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
   const production = environments.find((e) => e.environment.kind === "production");
   return (
     <section className="account" data-testid="account" aria-label={account.name}>
@@ -32,7 +34,8 @@ export function AccountSection({ overview, onNotice }: Props) {
           New sandbox
         </button>
       </header>
-      <EnvironmentTable account={account} environments={environments} onDelete={setDeleting} />
+      <EnvironmentTable account={account} environments={environments} onDelete={setDeleting} onBackups={setBackingUp} />
+      {backingUp && <BackupsDialog account={account} target={backingUp} onClose={() => setBackingUp(null)} onNotice={onNotice} />}
       {creating && (
         <CreateEnvironmentDialog
           account={overview}

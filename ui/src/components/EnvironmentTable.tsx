@@ -2,9 +2,14 @@ import type { Account, EnvironmentOverview } from "../bindings";
 import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
 import { KIND_LABELS } from "./labels";
 
-type Props = { account: Account; environments: EnvironmentOverview[]; onDelete: (env: EnvironmentOverview) => void };
+type Props = {
+  account: Account;
+  environments: EnvironmentOverview[];
+  onDelete: (env: EnvironmentOverview) => void;
+  onBackups: (env: EnvironmentOverview) => void;
+};
 
-export function EnvironmentTable({ account, environments, onDelete }: Props) {
+export function EnvironmentTable({ account, environments, onDelete, onBackups }: Props) {
   if (environments.length === 0) {
     return <p className="empty">This account has no environments yet.</p>;
   }
@@ -52,10 +57,13 @@ export function EnvironmentTable({ account, environments, onDelete }: Props) {
                 {row.storeError ? "—" : formatCount(row.recordCount)}
               </td>
               <td className="num">{row.storeError ? "—" : formatBytes(row.dataSizeBytes)}</td>
-              <td className={row.lastBackupAt ? "nowrap" : "muted nowrap"}>
+              <td className={row.lastBackupAt ? "nowrap" : "muted nowrap"} data-testid="last-backup">
                 {row.lastBackupAt ? formatInstant(row.lastBackupAt, account.timeZone) : "None yet"}
               </td>
               <td className="row-actions">
+                <button type="button" className="ghost" onClick={() => onBackups(row)} data-testid="open-backups">
+                  Backups
+                </button>
                 <button type="button" className="ghost danger-text" onClick={() => onDelete(row)} data-testid="delete-env">
                   Delete
                 </button>

@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from "react";
 
 // A modal dialog: Escape and the backdrop cancel unless an action is running.
-export function Modal({ title, children, onClose, busy }: { title: string; children: ReactNode; onClose: () => void; busy?: boolean }) {
+export function Modal({ title, children, onClose, busy, wide }: { title: string; children: ReactNode; onClose: () => void; busy?: boolean; wide?: boolean }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape" && !busy) onClose();
@@ -11,7 +11,7 @@ export function Modal({ title, children, onClose, busy }: { title: string; child
   }, [onClose, busy]);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title}>
+      <div className={wide ? "modal wide" : "modal"} role="dialog" aria-modal="true" aria-label={title}>
         <h2>{title}</h2>
         {children}
       </div>

@@ -1,0 +1,74 @@
+//! Backup & Restore commands: list, take, verify, restore and delete the
+//! backups of one environment.
+
+use crate::error::CommandResult;
+use crate::state::{run_blocking, AppState};
+use cutover_core::account::EnvironmentId;
+use cutover_core::backup::{Backup, BackupId, BackupReason};
+use std::sync::Arc;
+use tauri::State;
+
+/// Every backup of an environment, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_backups(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<Vec<Backup>> {
+    run_blocking(&state, move |s| s.workspace()?.backups(environment_id)).await
+}
+
+/// Takes a manual backup of a live environment.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_backup(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<Backup> {
+    run_blocking(&state, move |s| {
+        s.workspace()?
+            .take_backup(environment_id, BackupReason::Manual, s.clock.now())
+    })
+    .await
+}
+
+/// Checks a backup's checksum and integrity; the outcome is on the backup.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_backup(
+    state: State<'_, Arc<AppState>>,
+    backup_id: BackupId,
+) -> CommandResult<Backup> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.verify_backup(backup_id, s.clock.now())
+    })
+    .await
+}
+
+/// Restores an environment from a backup, after taking a backup of its
+/// current state (returned, so the UI can say how to undo the restore).
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_backup(
+    state: State<'_, Arc<AppState>>,
+    backup_id: BackupId,
+) -> CommandResult<Backup> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.restore_backup(backup_id, s.clock.now())
+    })
+    .await
+}
+
+/// Deletes a backup; the newest backup guarding an operation needs `confirmed`.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_backup(
+    state: State<'_, Arc<AppState>>,
+    backup_id: BackupId,
+    confirmed: bool,
+) -> CommandResult<()> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.delete_backup(backup_id, confirmed)
+    })
+    .await
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Backup } from "../bindings";
+import { BackupsDialog } from "./BackupsDialog";
+import { demoOverview } from "../test/fixtures";
+
+function backup(id: number, reason: Backup["reason"], takenAt: string): Backup {
+  return { id, environmentId: 1, takenAt, reason, sizeBytes: 140_000, sha256: "ab".repeat(32), verifiedAt: takenAt, problem: null };
+}
+
+function renderDialog(notices: string[] = []) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const overview = demoOverview()[0];
+  return render(
+    <QueryClientProvider client={client}>
+      <BackupsDialog account={overview.account} target={overview.environments[0]} onClose={() => undefined} onNotice={(n) => notices.push(n)} />
+    </QueryClientProvider>,
+  );
+}
+
+describe("BackupsDialog", () => {
+  it("takes a backup and lists it, newest first", async () => {
+    let list: Backup[] = [];
+    mockIPC((cmd) => {
+      if (cmd === "list_backups") return list;
+      if (cmd === "take_backup") {
+        list = [backup(1, "manual", "2026-11-23T09:05:00Z"), ...list];
+        return list[0];
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    expect(await screen.findByTestId("no-backups")).toBeInTheDocument();
+    await user.click(screen.getByTestId("take-backup"));
+    const rows = await screen.findAllByTestId("backup-row");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent("Manual");
+    expect(within(rows[0]).getByText("✓ Verified")).toHaveAttribute("title", expect.stringContaining("Verified 23 Nov 2026, 09:05:00 GMT"));
+  });
+
+  it("restores only after confirmation and names the safety backup", async () => {
+    const restored: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "list_backups") return [backup(1, "manual", "2026-11-23T09:05:00Z")];
+      if (cmd === "restore_backup") {
+        restored.push(args);
+        return backup(2, "before_restore", "2026-11-23T10:00:00Z");
+      }
+    });
+    const notices: string[] = [];
+    const user = userEvent.setup();
+    renderDialog(notices);
+    await user.click(await screen.findByTestId("restore-backup"));
+    expect(restored).toEqual([]);
+    expect(screen.getByTestId("restore-confirm")).toHaveTextContent("Before restore");
+    await user.click(screen.getByTestId("restore-confirm-submit"));
+    await screen.findByTestId("backup-row");
+    expect(restored).toEqual([{ backupId: 1 }]);
+    expect(notices[0]).toContain("Its previous state is in the backup of 23 Nov 2026, 10:00:00 GMT");
+  });
+
+  it("asks again before deleting the last backup that guards an operation", async () => {
+    const deletes: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "list_backups") return [backup(3, "before_restore", "2026-11-23T10:00:00Z")];
+      if (cmd === "delete_backup") {
+        deletes.push(args);
+        if (!(args as { confirmed: boolean }).confirmed) throw { kind: "conflict", message: "This is the last backup taken before a destructive operation. Confirm to delete it anyway." };
+        return null;
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    const row = await screen.findByTestId("backup-row");
+    await user.click(within(row).getByTestId("delete-backup"));
+    expect(await screen.findByTestId("error")).toHaveAttribute("data-kind", "conflict");
+    expect(within(row).getByTestId("delete-backup")).toHaveTextContent("Delete anyway");
+    await user.click(within(row).getByTestId("delete-backup"));
+    expect(deletes).toEqual([
+      { backupId: 3, confirmed: false },
+      { backupId: 3, confirmed: true },
+    ]);
+  });
+});

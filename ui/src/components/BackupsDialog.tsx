@@ -1,0 +1,164 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Account, Backup, BackupReason, EnvironmentOverview } from "../bindings";
+import { api, toAppError } from "../api";
+import { formatBytes, formatInstant } from "../format";
+import { ErrorBanner } from "./ErrorBanner";
+import { Modal } from "./Modal";
+
+const REASONS: Record<BackupReason, string> = {
+  manual: "Manual",
+  before_refresh: "Before refresh",
+  before_restore: "Before restore",
+  before_promotion: "Before promotion",
+  before_upgrade: "Before upgrade",
+};
+
+type Props = { account: Account; target: EnvironmentOverview; onClose: () => void; onNotice: (text: string) => void };
+
+// Backup & Restore for one environment. A restore asks first and says that
+// the current state is backed up before it is replaced.
+export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
+  const env = target.environment;
+  const queryClient = useQueryClient();
+  const backups = useQuery({ queryKey: ["backups", env.id], queryFn: () => api.listBackups(env.id) });
+  const [restoring, setRestoring] = useState<Backup | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ["backups", env.id] }),
+      queryClient.invalidateQueries({ queryKey: ["overview"] }),
+    ]);
+  const act = useMutation({
+    mutationFn: async (action: () => Promise<string>) => action(),
+    onSuccess: async (notice) => {
+      setRestoring(null);
+      setConfirmDelete(null);
+      await refresh();
+      if (notice) onNotice(notice);
+    },
+    onError: async () => {
+      await refresh();
+    },
+  });
+  const when = (iso: string) => formatInstant(iso, account.timeZone, true);
+  const remove = (b: Backup, confirmed: boolean) =>
+    act.mutate(async () => {
+      try {
+        await api.deleteBackup(b.id, confirmed);
+      } catch (e) {
+        // The newest backup guarding an operation needs an explicit second yes.
+        if (toAppError(e).kind === "conflict" && !confirmed) setConfirmDelete(b.id);
+        throw e;
+      }
+      return `The backup of ${when(b.takenAt)} was deleted.`;
+    });
+
+  return (
+    <Modal title={`Backups of ${env.name}`} onClose={onClose} busy={act.isPending} wide>
+      <div className="backups-head">
+        <p className="muted">
+          Verified copies of this environment's data store. Restoring one replaces the environment's data; a backup of the current state is taken first.
+        </p>
+        <button
+          type="button"
+          className="primary"
+          disabled={act.isPending}
+          onClick={() => act.mutate(async () => `Backup of ${env.name} taken at ${when((await api.takeBackup(env.id)).takenAt)}.`)}
+          data-testid="take-backup"
+        >
+          {act.isPending ? "Working…" : "Take backup"}
+        </button>
+      </div>
+      {act.isError && <ErrorBanner error={act.error} onDismiss={() => act.reset()} />}
+      {restoring && (
+        <div className="confirm" role="alertdialog" data-testid="restore-confirm">
+          <p>
+            Restore <strong>{env.name}</strong> to its state of {when(restoring.takenAt)}? Changes made since then are replaced; they are kept in a
+            new “Before restore” backup, from which this restore can be undone.
+          </p>
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setRestoring(null)} disabled={act.isPending}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="danger"
+              disabled={act.isPending}
+              data-testid="restore-confirm-submit"
+              onClick={() =>
+                act.mutate(async () => {
+                  const safety = await api.restoreBackup(restoring.id);
+                  return `${env.name} was restored to ${when(restoring.takenAt)}. Its previous state is in the backup of ${when(safety.takenAt)}.`;
+                })
+              }
+            >
+              Restore
+            </button>
+          </div>
+        </div>
+      )}
+      {backups.isPending && <p className="muted">Loading backups…</p>}
+      {backups.isError && <ErrorBanner error={backups.error} />}
+      {backups.isSuccess && backups.data.length === 0 && (
+        <p className="empty" data-testid="no-backups">
+          No backups yet. Take one before any risky change.
+        </p>
+      )}
+      {backups.isSuccess && backups.data.length > 0 && (
+        <table className="backups">
+          <thead>
+            <tr>
+              <th>Taken</th>
+              <th>Reason</th>
+              <th className="num">Size</th>
+              <th>Check</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {backups.data.map((b) => (
+              <tr key={b.id} data-testid="backup-row" data-reason={b.reason}>
+                <td className="nowrap">{when(b.takenAt)}</td>
+                <td className="nowrap">{REASONS[b.reason]}</td>
+                <td className="num">{formatBytes(b.sizeBytes)}</td>
+                <td className="nowrap">
+                  {b.problem ? (
+                    <span className="check-bad" title={b.problem}>
+                      Damaged: {b.problem}
+                    </span>
+                  ) : b.verifiedAt ? (
+                    <span className="check-ok" title={`Verified ${when(b.verifiedAt)} · SHA-256 ${b.sha256}`}>
+                      ✓ Verified
+                    </span>
+                  ) : (
+                    <span className="muted">Not verified</span>
+                  )}
+                </td>
+                <td className="row-actions">
+                  <button type="button" className="ghost" disabled={act.isPending} onClick={() => act.mutate(async () => {
+                    const checked = await api.verifyBackup(b.id);
+                    return checked.problem ? "" : `The backup of ${when(b.takenAt)} is intact.`;
+                  })}>
+                    Verify
+                  </button>
+                  <button type="button" className="ghost" disabled={act.isPending} onClick={() => setRestoring(b)} data-testid="restore-backup">
+                    Restore…
+                  </button>
+                  <button type="button" className="ghost danger-text" disabled={act.isPending} onClick={() => remove(b, confirmDelete === b.id)} data-testid="delete-backup">
+                    {confirmDelete === b.id ? "Delete anyway" : "Delete"}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="actions">
+        <button type="button" className="secondary" onClick={onClose} disabled={act.isPending} data-testid="close-backups">
+          Close
+        </button>
+      </div>
+    </Modal>
+  );
+}
