@@ -1,7 +1,8 @@
 // The one way the UI calls the backend. Generated commands answer
 // `{status, data | error}`; this turns errors into thrown `AppError`s so
 // TanStack Query sees them, and gives every failure a kind to switch on.
-import { commands, type CommandError, type ErrorKind } from "./bindings";
+import { Channel } from "@tauri-apps/api/core";
+import { commands, type CommandError, type CopyProgress, type ErrorKind } from "./bindings";
 
 export class AppError extends Error {
   readonly kind: ErrorKind;
@@ -36,6 +37,12 @@ export function toAppError(e: unknown): AppError {
   return new AppError("internal", e instanceof Error ? e.message : String(e));
 }
 
+function progressChannel(onProgress: (p: CopyProgress) => void): Channel<CopyProgress> {
+  const channel = new Channel<CopyProgress>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
 export const api = {
   overview: () => call(commands.environmentsOverview()),
   createEnvironment: (request: Parameters<typeof commands.createEnvironment>[0]) =>
@@ -43,8 +50,10 @@ export const api = {
   deleteEnvironment: (id: number) => call(commands.deleteEnvironment(id)),
   reportInteractive: () => call(commands.reportInteractive()),
   listBackups: (environmentId: number) => call(commands.listBackups(environmentId)),
-  takeBackup: (environmentId: number) => call(commands.takeBackup(environmentId)),
+  takeBackup: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.takeBackup(environmentId, progressChannel(onProgress))),
   verifyBackup: (backupId: number) => call(commands.verifyBackup(backupId)),
-  restoreBackup: (backupId: number) => call(commands.restoreBackup(backupId)),
+  restoreBackup: (backupId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.restoreBackup(backupId, progressChannel(onProgress))),
   deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
 };

@@ -4,9 +4,17 @@
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
-use cutover_core::backup::{Backup, BackupId, BackupReason};
+use cutover_core::backup::{Backup, BackupId, BackupReason, CopyProgress};
 use std::sync::Arc;
+use tauri::ipc::Channel;
 use tauri::State;
+
+/// Forwards copy progress to the UI; a closed window must not fail the copy.
+fn report(channel: &Channel<CopyProgress>) -> impl Fn(CopyProgress) + '_ {
+    move |p| {
+        let _ = channel.send(p);
+    }
+}
 
 /// Every backup of an environment, newest first.
 #[tauri::command]
@@ -18,16 +26,21 @@ pub async fn list_backups(
     run_blocking(&state, move |s| s.workspace()?.backups(environment_id)).await
 }
 
-/// Takes a manual backup of a live environment.
+/// Takes a manual backup of a live environment, reporting its progress.
 #[tauri::command]
 #[specta::specta]
 pub async fn take_backup(
     state: State<'_, Arc<AppState>>,
     environment_id: EnvironmentId,
+    on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        s.workspace()?
-            .take_backup(environment_id, BackupReason::Manual, s.clock.now())
+        s.workspace()?.take_backup(
+            environment_id,
+            BackupReason::Manual,
+            s.clock.now(),
+            &report(&on_progress),
+        )
     })
     .await
 }
@@ -52,9 +65,11 @@ pub async fn verify_backup(
 pub async fn restore_backup(
     state: State<'_, Arc<AppState>>,
     backup_id: BackupId,
+    on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        s.workspace()?.restore_backup(backup_id, s.clock.now())
+        s.workspace()?
+            .restore_backup(backup_id, s.clock.now(), &report(&on_progress))
     })
     .await
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { Backup } from "../bindings";
+import type { Backup, CopyProgress } from "../bindings";
 import { BackupsDialog } from "./BackupsDialog";
 import { demoOverview } from "../test/fixtures";
 
@@ -41,6 +41,26 @@ describe("BackupsDialog", () => {
     expect(within(rows[0]).getByText("✓ Verified")).toHaveAttribute("title", expect.stringContaining("Verified 23 Nov 2026, 09:05:00 GMT"));
   });
 
+  it("shows the copy's progress while a backup is taken", async () => {
+    let finish: (b: Backup) => void = () => undefined;
+    let channel: { onmessage: (p: CopyProgress) => void } | null = null;
+    mockIPC((cmd, args) => {
+      if (cmd === "list_backups") return [];
+      if (cmd === "take_backup") {
+        channel = (args as { onProgress: typeof channel }).onProgress;
+        return new Promise<Backup>((resolve) => (finish = resolve));
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    await user.click(await screen.findByTestId("take-backup"));
+    await waitFor(() => expect(channel).not.toBeNull());
+    act(() => channel?.onmessage({ donePages: 30, totalPages: 120 }));
+    expect(await screen.findByTestId("copy-progress")).toHaveTextContent("25% copied");
+    await act(async () => finish(backup(1, "manual", "2026-11-23T09:05:00Z")));
+    await waitFor(() => expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument());
+  });
+
   it("restores only after confirmation and names the safety backup", async () => {
     const restored: unknown[] = [];
     mockIPC((cmd, args) => {
@@ -58,7 +78,7 @@ describe("BackupsDialog", () => {
     expect(screen.getByTestId("restore-confirm")).toHaveTextContent("Before restore");
     await user.click(screen.getByTestId("restore-confirm-submit"));
     await screen.findByTestId("backup-row");
-    expect(restored).toEqual([{ backupId: 1 }]);
+    expect(restored).toEqual([expect.objectContaining({ backupId: 1 })]);
     expect(notices[0]).toContain("Its previous state is in the backup of 23 Nov 2026, 10:00:00 GMT");
   });
 

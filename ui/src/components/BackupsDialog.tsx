@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Account, Backup, BackupReason, EnvironmentOverview } from "../bindings";
+import type { Account, Backup, BackupReason, CopyProgress, EnvironmentOverview } from "../bindings";
 import { api, toAppError } from "../api";
 import { formatBytes, formatInstant } from "../format";
 import { ErrorBanner } from "./ErrorBanner";
@@ -24,13 +24,18 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
   const backups = useQuery({ queryKey: ["backups", env.id], queryFn: () => api.listBackups(env.id) });
   const [restoring, setRestoring] = useState<Backup | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
+  const [progress, setProgress] = useState<CopyProgress | null>(null);
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: ["backups", env.id] }),
       queryClient.invalidateQueries({ queryKey: ["overview"] }),
     ]);
   const act = useMutation({
-    mutationFn: async (action: () => Promise<string>) => action(),
+    mutationFn: async (action: () => Promise<string>) => {
+      setProgress(null);
+      return action();
+    },
+    onSettled: () => setProgress(null),
     onSuccess: async (notice) => {
       setRestoring(null);
       setConfirmDelete(null);
@@ -64,12 +69,18 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
           type="button"
           className="primary"
           disabled={act.isPending}
-          onClick={() => act.mutate(async () => `Backup of ${env.name} taken at ${when((await api.takeBackup(env.id)).takenAt)}.`)}
+          onClick={() => act.mutate(async () => `Backup of ${env.name} taken at ${when((await api.takeBackup(env.id, setProgress)).takenAt)}.`)}
           data-testid="take-backup"
         >
           {act.isPending ? "Working…" : "Take backup"}
         </button>
       </div>
+      {act.isPending && progress && progress.totalPages > 0 && (
+        <div className="progress" data-testid="copy-progress">
+          <progress max={progress.totalPages} value={progress.donePages} />
+          <span>{Math.floor((100 * progress.donePages) / progress.totalPages)}% copied</span>
+        </div>
+      )}
       {act.isError && <ErrorBanner error={act.error} onDismiss={() => act.reset()} />}
       {restoring && (
         <div className="confirm" role="alertdialog" data-testid="restore-confirm">
@@ -88,7 +99,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
               data-testid="restore-confirm-submit"
               onClick={() =>
                 act.mutate(async () => {
-                  const safety = await api.restoreBackup(restoring.id);
+                  const safety = await api.restoreBackup(restoring.id, setProgress);
                   return `${env.name} was restored to ${when(restoring.takenAt)}. Its previous state is in the backup of ${when(safety.takenAt)}.`;
                 })
               }

@@ -77,6 +77,14 @@ impl Backup {
     }
 }
 
+/// How far a long copy (a backup or a restore) has got, in database pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyProgress {
+    pub done_pages: u32,
+    pub total_pages: u32,
+}
+
 /// A backup may be deleted unless it is the newest one guarding an
 /// operation on its environment, in which case the user must confirm.
 pub fn ensure_backup_deletable(

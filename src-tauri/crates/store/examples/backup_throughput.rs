@@ -103,7 +103,7 @@ fn main() -> Result<()> {
     })?;
     let online = best_of(runs, |i| {
         let dest = out.join(format!("online-{i}.sqlite"));
-        backend.backup_to(key, &dest)?;
+        backend.backup_to(key, &dest, &|_| {})?;
         std::fs::remove_file(dest).context("rm")
     })?;
 
@@ -117,7 +117,7 @@ fn main() -> Result<()> {
     )
     .context("recording the bench environment")?;
     let taken = best_of(runs, |_| {
-        let b = ws.take_backup(1, BackupReason::Manual, Utc::now())?;
+        let b = ws.take_backup(1, BackupReason::Manual, Utc::now(), &|_| {})?;
         ws.delete_backup(b.id, true)
     })?;
 

@@ -8,7 +8,7 @@
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
-use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason};
+use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
 use cutover_core::environment::ensure_unlocked;
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -124,12 +124,13 @@ impl Workspace {
         environment_id: EnvironmentId,
         reason: BackupReason,
         now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
     ) -> Result<Backup> {
         let conn = self.connect()?;
         let env = self.environment_row(&conn, environment_id)?;
         let relative = format!("backups/{}.sqlite", uuid::Uuid::new_v4().simple());
         let path = self.backup_path(&relative);
-        self.backend().backup_to(&env.store_key, &path)?;
+        self.backend().backup_to(&env.store_key, &path, progress)?;
         let recorded = (|| {
             let sha256 = sha256_of(&path)?;
             let size = std::fs::metadata(&path)
@@ -183,15 +184,25 @@ impl Workspace {
     /// Restores an environment from one of its backups. Verifies the backup,
     /// takes a `before_restore` backup of the current state, then replaces the
     /// store's contents in one transaction. Returns that safety backup.
-    pub fn restore_backup(&self, id: BackupId, now: DateTime<Utc>) -> Result<Backup> {
+    pub fn restore_backup(
+        &self,
+        id: BackupId,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<Backup> {
         let conn = self.connect()?;
         let row = self.backup_row(&conn, id)?;
         let env = self.environment_row(&conn, row.backup.environment_id)?;
         ensure_unlocked(env.environment.status, &env.environment.name)?;
         rules::ensure_restorable(&self.verify_backup(id, now)?)?;
-        let safety = self.take_backup(env.environment.id, BackupReason::BeforeRestore, now)?;
+        let safety = self.take_backup(
+            env.environment.id,
+            BackupReason::BeforeRestore,
+            now,
+            progress,
+        )?;
         self.backend()
-            .restore_from(&env.store_key, &self.backup_path(&row.path))?;
+            .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
         tracing::info!(
             environment_id = env.environment.id,
             backup = id,

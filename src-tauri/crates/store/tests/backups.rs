@@ -2,7 +2,7 @@
 //! injected at every step and a process killed in the middle of a restore.
 
 use chrono::{DateTime, TimeZone, Utc};
-use cutover_core::backup::BackupReason;
+use cutover_core::backup::{BackupReason, CopyProgress};
 use cutover_core::definitions::{Record, Value};
 use cutover_core::{Error, ErrorKind, Result};
 use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
@@ -59,7 +59,7 @@ fn a_backup_is_verified_listed_and_shown_as_the_last_backup() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
-    let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
     assert_eq!(backup.reason, BackupReason::Manual);
     assert_eq!(backup.sha256.len(), 64);
     assert!(backup.size_bytes > 0 && backup.is_usable());
@@ -77,22 +77,43 @@ fn a_backup_is_verified_listed_and_shown_as_the_last_backup() -> Result<()> {
 }
 
 #[test]
+fn a_backup_reports_its_progress_up_to_every_page() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let pace = Pace {
+        pages_per_step: 4,
+        pause: Duration::ZERO,
+    };
+    let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?.with_pace(pace)))?;
+    let seen = std::cell::RefCell::new(Vec::new());
+    ws.take_backup(production_id(&ws)?, BackupReason::Manual, at(5), &|p| {
+        seen.borrow_mut().push(p)
+    })?;
+    let seen = seen.into_inner();
+    assert!(seen.len() > 2, "{} reports", seen.len());
+    assert!(seen.windows(2).all(|w| w[0].done_pages <= w[1].done_pages));
+    let last = seen.last().copied().expect("a report");
+    assert_eq!(last.done_pages, last.total_pages);
+    assert!(last.total_pages > 8);
+    Ok(())
+}
+
+#[test]
 fn restore_brings_back_the_backed_up_state_and_can_itself_be_undone() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
     let before = employees(ws.store(id)?.as_ref())?.1;
-    let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
     change_production(&ws, 25)?;
     let changed = employees(ws.store(id)?.as_ref())?.1;
 
-    let safety = ws.restore_backup(backup.id, at(10))?;
+    let safety = ws.restore_backup(backup.id, at(10), &|_| {})?;
     assert_eq!(safety.reason, BackupReason::BeforeRestore);
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);
     assert_eq!(count(&ws)?, demo::RECORDS as u64);
 
     // The change is not lost: the safety backup brings it back.
-    ws.restore_backup(safety.id, at(15))?;
+    ws.restore_backup(safety.id, at(15), &|_| {})?;
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, changed);
     Ok(())
 }
@@ -102,7 +123,7 @@ fn a_tampered_backup_is_reported_and_never_restored() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
-    let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+    let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
     change_production(&ws, 3)?;
     let file = std::fs::read_dir(dir.path().join("backups"))
         .context("ls")?
@@ -122,7 +143,9 @@ fn a_tampered_backup_is_reported_and_never_restored() -> Result<()> {
         .unwrap_or_default()
         .contains("checksum differs"));
     assert!(!checked.is_usable());
-    let err = ws.restore_backup(backup.id, at(7)).expect_err("tampered");
+    let err = ws
+        .restore_backup(backup.id, at(7), &|_| {})
+        .expect_err("tampered");
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(count(&ws)?, demo::RECORDS as u64 + 3, "production changed");
     assert_eq!(
@@ -138,8 +161,8 @@ fn the_last_guarding_backup_is_deleted_only_when_confirmed() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
-    let manual = ws.take_backup(id, BackupReason::Manual, at(5))?;
-    let safety = ws.restore_backup(manual.id, at(6))?;
+    let manual = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
+    let safety = ws.restore_backup(manual.id, at(6), &|_| {})?;
     let err = ws.delete_backup(safety.id, false).expect_err("guard");
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(ws.backups(id)?.len(), 2);
@@ -183,13 +206,18 @@ impl StoreBackend for Faulty {
     fn copy(&self, s: &str, t: &str) -> Result<()> {
         self.inner.copy(s, t)
     }
-    fn backup_to(&self, key: &str, dest: &Path) -> Result<()> {
+    fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         self.check("backup_to")?;
-        self.inner.backup_to(key, dest)
+        self.inner.backup_to(key, dest, progress)
     }
-    fn restore_from(&self, key: &str, source: &Path) -> Result<()> {
+    fn restore_from(
+        &self,
+        key: &str,
+        source: &Path,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<()> {
         self.check("restore_from")?;
-        self.inner.restore_from(key, source)
+        self.inner.restore_from(key, source, progress)
     }
     fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         self.inner.retire(key, now)
@@ -209,7 +237,7 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
         // Take the backup to restore with a sound backend, then fail one step.
         let good = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
         let id = production_id(&good)?;
-        let backup = good.take_backup(id, BackupReason::Manual, at(5))?;
+        let backup = good.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
         change_production(&good, 7)?;
         let before = employees(good.store(id)?.as_ref())?.1;
         drop(good);
@@ -221,7 +249,9 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
                 fail: step,
             }),
         )?;
-        let err = ws.restore_backup(backup.id, at(10)).expect_err(step);
+        let err = ws
+            .restore_backup(backup.id, at(10), &|_| {})
+            .expect_err(step);
         assert!(
             err.message.contains("injected fault"),
             "{step}: {}",
@@ -263,7 +293,7 @@ fn child_process_restoring_slowly() -> Result<()> {
         pause: Duration::from_millis(15),
     };
     let ws = Workspace::with_backend(dir, Box::new(sqlite(dir)?.with_pace(pace)))?;
-    ws.restore_backup(backup.parse().context("backup id")?, at(10))?;
+    ws.restore_backup(backup.parse().context("backup id")?, at(10), &|_| {})?;
     Ok(())
 }
 
@@ -275,7 +305,7 @@ fn restore_killed_mid_way_leaves_old_or_new_never_a_mix() -> Result<()> {
         let dir = tempfile::tempdir().context("temp dir")?;
         let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
         let id = production_id(&ws)?;
-        let backup = ws.take_backup(id, BackupReason::Manual, at(5))?;
+        let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
         let old = employees(ws.store(id)?.as_ref())?.1;
         change_production(&ws, 400)?;
         let new = employees(ws.store(id)?.as_ref())?.1;

@@ -8,6 +8,7 @@
 pub mod sqlite;
 
 use chrono::{DateTime, Utc};
+use cutover_core::backup::CopyProgress;
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::Result;
 use std::path::Path;
@@ -38,11 +39,12 @@ pub trait StoreBackend: Send + Sync {
 
     /// Writes a consistent, integrity-checked copy of a live store to `dest`
     /// (a file that must not exist yet), for Backup & Restore.
-    fn backup_to(&self, key: &str, dest: &Path) -> Result<()>;
+    fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()>;
 
     /// Replaces the contents of a store with those of a backup file, in one
     /// transaction: if interrupted, the store keeps its old contents whole.
-    fn restore_from(&self, key: &str, source: &Path) -> Result<()>;
+    fn restore_from(&self, key: &str, source: &Path, progress: &dyn Fn(CopyProgress))
+        -> Result<()>;
 
     /// Takes a store out of service. Its data is kept aside, not destroyed,
     /// so a mistaken deletion can still be recovered by hand.

@@ -10,6 +10,7 @@ mod store;
 use super::{EnvironmentStore, StoreBackend};
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
+use cutover_core::backup::CopyProgress;
 use cutover_core::{Error, Result};
 use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
@@ -128,7 +129,13 @@ impl StoreBackend for SqliteBackend {
         }
         let partial = self.dir.join(format!("{target}.sqlite.partial"));
         let _ = fs::remove_file(&partial);
-        let result = copy_verified(&self.open_connection(source)?, &partial, self.pace, true);
+        let result = copy_verified(
+            &self.open_connection(source)?,
+            &partial,
+            self.pace,
+            true,
+            &|_| {},
+        );
         if let Err(e) = result {
             let _ = fs::remove_file(&partial);
             return Err(e);
@@ -137,7 +144,7 @@ impl StoreBackend for SqliteBackend {
         sync_dir(&self.dir)
     }
 
-    fn backup_to(&self, key: &str, dest: &Path) -> Result<()> {
+    fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         if dest.exists() {
             return Err(Error::conflict(format!(
                 "A backup file {} already exists.",
@@ -153,7 +160,13 @@ impl StoreBackend for SqliteBackend {
         let _ = fs::remove_file(&partial);
         // A backup is one self-contained file (rollback journal, not WAL), so
         // its checksum stays valid while it is read.
-        if let Err(e) = copy_verified(&self.open_connection(key)?, &partial, self.pace, false) {
+        if let Err(e) = copy_verified(
+            &self.open_connection(key)?,
+            &partial,
+            self.pace,
+            false,
+            progress,
+        ) {
             let _ = fs::remove_file(&partial);
             return Err(e);
         }
@@ -161,17 +174,21 @@ impl StoreBackend for SqliteBackend {
         dest.parent().map_or(Ok(()), sync_dir)
     }
 
-    fn restore_from(&self, key: &str, source: &Path) -> Result<()> {
+    fn restore_from(
+        &self,
+        key: &str,
+        source: &Path,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<()> {
         let backup = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .context("opening the backup")?;
         check_integrity(&backup, "The backup")?;
         let mut live = self.open_connection(key)?;
         // The backup API writes the destination under one write transaction,
         // committed at the end: an interrupted restore leaves the old contents.
-        Backup::new(&backup, &mut live)
-            .context("starting the restore")?
-            .run_to_completion(self.pace.pages_per_step, self.pace.pause, None)
-            .context("restoring the environment store")?;
+        let restore = Backup::new(&backup, &mut live).context("starting the restore")?;
+        run_copy(&restore, self.pace, progress).context("restoring the environment store")?;
+        drop(restore);
         check_integrity(&live, "The restored store")
     }
 
@@ -260,7 +277,13 @@ fn check_integrity(conn: &Connection, what: &str) -> Result<()> {
 /// away on any failure, so it is written without a journal or per-page sync;
 /// one fsync of the finished file (and of its folder, after the caller's
 /// rename) is what makes it count.
-fn copy_verified(source: &Connection, dest: &Path, pace: Pace, wal: bool) -> Result<()> {
+fn copy_verified(
+    source: &Connection,
+    dest: &Path,
+    pace: Pace,
+    wal: bool,
+    progress: &dyn Fn(CopyProgress),
+) -> Result<()> {
     // Reading through a memory map is faster than through the page cache.
     source
         .pragma_update(None, "mmap_size", 1_i64 << 30)
@@ -277,9 +300,7 @@ fn copy_verified(source: &Connection, dest: &Path, pace: Pace, wal: bool) -> Res
         .context("preparing the copy")?;
     {
         let backup = Backup::new(source, &mut target).context("starting the copy")?;
-        backup
-            .run_to_completion(pace.pages_per_step, pace.pause, None)
-            .context("copying the environment store")?;
+        run_copy(&backup, pace, progress).context("copying the environment store")?;
     }
     check_integrity(&target, "The copy")?;
     let mode = if wal { "WAL" } else { "DELETE" };
@@ -293,6 +314,29 @@ fn copy_verified(source: &Connection, dest: &Path, pace: Pace, wal: bool) -> Res
     fs::File::open(dest)
         .and_then(|f| f.sync_all())
         .context("writing the copy to disk")
+}
+
+/// Runs a backup-API copy step by step, reporting pages done after each.
+fn run_copy(
+    copy: &Backup<'_, '_>,
+    pace: Pace,
+    progress: &dyn Fn(CopyProgress),
+) -> rusqlite::Result<()> {
+    use rusqlite::backup::StepResult;
+    loop {
+        let step = copy.step(pace.pages_per_step)?;
+        let p = copy.progress();
+        progress(CopyProgress {
+            done_pages: (p.pagecount - p.remaining).max(0) as u32,
+            total_pages: p.pagecount.max(0) as u32,
+        });
+        match step {
+            StepResult::Done => return Ok(()),
+            StepResult::More => std::thread::sleep(pace.pause),
+            // Another connection holds a lock for a moment: wait and go on.
+            _ => std::thread::sleep(pace.pause.max(Duration::from_millis(10))),
+        }
+    }
 }
 
 /// Makes a rename inside `dir` durable.
