@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "verify_backup",
     "restore_backup",
     "delete_backup",
+    "backup_retention",
+    "set_backup_retention",
     "report_interactive",
 ];
 

@@ -23,6 +23,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             backups::verify_backup,
             backups::restore_backup,
             backups::delete_backup,
+            backups::backup_retention,
+            backups::set_backup_retention,
             app::report_interactive,
         ])
 }

@@ -56,4 +56,6 @@ export const api = {
   restoreBackup: (backupId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.restoreBackup(backupId, progressChannel(onProgress))),
   deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
+  backupRetention: () => call(commands.backupRetention()),
+  setBackupRetention: (keep: number) => call(commands.setBackupRetention(keep)),
 };

@@ -24,6 +24,13 @@ export const commands = {
 	restoreBackup: (backupId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("restore_backup", { backupId, onProgress })),
 	/**  Deletes a backup; the newest backup guarding an operation needs `confirmed`. */
 	deleteBackup: (backupId: number, confirmed: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("delete_backup", { backupId, confirmed })),
+	/**  How many manual backups each environment keeps. */
+	backupRetention: () => typedError<number, CommandError>(__TAURI_INVOKE("backup_retention")),
+	/**
+	 *  Sets how many manual backups each environment keeps (1 to 100); older
+	 *  manual backups go at the next manual backup. Guarding backups are kept.
+	 */
+	setBackupRetention: (keep: number) => typedError<number, CommandError>(__TAURI_INVOKE("set_backup_retention", { keep })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).

@@ -87,3 +87,21 @@ pub async fn delete_backup(
     })
     .await
 }
+
+/// How many manual backups each environment keeps.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_retention(state: State<'_, Arc<AppState>>) -> CommandResult<u32> {
+    run_blocking(&state, |s| s.workspace()?.backup_retention()).await
+}
+
+/// Sets how many manual backups each environment keeps (1 to 100); older
+/// manual backups go at the next manual backup. Guarding backups are kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_backup_retention(
+    state: State<'_, Arc<AppState>>,
+    keep: u32,
+) -> CommandResult<u32> {
+    run_blocking(&state, move |s| s.workspace()?.set_backup_retention(keep)).await
+}

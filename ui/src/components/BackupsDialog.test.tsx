@@ -11,6 +11,13 @@ function backup(id: number, reason: Backup["reason"], takenAt: string): Backup {
   return { id, environmentId: 1, takenAt, reason, sizeBytes: 140_000, sha256: "ab".repeat(32), verifiedAt: takenAt, problem: null };
 }
 
+type Handler = Parameters<typeof mockIPC>[0];
+
+/** Answers the retention query the dialog always makes, then defers to `handler`. */
+function mockBackend(handler: Handler) {
+  mockIPC((cmd, args) => (cmd === "backup_retention" ? 10 : handler(cmd, args)));
+}
+
 function renderDialog(notices: string[] = []) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const overview = demoOverview()[0];
@@ -22,9 +29,35 @@ function renderDialog(notices: string[] = []) {
 }
 
 describe("BackupsDialog", () => {
+  it("saves the retention and shows a refusal from the backend", async () => {
+    let keep = 10;
+    mockIPC((cmd, args) => {
+      if (cmd === "list_backups") return [];
+      if (cmd === "backup_retention") return keep;
+      if (cmd === "set_backup_retention") {
+        const wanted = (args as { keep: number }).keep;
+        if (wanted < 1) throw { kind: "invalid", message: "Keep between 1 and 100 manual backups per environment (you asked for 0)." };
+        return (keep = wanted);
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    const input = await screen.findByTestId("retention-input");
+    expect(input).toHaveValue(10);
+    await user.clear(input);
+    await user.type(input, "0");
+    await user.click(screen.getByTestId("retention-save"));
+    expect(await screen.findByTestId("error")).toHaveAttribute("data-kind", "invalid");
+    await user.clear(input);
+    await user.type(input, "3");
+    await user.click(screen.getByTestId("retention-save"));
+    await waitFor(() => expect(screen.queryByTestId("retention-save")).not.toBeInTheDocument());
+    expect(keep).toBe(3);
+  });
+
   it("takes a backup and lists it, newest first", async () => {
     let list: Backup[] = [];
-    mockIPC((cmd) => {
+    mockBackend((cmd) => {
       if (cmd === "list_backups") return list;
       if (cmd === "take_backup") {
         list = [backup(1, "manual", "2026-11-23T09:05:00Z"), ...list];
@@ -44,7 +77,7 @@ describe("BackupsDialog", () => {
   it("shows the copy's progress while a backup is taken", async () => {
     let finish: (b: Backup) => void = () => undefined;
     let channel: { onmessage: (p: CopyProgress) => void } | null = null;
-    mockIPC((cmd, args) => {
+    mockBackend((cmd, args) => {
       if (cmd === "list_backups") return [];
       if (cmd === "take_backup") {
         channel = (args as { onProgress: typeof channel }).onProgress;
@@ -63,7 +96,7 @@ describe("BackupsDialog", () => {
 
   it("restores only after confirmation and names the safety backup", async () => {
     const restored: unknown[] = [];
-    mockIPC((cmd, args) => {
+    mockBackend((cmd, args) => {
       if (cmd === "list_backups") return [backup(1, "manual", "2026-11-23T09:05:00Z")];
       if (cmd === "restore_backup") {
         restored.push(args);
@@ -84,7 +117,7 @@ describe("BackupsDialog", () => {
 
   it("asks again before deleting the last backup that guards an operation", async () => {
     const deletes: unknown[] = [];
-    mockIPC((cmd, args) => {
+    mockBackend((cmd, args) => {
       if (cmd === "list_backups") return [backup(3, "before_restore", "2026-11-23T10:00:00Z")];
       if (cmd === "delete_backup") {
         deletes.push(args);

@@ -5,6 +5,7 @@ import { api, toAppError } from "../api";
 import { formatBytes, formatInstant } from "../format";
 import { ErrorBanner } from "./ErrorBanner";
 import { Modal } from "./Modal";
+import { RetentionSetting } from "./RetentionSetting";
 
 const REASONS: Record<BackupReason, string> = {
   manual: "Manual",
@@ -165,7 +166,8 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
           </tbody>
         </table>
       )}
-      <div className="actions">
+      <div className="actions spread">
+        <RetentionSetting />
         <button type="button" className="secondary" onClick={onClose} disabled={act.isPending} data-testid="close-backups">
           Close
         </button>

@@ -107,6 +107,35 @@ pub fn ensure_backup_deletable(
     Ok(())
 }
 
+/// The default and the bounds of how many manual backups an environment keeps.
+pub const DEFAULT_MANUAL_RETENTION: u32 = 10;
+pub const MAX_MANUAL_RETENTION: u32 = 100;
+
+pub fn validate_retention(keep: u32) -> Result<u32> {
+    if (1..=MAX_MANUAL_RETENTION).contains(&keep) {
+        Ok(keep)
+    } else {
+        Err(Error::invalid(format!(
+            "Keep between 1 and {MAX_MANUAL_RETENTION} manual backups per environment (you asked for {keep})."
+        )))
+    }
+}
+
+/// The manual backups beyond the newest `keep` of one environment, oldest
+/// last. Backups guarding an operation are never pruned automatically.
+pub fn manual_backups_to_prune(all_of_environment: &[Backup], keep: u32) -> Vec<BackupId> {
+    let mut manual: Vec<&Backup> = all_of_environment
+        .iter()
+        .filter(|b| b.reason == BackupReason::Manual)
+        .collect();
+    manual.sort_by_key(|b| std::cmp::Reverse((b.taken_at, b.id)));
+    manual
+        .into_iter()
+        .skip(keep as usize)
+        .map(|b| b.id)
+        .collect()
+}
+
 /// A restore starts only from a backup that passed verification just now.
 pub fn ensure_restorable(backup: &Backup) -> Result<()> {
     match (&backup.problem, backup.verified_at) {

@@ -63,3 +63,27 @@ fn only_verified_sound_backups_are_restored() {
     let err = ensure_restorable(&damaged).unwrap_err();
     assert!(err.message.contains("checksum differs"));
 }
+
+#[test]
+fn retention_prunes_only_the_oldest_manual_backups() {
+    let all = [
+        backup(1, 8, BackupReason::Manual),
+        backup(2, 9, BackupReason::BeforeRestore),
+        backup(3, 10, BackupReason::Manual),
+        backup(4, 11, BackupReason::Manual),
+        backup(5, 7, BackupReason::BeforeRefresh),
+    ];
+    assert_eq!(manual_backups_to_prune(&all, 2), vec![1]);
+    assert_eq!(manual_backups_to_prune(&all, 1), vec![3, 1]);
+    assert!(manual_backups_to_prune(&all, 3).is_empty());
+}
+
+#[test]
+fn retention_is_between_one_and_a_hundred() {
+    assert_eq!(validate_retention(10), Ok(10));
+    for bad in [0, 101] {
+        let err = validate_retention(bad).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Invalid);
+        assert!(err.message.contains("between 1 and 100"));
+    }
+}

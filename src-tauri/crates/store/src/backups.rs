@@ -152,6 +152,12 @@ impl Workspace {
                     reason = reason.as_str(),
                     "took a backup"
                 );
+                if reason == BackupReason::Manual {
+                    let pruned = self.prune_manual_backups(environment_id)?;
+                    if pruned > 0 {
+                        tracing::info!(environment_id, pruned, "pruned old manual backups");
+                    }
+                }
                 Ok(row.backup)
             }
             Err(e) => {
@@ -159,6 +165,48 @@ impl Workspace {
                 Err(e)
             }
         }
+    }
+
+    /// How many manual backups each environment keeps.
+    pub fn backup_retention(&self) -> Result<u32> {
+        let value: Option<String> = self
+            .connect()?
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'backup_retention_manual'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("reading the backup retention")?;
+        Ok(value
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(rules::DEFAULT_MANUAL_RETENTION))
+    }
+
+    /// Sets how many manual backups each environment keeps; takes effect at
+    /// the next manual backup.
+    pub fn set_backup_retention(&self, keep: u32) -> Result<u32> {
+        let keep = rules::validate_retention(keep)?;
+        self.connect()?
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ('backup_retention_manual', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [keep.to_string()],
+            )
+            .context("saving the backup retention")?;
+        Ok(keep)
+    }
+
+    /// Deletes the manual backups beyond the retention; returns how many.
+    fn prune_manual_backups(&self, environment_id: EnvironmentId) -> Result<usize> {
+        let doomed = rules::manual_backups_to_prune(
+            &self.backups(environment_id)?,
+            self.backup_retention()?,
+        );
+        for id in &doomed {
+            self.delete_backup(*id, false)?;
+        }
+        Ok(doomed.len())
     }
 
     /// Checks a backup's file against its recorded checksum and SQLite's

@@ -20,6 +20,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/control/002_backup_checksums.sql"
         )),
+        M::up(include_str!("../migrations/control/003_settings.sql")),
     ])
 }
 
@@ -62,7 +63,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 2);
+        assert_eq!(version, 3);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

@@ -361,3 +361,44 @@ fn restore_killed_mid_way_leaves_old_or_new_never_a_mix() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn manual_backups_beyond_the_retention_are_pruned_and_guards_are_kept() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+    let id = production_id(&ws)?;
+    assert_eq!(ws.backup_retention()?, 10);
+    assert_eq!(
+        ws.set_backup_retention(0).expect_err("zero").kind,
+        ErrorKind::Invalid
+    );
+    assert_eq!(
+        ws.backup_retention()?,
+        10,
+        "a refused setting changes nothing"
+    );
+    ws.set_backup_retention(2)?;
+    let first = ws.take_backup(id, BackupReason::Manual, at(1), &|_| {})?;
+    let safety = ws.restore_backup(first.id, at(2), &|_| {})?;
+    for minute in 3..6 {
+        ws.take_backup(id, BackupReason::Manual, at(minute), &|_| {})?;
+    }
+    let left: Vec<(BackupReason, DateTime<Utc>)> = ws
+        .backups(id)?
+        .iter()
+        .map(|b| (b.reason, b.taken_at))
+        .collect();
+    assert_eq!(
+        left,
+        vec![
+            (BackupReason::Manual, at(5)),
+            (BackupReason::Manual, at(4)),
+            (BackupReason::BeforeRestore, safety.taken_at)
+        ]
+    );
+    let files = std::fs::read_dir(dir.path().join("backups"))
+        .context("ls")?
+        .count();
+    assert_eq!(files, 3, "pruned backups leave no files");
+    Ok(())
+}
