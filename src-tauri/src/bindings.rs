@@ -4,7 +4,7 @@
 //! committed; the test below fails when it is stale. Regenerate with
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
-use crate::commands::{app, backups, environments};
+use crate::commands::{admins, app, backups, design, environments, records, refresh};
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
@@ -25,6 +25,21 @@ pub fn builder() -> Builder<tauri::Wry> {
             backups::delete_backup,
             backups::backup_retention,
             backups::set_backup_retention,
+            admins::list_admins,
+            admins::switch_admin,
+            admins::add_admin,
+            design::environment_definitions,
+            design::apply_change,
+            design::changelog,
+            records::record_page,
+            records::insert_record,
+            records::update_record,
+            records::delete_record,
+            records::preview_csv,
+            records::start_import,
+            records::cancel_import,
+            refresh::refresh_preview,
+            refresh::refresh_environment,
             app::report_interactive,
         ])
 }

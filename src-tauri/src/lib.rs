@@ -55,6 +55,7 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
@@ -76,7 +77,12 @@ pub fn run() {
                 eprintln!("cutover: {}", e.message);
                 tracing::error!(message = %e.message, "cannot open the workspace");
             }
-            app.manage(Arc::new(AppState { workspace, clock, launched }));
+            app.manage(Arc::new(AppState {
+                workspace,
+                clock,
+                launched,
+                imports: Default::default(),
+            }));
             Ok(())
         })
         .run(tauri::generate_context!());

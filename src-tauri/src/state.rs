@@ -5,8 +5,10 @@ use crate::error::{CommandError, CommandResult};
 use cutover_core::clock::Clock;
 use cutover_core::{Error, Result};
 use cutover_store::Workspace;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub struct AppState {
@@ -16,6 +18,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// When the process started, to measure time to an interactive dashboard.
     pub launched: Instant,
+    /// The cancel flags of the imports running in this process, by import id.
+    pub imports: Mutex<HashMap<i64, Arc<AtomicBool>>>,
 }
 
 impl AppState {
@@ -70,6 +74,7 @@ mod tests {
             workspace: Err(Error::internal("no workspace in this test")),
             clock: Arc::new(FixedClock::at(at)),
             launched: Instant::now(),
+            imports: Default::default(),
         })
     }
 

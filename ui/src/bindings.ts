@@ -31,6 +31,38 @@ export const commands = {
 	 *  manual backups go at the next manual backup. Guarding backups are kept.
 	 */
 	setBackupRetention: (keep: number) => typedError<number, CommandError>(__TAURI_INVOKE("set_backup_retention", { keep })),
+	/**  Every admin of this desktop and the current one. */
+	listAdmins: () => typedError<Admins, CommandError>(__TAURI_INVOKE("list_admins")),
+	/**  Makes another admin the one every following action is recorded for. */
+	switchAdmin: (adminId: number) => typedError<Admins, CommandError>(__TAURI_INVOKE("switch_admin", { adminId })),
+	/**  Adds an admin to this desktop. */
+	addAdmin: (name: string, role: Role) => typedError<Admins, CommandError>(__TAURI_INVOKE("add_admin", { name, role })),
+	/**  The apps, tables, fields and views of an environment. */
+	environmentDefinitions: (environmentId: number) => typedError<Definitions, CommandError>(__TAURI_INVOKE("environment_definitions", { environmentId })),
+	/**  Applies one designer change and returns its changelog entry. */
+	applyChange: (environmentId: number, change: Change, confirmed: boolean) => typedError<ChangeEntry, CommandError>(__TAURI_INVOKE("apply_change", { environmentId, change, confirmed })),
+	/**  A filtered page of an environment's changelog, newest first. */
+	changelog: (environmentId: number, query: ChangelogQuery) => typedError<ChangelogPage, CommandError>(__TAURI_INVOKE("changelog", { environmentId, query })),
+	recordPage: (environmentId: number, tableId: number, query: RecordQuery) => typedError<RecordPage, CommandError>(__TAURI_INVOKE("record_page", { environmentId, tableId, query })),
+	insertRecord: (environmentId: number, tableId: number, cells: CellInput[]) => typedError<Record, CommandError>(__TAURI_INVOKE("insert_record", { environmentId, tableId, cells })),
+	updateRecord: (environmentId: number, tableId: number, recordId: number, cells: CellInput[]) => typedError<Record, CommandError>(__TAURI_INVOKE("update_record", { environmentId, tableId, recordId, cells })),
+	deleteRecord: (environmentId: number, tableId: number, recordId: number) => typedError<null, CommandError>(__TAURI_INVOKE("delete_record", { environmentId, tableId, recordId })),
+	/**  Reads a CSV file's header and first rows and proposes a mapping. */
+	previewCsv: (environmentId: number, tableId: number, path: string) => typedError<CsvPreview, CommandError>(__TAURI_INVOKE("preview_csv", { environmentId, tableId, path })),
+	/**
+	 *  Starts importing a CSV file in the background. Returns the running job;
+	 *  progress and the final report arrive on `on_event`.
+	 */
+	startImport: (environmentId: number, tableId: number, path: string, mapping: ImportMapping, onEvent: Channel<ImportEvent>) => typedError<ImportJob, CommandError>(__TAURI_INVOKE("start_import", { environmentId, tableId, path, mapping, onEvent })),
+	/**  Asks a running import to stop; it then commits nothing. */
+	cancelImport: (importId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_import", { importId })),
+	/**  What a refresh of this environment would overwrite. */
+	refreshPreview: (environmentId: number) => typedError<RefreshPreview, CommandError>(__TAURI_INVOKE("refresh_preview", { environmentId })),
+	/**
+	 *  Backs the environment up, then copies production over it. Returns the
+	 *  backup, which restores the environment as it was.
+	 */
+	refreshEnvironment: (environmentId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("refresh_environment", { environmentId, onProgress })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -55,6 +87,28 @@ export type AccountOverview = {
 	environments: EnvironmentOverview[],
 };
 
+export type Admin = {
+	id: number,
+	name: string,
+	role: Role,
+};
+
+/**  The admins of this desktop and which one is acting now. */
+export type Admins = {
+	admins: Admin[],
+	current: Admin,
+};
+
+export type AppDef = {
+	id: number,
+	name: string,
+};
+
+export type AuthorCount = {
+	author: string,
+	entries: number,
+};
+
 export type Backup = {
 	id: number,
 	environmentId: number,
@@ -67,9 +121,80 @@ export type Backup = {
 	verifiedAt: string | null,
 	/**  Why the last verification failed; `None` when it passed. */
 	problem: string | null,
+	/**  The admin who took it (or whose operation took it). */
+	author: string,
 };
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade";
+
+/**  One field's new value, as typed. */
+export type CellInput = {
+	fieldId: number,
+	text: string,
+};
+
+/**  One change to definitions. Entities are named by id, never by name. */
+export type Change = { change: "create_app"; name: string } | 
+/**  A new table in an app, with no fields yet. */
+{ change: "create_table"; appId: number; name: string } | 
+/**  Makes an existing table part of another app too. */
+{ change: "share_table"; tableId: number; appId: number } | { change: "add_field"; tableId: number; name: string; fieldType: FieldType } | { change: "rename_field"; fieldId: number; name: string } | 
+/**  Converts every existing value; refused if any value cannot convert. */
+{ change: "retype_field"; fieldId: number; fieldType: FieldType } | 
+/**  Drops the field and its values; refused while a view uses it. */
+{ change: "delete_field"; fieldId: number } | { change: "set_choice_options"; fieldId: number; options: string[] } | { change: "create_view"; appId: number; tableId: number; name: string; fieldIds: number[]; filter: ViewFilter | null } | { change: "edit_view"; viewId: number; name: string; fieldIds: number[]; filter: ViewFilter | null };
+
+export type ChangeAction = "create" | "share" | "rename" | "retype" | "delete" | "set_options" | "edit";
+
+/**  One entry of an environment's changelog. */
+export type ChangeEntry = {
+	/**  Position in this environment's changelog; later entries are larger. */
+	seq: number,
+	at: string,
+	author: string,
+	entityKind: EntityKind,
+	/**  Survives renames: the entity's id in this environment. */
+	entityId: number,
+	/**  The entity's name when the change was made. */
+	entityName: string,
+	action: ChangeAction,
+	/**
+	 *  Not yet promoted (made after the environment was copied or last
+	 *  promoted).
+	 */
+	unpromoted: boolean,
+	/**  The properties that changed, for the review screen. */
+	diff: FieldDiff[],
+};
+
+/**  A page of the changelog, newest first. */
+export type ChangelogPage = {
+	entries: ChangeEntry[],
+	/**  Entries that match the filter, across all pages. */
+	total: number,
+	/**  Every author with entries in this environment, for the filter. */
+	authors: string[],
+	/**
+	 *  Authors other than the current admin with unpromoted entries, and
+	 *  how many each; the screen warns about them.
+	 */
+	otherAuthors: AuthorCount[],
+};
+
+/**
+ *  What the Changelog screen asks for. Dates are whole days in the
+ *  account's time zone, both ends included.
+ */
+export type ChangelogQuery = {
+	author: string | null,
+	from: string | null,
+	to: string | null,
+	appId: number | null,
+	entityKind: EntityKind | null,
+	action: ChangeAction | null,
+	offset: number,
+	limit: number,
+};
 
 export type CommandError = {
 	kind: ErrorKind,
@@ -88,6 +213,25 @@ export type CreateEnvironmentRequest = {
 	name: string,
 	kind: EnvironmentKind,
 };
+
+/**  The first lines of a CSV file, to map its columns before importing. */
+export type CsvPreview = {
+	headers: string[],
+	sample: string[][],
+	/**  Data rows in the file (not counting the header). */
+	rows: number,
+	/**  A proposed mapping: a column goes to the field of the same name. */
+	suggested: (number | null)[],
+};
+
+/**  Everything that defines an environment's apps, in id order. */
+export type Definitions = {
+	apps: AppDef[],
+	tables: TableDef[],
+	views: ViewDef[],
+};
+
+export type EntityKind = "app" | "table" | "field" | "view";
 
 export type Environment = {
 	id: number,
@@ -123,6 +267,8 @@ export type EnvironmentOverview = {
 	 *  broken environment must not hide the others.
 	 */
 	storeError: Error | null,
+	/**  The CSV import running in it, if any; writes and promotion wait. */
+	runningImport: ImportJob | null,
 };
 
 export type EnvironmentStatus = 
@@ -148,12 +294,159 @@ export type ErrorKind =
 "forbidden" | 
 /**  The target is locked by a running operation; try again later. */
 "locked" | 
+/**  Allowed, but only once the user confirms (a change to production). */
+"unconfirmed" | 
 /**  A fault in Cutover or its environment; see the log. */
 "internal";
+
+export type FieldDef = {
+	id: number,
+	tableId: number,
+	name: string,
+	fieldType: FieldType,
+};
+
+/**  One property of an entity that a change altered. */
+export type FieldDiff = {
+	property: string,
+	before: string | null,
+	after: string | null,
+};
+
+export type FieldType = { type: "text" } | { type: "number" } | 
+/**  A calendar date, stored as `YYYY-MM-DD`. */
+{ type: "date" } | { type: "boolean" } | { type: "choice"; options: string[] } | 
+/**  A reference to a record of another table, by its id. */
+{ type: "link"; table_id: number };
+
+export type FilterOp = "equals" | "not_equals" | "contains" | "greater_than" | "less_than" | "is_empty" | "is_not_empty";
+
+/**  What an import sends while it runs: progress, then one report. */
+export type ImportEvent = {
+	event: "progress",
+} & ImportProgress | {
+	event: "finished",
+} & ImportReport;
+
+/**  An import as the environment's status shows it. */
+export type ImportJob = {
+	id: number,
+	environmentId: number,
+	tableId: number,
+	fileName: string,
+	author: string,
+	startedAt: string,
+};
+
+/**
+ *  Where each CSV column goes: `field_ids[i]` receives column `i`, or
+ *  nothing when `None`.
+ */
+export type ImportMapping = {
+	fieldIds: (number | null)[],
+};
+
+export type ImportOutcome = 
+/**  The accepted rows were committed; the rejected ones were not. */
+"committed" | 
+/**  Cancelled by the user: nothing was imported. */
+"cancelled" | 
+/**  Failed (or interrupted): nothing was imported. */
+"failed";
+
+/**  How far an import has got. */
+export type ImportProgress = {
+	rowsRead: number,
+	rowsTotal: number,
+	accepted: number,
+	rejected: number,
+};
+
+/**  The end of an import, as the report shows it. */
+export type ImportReport = {
+	outcome: ImportOutcome,
+	accepted: number,
+	rejected: RejectedRow[],
+	/**  Why it failed, when it did. */
+	problem: string | null,
+};
+
+/**  A record of a table: its id and its values in field order. */
+export type Record = {
+	id: number,
+	values: Value[],
+};
+
+export type RecordPage = {
+	/**  The table's fields, in the order of each record's values. */
+	fields: FieldDef[],
+	records: Record[],
+	/**  Records in the table, across all pages. */
+	total: number,
+};
+
+/**  Which page of a table's records to show, sorted by a field (or by id). */
+export type RecordQuery = {
+	sortFieldId: number | null,
+	descending: boolean,
+	offset: number,
+	limit: number,
+};
+
+/**  What a refresh of an environment will overwrite, shown before it runs. */
+export type RefreshPreview = {
+	targetName: string,
+	sourceName: string,
+	/**  Changes made in the target and not promoted, by author: lost. */
+	unpromoted: AuthorCount[],
+	targetRecords: number,
+	sourceRecords: number,
+};
+
+export type RejectedRow = {
+	/**  The line in the file, counting the header as line 1. */
+	line: number,
+	reason: string,
+};
+
+export type Role = 
+/**  May do everything, including refresh, restore and promotion. */
+"super_admin" | 
+/**  May design and edit data, but not overwrite environments. */
+"app_admin";
 
 export type StartupReport = {
 	/**  Milliseconds from process start to the dashboard showing its data. */
 	millisSinceLaunch: number,
+};
+
+export type TableDef = {
+	id: number,
+	name: string,
+	/**  The apps this table belongs to; more than one when shared. */
+	appIds: number[],
+	fields: FieldDef[],
+};
+
+/**  One value of a record, as stored. */
+export type Value = null | boolean | number | number | null | string;
+
+export type ViewDef = {
+	id: number,
+	appId: number,
+	tableId: number,
+	name: string,
+	fieldIds: number[],
+	/**  Which records the view shows; all when `None`. */
+	filter: ViewFilter | null,
+};
+
+/**  Which records a view shows: those whose field compares with a value. */
+export type ViewFilter = {
+	fieldId: number,
+	op: FilterOp,
+	/**  The value to compare with, as typed (unused by the emptiness tests). */
+	value: string,
 };
 
 /* Tauri Specta runtime */

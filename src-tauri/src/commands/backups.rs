@@ -35,10 +35,13 @@ pub async fn take_backup(
     on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        s.workspace()?.take_backup(
+        let ws = s.workspace()?;
+        let now = s.clock.now();
+        ws.take_backup(
             environment_id,
             BackupReason::Manual,
-            s.clock.now(),
+            &ws.current_admin(now)?,
+            now,
             &report(&on_progress),
         )
     })
@@ -68,8 +71,14 @@ pub async fn restore_backup(
     on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        s.workspace()?
-            .restore_backup(backup_id, s.clock.now(), &report(&on_progress))
+        let ws = s.workspace()?;
+        let now = s.clock.now();
+        ws.restore_backup(
+            backup_id,
+            &ws.current_admin(now)?,
+            now,
+            &report(&on_progress),
+        )
     })
     .await
 }

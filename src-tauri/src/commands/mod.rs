@@ -2,6 +2,10 @@
 //! into the store or core through [`crate::state::run_blocking`], a
 //! data-transfer type out.
 
+pub mod admins;
 pub mod app;
 pub mod backups;
+pub mod design;
 pub mod environments;
+pub mod records;
+pub mod refresh;

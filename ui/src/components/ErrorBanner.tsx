@@ -9,6 +9,7 @@ const HEADINGS: Record<ErrorKind, string> = {
   conflict: "Conflict",
   forbidden: "Not allowed",
   locked: "Locked",
+  unconfirmed: "Confirmation needed",
   internal: "Something went wrong",
 };
 

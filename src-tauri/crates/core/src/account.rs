@@ -5,6 +5,7 @@
 //! twins are generated from them.
 
 use crate::environment::{EnvironmentKind, EnvironmentStatus};
+use crate::records::ImportJob;
 use crate::Error;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -58,6 +59,8 @@ pub struct EnvironmentOverview {
     /// Why the store could not be read (the counts above are then zero); one
     /// broken environment must not hide the others.
     pub store_error: Option<Error>,
+    /// The CSV import running in it, if any; writes and promotion wait.
+    pub running_import: Option<ImportJob>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

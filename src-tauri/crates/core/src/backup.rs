@@ -69,6 +69,8 @@ pub struct Backup {
     pub verified_at: Option<DateTime<Utc>>,
     /// Why the last verification failed; `None` when it passed.
     pub problem: Option<String>,
+    /// The admin who took it (or whose operation took it).
+    pub author: String,
 }
 
 impl Backup {

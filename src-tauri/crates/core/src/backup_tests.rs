@@ -12,6 +12,7 @@ fn backup(id: BackupId, hour: u32, reason: BackupReason) -> Backup {
         sha256: "00".into(),
         verified_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, hour, 1, 0).unwrap()),
         problem: None,
+        author: "Alex".into(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! and its records; a view shows some fields of one table. Ids, not names,
 //! identify every definition so that a rename never breaks a reference.
 
+use crate::change::ViewFilter;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -70,6 +71,8 @@ pub struct ViewDef {
     pub table_id: i64,
     pub name: String,
     pub field_ids: Vec<i64>,
+    /// Which records the view shows; all when `None`.
+    pub filter: Option<ViewFilter>,
 }
 
 /// Everything that defines an environment's apps, in id order.

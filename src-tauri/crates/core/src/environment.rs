@@ -187,6 +187,28 @@ pub fn ensure_deletable(kind: EnvironmentKind, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refresh copies production over another environment; production itself
+/// has nothing to be refreshed from.
+pub fn ensure_refreshable(kind: EnvironmentKind, name: &str) -> Result<()> {
+    if kind == EnvironmentKind::Production {
+        return Err(Error::forbidden(format!(
+            "\"{name}\" is production: it is the source of refreshes and cannot be refreshed. Refresh a sandbox or UAT instead."
+        )));
+    }
+    Ok(())
+}
+
+/// Changing production's definitions matters for every sandbox copied from
+/// it (their promotions will conflict), so it needs an explicit yes.
+pub fn ensure_confirmed(kind: EnvironmentKind, name: &str, confirmed: bool) -> Result<()> {
+    if kind == EnvironmentKind::Production && !confirmed {
+        return Err(Error::unconfirmed(format!(
+            "This changes \"{name}\", your production environment, directly. Confirm to apply it there."
+        )));
+    }
+    Ok(())
+}
+
 /// A locked environment refuses changes that would alter or remove it.
 pub fn ensure_unlocked(status: EnvironmentStatus, name: &str) -> Result<()> {
     if status == EnvironmentStatus::Locked {

@@ -108,3 +108,24 @@ fn locked_environments_refuse_changes() {
     );
     assert!(ensure_unlocked(EnvironmentStatus::Ready, "Production").is_ok());
 }
+
+#[test]
+fn changing_production_needs_a_confirmation() {
+    let e = ensure_confirmed(EnvironmentKind::Production, "Production", false).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unconfirmed);
+    assert!(ensure_confirmed(EnvironmentKind::Production, "Production", true).is_ok());
+    assert!(ensure_confirmed(EnvironmentKind::Promotable, "Sandbox", false).is_ok());
+}
+
+#[test]
+fn only_non_production_environments_are_refreshed() {
+    assert_eq!(
+        ensure_refreshable(Production, "Production")
+            .unwrap_err()
+            .kind,
+        ErrorKind::Forbidden
+    );
+    for kind in [Uat, Sandbox, Promotable, Development] {
+        assert!(ensure_refreshable(kind, "x").is_ok());
+    }
+}

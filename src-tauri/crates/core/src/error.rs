@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The target is locked by a running operation; try again later.
     Locked,
+    /// Allowed, but only once the user confirms (a change to production).
+    Unconfirmed,
     /// A fault in Cutover or its environment; see the log.
     Internal,
 }
@@ -56,6 +58,9 @@ impl Error {
     }
     pub fn locked(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Locked, message)
+    }
+    pub fn unconfirmed(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unconfirmed, message)
     }
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, message)

@@ -6,10 +6,15 @@
 //! [`clock::Clock`] or as an argument.
 
 pub mod account;
+pub mod admin;
 pub mod backup;
+pub mod change;
+pub mod changelog;
 pub mod clock;
 pub mod definitions;
 pub mod environment;
 pub mod error;
+pub mod records;
+pub mod value;
 
 pub use error::{Error, ErrorKind, Result};

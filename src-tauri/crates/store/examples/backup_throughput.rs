@@ -117,7 +117,8 @@ fn main() -> Result<()> {
     )
     .context("recording the bench environment")?;
     let taken = best_of(runs, |_| {
-        let b = ws.take_backup(1, BackupReason::Manual, Utc::now(), &|_| {})?;
+        let admin = ws.current_admin(Utc::now())?;
+        let b = ws.take_backup(1, BackupReason::Manual, &admin, Utc::now(), &|_| {})?;
         ws.delete_backup(b.id, true)
     })?;
 

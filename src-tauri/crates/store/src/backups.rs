@@ -8,6 +8,7 @@
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
+use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
 use cutover_core::environment::ensure_unlocked;
 use cutover_core::{Error, Result};
@@ -17,7 +18,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 const BACKUP_COLUMNS: &str =
-    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path";
+    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author";
 
 /// A backup row and where its file is, relative to the data directory.
 struct BackupRow {
@@ -36,6 +37,7 @@ struct RawBackup {
     verified_at: Option<DateTime<Utc>>,
     problem: Option<String>,
     path: String,
+    author: String,
 }
 
 fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
@@ -49,6 +51,7 @@ fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
         verified_at: r.get(6)?,
         problem: r.get(7)?,
         path: r.get(8)?,
+        author: r.get(9)?,
     })
 }
 
@@ -63,6 +66,7 @@ fn finish(raw: RawBackup) -> Result<BackupRow> {
             sha256: raw.sha256,
             verified_at: raw.verified_at,
             problem: raw.problem,
+            author: raw.author,
         },
         path: raw.path,
     })
@@ -123,6 +127,7 @@ impl Workspace {
         &self,
         environment_id: EnvironmentId,
         reason: BackupReason,
+        author: &Admin,
         now: DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<Backup> {
@@ -137,9 +142,9 @@ impl Workspace {
                 .context("measuring a backup")?
                 .len();
             conn.execute(
-                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6)",
-                params![environment_id, now, reason.as_str(), relative, size as i64, sha256],
+                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256, author)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6, ?7)",
+                params![environment_id, now, reason.as_str(), relative, size as i64, sha256, author.name],
             )
             .context("recording a backup")?;
             self.backup_row(&conn, conn.last_insert_rowid())
@@ -235,10 +240,12 @@ impl Workspace {
     pub fn restore_backup(
         &self,
         id: BackupId,
+        admin: &Admin,
         now: DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<Backup> {
         let conn = self.connect()?;
+        ensure_super_admin(admin, "restore a backup")?;
         let row = self.backup_row(&conn, id)?;
         let env = self.environment_row(&conn, row.backup.environment_id)?;
         ensure_unlocked(env.environment.status, &env.environment.name)?;
@@ -246,6 +253,7 @@ impl Workspace {
         let safety = self.take_backup(
             env.environment.id,
             BackupReason::BeforeRestore,
+            admin,
             now,
             progress,
         )?;

@@ -21,6 +21,8 @@ pub fn migrations() -> Migrations<'static> {
             "../migrations/control/002_backup_checksums.sql"
         )),
         M::up(include_str!("../migrations/control/003_settings.sql")),
+        M::up(include_str!("../migrations/control/004_admins.sql")),
+        M::up(include_str!("../migrations/control/005_imports.sql")),
     ])
 }
 
@@ -63,7 +65,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 3);
+        assert_eq!(version, 5);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

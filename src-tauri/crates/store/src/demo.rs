@@ -10,12 +10,20 @@ use crate::env_store::EnvironmentStore;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use cutover_core::account::AccountId;
+use cutover_core::admin::Role;
 use cutover_core::definitions::{FieldType, Value};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::Result;
 use rusqlite::params;
 
 pub const ACCOUNT_NAME: &str = "Northwind Foods (demo)";
+/// The demo desktop's admins: two super-admins who can overwrite
+/// environments, and an app-admin who cannot. The first is current.
+pub const ADMINS: [(&str, Role); 3] = [
+    ("Alex Morgan", Role::SuperAdmin),
+    ("Priya Shah", Role::SuperAdmin),
+    ("Sam Lee", Role::AppAdmin),
+];
 pub const PLATFORM: &str = "Northwind Cloud Platform";
 pub const VERSION: &str = "10.0.1";
 pub const TIME_ZONE: &str = "Europe/London";
@@ -334,6 +342,7 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
     ];
     for (_, _, k) in &copies {
         backend.copy(&production, k)?;
+        backend.open(k)?.mark_copied()?;
     }
 
     let tx = conn.transaction().context("starting a transaction")?;
@@ -375,6 +384,14 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
             ],
         )
         .context("creating a demo sandbox")?;
+    }
+    let has_admins: bool = tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM admins)", [], |r| r.get(0))
+        .context("counting admins")?;
+    if !has_admins {
+        for (name, role) in ADMINS {
+            crate::admins::insert_admin(&tx, name, role, now)?;
+        }
     }
     tx.commit().context("committing the demo account")?;
     tracing::info!(account_id, "created the demo account");

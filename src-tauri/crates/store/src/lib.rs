@@ -8,11 +8,15 @@
 //!
 //! [`Workspace`] ties them together and is what the desktop shell calls.
 
+mod admins;
 pub mod backups;
 pub mod control;
 pub mod demo;
+mod design;
 pub mod env_store;
 mod fault;
+mod imports;
+pub mod refresh;
 mod workspace;
 
 pub use fault::Context;

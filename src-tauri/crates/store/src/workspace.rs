@@ -200,6 +200,7 @@ impl Workspace {
                 let last_backup_at: Option<DateTime<Utc>> = last_backup
                     .query_row([row.environment.id], |r| r.get(0))
                     .context("reading backups")?;
+                let running_import = self.running_import(row.environment.id)?;
                 environments.push(EnvironmentOverview {
                     environment: row.environment,
                     data_size_bytes: stats.size_bytes,
@@ -208,6 +209,7 @@ impl Workspace {
                     table_count: stats.table_count,
                     last_backup_at,
                     store_error,
+                    running_import,
                 });
             }
             out.push(AccountOverview {
@@ -231,6 +233,10 @@ impl Workspace {
 
         let key = uuid::Uuid::new_v4().simple().to_string();
         self.backend.copy(&source.store_key, &key)?;
+        if let Err(e) = self.backend.open(&key).and_then(|mut s| s.mark_copied()) {
+            let _ = self.backend.discard(&key);
+            return Err(e);
+        }
         let inserted = conn.execute(
             "INSERT INTO environments (account_id, name, kind, version, status, store_kind, store_key, copied_from, created_at)
              VALUES (?1, ?2, ?3, ?4, 'ready', ?5, ?6, ?7, ?8)",
@@ -272,6 +278,10 @@ impl Workspace {
             [],
             "listing store keys",
         )?;
+        let imports = self.recover_imports(now)?;
+        if imports > 0 {
+            tracing::warn!(imports, "marked imports interrupted by a stop as failed");
+        }
         self.backend.recover(&recorded, now)
     }
 

@@ -2,6 +2,7 @@
 //! injected at every step and a process killed in the middle of a restore.
 
 use chrono::{DateTime, TimeZone, Utc};
+use cutover_core::admin::{Admin, Role};
 use cutover_core::backup::{BackupReason, CopyProgress};
 use cutover_core::definitions::{Record, Value};
 use cutover_core::{Error, ErrorKind, Result};
@@ -15,6 +16,15 @@ fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, minute, 0)
         .single()
         .unwrap_or_default()
+}
+
+/// The super-admin of the demo desktop.
+fn boss() -> Admin {
+    Admin {
+        id: 1,
+        name: "Alex Morgan".into(),
+        role: Role::SuperAdmin,
+    }
 }
 
 fn production_id(ws: &Workspace) -> Result<i64> {
@@ -59,7 +69,7 @@ fn a_backup_is_verified_listed_and_shown_as_the_last_backup() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
-    let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
+    let backup = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
     assert_eq!(backup.reason, BackupReason::Manual);
     assert_eq!(backup.sha256.len(), 64);
     assert!(backup.size_bytes > 0 && backup.is_usable());
@@ -85,9 +95,13 @@ fn a_backup_reports_its_progress_up_to_every_page() -> Result<()> {
     };
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?.with_pace(pace)))?;
     let seen = std::cell::RefCell::new(Vec::new());
-    ws.take_backup(production_id(&ws)?, BackupReason::Manual, at(5), &|p| {
-        seen.borrow_mut().push(p)
-    })?;
+    ws.take_backup(
+        production_id(&ws)?,
+        BackupReason::Manual,
+        &boss(),
+        at(5),
+        &|p| seen.borrow_mut().push(p),
+    )?;
     let seen = seen.into_inner();
     assert!(seen.len() > 2, "{} reports", seen.len());
     assert!(seen.windows(2).all(|w| w[0].done_pages <= w[1].done_pages));
@@ -103,17 +117,17 @@ fn restore_brings_back_the_backed_up_state_and_can_itself_be_undone() -> Result<
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
     let before = employees(ws.store(id)?.as_ref())?.1;
-    let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
+    let backup = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
     change_production(&ws, 25)?;
     let changed = employees(ws.store(id)?.as_ref())?.1;
 
-    let safety = ws.restore_backup(backup.id, at(10), &|_| {})?;
+    let safety = ws.restore_backup(backup.id, &boss(), at(10), &|_| {})?;
     assert_eq!(safety.reason, BackupReason::BeforeRestore);
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);
     assert_eq!(count(&ws)?, demo::RECORDS as u64);
 
     // The change is not lost: the safety backup brings it back.
-    ws.restore_backup(safety.id, at(15), &|_| {})?;
+    ws.restore_backup(safety.id, &boss(), at(15), &|_| {})?;
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, changed);
     Ok(())
 }
@@ -123,7 +137,7 @@ fn a_tampered_backup_is_reported_and_never_restored() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
-    let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
+    let backup = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
     change_production(&ws, 3)?;
     let file = std::fs::read_dir(dir.path().join("backups"))
         .context("ls")?
@@ -144,7 +158,7 @@ fn a_tampered_backup_is_reported_and_never_restored() -> Result<()> {
         .contains("checksum differs"));
     assert!(!checked.is_usable());
     let err = ws
-        .restore_backup(backup.id, at(7), &|_| {})
+        .restore_backup(backup.id, &boss(), at(7), &|_| {})
         .expect_err("tampered");
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(count(&ws)?, demo::RECORDS as u64 + 3, "production changed");
@@ -161,8 +175,8 @@ fn the_last_guarding_backup_is_deleted_only_when_confirmed() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
-    let manual = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
-    let safety = ws.restore_backup(manual.id, at(6), &|_| {})?;
+    let manual = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
+    let safety = ws.restore_backup(manual.id, &boss(), at(6), &|_| {})?;
     let err = ws.delete_backup(safety.id, false).expect_err("guard");
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(ws.backups(id)?.len(), 2);
@@ -237,7 +251,7 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
         // Take the backup to restore with a sound backend, then fail one step.
         let good = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
         let id = production_id(&good)?;
-        let backup = good.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
+        let backup = good.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
         change_production(&good, 7)?;
         let before = employees(good.store(id)?.as_ref())?.1;
         drop(good);
@@ -250,7 +264,7 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
             }),
         )?;
         let err = ws
-            .restore_backup(backup.id, at(10), &|_| {})
+            .restore_backup(backup.id, &boss(), at(10), &|_| {})
             .expect_err(step);
         assert!(
             err.message.contains("injected fault"),
@@ -293,7 +307,12 @@ fn child_process_restoring_slowly() -> Result<()> {
         pause: Duration::from_millis(15),
     };
     let ws = Workspace::with_backend(dir, Box::new(sqlite(dir)?.with_pace(pace)))?;
-    ws.restore_backup(backup.parse().context("backup id")?, at(10), &|_| {})?;
+    ws.restore_backup(
+        backup.parse().context("backup id")?,
+        &boss(),
+        at(10),
+        &|_| {},
+    )?;
     Ok(())
 }
 
@@ -305,7 +324,7 @@ fn restore_killed_mid_way_leaves_old_or_new_never_a_mix() -> Result<()> {
         let dir = tempfile::tempdir().context("temp dir")?;
         let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
         let id = production_id(&ws)?;
-        let backup = ws.take_backup(id, BackupReason::Manual, at(5), &|_| {})?;
+        let backup = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
         let old = employees(ws.store(id)?.as_ref())?.1;
         change_production(&ws, 400)?;
         let new = employees(ws.store(id)?.as_ref())?.1;
@@ -378,10 +397,10 @@ fn manual_backups_beyond_the_retention_are_pruned_and_guards_are_kept() -> Resul
         "a refused setting changes nothing"
     );
     ws.set_backup_retention(2)?;
-    let first = ws.take_backup(id, BackupReason::Manual, at(1), &|_| {})?;
-    let safety = ws.restore_backup(first.id, at(2), &|_| {})?;
+    let first = ws.take_backup(id, BackupReason::Manual, &boss(), at(1), &|_| {})?;
+    let safety = ws.restore_backup(first.id, &boss(), at(2), &|_| {})?;
     for minute in 3..6 {
-        ws.take_backup(id, BackupReason::Manual, at(minute), &|_| {})?;
+        ws.take_backup(id, BackupReason::Manual, &boss(), at(minute), &|_| {})?;
     }
     let left: Vec<(BackupReason, DateTime<Utc>)> = ws
         .backups(id)?
@@ -400,5 +419,30 @@ fn manual_backups_beyond_the_retention_are_pruned_and_guards_are_kept() -> Resul
         .context("ls")?
         .count();
     assert_eq!(files, 3, "pruned backups leave no files");
+    Ok(())
+}
+
+#[test]
+fn backups_record_their_author_and_only_a_super_admin_may_restore() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    demo::ensure_demo(&ws, at(0))?;
+    let id = production_id(&ws)?;
+    let sam = ws
+        .admins(at(1))?
+        .admins
+        .into_iter()
+        .find(|a| a.role == Role::AppAdmin)
+        .expect("an app-admin");
+    let backup = ws.take_backup(id, BackupReason::Manual, &sam, at(5), &|_| {})?;
+    assert_eq!(backup.author, "Sam Lee");
+    change_production(&ws, 2)?;
+    let before = employees(ws.store(id)?.as_ref())?.1;
+    let err = ws
+        .restore_backup(backup.id, &sam, at(6), &|_| {})
+        .expect_err("app-admin");
+    assert_eq!(err.kind, ErrorKind::Forbidden);
+    assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);
+    assert_eq!(ws.backups(id)?.len(), 1, "no safety backup was taken");
     Ok(())
 }

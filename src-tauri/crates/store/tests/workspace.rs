@@ -1,6 +1,7 @@
 //! Storage integration tests on temporary data directories.
 
 use chrono::{TimeZone, Utc};
+use cutover_core::admin::Role;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::{ErrorKind, Result};
 use cutover_store::{demo, Context, NewEnvironment, Workspace};
@@ -320,5 +321,34 @@ fn start_up_recovery_cleans_what_an_interrupted_copy_left() -> Result<()> {
     // Recorded environments are untouched, and recovery is idempotent.
     assert_eq!(ws.overview()?[0].environments.len(), 3);
     assert!(ws.recover(at())?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn admins_can_be_added_and_switched_and_an_empty_desktop_gets_one() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let first = ws.admins(at())?;
+    assert_eq!(first.admins.len(), 1);
+    assert_eq!(first.current.name, "Administrator");
+    assert_eq!(first.current.role, Role::SuperAdmin);
+
+    let added = ws.add_admin(" Ana ", Role::AppAdmin, at())?;
+    let ana = added.admins.iter().find(|a| a.name == "Ana").expect("Ana");
+    assert_eq!(
+        added.current.name, "Administrator",
+        "adding does not switch"
+    );
+    let dup = ws
+        .add_admin("ana", Role::SuperAdmin, at())
+        .expect_err("duplicate");
+    assert_eq!(dup.kind, ErrorKind::Conflict);
+    assert_eq!(ws.admins(at())?.admins.len(), 2);
+
+    assert_eq!(ws.switch_admin(ana.id, at())?.current.name, "Ana");
+    assert_eq!(ws.current_admin(at())?.name, "Ana");
+    let gone = ws.switch_admin(999, at()).expect_err("unknown");
+    assert_eq!(gone.kind, ErrorKind::NotFound);
+    assert_eq!(ws.current_admin(at())?.name, "Ana");
     Ok(())
 }

@@ -9,7 +9,10 @@ pub mod sqlite;
 
 use chrono::{DateTime, Utc};
 use cutover_core::backup::CopyProgress;
+use cutover_core::change::Change;
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, ChangelogPage};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
+use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::Result;
 use std::path::Path;
 
@@ -91,4 +94,52 @@ pub trait EnvironmentStore {
 
     /// Every record of a table, in id order.
     fn records(&self, table_id: i64) -> Result<Vec<Record>>;
+
+    /// Applies a designer change and writes its changelog entry, in one
+    /// transaction; a refused change alters nothing.
+    fn apply(&mut self, change: &Change, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry>;
+
+    /// A page of the changelog, newest first; `current_admin` is left out of
+    /// the page's other-author warning.
+    fn changelog(&self, filter: &ChangelogFilter, current_admin: &str) -> Result<ChangelogPage>;
+
+    /// Who made the changes not yet promoted, and how many each.
+    fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>>;
+
+    /// Marks the changelog so far as inherited, not this environment's own
+    /// work: called on a store that was just copied or refreshed.
+    fn mark_copied(&mut self) -> Result<i64>;
+
+    fn record_page(&self, table_id: i64, query: &RecordQuery) -> Result<RecordPage>;
+
+    fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record>;
+
+    /// Changes the given fields of a record; the others keep their values.
+    fn update_record(
+        &mut self,
+        table_id: i64,
+        record_id: i64,
+        cells: &[CellInput],
+    ) -> Result<Record>;
+
+    /// Deletes a record no other record links to.
+    fn delete_record(&mut self, table_id: i64, record_id: i64) -> Result<()>;
+
+    /// Imports rows in one transaction (see [`sqlite`]): bad rows are
+    /// rejected with reasons, the rest committed together, or nothing when
+    /// `rows` or `tick` fail. `tick` gets the running accepted count and
+    /// rejections after each row.
+    fn import_rows(
+        &mut self,
+        table_id: i64,
+        mapping: &[Option<i64>],
+        rows: &mut dyn Iterator<Item = Result<CsvRow>>,
+        tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
+    ) -> Result<(u32, Vec<RejectedRow>)>;
+}
+
+/// One data row of a CSV file and its line number in the file.
+pub struct CsvRow {
+    pub line: u32,
+    pub cells: Vec<String>,
 }

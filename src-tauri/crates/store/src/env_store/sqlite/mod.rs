@@ -5,6 +5,11 @@
 //! under a temporary name that is renamed into place only after an integrity
 //! check, so a half-made copy is never mistaken for an environment.
 
+mod changelog;
+mod defs;
+mod designer;
+mod records;
+mod retype;
 mod store;
 
 use super::{EnvironmentStore, StoreBackend};
@@ -23,9 +28,14 @@ pub use store::SqliteStore;
 
 /// The platform schema's history. Append only.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../../../migrations/environment/001_platform.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!(
+            "../../../migrations/environment/001_platform.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/environment/002_changelog.sql"
+        )),
+    ])
 }
 
 pub struct SqliteBackend {

@@ -5,12 +5,17 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use crate::env_store::{EnvironmentStore, StoreStats};
+use super::{changelog, defs, designer, records};
+use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
 use crate::fault::column;
 use crate::Context;
+use chrono::{DateTime, Utc};
+use cutover_core::change::Change;
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, ChangelogPage};
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
 };
+use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::{Error, Result};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
@@ -24,36 +29,6 @@ pub struct SqliteStore {
 impl SqliteStore {
     pub(super) fn new(conn: Connection, path: PathBuf) -> Self {
         Self { conn, path }
-    }
-
-    fn table_fields(&self, table_id: i64) -> Result<Vec<FieldDef>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, field_type FROM platform_fields WHERE table_id = ?1 ORDER BY position, id",
-            )
-            .context("reading fields")?;
-        let rows = stmt
-            .query_map([table_id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .context("reading fields")?;
-        let mut fields = Vec::new();
-        for row in rows {
-            let (id, name, json) = row.context("reading fields")?;
-            let field_type = serde_json::from_str(&json).context("decoding a field type")?;
-            fields.push(FieldDef {
-                id,
-                table_id,
-                name,
-                field_type,
-            });
-        }
-        Ok(fields)
     }
 
     fn require_table(&self, table_id: i64) -> Result<()> {
@@ -96,7 +71,7 @@ fn check_name(what: &str, name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
-struct SqlValue<'a>(&'a Value);
+pub(super) struct SqlValue<'a>(pub &'a Value);
 
 impl ToSql for SqlValue<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -110,7 +85,7 @@ impl ToSql for SqlValue<'_> {
     }
 }
 
-fn read_value(v: ValueRef<'_>, field_type: &FieldType) -> Value {
+pub(super) fn read_value(v: ValueRef<'_>, field_type: &FieldType) -> Value {
     match (v, field_type) {
         (ValueRef::Null, _) => Value::Null,
         (ValueRef::Integer(i), FieldType::Boolean) => Value::Bool(i != 0),
@@ -124,71 +99,7 @@ fn read_value(v: ValueRef<'_>, field_type: &FieldType) -> Value {
 
 impl EnvironmentStore for SqliteStore {
     fn definitions(&self) -> Result<Definitions> {
-        let mut defs = Definitions::default();
-        let mut apps = self
-            .conn
-            .prepare("SELECT id, name FROM platform_apps ORDER BY id")
-            .context("reading apps")?;
-        defs.apps = apps
-            .query_map([], |r| {
-                Ok(AppDef {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                })
-            })
-            .context("reading apps")?
-            .collect::<rusqlite::Result<_>>()
-            .context("reading apps")?;
-        let mut tables = self
-            .conn
-            .prepare("SELECT id, name FROM platform_tables ORDER BY id")
-            .context("reading tables")?;
-        let heads = tables
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .context("reading tables")?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .context("reading tables")?;
-        for (id, name) in heads {
-            let app_ids = column(
-                &self.conn,
-                "SELECT app_id FROM platform_app_tables WHERE table_id = ?1 ORDER BY app_id",
-                [id],
-                "reading table owners",
-            )?;
-            defs.tables.push(TableDef {
-                id,
-                name,
-                app_ids,
-                fields: self.table_fields(id)?,
-            });
-        }
-        let mut views = self
-            .conn
-            .prepare("SELECT id, app_id, table_id, name, field_ids FROM platform_views ORDER BY id")
-            .context("reading views")?;
-        let rows = views
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
-            .context("reading views")?;
-        for row in rows {
-            let (id, app_id, table_id, name, json) = row.context("reading views")?;
-            let field_ids = serde_json::from_str(&json).context("decoding a view")?;
-            defs.views.push(ViewDef {
-                id,
-                app_id,
-                table_id,
-                name,
-                field_ids,
-            });
-        }
-        Ok(defs)
+        defs::definitions(&self.conn)
     }
 
     fn stats(&self) -> Result<StoreStats> {
@@ -280,11 +191,9 @@ impl EnvironmentStore for SqliteStore {
                 Err(e) => return Err(e).context("creating a field"),
             }
             let id = tx.last_insert_rowid();
-            let reference = match field_type {
-                FieldType::Link { table_id: target } => format!(" REFERENCES rec_{target} (id)"),
-                _ => String::new(),
-            };
-            columns.push(format!("f_{id} {}{reference}", field_type.sql_type()));
+            // Links are checked by Cutover, not declared as foreign keys:
+            // SQLite cannot drop or retype a column that is one.
+            columns.push(format!("f_{id} {}", field_type.sql_type()));
             defs.push(FieldDef {
                 id,
                 table_id,
@@ -314,7 +223,7 @@ impl EnvironmentStore for SqliteStore {
         field_ids: &[i64],
     ) -> Result<ViewDef> {
         let name = check_name("view", name)?;
-        let fields = self.table_fields(table_id)?;
+        let fields = defs::fields(&self.conn, table_id)?;
         if let Some(bad) = field_ids
             .iter()
             .find(|id| !fields.iter().any(|f| f.id == **id))
@@ -328,7 +237,7 @@ impl EnvironmentStore for SqliteStore {
             "INSERT INTO platform_views (app_id, table_id, name, field_ids) VALUES (?1, ?2, ?3, ?4)",
             params![app_id, table_id, name, json],
         ) {
-            Ok(_) => Ok(ViewDef { id: self.conn.last_insert_rowid(), app_id, table_id, name, field_ids: field_ids.to_vec() }),
+            Ok(_) => Ok(ViewDef { id: self.conn.last_insert_rowid(), app_id, table_id, name, field_ids: field_ids.to_vec(), filter: None }),
             Err(e) if name_taken(&e) => Err(Error::conflict(format!("This app already has a view named \"{name}\"."))),
             Err(e) => Err(e).context("creating a view"),
         }
@@ -336,7 +245,7 @@ impl EnvironmentStore for SqliteStore {
 
     fn insert_records(&mut self, table_id: i64, rows: &[Vec<Value>]) -> Result<usize> {
         self.require_table(table_id)?;
-        let fields = self.table_fields(table_id)?;
+        let fields = defs::fields(&self.conn, table_id)?;
         let columns: Vec<String> = fields.iter().map(|f| format!("f_{}", f.id)).collect();
         let marks: Vec<String> = (1..=fields.len()).map(|i| format!("?{i}")).collect();
         let sql = format!(
@@ -367,7 +276,7 @@ impl EnvironmentStore for SqliteStore {
 
     fn records(&self, table_id: i64) -> Result<Vec<Record>> {
         self.require_table(table_id)?;
-        let fields = self.table_fields(table_id)?;
+        let fields = defs::fields(&self.conn, table_id)?;
         let mut columns = vec!["id".to_string()];
         columns.extend(fields.iter().map(|f| format!("f_{}", f.id)));
         let sql = format!(
@@ -389,5 +298,52 @@ impl EnvironmentStore for SqliteStore {
             .context("reading records")?;
         rows.collect::<rusqlite::Result<_>>()
             .context("reading records")
+    }
+
+    fn apply(&mut self, change: &Change, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry> {
+        designer::apply(&mut self.conn, change, author, at)
+    }
+
+    fn changelog(&self, filter: &ChangelogFilter, current_admin: &str) -> Result<ChangelogPage> {
+        changelog::page(&self.conn, filter, current_admin)
+    }
+
+    fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>> {
+        changelog::unpromoted_authors(&self.conn, None)
+    }
+
+    fn mark_copied(&mut self) -> Result<i64> {
+        changelog::mark_base(&self.conn)
+    }
+
+    fn record_page(&self, table_id: i64, query: &RecordQuery) -> Result<RecordPage> {
+        records::page(&self.conn, table_id, query)
+    }
+
+    fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record> {
+        records::insert(&self.conn, table_id, cells)
+    }
+
+    fn update_record(
+        &mut self,
+        table_id: i64,
+        record_id: i64,
+        cells: &[CellInput],
+    ) -> Result<Record> {
+        records::update(&self.conn, table_id, record_id, cells)
+    }
+
+    fn delete_record(&mut self, table_id: i64, record_id: i64) -> Result<()> {
+        records::delete(&self.conn, table_id, record_id)
+    }
+
+    fn import_rows(
+        &mut self,
+        table_id: i64,
+        mapping: &[Option<i64>],
+        rows: &mut dyn Iterator<Item = Result<CsvRow>>,
+        tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
+    ) -> Result<(u32, Vec<RejectedRow>)> {
+        records::import(&mut self.conn, table_id, mapping, rows, tick)
     }
 }

@@ -1,0 +1,124 @@
+//! The admins of this desktop and which one is acting (a setting).
+//!
+//! Invariant: once anything asks, there is at least one admin and a current
+//! one; a desktop without admins gets a super-admin named "Administrator" so
+//! that the first person is never locked out of their own console.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::admin::{validate_admin_name, Admin, AdminId, Admins, Role};
+use cutover_core::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+const CURRENT_KEY: &str = "current_admin";
+const FALLBACK_NAME: &str = "Administrator";
+
+fn read_admins(conn: &Connection) -> Result<Vec<Admin>> {
+    let mut stmt = conn
+        .prepare("SELECT id, name, role FROM admins ORDER BY name COLLATE NOCASE")
+        .context("listing admins")?;
+    let raw = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .context("listing admins")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("listing admins")?;
+    raw.into_iter()
+        .map(|(id, name, role)| {
+            Ok(Admin {
+                id,
+                name,
+                role: Role::parse(&role)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn insert_admin(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<AdminId> {
+    let name = validate_admin_name(name)?;
+    match conn.execute(
+        "INSERT INTO admins (name, role, created_at) VALUES (?1, ?2, ?3)",
+        params![name, role.as_str(), now],
+    ) {
+        Ok(_) => Ok(conn.last_insert_rowid()),
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Err(Error::conflict(format!(
+                "There is already an admin named \"{name}\". Use another name."
+            )))
+        }
+        Err(e) => Err(e).context("adding an admin"),
+    }
+}
+
+impl Workspace {
+    /// Every admin, and the current one.
+    pub fn admins(&self, now: DateTime<Utc>) -> Result<Admins> {
+        let conn = self.connect()?;
+        let mut admins = read_admins(&conn)?;
+        if admins.is_empty() {
+            insert_admin(&conn, FALLBACK_NAME, Role::SuperAdmin, now)?;
+            admins = read_admins(&conn)?;
+        }
+        let chosen: Option<i64> = conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [CURRENT_KEY],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .context("reading the current admin")?
+            .and_then(|v| v.parse().ok());
+        // A removed or unset current admin falls back to the first super-admin.
+        let current = chosen
+            .and_then(|id| admins.iter().find(|a| a.id == id))
+            .or_else(|| admins.iter().find(|a| a.role == Role::SuperAdmin))
+            .unwrap_or(&admins[0])
+            .clone();
+        Ok(Admins { admins, current })
+    }
+
+    /// The admin acting now; every change and operation is recorded as theirs.
+    pub fn current_admin(&self, now: DateTime<Utc>) -> Result<Admin> {
+        Ok(self.admins(now)?.current)
+    }
+
+    /// Makes another admin the current one.
+    pub fn switch_admin(&self, id: AdminId, now: DateTime<Utc>) -> Result<Admins> {
+        let admins = self.admins(now)?;
+        if !admins.admins.iter().any(|a| a.id == id) {
+            return Err(Error::not_found(
+                "That admin no longer exists. Choose another one.",
+            ));
+        }
+        self.connect()?
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![CURRENT_KEY, id.to_string()],
+            )
+            .context("switching the current admin")?;
+        self.admins(now)
+    }
+
+    /// Adds an admin to this desktop (it does not become current).
+    pub fn add_admin(&self, name: &str, role: Role, now: DateTime<Utc>) -> Result<Admins> {
+        let conn = self.connect()?;
+        // Make sure the fallback admin exists first, so adding an app-admin
+        // to an empty desktop never leaves it without a super-admin.
+        self.admins(now)?;
+        insert_admin(&conn, name, role, now)?;
+        self.admins(now)
+    }
+}

@@ -1,0 +1,125 @@
+//! Designer changes, the changelog and record edits, as the workspace runs
+//! them: each checks the environment's rules (locked, production needs a
+//! confirmation, an import running) before opening its store.
+
+use crate::workspace::EnvironmentRow;
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::admin::Admin;
+use cutover_core::change::Change;
+use cutover_core::changelog::{ChangeEntry, ChangelogPage, ChangelogQuery};
+use cutover_core::definitions::{Definitions, Record};
+use cutover_core::environment::{ensure_confirmed, ensure_unlocked};
+use cutover_core::records::{CellInput, RecordPage, RecordQuery};
+use cutover_core::{Error, Result};
+
+impl Workspace {
+    /// The row of an environment that may be written to now: not locked and
+    /// not importing.
+    pub(crate) fn writable(&self, id: EnvironmentId) -> Result<EnvironmentRow> {
+        let conn = self.connect()?;
+        let row = self.environment_row(&conn, id)?;
+        ensure_unlocked(row.environment.status, &row.environment.name)?;
+        if let Some(import) = self.running_import(id)? {
+            return Err(Error::locked(format!(
+                "An import into \"{}\" is running ({}). Wait for it to finish or cancel it.",
+                row.environment.name, import.file_name
+            )));
+        }
+        Ok(row)
+    }
+
+    pub fn definitions(&self, id: EnvironmentId) -> Result<Definitions> {
+        self.store(id)?.definitions()
+    }
+
+    /// Applies a designer change as `admin`; production needs `confirmed`.
+    pub fn apply_change(
+        &self,
+        id: EnvironmentId,
+        change: &Change,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        confirmed: bool,
+    ) -> Result<ChangeEntry> {
+        let row = self.writable(id)?;
+        ensure_confirmed(row.environment.kind, &row.environment.name, confirmed)?;
+        let entry = self
+            .backend()
+            .open(&row.store_key)?
+            .apply(change, &admin.name, now)?;
+        tracing::info!(
+            environment_id = id,
+            seq = entry.seq,
+            kind = entry.entity_kind.as_str(),
+            action = entry.action.as_str(),
+            author = %admin.name,
+            "applied a change"
+        );
+        Ok(entry)
+    }
+
+    /// A page of an environment's changelog; days are the account's days.
+    pub fn changelog(
+        &self,
+        id: EnvironmentId,
+        query: &ChangelogQuery,
+        admin: &Admin,
+    ) -> Result<ChangelogPage> {
+        let conn = self.connect()?;
+        let row = self.environment_row(&conn, id)?;
+        let time_zone: String = conn
+            .query_row(
+                "SELECT time_zone FROM accounts WHERE id = ?1",
+                [row.environment.account_id],
+                |r| r.get(0),
+            )
+            .context("reading the account's time zone")?;
+        let filter = query.resolve(&time_zone)?;
+        self.backend()
+            .open(&row.store_key)?
+            .changelog(&filter, &admin.name)
+    }
+
+    pub fn record_page(
+        &self,
+        id: EnvironmentId,
+        table_id: i64,
+        query: &RecordQuery,
+    ) -> Result<RecordPage> {
+        self.store(id)?.record_page(table_id, query)
+    }
+
+    pub fn insert_record(
+        &self,
+        id: EnvironmentId,
+        table_id: i64,
+        cells: &[CellInput],
+    ) -> Result<Record> {
+        let row = self.writable(id)?;
+        self.backend()
+            .open(&row.store_key)?
+            .insert_record(table_id, cells)
+    }
+
+    pub fn update_record(
+        &self,
+        id: EnvironmentId,
+        table_id: i64,
+        record_id: i64,
+        cells: &[CellInput],
+    ) -> Result<Record> {
+        let row = self.writable(id)?;
+        self.backend()
+            .open(&row.store_key)?
+            .update_record(table_id, record_id, cells)
+    }
+
+    pub fn delete_record(&self, id: EnvironmentId, table_id: i64, record_id: i64) -> Result<()> {
+        let row = self.writable(id)?;
+        self.backend()
+            .open(&row.store_key)?
+            .delete_record(table_id, record_id)
+    }
+}

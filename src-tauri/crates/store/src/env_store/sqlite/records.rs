@@ -1,0 +1,302 @@
+//! Records of a SQLite store: pages sorted by any field, single-record
+//! edits checked against the field types, and the one-transaction insert
+//! behind a CSV import.
+//!
+//! Links are checked here, not by foreign keys (see `store.rs`): a link must
+//! point at an existing record, and a record others link to cannot be
+//! deleted.
+
+use super::defs;
+use super::store::{read_value, SqlValue};
+use crate::env_store::CsvRow;
+use crate::Context;
+use cutover_core::definitions::{FieldDef, FieldType, Record, Value};
+use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow, MAX_RECORD_PAGE};
+use cutover_core::value::parse_input;
+use cutover_core::{Error, Result};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+
+pub(super) fn page(conn: &Connection, table_id: i64, q: &RecordQuery) -> Result<RecordPage> {
+    let table = defs::table(conn, table_id)?;
+    let order = match q.sort_field_id {
+        None => String::new(),
+        Some(id) => {
+            if !table.fields.iter().any(|f| f.id == id) {
+                return Err(Error::invalid(
+                    "That sort field is not in this table. Reload the records.",
+                ));
+            }
+            // Empty values last in either direction, then by id for stability.
+            format!(
+                "f_{id} IS NULL, f_{id} {}, ",
+                if q.descending { "DESC" } else { "ASC" }
+            )
+        }
+    };
+    let id_dir = if q.descending && q.sort_field_id.is_none() {
+        "DESC"
+    } else {
+        "ASC"
+    };
+    let columns = select_list(&table.fields);
+    let sql = format!(
+        "SELECT {columns} FROM rec_{table_id} ORDER BY {order}id {id_dir} LIMIT ?1 OFFSET ?2"
+    );
+    let mut stmt = conn.prepare(&sql).context("reading records")?;
+    let limit = q.limit.clamp(1, MAX_RECORD_PAGE);
+    let records = stmt
+        .query_map([i64::from(limit), i64::from(q.offset)], |r| {
+            row_to_record(r, &table.fields)
+        })
+        .context("reading records")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading records")?;
+    let total: i64 = conn
+        .query_row(&format!("SELECT count(*) FROM rec_{table_id}"), [], |r| {
+            r.get(0)
+        })
+        .context("counting records")?;
+    Ok(RecordPage {
+        fields: table.fields,
+        records,
+        total: total as u32,
+    })
+}
+
+fn select_list(fields: &[FieldDef]) -> String {
+    std::iter::once("id".to_string())
+        .chain(fields.iter().map(|f| format!("f_{}", f.id)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn row_to_record(r: &rusqlite::Row<'_>, fields: &[FieldDef]) -> rusqlite::Result<Record> {
+    let mut values = Vec::with_capacity(fields.len());
+    for (i, f) in fields.iter().enumerate() {
+        values.push(read_value(r.get_ref(i + 1)?, &f.field_type));
+    }
+    Ok(Record {
+        id: r.get(0)?,
+        values,
+    })
+}
+
+fn record(conn: &Connection, table_id: i64, fields: &[FieldDef], id: i64) -> Result<Record> {
+    conn.query_row(
+        &format!(
+            "SELECT {} FROM rec_{table_id} WHERE id = ?1",
+            select_list(fields)
+        ),
+        [id],
+        |r| row_to_record(r, fields),
+    )
+    .optional()
+    .context("reading a record")?
+    .ok_or_else(|| Error::not_found(format!("Record {id} no longer exists. Reload the records.")))
+}
+
+/// Parses typed cells into values; one message names every bad cell.
+pub(super) fn parse_cells(
+    conn: &Connection,
+    fields: &[FieldDef],
+    cells: &[CellInput],
+) -> Result<Vec<(i64, Value)>, String> {
+    let mut out = Vec::with_capacity(cells.len());
+    let mut problems = Vec::new();
+    for cell in cells {
+        let Some(field) = fields.iter().find(|f| f.id == cell.field_id) else {
+            problems.push(format!("field {} is not in this table.", cell.field_id));
+            continue;
+        };
+        match parse_input(&field.field_type, &cell.text) {
+            Ok(v) => match link_problem(conn, field, &v) {
+                Some(p) => problems.push(format!("{}: {p}", field.name)),
+                None => out.push((field.id, v)),
+            },
+            Err(why) => problems.push(format!("{}: {why}", field.name)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.join(" "))
+    }
+}
+
+/// Why a link value points nowhere, if it does.
+fn link_problem(conn: &Connection, field: &FieldDef, v: &Value) -> Option<String> {
+    let (FieldType::Link { table_id }, Value::Integer(id)) = (&field.field_type, v) else {
+        return None;
+    };
+    let found: rusqlite::Result<Option<i64>> = conn
+        .query_row(
+            &format!("SELECT id FROM rec_{table_id} WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional();
+    match found {
+        Ok(Some(_)) => None,
+        _ => Some(format!("there is no record {id} to link to.")),
+    }
+}
+
+pub(super) fn insert(conn: &Connection, table_id: i64, cells: &[CellInput]) -> Result<Record> {
+    let table = defs::table(conn, table_id)?;
+    let values = parse_cells(conn, &table.fields, cells).map_err(Error::invalid)?;
+    let id = insert_values(conn, table_id, &values)?;
+    record(conn, table_id, &table.fields, id)
+}
+
+pub(super) fn insert_values(
+    conn: &Connection,
+    table_id: i64,
+    values: &[(i64, Value)],
+) -> Result<i64> {
+    let sql = if values.is_empty() {
+        format!("INSERT INTO rec_{table_id} DEFAULT VALUES")
+    } else {
+        let cols: Vec<String> = values.iter().map(|(f, _)| format!("f_{f}")).collect();
+        let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO rec_{table_id} ({}) VALUES ({})",
+            cols.join(", "),
+            marks.join(", ")
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql).context("adding a record")?;
+    stmt.execute(params_from_iter(values.iter().map(|(_, v)| SqlValue(v))))
+        .context("adding a record")?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(super) fn update(
+    conn: &Connection,
+    table_id: i64,
+    record_id: i64,
+    cells: &[CellInput],
+) -> Result<Record> {
+    let table = defs::table(conn, table_id)?;
+    record(conn, table_id, &table.fields, record_id)?;
+    let values = parse_cells(conn, &table.fields, cells).map_err(Error::invalid)?;
+    if !values.is_empty() {
+        let sets: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, (f, _))| format!("f_{f} = ?{}", i + 2))
+            .collect();
+        let params: Vec<SqlValue> = values.iter().map(|(_, v)| SqlValue(v)).collect();
+        let mut stmt = conn
+            .prepare(&format!(
+                "UPDATE rec_{table_id} SET {} WHERE id = ?1",
+                sets.join(", ")
+            ))
+            .context("saving a record")?;
+        let id = Value::Integer(record_id);
+        stmt.execute(params_from_iter(
+            std::iter::once(SqlValue(&id)).chain(params),
+        ))
+        .context("saving a record")?;
+    }
+    record(conn, table_id, &table.fields, record_id)
+}
+
+pub(super) fn delete(conn: &Connection, table_id: i64, record_id: i64) -> Result<()> {
+    let table = defs::table(conn, table_id)?;
+    record(conn, table_id, &table.fields, record_id)?;
+    let defs = defs::definitions(conn)?;
+    let mut linked = Vec::new();
+    for other in &defs.tables {
+        for f in &other.fields {
+            if f.field_type == (FieldType::Link { table_id }) {
+                let n: i64 = conn
+                    .query_row(
+                        &format!(
+                            "SELECT count(*) FROM rec_{} WHERE f_{} = ?1",
+                            other.id, f.id
+                        ),
+                        [record_id],
+                        |r| r.get(0),
+                    )
+                    .context("checking links")?;
+                if n > 0 {
+                    linked.push(format!("{n} in {} ({})", other.name, f.name));
+                }
+            }
+        }
+    }
+    if !linked.is_empty() {
+        return Err(Error::conflict(format!(
+            "Record {record_id} is linked from other records: {}. Change those links first.",
+            linked.join(", ")
+        )));
+    }
+    conn.execute(
+        &format!("DELETE FROM rec_{table_id} WHERE id = ?1"),
+        [record_id],
+    )
+    .context("deleting a record")?;
+    Ok(())
+}
+
+/// Imports CSV rows in one transaction: a row with a bad cell is rejected
+/// with its reason, the others are inserted. Commits only when every row
+/// has been read; an error from `rows` or from `tick` (a cancellation)
+/// rolls everything back.
+pub(super) fn import(
+    conn: &mut Connection,
+    table_id: i64,
+    mapping: &[Option<i64>],
+    rows: &mut dyn Iterator<Item = Result<CsvRow>>,
+    tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
+) -> Result<(u32, Vec<RejectedRow>)> {
+    let tx = conn.transaction().context("starting an import")?;
+    let table = defs::table(&tx, table_id)?;
+    for id in mapping.iter().flatten() {
+        if !table.fields.iter().any(|f| f.id == *id) {
+            return Err(Error::invalid(format!(
+                "A column is mapped to field {id}, which is not in \"{}\". Map it again.",
+                table.name
+            )));
+        }
+    }
+    if mapping.iter().all(Option::is_none) {
+        return Err(Error::invalid(
+            "Map at least one column to a field before importing.",
+        ));
+    }
+    let mut accepted = 0u32;
+    let mut rejected = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row.cells.len() != mapping.len() {
+            rejected.push(RejectedRow {
+                line: row.line,
+                reason: format!(
+                    "It has {} columns; the header has {}.",
+                    row.cells.len(),
+                    mapping.len()
+                ),
+            });
+        } else {
+            let cells: Vec<CellInput> = mapping
+                .iter()
+                .zip(row.cells)
+                .filter_map(|(f, text)| f.map(|field_id| CellInput { field_id, text }))
+                .collect();
+            match parse_cells(&tx, &table.fields, &cells) {
+                Ok(values) => {
+                    insert_values(&tx, table_id, &values)?;
+                    accepted += 1;
+                }
+                Err(reason) => rejected.push(RejectedRow {
+                    line: row.line,
+                    reason,
+                }),
+            }
+        }
+        tick(accepted, &rejected)?;
+    }
+    tx.commit().context("committing the import")?;
+    Ok((accepted, rejected))
+}

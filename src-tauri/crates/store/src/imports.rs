@@ -1,0 +1,268 @@
+//! CSV imports as background jobs.
+//!
+//! An import is recorded in the control database while it runs, so that it
+//! shows in its environment's status and blocks writes and promotion. Its
+//! rows go into the store in one transaction: it commits the accepted rows
+//! when the whole file has been read, and nothing if it is cancelled, fails
+//! or the app is killed (the row is then marked failed at the next start).
+
+use crate::env_store::CsvRow;
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::admin::Admin;
+use cutover_core::environment::ensure_unlocked;
+use cutover_core::records::{
+    suggest_mapping, CsvPreview, ImportJob, ImportOutcome, ImportProgress, ImportReport,
+};
+use cutover_core::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const SAMPLE_ROWS: usize = 5;
+
+fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "Cannot read {}: {e}. Choose a CSV file you can open.",
+                path.display()
+            ))
+        })
+}
+
+fn bad_csv(e: csv::Error) -> Error {
+    Error::invalid(format!(
+        "The file is not valid CSV ({e}). Save it as CSV (UTF-8) and try again."
+    ))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+impl Workspace {
+    /// The headers, first rows and row count of a CSV file, with a proposed
+    /// mapping onto a table's fields.
+    pub fn preview_csv(&self, id: EnvironmentId, table_id: i64, path: &Path) -> Result<CsvPreview> {
+        let defs = self.definitions(id)?;
+        let table = defs
+            .tables
+            .iter()
+            .find(|t| t.id == table_id)
+            .ok_or_else(|| Error::not_found("That table no longer exists. Reload the records."))?;
+        let mut rdr = reader(path)?;
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(bad_csv)?
+            .iter()
+            .map(String::from)
+            .collect();
+        if headers.iter().all(|h| h.trim().is_empty()) {
+            return Err(Error::invalid(
+                "The file has no header row. Its first line must name the columns.",
+            ));
+        }
+        let mut sample = Vec::new();
+        let mut rows = 0u32;
+        for rec in rdr.records() {
+            let rec = rec.map_err(bad_csv)?;
+            if sample.len() < SAMPLE_ROWS {
+                sample.push(rec.iter().map(String::from).collect());
+            }
+            rows += 1;
+        }
+        Ok(CsvPreview {
+            suggested: suggest_mapping(&headers, &table.fields),
+            headers,
+            sample,
+            rows,
+        })
+    }
+
+    /// The import running in an environment, if any.
+    pub fn running_import(&self, id: EnvironmentId) -> Result<Option<ImportJob>> {
+        self.connect()?
+            .query_row(
+                "SELECT id, environment_id, table_id, file_name, author, started_at
+                 FROM imports WHERE environment_id = ?1 AND state = 'running'",
+                [id],
+                |r| {
+                    Ok(ImportJob {
+                        id: r.get(0)?,
+                        environment_id: r.get(1)?,
+                        table_id: r.get(2)?,
+                        file_name: r.get(3)?,
+                        author: r.get(4)?,
+                        started_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .context("reading imports")
+    }
+
+    /// Records an import as running; refused while another runs or the
+    /// environment is locked.
+    pub fn start_import(
+        &self,
+        id: EnvironmentId,
+        table_id: i64,
+        path: &Path,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<ImportJob> {
+        let row = self.writable(id)?;
+        ensure_unlocked(row.environment.status, &row.environment.name)?;
+        let inserted = self.connect()?.execute(
+            "INSERT INTO imports (environment_id, table_id, file_name, author, started_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
+            params![id, table_id, file_name(path), admin.name, now],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                return Err(Error::locked(format!(
+                    "An import into \"{}\" is already running. Wait for it or cancel it.",
+                    row.environment.name
+                )))
+            }
+            Err(e) => return Err(e).context("recording an import"),
+        }
+        self.running_import(id)?
+            .ok_or_else(|| Error::internal("The import just recorded is missing."))
+    }
+
+    /// Runs a recorded import to its end and records how it ended. Never
+    /// fails: a failure is the report's outcome.
+    pub fn run_import(
+        &self,
+        job: &ImportJob,
+        path: &Path,
+        mapping: &[Option<i64>],
+        cancel: &AtomicBool,
+        progress: &dyn Fn(ImportProgress),
+        now: &dyn Fn() -> DateTime<Utc>,
+    ) -> ImportReport {
+        let report = match self.import_file(job, path, mapping, cancel, progress) {
+            Ok((accepted, rejected)) => ImportReport {
+                outcome: ImportOutcome::Committed,
+                accepted,
+                rejected,
+                problem: None,
+            },
+            Err(_) if cancel.load(Ordering::Relaxed) => ImportReport {
+                outcome: ImportOutcome::Cancelled,
+                accepted: 0,
+                rejected: Vec::new(),
+                problem: Some("Cancelled: nothing was imported.".into()),
+            },
+            Err(e) => ImportReport {
+                outcome: ImportOutcome::Failed,
+                accepted: 0,
+                rejected: Vec::new(),
+                problem: Some(format!("{} Nothing was imported.", e.message)),
+            },
+        };
+        let recorded = self.connect().and_then(|c| {
+            c.execute(
+                "UPDATE imports SET state = ?2, finished_at = ?3, accepted = ?4, rejected = ?5, problem = ?6 WHERE id = ?1",
+                params![
+                    job.id,
+                    report.outcome.as_str(),
+                    now(),
+                    report.accepted,
+                    report.rejected.len() as i64,
+                    report.problem
+                ],
+            )
+            .context("recording the end of an import")
+        });
+        if let Err(e) = recorded {
+            tracing::error!(import = job.id, error = %e, "could not record the end of an import");
+        }
+        tracing::info!(
+            import = job.id,
+            outcome = report.outcome.as_str(),
+            accepted = report.accepted,
+            rejected = report.rejected.len(),
+            "import finished"
+        );
+        report
+    }
+
+    fn import_file(
+        &self,
+        job: &ImportJob,
+        path: &Path,
+        mapping: &[Option<i64>],
+        cancel: &AtomicBool,
+        progress: &dyn Fn(ImportProgress),
+    ) -> Result<(u32, Vec<cutover_core::records::RejectedRow>)> {
+        let rows_total = reader(path)?.records().count() as u32;
+        let mut rdr = reader(path)?;
+        let width = rdr.headers().map_err(bad_csv)?.len();
+        if width != mapping.len() {
+            return Err(Error::invalid(format!(
+                "The mapping has {} columns but the file has {width}. Preview the file again.",
+                mapping.len()
+            )));
+        }
+        let mut records = rdr.records();
+        let mut line = 1u32;
+        let mut rows = std::iter::from_fn(|| {
+            let rec = records.next()?;
+            line += 1;
+            Some(
+                rec.map(|r| CsvRow {
+                    line: r.position().map_or(line, |p| p.line() as u32),
+                    cells: r.iter().map(String::from).collect(),
+                })
+                .map_err(bad_csv),
+            )
+        });
+        let mut read = 0u32;
+        let mut tick = |accepted: u32, rejected: &[cutover_core::records::RejectedRow]| {
+            read += 1;
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::invalid("Cancelled."));
+            }
+            if read % 100 == 0 || read == rows_total {
+                progress(ImportProgress {
+                    rows_read: read,
+                    rows_total,
+                    accepted,
+                    rejected: rejected.len() as u32,
+                });
+            }
+            Ok(())
+        };
+        self.backend()
+            .open(
+                &self
+                    .environment_row(&self.connect()?, job.environment_id)?
+                    .store_key,
+            )?
+            .import_rows(job.table_id, mapping, &mut rows, &mut tick)
+    }
+
+    /// Marks imports left running by a killed app as failed: their
+    /// transaction never committed, so nothing of them is in the store.
+    pub(crate) fn recover_imports(&self, now: DateTime<Utc>) -> Result<usize> {
+        self.connect()?
+            .execute(
+                "UPDATE imports SET state = 'failed', finished_at = ?1,
+                 problem = 'Cutover stopped during the import; nothing was imported.'
+                 WHERE state = 'running'",
+                [now],
+            )
+            .context("recovering imports")
+    }
+}

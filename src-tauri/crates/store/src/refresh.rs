@@ -1,0 +1,110 @@
+//! Refresh: copy production over a sandbox or UAT.
+//!
+//! A refresh overwrites everything in the target (seed 001), so it shows
+//! first what will be lost, takes a `before_refresh` backup of the target,
+//! and only then replaces the target's contents in one transaction. The
+//! target then remembers the production changelog position it was copied
+//! from, which later promotions compare against to find conflicts.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::backup::{Backup, BackupReason, CopyProgress};
+use cutover_core::changelog::AuthorCount;
+use cutover_core::environment::{ensure_refreshable, EnvironmentKind};
+use cutover_core::{Error, Result};
+use serde::Serialize;
+use specta::Type;
+
+/// What a refresh of an environment will overwrite, shown before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshPreview {
+    pub target_name: String,
+    pub source_name: String,
+    /// Changes made in the target and not promoted, by author: lost.
+    pub unpromoted: Vec<AuthorCount>,
+    pub target_records: u64,
+    pub source_records: u64,
+}
+
+impl Workspace {
+    fn production_of(
+        &self,
+        target: EnvironmentId,
+    ) -> Result<(
+        crate::workspace::EnvironmentRow,
+        crate::workspace::EnvironmentRow,
+    )> {
+        let conn = self.connect()?;
+        let row = self.environment_row(&conn, target)?;
+        ensure_refreshable(row.environment.kind, &row.environment.name)?;
+        let production = self
+            .environment_rows(&conn, row.environment.account_id)?
+            .into_iter()
+            .find(|e| e.environment.kind == EnvironmentKind::Production)
+            .ok_or_else(|| {
+                Error::not_found("This account has no production environment to refresh from.")
+            })?;
+        Ok((row, production))
+    }
+
+    pub fn refresh_preview(&self, target: EnvironmentId) -> Result<RefreshPreview> {
+        let (row, production) = self.production_of(target)?;
+        let store = self.backend().open(&row.store_key)?;
+        Ok(RefreshPreview {
+            target_name: row.environment.name,
+            source_name: production.environment.name,
+            unpromoted: store.unpromoted_authors()?,
+            target_records: store.stats()?.record_count,
+            source_records: self
+                .backend()
+                .open(&production.store_key)?
+                .stats()?
+                .record_count,
+        })
+    }
+
+    /// Refreshes `target` from its account's production as `admin` (a
+    /// super-admin). Returns the backup taken of the target first.
+    pub fn refresh(
+        &self,
+        target: EnvironmentId,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<Backup> {
+        ensure_super_admin(admin, "refresh an environment from production")?;
+        let (row, production) = self.production_of(target)?;
+        self.writable(target)?;
+        let safety = self.take_backup(target, BackupReason::BeforeRefresh, admin, now, progress)?;
+        // Production stays online: copy it consistently to a file first,
+        // then swap that into the target in one transaction.
+        let tmp_dir = self.root().join("tmp");
+        std::fs::create_dir_all(&tmp_dir).context("creating the temporary folder")?;
+        let tmp = tmp_dir.join(format!("refresh-{}.sqlite", uuid::Uuid::new_v4().simple()));
+        let copied = self
+            .backend()
+            .backup_to(&production.store_key, &tmp, progress)
+            .and_then(|()| self.backend().restore_from(&row.store_key, &tmp, progress));
+        let _ = std::fs::remove_file(&tmp);
+        copied?;
+        let base = self.backend().open(&row.store_key)?.mark_copied()?;
+        self.connect()?
+            .execute(
+                "UPDATE environments SET copied_from = ?2 WHERE id = ?1",
+                [target, production.environment.id],
+            )
+            .context("recording where the environment was copied from")?;
+        tracing::info!(
+            environment_id = target,
+            from = production.environment.id,
+            changelog_base = base,
+            safety = safety.id,
+            author = %admin.name,
+            "refreshed from production"
+        );
+        Ok(safety)
+    }
+}

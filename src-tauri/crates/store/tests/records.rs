@@ -1,0 +1,432 @@
+//! Records, CSV imports and refresh on a real demo data directory.
+
+use chrono::{DateTime, Utc};
+use cutover_core::admin::Admin;
+use cutover_core::backup::BackupReason;
+use cutover_core::change::Change;
+use cutover_core::definitions::{FieldType, Value};
+use cutover_core::records::{CellInput, ImportOutcome, RecordQuery};
+use cutover_core::{ErrorKind, Result};
+use cutover_store::{demo, Context, Workspace};
+use std::sync::atomic::AtomicBool;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("instant")
+}
+
+struct Demo {
+    dir: tempfile::TempDir,
+    ws: Workspace,
+    sandbox: i64,
+    production: i64,
+    employees: i64,
+    admins: Vec<Admin>,
+}
+
+fn demo() -> Result<Demo> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
+    let envs = &ws.overview()?[0].environments;
+    let by = |name: &str| {
+        envs.iter()
+            .find(|e| e.environment.name == name)
+            .map(|e| e.environment.id)
+            .expect(name)
+    };
+    let sandbox = by("Promotable sandbox");
+    let employees = ws
+        .definitions(sandbox)?
+        .tables
+        .iter()
+        .find(|t| t.name == "Employees")
+        .map(|t| t.id)
+        .expect("Employees");
+    Ok(Demo {
+        admins: ws.admins(at("2026-11-01T09:00:00Z"))?.admins,
+        sandbox,
+        production: by("Production"),
+        employees,
+        ws,
+        dir,
+    })
+}
+
+impl Demo {
+    fn admin(&self, name: &str) -> &Admin {
+        self.admins.iter().find(|a| a.name == name).expect(name)
+    }
+    fn field(&self, name: &str) -> i64 {
+        self.ws
+            .definitions(self.sandbox)
+            .expect("defs")
+            .tables
+            .iter()
+            .find(|t| t.id == self.employees)
+            .expect("table")
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.id)
+            .expect(name)
+    }
+    fn count(&self, env: i64) -> u32 {
+        self.ws
+            .record_page(env, self.employees, &Default::default())
+            .expect("page")
+            .total
+    }
+    fn csv(&self, body: &str) -> std::path::PathBuf {
+        let p = self.dir.path().join("people.csv");
+        std::fs::write(&p, body).expect("write csv");
+        p
+    }
+}
+
+fn cell(field_id: i64, text: &str) -> CellInput {
+    CellInput {
+        field_id,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn records_are_paged_sorted_and_type_checked() -> Result<()> {
+    let d = demo()?;
+    let name = d.field("Name");
+    let q = RecordQuery {
+        sort_field_id: Some(name),
+        descending: true,
+        offset: 10,
+        limit: 20,
+    };
+    let page = d.ws.record_page(d.sandbox, d.employees, &q)?;
+    assert_eq!(page.total, 150);
+    assert_eq!(page.records.len(), 20);
+    let i = page.fields.iter().position(|f| f.id == name).expect("name");
+    let names: Vec<String> = page
+        .records
+        .iter()
+        .map(|r| cutover_core::value::to_text(&r.values[i]))
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] >= w[1]), "{names:?}");
+
+    let start = d.field("Start date");
+    let e =
+        d.ws.insert_record(
+            d.sandbox,
+            d.employees,
+            &[
+                cell(name, "Ada"),
+                cell(start, "next week"),
+                cell(d.field("Active"), "perhaps"),
+            ],
+        )
+        .expect_err("bad values");
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    assert!(
+        e.message
+            .contains("Start date: \"next week\" is not a date"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("Active: \"perhaps\" is not yes or no"),
+        "{}",
+        e.message
+    );
+    assert_eq!(d.count(d.sandbox), 150);
+
+    let added = d.ws.insert_record(
+        d.sandbox,
+        d.employees,
+        &[cell(name, "Ada Lovelace"), cell(start, "2026-03-29")],
+    )?;
+    assert_eq!(d.count(d.sandbox), 151);
+    let edited = d.ws.update_record(
+        d.sandbox,
+        d.employees,
+        added.id,
+        &[cell(start, "2026-10-25")],
+    )?;
+    assert!(edited.values.contains(&Value::Text("2026-10-25".into())));
+    assert!(
+        edited.values.contains(&Value::Text("Ada Lovelace".into())),
+        "other fields keep their values"
+    );
+    d.ws.delete_record(d.sandbox, d.employees, added.id)?;
+    assert_eq!(d.count(d.sandbox), 150);
+    Ok(())
+}
+
+#[test]
+fn a_linked_record_cannot_be_deleted_and_links_must_point_somewhere() -> Result<()> {
+    let d = demo()?;
+    let defs = d.ws.definitions(d.sandbox)?;
+    let projects = defs
+        .tables
+        .iter()
+        .find(|t| t.name == "Projects")
+        .expect("Projects");
+    let owner = projects
+        .fields
+        .iter()
+        .find(|f| matches!(f.field_type, FieldType::Link { table_id } if table_id == d.employees))
+        .expect("owner");
+    let page =
+        d.ws.record_page(d.sandbox, projects.id, &Default::default())?;
+    let i = page
+        .fields
+        .iter()
+        .position(|f| f.id == owner.id)
+        .expect("owner column");
+    let Value::Integer(linked) = page.records[0].values[i] else {
+        panic!("a link")
+    };
+    let e =
+        d.ws.delete_record(d.sandbox, d.employees, linked)
+            .expect_err("linked");
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert!(e.message.contains("Projects"), "{}", e.message);
+    let e =
+        d.ws.update_record(
+            d.sandbox,
+            projects.id,
+            page.records[0].id,
+            &[cell(owner.id, "99999")],
+        )
+        .expect_err("dangling");
+    assert!(e.message.contains("no record 99999"), "{}", e.message);
+    Ok(())
+}
+
+#[test]
+fn an_import_commits_its_good_rows_and_reports_the_bad_ones() -> Result<()> {
+    let d = demo()?;
+    let path = d.csv("Name,Start date,Active,Ignored\nAda,2026-01-05,yes,x\nBob,someday,no,x\nCy,2026-02-01,maybe,x\nDee,,no,x\nEd,2026-02-02\n");
+    let preview = d.ws.preview_csv(d.sandbox, d.employees, &path)?;
+    assert_eq!(preview.rows, 5);
+    assert_eq!(preview.headers.len(), 4);
+    assert_eq!(preview.suggested[3], None);
+    assert_eq!(preview.suggested[0], Some(d.field("Name")));
+
+    let alex = d.admin("Alex Morgan").clone();
+    let job = d.ws.start_import(
+        d.sandbox,
+        d.employees,
+        &path,
+        &alex,
+        at("2026-11-02T10:00:00Z"),
+    )?;
+    let running = d.ws.overview()?[0]
+        .environments
+        .iter()
+        .find(|e| e.environment.id == d.sandbox)
+        .and_then(|e| e.running_import.clone());
+    assert_eq!(running.map(|j| j.file_name), Some("people.csv".into()));
+    let e =
+        d.ws.insert_record(d.sandbox, d.employees, &[])
+            .expect_err("busy");
+    assert_eq!(e.kind, ErrorKind::Locked);
+    assert_eq!(
+        d.ws.start_import(
+            d.sandbox,
+            d.employees,
+            &path,
+            &alex,
+            at("2026-11-02T10:00:00Z")
+        )
+        .expect_err("one at a time")
+        .kind,
+        ErrorKind::Locked
+    );
+
+    let progress = std::cell::RefCell::new(Vec::new());
+    let report = d.ws.run_import(
+        &job,
+        &path,
+        &preview.suggested,
+        &AtomicBool::new(false),
+        &|p| progress.borrow_mut().push(p),
+        &|| at("2026-11-02T10:01:00Z"),
+    );
+    assert_eq!(report.outcome, ImportOutcome::Committed);
+    assert_eq!(report.accepted, 2, "Ada and Dee");
+    let lines: Vec<u32> = report.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![3, 4, 6]);
+    assert!(report.rejected[0]
+        .reason
+        .contains("\"someday\" is not a date"));
+    assert!(report.rejected[2].reason.contains("columns"));
+    assert_eq!(
+        progress
+            .borrow()
+            .last()
+            .map(|p| (p.rows_read, p.rows_total)),
+        Some((5, 5))
+    );
+    assert_eq!(d.count(d.sandbox), 152);
+    assert!(d.ws.running_import(d.sandbox)?.is_none());
+    Ok(())
+}
+
+#[test]
+fn a_cancelled_or_failing_import_commits_nothing() -> Result<()> {
+    let d = demo()?;
+    let alex = d.admin("Alex Morgan").clone();
+    let body: String = std::iter::once("Name\n".to_string())
+        .chain((0..1000).map(|i| format!("Person {i}\n")))
+        .collect();
+    let path = d.csv(&body);
+    let mapping = vec![Some(d.field("Name"))];
+    let cancel = AtomicBool::new(false);
+    let job = d.ws.start_import(
+        d.sandbox,
+        d.employees,
+        &path,
+        &alex,
+        at("2026-11-02T10:00:00Z"),
+    )?;
+    let report = d.ws.run_import(
+        &job,
+        &path,
+        &mapping,
+        &cancel,
+        &|p| {
+            if p.rows_read >= 500 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+        &|| at("2026-11-02T10:01:00Z"),
+    );
+    assert_eq!(report.outcome, ImportOutcome::Cancelled);
+    assert_eq!(
+        d.count(d.sandbox),
+        150,
+        "rows read before the cancel are not kept"
+    );
+
+    let job = d.ws.start_import(
+        d.sandbox,
+        d.employees,
+        &path,
+        &alex,
+        at("2026-11-02T10:02:00Z"),
+    )?;
+    let report = d.ws.run_import(
+        &job,
+        &path,
+        &[Some(999_999)],
+        &AtomicBool::new(false),
+        &|_| {},
+        &|| at("2026-11-02T10:03:00Z"),
+    );
+    assert_eq!(report.outcome, ImportOutcome::Failed);
+    assert!(report
+        .problem
+        .as_deref()
+        .unwrap_or("")
+        .contains("Nothing was imported"));
+    assert_eq!(d.count(d.sandbox), 150);
+    Ok(())
+}
+
+#[test]
+fn an_import_left_running_by_a_killed_app_is_marked_failed_at_start() -> Result<()> {
+    let d = demo()?;
+    let path = d.csv("Name\nAda\n");
+    d.ws.start_import(
+        d.sandbox,
+        d.employees,
+        &path,
+        d.admin("Alex Morgan"),
+        at("2026-11-02T10:00:00Z"),
+    )?;
+    let again = Workspace::open(d.dir.path())?;
+    again.recover(at("2026-11-02T11:00:00Z"))?;
+    assert!(again.running_import(d.sandbox)?.is_none());
+    assert_eq!(d.count(d.sandbox), 150);
+    Ok(())
+}
+
+#[test]
+fn refresh_warns_backs_up_copies_production_and_can_be_undone() -> Result<()> {
+    let d = demo()?;
+    let priya = d.admin("Priya Shah").clone();
+    let sam = d.admin("Sam Lee").clone();
+    let change = Change::AddField {
+        table_id: d.employees,
+        name: "Badge".into(),
+        field_type: FieldType::Text,
+    };
+    d.ws.apply_change(
+        d.sandbox,
+        &change,
+        &priya,
+        at("2026-11-02T10:00:00Z"),
+        false,
+    )?;
+    d.ws.insert_record(d.sandbox, d.employees, &[])?;
+    // Production moves on meanwhile.
+    d.ws.apply_change(
+        d.production,
+        &Change::CreateApp {
+            name: "Finance".into(),
+        },
+        &priya,
+        at("2026-11-02T10:05:00Z"),
+        true,
+    )?;
+
+    let preview = d.ws.refresh_preview(d.sandbox)?;
+    assert_eq!(preview.unpromoted.len(), 1);
+    assert_eq!(
+        (
+            preview.unpromoted[0].author.as_str(),
+            preview.unpromoted[0].entries
+        ),
+        ("Priya Shah", 1)
+    );
+    assert_eq!(preview.target_records, 1001);
+    assert_eq!(preview.source_records, 1000);
+
+    let e =
+        d.ws.refresh(d.sandbox, &sam, at("2026-11-02T11:00:00Z"), &|_| {})
+            .expect_err("app-admin");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    let e =
+        d.ws.refresh(d.production, &priya, at("2026-11-02T11:00:00Z"), &|_| {})
+            .expect_err("production");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+
+    let safety =
+        d.ws.refresh(d.sandbox, &priya, at("2026-11-02T11:00:00Z"), &|_| {})?;
+    assert_eq!(safety.reason, BackupReason::BeforeRefresh);
+    assert_eq!(safety.author, "Priya Shah");
+    let defs = d.ws.definitions(d.sandbox)?;
+    assert!(
+        defs.apps.iter().any(|a| a.name == "Finance"),
+        "production's state"
+    );
+    assert!(defs
+        .tables
+        .iter()
+        .flat_map(|t| &t.fields)
+        .all(|f| f.name != "Badge"));
+    assert_eq!(d.count(d.sandbox), 150);
+    // Production's own history came along but is not the sandbox's work.
+    assert!(d.ws.refresh_preview(d.sandbox)?.unpromoted.is_empty());
+
+    d.ws.restore_backup(safety.id, &priya, at("2026-11-02T12:00:00Z"), &|_| {})?;
+    let restored = d.ws.definitions(d.sandbox)?;
+    assert!(
+        restored
+            .tables
+            .iter()
+            .flat_map(|t| &t.fields)
+            .any(|f| f.name == "Badge"),
+        "the lost change is back"
+    );
+    assert_eq!(d.ws.refresh_preview(d.sandbox)?.unpromoted.len(), 1);
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! The title bar's admin switcher: list, add and switch the acting admin.
+
+use crate::error::CommandResult;
+use crate::state::{run_blocking, AppState};
+use cutover_core::admin::{AdminId, Admins, Role};
+use std::sync::Arc;
+use tauri::State;
+
+/// Every admin of this desktop and the current one.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_admins(state: State<'_, Arc<AppState>>) -> CommandResult<Admins> {
+    run_blocking(&state, |s| s.workspace()?.admins(s.clock.now())).await
+}
+
+/// Makes another admin the one every following action is recorded for.
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_admin(
+    state: State<'_, Arc<AppState>>,
+    admin_id: AdminId,
+) -> CommandResult<Admins> {
+    run_blocking(&state, move |s| {
+        let admins = s.workspace()?.switch_admin(admin_id, s.clock.now())?;
+        tracing::info!(admin = %admins.current.name, "switched admin");
+        Ok(admins)
+    })
+    .await
+}
+
+/// Adds an admin to this desktop.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_admin(
+    state: State<'_, Arc<AppState>>,
+    name: String,
+    role: Role,
+) -> CommandResult<Admins> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.add_admin(&name, role, s.clock.now())
+    })
+    .await
+}
