@@ -2,7 +2,18 @@
 // `{status, data | error}`; this turns errors into thrown `AppError`s so
 // TanStack Query sees them, and gives every failure a kind to switch on.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type CommandError, type CopyProgress, type ErrorKind } from "./bindings";
+import {
+  commands,
+  type CellInput,
+  type Change,
+  type ChangelogQuery,
+  type CommandError,
+  type CopyProgress,
+  type ErrorKind,
+  type ImportEvent,
+  type RecordQuery,
+  type Role,
+} from "./bindings";
 
 export class AppError extends Error {
   readonly kind: ErrorKind;
@@ -58,4 +69,30 @@ export const api = {
   deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
   backupRetention: () => call(commands.backupRetention()),
   setBackupRetention: (keep: number) => call(commands.setBackupRetention(keep)),
+  admins: () => call(commands.listAdmins()),
+  switchAdmin: (adminId: number) => call(commands.switchAdmin(adminId)),
+  addAdmin: (name: string, role: Role) => call(commands.addAdmin(name, role)),
+  definitions: (environmentId: number) => call(commands.environmentDefinitions(environmentId)),
+  applyChange: (environmentId: number, change: Change, confirmed: boolean) =>
+    call(commands.applyChange(environmentId, change, confirmed)),
+  changelog: (environmentId: number, query: ChangelogQuery) => call(commands.changelog(environmentId, query)),
+  recordPage: (environmentId: number, tableId: number, query: RecordQuery) =>
+    call(commands.recordPage(environmentId, tableId, query)),
+  insertRecord: (environmentId: number, tableId: number, cells: CellInput[]) =>
+    call(commands.insertRecord(environmentId, tableId, cells)),
+  updateRecord: (environmentId: number, tableId: number, recordId: number, cells: CellInput[]) =>
+    call(commands.updateRecord(environmentId, tableId, recordId, cells)),
+  deleteRecord: (environmentId: number, tableId: number, recordId: number) =>
+    call(commands.deleteRecord(environmentId, tableId, recordId)),
+  previewCsv: (environmentId: number, tableId: number, path: string) =>
+    call(commands.previewCsv(environmentId, tableId, path)),
+  startImport: (environmentId: number, tableId: number, path: string, fieldIds: (number | null)[], onEvent: (e: ImportEvent) => void) => {
+    const channel = new Channel<ImportEvent>();
+    channel.onmessage = onEvent;
+    return call(commands.startImport(environmentId, tableId, path, { fieldIds }, channel));
+  },
+  cancelImport: (importId: number) => call(commands.cancelImport(importId)),
+  refreshPreview: (environmentId: number) => call(commands.refreshPreview(environmentId)),
+  refreshEnvironment: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.refreshEnvironment(environmentId, progressChannel(onProgress))),
 };

@@ -40,3 +40,10 @@ export function formatDate(iso: string, timeZone: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric" }).format(date);
 }
+
+/** A record value as shown and as edited: the backend's text form. */
+export function formatValue(v: string | number | boolean | null): string {
+  if (v === null) return "";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  return String(v);
+}

@@ -105,6 +105,46 @@ async fn wait_for_port(port: u16) -> Result<()> {
     Err(format!("tauri-driver did not listen on port {port} within {PATIENCE:?}").into())
 }
 
+/// Starts tauri-driver on free ports and opens a session that launches the app.
+async fn start_session(binary: &Path, data_path: &Path) -> Result<(Client, Group)> {
+    let (port, native_port) = (free_port()?, free_port()?);
+    let driver = Group::spawn(
+        Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("CUTOVER_DATA_DIR", data_path)
+            // Single instance goes through the session bus: keep the app off the
+            // developer's bus, or a running Cutover would swallow this launch.
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/cutover-e2e",
+            )
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit()),
+    )
+    .map_err(|e| {
+        format!(
+            "cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --locked"
+        )
+    })?;
+    wait_for_port(port).await?;
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": binary.canonicalize()? }),
+    );
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await?;
+    Ok((client, driver))
+}
+
 impl App {
     /// Starts Cutover with a fresh, empty data directory (so the demo account
     /// is made, as on a first start).
@@ -130,29 +170,21 @@ impl App {
             )
             .into());
         }
-        let (port, native_port) = (free_port()?, free_port()?);
-        let driver = Group::spawn(
-            Command::new(tauri_driver())
-                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("CUTOVER_DATA_DIR", data_path)
-            // Single instance goes through the session bus: keep the app off the
-            // developer's bus, or a running Cutover would swallow this launch.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/cutover-e2e")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit()),
-        )
-        .map_err(|e| format!("cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --locked"))?;
-        wait_for_port(port).await?;
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": binary.canonicalize()? }),
-        );
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await?;
+        // WebKitWebDriver occasionally drops the very first session of a
+        // fresh machine; one more try with a new driver, never more.
+        let mut attempt = 0;
+        let (client, driver) = loop {
+            attempt += 1;
+            match start_session(&binary, data_path).await {
+                Ok(started) => break started,
+                Err(e) if attempt < 2 => {
+                    eprintln!(
+                        "{scenario}: the WebDriver session failed to start ({e}); trying once more"
+                    );
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let shots = workspace_root()
             .join("tests/e2e/screenshots")
             .join(scenario);
@@ -224,6 +256,42 @@ impl App {
         let el = self.wait_for(css).await?;
         el.clear().await?;
         el.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Chooses the option with `value` in the select matching `css`.
+    pub async fn select(&self, css: &str, value: &str) -> Result<()> {
+        let select = self.wait_for(css).await?;
+        select
+            .find(Locator::Css(&format!(r#"option[value="{value}"]"#)))
+            .await
+            .map_err(|_| format!("{css} has no option {value:?}"))?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Chooses the option whose label contains `label`.
+    pub async fn select_label(&self, css: &str, label: &str) -> Result<()> {
+        let select = self.wait_for(css).await?;
+        for option in select.find_all(Locator::Css("option")).await? {
+            if option.text().await?.contains(label) {
+                option.click().await?;
+                return Ok(());
+            }
+        }
+        Err(format!("{css} has no option labelled {label:?}").into())
+    }
+
+    /// Clicks the element matching `inner` inside the first match of `outer`.
+    pub async fn click_in(&self, outer: &str, inner: &str) -> Result<()> {
+        self.wait_for(outer)
+            .await?
+            .find(Locator::Css(inner))
+            .await
+            .map_err(|_| format!("{outer} holds nothing matching {inner}"))?
+            .click()
+            .await?;
         Ok(())
     }
 

@@ -4,14 +4,17 @@ import { CreateEnvironmentDialog } from "./CreateEnvironmentDialog";
 import { BackupsDialog } from "./BackupsDialog";
 import { DeleteEnvironmentDialog } from "./DeleteEnvironmentDialog";
 import { EnvironmentTable } from "./EnvironmentTable";
+import { RefreshDialog } from "./RefreshDialog";
+import type { Open } from "../App";
 
-type Props = { overview: AccountOverview; onNotice: (text: string) => void };
+type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open };
 
-export function AccountSection({ overview, onNotice }: Props) {
+export function AccountSection({ overview, onNotice, onOpen }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
+  const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);
   const production = environments.find((e) => e.environment.kind === "production");
   return (
     <section className="account" data-testid="account" aria-label={account.name}>
@@ -34,7 +37,15 @@ export function AccountSection({ overview, onNotice }: Props) {
           New sandbox
         </button>
       </header>
-      <EnvironmentTable account={account} environments={environments} onDelete={setDeleting} onBackups={setBackingUp} />
+      <EnvironmentTable
+        account={account}
+        environments={environments}
+        onDelete={setDeleting}
+        onBackups={setBackingUp}
+        onRefresh={setRefreshing}
+        onOpen={onOpen}
+      />
+      {refreshing && <RefreshDialog target={refreshing} onClose={() => setRefreshing(null)} onNotice={onNotice} />}
       {backingUp && <BackupsDialog account={account} target={backingUp} onClose={() => setBackingUp(null)} onNotice={onNotice} />}
       {creating && (
         <CreateEnvironmentDialog

@@ -26,11 +26,8 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
   const [restoring, setRestoring] = useState<Backup | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
   const [progress, setProgress] = useState<CopyProgress | null>(null);
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["backups", env.id] }),
-      queryClient.invalidateQueries({ queryKey: ["overview"] }),
-    ]);
+  // A restore changes everything shown of the environment: reload it all.
+  const refresh = () => queryClient.invalidateQueries();
   const act = useMutation({
     mutationFn: async (action: () => Promise<string>) => {
       setProgress(null);
@@ -123,6 +120,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
             <tr>
               <th>Taken</th>
               <th>Reason</th>
+              <th>By</th>
               <th className="num">Size</th>
               <th>Check</th>
               <th aria-label="Actions" />
@@ -133,6 +131,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
               <tr key={b.id} data-testid="backup-row" data-reason={b.reason}>
                 <td className="nowrap">{when(b.takenAt)}</td>
                 <td className="nowrap">{REASONS[b.reason]}</td>
+                <td className="nowrap">{b.author || "—"}</td>
                 <td className="num">{formatBytes(b.sizeBytes)}</td>
                 <td className="nowrap">
                   {b.problem ? (

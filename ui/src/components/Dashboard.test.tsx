@@ -10,7 +10,7 @@ function renderDashboard() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   return render(
     <QueryClientProvider client={client}>
-      <Dashboard />
+      <Dashboard onOpen={() => undefined} />
     </QueryClientProvider>,
   );
 }

@@ -3,8 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 import { AccountSection } from "./AccountSection";
 import { ErrorBanner } from "./ErrorBanner";
+import type { Open } from "../App";
 
-export function Dashboard() {
+export function Dashboard({ onOpen }: { onOpen: Open }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const [notice, setNotice] = useState<string | null>(null);
   const reported = useRef(false);
@@ -50,7 +51,7 @@ export function Dashboard() {
       {overview.data.length === 0 ? (
         <div className="placeholder">No accounts yet.</div>
       ) : (
-        overview.data.map((a) => <AccountSection key={a.account.id} overview={a} onNotice={setNotice} />)
+        overview.data.map((a) => <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} />)
       )}
     </div>
   );

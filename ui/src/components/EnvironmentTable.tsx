@@ -1,15 +1,18 @@
 import type { Account, EnvironmentOverview } from "../bindings";
 import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
 import { KIND_LABELS } from "./labels";
+import type { Open } from "../App";
 
 type Props = {
   account: Account;
   environments: EnvironmentOverview[];
   onDelete: (env: EnvironmentOverview) => void;
   onBackups: (env: EnvironmentOverview) => void;
+  onRefresh: (env: EnvironmentOverview) => void;
+  onOpen: Open;
 };
 
-export function EnvironmentTable({ account, environments, onDelete, onBackups }: Props) {
+export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onOpen }: Props) {
   if (environments.length === 0) {
     return <p className="empty">This account has no environments yet.</p>;
   }
@@ -35,7 +38,9 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups }:
           return (
             <tr key={env.id} data-testid="env-row" data-env-name={env.name} data-env-kind={env.kind}>
               <td>
-                <div className="env-name">{env.name}</div>
+                <button type="button" className="env-name link" onClick={() => onOpen(env.id)} data-testid="open-env" title="Open its designer, records and changelog">
+                  {env.name}
+                </button>
                 {row.storeError && (
                   <div className="row-error" role="alert" data-testid="store-error" data-kind={row.storeError.kind}>
                     Data store unavailable: {row.storeError.message}
@@ -51,7 +56,15 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups }:
               </td>
               <td className="mono">{env.version}</td>
               <td>
-                <span className={`status status-${env.status}`}>{env.status === "ready" ? "Ready" : "Locked"}</span>
+                {row.runningImport ? (
+                  <span className="status status-busy" data-testid="env-status" title={`${row.runningImport.fileName}, started by ${row.runningImport.author}`}>
+                    Importing…
+                  </span>
+                ) : (
+                  <span className={`status status-${env.status}`} data-testid="env-status">
+                    {env.status === "ready" ? "Ready" : "Locked"}
+                  </span>
+                )}
               </td>
               <td className="num" data-testid="records">
                 {row.storeError ? "—" : formatCount(row.recordCount)}
@@ -61,6 +74,11 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups }:
                 {row.lastBackupAt ? formatInstant(row.lastBackupAt, account.timeZone) : "None yet"}
               </td>
               <td className="row-actions">
+                {env.kind !== "production" && (
+                  <button type="button" className="ghost" onClick={() => onRefresh(row)} data-testid="refresh-env">
+                    Refresh
+                  </button>
+                )}
                 <button type="button" className="ghost" onClick={() => onBackups(row)} data-testid="open-backups">
                   Backups
                 </button>

@@ -1,0 +1,181 @@
+//! How fast the Changelog screen's filters answer on a large changelog.
+//!
+//! Fills an environment store's changelog with `N` entries (default
+//! 100,000) spread over a year, five authors, four apps, every entity kind
+//! and action, then times each filter the screen offers (a page of 50 plus
+//! the total and the author lists), median and worst of `RUNS` (default 30).
+//!
+//!   cargo run --release -p cutover-store --example changelog_filter [N] [RUNS]
+
+use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
+use cutover_core::changelog::{ChangeAction, ChangelogQuery, EntityKind};
+use cutover_core::Result;
+use cutover_store::env_store::sqlite::SqliteBackend;
+use cutover_store::env_store::StoreBackend;
+use cutover_store::Context;
+use rusqlite::params;
+use std::time::{Duration, Instant};
+
+const AUTHORS: [&str; 5] = [
+    "Alex Morgan",
+    "Priya Shah",
+    "Sam Lee",
+    "Jo Park",
+    "Ana Ruiz",
+];
+const KINDS: [&str; 4] = ["app", "table", "field", "view"];
+const ACTIONS: [&str; 7] = [
+    "create",
+    "share",
+    "rename",
+    "retype",
+    "delete",
+    "set_options",
+    "edit",
+];
+
+fn fill(path: &std::path::Path, n: u32) -> Result<()> {
+    let mut conn = rusqlite::Connection::open(path).context("opening the store")?;
+    let tx = conn.transaction().context("tx")?;
+    let start: DateTime<Utc> = Utc
+        .with_ymd_and_hms(2025, 11, 23, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let step = Span::seconds(365 * 24 * 3600 / i64::from(n));
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for i in 0..n {
+        let r = next();
+        let at = start + step * i as i32;
+        tx.execute(
+            "INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                at,
+                AUTHORS[(r % 5) as usize],
+                KINDS[(r / 5 % 4) as usize],
+                (r / 20 % 5000) as i64,
+                format!("Entity {}", r / 20 % 5000),
+                ACTIONS[(r / 100_000 % 7) as usize],
+                r#"{"id":1,"name":"Before","fieldType":{"type":"text"}}"#,
+                r#"{"id":1,"name":"After","fieldType":{"type":"number"}}"#,
+            ],
+        )
+        .context("inserting an entry")?;
+        let seq = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO platform_changelog_apps (app_id, seq) VALUES (?1, ?2)",
+            params![(r / 7 % 4 + 1) as i64, seq],
+        )
+        .context("inserting an app link")?;
+    }
+    tx.commit().context("commit")?;
+    conn.execute_batch("ANALYZE;").context("analyze")
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let n: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(30);
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let backend = SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?;
+    drop(backend.create("bench", "10.0.1")?);
+    fill(&backend.path_of("bench"), n)?;
+    let store = backend.open("bench")?;
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+    let base = ChangelogQuery {
+        limit: 50,
+        ..Default::default()
+    };
+    let cases: Vec<(&str, ChangelogQuery)> = vec![
+        ("no filter, first page", base.clone()),
+        (
+            "no filter, last page",
+            ChangelogQuery {
+                offset: n.saturating_sub(50),
+                ..base.clone()
+            },
+        ),
+        (
+            "author",
+            ChangelogQuery {
+                author: Some("Sam Lee".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "one week",
+            ChangelogQuery {
+                from: day(3, 23),
+                to: day(3, 29),
+                ..base.clone()
+            },
+        ),
+        (
+            "app",
+            ChangelogQuery {
+                app_id: Some(3),
+                ..base.clone()
+            },
+        ),
+        (
+            "kind + action",
+            ChangelogQuery {
+                entity_kind: Some(EntityKind::View),
+                action: Some(ChangeAction::Retype),
+                ..base.clone()
+            },
+        ),
+        (
+            "author + month + kind",
+            ChangelogQuery {
+                author: Some("Jo Park".into()),
+                from: day(5, 1),
+                to: day(5, 31),
+                entity_kind: Some(EntityKind::Field),
+                ..base.clone()
+            },
+        ),
+        (
+            "all five filters",
+            ChangelogQuery {
+                author: Some("Ana Ruiz".into()),
+                from: day(1, 1),
+                to: day(6, 30),
+                app_id: Some(2),
+                entity_kind: Some(EntityKind::Table),
+                action: Some(ChangeAction::Rename),
+                ..base.clone()
+            },
+        ),
+    ];
+    println!("{n} entries, {runs} runs each; a page of 50 with its total and author lists");
+    println!(
+        "{:<24} {:>8} {:>10} {:>10}",
+        "filter", "matches", "median ms", "worst ms"
+    );
+    for (name, q) in cases {
+        let filter = q.resolve("Europe/London")?;
+        let mut times: Vec<Duration> = Vec::with_capacity(runs);
+        let mut total = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            let page = store.changelog(&filter, "Alex Morgan")?;
+            times.push(start.elapsed());
+            total = page.total;
+        }
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{name:<24} {total:>8} {:>10.2} {:>10.2}",
+            ms(times[runs / 2]),
+            ms(times[runs - 1])
+        );
+    }
+    Ok(())
+}

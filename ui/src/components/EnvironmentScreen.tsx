@@ -1,0 +1,82 @@
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api";
+import { ErrorBanner } from "./ErrorBanner";
+import { KIND_LABELS } from "./labels";
+import { DesignerPanel } from "../designer/DesignerPanel";
+import { RecordsPanel } from "../records/RecordsPanel";
+import { ChangelogPanel } from "../changelog/ChangelogPanel";
+
+export type Tab = "designer" | "records" | "changelog";
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: "designer", label: "Designer" },
+  { id: "records", label: "Records" },
+  { id: "changelog", label: "Changelog" },
+];
+
+type Props = { environmentId: number; tab: Tab; onTab: (tab: Tab) => void; onBack: () => void };
+
+// One environment: its definitions, its records and its changelog.
+export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) {
+  const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
+  if (overview.isError) return <ErrorBanner error={overview.error} />;
+  if (!overview.data) return <div className="placeholder">Loading…</div>;
+  const account = overview.data.find((a) => a.environments.some((e) => e.environment.id === environmentId));
+  const row = account?.environments.find((e) => e.environment.id === environmentId);
+  if (!account || !row) {
+    return (
+      <div className="page">
+        <div className="banner banner-refusal" role="alert">
+          <div>
+            <strong>Not found</strong>
+            <p>This environment no longer exists.</p>
+          </div>
+        </div>
+        <button type="button" className="secondary align-start" onClick={onBack}>
+          Back to environments
+        </button>
+      </div>
+    );
+  }
+  const env = row.environment;
+  return (
+    <div className="page" data-testid="environment-screen" data-env-name={env.name}>
+      <div className="screen-head">
+        <button type="button" className="ghost" onClick={onBack} data-testid="back">
+          ← Environments
+        </button>
+        <h1>{env.name}</h1>
+        <span className={`kind kind-${env.kind}`}>{KIND_LABELS[env.kind]}</span>
+        <span className="muted mono">{env.version}</span>
+        <span className="muted">{account.account.name}</span>
+        {row.runningImport && <span className="status status-busy">Importing {row.runningImport.fileName}…</span>}
+      </div>
+      {env.kind === "production" && (
+        <div className="banner banner-refusal" data-testid="production-warning">
+          <div>
+            <strong>This is production.</strong>
+            <p>Changes here apply to live users at once; each one asks you to confirm. Prefer a sandbox and promote.</p>
+          </div>
+        </div>
+      )}
+      <div className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? "tab active" : "tab"}
+            onClick={() => onTab(t.id)}
+            data-testid={`tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tab === "designer" && <DesignerPanel env={env} />}
+      {tab === "records" && <RecordsPanel env={env} />}
+      {tab === "changelog" && <ChangelogPanel env={env} account={account.account} />}
+    </div>
+  );
+}

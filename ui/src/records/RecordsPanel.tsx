@@ -1,0 +1,128 @@
+import { useState } from "react";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Environment, Record as DataRecord, RecordQuery } from "../bindings";
+import { api } from "../api";
+import { formatCount, formatValue } from "../format";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { RecordDialog } from "./RecordDialog";
+import { ImportDialog } from "./ImportDialog";
+
+const PAGE = 50;
+
+// A table's records: paged, sorted by any column (click its header), with
+// add, edit, delete and CSV import.
+export function RecordsPanel({ env }: { env: Environment }) {
+  const queryClient = useQueryClient();
+  const defs = useQuery({ queryKey: ["definitions", env.id], queryFn: () => api.definitions(env.id) });
+  const [tableId, setTableId] = useState<number | null>(null);
+  const [query, setQuery] = useState<RecordQuery>({ sortFieldId: null, descending: false, offset: 0, limit: PAGE });
+  const [editing, setEditing] = useState<DataRecord | "new" | null>(null);
+  const [importing, setImporting] = useState(false);
+  const table = defs.data?.tables.find((t) => t.id === tableId) ?? defs.data?.tables[0];
+  const page = useQuery({
+    queryKey: ["records", env.id, table?.id, query],
+    queryFn: () => api.recordPage(env.id, table?.id ?? 0, query),
+    enabled: table != null,
+    placeholderData: keepPreviousData,
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => api.deleteRecord(env.id, table?.id ?? 0, id),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: ["records", env.id] }), queryClient.invalidateQueries({ queryKey: ["overview"] })]),
+  });
+  if (defs.isError) return <ErrorBanner error={defs.error} />;
+  if (!defs.data) return <p className="muted">Loading…</p>;
+  if (!table) return <p className="empty">This environment has no tables yet. Add one in the designer.</p>;
+  const sortBy = (fieldId: number) =>
+    setQuery({ ...query, offset: 0, sortFieldId: fieldId, descending: query.sortFieldId === fieldId ? !query.descending : false });
+  const data = page.data;
+  return (
+    <div className="records" data-testid="records">
+      <div className="detail-head">
+        <label className="inline">
+          Table
+          <select
+            value={table.id}
+            onChange={(e) => {
+              setTableId(Number(e.target.value));
+              setQuery({ sortFieldId: null, descending: false, offset: 0, limit: PAGE });
+            }}
+            data-testid="records-table"
+          >
+            {defs.data.tables.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="detail-actions">
+          <button type="button" className="secondary" onClick={() => setImporting(true)} data-testid="import-csv">
+            Import CSV…
+          </button>
+          <button type="button" className="primary" onClick={() => setEditing("new")} data-testid="add-record">
+            Add record
+          </button>
+        </div>
+      </div>
+      {page.isError && <ErrorBanner error={page.error} />}
+      {remove.isError && <ErrorBanner error={remove.error} onDismiss={() => remove.reset()} />}
+      {data && (
+        <>
+          <div className="grid-scroll">
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th className="num">#</th>
+                  {data.fields.map((f) => (
+                    <th key={f.id}>
+                      <button type="button" className="sort" onClick={() => sortBy(f.id)} data-testid="sort" data-field-name={f.name}>
+                        {f.name}
+                        {query.sortFieldId === f.id ? (query.descending ? " ▼" : " ▲") : ""}
+                      </button>
+                    </th>
+                  ))}
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {data.records.map((r) => (
+                  <tr key={r.id} data-testid="record-row">
+                    <td className="num muted">{r.id}</td>
+                    {r.values.map((v, i) => (
+                      <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num" : ""}>
+                        {formatValue(v)}
+                      </td>
+                    ))}
+                    <td className="row-actions">
+                      <button type="button" className="ghost" onClick={() => setEditing(r)}>
+                        Edit
+                      </button>
+                      <button type="button" className="ghost danger-text" onClick={() => remove.mutate(r.id)} disabled={remove.isPending}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="pager">
+            <span className="muted" data-testid="records-total">
+              {data.total === 0 ? "No records" : `${formatCount(query.offset + 1)}–${formatCount(query.offset + data.records.length)} of ${formatCount(data.total)}`}
+            </span>
+            <button type="button" className="secondary" disabled={query.offset === 0} onClick={() => setQuery({ ...query, offset: Math.max(0, query.offset - PAGE) })}>
+              Previous
+            </button>
+            <button type="button" className="secondary" disabled={query.offset + PAGE >= data.total} onClick={() => setQuery({ ...query, offset: query.offset + PAGE })}>
+              Next
+            </button>
+          </div>
+        </>
+      )}
+      {editing && data && (
+        <RecordDialog env={env} table={table} fields={data.fields} record={editing === "new" ? null : editing} onClose={() => setEditing(null)} />
+      )}
+      {importing && <ImportDialog env={env} table={table} onClose={() => setImporting(false)} />}
+    </div>
+  );
+}
