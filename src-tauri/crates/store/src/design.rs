@@ -77,9 +77,18 @@ impl Workspace {
             )
             .context("reading the account's time zone")?;
         let filter = query.resolve(&time_zone)?;
-        self.backend()
-            .open(&row.store_key)?
-            .changelog(&filter, &admin.name)
+        let store = self.backend().open(&row.store_key)?;
+        let (entries, total) = store.changelog(&filter)?;
+        Ok(ChangelogPage {
+            entries,
+            total,
+            authors: store.changelog_authors()?,
+            other_authors: store
+                .unpromoted_authors()?
+                .into_iter()
+                .filter(|a| a.author != admin.name)
+                .collect(),
+        })
     }
 
     pub fn record_page(

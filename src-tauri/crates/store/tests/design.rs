@@ -484,6 +484,16 @@ fn the_changelog_filters_by_author_day_app_kind_and_action() -> Result<()> {
         ..Default::default()
     })?;
     assert_eq!(finance.total, 3, "the app, its table and the table's field");
+    let finance_by_priya = d.log(ChangelogQuery {
+        app_id: Some(created.entity_id),
+        author: Some("Priya Shah".into()),
+        ..Default::default()
+    })?;
+    assert_eq!(finance_by_priya.total, 2);
+    assert!(finance_by_priya
+        .entries
+        .iter()
+        .all(|e| e.author == "Priya Shah"));
     let fields = d.log(ChangelogQuery {
         entity_kind: Some(EntityKind::Field),
         ..Default::default()

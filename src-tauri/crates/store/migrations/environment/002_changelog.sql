@@ -16,7 +16,7 @@ CREATE TABLE platform_changelog (
     after       TEXT
 ) STRICT;
 CREATE INDEX changelog_by_author ON platform_changelog (author, seq);
-CREATE INDEX changelog_by_kind ON platform_changelog (entity_kind, seq);
+CREATE INDEX changelog_by_kind ON platform_changelog (entity_kind, action, seq);
 CREATE INDEX changelog_by_action ON platform_changelog (action, seq);
 CREATE INDEX changelog_by_at ON platform_changelog (at);
 
@@ -27,3 +27,4 @@ CREATE TABLE platform_changelog_apps (
     seq    INTEGER NOT NULL REFERENCES platform_changelog (seq) ON DELETE CASCADE,
     PRIMARY KEY (app_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX changelog_apps_by_seq ON platform_changelog_apps (seq, app_id);

@@ -10,7 +10,7 @@ pub mod sqlite;
 use chrono::{DateTime, Utc};
 use cutover_core::backup::CopyProgress;
 use cutover_core::change::Change;
-use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, ChangelogPage};
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::Result;
@@ -99,9 +99,11 @@ pub trait EnvironmentStore {
     /// transaction; a refused change alters nothing.
     fn apply(&mut self, change: &Change, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry>;
 
-    /// A page of the changelog, newest first; `current_admin` is left out of
-    /// the page's other-author warning.
-    fn changelog(&self, filter: &ChangelogFilter, current_admin: &str) -> Result<ChangelogPage>;
+    /// A page of the changelog, newest first, and how many entries match.
+    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)>;
+
+    /// Every author in the changelog, in order.
+    fn changelog_authors(&self) -> Result<Vec<String>>;
 
     /// Who made the changes not yet promoted, and how many each.
     fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>>;

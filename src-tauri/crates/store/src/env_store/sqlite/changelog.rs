@@ -10,7 +10,7 @@ use crate::fault::column;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::{
-    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, ChangelogPage, EntityKind,
+    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind,
 };
 use cutover_core::Result;
 use rusqlite::types::{ToSqlOutput, Value as SqlParam};
@@ -30,6 +30,9 @@ pub(super) struct Outcome {
 }
 
 const BASE_KEY: &str = "promoted_through";
+
+/// Below this many matches a filtered page is sorted rather than walked.
+const SPARSE: i64 = 5_000;
 
 /// The last entry that is not this environment's own unpromoted work.
 pub(super) fn base(conn: &Connection) -> Result<i64> {
@@ -168,63 +171,90 @@ fn instant(t: DateTime<Utc>) -> SqlParam {
     }
 }
 
-/// The WHERE clause and parameters of a filter.
+/// Whether a filter is by app alone, so its query walks the app's entries.
+fn from_apps(f: &ChangelogFilter) -> bool {
+    f.app_id.is_some()
+        && f.author.is_none()
+        && f.from.is_none()
+        && f.until.is_none()
+        && f.entity_kind.is_none()
+        && f.action.is_none()
+}
+
+/// The FROM and WHERE clauses and the parameters of a filter.
 fn conditions(f: &ChangelogFilter) -> (String, Vec<SqlParam>) {
     let mut sql = Vec::new();
     let mut p: Vec<SqlParam> = Vec::new();
     if let Some(a) = &f.author {
         p.push(SqlParam::Text(a.clone()));
-        sql.push(format!("author = ?{}", p.len()));
+        sql.push(format!("c.author = ?{}", p.len()));
     }
     if let Some(from) = f.from {
         p.push(instant(from));
-        sql.push(format!("at >= ?{}", p.len()));
+        sql.push(format!("c.at >= ?{}", p.len()));
     }
     if let Some(until) = f.until {
         p.push(instant(until));
-        sql.push(format!("at < ?{}", p.len()));
+        sql.push(format!("c.at < ?{}", p.len()));
     }
     if let Some(app) = f.app_id {
         p.push(SqlParam::Integer(app));
-        sql.push(format!(
-            "seq IN (SELECT seq FROM platform_changelog_apps WHERE app_id = ?{})",
-            p.len()
-        ));
+        sql.push(format!("a.app_id = ?{}", p.len()));
     }
     if let Some(k) = f.entity_kind {
         p.push(SqlParam::Text(k.as_str().into()));
-        sql.push(format!("entity_kind = ?{}", p.len()));
+        sql.push(format!("c.entity_kind = ?{}", p.len()));
     }
     if let Some(a) = f.action {
         p.push(SqlParam::Text(a.as_str().into()));
-        sql.push(format!("action = ?{}", p.len()));
+        sql.push(format!("c.action = ?{}", p.len()));
     }
-    if sql.is_empty() {
-        (String::new(), p)
+    // Filtering by app walks that app's entries (its index is in seq order)
+    // and checks the other filters on each; CROSS JOIN fixes that order.
+    let from = if from_apps(f) {
+        "platform_changelog_apps a CROSS JOIN platform_changelog c ON c.seq = a.seq"
+    } else if f.app_id.is_some() {
+        "platform_changelog c JOIN platform_changelog_apps a ON a.seq = c.seq"
     } else {
-        (format!("WHERE {}", sql.join(" AND ")), p)
+        "platform_changelog c"
+    };
+    if sql.is_empty() {
+        (from.to_string(), p)
+    } else {
+        (format!("{from} WHERE {}", sql.join(" AND ")), p)
     }
 }
 
-pub(super) fn page(
-    conn: &Connection,
-    f: &ChangelogFilter,
-    current_admin: &str,
-) -> Result<ChangelogPage> {
+pub(super) fn page(conn: &Connection, f: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
     let base = base(conn)?;
     let (filter, mut p) = conditions(f);
     let total: i64 = conn
         .query_row(
-            &format!("SELECT count(*) FROM platform_changelog {filter}"),
+            &if from_apps(f) {
+                // Every row of the entry-to-app table has its entry (it is
+                // deleted with it), so the app's index alone counts them.
+                "SELECT count(*) FROM platform_changelog_apps a WHERE a.app_id = ?1".to_string()
+            } else {
+                format!("SELECT count(*) FROM {filter}")
+            },
             params_from_iter(p.iter()),
             |r| r.get(0),
         )
         .context("counting changelog entries")?;
     p.push(SqlParam::Integer(f.limit.into()));
     p.push(SqlParam::Integer(f.offset.into()));
+    // Few matches: find them through the filters' indexes and sort them
+    // (`+seq` keeps the planner off the seq order). Many: walk seq downwards,
+    // which stops after a page's worth of matches.
+    let seq = if from_apps(f) { "a.seq" } else { "c.seq" };
+    let order = if total < SPARSE {
+        format!("+{seq}")
+    } else {
+        seq.to_string()
+    };
     let sql = format!(
-        "SELECT seq, at, author, entity_kind, entity_id, entity_name, action, before, after
-         FROM platform_changelog {filter} ORDER BY seq DESC LIMIT ?{} OFFSET ?{}",
+        "SELECT c.seq, c.at, c.author, c.entity_kind, c.entity_id, c.entity_name, c.action, c.before, c.after
+         FROM {filter} ORDER BY {order} DESC LIMIT ?{} OFFSET ?{}",
         p.len() - 1,
         p.len()
     );
@@ -238,39 +268,44 @@ pub(super) fn page(
         .into_iter()
         .map(|r| finish(r, base))
         .collect::<Result<_>>()?;
-    Ok(ChangelogPage {
-        entries,
-        total: total as u32,
-        authors: column(
-            conn,
-            "SELECT DISTINCT author FROM platform_changelog ORDER BY author",
-            [],
-            "listing authors",
-        )?,
-        other_authors: unpromoted_authors(conn, Some(current_admin))?,
-    })
+    Ok((entries, total as u32))
 }
 
-/// Authors of unpromoted entries and how many each wrote, leaving out
-/// `except` (the current admin) when given.
-pub(super) fn unpromoted_authors(
-    conn: &Connection,
-    except: Option<&str>,
-) -> Result<Vec<AuthorCount>> {
+/// Every distinct author, by hopping through the author index (a few
+/// lookups per author instead of a scan of every entry).
+pub(super) fn authors(conn: &Connection) -> Result<Vec<String>> {
+    column(
+        conn,
+        "WITH RECURSIVE a(name) AS (
+             SELECT min(author) FROM platform_changelog
+             UNION ALL
+             SELECT (SELECT min(author) FROM platform_changelog WHERE author > a.name) FROM a
+             WHERE a.name IS NOT NULL
+         )
+         SELECT name FROM a WHERE name IS NOT NULL",
+        [],
+        "listing authors",
+    )
+}
+
+/// Authors of unpromoted entries and how many each wrote; each count is a
+/// range of the (author, seq) index.
+pub(super) fn unpromoted_authors(conn: &Connection) -> Result<Vec<AuthorCount>> {
+    let base = base(conn)?;
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT author, count(*) FROM platform_changelog
-             WHERE seq > ?1 AND author IS NOT ?2 GROUP BY author ORDER BY author",
-        )
+        .prepare_cached("SELECT count(*) FROM platform_changelog WHERE author = ?1 AND seq > ?2")
         .context("reading unpromoted changes")?;
-    let rows = stmt
-        .query_map(params![base(conn)?, except], |r| {
-            Ok(AuthorCount {
-                author: r.get(0)?,
-                entries: r.get::<_, i64>(1)? as u32,
-            })
-        })
-        .context("reading unpromoted changes")?;
-    rows.collect::<rusqlite::Result<_>>()
-        .context("reading unpromoted changes")
+    let mut out = Vec::new();
+    for author in authors(conn)? {
+        let n: i64 = stmt
+            .query_row(params![author, base], |r| r.get(0))
+            .context("reading unpromoted changes")?;
+        if n > 0 {
+            out.push(AuthorCount {
+                author,
+                entries: n as u32,
+            });
+        }
+    }
+    Ok(out)
 }

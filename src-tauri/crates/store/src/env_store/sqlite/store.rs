@@ -11,7 +11,7 @@ use crate::fault::column;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::Change;
-use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, ChangelogPage};
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
 };
@@ -304,12 +304,16 @@ impl EnvironmentStore for SqliteStore {
         designer::apply(&mut self.conn, change, author, at)
     }
 
-    fn changelog(&self, filter: &ChangelogFilter, current_admin: &str) -> Result<ChangelogPage> {
-        changelog::page(&self.conn, filter, current_admin)
+    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+        changelog::page(&self.conn, filter)
+    }
+
+    fn changelog_authors(&self) -> Result<Vec<String>> {
+        changelog::authors(&self.conn)
     }
 
     fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>> {
-        changelog::unpromoted_authors(&self.conn, None)
+        changelog::unpromoted_authors(&self.conn)
     }
 
     fn mark_copied(&mut self) -> Result<i64> {
