@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "cancel_import",
     "refresh_preview",
     "refresh_environment",
+    "environment_activity",
     "report_interactive",
 ];
 

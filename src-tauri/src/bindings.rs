@@ -40,6 +40,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             records::cancel_import,
             refresh::refresh_preview,
             refresh::refresh_environment,
+            environments::environment_activity,
             app::report_interactive,
         ])
 }

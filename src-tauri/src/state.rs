@@ -2,6 +2,8 @@
 //! blocking work off the UI thread without letting a panic cross IPC.
 
 use crate::error::{CommandError, CommandResult};
+use chrono::{DateTime, Utc};
+use cutover_core::admin::Admin;
 use cutover_core::clock::Clock;
 use cutover_core::{Error, Result};
 use cutover_store::Workspace;
@@ -25,6 +27,14 @@ pub struct AppState {
 impl AppState {
     pub fn workspace(&self) -> Result<&Workspace> {
         self.workspace.as_ref().map_err(Clone::clone)
+    }
+
+    /// The workspace, the admin acting now and the current instant: what
+    /// every command that changes something records.
+    pub fn acting(&self) -> Result<(&Workspace, Admin, DateTime<Utc>)> {
+        let ws = self.workspace()?;
+        let now = self.clock.now();
+        Ok((ws, ws.current_admin(now)?, now))
     }
 }
 

@@ -69,6 +69,7 @@ export const api = {
   deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
   backupRetention: () => call(commands.backupRetention()),
   setBackupRetention: (keep: number) => call(commands.setBackupRetention(keep)),
+  activity: (environmentId: number) => call(commands.environmentActivity(environmentId)),
   admins: () => call(commands.listAdmins()),
   switchAdmin: (adminId: number) => call(commands.switchAdmin(adminId)),
   addAdmin: (name: string, role: Role) => call(commands.addAdmin(name, role)),

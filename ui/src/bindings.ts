@@ -64,6 +64,11 @@ export const commands = {
 	 */
 	refreshEnvironment: (environmentId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("refresh_environment", { environmentId, onProgress })),
 	/**
+	 *  Who did what to an environment, newest first (designer changes are in
+	 *  its changelog instead).
+	 */
+	environmentActivity: (environmentId: number) => typedError<Activity[], CommandError>(__TAURI_INVOKE("environment_activity", { environmentId })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -86,6 +91,20 @@ export type AccountOverview = {
 	account: Account,
 	environments: EnvironmentOverview[],
 };
+
+/**  One line of the activity log. */
+export type Activity = {
+	id: number,
+	at: string,
+	author: string,
+	environmentId: number | null,
+	environmentName: string | null,
+	action: ActivityAction,
+	/**  What exactly, for a person: "Backup before refresh", "Record 12 of Employees". */
+	detail: string,
+};
+
+export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings";
 
 export type Admin = {
 	id: number,

@@ -35,12 +35,11 @@ pub async fn take_backup(
     on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        let ws = s.workspace()?;
-        let now = s.clock.now();
+        let (ws, admin, now) = s.acting()?;
         ws.take_backup(
             environment_id,
             BackupReason::Manual,
-            &ws.current_admin(now)?,
+            &admin,
             now,
             &report(&on_progress),
         )
@@ -71,14 +70,8 @@ pub async fn restore_backup(
     on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        let ws = s.workspace()?;
-        let now = s.clock.now();
-        ws.restore_backup(
-            backup_id,
-            &ws.current_admin(now)?,
-            now,
-            &report(&on_progress),
-        )
+        let (ws, admin, now) = s.acting()?;
+        ws.restore_backup(backup_id, &admin, now, &report(&on_progress))
     })
     .await
 }
@@ -92,7 +85,8 @@ pub async fn delete_backup(
     confirmed: bool,
 ) -> CommandResult<()> {
     run_blocking(&state, move |s| {
-        s.workspace()?.delete_backup(backup_id, confirmed)
+        let (ws, admin, now) = s.acting()?;
+        ws.delete_backup(backup_id, confirmed, &admin, now)
     })
     .await
 }
@@ -112,5 +106,9 @@ pub async fn set_backup_retention(
     state: State<'_, Arc<AppState>>,
     keep: u32,
 ) -> CommandResult<u32> {
-    run_blocking(&state, move |s| s.workspace()?.set_backup_retention(keep)).await
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.set_backup_retention(keep, &admin, now)
+    })
+    .await
 }

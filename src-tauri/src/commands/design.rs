@@ -30,15 +30,8 @@ pub async fn apply_change(
     confirmed: bool,
 ) -> CommandResult<ChangeEntry> {
     run_blocking(&state, move |s| {
-        let ws = s.workspace()?;
-        let now = s.clock.now();
-        ws.apply_change(
-            environment_id,
-            &change,
-            &ws.current_admin(now)?,
-            now,
-            confirmed,
-        )
+        let (ws, admin, now) = s.acting()?;
+        ws.apply_change(environment_id, &change, &admin, now, confirmed)
     })
     .await
 }

@@ -3,6 +3,7 @@
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::{AccountOverview, Environment, EnvironmentId};
+use cutover_core::activity::Activity;
 use cutover_core::environment::EnvironmentKind;
 use cutover_store::NewEnvironment;
 use serde::Deserialize;
@@ -41,7 +42,8 @@ pub async fn create_environment(
             name: request.name,
             kind: request.kind,
         };
-        let created = s.workspace()?.create_copy(&request, s.clock.now())?;
+        let (ws, admin, now) = s.acting()?;
+        let created = ws.create_copy(&request, &admin, now)?;
         tracing::info!(id = created.id, name = %created.name, kind = %created.kind, "created an environment");
         Ok(created)
     })
@@ -56,10 +58,21 @@ pub async fn delete_environment(
     environment_id: EnvironmentId,
 ) -> CommandResult<()> {
     run_blocking(&state, move |s| {
-        s.workspace()?
-            .delete_environment(environment_id, s.clock.now())?;
+        let (ws, admin, now) = s.acting()?;
+        ws.delete_environment(environment_id, &admin, now)?;
         tracing::info!(id = environment_id, "deleted an environment");
         Ok(())
     })
     .await
+}
+
+/// Who did what to an environment, newest first (designer changes are in
+/// its changelog instead).
+#[tauri::command]
+#[specta::specta]
+pub async fn environment_activity(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<Vec<Activity>> {
+    run_blocking(&state, move |s| s.workspace()?.activity(environment_id)).await
 }

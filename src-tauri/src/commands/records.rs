@@ -38,8 +38,8 @@ pub async fn insert_record(
     cells: Vec<CellInput>,
 ) -> CommandResult<Record> {
     run_blocking(&state, move |s| {
-        s.workspace()?
-            .insert_record(environment_id, table_id, &cells)
+        let (ws, admin, now) = s.acting()?;
+        ws.insert_record(environment_id, table_id, &cells, &admin, now)
     })
     .await
 }
@@ -54,8 +54,8 @@ pub async fn update_record(
     cells: Vec<CellInput>,
 ) -> CommandResult<Record> {
     run_blocking(&state, move |s| {
-        s.workspace()?
-            .update_record(environment_id, table_id, record_id, &cells)
+        let (ws, admin, now) = s.acting()?;
+        ws.update_record(environment_id, table_id, record_id, &cells, &admin, now)
     })
     .await
 }
@@ -69,8 +69,8 @@ pub async fn delete_record(
     record_id: i64,
 ) -> CommandResult<()> {
     run_blocking(&state, move |s| {
-        s.workspace()?
-            .delete_record(environment_id, table_id, record_id)
+        let (ws, admin, now) = s.acting()?;
+        ws.delete_record(environment_id, table_id, record_id, &admin, now)
     })
     .await
 }
@@ -107,15 +107,8 @@ pub async fn start_import(
     let (job, cancel) = run_blocking(&state, {
         let path = path.clone();
         move |s| {
-            let ws = s.workspace()?;
-            let now = s.clock.now();
-            let job = ws.start_import(
-                environment_id,
-                table_id,
-                &path,
-                &ws.current_admin(now)?,
-                now,
-            )?;
+            let (ws, admin, now) = s.acting()?;
+            let job = ws.start_import(environment_id, table_id, &path, &admin, now)?;
             let cancel = Arc::new(AtomicBool::new(false));
             s.imports
                 .lock()

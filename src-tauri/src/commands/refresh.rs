@@ -32,9 +32,8 @@ pub async fn refresh_environment(
     on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
-        let ws = s.workspace()?;
-        let now = s.clock.now();
-        ws.refresh(environment_id, &ws.current_admin(now)?, now, &|p| {
+        let (ws, admin, now) = s.acting()?;
+        ws.refresh(environment_id, &admin, now, &|p| {
             let _ = on_progress.send(p);
         })
     })

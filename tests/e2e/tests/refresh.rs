@@ -66,5 +66,14 @@ async fn refresh_backs_up_and_restore_brings_the_change_back() -> Result<()> {
     )
     .await?;
     app.screenshot("change-back").await?;
+    app.click(r#"[data-testid="tab-activity"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="activity-row"][data-action="refreshed"]"#,
+        "Alex Morgan",
+    )
+    .await?;
+    app.wait_for(r#"[data-testid="activity-row"][data-action="restored_backup"]"#)
+        .await?;
+    app.screenshot("activity").await?;
     app.close().await
 }

@@ -5,18 +5,20 @@ import { KIND_LABELS } from "./labels";
 import { DesignerPanel } from "../designer/DesignerPanel";
 import { RecordsPanel } from "../records/RecordsPanel";
 import { ChangelogPanel } from "../changelog/ChangelogPanel";
+import { ActivityPanel } from "./ActivityPanel";
 
-export type Tab = "designer" | "records" | "changelog";
+export type Tab = "designer" | "records" | "changelog" | "activity";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "designer", label: "Designer" },
   { id: "records", label: "Records" },
   { id: "changelog", label: "Changelog" },
+  { id: "activity", label: "Activity" },
 ];
 
 type Props = { environmentId: number; tab: Tab; onTab: (tab: Tab) => void; onBack: () => void };
 
-// One environment: its definitions, its records and its changelog.
+// One environment: its definitions, its records, its changelog and who did what.
 export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   if (overview.isError) return <ErrorBanner error={overview.error} />;
@@ -77,6 +79,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
       {tab === "designer" && <DesignerPanel env={env} />}
       {tab === "records" && <RecordsPanel env={env} />}
       {tab === "changelog" && <ChangelogPanel env={env} account={account.account} />}
+      {tab === "activity" && <ActivityPanel env={env} account={account.account} />}
     </div>
   );
 }

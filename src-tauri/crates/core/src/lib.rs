@@ -6,6 +6,7 @@
 //! [`clock::Clock`] or as an argument.
 
 pub mod account;
+pub mod activity;
 pub mod admin;
 pub mod backup;
 pub mod change;

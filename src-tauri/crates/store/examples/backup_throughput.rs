@@ -119,7 +119,7 @@ fn main() -> Result<()> {
     let taken = best_of(runs, |_| {
         let admin = ws.current_admin(Utc::now())?;
         let b = ws.take_backup(1, BackupReason::Manual, &admin, Utc::now(), &|_| {})?;
-        ws.delete_backup(b.id, true)
+        ws.delete_backup(b.id, true, &admin, Utc::now())
     })?;
 
     report(root, bytes, runs, [cp, cp_sync, online, taken]);

@@ -8,6 +8,7 @@
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
+use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
 use cutover_core::environment::ensure_unlocked;
@@ -157,8 +158,15 @@ impl Workspace {
                     reason = reason.as_str(),
                     "took a backup"
                 );
+                self.log_activity(
+                    now,
+                    &author.name,
+                    Some((environment_id, &env.environment.name)),
+                    ActivityAction::TookBackup,
+                    &format!("Backup #{} ({})", row.backup.id, reason_text(reason)),
+                );
                 if reason == BackupReason::Manual {
-                    let pruned = self.prune_manual_backups(environment_id)?;
+                    let pruned = self.prune_manual_backups(environment_id, author, now)?;
                     if pruned > 0 {
                         tracing::info!(environment_id, pruned, "pruned old manual backups");
                     }
@@ -190,7 +198,12 @@ impl Workspace {
 
     /// Sets how many manual backups each environment keeps; takes effect at
     /// the next manual backup.
-    pub fn set_backup_retention(&self, keep: u32) -> Result<u32> {
+    pub fn set_backup_retention(
+        &self,
+        keep: u32,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
         let keep = rules::validate_retention(keep)?;
         self.connect()?
             .execute(
@@ -199,17 +212,29 @@ impl Workspace {
                 [keep.to_string()],
             )
             .context("saving the backup retention")?;
+        self.log_activity(
+            now,
+            &admin.name,
+            None,
+            ActivityAction::ChangedSettings,
+            &format!("Keep the newest {keep} manual backups"),
+        );
         Ok(keep)
     }
 
     /// Deletes the manual backups beyond the retention; returns how many.
-    fn prune_manual_backups(&self, environment_id: EnvironmentId) -> Result<usize> {
+    fn prune_manual_backups(
+        &self,
+        environment_id: EnvironmentId,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
         let doomed = rules::manual_backups_to_prune(
             &self.backups(environment_id)?,
             self.backup_retention()?,
         );
         for id in &doomed {
-            self.delete_backup(*id, false)?;
+            self.delete_backup(*id, false, admin, now)?;
         }
         Ok(doomed.len())
     }
@@ -265,12 +290,29 @@ impl Workspace {
             safety = safety.id,
             "restored a backup"
         );
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((env.environment.id, &env.environment.name)),
+            ActivityAction::RestoredBackup,
+            &format!(
+                "Restored backup #{id} ({}); the state before is backup #{}",
+                reason_text(row.backup.reason),
+                safety.id
+            ),
+        );
         Ok(safety)
     }
 
     /// Deletes a backup and its file. The newest backup guarding an operation
     /// is kept unless `confirmed`.
-    pub fn delete_backup(&self, id: BackupId, confirmed: bool) -> Result<()> {
+    pub fn delete_backup(
+        &self,
+        id: BackupId,
+        confirmed: bool,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let conn = self.connect()?;
         let row = self.backup_row(&conn, id)?;
         let siblings = self.backups(row.backup.environment_id)?;
@@ -281,7 +323,26 @@ impl Workspace {
         if let Err(e) = std::fs::remove_file(&path) {
             tracing::warn!(error = %e, path = %path.display(), "a deleted backup's file stayed on disk");
         }
+        let env = self.environment(row.backup.environment_id)?;
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((env.id, &env.name)),
+            ActivityAction::DeletedBackup,
+            &format!("Backup #{id} ({})", reason_text(row.backup.reason)),
+        );
         Ok(())
+    }
+}
+
+/// How a backup's reason reads in the activity log.
+fn reason_text(reason: BackupReason) -> &'static str {
+    match reason {
+        BackupReason::Manual => "manual",
+        BackupReason::BeforeRefresh => "before refresh",
+        BackupReason::BeforeRestore => "before restore",
+        BackupReason::BeforePromotion => "before promotion",
+        BackupReason::BeforeUpgrade => "before upgrade",
     }
 }
 

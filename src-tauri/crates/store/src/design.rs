@@ -6,6 +6,7 @@ use crate::workspace::EnvironmentRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
+use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
 use cutover_core::change::Change;
 use cutover_core::changelog::{ChangeEntry, ChangelogPage, ChangelogQuery};
@@ -105,11 +106,23 @@ impl Workspace {
         id: EnvironmentId,
         table_id: i64,
         cells: &[CellInput],
+        admin: &Admin,
+        now: DateTime<Utc>,
     ) -> Result<Record> {
         let row = self.writable(id)?;
-        self.backend()
+        let record = self
+            .backend()
             .open(&row.store_key)?
-            .insert_record(table_id, cells)
+            .insert_record(table_id, cells)?;
+        self.log_record(
+            &row,
+            table_id,
+            record.id,
+            ActivityAction::AddedRecord,
+            admin,
+            now,
+        );
+        Ok(record)
     }
 
     pub fn update_record(
@@ -118,17 +131,68 @@ impl Workspace {
         table_id: i64,
         record_id: i64,
         cells: &[CellInput],
+        admin: &Admin,
+        now: DateTime<Utc>,
     ) -> Result<Record> {
         let row = self.writable(id)?;
-        self.backend()
+        let record = self
+            .backend()
             .open(&row.store_key)?
-            .update_record(table_id, record_id, cells)
+            .update_record(table_id, record_id, cells)?;
+        self.log_record(
+            &row,
+            table_id,
+            record_id,
+            ActivityAction::EditedRecord,
+            admin,
+            now,
+        );
+        Ok(record)
     }
 
-    pub fn delete_record(&self, id: EnvironmentId, table_id: i64, record_id: i64) -> Result<()> {
+    pub fn delete_record(
+        &self,
+        id: EnvironmentId,
+        table_id: i64,
+        record_id: i64,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let row = self.writable(id)?;
         self.backend()
             .open(&row.store_key)?
-            .delete_record(table_id, record_id)
+            .delete_record(table_id, record_id)?;
+        self.log_record(
+            &row,
+            table_id,
+            record_id,
+            ActivityAction::DeletedRecord,
+            admin,
+            now,
+        );
+        Ok(())
+    }
+
+    fn log_record(
+        &self,
+        row: &EnvironmentRow,
+        table_id: i64,
+        record_id: i64,
+        action: ActivityAction,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) {
+        let table = self
+            .definitions(row.environment.id)
+            .ok()
+            .and_then(|d| d.tables.into_iter().find(|t| t.id == table_id))
+            .map_or_else(|| format!("table {table_id}"), |t| t.name);
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((row.environment.id, &row.environment.name)),
+            action,
+            &format!("Record {record_id} of {table}"),
+        );
     }
 }

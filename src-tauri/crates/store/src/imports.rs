@@ -10,6 +10,7 @@ use crate::env_store::CsvRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
+use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
 use cutover_core::environment::ensure_unlocked;
 use cutover_core::records::{
@@ -188,6 +189,28 @@ impl Workspace {
         if let Err(e) = recorded {
             tracing::error!(import = job.id, error = %e, "could not record the end of an import");
         }
+        let env_name = self
+            .environment(job.environment_id)
+            .map(|e| e.name)
+            .unwrap_or_default();
+        self.log_activity(
+            now(),
+            &job.author,
+            Some((job.environment_id, &env_name)),
+            ActivityAction::Imported,
+            &match report.outcome {
+                ImportOutcome::Committed => format!(
+                    "{}: {} rows imported, {} rejected",
+                    job.file_name,
+                    report.accepted,
+                    report.rejected.len()
+                ),
+                ImportOutcome::Cancelled => {
+                    format!("{}: cancelled, nothing imported", job.file_name)
+                }
+                ImportOutcome::Failed => format!("{}: failed, nothing imported", job.file_name),
+            },
+        );
         tracing::info!(
             import = job.id,
             outcome = report.outcome.as_str(),

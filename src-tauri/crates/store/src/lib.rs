@@ -8,6 +8,7 @@
 //!
 //! [`Workspace`] ties them together and is what the desktop shell calls.
 
+mod activity;
 mod admins;
 pub mod backups;
 pub mod control;

@@ -9,6 +9,7 @@
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
+use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{Backup, BackupReason, CopyProgress};
 use cutover_core::changelog::AuthorCount;
@@ -104,6 +105,16 @@ impl Workspace {
             safety = safety.id,
             author = %admin.name,
             "refreshed from production"
+        );
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((target, &row.environment.name)),
+            ActivityAction::Refreshed,
+            &format!(
+                "Refreshed from {}; the state before is backup #{}",
+                production.environment.name, safety.id
+            ),
         );
         Ok(safety)
     }

@@ -10,6 +10,8 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::{
     Account, AccountId, AccountOverview, Environment, EnvironmentId, EnvironmentOverview,
 };
+use cutover_core::activity::ActivityAction;
+use cutover_core::admin::Admin;
 use cutover_core::environment::{self as rules, EnvironmentKind, EnvironmentStatus};
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -222,7 +224,12 @@ impl Workspace {
 
     /// Creates an environment as a consistent copy of another, in the same
     /// account, while the source stays online.
-    pub fn create_copy(&self, request: &NewEnvironment, now: DateTime<Utc>) -> Result<Environment> {
+    pub fn create_copy(
+        &self,
+        request: &NewEnvironment,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<Environment> {
         let name = rules::validate_name(&request.name)?;
         let conn = self.connect()?;
         let source = self.environment_row(&conn, request.source_id)?;
@@ -252,7 +259,17 @@ impl Workspace {
             ],
         );
         match inserted {
-            Ok(_) => self.environment(conn.last_insert_rowid()),
+            Ok(_) => {
+                let created = self.environment(conn.last_insert_rowid())?;
+                self.log_activity(
+                    now,
+                    &admin.name,
+                    Some((created.id, &created.name)),
+                    ActivityAction::CreatedEnvironment,
+                    &format!("Created as a copy of {}", source.environment.name),
+                );
+                Ok(created)
+            }
             Err(e) => {
                 // The copy is not recorded anywhere: remove it so nothing is half made.
                 let _ = self.backend.discard(&key);
@@ -287,7 +304,12 @@ impl Workspace {
 
     /// Deletes an environment that is not production and not locked. Its store
     /// is retired (kept aside on disk), not destroyed.
-    pub fn delete_environment(&self, id: EnvironmentId, now: DateTime<Utc>) -> Result<()> {
+    pub fn delete_environment(
+        &self,
+        id: EnvironmentId,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut conn = self.connect()?;
         let row = self.environment_row(&conn, id)?;
         rules::ensure_deletable(row.environment.kind, &row.environment.name)?;
@@ -298,6 +320,14 @@ impl Workspace {
         // Retire before committing: if retiring fails the row stays, so the
         // control database never points at a store that is gone.
         self.backend.retire(&row.store_key, now)?;
-        tx.commit().context("committing the deletion")
+        tx.commit().context("committing the deletion")?;
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((id, &row.environment.name)),
+            ActivityAction::DeletedEnvironment,
+            "Deleted; its data file was moved to the retired folder",
+        );
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
 use cutover_store::env_store::{EnvironmentStore, StoreBackend};
 use cutover_store::{demo, Context, Workspace};
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -177,11 +178,13 @@ fn the_last_guarding_backup_is_deleted_only_when_confirmed() -> Result<()> {
     let id = production_id(&ws)?;
     let manual = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
     let safety = ws.restore_backup(manual.id, &boss(), at(6), &|_| {})?;
-    let err = ws.delete_backup(safety.id, false).expect_err("guard");
+    let err = ws
+        .delete_backup(safety.id, false, &boss(), at(30))
+        .expect_err("guard");
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(ws.backups(id)?.len(), 2);
-    ws.delete_backup(manual.id, false)?;
-    ws.delete_backup(safety.id, true)?;
+    ws.delete_backup(manual.id, false, &boss(), at(30))?;
+    ws.delete_backup(safety.id, true, &boss(), at(30))?;
     assert!(ws.backups(id)?.is_empty());
     assert_eq!(
         std::fs::read_dir(dir.path().join("backups"))
@@ -192,15 +195,26 @@ fn the_last_guarding_backup_is_deleted_only_when_confirmed() -> Result<()> {
     Ok(())
 }
 
-/// The SQLite backend with one operation made to fail.
+/// The SQLite backend with the `nth` call of one operation made to fail.
 struct Faulty {
     inner: SqliteBackend,
     fail: &'static str,
+    nth: u32,
+    calls: AtomicU32,
 }
 
 impl Faulty {
+    fn new(inner: SqliteBackend, fail: &'static str, nth: u32) -> Self {
+        Self {
+            inner,
+            fail,
+            nth,
+            calls: AtomicU32::new(0),
+        }
+    }
+
     fn check(&self, step: &str) -> Result<()> {
-        if self.fail == step {
+        if self.fail == step && self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.nth {
             return Err(Error::internal(format!("injected fault in {step}")));
         }
         Ok(())
@@ -258,10 +272,7 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
 
         let ws = Workspace::with_backend(
             dir.path(),
-            Box::new(Faulty {
-                inner: sqlite(dir.path())?,
-                fail: step,
-            }),
+            Box::new(Faulty::new(sqlite(dir.path())?, step, 1)),
         )?;
         let err = ws
             .restore_backup(backup.id, &boss(), at(10), &|_| {})
@@ -388,7 +399,9 @@ fn manual_backups_beyond_the_retention_are_pruned_and_guards_are_kept() -> Resul
     let id = production_id(&ws)?;
     assert_eq!(ws.backup_retention()?, 10);
     assert_eq!(
-        ws.set_backup_retention(0).expect_err("zero").kind,
+        ws.set_backup_retention(0, &boss(), at(30))
+            .expect_err("zero")
+            .kind,
         ErrorKind::Invalid
     );
     assert_eq!(
@@ -396,7 +409,7 @@ fn manual_backups_beyond_the_retention_are_pruned_and_guards_are_kept() -> Resul
         10,
         "a refused setting changes nothing"
     );
-    ws.set_backup_retention(2)?;
+    ws.set_backup_retention(2, &boss(), at(30))?;
     let first = ws.take_backup(id, BackupReason::Manual, &boss(), at(1), &|_| {})?;
     let safety = ws.restore_backup(first.id, &boss(), at(2), &|_| {})?;
     for minute in 3..6 {
@@ -444,5 +457,54 @@ fn backups_record_their_author_and_only_a_super_admin_may_restore() -> Result<()
     assert_eq!(err.kind, ErrorKind::Forbidden);
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);
     assert_eq!(ws.backups(id)?.len(), 1, "no safety backup was taken");
+    Ok(())
+}
+
+#[test]
+fn a_fault_at_any_step_of_a_refresh_leaves_the_sandbox_as_it_was() -> Result<()> {
+    // Refresh: back up the sandbox (backup_to #1), copy production to a
+    // temporary file (backup_to #2), write it into the sandbox (restore_from).
+    for (step, nth) in [("backup_to", 1), ("backup_to", 2), ("restore_from", 1)] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let good = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
+        let sandbox = good.overview()?[0]
+            .environments
+            .iter()
+            .find(|e| e.environment.name == "Promotable sandbox")
+            .map(|e| e.environment.id)
+            .expect("sandbox");
+        let mut store = good.store(sandbox)?;
+        let (table, rows) = employees(store.as_ref())?;
+        store.insert_records(table, &vec![rows[0].values.clone(); 3])?;
+        let before = employees(good.store(sandbox)?.as_ref())?.1;
+        drop((store, good));
+
+        let ws = Workspace::with_backend(
+            dir.path(),
+            Box::new(Faulty::new(sqlite(dir.path())?, step, nth)),
+        )?;
+        let err = ws
+            .refresh(sandbox, &boss(), at(10), &|_| {})
+            .expect_err(step);
+        assert!(
+            err.message.contains("injected fault"),
+            "{step} #{nth}: {}",
+            err.message
+        );
+        assert_eq!(
+            employees(ws.store(sandbox)?.as_ref())?.1,
+            before,
+            "{step} #{nth}"
+        );
+        let guarded = ws
+            .backups(sandbox)?
+            .iter()
+            .any(|b| b.reason == BackupReason::BeforeRefresh);
+        assert_eq!(guarded, (step, nth) != ("backup_to", 1), "{step} #{nth}");
+        let leftovers = std::fs::read_dir(dir.path().join("tmp"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(leftovers, 0, "{step} #{nth}: the temporary copy is removed");
+    }
     Ok(())
 }

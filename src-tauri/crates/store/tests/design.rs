@@ -314,6 +314,8 @@ fn retyping_converts_every_value_or_none() -> Result<()> {
             field_id: budget.id,
             text: "about 5k".into(),
         }],
+        &d.alex,
+        at("2026-11-02T10:02:30Z"),
     )?;
     let e = d
         .apply(

@@ -1,6 +1,7 @@
 //! Records, CSV imports and refresh on a real demo data directory.
 
 use chrono::{DateTime, Utc};
+use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
 use cutover_core::backup::BackupReason;
 use cutover_core::change::Change;
@@ -121,6 +122,8 @@ fn records_are_paged_sorted_and_type_checked() -> Result<()> {
                 cell(start, "next week"),
                 cell(d.field("Active"), "perhaps"),
             ],
+            d.admin("Alex Morgan"),
+            at("2026-11-02T10:00:00Z"),
         )
         .expect_err("bad values");
     assert_eq!(e.kind, ErrorKind::Invalid);
@@ -141,6 +144,8 @@ fn records_are_paged_sorted_and_type_checked() -> Result<()> {
         d.sandbox,
         d.employees,
         &[cell(name, "Ada Lovelace"), cell(start, "2026-03-29")],
+        d.admin("Alex Morgan"),
+        at("2026-11-02T10:00:00Z"),
     )?;
     assert_eq!(d.count(d.sandbox), 151);
     let edited = d.ws.update_record(
@@ -148,13 +153,21 @@ fn records_are_paged_sorted_and_type_checked() -> Result<()> {
         d.employees,
         added.id,
         &[cell(start, "2026-10-25")],
+        d.admin("Alex Morgan"),
+        at("2026-11-02T10:00:00Z"),
     )?;
     assert!(edited.values.contains(&Value::Text("2026-10-25".into())));
     assert!(
         edited.values.contains(&Value::Text("Ada Lovelace".into())),
         "other fields keep their values"
     );
-    d.ws.delete_record(d.sandbox, d.employees, added.id)?;
+    d.ws.delete_record(
+        d.sandbox,
+        d.employees,
+        added.id,
+        d.admin("Alex Morgan"),
+        at("2026-11-02T10:00:00Z"),
+    )?;
     assert_eq!(d.count(d.sandbox), 150);
     Ok(())
 }
@@ -184,8 +197,14 @@ fn a_linked_record_cannot_be_deleted_and_links_must_point_somewhere() -> Result<
         panic!("a link")
     };
     let e =
-        d.ws.delete_record(d.sandbox, d.employees, linked)
-            .expect_err("linked");
+        d.ws.delete_record(
+            d.sandbox,
+            d.employees,
+            linked,
+            d.admin("Alex Morgan"),
+            at("2026-11-02T10:00:00Z"),
+        )
+        .expect_err("linked");
     assert_eq!(e.kind, ErrorKind::Conflict);
     assert!(e.message.contains("Projects"), "{}", e.message);
     let e =
@@ -194,6 +213,8 @@ fn a_linked_record_cannot_be_deleted_and_links_must_point_somewhere() -> Result<
             projects.id,
             page.records[0].id,
             &[cell(owner.id, "99999")],
+            d.admin("Alex Morgan"),
+            at("2026-11-02T10:00:00Z"),
         )
         .expect_err("dangling");
     assert!(e.message.contains("no record 99999"), "{}", e.message);
@@ -225,8 +246,14 @@ fn an_import_commits_its_good_rows_and_reports_the_bad_ones() -> Result<()> {
         .and_then(|e| e.running_import.clone());
     assert_eq!(running.map(|j| j.file_name), Some("people.csv".into()));
     let e =
-        d.ws.insert_record(d.sandbox, d.employees, &[])
-            .expect_err("busy");
+        d.ws.insert_record(
+            d.sandbox,
+            d.employees,
+            &[],
+            d.admin("Alex Morgan"),
+            at("2026-11-02T10:00:00Z"),
+        )
+        .expect_err("busy");
     assert_eq!(e.kind, ErrorKind::Locked);
     assert_eq!(
         d.ws.start_import(
@@ -267,6 +294,10 @@ fn an_import_commits_its_good_rows_and_reports_the_bad_ones() -> Result<()> {
     );
     assert_eq!(d.count(d.sandbox), 152);
     assert!(d.ws.running_import(d.sandbox)?.is_none());
+    let log = d.ws.activity(d.sandbox)?;
+    assert_eq!(log[0].action, ActivityAction::Imported);
+    assert_eq!(log[0].author, "Alex Morgan");
+    assert_eq!(log[0].detail, "people.csv: 2 rows imported, 3 rejected");
     Ok(())
 }
 
@@ -366,7 +397,13 @@ fn refresh_warns_backs_up_copies_production_and_can_be_undone() -> Result<()> {
         at("2026-11-02T10:00:00Z"),
         false,
     )?;
-    d.ws.insert_record(d.sandbox, d.employees, &[])?;
+    d.ws.insert_record(
+        d.sandbox,
+        d.employees,
+        &[],
+        d.admin("Alex Morgan"),
+        at("2026-11-02T10:00:00Z"),
+    )?;
     // Production moves on meanwhile.
     d.ws.apply_change(
         d.production,
@@ -417,6 +454,20 @@ fn refresh_warns_backs_up_copies_production_and_can_be_undone() -> Result<()> {
     // Production's own history came along but is not the sandbox's work.
     assert!(d.ws.refresh_preview(d.sandbox)?.unpromoted.is_empty());
 
+    let log = d.ws.activity(d.sandbox)?;
+    let who_did = |action| {
+        log.iter()
+            .find(|a| a.action == action)
+            .map(|a| a.author.as_str())
+    };
+    assert_eq!(who_did(ActivityAction::Refreshed), Some("Priya Shah"));
+    assert_eq!(who_did(ActivityAction::TookBackup), Some("Priya Shah"));
+    assert_eq!(who_did(ActivityAction::AddedRecord), Some("Alex Morgan"));
+    assert!(
+        log[0].detail.contains("Refreshed from Production"),
+        "{:?}",
+        log[0]
+    );
     d.ws.restore_backup(safety.id, &priya, at("2026-11-02T12:00:00Z"), &|_| {})?;
     let restored = d.ws.definitions(d.sandbox)?;
     assert!(

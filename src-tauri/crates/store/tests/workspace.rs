@@ -1,11 +1,20 @@
 //! Storage integration tests on temporary data directories.
 
 use chrono::{TimeZone, Utc};
-use cutover_core::admin::Role;
+use cutover_core::admin::{Admin, Role};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::{ErrorKind, Result};
 use cutover_store::{demo, Context, NewEnvironment, Workspace};
 use std::path::Path;
+
+/// The super-admin of the demo desktop.
+fn boss() -> Admin {
+    Admin {
+        id: 1,
+        name: "Alex Morgan".into(),
+        role: Role::SuperAdmin,
+    }
+}
 
 fn at() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
@@ -101,7 +110,7 @@ fn a_sandbox_copy_has_the_same_definitions_and_records_as_production() -> Result
         name: " Sandbox 1 ".into(),
         kind: EnvironmentKind::Sandbox,
     };
-    let copy = ws.create_copy(&request, at())?;
+    let copy = ws.create_copy(&request, &boss(), at())?;
     assert_eq!(copy.name, "Sandbox 1");
     assert_eq!(copy.copied_from, Some(production.id));
     assert_eq!(copy.version, production.version);
@@ -196,16 +205,18 @@ fn refused_requests_change_nothing() -> Result<()> {
         ),
     ];
     for (request, kind) in cases {
-        let err = ws.create_copy(&request, at()).expect_err(&request.name);
+        let err = ws
+            .create_copy(&request, &boss(), at())
+            .expect_err(&request.name);
         assert_eq!(err.kind, kind, "{}: {}", request.name, err.message);
     }
     let err = ws
-        .delete_environment(production.id, at())
+        .delete_environment(production.id, &boss(), at())
         .expect_err("production");
     assert_eq!(err.kind, ErrorKind::Forbidden);
     assert!(err.message.contains("cannot be deleted"));
     assert_eq!(
-        ws.delete_environment(9_999, at())
+        ws.delete_environment(9_999, &boss(), at())
             .expect_err("unknown")
             .kind,
         ErrorKind::NotFound
@@ -230,7 +241,7 @@ fn deleting_a_sandbox_retires_its_store_instead_of_destroying_it() -> Result<()>
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = demo_workspace(dir.path())?;
     let promotable = ws.overview()?[0].environments[2].environment.clone();
-    ws.delete_environment(promotable.id, at())?;
+    ws.delete_environment(promotable.id, &boss(), at())?;
     assert_eq!(
         ws.environment(promotable.id).expect_err("gone").kind,
         ErrorKind::NotFound
@@ -286,7 +297,9 @@ fn a_missing_store_is_reported_on_its_row_and_the_others_still_show() -> Result<
         kind: EnvironmentKind::Development,
     };
     assert_eq!(
-        ws.create_copy(&request, at()).expect_err("missing").kind,
+        ws.create_copy(&request, &boss(), at())
+            .expect_err("missing")
+            .kind,
         ErrorKind::NotFound
     );
     assert_eq!(ws.overview()?[0].environments.len(), 3);
