@@ -273,19 +273,47 @@ impl Workspace {
                     .environment_row(&self.connect()?, job.environment_id)?
                     .store_key,
             )?
-            .import_rows(job.table_id, mapping, &mut rows, &mut tick)
+            .import_rows(job.id, job.table_id, mapping, &mut rows, &mut tick)
     }
 
-    /// Marks imports left running by a killed app as failed: their
-    /// transaction never committed, so nothing of them is in the store.
+    /// Settles imports left running by a killed app. The store says whether
+    /// an import's transaction committed (it records that inside it): if so
+    /// the import is marked committed, otherwise failed, with nothing of it
+    /// in the store. Returns how many were settled.
     pub(crate) fn recover_imports(&self, now: DateTime<Utc>) -> Result<usize> {
-        self.connect()?
-            .execute(
-                "UPDATE imports SET state = 'failed', finished_at = ?1,
-                 problem = 'Cutover stopped during the import; nothing was imported.'
-                 WHERE state = 'running'",
-                [now],
-            )
-            .context("recovering imports")
+        let conn = self.connect()?;
+        let running: Vec<(i64, i64)> = {
+            let mut stmt = conn
+                .prepare("SELECT id, environment_id FROM imports WHERE state = 'running'")
+                .context("recovering imports")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .context("recovering imports")?;
+            rows.collect::<rusqlite::Result<_>>()
+                .context("recovering imports")?
+        };
+        for (id, environment_id) in &running {
+            let committed = self
+                .environment_row(&conn, *environment_id)
+                .and_then(|row| self.backend().open(&row.store_key))
+                .and_then(|store| store.committed_import(*id))
+                .unwrap_or(None);
+            match committed {
+                Some(accepted) => conn.execute(
+                    "UPDATE imports SET state = 'committed', finished_at = ?2, accepted = ?3,
+                     problem = 'Cutover stopped just after the import committed; its report of rejected rows was lost.'
+                     WHERE id = ?1",
+                    params![id, now, accepted],
+                ),
+                None => conn.execute(
+                    "UPDATE imports SET state = 'failed', finished_at = ?2,
+                     problem = 'Cutover stopped during the import; nothing was imported.'
+                     WHERE id = ?1",
+                    params![id, now],
+                ),
+            }
+            .context("recovering imports")?;
+        }
+        Ok(running.len())
     }
 }

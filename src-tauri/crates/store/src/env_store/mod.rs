@@ -133,11 +133,17 @@ pub trait EnvironmentStore {
     /// rejections after each row.
     fn import_rows(
         &mut self,
+        import_id: i64,
         table_id: i64,
         mapping: &[Option<i64>],
         rows: &mut dyn Iterator<Item = Result<CsvRow>>,
         tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
     ) -> Result<(u32, Vec<RejectedRow>)>;
+
+    /// How many rows import `import_id` committed, if it committed: the
+    /// store records it in the import's own transaction, so this stays true
+    /// even when the app died before the control database heard of it.
+    fn committed_import(&self, import_id: i64) -> Result<Option<u32>>;
 }
 
 /// One data row of a CSV file and its line number in the file.

@@ -245,6 +245,7 @@ pub(super) fn delete(conn: &Connection, table_id: i64, record_id: i64) -> Result
 /// rolls everything back.
 pub(super) fn import(
     conn: &mut Connection,
+    import_id: i64,
     table_id: i64,
     mapping: &[Option<i64>],
     rows: &mut dyn Iterator<Item = Result<CsvRow>>,
@@ -297,6 +298,27 @@ pub(super) fn import(
         }
         tick(accepted, &rejected)?;
     }
+    tx.execute(
+        "INSERT INTO platform_meta (key, value) VALUES (?1, ?2)",
+        rusqlite::params![import_key(import_id), accepted.to_string()],
+    )
+    .context("marking the import committed")?;
     tx.commit().context("committing the import")?;
     Ok((accepted, rejected))
+}
+
+fn import_key(import_id: i64) -> String {
+    format!("import:{import_id}")
+}
+
+pub(super) fn committed_import(conn: &Connection, import_id: i64) -> Result<Option<u32>> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM platform_meta WHERE key = ?1",
+            [import_key(import_id)],
+            |r| r.get(0),
+        )
+        .optional()
+        .context("reading an import's outcome")?;
+    Ok(v.and_then(|v| v.parse().ok()))
 }

@@ -343,11 +343,16 @@ impl EnvironmentStore for SqliteStore {
 
     fn import_rows(
         &mut self,
+        import_id: i64,
         table_id: i64,
         mapping: &[Option<i64>],
         rows: &mut dyn Iterator<Item = Result<CsvRow>>,
         tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
     ) -> Result<(u32, Vec<RejectedRow>)> {
-        records::import(&mut self.conn, table_id, mapping, rows, tick)
+        records::import(&mut self.conn, import_id, table_id, mapping, rows, tick)
+    }
+
+    fn committed_import(&self, import_id: i64) -> Result<Option<u32>> {
+        records::committed_import(&self.conn, import_id)
     }
 }
