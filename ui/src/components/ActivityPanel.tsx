@@ -11,6 +11,7 @@ const LABELS: Record<ActivityAction, string> = {
   restored_backup: "Restore",
   deleted_backup: "Deleted backup",
   refreshed: "Refresh",
+  promoted: "Promotion",
   imported: "Import",
   added_record: "Added record",
   edited_record: "Edited record",

@@ -16,6 +16,7 @@ pub enum ActivityAction {
     RestoredBackup,
     DeletedBackup,
     Refreshed,
+    Promoted,
     Imported,
     AddedRecord,
     EditedRecord,
@@ -24,13 +25,14 @@ pub enum ActivityAction {
 }
 
 impl ActivityAction {
-    const ALL: [(Self, &'static str); 11] = [
+    const ALL: [(Self, &'static str); 12] = [
         (Self::CreatedEnvironment, "created_environment"),
         (Self::DeletedEnvironment, "deleted_environment"),
         (Self::TookBackup, "took_backup"),
         (Self::RestoredBackup, "restored_backup"),
         (Self::DeletedBackup, "deleted_backup"),
         (Self::Refreshed, "refreshed"),
+        (Self::Promoted, "promoted"),
         (Self::Imported, "imported"),
         (Self::AddedRecord, "added_record"),
         (Self::EditedRecord, "edited_record"),

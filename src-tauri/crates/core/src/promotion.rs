@@ -46,6 +46,9 @@ pub struct PlanStep {
     #[specta(skip)]
     pub after: Option<serde_json::Value>,
     pub diff: Vec<crate::changelog::FieldDiff>,
+    /// What the step does to production's data, when it loses any, e.g.
+    /// "Drops 150 values of Phone".
+    pub impact: Option<String>,
 }
 
 /// Compacts unpromoted entries (any order) into ordered plan steps.
@@ -87,6 +90,7 @@ pub fn compact(entries: &[ChangeEntry]) -> Vec<PlanStep> {
                 authors,
                 seqs: group.iter().map(|e| e.seq).collect(),
                 diff: crate::changelog::diff(before.as_ref(), after.as_ref()),
+                impact: None,
                 before,
                 after,
             })
@@ -251,6 +255,112 @@ pub fn changes_for(step: &PlanStep, map: &IdMap) -> Result<Vec<Change>> {
             )))
         }
     })
+}
+
+/// A sandbox's plan as the review screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PromotionPlan {
+    pub sandbox_id: i64,
+    pub sandbox_name: String,
+    pub production_id: i64,
+    pub production_name: String,
+    pub steps: Vec<PlanStep>,
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PromotionState {
+    Running,
+    Committed,
+    Failed,
+}
+
+/// The steps of a promotion, in order; a failed promotion names its step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PromotionStep {
+    DryRun,
+    Lock,
+    Backup,
+    Apply,
+    Verify,
+    Unlock,
+    Done,
+}
+
+macro_rules! text_enum {
+    ($t:ty { $($v:ident = $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> Result<Self> {
+                match s {
+                    $($s => Ok(Self::$v),)*
+                    other => Err(Error::internal(format!("Unknown {} {other:?}.", stringify!($t)))),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(PromotionState { Running = "running", Committed = "committed", Failed = "failed" });
+text_enum!(PromotionStep {
+    DryRun = "dry_run",
+    Lock = "lock",
+    Backup = "backup",
+    Apply = "apply",
+    Verify = "verify",
+    Unlock = "unlock",
+    Done = "done",
+});
+
+impl PromotionStep {
+    /// Whether production may have been changed by the time this step runs
+    /// (then a failure or a crash restores it from the backup).
+    pub fn touches_production(self) -> bool {
+        matches!(self, Self::Apply | Self::Verify | Self::Unlock)
+    }
+}
+
+/// A promotion as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Promotion {
+    pub id: i64,
+    pub sandbox_name: String,
+    pub production_id: i64,
+    pub author: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub locked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub unlocked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state: PromotionState,
+    pub step: PromotionStep,
+    pub backup_id: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// Only a promotable sandbox is promoted.
+pub fn ensure_promotable(kind: crate::environment::EnvironmentKind, name: &str) -> Result<()> {
+    if kind != crate::environment::EnvironmentKind::Promotable {
+        return Err(Error::forbidden(format!(
+            "\"{name}\" is not a promotable sandbox. Make your changes in the promotable sandbox and promote from there."
+        )));
+    }
+    Ok(())
+}
+
+/// The user confirms a promotion by typing production's name exactly.
+pub fn ensure_confirmed_name(typed: &str, production: &str) -> Result<()> {
+    if typed.trim() != production {
+        return Err(Error::invalid(format!(
+            "Type the production environment's name, \"{production}\", exactly to confirm the promotion."
+        )));
+    }
+    Ok(())
 }
 
 /// An entity the plan changes that production also changed since the

@@ -304,6 +304,19 @@ impl Workspace {
         Ok(safety)
     }
 
+    /// The file of a backup, after checking it against its checksum and
+    /// SQLite's integrity check (for restores done by an operation itself).
+    pub(crate) fn backup_file(&self, id: BackupId) -> Result<PathBuf> {
+        let row = self.backup_row(&self.connect()?, id)?;
+        let path = self.backup_path(&row.path);
+        check_file(&path, &row.backup.sha256).map_err(|why| {
+            Error::internal(format!(
+                "Backup #{id} cannot be used to restore: {why} Restore another backup from Backup & Restore."
+            ))
+        })?;
+        Ok(path)
+    }
+
     /// Deletes a backup and its file. The newest backup guarding an operation
     /// is kept unless `confirmed`.
     pub fn delete_backup(

@@ -24,6 +24,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/control/004_admins.sql")),
         M::up(include_str!("../migrations/control/005_imports.sql")),
         M::up(include_str!("../migrations/control/006_activity.sql")),
+        M::up(include_str!("../migrations/control/007_promotions.sql")),
     ])
 }
 
@@ -66,7 +67,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 6);
+        assert_eq!(version, 7);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

@@ -21,6 +21,27 @@ impl Workspace {
     pub(crate) fn writable(&self, id: EnvironmentId) -> Result<EnvironmentRow> {
         let conn = self.connect()?;
         let row = self.environment_row(&conn, id)?;
+        if let Some(p) = self.running_promotion(id)? {
+            let zone: String = conn
+                .query_row(
+                    "SELECT time_zone FROM accounts WHERE id = ?1",
+                    [row.environment.account_id],
+                    |r| r.get(0),
+                )
+                .context("reading the account's time zone")?;
+            let since = match zone.parse::<chrono_tz::Tz>() {
+                Ok(tz) => p
+                    .started_at
+                    .with_timezone(&tz)
+                    .format("%H:%M %Z")
+                    .to_string(),
+                Err(_) => p.started_at.format("%H:%M UTC").to_string(),
+            };
+            return Err(Error::locked(format!(
+                "\"{}\" is locked for promotion since {since} ({} is promoting {}). You can still read it; try again when the promotion has finished.",
+                row.environment.name, p.author, p.sandbox_name
+            )));
+        }
         ensure_unlocked(row.environment.status, &row.environment.name)?;
         if let Some(import) = self.running_import(id)? {
             return Err(Error::locked(format!(

@@ -17,6 +17,8 @@ mod design;
 pub mod env_store;
 mod fault;
 mod imports;
+mod promotion;
+mod promotion_run;
 pub mod refresh;
 mod workspace;
 

@@ -295,6 +295,10 @@ impl Workspace {
             [],
             "listing store keys",
         )?;
+        let promotions = self.recover_promotions(now)?;
+        if promotions > 0 {
+            tracing::warn!(promotions, "settled promotions interrupted by a stop");
+        }
         let imports = self.recover_imports(now)?;
         if imports > 0 {
             tracing::warn!(imports, "marked imports interrupted by a stop as failed");

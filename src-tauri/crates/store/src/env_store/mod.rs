@@ -12,6 +12,7 @@ use cutover_core::backup::CopyProgress;
 use cutover_core::change::Change;
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
+use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::Result;
 use std::path::Path;
@@ -112,6 +113,13 @@ pub trait EnvironmentStore {
     /// work: called on a store that was just copied or refreshed.
     fn mark_copied(&mut self) -> Result<i64>;
 
+    /// Marks this environment's changelog as promoted, having seen
+    /// production's changelog up to `production_seq`.
+    fn mark_promoted(&mut self, production_seq: i64) -> Result<()>;
+
+    /// The last production changelog entry this environment has seen.
+    fn production_point(&self) -> Result<i64>;
+
     fn record_page(&self, table_id: i64, query: &RecordQuery) -> Result<RecordPage>;
 
     fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record>;
@@ -139,6 +147,28 @@ pub trait EnvironmentStore {
         rows: &mut dyn Iterator<Item = Result<CsvRow>>,
         tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
     ) -> Result<(u32, Vec<RejectedRow>)>;
+
+    /// The changelog position this environment's own work starts after (its
+    /// copy point, or its last promotion).
+    fn copy_point(&self) -> Result<i64>;
+
+    /// Every changelog entry after `seq`, oldest first, with before/after.
+    fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>>;
+
+    /// Applies a promotion plan in one transaction (see [`sqlite`]).
+    fn apply_plan(
+        &mut self,
+        steps: &[PlanStep],
+        author: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ChangeEntry>>;
+
+    /// How many values a field holds and how many would be lost by retyping
+    /// it to `to`, or by deleting it when `to` is `None`.
+    fn field_impact(&mut self, field_id: i64, to: Option<&FieldType>) -> Result<(u64, u64)>;
+
+    /// Integrity, references, and definitions matching record tables.
+    fn check(&self) -> Result<()>;
 
     /// How many rows import `import_id` committed, if it committed: the
     /// store records it in the import's own transaction, so this stays true

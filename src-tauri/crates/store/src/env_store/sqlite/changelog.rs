@@ -30,6 +30,7 @@ pub(super) struct Outcome {
 }
 
 const BASE_KEY: &str = "promoted_through";
+const PRODUCTION_KEY: &str = "production_seen";
 
 /// Below this many matches a filtered page is sorted rather than walked.
 const SPARSE: i64 = 5_000;
@@ -47,23 +48,58 @@ pub(super) fn base(conn: &Connection) -> Result<i64> {
     Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
-/// Marks every entry so far as not this environment's own work: called on a
-/// fresh copy or refresh, whose entries came from the source.
-pub(super) fn mark_base(conn: &Connection) -> Result<i64> {
-    let last: i64 = conn
-        .query_row(
-            "SELECT coalesce(max(seq), 0) FROM platform_changelog",
-            [],
-            |r| r.get(0),
-        )
-        .context("reading the changelog")?;
+fn set_meta(conn: &Connection, key: &str, value: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO platform_meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![BASE_KEY, last.to_string()],
+        params![key, value.to_string()],
     )
-    .context("marking the copy point")?;
+    .context("marking the changelog")?;
+    Ok(())
+}
+
+fn last_seq(conn: &Connection) -> Result<i64> {
+    conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM platform_changelog",
+        [],
+        |r| r.get(0),
+    )
+    .context("reading the changelog")
+}
+
+/// Marks every entry so far as not this environment's own work: called on a
+/// fresh copy or refresh, whose entries came from the source. The copy's
+/// numbering is production's up to here, so it is also the production
+/// position the copy has seen.
+pub(super) fn mark_base(conn: &Connection) -> Result<i64> {
+    let last = last_seq(conn)?;
+    set_meta(conn, BASE_KEY, last)?;
+    set_meta(conn, PRODUCTION_KEY, last)?;
     Ok(last)
+}
+
+/// After a promotion: everything here so far is promoted, and production's
+/// changelog (numbered on its own since the copy) is seen up to `production_seq`.
+pub(super) fn mark_promoted(conn: &Connection, production_seq: i64) -> Result<()> {
+    set_meta(conn, BASE_KEY, last_seq(conn)?)?;
+    set_meta(conn, PRODUCTION_KEY, production_seq)
+}
+
+/// The last production changelog entry this environment has taken into
+/// account; production entries after it are changes the sandbox has not seen.
+pub(super) fn production_point(conn: &Connection) -> Result<i64> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM platform_meta WHERE key = ?1",
+            [PRODUCTION_KEY],
+            |r| r.get(0),
+        )
+        .optional()
+        .context("reading the production mark")?;
+    match v.and_then(|v| v.parse().ok()) {
+        Some(seq) => Ok(seq),
+        None => base(conn),
+    }
 }
 
 pub(super) fn record(
@@ -308,4 +344,21 @@ pub(super) fn unpromoted_authors(conn: &Connection) -> Result<Vec<AuthorCount>> 
         }
     }
     Ok(out)
+}
+
+/// Every entry after `seq`, oldest first.
+pub(super) fn entries_after(conn: &Connection, seq: i64) -> Result<Vec<ChangeEntry>> {
+    let base = base(conn)?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, at, author, entity_kind, entity_id, entity_name, action, before, after
+             FROM platform_changelog WHERE seq > ?1 ORDER BY seq",
+        )
+        .context("reading the changelog")?;
+    let raw = stmt
+        .query_map([seq], raw_entry)
+        .context("reading the changelog")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the changelog")?;
+    raw.into_iter().map(|r| finish(r, base)).collect()
 }

@@ -24,23 +24,36 @@ pub(super) fn apply(
     at: DateTime<Utc>,
 ) -> Result<ChangeEntry> {
     let tx = conn.transaction().context("starting a change")?;
+    let entry = apply_in(&tx, change, author, at)?;
+    tx.commit().context("committing a change")?;
+    Ok(entry)
+}
+
+/// Applies a change inside a transaction the caller owns and commits (a
+/// promotion applies its whole plan in one).
+pub(super) fn apply_in(
+    tx: &Transaction,
+    change: &Change,
+    author: &str,
+    at: DateTime<Utc>,
+) -> Result<ChangeEntry> {
     let outcome = match change {
-        Change::CreateApp { name } => create_app(&tx, name)?,
-        Change::CreateTable { app_id, name } => create_table(&tx, *app_id, name)?,
-        Change::ShareTable { table_id, app_id } => share_table(&tx, *table_id, *app_id)?,
+        Change::CreateApp { name } => create_app(tx, name)?,
+        Change::CreateTable { app_id, name } => create_table(tx, *app_id, name)?,
+        Change::ShareTable { table_id, app_id } => share_table(tx, *table_id, *app_id)?,
         Change::AddField {
             table_id,
             name,
             field_type,
-        } => add_field(&tx, *table_id, name, field_type)?,
-        Change::RenameField { field_id, name } => rename_field(&tx, *field_id, name)?,
+        } => add_field(tx, *table_id, name, field_type)?,
+        Change::RenameField { field_id, name } => rename_field(tx, *field_id, name)?,
         Change::RetypeField {
             field_id,
             field_type,
-        } => super::retype::retype_field(&tx, *field_id, field_type)?,
-        Change::DeleteField { field_id } => delete_field(&tx, *field_id)?,
+        } => super::retype::retype_field(tx, *field_id, field_type)?,
+        Change::DeleteField { field_id } => delete_field(tx, *field_id)?,
         Change::SetChoiceOptions { field_id, options } => {
-            super::retype::set_options(&tx, *field_id, options)?
+            super::retype::set_options(tx, *field_id, options)?
         }
         Change::CreateView {
             app_id,
@@ -57,7 +70,7 @@ pub(super) fn apply(
                 field_ids: field_ids.clone(),
                 filter: filter.clone(),
             };
-            save_view(&tx, None, draft)?
+            save_view(tx, None, draft)?
         }
         Change::EditView {
             view_id,
@@ -65,19 +78,17 @@ pub(super) fn apply(
             field_ids,
             filter,
         } => {
-            let before = defs::view(&tx, *view_id)?;
+            let before = defs::view(tx, *view_id)?;
             let draft = ViewDef {
                 name: name.clone(),
                 field_ids: field_ids.clone(),
                 filter: filter.clone(),
                 ..before.clone()
             };
-            save_view(&tx, Some(before), draft)?
+            save_view(tx, Some(before), draft)?
         }
     };
-    let entry = changelog::record(&tx, outcome, author, at)?;
-    tx.commit().context("committing a change")?;
-    Ok(entry)
+    changelog::record(tx, outcome, author, at)
 }
 
 pub(super) fn unique_violation(e: &rusqlite::Error) -> bool {

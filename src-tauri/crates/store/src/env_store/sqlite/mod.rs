@@ -8,6 +8,7 @@
 mod changelog;
 mod defs;
 mod designer;
+mod promote;
 mod records;
 mod retype;
 mod store;

@@ -5,7 +5,7 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use super::{changelog, defs, designer, records};
+use super::{changelog, defs, designer, promote, records};
 use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
 use crate::fault::column;
 use crate::Context;
@@ -15,6 +15,7 @@ use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
 };
+use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::{Error, Result};
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -354,5 +355,38 @@ impl EnvironmentStore for SqliteStore {
 
     fn committed_import(&self, import_id: i64) -> Result<Option<u32>> {
         records::committed_import(&self.conn, import_id)
+    }
+
+    fn mark_promoted(&mut self, production_seq: i64) -> Result<()> {
+        changelog::mark_promoted(&self.conn, production_seq)
+    }
+
+    fn production_point(&self) -> Result<i64> {
+        changelog::production_point(&self.conn)
+    }
+
+    fn copy_point(&self) -> Result<i64> {
+        changelog::base(&self.conn)
+    }
+
+    fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
+        promote::entries_after(&self.conn, seq)
+    }
+
+    fn apply_plan(
+        &mut self,
+        steps: &[PlanStep],
+        author: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ChangeEntry>> {
+        promote::apply_plan(&mut self.conn, steps, author, at)
+    }
+
+    fn field_impact(&mut self, field_id: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
+        promote::field_impact(&mut self.conn, field_id, to)
+    }
+
+    fn check(&self) -> Result<()> {
+        promote::check(&self.conn)
     }
 }

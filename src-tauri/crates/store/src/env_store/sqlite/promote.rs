@@ -1,0 +1,120 @@
+//! The store's side of a promotion: reading the entries to promote,
+//! measuring a plan's effect on data, applying a whole plan in one
+//! transaction, and checking a store afterwards.
+
+use super::changelog;
+use super::designer::{apply_in, values_of};
+use super::{defs, records};
+use crate::Context;
+use chrono::{DateTime, Utc};
+use cutover_core::changelog::ChangeEntry;
+use cutover_core::definitions::FieldType;
+use cutover_core::promotion::{changes_for, IdMap, PlanStep, StepAction};
+use cutover_core::value::convert;
+use cutover_core::{Error, Result};
+use rusqlite::Connection;
+
+/// Applies every step in one transaction, mapping the ids of entities the
+/// plan creates to the ids production gives them. Nothing is kept if any
+/// change is refused; the error names the step.
+pub(super) fn apply_plan(
+    conn: &mut Connection,
+    steps: &[PlanStep],
+    author: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<ChangeEntry>> {
+    let tx = conn.transaction().context("starting the promotion")?;
+    let mut map = IdMap::new();
+    let mut entries = Vec::new();
+    for (n, step) in steps.iter().enumerate() {
+        let failed = |e: Error| {
+            Error::new(
+                e.kind,
+                format!(
+                    "Step {} of {} ({} {} \"{}\") failed in production: {}",
+                    n + 1,
+                    steps.len(),
+                    match step.action {
+                        StepAction::Create => "create",
+                        StepAction::Modify => "change",
+                        StepAction::Delete => "delete",
+                    },
+                    step.entity_kind.as_str(),
+                    step.entity_name,
+                    e.message
+                ),
+            )
+        };
+        for change in changes_for(step, &map).map_err(failed)? {
+            let entry = apply_in(&tx, &change, author, at).map_err(failed)?;
+            if step.action == StepAction::Create
+                && !map.contains_key(&(step.entity_kind, step.entity_id))
+            {
+                map.insert((step.entity_kind, step.entity_id), entry.entity_id);
+            }
+            entries.push(entry);
+        }
+    }
+    tx.commit().context("committing the promotion")?;
+    Ok(entries)
+}
+
+/// Values a field holds, and how many of them would not survive becoming
+/// `to` (all of them when the field is deleted, `to` = `None`).
+pub(super) fn field_impact(
+    conn: &mut Connection,
+    field_id: i64,
+    to: Option<&FieldType>,
+) -> Result<(u64, u64)> {
+    let tx = conn.transaction().context("measuring a change")?;
+    let field = defs::field(&tx, field_id)?;
+    let values = values_of(&tx, &field)?;
+    let failing = match to {
+        None => values.len(),
+        Some(t) => values
+            .iter()
+            .filter(|(_, v)| convert(v, t).is_err())
+            .count(),
+    };
+    Ok((values.len() as u64, failing as u64))
+}
+
+/// Every entry after `seq`, oldest first, with its before and after.
+pub(super) fn entries_after(conn: &Connection, seq: i64) -> Result<Vec<ChangeEntry>> {
+    changelog::entries_after(conn, seq)
+}
+
+/// SQLite's integrity and foreign key checks, and that every table's
+/// record table has a column per field.
+pub(super) fn check(conn: &Connection) -> Result<()> {
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("checking integrity")?;
+    if verdict != "ok" {
+        return Err(Error::internal(format!(
+            "The store fails SQLite's integrity check: {verdict}."
+        )));
+    }
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .context("checking foreign keys")?;
+    if let Some(table) = broken {
+        return Err(Error::internal(format!(
+            "The store has broken references in {table}."
+        )));
+    }
+    for table in defs::definitions(conn)?.tables {
+        records::page(conn, table.id, &Default::default()).map_err(|e| {
+            Error::internal(format!(
+                "Table \"{}\" does not match its record table: {}",
+                table.name, e.message
+            ))
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Promotion: apply a promotable sandbox's unpromoted changes to production
+//! (DESIGN section 5).
+//!
+//! Order of work, and what a failure at each point means:
+//! 1. plan and pre-checks (super-admin, confirmation, nothing locked or
+//!    importing, conflicts decided), then a dry run on a throw-away copy of
+//!    production: a failure here changes nothing and locks nothing;
+//! 2. lock production (reads go on, writes are refused), back it up;
+//! 3. apply the whole plan in one transaction, verify;
+//! 4. mark the sandbox promoted, unlock.
+//!
+//! Invariant: once step 3 may have touched production, any failure — or a
+//! crash, found again by `recover_promotions` at the next start
+//! — restores production from the step-2 backup before it is unlocked.
+
+use crate::workspace::EnvironmentRow;
+use crate::{Context, Workspace};
+use cutover_core::account::EnvironmentId;
+use cutover_core::changelog::EntityKind;
+use cutover_core::definitions::FieldType;
+use cutover_core::environment::EnvironmentKind;
+use cutover_core::promotion::{self as rules, compact, PlanStep, PromotionPlan, StepAction};
+use cutover_core::{Error, Result};
+
+impl Workspace {
+    pub(crate) fn promotion_pair(
+        &self,
+        sandbox: EnvironmentId,
+    ) -> Result<(EnvironmentRow, EnvironmentRow)> {
+        let conn = self.connect()?;
+        let row = self.environment_row(&conn, sandbox)?;
+        rules::ensure_promotable(row.environment.kind, &row.environment.name)?;
+        let production = self
+            .environment_rows(&conn, row.environment.account_id)?
+            .into_iter()
+            .find(|e| e.environment.kind == EnvironmentKind::Production)
+            .ok_or_else(|| Error::not_found("This account has no production environment."))?;
+        Ok((row, production))
+    }
+
+    /// The plan a promotion of `sandbox` would apply: its unpromoted changes
+    /// compacted and ordered, each with its effect on production's data, and
+    /// the conflicts with changes made in production since the copy.
+    pub fn promotion_plan(&self, sandbox: EnvironmentId) -> Result<PromotionPlan> {
+        let (row, production) = self.promotion_pair(sandbox)?;
+        let store = self.backend().open(&row.store_key)?;
+        let mut steps = compact(&store.entries_after(store.copy_point()?)?);
+        let mut prod = self.backend().open(&production.store_key)?;
+        let theirs = prod.entries_after(store.production_point()?)?;
+        let conflicts = rules::conflicts(&steps, &theirs);
+        for step in &mut steps {
+            step.impact = impact(prod.as_mut(), step)?;
+        }
+        Ok(PromotionPlan {
+            sandbox_id: sandbox,
+            sandbox_name: row.environment.name,
+            production_id: production.environment.id,
+            production_name: production.environment.name,
+            steps,
+            conflicts,
+        })
+    }
+}
+
+/// What a step costs production's data, measured on production itself.
+fn impact(
+    prod: &mut dyn crate::env_store::EnvironmentStore,
+    step: &PlanStep,
+) -> Result<Option<String>> {
+    if step.entity_kind != EntityKind::Field {
+        return Ok(None);
+    }
+    let to: Option<FieldType> = match (step.action, &step.after) {
+        (StepAction::Delete, _) => None,
+        (StepAction::Modify, Some(after)) => {
+            let t: FieldType = serde_json::from_value(after["fieldType"].clone())
+                .context("reading a planned field type")?;
+            let old: Option<FieldType> = step
+                .before
+                .as_ref()
+                .and_then(|b| serde_json::from_value(b["fieldType"].clone()).ok());
+            if old.as_ref() == Some(&t) {
+                return Ok(None);
+            }
+            Some(t)
+        }
+        _ => return Ok(None),
+    };
+    // A field the sandbox changes may be gone from production (a conflict
+    // says so); then there is nothing of it to lose there.
+    let Ok((values, failing)) = prod.field_impact(step.entity_id, to.as_ref()) else {
+        return Ok(None);
+    };
+    Ok(match to {
+        None if values > 0 => Some(format!(
+            "Drops {values} value{} of \"{}\" in production.",
+            if values == 1 { "" } else { "s" },
+            step.entity_name
+        )),
+        Some(_) if failing > 0 => Some(format!(
+            "{failing} of {values} production values of \"{}\" cannot be converted: the promotion will fail until they are fixed.",
+            step.entity_name
+        )),
+        _ => None,
+    })
+}

@@ -1,0 +1,358 @@
+//! Running a promotion and settling one a crash interrupted (see
+//! `promotion.rs` for the order of work and its invariant).
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::activity::ActivityAction;
+use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::backup::{BackupReason, CopyProgress};
+use cutover_core::promotion::{self as rules, Decision, Promotion, PromotionState, PromotionStep};
+use cutover_core::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+
+const COLUMNS: &str = "id, sandbox_name, production_id, author, started_at, locked_at, unlocked_at, finished_at, state, step, backup_id, reason";
+
+type Raw = (
+    i64,
+    String,
+    i64,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+);
+
+fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+fn finish(r: Raw) -> Result<Promotion> {
+    Ok(Promotion {
+        id: r.0,
+        sandbox_name: r.1,
+        production_id: r.2,
+        author: r.3,
+        started_at: r.4,
+        locked_at: r.5,
+        unlocked_at: r.6,
+        finished_at: r.7,
+        state: PromotionState::parse(&r.8)?,
+        step: PromotionStep::parse(&r.9)?,
+        backup_id: r.10,
+        reason: r.11,
+    })
+}
+
+impl Workspace {
+    pub fn promotion(&self, id: i64) -> Result<Promotion> {
+        let raw = self
+            .connect()?
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM promotions WHERE id = ?1"),
+                [id],
+                raw,
+            )
+            .optional()
+            .context("reading a promotion")?
+            .ok_or_else(|| Error::not_found("That promotion no longer exists."))?;
+        finish(raw)
+    }
+
+    /// Every promotion into the production of `environment`'s account, newest first.
+    pub fn promotions(&self, production: EnvironmentId) -> Result<Vec<Promotion>> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM promotions WHERE production_id = ?1 ORDER BY id DESC"
+            ))
+            .context("listing promotions")?;
+        let rows = stmt
+            .query_map([production], raw)
+            .context("listing promotions")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("listing promotions")?;
+        rows.into_iter().map(finish).collect()
+    }
+
+    /// The promotion running on production `id`, if any.
+    pub(crate) fn running_promotion(&self, production: EnvironmentId) -> Result<Option<Promotion>> {
+        let raw = self
+            .connect()?
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM promotions WHERE production_id = ?1 AND state = 'running'"),
+                [production],
+                raw,
+            )
+            .optional()
+            .context("reading promotions")?;
+        raw.map(finish).transpose()
+    }
+
+    fn set_step(&self, id: i64, step: PromotionStep) -> Result<()> {
+        self.connect()?
+            .execute(
+                "UPDATE promotions SET step = ?2 WHERE id = ?1",
+                params![id, step.as_str()],
+            )
+            .context("recording a promotion step")?;
+        Ok(())
+    }
+
+    /// Promotes `sandbox`'s unpromoted changes to production as `admin`.
+    /// `decisions` settle conflicts; `typed_name` must be production's name.
+    /// On failure production is as it was (restored if it had been touched)
+    /// and the promotion is recorded as failed with its step and reason.
+    pub fn promote(
+        &self,
+        sandbox: EnvironmentId,
+        decisions: &[Decision],
+        typed_name: &str,
+        admin: &Admin,
+        now: &dyn Fn() -> DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<Promotion> {
+        ensure_super_admin(admin, "promote changes to production")?;
+        let plan = self.promotion_plan(sandbox)?;
+        rules::ensure_confirmed_name(typed_name, &plan.production_name)?;
+        let steps = rules::resolve(plan.steps, &plan.conflicts, decisions)?;
+        if steps.is_empty() {
+            return Err(Error::invalid(format!(
+                "\"{}\" has no unpromoted changes: there is nothing to promote.",
+                plan.sandbox_name
+            )));
+        }
+        let (sandbox_row, production) = self.promotion_pair(sandbox)?;
+        // Refuses a locked production or one with an import running.
+        self.writable(production.environment.id)?;
+
+        let summary = serde_json::to_string(&steps).context("recording the plan")?;
+        let conn = self.connect()?;
+        let inserted = conn.execute(
+            "INSERT INTO promotions (sandbox_id, sandbox_name, production_id, author, started_at, state, step, plan)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'running', 'dry_run', ?6)",
+            params![sandbox, plan.sandbox_name, production.environment.id, admin.name, now(), summary],
+        );
+        if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted {
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE {
+                return Err(Error::locked(
+                    "Another promotion into this production is running.",
+                ));
+            }
+        }
+        inserted.context("recording the promotion")?;
+        let id = conn.last_insert_rowid();
+
+        let outcome =
+            self.run_promotion(id, &sandbox_row, &production, &steps, admin, now, progress);
+        let finished = match outcome {
+            Ok(()) => conn.execute(
+                "UPDATE promotions SET state = 'committed', step = 'done', finished_at = ?2 WHERE id = ?1",
+                params![id, now()],
+            ),
+            Err(ref e) => conn.execute(
+                "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",
+                params![id, now(), e.message],
+            ),
+        };
+        finished.context("recording how the promotion ended")?;
+        let record = self.promotion(id)?;
+        let detail = match &outcome {
+            Ok(()) => format!(
+                "Promoted {} change(s) from {}",
+                steps.len(),
+                plan.sandbox_name
+            ),
+            Err(e) => format!(
+                "Promotion from {} failed at {}: {}",
+                plan.sandbox_name,
+                record.step.as_str(),
+                e.message
+            ),
+        };
+        self.log_activity(
+            now(),
+            &admin.name,
+            Some((production.environment.id, &production.environment.name)),
+            ActivityAction::Promoted,
+            &detail,
+        );
+        outcome.map(|()| record)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_promotion(
+        &self,
+        id: i64,
+        sandbox: &crate::workspace::EnvironmentRow,
+        production: &crate::workspace::EnvironmentRow,
+        steps: &[cutover_core::promotion::PlanStep],
+        admin: &Admin,
+        now: &dyn Fn() -> DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<()> {
+        let backend = self.backend();
+        // 1. Dry run on a throw-away copy; production is not locked yet.
+        let trial = format!("dryrun-{}", uuid::Uuid::new_v4().simple());
+        backend.copy(&production.store_key, &trial)?;
+        let tried = backend.open(&trial).and_then(|mut s| {
+            s.apply_plan(steps, &admin.name, now())
+                .and_then(|_| s.check())
+        });
+        let _ = backend.discard(&trial);
+        tried.map_err(|e| {
+            Error::new(
+                e.kind,
+                format!(
+                    "The dry run on a copy of production failed, so nothing was changed. {}",
+                    e.message
+                ),
+            )
+        })?;
+
+        // 2. Lock, then back up.
+        self.set_step(id, PromotionStep::Lock)?;
+        let conn = self.connect()?;
+        let locked = conn
+            .execute(
+                "UPDATE environments SET status = 'locked' WHERE id = ?1 AND status = 'ready'",
+                [production.environment.id],
+            )
+            .context("locking production")?;
+        if locked == 0 {
+            return Err(Error::locked(
+                "Production was locked by another operation just now. Try again when it is ready.",
+            ));
+        }
+        conn.execute(
+            "UPDATE promotions SET locked_at = ?2 WHERE id = ?1",
+            params![id, now()],
+        )
+        .context("recording the lock")?;
+        let applied = (|| {
+            self.set_step(id, PromotionStep::Backup)?;
+            let backup = self.take_backup(
+                production.environment.id,
+                BackupReason::BeforePromotion,
+                admin,
+                now(),
+                progress,
+            )?;
+            conn.execute(
+                "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
+                params![id, backup.id],
+            )
+            .context("recording the backup")?;
+            // 3. Apply in one transaction, then verify.
+            self.set_step(id, PromotionStep::Apply)?;
+            let mut prod = backend.open(&production.store_key)?;
+            prod.apply_plan(steps, &admin.name, now())?;
+            self.set_step(id, PromotionStep::Verify)?;
+            prod.check()?;
+            let seen = prod.entries_after(0)?.last().map_or(0, |e| e.seq);
+            // 4. The sandbox's changes are now production's.
+            self.set_step(id, PromotionStep::Unlock)?;
+            backend.open(&sandbox.store_key)?.mark_promoted(seen)?;
+            Ok::<_, Error>(backup)
+        })();
+        if let Err(e) = &applied {
+            self.restore_after_failure(id, production)?;
+            tracing::error!(promotion = id, error = %e.message, "promotion failed; production restored");
+        }
+        self.unlock(id, production.environment.id, now())?;
+        applied.map(|_| ())
+    }
+
+    /// Puts production back as it was before promotion `id`, if the failed
+    /// step may have touched it.
+    fn restore_after_failure(
+        &self,
+        id: i64,
+        production: &crate::workspace::EnvironmentRow,
+    ) -> Result<()> {
+        let record = self.promotion(id)?;
+        if !record.step.touches_production() {
+            return Ok(());
+        }
+        let backup = record
+            .backup_id
+            .ok_or_else(|| Error::internal("A promotion touched production without a backup."))?;
+        let path = self.backup_file(backup)?;
+        self.backend()
+            .restore_from(&production.store_key, &path, &|_| {})
+    }
+
+    fn unlock(&self, id: i64, production: EnvironmentId, at: DateTime<Utc>) -> Result<()> {
+        let conn = self.connect()?;
+        conn.execute(
+            "UPDATE environments SET status = 'ready' WHERE id = ?1",
+            [production],
+        )
+        .context("unlocking production")?;
+        conn.execute(
+            "UPDATE promotions SET unlocked_at = ?2 WHERE id = ?1",
+            params![id, at],
+        )
+        .context("recording the unlock")?;
+        Ok(())
+    }
+
+    /// Settles promotions a crash left running: production is restored from
+    /// the backup if the promotion had reached it, then unlocked. Runs at
+    /// start-up before anything else touches the stores.
+    pub(crate) fn recover_promotions(&self, now: DateTime<Utc>) -> Result<usize> {
+        let ids: Vec<(i64, i64)> = crate::fault::column::<i64>(
+            &self.connect()?,
+            "SELECT id FROM promotions WHERE state = 'running'",
+            [],
+            "listing running promotions",
+        )?
+        .into_iter()
+        .map(|id| self.promotion(id).map(|p| (id, p.production_id)))
+        .collect::<Result<_>>()?;
+        for (id, production) in &ids {
+            let row = self.environment_row(&self.connect()?, *production)?;
+            let record = self.promotion(*id)?;
+            self.restore_after_failure(*id, &row)?;
+            self.unlock(*id, *production, now)?;
+            self.connect()?
+                .execute(
+                    "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",
+                    params![
+                        id,
+                        now,
+                        if record.step.touches_production() {
+                            "Cutover stopped during the promotion; production was restored from the backup taken before it."
+                        } else {
+                            "Cutover stopped before the promotion changed production; production was unlocked."
+                        }
+                    ],
+                )
+                .context("settling a promotion")?;
+            tracing::warn!(
+                promotion = id,
+                step = record.step.as_str(),
+                "settled a promotion interrupted by a stop"
+            );
+        }
+        Ok(ids.len())
+    }
+}
