@@ -30,6 +30,9 @@ const COMMANDS: &[&str] = &[
     "refresh_preview",
     "refresh_environment",
     "environment_activity",
+    "promotion_plan",
+    "promote",
+    "list_promotions",
     "report_interactive",
 ];
 

@@ -4,7 +4,7 @@
 //! committed; the test below fails when it is stale. Regenerate with
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
-use crate::commands::{admins, app, backups, design, environments, records, refresh};
+use crate::commands::{admins, app, backups, design, environments, promotion, records, refresh};
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
@@ -41,6 +41,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             refresh::refresh_preview,
             refresh::refresh_environment,
             environments::environment_activity,
+            promotion::promotion_plan,
+            promotion::promote,
+            promotion::list_promotions,
             app::report_interactive,
         ])
 }

@@ -9,6 +9,7 @@ import {
   type ChangelogQuery,
   type CommandError,
   type CopyProgress,
+  type Decision,
   type ErrorKind,
   type ImportEvent,
   type RecordQuery,
@@ -69,6 +70,10 @@ export const api = {
   deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
   backupRetention: () => call(commands.backupRetention()),
   setBackupRetention: (keep: number) => call(commands.setBackupRetention(keep)),
+  promotionPlan: (environmentId: number) => call(commands.promotionPlan(environmentId)),
+  promote: (environmentId: number, decisions: Decision[], typedName: string, onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.promote(environmentId, decisions, typedName, progressChannel(onProgress))),
+  promotions: (productionId: number) => call(commands.listPromotions(productionId)),
   activity: (environmentId: number) => call(commands.environmentActivity(environmentId)),
   admins: () => call(commands.listAdmins()),
   switchAdmin: (adminId: number) => call(commands.switchAdmin(adminId)),

@@ -69,6 +69,18 @@ export const commands = {
 	 */
 	environmentActivity: (environmentId: number) => typedError<Activity[], CommandError>(__TAURI_INVOKE("environment_activity", { environmentId })),
 	/**
+	 *  The plan a promotion of this sandbox would apply, with its data impact
+	 *  and conflicts.
+	 */
+	promotionPlan: (environmentId: number) => typedError<PromotionPlan, CommandError>(__TAURI_INVOKE("promotion_plan", { environmentId })),
+	/**
+	 *  Promotes the sandbox's changes to production; `typed_name` is the
+	 *  production environment's name, typed by the user to confirm.
+	 */
+	promote: (environmentId: number, decisions: Decision[], typedName: string, onProgress: Channel<CopyProgress>) => typedError<Promotion, CommandError>(__TAURI_INVOKE("promote", { environmentId, decisions, typedName, onProgress })),
+	/**  Every promotion into this production environment, newest first. */
+	listPromotions: (environmentId: number) => typedError<Promotion[], CommandError>(__TAURI_INVOKE("list_promotions", { environmentId })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -104,7 +116,7 @@ export type Activity = {
 	detail: string,
 };
 
-export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings";
+export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "promoted" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings";
 
 export type Admin = {
 	id: number,
@@ -220,6 +232,19 @@ export type CommandError = {
 	message: string,
 };
 
+/**
+ *  An entity the plan changes that production also changed since the
+ *  sandbox was copied: promotion waits until the user decides.
+ */
+export type Conflict = {
+	entityKind: EntityKind,
+	entityId: number,
+	entityName: string,
+	/**  Who changed it in production, and the production changelog entries. */
+	productionAuthors: string[],
+	productionSeqs: number[],
+};
+
 /**  How far a long copy (a backup or a restore) has got, in database pages. */
 export type CopyProgress = {
 	donePages: number,
@@ -241,6 +266,13 @@ export type CsvPreview = {
 	rows: number,
 	/**  A proposed mapping: a column goes to the field of the same name. */
 	suggested: (number | null)[],
+};
+
+/**  The user's decision about one conflict. */
+export type Decision = {
+	entityKind: EntityKind,
+	entityId: number,
+	resolution: Resolution,
 };
 
 /**  Everything that defines an environment's apps, in id order. */
@@ -390,6 +422,59 @@ export type ImportReport = {
 	problem: string | null,
 };
 
+/**  One step of a plan: an entity's net change, with who made it. */
+export type PlanStep = {
+	entityKind: EntityKind,
+	/**
+	 *  The entity's id in the sandbox (the same in production for entities
+	 *  that existed when the sandbox was copied).
+	 */
+	entityId: number,
+	entityName: string,
+	action: StepAction,
+	/**  Everyone whose entries this step carries, in order of first change. */
+	authors: string[],
+	/**  The changelog entries it compacts. */
+	seqs: number[],
+	diff: FieldDiff[],
+	/**
+	 *  What the step does to production's data, when it loses any, e.g.
+	 *  "Drops 150 values of Phone".
+	 */
+	impact: string | null,
+};
+
+/**  A promotion as the history shows it. */
+export type Promotion = {
+	id: number,
+	sandboxName: string,
+	productionId: number,
+	author: string,
+	startedAt: string,
+	lockedAt: string | null,
+	unlockedAt: string | null,
+	finishedAt: string | null,
+	state: PromotionState,
+	step: PromotionStep,
+	backupId: number | null,
+	reason: string | null,
+};
+
+/**  A sandbox's plan as the review screen shows it. */
+export type PromotionPlan = {
+	sandboxId: number,
+	sandboxName: string,
+	productionId: number,
+	productionName: string,
+	steps: PlanStep[],
+	conflicts: Conflict[],
+};
+
+export type PromotionState = "running" | "committed" | "failed";
+
+/**  The steps of a promotion, in order; a failed promotion names its step. */
+export type PromotionStep = "dry_run" | "lock" | "backup" | "apply" | "verify" | "unlock" | "done";
+
 /**  A record of a table: its id and its values in field order. */
 export type Record = {
 	id: number,
@@ -428,6 +513,12 @@ export type RejectedRow = {
 	reason: string,
 };
 
+export type Resolution = 
+/**  Promote the sandbox's version over production's change. */
+"keep_sandbox" | 
+/**  Leave production's version; the sandbox's step is dropped. */
+"keep_production";
+
 export type Role = 
 /**  May do everything, including refresh, restore and promotion. */
 "super_admin" | 
@@ -438,6 +529,8 @@ export type StartupReport = {
 	/**  Milliseconds from process start to the dashboard showing its data. */
 	millisSinceLaunch: number,
 };
+
+export type StepAction = "create" | "modify" | "delete";
 
 export type TableDef = {
 	id: number,

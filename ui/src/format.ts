@@ -47,3 +47,12 @@ export function formatValue(v: string | number | boolean | null): string {
   if (typeof v === "boolean") return v ? "yes" : "no";
   return String(v);
 }
+
+/** How long something took, from two instants: "850 ms", "2.4 s", "3 min 5 s". */
+export function formatDuration(fromIso: string, toIso: string): string {
+  const ms = new Date(toIso).getTime() - new Date(fromIso).getTime();
+  if (Number.isNaN(ms) || ms < 0) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

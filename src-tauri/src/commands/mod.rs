@@ -7,5 +7,6 @@ pub mod app;
 pub mod backups;
 pub mod design;
 pub mod environments;
+pub mod promotion;
 pub mod records;
 pub mod refresh;

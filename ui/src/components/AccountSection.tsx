@@ -5,6 +5,7 @@ import { BackupsDialog } from "./BackupsDialog";
 import { DeleteEnvironmentDialog } from "./DeleteEnvironmentDialog";
 import { EnvironmentTable } from "./EnvironmentTable";
 import { RefreshDialog } from "./RefreshDialog";
+import { PromoteDialog } from "../promotion/PromoteDialog";
 import type { Open } from "../App";
 
 type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open };
@@ -15,6 +16,7 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
   const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);
+  const [promoting, setPromoting] = useState<EnvironmentOverview | null>(null);
   const production = environments.find((e) => e.environment.kind === "production");
   return (
     <section className="account" data-testid="account" aria-label={account.name}>
@@ -43,8 +45,10 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
         onDelete={setDeleting}
         onBackups={setBackingUp}
         onRefresh={setRefreshing}
+        onPromote={setPromoting}
         onOpen={onOpen}
       />
+      {promoting && <PromoteDialog sandbox={promoting} onClose={() => setPromoting(null)} onNotice={onNotice} />}
       {refreshing && <RefreshDialog target={refreshing} onClose={() => setRefreshing(null)} onNotice={onNotice} />}
       {backingUp && <BackupsDialog account={account} target={backingUp} onClose={() => setBackingUp(null)} onNotice={onNotice} />}
       {creating && (

@@ -6,14 +6,16 @@ import { DesignerPanel } from "../designer/DesignerPanel";
 import { RecordsPanel } from "../records/RecordsPanel";
 import { ChangelogPanel } from "../changelog/ChangelogPanel";
 import { ActivityPanel } from "./ActivityPanel";
+import { PromotionsPanel } from "../promotion/PromotionsPanel";
 
-export type Tab = "designer" | "records" | "changelog" | "activity";
+export type Tab = "designer" | "records" | "changelog" | "activity" | "promotions";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "designer", label: "Designer" },
   { id: "records", label: "Records" },
   { id: "changelog", label: "Changelog" },
   { id: "activity", label: "Activity" },
+  { id: "promotions", label: "Promotions" },
 ];
 
 type Props = { environmentId: number; tab: Tab; onTab: (tab: Tab) => void; onBack: () => void };
@@ -62,7 +64,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
         </div>
       )}
       <div className="tabs" role="tablist">
-        {TABS.map((t) => (
+        {TABS.filter((t) => t.id !== "promotions" || env.kind === "production").map((t) => (
           <button
             key={t.id}
             type="button"
@@ -80,6 +82,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
       {tab === "records" && <RecordsPanel env={env} />}
       {tab === "changelog" && <ChangelogPanel env={env} account={account.account} />}
       {tab === "activity" && <ActivityPanel env={env} account={account.account} />}
+      {tab === "promotions" && <PromotionsPanel env={env} account={account.account} />}
     </div>
   );
 }

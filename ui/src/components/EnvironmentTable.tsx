@@ -9,10 +9,11 @@ type Props = {
   onDelete: (env: EnvironmentOverview) => void;
   onBackups: (env: EnvironmentOverview) => void;
   onRefresh: (env: EnvironmentOverview) => void;
+  onPromote: (env: EnvironmentOverview) => void;
   onOpen: Open;
 };
 
-export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onOpen }: Props) {
+export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onPromote, onOpen }: Props) {
   if (environments.length === 0) {
     return <p className="empty">This account has no environments yet.</p>;
   }
@@ -74,6 +75,11 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                 {row.lastBackupAt ? formatInstant(row.lastBackupAt, account.timeZone) : "None yet"}
               </td>
               <td className="row-actions">
+                {env.kind === "promotable" && (
+                  <button type="button" className="ghost strong-text" onClick={() => onPromote(row)} data-testid="promote-env">
+                    Promote
+                  </button>
+                )}
                 {env.kind !== "production" && (
                   <button type="button" className="ghost" onClick={() => onRefresh(row)} data-testid="refresh-env">
                     Refresh
