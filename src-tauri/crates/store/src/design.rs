@@ -21,7 +21,11 @@ impl Workspace {
     pub(crate) fn writable(&self, id: EnvironmentId) -> Result<EnvironmentRow> {
         let conn = self.connect()?;
         let row = self.environment_row(&conn, id)?;
-        if let Some(p) = self.running_promotion(id)? {
+        // A promotion locks production only once its dry run has passed.
+        if let Some((p, locked_at)) = self
+            .running_promotion(id)?
+            .and_then(|p| p.locked_at.map(|at| (p, at)))
+        {
             let zone: String = conn
                 .query_row(
                     "SELECT time_zone FROM accounts WHERE id = ?1",
@@ -30,12 +34,8 @@ impl Workspace {
                 )
                 .context("reading the account's time zone")?;
             let since = match zone.parse::<chrono_tz::Tz>() {
-                Ok(tz) => p
-                    .started_at
-                    .with_timezone(&tz)
-                    .format("%H:%M %Z")
-                    .to_string(),
-                Err(_) => p.started_at.format("%H:%M UTC").to_string(),
+                Ok(tz) => locked_at.with_timezone(&tz).format("%H:%M %Z").to_string(),
+                Err(_) => locked_at.format("%H:%M UTC").to_string(),
             };
             return Err(Error::locked(format!(
                 "\"{}\" is locked for promotion since {since} ({} is promoting {}). You can still read it; try again when the promotion has finished.",

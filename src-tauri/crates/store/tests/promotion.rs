@@ -394,8 +394,8 @@ fn writes_to_production_during_a_promotion_are_refused_with_when_it_started() ->
     let d = demo()?;
     let conn = d.ws.connect()?;
     conn.execute(
-        "INSERT INTO promotions (sandbox_id, sandbox_name, production_id, author, started_at, state, step, plan)
-         VALUES (?1, 'Promotable sandbox', ?2, 'Alex Morgan', '2026-11-23 14:05:00+00:00', 'running', 'apply', '[]')",
+        "INSERT INTO promotions (sandbox_id, sandbox_name, production_id, author, started_at, locked_at, state, step, plan)
+         VALUES (?1, 'Promotable sandbox', ?2, 'Alex Morgan', '2026-11-23 14:04:00+00:00', '2026-11-23 14:05:00+00:00', 'running', 'apply', '[]')",
         [d.sandbox, d.production],
     )
     .context("fake running promotion")?;
@@ -582,5 +582,76 @@ fn a_promotion_stopped_after_touching_production_is_restored_at_start() -> Resul
         .as_deref()
         .unwrap_or("")
         .contains("restored from the backup"));
+    Ok(())
+}
+
+#[test]
+fn writes_during_a_promotion_are_either_kept_or_refused_as_locked() -> Result<()> {
+    let d = demo()?;
+    d.sandbox_work()?;
+    let projects = table_id(&d.ws.definitions(d.production)?, "Projects");
+    let name = field_id(&d.ws.definitions(d.production)?, "Projects", "Name");
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (acknowledged, refused) = std::thread::scope(|scope| -> Result<(Vec<i64>, usize)> {
+        let writers: Vec<_> = (0..3)
+            .map(|w| {
+                let (d, stop) = (&d, &stop);
+                scope.spawn(move || -> Result<(Vec<i64>, usize)> {
+                    let (mut kept, mut refused) = (Vec::new(), 0);
+                    let mut n = 0;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        n += 1;
+                        let cell = cutover_core::records::CellInput {
+                            field_id: name,
+                            text: format!("Writer {w} #{n}"),
+                        };
+                        match d
+                            .ws
+                            .insert_record(d.production, projects, &[cell], &d.sam, now())
+                        {
+                            Ok(r) => kept.push(r.id),
+                            Err(e) if e.kind == ErrorKind::Locked => refused += 1,
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Ok((kept, refused))
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let promoted =
+            d.ws.promote(d.sandbox, &[], "Production", &d.alex, &now, &|_| {});
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        promoted?;
+        let mut kept = Vec::new();
+        let mut refused = 0;
+        for w in writers {
+            let (k, r) = w.join().expect("writer")?;
+            kept.extend(k);
+            refused += r;
+        }
+        Ok((kept, refused))
+    })?;
+    let present: std::collections::HashSet<i64> =
+        d.ws.store(d.production)?
+            .records(projects)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+    let lost: Vec<&i64> = acknowledged
+        .iter()
+        .filter(|id| !present.contains(id))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged writes were lost: {lost:?}",
+        lost.len()
+    );
+    assert!(!acknowledged.is_empty(), "writers ran");
+    eprintln!(
+        "{} writes kept, {refused} refused as locked",
+        acknowledged.len()
+    );
     Ok(())
 }
