@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "promotion_plan",
     "promote",
     "list_promotions",
+    "undo_preview",
+    "undo_promotion",
     "report_interactive",
 ];
 

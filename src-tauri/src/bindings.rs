@@ -44,6 +44,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             promotion::promotion_plan,
             promotion::promote,
             promotion::list_promotions,
+            promotion::undo_preview,
+            promotion::undo_promotion,
             app::report_interactive,
         ])
 }

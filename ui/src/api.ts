@@ -74,6 +74,9 @@ export const api = {
   promote: (environmentId: number, decisions: Decision[], typedName: string, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.promote(environmentId, decisions, typedName, progressChannel(onProgress))),
   promotions: (productionId: number) => call(commands.listPromotions(productionId)),
+  undoPreview: (promotionId: number) => call(commands.undoPreview(promotionId)),
+  undoPromotion: (promotionId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.undoPromotion(promotionId, progressChannel(onProgress))),
   activity: (environmentId: number) => call(commands.environmentActivity(environmentId)),
   admins: () => call(commands.listAdmins()),
   switchAdmin: (adminId: number) => call(commands.switchAdmin(adminId)),

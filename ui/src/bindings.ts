@@ -80,6 +80,13 @@ export const commands = {
 	promote: (environmentId: number, decisions: Decision[], typedName: string, onProgress: Channel<CopyProgress>) => typedError<Promotion, CommandError>(__TAURI_INVOKE("promote", { environmentId, decisions, typedName, onProgress })),
 	/**  Every promotion into this production environment, newest first. */
 	listPromotions: (environmentId: number) => typedError<Promotion[], CommandError>(__TAURI_INVOKE("list_promotions", { environmentId })),
+	/**  What undoing a committed promotion would discard. */
+	undoPreview: (promotionId: number) => typedError<UndoPreview, CommandError>(__TAURI_INVOKE("undo_preview", { promotionId })),
+	/**
+	 *  Restores production from the backup taken before the promotion; returns
+	 *  the backup of production's state just before the undo.
+	 */
+	undoPromotion: (promotionId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("undo_promotion", { promotionId, onProgress })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -470,7 +477,9 @@ export type PromotionPlan = {
 	conflicts: Conflict[],
 };
 
-export type PromotionState = "running" | "committed" | "failed";
+export type PromotionState = "running" | "committed" | "failed" | 
+/**  Committed, then undone from its backup. */
+"undone";
 
 /**  The steps of a promotion, in order; a failed promotion names its step. */
 export type PromotionStep = "dry_run" | "lock" | "backup" | "apply" | "verify" | "unlock" | "done";
@@ -538,6 +547,18 @@ export type TableDef = {
 	/**  The apps this table belongs to; more than one when shared. */
 	appIds: number[],
 	fields: FieldDef[],
+};
+
+/**  What undoing a promotion would discard, said before it runs. */
+export type UndoPreview = {
+	promotion: Promotion,
+	/**  Definition changes made in production since the promotion. */
+	definitionChanges: number,
+	/**
+	 *  Record edits, imports and other data changes made through Cutover
+	 *  in production since the promotion.
+	 */
+	dataChanges: number,
 };
 
 /**  One value of a record, as stored. */

@@ -3,8 +3,8 @@
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
-use cutover_core::backup::CopyProgress;
-use cutover_core::promotion::{Decision, Promotion, PromotionPlan};
+use cutover_core::backup::{Backup, CopyProgress};
+use cutover_core::promotion::{Decision, Promotion, PromotionPlan, UndoPreview};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -58,4 +58,32 @@ pub async fn list_promotions(
     environment_id: EnvironmentId,
 ) -> CommandResult<Vec<Promotion>> {
     run_blocking(&state, move |s| s.workspace()?.promotions(environment_id)).await
+}
+
+/// What undoing a committed promotion would discard.
+#[tauri::command]
+#[specta::specta]
+pub async fn undo_preview(
+    state: State<'_, Arc<AppState>>,
+    promotion_id: i64,
+) -> CommandResult<UndoPreview> {
+    run_blocking(&state, move |s| s.workspace()?.undo_preview(promotion_id)).await
+}
+
+/// Restores production from the backup taken before the promotion; returns
+/// the backup of production's state just before the undo.
+#[tauri::command]
+#[specta::specta]
+pub async fn undo_promotion(
+    state: State<'_, Arc<AppState>>,
+    promotion_id: i64,
+    on_progress: Channel<CopyProgress>,
+) -> CommandResult<Backup> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.undo_promotion(promotion_id, &admin, now, &|p| {
+            let _ = on_progress.send(p);
+        })
+    })
+    .await
 }

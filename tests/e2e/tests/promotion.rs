@@ -136,6 +136,25 @@ async fn review_resolve_and_promote() -> Result<()> {
     )
     .await?;
     app.screenshot("history").await?;
+
+    // Undo it: the app says what would be discarded, then restores.
+    app.click(r#"[data-testid="undo-promotion"]"#).await?;
+    app.wait_for_text(r#"[data-testid="undo-confirm"]"#, "0 definition change(s)")
+        .await?;
+    app.screenshot("undo-confirm").await?;
+    app.click(r#"[data-testid="undo-submit"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="promotion-row"][data-state="undone"]"#,
+        "Undone",
+    )
+    .await?;
+    app.click(r#"[data-testid="tab-designer"]"#).await?;
+    app.click(r#"[data-testid="table-item"][data-table-name="Employees"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="field-row"][data-field-name="Start date"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="field-row"][data-field-name="Position"]"#)
+        .await?;
     app.close().await
 }
 

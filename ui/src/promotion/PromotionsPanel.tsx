@@ -1,20 +1,51 @@
-import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment, PromotionState } from "../bindings";
 import { api } from "../api";
 import { formatDuration, formatInstant } from "../format";
 import { ErrorBanner } from "../components/ErrorBanner";
 
-const OUTCOMES: Record<PromotionState, string> = { running: "Running", committed: "Promoted", failed: "Failed" };
+const OUTCOMES: Record<PromotionState, string> = { running: "Running", committed: "Promoted", failed: "Failed", undone: "Undone" };
 
 // The promotions into a production environment: who, when, how long
 // production was locked, and how each ended.
 export function PromotionsPanel({ env, account }: { env: Environment; account: Account }) {
+  const queryClient = useQueryClient();
   const list = useQuery({ queryKey: ["promotions", env.id], queryFn: () => api.promotions(env.id), staleTime: 0 });
+  const [undoing, setUndoing] = useState<number | null>(null);
+  const preview = useQuery({ queryKey: ["undo-preview", undoing], queryFn: () => api.undoPreview(undoing ?? 0), enabled: undoing != null, staleTime: 0 });
+  const undo = useMutation({
+    mutationFn: (id: number) => api.undoPromotion(id),
+    onSettled: () => queryClient.invalidateQueries(),
+    onSuccess: () => setUndoing(null),
+  });
   if (list.isError) return <ErrorBanner error={list.error} />;
   if (!list.data) return <p className="muted">Loading…</p>;
   if (list.data.length === 0) return <p className="empty">No promotions yet. Promote a promotable sandbox from the dashboard.</p>;
   return (
-    <div className="grid-scroll" data-testid="promotions">
+    <div className="stack" data-testid="promotions">
+      {undo.isError && <ErrorBanner error={undo.error} onDismiss={() => undo.reset()} />}
+      {preview.isError && <ErrorBanner error={preview.error} />}
+      {undoing != null && preview.data && (
+        <div className="confirm" role="alertdialog" data-testid="undo-confirm">
+          <strong>
+            Undo the promotion from {preview.data.promotion.sandboxName}? {env.name} goes back to its state before it (backup #{preview.data.promotion.backupId}).
+          </strong>
+          <p>
+            Since then, {preview.data.definitionChanges} definition change(s) and {preview.data.dataChanges} data change(s) were made in {env.name}; they
+            will be discarded (kept in a new “Before restore” backup).
+          </p>
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setUndoing(null)} disabled={undo.isPending}>
+              Cancel
+            </button>
+            <button type="button" className="danger" onClick={() => undo.mutate(undoing)} disabled={undo.isPending} data-testid="undo-submit">
+              Undo promotion
+            </button>
+          </div>
+        </div>
+      )}
+      <div className="grid-scroll">
       <table className="grid">
         <thead>
           <tr>
@@ -24,6 +55,7 @@ export function PromotionsPanel({ env, account }: { env: Environment; account: A
             <th>Outcome</th>
             <th className="num">Locked</th>
             <th>Details</th>
+            <th aria-label="Actions" />
           </tr>
         </thead>
         <tbody>
@@ -40,11 +72,19 @@ export function PromotionsPanel({ env, account }: { env: Environment; account: A
                 </td>
                 <td className="num">{locked}</td>
                 <td>{p.reason ?? (p.backupId ? `Backup #${p.backupId} holds the state before.` : "")}</td>
+                <td className="row-actions">
+                  {p.state === "committed" && (
+                    <button type="button" className="ghost danger-text" onClick={() => setUndoing(p.id)} data-testid="undo-promotion">
+                      Undo…
+                    </button>
+                  )}
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }

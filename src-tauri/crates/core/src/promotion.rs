@@ -275,6 +275,8 @@ pub enum PromotionState {
     Running,
     Committed,
     Failed,
+    /// Committed, then undone from its backup.
+    Undone,
 }
 
 /// The steps of a promotion, in order; a failed promotion names its step.
@@ -306,7 +308,12 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(PromotionState { Running = "running", Committed = "committed", Failed = "failed" });
+text_enum!(PromotionState {
+    Running = "running",
+    Committed = "committed",
+    Failed = "failed",
+    Undone = "undone",
+});
 text_enum!(PromotionStep {
     DryRun = "dry_run",
     Lock = "lock",
@@ -341,6 +348,18 @@ pub struct Promotion {
     pub step: PromotionStep,
     pub backup_id: Option<i64>,
     pub reason: Option<String>,
+}
+
+/// What undoing a promotion would discard, said before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoPreview {
+    pub promotion: Promotion,
+    /// Definition changes made in production since the promotion.
+    pub definition_changes: u32,
+    /// Record edits, imports and other data changes made through Cutover
+    /// in production since the promotion.
+    pub data_changes: u32,
 }
 
 /// Only a promotable sandbox is promoted.

@@ -19,6 +19,7 @@ mod fault;
 mod imports;
 mod promotion;
 mod promotion_run;
+mod promotion_undo;
 pub mod refresh;
 mod workspace;
 

@@ -270,7 +270,13 @@ impl Workspace {
             let seen = prod.entries_after(0)?.last().map_or(0, |e| e.seq);
             // 4. The sandbox's changes are now production's.
             self.set_step(id, PromotionStep::Unlock)?;
-            backend.open(&sandbox.store_key)?.mark_promoted(seen)?;
+            let mut sandbox_store = backend.open(&sandbox.store_key)?;
+            conn.execute(
+                "UPDATE promotions SET after_seq = ?2, sandbox_base = ?3, sandbox_seen = ?4 WHERE id = ?1",
+                params![id, seen, sandbox_store.copy_point()?, sandbox_store.production_point()?],
+            )
+            .context("recording the promotion's marks")?;
+            sandbox_store.mark_promoted(seen)?;
             Ok::<_, Error>(backup)
         })();
         if let Err(e) = &applied {

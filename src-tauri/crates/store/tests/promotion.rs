@@ -655,3 +655,46 @@ fn writes_during_a_promotion_are_either_kept_or_refused_as_locked() -> Result<()
     );
     Ok(())
 }
+
+#[test]
+fn a_committed_promotion_can_be_undone_after_saying_what_is_discarded() -> Result<()> {
+    let d = demo()?;
+    d.sandbox_work()?;
+    let before_defs = d.ws.definitions(d.production)?;
+    let before = d.all_records(d.production)?;
+    let done =
+        d.ws.promote(d.sandbox, &[], "Production", &d.alex, &now, &|_| {})?;
+    // Production moves on after the promotion.
+    let later = at("2026-11-23T16:00:00Z");
+    d.ws.apply_change(
+        d.production,
+        &Change::CreateApp {
+            name: "Finance".into(),
+        },
+        &d.priya,
+        later,
+        true,
+    )?;
+    let projects = table_id(&d.ws.definitions(d.production)?, "Projects");
+    d.ws.insert_record(d.production, projects, &[], &d.priya, later)?;
+
+    let preview = d.ws.undo_preview(done.id)?;
+    assert_eq!((preview.definition_changes, preview.data_changes), (1, 1));
+    let e =
+        d.ws.undo_promotion(done.id, &d.sam, later, &|_| {})
+            .expect_err("app-admin");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+
+    let safety = d.ws.undo_promotion(done.id, &d.alex, later, &|_| {})?;
+    assert_eq!(safety.reason, BackupReason::BeforeRestore);
+    assert_eq!(d.ws.definitions(d.production)?, before_defs);
+    assert_eq!(d.all_records(d.production)?, before);
+    assert_eq!(d.ws.promotion(done.id)?.state, PromotionState::Undone);
+    // The sandbox's changes are promotable again; the promotion cannot be undone twice.
+    assert_eq!(d.ws.promotion_plan(d.sandbox)?.steps.len(), 4);
+    assert_eq!(
+        d.ws.undo_preview(done.id).expect_err("twice").kind,
+        ErrorKind::Conflict
+    );
+    Ok(())
+}

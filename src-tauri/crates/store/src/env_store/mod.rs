@@ -120,6 +120,10 @@ pub trait EnvironmentStore {
     /// The last production changelog entry this environment has seen.
     fn production_point(&self) -> Result<i64>;
 
+    /// Puts back marks read by `copy_point` and `production_point` (an
+    /// undone promotion makes the sandbox's changes promotable again).
+    fn set_marks(&mut self, copy_point: i64, production_point: i64) -> Result<()>;
+
     fn record_page(&self, table_id: i64, query: &RecordQuery) -> Result<RecordPage>;
 
     fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record>;

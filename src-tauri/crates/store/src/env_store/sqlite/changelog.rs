@@ -85,6 +85,11 @@ pub(super) fn mark_promoted(conn: &Connection, production_seq: i64) -> Result<()
     set_meta(conn, PRODUCTION_KEY, production_seq)
 }
 
+pub(super) fn set_marks(conn: &Connection, base: i64, seen: i64) -> Result<()> {
+    set_meta(conn, BASE_KEY, base)?;
+    set_meta(conn, PRODUCTION_KEY, seen)
+}
+
 /// The last production changelog entry this environment has taken into
 /// account; production entries after it are changes the sandbox has not seen.
 pub(super) fn production_point(conn: &Connection) -> Result<i64> {

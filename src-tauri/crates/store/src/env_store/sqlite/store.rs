@@ -361,6 +361,10 @@ impl EnvironmentStore for SqliteStore {
         changelog::mark_promoted(&self.conn, production_seq)
     }
 
+    fn set_marks(&mut self, copy_point: i64, production_point: i64) -> Result<()> {
+        changelog::set_marks(&self.conn, copy_point, production_point)
+    }
+
     fn production_point(&self) -> Result<i64> {
         changelog::production_point(&self.conn)
     }
