@@ -362,6 +362,21 @@ pub struct UndoPreview {
     pub data_changes: u32,
 }
 
+/// A promotion copies production twice (the dry run's copy, then the
+/// backup, one after the other): refuse unless a copy fits with 10% to spare.
+pub fn ensure_disk_space(production_bytes: u64, free_bytes: u64) -> Result<()> {
+    let needed = production_bytes + production_bytes / 10;
+    if free_bytes < needed {
+        let mb = |b: u64| b.div_ceil(1_048_576);
+        return Err(Error::conflict(format!(
+            "Not enough free disk space for the backup a promotion takes: it needs about {} MB, {} MB are free. Free some space (delete old backups, say) and try again.",
+            mb(needed),
+            mb(free_bytes)
+        )));
+    }
+    Ok(())
+}
+
 /// Only a promotable sandbox is promoted.
 pub fn ensure_promotable(kind: crate::environment::EnvironmentKind, name: &str) -> Result<()> {
     if kind != crate::environment::EnvironmentKind::Promotable {

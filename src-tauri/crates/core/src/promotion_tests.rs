@@ -335,3 +335,11 @@ fn production_changes_to_the_same_entity_conflict_until_decided() {
     assert_eq!(kept.len(), 2);
     assert!(kept.iter().all(|s| s.entity_id != 6));
 }
+
+#[test]
+fn a_promotion_needs_room_for_a_copy_of_production() {
+    assert!(ensure_disk_space(100 << 20, 200 << 20).is_ok());
+    let e = ensure_disk_space(100 << 20, 105 << 20).unwrap_err();
+    assert_eq!(e.kind, crate::ErrorKind::Conflict);
+    assert!(e.message.contains("needs about 110 MB, 105 MB are free"), "{}", e.message);
+}
