@@ -341,5 +341,9 @@ fn a_promotion_needs_room_for_a_copy_of_production() {
     assert!(ensure_disk_space(100 << 20, 200 << 20).is_ok());
     let e = ensure_disk_space(100 << 20, 105 << 20).unwrap_err();
     assert_eq!(e.kind, crate::ErrorKind::Conflict);
-    assert!(e.message.contains("needs about 110 MB, 105 MB are free"), "{}", e.message);
+    assert!(
+        e.message.contains("needs about 110 MB, 105 MB are free"),
+        "{}",
+        e.message
+    );
 }

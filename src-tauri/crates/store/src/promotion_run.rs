@@ -143,7 +143,11 @@ impl Workspace {
         let (sandbox_row, production) = self.promotion_pair(sandbox)?;
         // Refuses a locked production or one with an import running.
         self.writable(production.environment.id)?;
-        let size = self.backend().open(&production.store_key)?.stats()?.size_bytes;
+        let size = self
+            .backend()
+            .open(&production.store_key)?
+            .stats()?
+            .size_bytes;
         let free = fs2::available_space(self.root()).context("measuring free disk space")?;
         rules::ensure_disk_space(size, free)?;
 

@@ -1,0 +1,295 @@
+//! A promotion with an error injected at each of its steps: afterwards
+//! production holds exactly its state before, is unlocked, and the
+//! promotion is recorded as failed at that step.
+
+use chrono::{DateTime, Utc};
+use cutover_core::backup::CopyProgress;
+use cutover_core::change::Change;
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
+use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
+use cutover_core::environment::EnvironmentStatus;
+use cutover_core::promotion::{PlanStep, PromotionState, PromotionStep};
+use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
+use cutover_core::{Error, Result};
+use cutover_store::env_store::sqlite::SqliteBackend;
+use cutover_store::env_store::{CsvRow, EnvironmentStore, StoreBackend, StoreStats};
+use cutover_store::{demo, Context, Workspace};
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// Which call fails: the `nth` call of operation `step`.
+struct Fault {
+    step: &'static str,
+    nth: u32,
+    calls: AtomicU32,
+}
+
+impl Fault {
+    fn check(&self, step: &str) -> Result<()> {
+        if self.step == step && self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.nth {
+            return Err(Error::internal(format!("injected fault in {step}")));
+        }
+        Ok(())
+    }
+}
+
+struct Faulty {
+    inner: SqliteBackend,
+    fault: Arc<Fault>,
+}
+
+struct FaultyStore {
+    inner: Box<dyn EnvironmentStore>,
+    fault: Arc<Fault>,
+}
+
+impl StoreBackend for Faulty {
+    fn kind(&self) -> &'static str {
+        self.inner.kind()
+    }
+    fn create(&self, key: &str, v: &str) -> Result<Box<dyn EnvironmentStore>> {
+        self.inner.create(key, v)
+    }
+    fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>> {
+        Ok(Box::new(FaultyStore {
+            inner: self.inner.open(key)?,
+            fault: self.fault.clone(),
+        }))
+    }
+    fn copy(&self, s: &str, t: &str) -> Result<()> {
+        self.fault.check("copy")?;
+        self.inner.copy(s, t)
+    }
+    fn backup_to(&self, key: &str, dest: &Path, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.fault.check("backup_to")?;
+        self.inner.backup_to(key, dest, p)
+    }
+    fn restore_from(&self, key: &str, src: &Path, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.inner.restore_from(key, src, p)
+    }
+    fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        self.inner.retire(key, now)
+    }
+    fn discard(&self, key: &str) -> Result<()> {
+        self.inner.discard(key)
+    }
+    fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
+        self.inner.recover(recorded, now)
+    }
+}
+
+impl EnvironmentStore for FaultyStore {
+    fn definitions(&self) -> Result<Definitions> {
+        self.inner.definitions()
+    }
+    fn stats(&self) -> Result<StoreStats> {
+        self.inner.stats()
+    }
+    fn create_app(&mut self, name: &str) -> Result<AppDef> {
+        self.inner.create_app(name)
+    }
+    fn create_table(
+        &mut self,
+        apps: &[i64],
+        name: &str,
+        fields: &[(&str, FieldType)],
+    ) -> Result<TableDef> {
+        self.inner.create_table(apps, name, fields)
+    }
+    fn create_view(&mut self, app: i64, table: i64, name: &str, fields: &[i64]) -> Result<ViewDef> {
+        self.inner.create_view(app, table, name, fields)
+    }
+    fn insert_records(&mut self, table: i64, rows: &[Vec<Value>]) -> Result<usize> {
+        self.inner.insert_records(table, rows)
+    }
+    fn records(&self, table: i64) -> Result<Vec<Record>> {
+        self.inner.records(table)
+    }
+    fn apply(&mut self, c: &Change, a: &str, at: DateTime<Utc>) -> Result<ChangeEntry> {
+        self.inner.apply(c, a, at)
+    }
+    fn changelog(&self, f: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+        self.inner.changelog(f)
+    }
+    fn changelog_authors(&self) -> Result<Vec<String>> {
+        self.inner.changelog_authors()
+    }
+    fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>> {
+        self.inner.unpromoted_authors()
+    }
+    fn mark_copied(&mut self) -> Result<i64> {
+        self.inner.mark_copied()
+    }
+    fn mark_promoted(&mut self, seq: i64) -> Result<()> {
+        self.inner.mark_promoted(seq)
+    }
+    fn production_point(&self) -> Result<i64> {
+        self.inner.production_point()
+    }
+    fn set_marks(&mut self, a: i64, b: i64) -> Result<()> {
+        self.inner.set_marks(a, b)
+    }
+    fn record_page(&self, t: i64, q: &RecordQuery) -> Result<RecordPage> {
+        self.inner.record_page(t, q)
+    }
+    fn insert_record(&mut self, t: i64, c: &[CellInput]) -> Result<Record> {
+        self.inner.insert_record(t, c)
+    }
+    fn update_record(&mut self, t: i64, r: i64, c: &[CellInput]) -> Result<Record> {
+        self.inner.update_record(t, r, c)
+    }
+    fn delete_record(&mut self, t: i64, r: i64) -> Result<()> {
+        self.inner.delete_record(t, r)
+    }
+    fn import_rows(
+        &mut self,
+        id: i64,
+        t: i64,
+        m: &[Option<i64>],
+        rows: &mut dyn Iterator<Item = Result<CsvRow>>,
+        tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
+    ) -> Result<(u32, Vec<RejectedRow>)> {
+        self.inner.import_rows(id, t, m, rows, tick)
+    }
+    fn copy_point(&self) -> Result<i64> {
+        self.inner.copy_point()
+    }
+    fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
+        self.inner.entries_after(seq)
+    }
+    fn apply_plan(
+        &mut self,
+        steps: &[PlanStep],
+        a: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ChangeEntry>> {
+        self.fault.check("apply_plan")?;
+        self.inner.apply_plan(steps, a, at)
+    }
+    fn field_impact(&mut self, f: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
+        self.inner.field_impact(f, to)
+    }
+    fn check(&self) -> Result<()> {
+        self.fault.check("check")?;
+        self.inner.check()
+    }
+    fn committed_import(&self, id: i64) -> Result<Option<u32>> {
+        self.inner.committed_import(id)
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T15:00:00Z".parse().expect("instant")
+}
+
+#[test]
+fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
+    // The dry run copies, applies and checks a copy (call 1 of each); the
+    // real run backs up, then applies to and checks production (call 2).
+    let cases = [
+        ("copy", 1, PromotionStep::DryRun),
+        ("apply_plan", 1, PromotionStep::DryRun),
+        ("check", 1, PromotionStep::DryRun),
+        ("backup_to", 1, PromotionStep::Backup),
+        ("apply_plan", 2, PromotionStep::Apply),
+        ("check", 2, PromotionStep::Verify),
+    ];
+    for (step, nth, failed_at) in cases {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = Workspace::open(dir.path())?;
+        demo::ensure_demo(&ws, now())?;
+        let envs = ws.overview()?[0].environments.clone();
+        let id = |n: &str| {
+            envs.iter()
+                .find(|e| e.environment.name == n)
+                .map(|e| e.environment.id)
+                .expect(n)
+        };
+        let (production, sandbox) = (id("Production"), id("Promotable sandbox"));
+        let alex = ws.current_admin(now())?;
+        let defs = ws.definitions(sandbox)?;
+        let employees = defs
+            .tables
+            .iter()
+            .find(|t| t.name == "Employees")
+            .expect("Employees");
+        let start = employees
+            .fields
+            .iter()
+            .find(|f| f.name == "Start date")
+            .expect("Start date")
+            .id;
+        ws.apply_change(
+            sandbox,
+            &Change::DeleteField { field_id: start },
+            &alex,
+            now(),
+            false,
+        )?;
+        ws.apply_change(
+            sandbox,
+            &Change::CreateApp {
+                name: "Finance".into(),
+            },
+            &alex,
+            now(),
+            false,
+        )?;
+        let before_defs = ws.definitions(production)?;
+        let before: Vec<Vec<Record>> = before_defs
+            .tables
+            .iter()
+            .map(|t| ws.store(production)?.records(t.id))
+            .collect::<Result<_>>()?;
+        drop(ws);
+
+        let fault = Arc::new(Fault {
+            step,
+            nth,
+            calls: AtomicU32::new(0),
+        });
+        let backend =
+            SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?;
+        let ws = Workspace::with_backend(
+            dir.path(),
+            Box::new(Faulty {
+                inner: backend,
+                fault,
+            }),
+        )?;
+        let e = ws
+            .promote(sandbox, &[], "Production", &alex, &now, &|_| {})
+            .expect_err(step);
+        assert!(
+            e.message.contains("injected fault"),
+            "{step} #{nth}: {}",
+            e.message
+        );
+
+        let record = &ws.promotions(production)?[0];
+        assert_eq!(
+            (record.state, record.step),
+            (PromotionState::Failed, failed_at),
+            "{step} #{nth}"
+        );
+        assert_eq!(
+            ws.environment(production)?.status,
+            EnvironmentStatus::Ready,
+            "{step} #{nth}"
+        );
+        assert_eq!(ws.definitions(production)?, before_defs, "{step} #{nth}");
+        let after: Vec<Vec<Record>> = before_defs
+            .tables
+            .iter()
+            .map(|t| ws.store(production)?.records(t.id))
+            .collect::<Result<_>>()?;
+        assert_eq!(after, before, "{step} #{nth}: every record, row by row");
+        assert_eq!(
+            ws.promotion_plan(sandbox)?.steps.len(),
+            2,
+            "{step} #{nth}: still to promote"
+        );
+    }
+    Ok(())
+}
