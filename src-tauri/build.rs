@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "list_promotions",
     "undo_preview",
     "undo_promotion",
+    "list_inbox",
+    "mark_inbox_read",
     "report_interactive",
 ];
 

@@ -4,7 +4,9 @@
 //! committed; the test below fails when it is stale. Regenerate with
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
-use crate::commands::{admins, app, backups, design, environments, promotion, records, refresh};
+use crate::commands::{
+    admins, app, backups, design, environments, inbox, promotion, records, refresh,
+};
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
@@ -46,6 +48,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             promotion::list_promotions,
             promotion::undo_preview,
             promotion::undo_promotion,
+            inbox::list_inbox,
+            inbox::mark_inbox_read,
             app::report_interactive,
         ])
 }

@@ -6,6 +6,7 @@
 
 pub mod bindings;
 mod commands;
+mod desktop;
 pub mod error;
 mod logging;
 mod state;
@@ -77,12 +78,21 @@ pub fn run() {
                 eprintln!("cutover: {}", e.message);
                 tracing::error!(message = %e.message, "cannot open the workspace");
             }
-            app.manage(Arc::new(AppState {
+            let state = Arc::new(AppState {
                 workspace,
                 clock,
                 launched,
                 imports: Default::default(),
-            }));
+            });
+            // Notices filed while the app was away (a promotion settled at
+            // start-up) go to the desktop without holding up the window.
+            let courier = Arc::clone(&state);
+            std::thread::spawn(move || {
+                if let Ok(ws) = courier.workspace() {
+                    desktop::deliver_pending(ws);
+                }
+            });
+            app.manage(state);
             Ok(())
         })
         .run(tauri::generate_context!());

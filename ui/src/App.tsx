@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Dashboard } from "./components/Dashboard";
 import { AdminSwitcher } from "./components/AdminSwitcher";
+import { InboxButton } from "./components/InboxButton";
 import { EnvironmentScreen, type Tab } from "./components/EnvironmentScreen";
 
 export type Open = (environmentId: number, tab?: Tab) => void;
@@ -28,6 +29,7 @@ export function App() {
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
           {fetching ? "Refreshing…" : ""}
         </div>
+        <InboxButton />
         <AdminSwitcher />
         <button type="button" className="topbar-button" onClick={() => queryClient.invalidateQueries()} data-testid="refresh">
           Reload

@@ -79,6 +79,8 @@ export const api = {
     call(commands.undoPromotion(promotionId, progressChannel(onProgress))),
   activity: (environmentId: number) => call(commands.environmentActivity(environmentId)),
   admins: () => call(commands.listAdmins()),
+  inbox: () => call(commands.listInbox()),
+  markInboxRead: () => call(commands.markInboxRead()),
   switchAdmin: (adminId: number) => call(commands.switchAdmin(adminId)),
   addAdmin: (name: string, role: Role) => call(commands.addAdmin(name, role)),
   definitions: (environmentId: number) => call(commands.environmentDefinitions(environmentId)),

@@ -87,6 +87,10 @@ export const commands = {
 	 *  the backup of production's state just before the undo.
 	 */
 	undoPromotion: (promotionId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("undo_promotion", { promotionId, onProgress })),
+	/**  The newest notices, newest first. */
+	listInbox: () => typedError<Notice[], CommandError>(__TAURI_INVOKE("list_inbox")),
+	/**  Marks every notice read (the user opened the inbox). */
+	markInboxRead: () => typedError<null, CommandError>(__TAURI_INVOKE("mark_inbox_read")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -427,6 +431,18 @@ export type ImportReport = {
 	rejected: RejectedRow[],
 	/**  Why it failed, when it did. */
 	problem: string | null,
+};
+
+export type Notice = {
+	id: number,
+	at: string,
+	title: string,
+	body: string,
+	read: boolean,
+	/**  Why the desktop notification could not be shown, if it could not. */
+	undelivered: string | null,
+	/**  Not shown on the desktop yet. */
+	desktopPending: boolean,
 };
 
 /**  One step of a plan: an entity's net change, with who made it. */

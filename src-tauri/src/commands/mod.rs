@@ -7,6 +7,7 @@ pub mod app;
 pub mod backups;
 pub mod design;
 pub mod environments;
+pub mod inbox;
 pub mod promotion;
 pub mod records;
 pub mod refresh;

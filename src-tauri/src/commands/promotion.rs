@@ -36,7 +36,7 @@ pub async fn promote(
 ) -> CommandResult<Promotion> {
     run_blocking(&state, move |s| {
         let (ws, admin, _) = s.acting()?;
-        ws.promote(
+        let outcome = ws.promote(
             environment_id,
             &decisions,
             &typed_name,
@@ -45,7 +45,10 @@ pub async fn promote(
             &|p| {
                 let _ = on_progress.send(p);
             },
-        )
+        );
+        // Success or failure, the promotion filed a notice: show it.
+        crate::desktop::deliver_pending(ws);
+        outcome
     })
     .await
 }

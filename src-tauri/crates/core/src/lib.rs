@@ -15,6 +15,7 @@ pub mod clock;
 pub mod definitions;
 pub mod environment;
 pub mod error;
+pub mod inbox;
 pub mod promotion;
 pub mod records;
 pub mod value;

@@ -17,6 +17,7 @@ mod design;
 pub mod env_store;
 mod fault;
 mod imports;
+mod inbox;
 mod promotion;
 mod promotion_run;
 mod promotion_undo;

@@ -62,6 +62,39 @@ fn finish(r: Raw) -> Result<Promotion> {
     })
 }
 
+/// What the inbox and the desktop say about a finished promotion.
+fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
+    let locked = match (p.locked_at, p.unlocked_at) {
+        (Some(a), Some(b)) => format!(
+            " {production} was locked for {:.1} s.",
+            (b - a).num_milliseconds() as f64 / 1000.0
+        ),
+        _ => String::new(),
+    };
+    match p.state {
+        PromotionState::Committed => (
+            format!("Promoted to {production}"),
+            format!(
+                "{} promoted {steps} change(s) from {}.{locked} The state before is backup #{}.",
+                p.author,
+                p.sandbox_name,
+                p.backup_id.unwrap_or_default()
+            ),
+        ),
+        _ => (
+            format!("Promotion to {production} failed"),
+            format!(
+                "{}'s promotion from {} failed at {}: {}{} {production} is as it was before the promotion.",
+                p.author,
+                p.sandbox_name,
+                p.step.as_str().replace('_', " "),
+                p.reason.as_deref().unwrap_or("no reason recorded"),
+                locked
+            ),
+        ),
+    }
+}
+
 impl Workspace {
     pub fn promotion(&self, id: i64) -> Result<Promotion> {
         let raw = self
@@ -202,6 +235,10 @@ impl Workspace {
             ActivityAction::Promoted,
             &detail,
         );
+        let (title, body) = notice_text(&record, &production.environment.name, steps.len());
+        if let Err(e) = self.post_notice(now(), &title, &body) {
+            tracing::error!(error = %e, "the promotion's notice was not filed");
+        }
         outcome.map(|()| record)
     }
 
@@ -365,6 +402,9 @@ impl Workspace {
                 step = record.step.as_str(),
                 "settled a promotion interrupted by a stop"
             );
+            let settled = self.promotion(*id)?;
+            let (title, body) = notice_text(&settled, &row.environment.name, 0);
+            self.post_notice(now, &title, &body)?;
         }
         Ok(ids.len())
     }

@@ -241,6 +241,16 @@ fn a_promotion_applies_the_plan_after_a_backup_and_unlocks() -> Result<()> {
             .expect_err("nothing left");
     assert!(e.message.contains("nothing to promote"), "{}", e.message);
     assert_eq!(d.ws.promotions(d.production)?.len(), 1);
+    let notice = &d.ws.inbox()?[0];
+    assert_eq!(notice.title, "Promoted to Production");
+    assert!(
+        notice
+            .body
+            .starts_with("Alex Morgan promoted 4 change(s) from Promotable sandbox."),
+        "{}",
+        notice.body
+    );
+    assert!(notice.desktop_pending, "the desktop shell shows it next");
     Ok(())
 }
 

@@ -1,0 +1,161 @@
+//! A real desktop notification: a promotion interrupted by a stop is settled
+//! when Cutover starts (production restored), and the notice reaches a real
+//! notification daemon (dunst) on a private D-Bus session bus.
+
+use cutover_core::backup::BackupReason;
+use cutover_core::change::Change;
+use cutover_e2e::{app_binary, Group, Result, PATIENCE};
+use cutover_store::{demo, Workspace};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A data directory as a stop in the middle of a promotion leaves it.
+fn interrupted_promotion(data: &Path) -> Result<()> {
+    let ws = Workspace::open(data)?;
+    let now = chrono::Utc::now();
+    demo::ensure_demo(&ws, now)?;
+    let envs = ws.overview()?[0].environments.clone();
+    let id = |n: &str| {
+        envs.iter()
+            .find(|e| e.environment.name == n)
+            .map(|e| e.environment.id)
+            .ok_or("no env")
+    };
+    let (production, sandbox) = (id("Production")?, id("Promotable sandbox")?);
+    let alex = ws.current_admin(now)?;
+    let backup = ws.take_backup(
+        production,
+        BackupReason::BeforePromotion,
+        &alex,
+        now,
+        &|_| {},
+    )?;
+    ws.apply_change(
+        production,
+        &Change::CreateApp {
+            name: "Half promoted".into(),
+        },
+        &alex,
+        now,
+        true,
+    )?;
+    let conn = ws.connect()?;
+    conn.execute(
+        "UPDATE environments SET status = 'locked' WHERE id = ?1",
+        [production],
+    )?;
+    conn.execute(
+        "INSERT INTO promotions (sandbox_id, sandbox_name, production_id, author, started_at, locked_at, state, step, backup_id, plan)
+         VALUES (?1, 'Promotable sandbox', ?2, 'Alex Morgan', ?3, ?3, 'running', 'verify', ?4, '[]')",
+        rusqlite::params![sandbox, production, now, backup.id],
+    )?;
+    Ok(())
+}
+
+fn owned(address: &str) -> bool {
+    Command::new("dbus-send")
+        .args([
+            &format!("--bus={address}"),
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.Notifications",
+        ])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+        .unwrap_or(false)
+}
+
+#[test]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+fn a_settled_promotion_is_notified_on_the_desktop() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    interrupted_promotion(&data)?;
+
+    let address = format!("unix:path={}", dir.path().join("bus").display());
+    let mut daemon = Group::spawn(
+        Command::new("dbus-daemon")
+            .args([
+                "--session",
+                "--nofork",
+                "--print-address",
+                "--address",
+                &address,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )?;
+    let mut line = String::new();
+    BufReader::new(daemon.0.stdout.take().ok_or("no dbus output")?).read_line(&mut line)?;
+
+    let mut dunst = Group::spawn(
+        Command::new("dunst")
+            .arg("-print")
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )?;
+    let seen = Arc::new(Mutex::new(String::new()));
+    let out = dunst.0.stdout.take().ok_or("no dunst output")?;
+    let sink = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for line in BufReader::new(out)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            if let Ok(mut s) = sink.lock() {
+                s.push_str(&line);
+                s.push('\n');
+            }
+        }
+    });
+    let deadline = Instant::now() + PATIENCE;
+    while !owned(&address) {
+        assert!(
+            Instant::now() < deadline,
+            "dunst never took the notifications name"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let _app = Group::spawn(
+        Command::new(app_binary())
+            .env("CUTOVER_DATA_DIR", &data)
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )?;
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let text = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        if text.contains("Promotion to Production failed") {
+            assert!(text.contains("is as it was before the promotion"), "{text}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no notification reached dunst; it printed:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ws = Workspace::open(&data)?;
+    let deadline = Instant::now() + PATIENCE;
+    while ws.inbox()?.first().is_some_and(|n| n.desktop_pending) {
+        assert!(Instant::now() < deadline, "the notice stayed pending");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let notice = &ws.inbox()?[0];
+    assert_eq!(notice.undelivered, None);
+    assert!(ws
+        .definitions(ws.overview()?[0].environments[0].environment.id)?
+        .apps
+        .iter()
+        .all(|a| a.name != "Half promoted"));
+    Ok(())
+}
