@@ -5,5 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# Read the (large, debug) app binary once so that the first scenario's
+# launch is not slowed by a cold disk cache past WebKitWebDriver's patience.
+cat target/debug/cutover > /dev/null 2>&1 || true
 xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test --locked --workspace -- --ignored --test-threads=1 "$@"

@@ -37,6 +37,9 @@ const COMMANDS: &[&str] = &[
     "undo_promotion",
     "list_inbox",
     "mark_inbox_read",
+    "list_integrations",
+    "add_integration",
+    "set_integration_active",
     "report_interactive",
 ];
 

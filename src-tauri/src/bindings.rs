@@ -5,7 +5,7 @@
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
 use crate::commands::{
-    admins, app, backups, design, environments, inbox, promotion, records, refresh,
+    admins, app, backups, design, environments, inbox, integrations, promotion, records, refresh,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -50,6 +50,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             promotion::undo_promotion,
             inbox::list_inbox,
             inbox::mark_inbox_read,
+            integrations::list_integrations,
+            integrations::add_integration,
+            integrations::set_integration_active,
             app::report_interactive,
         ])
 }

@@ -12,6 +12,7 @@ import {
   type Decision,
   type ErrorKind,
   type ImportEvent,
+  type IntegrationKind,
   type RecordQuery,
   type Role,
 } from "./bindings";
@@ -80,6 +81,9 @@ export const api = {
   activity: (environmentId: number) => call(commands.environmentActivity(environmentId)),
   admins: () => call(commands.listAdmins()),
   inbox: () => call(commands.listInbox()),
+  integrations: (environmentId: number) => call(commands.listIntegrations(environmentId)),
+  addIntegration: (environmentId: number, name: string, kind: IntegrationKind) => call(commands.addIntegration(environmentId, name, kind)),
+  setIntegrationActive: (id: number, active: boolean) => call(commands.setIntegrationActive(id, active)),
   markInboxRead: () => call(commands.markInboxRead()),
   switchAdmin: (adminId: number) => call(commands.switchAdmin(adminId)),
   addAdmin: (name: string, role: Role) => call(commands.addAdmin(name, role)),

@@ -91,6 +91,10 @@ export const commands = {
 	listInbox: () => typedError<Notice[], CommandError>(__TAURI_INVOKE("list_inbox")),
 	/**  Marks every notice read (the user opened the inbox). */
 	markInboxRead: () => typedError<null, CommandError>(__TAURI_INVOKE("mark_inbox_read")),
+	listIntegrations: (environmentId: number) => typedError<Integration[], CommandError>(__TAURI_INVOKE("list_integrations", { environmentId })),
+	addIntegration: (environmentId: number, name: string, kind: IntegrationKind) => typedError<Integration, CommandError>(__TAURI_INVOKE("add_integration", { environmentId, name, kind })),
+	/**  Pauses or resumes an integration (not one a running promotion holds). */
+	setIntegrationActive: (integrationId: number, active: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_integration_active", { integrationId, active })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -433,6 +437,18 @@ export type ImportReport = {
 	problem: string | null,
 };
 
+export type Integration = {
+	id: number,
+	environmentId: number,
+	name: string,
+	kind: IntegrationKind,
+	active: boolean,
+	/**  Paused by this running promotion, which will resume it. */
+	pausedByPromotion: number | null,
+};
+
+export type IntegrationKind = "crm_sync" | "webhook" | "data_feed" | "other";
+
 export type Notice = {
 	id: number,
 	at: string,
@@ -481,6 +497,8 @@ export type Promotion = {
 	step: PromotionStep,
 	backupId: number | null,
 	reason: string | null,
+	/**  Production's integrations it paused (and resumed). */
+	pausedIntegrations: string[],
 };
 
 /**  A sandbox's plan as the review screen shows it. */

@@ -8,6 +8,7 @@ pub mod backups;
 pub mod design;
 pub mod environments;
 pub mod inbox;
+pub mod integrations;
 pub mod promotion;
 pub mod records;
 pub mod refresh;

@@ -104,6 +104,8 @@ async fn review_resolve_and_promote() -> Result<()> {
     )
     .await?;
     app.screenshot("plan").await?;
+    app.wait_for_text(r#"[data-testid="to-pause"]"#, "Salesforce CRM sync")
+        .await?;
     app.click(r#"[data-testid="conflict"][data-entity="Role"] [data-testid="keep-sandbox"]"#)
         .await?;
     app.type_into(r#"[data-testid="confirm-name"]"#, "Production")
@@ -111,6 +113,19 @@ async fn review_resolve_and_promote() -> Result<()> {
     app.click(r#"[data-testid="promote-submit"]"#).await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 2 change(s)")
         .await?;
+    app.wait_for_text(
+        r#"[data-testid="notice"]"#,
+        "Paused and resumed: Order webhook, Salesforce CRM sync",
+    )
+    .await?;
+    // The inbox has the promotion's notice (also sent to the desktop).
+    app.wait_for_text(r#"[data-testid="inbox-unread"]"#, "1")
+        .await?;
+    app.click(r#"[data-testid="inbox-button"]"#).await?;
+    app.wait_for_text(r#"[data-testid="inbox-item"]"#, "Promoted to Production")
+        .await?;
+    app.screenshot("inbox").await?;
+    app.click(r#"[data-testid="inbox-button"]"#).await?;
     app.screenshot("promoted").await?;
 
     app.click_in(&env_row("Production"), r#"[data-testid="open-backups"]"#)

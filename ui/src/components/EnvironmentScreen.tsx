@@ -6,15 +6,17 @@ import { DesignerPanel } from "../designer/DesignerPanel";
 import { RecordsPanel } from "../records/RecordsPanel";
 import { ChangelogPanel } from "../changelog/ChangelogPanel";
 import { ActivityPanel } from "./ActivityPanel";
+import { IntegrationsPanel } from "./IntegrationsPanel";
 import { PromotionsPanel } from "../promotion/PromotionsPanel";
 
-export type Tab = "designer" | "records" | "changelog" | "activity" | "promotions";
+export type Tab = "designer" | "records" | "changelog" | "activity" | "integrations" | "promotions";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "designer", label: "Designer" },
   { id: "records", label: "Records" },
   { id: "changelog", label: "Changelog" },
   { id: "activity", label: "Activity" },
+  { id: "integrations", label: "Integrations" },
   { id: "promotions", label: "Promotions" },
 ];
 
@@ -83,6 +85,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
       {tab === "changelog" && <ChangelogPanel env={env} account={account.account} />}
       {tab === "activity" && <ActivityPanel env={env} account={account.account} />}
       {tab === "promotions" && <PromotionsPanel env={env} account={account.account} />}
+      {tab === "integrations" && <IntegrationsPanel env={env} />}
     </div>
   );
 }

@@ -39,6 +39,12 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
   const env = sandbox.environment;
   const queryClient = useQueryClient();
   const plan = useQuery({ queryKey: ["promotion-plan", env.id], queryFn: () => api.promotionPlan(env.id), staleTime: 0 });
+  const integrations = useQuery({
+    queryKey: ["integrations", plan.data?.productionId],
+    queryFn: () => api.integrations(plan.data?.productionId ?? 0),
+    enabled: plan.data != null,
+  });
+  const toPause = (integrations.data ?? []).filter((i) => i.active).map((i) => i.name);
   const [decisions, setDecisions] = useState<Decision[]>([]);
   const [typed, setTyped] = useState("");
   const [progress, setProgress] = useState<CopyProgress | null>(null);
@@ -51,6 +57,7 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
       onNotice(
         `Promoted ${plan.data?.steps.length ?? 0} change(s) from ${env.name} to ${plan.data?.productionName}.` +
           (locked != null ? ` Production was locked for ${locked}.` : "") +
+          (p.pausedIntegrations.length > 0 ? ` Paused and resumed: ${p.pausedIntegrations.join(", ")}.` : "") +
           ` Its state before is backup #${p.backupId} in Backups.`,
       );
     },
@@ -131,6 +138,11 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
                 </div>
               </div>
             ))}
+            {toPause.length > 0 && (
+              <p className="hint" data-testid="to-pause">
+                Paused during the promotion, resumed after: {toPause.join(", ")}.
+              </p>
+            )}
             <label>
               Type {data.productionName} to confirm
               <input value={typed} onChange={(e) => setTyped(e.target.value)} disabled={promote.isPending} data-testid="confirm-name" />

@@ -16,6 +16,7 @@ pub mod definitions;
 pub mod environment;
 pub mod error;
 pub mod inbox;
+pub mod integration;
 pub mod promotion;
 pub mod records;
 pub mod value;

@@ -348,6 +348,8 @@ pub struct Promotion {
     pub step: PromotionStep,
     pub backup_id: Option<i64>,
     pub reason: Option<String>,
+    /// Production's integrations it paused (and resumed).
+    pub paused_integrations: Vec<String>,
 }
 
 /// What undoing a promotion would discard, said before it runs.

@@ -26,6 +26,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/control/006_activity.sql")),
         M::up(include_str!("../migrations/control/007_promotions.sql")),
         M::up(include_str!("../migrations/control/008_inbox.sql")),
+        M::up(include_str!("../migrations/control/009_integrations.sql")),
     ])
 }
 
@@ -68,7 +69,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 8);
+        assert_eq!(version, 9);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

@@ -17,6 +17,12 @@ use cutover_core::Result;
 use rusqlite::params;
 
 pub const ACCOUNT_NAME: &str = "Northwind Foods (demo)";
+/// Production's connected systems, paused during promotions.
+const INTEGRATIONS: [(&str, &str); 2] = [
+    ("Salesforce CRM sync", "crm_sync"),
+    ("Order webhook", "webhook"),
+];
+
 /// The demo desktop's admins: two super-admins who can overwrite
 /// environments, and an app-admin who cannot. The first is current.
 pub const ADMINS: [(&str, Role); 3] = [
@@ -369,6 +375,13 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
     )
     .context("creating the demo production environment")?;
     let production_id = tx.last_insert_rowid();
+    for (name, kind) in INTEGRATIONS {
+        tx.execute(
+            "INSERT INTO integrations (environment_id, name, kind) VALUES (?1, ?2, ?3)",
+            params![production_id, name, kind],
+        )
+        .context("adding a demo integration")?;
+    }
     for (name, kind, k) in &copies {
         tx.execute(
             insert,

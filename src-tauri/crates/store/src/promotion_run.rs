@@ -9,58 +9,7 @@ use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{BackupReason, CopyProgress};
 use cutover_core::promotion::{self as rules, Decision, Promotion, PromotionState, PromotionStep};
 use cutover_core::{Error, Result};
-use rusqlite::{params, OptionalExtension, Row};
-
-const COLUMNS: &str = "id, sandbox_name, production_id, author, started_at, locked_at, unlocked_at, finished_at, state, step, backup_id, reason";
-
-type Raw = (
-    i64,
-    String,
-    i64,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-);
-
-fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-    ))
-}
-
-fn finish(r: Raw) -> Result<Promotion> {
-    Ok(Promotion {
-        id: r.0,
-        sandbox_name: r.1,
-        production_id: r.2,
-        author: r.3,
-        started_at: r.4,
-        locked_at: r.5,
-        unlocked_at: r.6,
-        finished_at: r.7,
-        state: PromotionState::parse(&r.8)?,
-        step: PromotionStep::parse(&r.9)?,
-        backup_id: r.10,
-        reason: r.11,
-    })
-}
+use rusqlite::params;
 
 /// What the inbox and the desktop say about a finished promotion.
 fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
@@ -71,11 +20,19 @@ fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String
         ),
         _ => String::new(),
     };
+    let paused = if p.paused_integrations.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Integrations paused during it and resumed: {}.",
+            p.paused_integrations.join(", ")
+        )
+    };
     match p.state {
         PromotionState::Committed => (
             format!("Promoted to {production}"),
             format!(
-                "{} promoted {steps} change(s) from {}.{locked} The state before is backup #{}.",
+                "{} promoted {steps} change(s) from {}.{locked}{paused} The state before is backup #{}.",
                 p.author,
                 p.sandbox_name,
                 p.backup_id.unwrap_or_default()
@@ -84,7 +41,7 @@ fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String
         _ => (
             format!("Promotion to {production} failed"),
             format!(
-                "{}'s promotion from {} failed at {}: {}{} {production} is as it was before the promotion.",
+                "{}'s promotion from {} failed at {}: {}{}{paused} {production} is as it was before the promotion.",
                 p.author,
                 p.sandbox_name,
                 p.step.as_str().replace('_', " "),
@@ -96,50 +53,6 @@ fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String
 }
 
 impl Workspace {
-    pub fn promotion(&self, id: i64) -> Result<Promotion> {
-        let raw = self
-            .connect()?
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM promotions WHERE id = ?1"),
-                [id],
-                raw,
-            )
-            .optional()
-            .context("reading a promotion")?
-            .ok_or_else(|| Error::not_found("That promotion no longer exists."))?;
-        finish(raw)
-    }
-
-    /// Every promotion into the production of `environment`'s account, newest first.
-    pub fn promotions(&self, production: EnvironmentId) -> Result<Vec<Promotion>> {
-        let conn = self.connect()?;
-        let mut stmt = conn
-            .prepare(&format!(
-                "SELECT {COLUMNS} FROM promotions WHERE production_id = ?1 ORDER BY id DESC"
-            ))
-            .context("listing promotions")?;
-        let rows = stmt
-            .query_map([production], raw)
-            .context("listing promotions")?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .context("listing promotions")?;
-        rows.into_iter().map(finish).collect()
-    }
-
-    /// The promotion running on production `id`, if any.
-    pub(crate) fn running_promotion(&self, production: EnvironmentId) -> Result<Option<Promotion>> {
-        let raw = self
-            .connect()?
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM promotions WHERE production_id = ?1 AND state = 'running'"),
-                [production],
-                raw,
-            )
-            .optional()
-            .context("reading promotions")?;
-        raw.map(finish).transpose()
-    }
-
     fn set_step(&self, id: i64, step: PromotionStep) -> Result<()> {
         self.connect()?
             .execute(
@@ -272,7 +185,36 @@ impl Workspace {
             )
         })?;
 
-        // 2. Lock, then back up.
+        // 2. Pause production's integrations, lock, back up; whatever
+        // happens next, resume exactly what was paused.
+        let paused = self.pause_integrations(production.environment.id, id)?;
+        self.connect()?
+            .execute(
+                "UPDATE promotions SET paused = ?2 WHERE id = ?1",
+                params![
+                    id,
+                    serde_json::to_string(&paused).context("recording paused integrations")?
+                ],
+            )
+            .context("recording paused integrations")?;
+        let outcome = self.lock_and_apply(id, sandbox, production, steps, admin, now, progress);
+        let resumed = self.resume_integrations(id);
+        outcome?;
+        resumed.map(|_| ())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lock_and_apply(
+        &self,
+        id: i64,
+        sandbox: &crate::workspace::EnvironmentRow,
+        production: &crate::workspace::EnvironmentRow,
+        steps: &[cutover_core::promotion::PlanStep],
+        admin: &Admin,
+        now: &dyn Fn() -> DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<()> {
+        let backend = self.backend();
         self.set_step(id, PromotionStep::Lock)?;
         let conn = self.connect()?;
         let locked = conn
@@ -383,6 +325,7 @@ impl Workspace {
             let record = self.promotion(*id)?;
             self.restore_after_failure(*id, &row)?;
             self.unlock(*id, *production, now)?;
+            self.resume_integrations(*id)?;
             self.connect()?
                 .execute(
                     "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",

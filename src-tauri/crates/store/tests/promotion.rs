@@ -241,6 +241,15 @@ fn a_promotion_applies_the_plan_after_a_backup_and_unlocks() -> Result<()> {
             .expect_err("nothing left");
     assert!(e.message.contains("nothing to promote"), "{}", e.message);
     assert_eq!(d.ws.promotions(d.production)?.len(), 1);
+    assert_eq!(
+        done.paused_integrations,
+        vec!["Order webhook", "Salesforce CRM sync"]
+    );
+    assert!(d
+        .ws
+        .integrations(d.production)?
+        .iter()
+        .all(|i| i.active && i.paused_by_promotion.is_none()));
     let notice = &d.ws.inbox()?[0];
     assert_eq!(notice.title, "Promoted to Production");
     assert!(

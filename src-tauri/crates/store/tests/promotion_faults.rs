@@ -290,6 +290,12 @@ fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
             2,
             "{step} #{nth}: still to promote"
         );
+        assert!(
+            ws.integrations(production)?
+                .iter()
+                .all(|i| i.active && i.paused_by_promotion.is_none()),
+            "{step} #{nth}: integrations resumed"
+        );
     }
     Ok(())
 }

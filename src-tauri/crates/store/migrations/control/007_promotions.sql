@@ -24,6 +24,8 @@ CREATE TABLE promotions (
     -- The sandbox's changelog marks before the promotion, put back by an undo
     -- so its changes become promotable again.
     sandbox_base  INTEGER,
-    sandbox_seen  INTEGER
+    sandbox_seen  INTEGER,
+    -- JSON array of the names of the integrations it paused.
+    paused        TEXT
 ) STRICT;
 CREATE UNIQUE INDEX promotions_one_running ON promotions (production_id) WHERE state = 'running';

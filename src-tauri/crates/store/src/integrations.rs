@@ -1,0 +1,168 @@
+//! Integrations of environments, and pausing them around a promotion.
+//!
+//! Invariant: a promotion resumes exactly the integrations it paused (those
+//! with `paused_by` = its id), whatever its outcome, and so does the
+//! start-up recovery of an interrupted promotion.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::activity::ActivityAction;
+use cutover_core::admin::Admin;
+use cutover_core::integration::{validate_integration_name, Integration, IntegrationKind};
+use cutover_core::{Error, Result};
+use rusqlite::params;
+
+impl Workspace {
+    pub fn integrations(&self, environment_id: EnvironmentId) -> Result<Vec<Integration>> {
+        let conn = self.connect()?;
+        self.environment_row(&conn, environment_id)?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, environment_id, name, kind, active, paused_by FROM integrations
+                 WHERE environment_id = ?1 ORDER BY name",
+            )
+            .context("listing integrations")?;
+        let raw = stmt
+            .query_map([environment_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            })
+            .context("listing integrations")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("listing integrations")?;
+        raw.into_iter()
+            .map(|(id, environment_id, name, kind, active, paused_by)| {
+                Ok(Integration {
+                    id,
+                    environment_id,
+                    name,
+                    kind: IntegrationKind::parse(&kind)?,
+                    active,
+                    paused_by_promotion: paused_by,
+                })
+            })
+            .collect()
+    }
+
+    pub fn add_integration(
+        &self,
+        environment_id: EnvironmentId,
+        name: &str,
+        kind: IntegrationKind,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<Integration> {
+        let name = validate_integration_name(name)?;
+        let env = self.environment(environment_id)?;
+        match self.connect()?.execute(
+            "INSERT INTO integrations (environment_id, name, kind) VALUES (?1, ?2, ?3)",
+            params![environment_id, name, kind.as_str()],
+        ) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                return Err(Error::conflict(format!(
+                    "{} already has an integration named \"{name}\".",
+                    env.name
+                )))
+            }
+            Err(e) => return Err(e).context("adding an integration"),
+        }
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((env.id, &env.name)),
+            ActivityAction::ChangedSettings,
+            &format!("Added integration {name}"),
+        );
+        self.integrations(environment_id)?
+            .into_iter()
+            .find(|i| i.name.eq_ignore_ascii_case(&name))
+            .ok_or_else(|| Error::internal("The integration just added is missing."))
+    }
+
+    /// Pauses or resumes an integration by hand; not while a promotion holds it.
+    pub fn set_integration_active(
+        &self,
+        id: i64,
+        active: bool,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let conn = self.connect()?;
+        let (env_id, name, held): (i64, String, Option<i64>) = conn
+            .query_row(
+                "SELECT environment_id, name, paused_by FROM integrations WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|_| Error::not_found("That integration no longer exists."))?;
+        if held.is_some() {
+            return Err(Error::locked(format!(
+                "{name} is paused by a running promotion, which resumes it when it ends."
+            )));
+        }
+        conn.execute(
+            "UPDATE integrations SET active = ?2 WHERE id = ?1",
+            params![id, active],
+        )
+        .context("changing an integration")?;
+        let env = self.environment(env_id)?;
+        let verb = if active { "Resumed" } else { "Paused" };
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((env.id, &env.name)),
+            ActivityAction::ChangedSettings,
+            &format!("{verb} integration {name}"),
+        );
+        Ok(())
+    }
+
+    /// Pauses the active integrations of an environment for a promotion;
+    /// returns their names.
+    pub(crate) fn pause_integrations(
+        &self,
+        environment_id: EnvironmentId,
+        promotion: i64,
+    ) -> Result<Vec<String>> {
+        let names: Vec<String> = self
+            .integrations(environment_id)?
+            .into_iter()
+            .filter(|i| i.active)
+            .map(|i| i.name)
+            .collect();
+        self.connect()?
+            .execute(
+                "UPDATE integrations SET active = 0, paused_by = ?2 WHERE environment_id = ?1 AND active = 1",
+                params![environment_id, promotion],
+            )
+            .context("pausing integrations")?;
+        Ok(names)
+    }
+
+    /// Resumes what a promotion paused; returns their names.
+    pub(crate) fn resume_integrations(&self, promotion: i64) -> Result<Vec<String>> {
+        let conn = self.connect()?;
+        let names: Vec<String> = crate::fault::column(
+            &conn,
+            "SELECT name FROM integrations WHERE paused_by = ?1 ORDER BY name",
+            [promotion],
+            "reading paused integrations",
+        )?;
+        conn.execute(
+            "UPDATE integrations SET active = 1, paused_by = NULL WHERE paused_by = ?1",
+            [promotion],
+        )
+        .context("resuming integrations")?;
+        Ok(names)
+    }
+}
