@@ -483,6 +483,14 @@ export type PlanStep = {
 	impact: string | null,
 };
 
+/**  One step of a recorded plan, as the history shows it. */
+export type PlannedChange = {
+	entityKind: EntityKind,
+	entityName: string,
+	action: StepAction,
+	authors: string[],
+};
+
 /**  A promotion as the history shows it. */
 export type Promotion = {
 	id: number,
@@ -499,6 +507,8 @@ export type Promotion = {
 	reason: string | null,
 	/**  Production's integrations it paused (and resumed). */
 	pausedIntegrations: string[],
+	/**  The plan it applied (or tried to). */
+	plan: PlannedChange[],
 };
 
 /**  A sandbox's plan as the review screen shows it. */

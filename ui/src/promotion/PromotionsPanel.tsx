@@ -71,7 +71,22 @@ export function PromotionsPanel({ env, account }: { env: Environment; account: A
                   {p.state === "failed" && ` at ${p.step.replace("_", " ")}`}
                 </td>
                 <td className="num">{locked}</td>
-                <td>{p.reason ?? (p.backupId ? `Backup #${p.backupId} holds the state before.` : "")}</td>
+                <td>
+                  <details data-testid="promotion-plan">
+                    <summary>
+                      {p.plan.length} change{p.plan.length === 1 ? "" : "s"}
+                      {p.pausedIntegrations.length > 0 && ` · paused ${p.pausedIntegrations.join(", ")}`}
+                    </summary>
+                    <ol className="plan-list">
+                      {p.plan.map((c, i) => (
+                        <li key={i}>
+                          {c.action === "create" ? "Add" : c.action === "modify" ? "Change" : "Delete"} {c.entityKind} “{c.entityName}” ({c.authors.join(", ")})
+                        </li>
+                      ))}
+                    </ol>
+                  </details>
+                  {p.reason ?? (p.backupId ? `Backup #${p.backupId} holds the state before.` : "")}
+                </td>
                 <td className="row-actions">
                   {p.state === "committed" && (
                     <button type="button" className="ghost danger-text" onClick={() => setUndoing(p.id)} data-testid="undo-promotion">

@@ -350,6 +350,18 @@ pub struct Promotion {
     pub reason: Option<String>,
     /// Production's integrations it paused (and resumed).
     pub paused_integrations: Vec<String>,
+    /// The plan it applied (or tried to).
+    pub plan: Vec<PlannedChange>,
+}
+
+/// One step of a recorded plan, as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedChange {
+    pub entity_kind: EntityKind,
+    pub entity_name: String,
+    pub action: StepAction,
+    pub authors: Vec<String>,
 }
 
 /// What undoing a promotion would discard, said before it runs.

@@ -8,7 +8,7 @@ use cutover_core::promotion::{Promotion, PromotionState, PromotionStep};
 use cutover_core::{Error, Result};
 use rusqlite::{OptionalExtension, Row};
 
-const COLUMNS: &str = "id, sandbox_name, production_id, author, started_at, locked_at, unlocked_at, finished_at, state, step, backup_id, reason, paused";
+const COLUMNS: &str = "id, sandbox_name, production_id, author, started_at, locked_at, unlocked_at, finished_at, state, step, backup_id, reason, paused, plan";
 
 type Raw = (
     i64,
@@ -24,6 +24,7 @@ type Raw = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    String,
 );
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
@@ -41,6 +42,7 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
         r.get(10)?,
         r.get(11)?,
         r.get(12)?,
+        r.get(13)?,
     ))
 }
 
@@ -64,6 +66,9 @@ fn finish(r: Raw) -> Result<Promotion> {
             .transpose()
             .context("reading paused integrations")?
             .unwrap_or_default(),
+        // The plan is stored as the steps themselves; their summary fields
+        // read back as planned changes.
+        plan: serde_json::from_str(&r.13).context("reading a promotion's plan")?,
     })
 }
 

@@ -213,6 +213,11 @@ fn a_promotion_applies_the_plan_after_a_backup_and_unlocks() -> Result<()> {
         d.ws.promote(d.sandbox, &decisions, "Production", &d.alex, &now, &|_| {})?;
     assert_eq!(done.state, PromotionState::Committed);
     assert_eq!(done.step, PromotionStep::Done);
+    let planned: Vec<&str> = done.plan.iter().map(|c| c.entity_name.as_str()).collect();
+    assert_eq!(
+        planned,
+        vec!["Badge number", "Work email", "Directory", "Phone"]
+    );
     assert!(done.locked_at.is_some() && done.unlocked_at.is_some());
     let prod = d.ws.definitions(d.production)?;
     let fields: Vec<&str> = prod
