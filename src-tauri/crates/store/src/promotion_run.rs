@@ -11,6 +11,27 @@ use cutover_core::promotion::{self as rules, Decision, Promotion, PromotionState
 use cutover_core::{Error, Result};
 use rusqlite::params;
 
+/// The record tables a promotion's entries changed: a field's table, or a
+/// table itself.
+fn touched_tables(entries: &[cutover_core::changelog::ChangeEntry]) -> Vec<i64> {
+    use cutover_core::changelog::EntityKind;
+    let mut ids: Vec<i64> = entries
+        .iter()
+        .filter_map(|e| match e.entity_kind {
+            EntityKind::Table => Some(e.entity_id),
+            EntityKind::Field => e
+                .after
+                .as_ref()
+                .or(e.before.as_ref())
+                .and_then(|v| v["tableId"].as_i64()),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// What the inbox and the desktop say about a finished promotion.
 fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
     let locked = match (p.locked_at, p.unlocked_at) {
@@ -172,7 +193,7 @@ impl Workspace {
         backend.copy(&production.store_key, &trial)?;
         let tried = backend.open(&trial).and_then(|mut s| {
             s.apply_plan(steps, &admin.name, now())
-                .and_then(|_| s.check())
+                .and_then(|_| s.check(None))
         });
         let _ = backend.discard(&trial);
         tried.map_err(|e| {
@@ -215,8 +236,26 @@ impl Workspace {
         progress: &dyn Fn(CopyProgress),
     ) -> Result<()> {
         let backend = self.backend();
-        self.set_step(id, PromotionStep::Lock)?;
         let conn = self.connect()?;
+        // The backup is taken before the lock, so the lockout does not grow
+        // with production's size; the watch tells whether anything was
+        // committed since it started, in which case the backup is taken
+        // again under the lock.
+        let watch = backend.watch(&production.store_key)?;
+        self.set_step(id, PromotionStep::Backup)?;
+        let backup = self.take_backup(
+            production.environment.id,
+            BackupReason::BeforePromotion,
+            admin,
+            now(),
+            progress,
+        )?;
+        conn.execute(
+            "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
+            params![id, backup.id],
+        )
+        .context("recording the backup")?;
+        self.set_step(id, PromotionStep::Lock)?;
         let locked = conn
             .execute(
                 "UPDATE environments SET status = 'locked' WHERE id = ?1 AND status = 'ready'",
@@ -234,25 +273,31 @@ impl Workspace {
         )
         .context("recording the lock")?;
         let applied = (|| {
-            self.set_step(id, PromotionStep::Backup)?;
-            let backup = self.take_backup(
-                production.environment.id,
-                BackupReason::BeforePromotion,
-                admin,
-                now(),
-                progress,
-            )?;
-            conn.execute(
-                "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
-                params![id, backup.id],
-            )
-            .context("recording the backup")?;
-            // 3. Apply in one transaction, then verify.
+            if watch.changed()? {
+                tracing::info!(
+                    promotion = id,
+                    "production changed during the backup; backing up again under the lock"
+                );
+                self.set_step(id, PromotionStep::Backup)?;
+                let again = self.take_backup(
+                    production.environment.id,
+                    BackupReason::BeforePromotion,
+                    admin,
+                    now(),
+                    progress,
+                )?;
+                conn.execute(
+                    "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
+                    params![id, again.id],
+                )
+                .context("recording the backup")?;
+            }
+            // 3. Apply in one transaction, then verify what it touched.
             self.set_step(id, PromotionStep::Apply)?;
             let mut prod = backend.open(&production.store_key)?;
-            prod.apply_plan(steps, &admin.name, now())?;
+            let entries = prod.apply_plan(steps, &admin.name, now())?;
             self.set_step(id, PromotionStep::Verify)?;
-            prod.check()?;
+            prod.check(Some(&touched_tables(&entries)))?;
             let seen = prod.entries_after(0)?.last().map_or(0, |e| e.seq);
             // 4. The sandbox's changes are now production's.
             self.set_step(id, PromotionStep::Unlock)?;
@@ -263,14 +308,14 @@ impl Workspace {
             )
             .context("recording the promotion's marks")?;
             sandbox_store.mark_promoted(seen)?;
-            Ok::<_, Error>(backup)
+            Ok::<_, Error>(())
         })();
         if let Err(e) = &applied {
             self.restore_after_failure(id, production)?;
             tracing::error!(promotion = id, error = %e.message, "promotion failed; production restored");
         }
         self.unlock(id, production.environment.id, now())?;
-        applied.map(|_| ())
+        applied
     }
 
     /// Puts production back as it was before promotion `id`, if the failed

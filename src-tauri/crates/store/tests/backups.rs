@@ -256,6 +256,9 @@ impl StoreBackend for Faulty {
     fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
         self.inner.recover(recorded, now)
     }
+    fn watch(&self, key: &str) -> Result<Box<dyn cutover_store::env_store::Watch>> {
+        self.inner.watch(key)
+    }
 }
 
 #[test]

@@ -522,7 +522,7 @@ fn a_promotion_killed_at_any_step_leaves_before_or_after() -> Result<()> {
             EnvironmentStatus::Ready
         );
         let store = ws.store(d.production)?;
-        store.check()?;
+        store.check(None)?;
         let defs = ws.definitions(d.production)?;
         let records = d.all_records(d.production)?;
         let has = |name: &str| {
@@ -720,5 +720,24 @@ fn a_committed_promotion_can_be_undone_after_saying_what_is_discarded() -> Resul
         d.ws.undo_preview(done.id).expect_err("twice").kind,
         ErrorKind::Conflict
     );
+    Ok(())
+}
+
+#[test]
+fn a_watch_sees_any_commit_made_after_it_began() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
+        dir.path().join("environments"),
+        dir.path().join("retired"),
+    )?;
+    use cutover_store::env_store::StoreBackend;
+    let mut store = backend.create("w", "10.0.1")?;
+    let watch = backend.watch("w")?;
+    // Reading, and copying, change nothing.
+    store.definitions()?;
+    backend.backup_to("w", &dir.path().join("copy.sqlite"), &|_| {})?;
+    assert!(!watch.changed()?);
+    store.create_app("Finance")?;
+    assert!(watch.changed()?);
     Ok(())
 }

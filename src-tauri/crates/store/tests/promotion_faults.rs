@@ -12,7 +12,7 @@ use cutover_core::promotion::{PlanStep, PromotionState, PromotionStep};
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::{Error, Result};
 use cutover_store::env_store::sqlite::SqliteBackend;
-use cutover_store::env_store::{CsvRow, EnvironmentStore, StoreBackend, StoreStats};
+use cutover_store::env_store::{CsvRow, EnvironmentStore, StoreBackend, StoreStats, Watch};
 use cutover_store::{demo, Context, Workspace};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -76,6 +76,9 @@ impl StoreBackend for Faulty {
     }
     fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
         self.inner.recover(recorded, now)
+    }
+    fn watch(&self, key: &str) -> Result<Box<dyn Watch>> {
+        self.inner.watch(key)
     }
 }
 
@@ -170,9 +173,9 @@ impl EnvironmentStore for FaultyStore {
     fn field_impact(&mut self, f: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
         self.inner.field_impact(f, to)
     }
-    fn check(&self) -> Result<()> {
+    fn check(&self, tables: Option<&[i64]>) -> Result<()> {
         self.fault.check("check")?;
-        self.inner.check()
+        self.inner.check(tables)
     }
     fn committed_import(&self, id: i64) -> Result<Option<u32>> {
         self.inner.committed_import(id)

@@ -58,6 +58,10 @@ pub trait StoreBackend: Send + Sync {
     /// (a creation that failed half way).
     fn discard(&self, key: &str) -> Result<()>;
 
+    /// Starts watching a store for commits made from now on by anyone, so
+    /// that a copy taken meanwhile can be known to still be exact.
+    fn watch(&self, key: &str) -> Result<Box<dyn Watch>>;
+
     /// Cleans up after operations that were interrupted (the app killed mid
     /// copy): removes unfinished copies and retires stores whose key is not in
     /// `recorded`. Returns the keys it retired.
@@ -171,13 +175,23 @@ pub trait EnvironmentStore {
     /// it to `to`, or by deleting it when `to` is `None`.
     fn field_impact(&mut self, field_id: i64, to: Option<&FieldType>) -> Result<(u64, u64)>;
 
-    /// Integrity, references, and definitions matching record tables.
-    fn check(&self) -> Result<()>;
+    /// Integrity, references, and definitions matching record tables; with
+    /// `tables`, the integrity check covers the definitions and only those
+    /// tables' records.
+    fn check(&self, tables: Option<&[i64]>) -> Result<()>;
 
     /// How many rows import `import_id` committed, if it committed: the
     /// store records it in the import's own transaction, so this stays true
     /// even when the app died before the control database heard of it.
     fn committed_import(&self, import_id: i64) -> Result<Option<u32>>;
+}
+
+/// Tells whether a store has changed since the watch began.
+pub trait Watch: Send {
+    /// True when anything was committed since; may say true without a
+    /// change (then the caller just does the safe, slower thing), never
+    /// false after one.
+    fn changed(&self) -> Result<bool>;
 }
 
 /// One data row of a CSV file and its line number in the file.

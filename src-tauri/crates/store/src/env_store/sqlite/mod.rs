@@ -13,7 +13,7 @@ mod records;
 mod retype;
 mod store;
 
-use super::{EnvironmentStore, StoreBackend};
+use super::{EnvironmentStore, StoreBackend, Watch};
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
 use cutover_core::backup::CopyProgress;
@@ -207,6 +207,12 @@ impl StoreBackend for SqliteBackend {
         check_integrity(&live, "The restored store")
     }
 
+    fn watch(&self, key: &str) -> Result<Box<dyn Watch>> {
+        let conn = self.open_connection(key)?;
+        let start = data_version(&conn)?;
+        Ok(Box::new(DataVersion { conn, start }))
+    }
+
     fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         let path = self.path_of(key);
         if path.exists() {
@@ -359,6 +365,25 @@ fn sync_dir(dir: &Path) -> Result<()> {
     fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .context("writing the folder to disk")
+}
+
+/// SQLite's count of commits made by other connections, as this one sees it.
+fn data_version(conn: &Connection) -> Result<i64> {
+    conn.pragma_query_value(None, "data_version", |r| r.get(0))
+        .context("reading the store's data version")
+}
+
+/// A connection kept open to compare `data_version` later: it changes when
+/// any other connection commits to the file.
+struct DataVersion {
+    conn: Connection,
+    start: i64,
+}
+
+impl Watch for DataVersion {
+    fn changed(&self) -> Result<bool> {
+        Ok(data_version(&self.conn)? != self.start)
+    }
 }
 
 #[cfg(test)]

@@ -390,7 +390,7 @@ impl EnvironmentStore for SqliteStore {
         promote::field_impact(&mut self.conn, field_id, to)
     }
 
-    fn check(&self) -> Result<()> {
-        promote::check(&self.conn)
+    fn check(&self, tables: Option<&[i64]>) -> Result<()> {
+        promote::check(&self.conn, tables)
     }
 }
