@@ -3,11 +3,15 @@
 //!
 //! Order of work, and what a failure at each point means:
 //! 1. plan and pre-checks (super-admin, confirmation, nothing locked or
-//!    importing, conflicts decided), then a dry run on a throw-away copy of
-//!    production: a failure here changes nothing and locks nothing;
-//! 2. lock production (reads go on, writes are refused), back it up;
-//! 3. apply the whole plan in one transaction, verify;
-//! 4. mark the sandbox promoted, unlock.
+//!    importing, conflicts decided, disk space), then a dry run on a
+//!    throw-away copy of production: a failure here changes nothing and
+//!    locks nothing;
+//! 2. pause production's integrations, back production up while it stays
+//!    online (a watch notes any commit meanwhile), lock it (reads go on,
+//!    writes are refused), and if anything was committed since the watch
+//!    began, back it up again under the lock;
+//! 3. apply the whole plan in one transaction, verify what it touched;
+//! 4. mark the sandbox promoted, unlock, resume the integrations.
 //!
 //! Invariant: once step 3 may have touched production, any failure — or a
 //! crash, found again by `recover_promotions` at the next start
