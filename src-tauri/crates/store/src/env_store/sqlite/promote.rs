@@ -129,7 +129,7 @@ pub(super) fn check(conn: &Connection, tables: Option<&[i64]>) -> Result<()> {
         )));
     }
     for table in defs::definitions(conn)?.tables {
-        records::page(conn, table.id, &Default::default()).map_err(|e| {
+        records::probe(conn, &table).map_err(|e| {
             Error::internal(format!(
                 "Table \"{}\" does not match its record table: {}",
                 table.name, e.message

@@ -63,6 +63,23 @@ pub(super) fn page(conn: &Connection, table_id: i64, q: &RecordQuery) -> Result<
     })
 }
 
+/// Reads one record through the table's definitions: fails if a field has
+/// no column. Costs the same whatever the table's size.
+pub(super) fn probe(conn: &Connection, table: &cutover_core::definitions::TableDef) -> Result<()> {
+    conn.query_row(
+        &format!(
+            "SELECT {} FROM rec_{} LIMIT 1",
+            select_list(&table.fields),
+            table.id
+        ),
+        [],
+        |_| Ok(()),
+    )
+    .optional()
+    .context("reading a record table")?;
+    Ok(())
+}
+
 fn select_list(fields: &[FieldDef]) -> String {
     std::iter::once("id".to_string())
         .chain(fields.iter().map(|f| format!("f_{}", f.id)))
