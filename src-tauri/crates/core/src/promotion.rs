@@ -376,6 +376,52 @@ pub struct UndoPreview {
     pub data_changes: u32,
 }
 
+/// Checks that production's definitions, read back after a promotion, are
+/// what the applied changes say: each entity's last `after` is there, and
+/// each deleted one is gone. Names the first mismatch.
+pub fn ensure_definitions_match(
+    defs: &crate::definitions::Definitions,
+    applied: &[ChangeEntry],
+) -> Result<()> {
+    let mut last: HashMap<(EntityKind, i64), &ChangeEntry> = HashMap::new();
+    for e in applied {
+        last.insert((e.entity_kind, e.entity_id), e);
+    }
+    for ((kind, id), e) in last {
+        let found: Option<serde_json::Value> = match kind {
+            EntityKind::App => defs
+                .apps
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| serde_json::json!({"id": a.id, "name": a.name})),
+            EntityKind::Table => defs
+                .tables
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| serde_json::json!({"id": t.id, "name": t.name, "appIds": t.app_ids})),
+            EntityKind::Field => defs
+                .tables
+                .iter()
+                .flat_map(|t| &t.fields)
+                .find(|f| f.id == id)
+                .and_then(|f| serde_json::to_value(f).ok()),
+            EntityKind::View => defs
+                .views
+                .iter()
+                .find(|v| v.id == id)
+                .and_then(|v| serde_json::to_value(v).ok()),
+        };
+        if found != e.after {
+            return Err(Error::internal(format!(
+                "After applying, production's {} \"{}\" is not what the plan made it.",
+                kind.as_str(),
+                e.entity_name
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// A promotion copies production twice (the dry run's copy, then the
 /// backup, one after the other): refuse unless a copy fits with 10% to spare.
 pub fn ensure_disk_space(production_bytes: u64, free_bytes: u64) -> Result<()> {

@@ -347,3 +347,55 @@ fn a_promotion_needs_room_for_a_copy_of_production() {
         e.message
     );
 }
+
+#[test]
+fn verification_compares_definitions_with_what_was_applied() {
+    use crate::definitions::{Definitions, FieldDef, TableDef};
+    let defs = Definitions {
+        apps: vec![],
+        tables: vec![TableDef {
+            id: 1,
+            name: "Employees".into(),
+            app_ids: vec![1],
+            fields: vec![FieldDef {
+                id: 6,
+                table_id: 1,
+                name: "Mobile".into(),
+                field_type: FieldType::Text,
+            }],
+        }],
+        views: vec![],
+    };
+    let renamed = |to: &str| {
+        entry(
+            1,
+            "Alex",
+            K::Field,
+            6,
+            A::Rename,
+            Some(field_json(6, 1, "Phone", json!({"type":"text"}))),
+            Some(field_json(6, 1, to, json!({"type":"text"}))),
+        )
+    };
+    assert!(ensure_definitions_match(&defs, &[renamed("Mobile")]).is_ok());
+    let e = ensure_definitions_match(&defs, &[renamed("Cell")]).unwrap_err();
+    assert!(
+        e.message
+            .contains("field \"Cell\" is not what the plan made it"),
+        "{}",
+        e.message
+    );
+    let deleted = entry(
+        2,
+        "Alex",
+        K::Field,
+        6,
+        A::Delete,
+        Some(field_json(6, 1, "Mobile", json!({"type":"text"}))),
+        None,
+    );
+    assert!(
+        ensure_definitions_match(&defs, &[deleted]).is_err(),
+        "a deleted field still present"
+    );
+}

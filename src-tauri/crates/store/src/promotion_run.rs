@@ -298,6 +298,7 @@ impl Workspace {
             let entries = prod.apply_plan(steps, &admin.name, now())?;
             self.set_step(id, PromotionStep::Verify)?;
             prod.check(Some(&touched_tables(&entries)))?;
+            rules::ensure_definitions_match(&prod.definitions()?, &entries)?;
             let seen = prod.entries_after(0)?.last().map_or(0, |e| e.seq);
             // 4. The sandbox's changes are now production's.
             self.set_step(id, PromotionStep::Unlock)?;
