@@ -50,9 +50,10 @@ export function toAppError(e: unknown): AppError {
   return new AppError("internal", e instanceof Error ? e.message : String(e));
 }
 
-function progressChannel(onProgress: (p: CopyProgress) => void): Channel<CopyProgress> {
-  const channel = new Channel<CopyProgress>();
-  channel.onmessage = onProgress;
+/** A channel the backend streams messages (progress, then results) into. */
+function progressChannel<T = CopyProgress>(onMessage: (m: T) => void): Channel<T> {
+  const channel = new Channel<T>();
+  channel.onmessage = onMessage;
   return channel;
 }
 
@@ -101,11 +102,8 @@ export const api = {
     call(commands.deleteRecord(environmentId, tableId, recordId)),
   previewCsv: (environmentId: number, tableId: number, path: string) =>
     call(commands.previewCsv(environmentId, tableId, path)),
-  startImport: (environmentId: number, tableId: number, path: string, fieldIds: (number | null)[], onEvent: (e: ImportEvent) => void) => {
-    const channel = new Channel<ImportEvent>();
-    channel.onmessage = onEvent;
-    return call(commands.startImport(environmentId, tableId, path, { fieldIds }, channel));
-  },
+  startImport: (environmentId: number, tableId: number, path: string, fieldIds: (number | null)[], onEvent: (e: ImportEvent) => void) =>
+    call(commands.startImport(environmentId, tableId, path, { fieldIds }, progressChannel(onEvent))),
   cancelImport: (importId: number) => call(commands.cancelImport(importId)),
   refreshPreview: (environmentId: number) => call(commands.refreshPreview(environmentId)),
   refreshEnvironment: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>

@@ -1,6 +1,7 @@
 //! Backup & Restore commands: list, take, verify, restore and delete the
 //! backups of one environment.
 
+use super::forward;
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
@@ -8,13 +9,6 @@ use cutover_core::backup::{Backup, BackupId, BackupReason, CopyProgress};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
-
-/// Forwards copy progress to the UI; a closed window must not fail the copy.
-fn report(channel: &Channel<CopyProgress>) -> impl Fn(CopyProgress) + '_ {
-    move |p| {
-        let _ = channel.send(p);
-    }
-}
 
 /// Every backup of an environment, newest first.
 #[tauri::command]
@@ -41,7 +35,7 @@ pub async fn take_backup(
             BackupReason::Manual,
             &admin,
             now,
-            &report(&on_progress),
+            &forward(&on_progress),
         )
     })
     .await
@@ -71,7 +65,7 @@ pub async fn restore_backup(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.restore_backup(backup_id, &admin, now, &report(&on_progress))
+        ws.restore_backup(backup_id, &admin, now, &forward(&on_progress))
     })
     .await
 }

@@ -12,3 +12,12 @@ pub mod integrations;
 pub mod promotion;
 pub mod records;
 pub mod refresh;
+
+use tauri::ipc::Channel;
+
+/// Forwards progress to the UI; a closed window must not fail the work.
+pub(crate) fn forward<T: tauri::ipc::IpcResponse + Clone>(channel: &Channel<T>) -> impl Fn(T) + '_ {
+    move |p| {
+        let _ = channel.send(p);
+    }
+}

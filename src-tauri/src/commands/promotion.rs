@@ -1,5 +1,6 @@
 //! Promotion commands: review a sandbox's plan, promote it, list the history.
 
+use super::forward;
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
@@ -42,9 +43,7 @@ pub async fn promote(
             &typed_name,
             &admin,
             &|| s.clock.now(),
-            &|p| {
-                let _ = on_progress.send(p);
-            },
+            &forward(&on_progress),
         );
         // Success or failure, the promotion filed a notice: show it.
         crate::desktop::deliver_pending(ws);
@@ -84,9 +83,7 @@ pub async fn undo_promotion(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.undo_promotion(promotion_id, &admin, now, &|p| {
-            let _ = on_progress.send(p);
-        })
+        ws.undo_promotion(promotion_id, &admin, now, &forward(&on_progress))
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! Refresh an environment from production, after showing what it loses.
 
+use super::forward;
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
@@ -33,9 +34,7 @@ pub async fn refresh_environment(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.refresh(environment_id, &admin, now, &|p| {
-            let _ = on_progress.send(p);
-        })
+        ws.refresh(environment_id, &admin, now, &forward(&on_progress))
     })
     .await
 }

@@ -314,6 +314,31 @@ impl App {
     }
 }
 
+/// Starts a private D-Bus session bus with its socket in `dir`; returns the
+/// daemon (stopped when dropped) and the bus address to give the app.
+pub fn private_bus(dir: &Path) -> Result<(Group, String)> {
+    use std::io::{BufRead, BufReader};
+    let address = format!("unix:path={}", dir.join("bus").display());
+    let mut daemon = Group::spawn(
+        Command::new("dbus-daemon")
+            .args([
+                "--session",
+                "--nofork",
+                "--print-address",
+                "--address",
+                &address,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )?;
+    let mut line = String::new();
+    BufReader::new(daemon.0.stdout.take().ok_or("no dbus output")?).read_line(&mut line)?;
+    if !line.starts_with("unix:") {
+        return Err(format!("dbus-daemon said {line:?}").into());
+    }
+    Ok((daemon, address))
+}
+
 /// The CSS selector of an environment's row on the dashboard.
 pub fn env_row(name: &str) -> String {
     format!(r#"[data-testid="env-row"][data-env-name="{name}"]"#)

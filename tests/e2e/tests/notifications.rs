@@ -4,7 +4,7 @@
 
 use cutover_core::backup::BackupReason;
 use cutover_core::change::Change;
-use cutover_e2e::{app_binary, Group, Result, PATIENCE};
+use cutover_e2e::{app_binary, private_bus, Group, Result, PATIENCE};
 use cutover_store::{demo, Workspace};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -77,21 +77,7 @@ fn a_settled_promotion_is_notified_on_the_desktop() -> Result<()> {
     let data = dir.path().join("data");
     interrupted_promotion(&data)?;
 
-    let address = format!("unix:path={}", dir.path().join("bus").display());
-    let mut daemon = Group::spawn(
-        Command::new("dbus-daemon")
-            .args([
-                "--session",
-                "--nofork",
-                "--print-address",
-                "--address",
-                &address,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    )?;
-    let mut line = String::new();
-    BufReader::new(daemon.0.stdout.take().ok_or("no dbus output")?).read_line(&mut line)?;
+    let (_daemon, address) = private_bus(dir.path())?;
 
     let mut dunst = Group::spawn(
         Command::new("dunst")

@@ -1,8 +1,7 @@
 //! A second launch focuses the first window and exits, on a private D-Bus
 //! session bus (single instance on Linux goes through the session bus).
 
-use cutover_e2e::{app_binary, Group, Result, PATIENCE};
-use std::io::{BufRead, BufReader};
+use cutover_e2e::{app_binary, private_bus, Group, Result, PATIENCE};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -34,23 +33,7 @@ fn log_mentions(data: &Path, needle: &str) -> bool {
 #[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
 fn a_second_launch_exits_and_leaves_the_first_running() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let socket = dir.path().join("bus");
-    let address = format!("unix:path={}", socket.display());
-    let mut daemon = Group::spawn(
-        Command::new("dbus-daemon")
-            .args([
-                "--session",
-                "--nofork",
-                "--print-address",
-                "--address",
-                &address,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    )?;
-    let mut line = String::new();
-    BufReader::new(daemon.0.stdout.take().ok_or("no dbus output")?).read_line(&mut line)?;
-    assert!(line.starts_with("unix:"), "dbus-daemon said {line:?}");
+    let (_daemon, address) = private_bus(dir.path())?;
 
     let data = dir.path().join("data");
     let mut first = launch(&data, &address)?;

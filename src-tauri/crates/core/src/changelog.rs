@@ -30,24 +30,6 @@ pub enum ChangeAction {
     Edit,
 }
 
-macro_rules! text_enum {
-    ($t:ty { $($v:ident = $s:literal),* $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Result<Self> {
-                match s {
-                    $($s => Ok(Self::$v),)*
-                    other => Err(Error::internal(format!(
-                        "Unknown {} {other:?} in the changelog.", stringify!($t)
-                    ))),
-                }
-            }
-        }
-    };
-}
-
 text_enum!(EntityKind { App = "app", Table = "table", Field = "field", View = "view" });
 text_enum!(ChangeAction {
     Create = "create",

@@ -16,23 +16,12 @@ pub enum IntegrationKind {
     Other,
 }
 
-impl IntegrationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CrmSync => "crm_sync",
-            Self::Webhook => "webhook",
-            Self::DataFeed => "data_feed",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        [Self::CrmSync, Self::Webhook, Self::DataFeed, Self::Other]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::internal(format!("Unknown integration kind {s:?}.")))
-    }
-}
+text_enum!(IntegrationKind {
+    CrmSync = "crm_sync",
+    Webhook = "webhook",
+    DataFeed = "data_feed",
+    Other = "other",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]

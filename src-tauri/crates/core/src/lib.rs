@@ -5,6 +5,26 @@
 //! Nothing in this crate reads the system clock: time comes in through
 //! [`clock::Clock`] or as an argument.
 
+/// `as_str` and `parse` for an enum stored as text, from one list of
+/// variant and text pairs, so the two can never disagree.
+macro_rules! text_enum {
+    ($t:ty { $($v:ident = $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> $crate::Result<Self> {
+                match s {
+                    $($s => Ok(Self::$v),)*
+                    other => Err($crate::Error::internal(format!(
+                        "Unknown {} {other:?}.", stringify!($t)
+                    ))),
+                }
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod activity;
 pub mod admin;

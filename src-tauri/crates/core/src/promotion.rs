@@ -292,22 +292,6 @@ pub enum PromotionStep {
     Done,
 }
 
-macro_rules! text_enum {
-    ($t:ty { $($v:ident = $s:literal),* $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Result<Self> {
-                match s {
-                    $($s => Ok(Self::$v),)*
-                    other => Err(Error::internal(format!("Unknown {} {other:?}.", stringify!($t)))),
-                }
-            }
-        }
-    };
-}
-
 text_enum!(PromotionState {
     Running = "running",
     Committed = "committed",

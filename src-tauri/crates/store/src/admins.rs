@@ -51,13 +51,9 @@ pub(crate) fn insert_admin(
         params![name, role.as_str(), now],
     ) {
         Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(rusqlite::Error::SqliteFailure(f, _))
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            Err(Error::conflict(format!(
-                "There is already an admin named \"{name}\". Use another name."
-            )))
-        }
+        Err(e) if crate::fault::is_unique_violation(&e) => Err(Error::conflict(format!(
+            "There is already an admin named \"{name}\". Use another name."
+        ))),
         Err(e) => Err(e).context("adding an admin"),
     }
 }

@@ -131,12 +131,11 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Record> {
         let row = self.writable(id)?;
-        let record = self
-            .backend()
-            .open(&row.store_key)?
-            .insert_record(table_id, cells)?;
+        let mut store = self.backend().open(&row.store_key)?;
+        let record = store.insert_record(table_id, cells)?;
         self.log_record(
             &row,
+            store.as_ref(),
             table_id,
             record.id,
             ActivityAction::AddedRecord,
@@ -156,12 +155,11 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Record> {
         let row = self.writable(id)?;
-        let record = self
-            .backend()
-            .open(&row.store_key)?
-            .update_record(table_id, record_id, cells)?;
+        let mut store = self.backend().open(&row.store_key)?;
+        let record = store.update_record(table_id, record_id, cells)?;
         self.log_record(
             &row,
+            store.as_ref(),
             table_id,
             record_id,
             ActivityAction::EditedRecord,
@@ -180,11 +178,11 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let row = self.writable(id)?;
-        self.backend()
-            .open(&row.store_key)?
-            .delete_record(table_id, record_id)?;
+        let mut store = self.backend().open(&row.store_key)?;
+        store.delete_record(table_id, record_id)?;
         self.log_record(
             &row,
+            store.as_ref(),
             table_id,
             record_id,
             ActivityAction::DeletedRecord,
@@ -194,17 +192,19 @@ impl Workspace {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn log_record(
         &self,
         row: &EnvironmentRow,
+        store: &dyn crate::env_store::EnvironmentStore,
         table_id: i64,
         record_id: i64,
         action: ActivityAction,
         admin: &Admin,
         now: DateTime<Utc>,
     ) {
-        let table = self
-            .definitions(row.environment.id)
+        let table = store
+            .definitions()
             .ok()
             .and_then(|d| d.tables.into_iter().find(|t| t.id == table_id))
             .map_or_else(|| format!("table {table_id}"), |t| t.name);

@@ -35,3 +35,10 @@ pub(crate) fn column<T: FromSql>(
     let rows = stmt.query_map(params, |r| r.get(0)).context(doing)?;
     rows.collect::<rusqlite::Result<_>>().context(doing)
 }
+
+/// Whether a statement failed on a UNIQUE constraint (a name already taken,
+/// a second running job): the callers turn it into a user-facing refusal.
+pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}

@@ -127,9 +127,7 @@ impl Workspace {
         );
         match inserted {
             Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(f, _))
-                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-            {
+            Err(e) if crate::fault::is_unique_violation(&e) => {
                 return Err(Error::locked(format!(
                     "An import into \"{}\" is already running. Wait for it or cancel it.",
                     row.environment.name

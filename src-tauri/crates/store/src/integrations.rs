@@ -66,9 +66,7 @@ impl Workspace {
             params![environment_id, name, kind.as_str()],
         ) {
             Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(f, _))
-                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-            {
+            Err(e) if crate::fault::is_unique_violation(&e) => {
                 return Err(Error::conflict(format!(
                     "{} already has an integration named \"{name}\".",
                     env.name

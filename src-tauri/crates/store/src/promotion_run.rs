@@ -125,8 +125,8 @@ impl Workspace {
              VALUES (?1, ?2, ?3, ?4, ?5, 'running', 'dry_run', ?6)",
             params![sandbox, plan.sandbox_name, production.environment.id, admin.name, now(), summary],
         );
-        if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted {
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE {
+        if let Err(e) = &inserted {
+            if crate::fault::is_unique_violation(e) {
                 return Err(Error::locked(
                     "Another promotion into this production is running.",
                 ));
@@ -242,19 +242,7 @@ impl Workspace {
         // committed since it started, in which case the backup is taken
         // again under the lock.
         let watch = backend.watch(&production.store_key)?;
-        self.set_step(id, PromotionStep::Backup)?;
-        let backup = self.take_backup(
-            production.environment.id,
-            BackupReason::BeforePromotion,
-            admin,
-            now(),
-            progress,
-        )?;
-        conn.execute(
-            "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
-            params![id, backup.id],
-        )
-        .context("recording the backup")?;
+        self.guard_backup(id, production.environment.id, admin, now(), progress)?;
         self.set_step(id, PromotionStep::Lock)?;
         let locked = conn
             .execute(
@@ -278,19 +266,7 @@ impl Workspace {
                     promotion = id,
                     "production changed during the backup; backing up again under the lock"
                 );
-                self.set_step(id, PromotionStep::Backup)?;
-                let again = self.take_backup(
-                    production.environment.id,
-                    BackupReason::BeforePromotion,
-                    admin,
-                    now(),
-                    progress,
-                )?;
-                conn.execute(
-                    "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
-                    params![id, again.id],
-                )
-                .context("recording the backup")?;
+                self.guard_backup(id, production.environment.id, admin, now(), progress)?;
             }
             // 3. Apply in one transaction, then verify what it touched.
             self.set_step(id, PromotionStep::Apply)?;
@@ -299,7 +275,11 @@ impl Workspace {
             self.set_step(id, PromotionStep::Verify)?;
             prod.check(Some(&touched_tables(&entries)))?;
             rules::ensure_definitions_match(&prod.definitions()?, &entries)?;
-            let seen = prod.entries_after(0)?.last().map_or(0, |e| e.seq);
+            // The plan's entries are the newest in production's changelog.
+            let seen = match entries.last() {
+                Some(e) => e.seq,
+                None => prod.entries_after(0)?.last().map_or(0, |e| e.seq),
+            };
             // 4. The sandbox's changes are now production's.
             self.set_step(id, PromotionStep::Unlock)?;
             let mut sandbox_store = backend.open(&sandbox.store_key)?;
@@ -317,6 +297,33 @@ impl Workspace {
         }
         self.unlock(id, production.environment.id, now())?;
         applied
+    }
+
+    /// Takes the `before_promotion` backup and records it as the one a
+    /// failure restores.
+    fn guard_backup(
+        &self,
+        id: i64,
+        production: EnvironmentId,
+        admin: &Admin,
+        at: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+    ) -> Result<()> {
+        self.set_step(id, PromotionStep::Backup)?;
+        let backup = self.take_backup(
+            production,
+            BackupReason::BeforePromotion,
+            admin,
+            at,
+            progress,
+        )?;
+        self.connect()?
+            .execute(
+                "UPDATE promotions SET backup_id = ?2 WHERE id = ?1",
+                params![id, backup.id],
+            )
+            .context("recording the backup")?;
+        Ok(())
     }
 
     /// Puts production back as it was before promotion `id`, if the failed

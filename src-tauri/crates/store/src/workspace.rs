@@ -273,8 +273,7 @@ impl Workspace {
             Err(e) => {
                 // The copy is not recorded anywhere: remove it so nothing is half made.
                 let _ = self.backend.discard(&key);
-                if matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
-                {
+                if crate::fault::is_unique_violation(&e) {
                     Err(Error::conflict(format!(
                         "Another environment named \"{name}\" (or another {}) was just created. Refresh and choose another name.",
                         request.kind.label()

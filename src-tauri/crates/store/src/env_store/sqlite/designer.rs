@@ -7,6 +7,7 @@
 
 use super::changelog::{self, Outcome};
 use super::defs;
+use crate::fault::is_unique_violation;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{self as rules, Change};
@@ -91,11 +92,6 @@ pub(super) fn apply_in(
     changelog::record(tx, outcome, author, at)
 }
 
-pub(super) fn unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
-}
-
 pub(super) fn table_json(t: &TableDef) -> serde_json::Value {
     json!({ "id": t.id, "name": t.name, "appIds": t.app_ids })
 }
@@ -108,7 +104,7 @@ fn create_app(tx: &Transaction, name: &str) -> Result<Outcome> {
     let name = rules::validate_entity_name("app", name)?;
     match tx.execute("INSERT INTO platform_apps (name) VALUES (?1)", [&name]) {
         Ok(_) => {}
-        Err(e) if unique_violation(&e) => {
+        Err(e) if is_unique_violation(&e) => {
             return Err(Error::conflict(format!(
                 "An app named \"{name}\" already exists. Choose another name."
             )))
@@ -132,7 +128,7 @@ fn create_table(tx: &Transaction, app_id: i64, name: &str) -> Result<Outcome> {
     let name = rules::validate_entity_name("table", name)?;
     match tx.execute("INSERT INTO platform_tables (name) VALUES (?1)", [&name]) {
         Ok(_) => {}
-        Err(e) if unique_violation(&e) => {
+        Err(e) if is_unique_violation(&e) => {
             return Err(Error::conflict(format!(
                 "A table named \"{name}\" already exists. To use it in {}, share it instead.",
                 app.name
@@ -212,7 +208,7 @@ fn add_field(
     );
     match inserted {
         Ok(_) => {}
-        Err(e) if unique_violation(&e) => {
+        Err(e) if is_unique_violation(&e) => {
             return Err(Error::conflict(format!(
                 "Table \"{}\" already has a field named \"{name}\".",
                 table.name
@@ -264,7 +260,7 @@ fn rename_field(tx: &Transaction, field_id: i64, name: &str) -> Result<Outcome> 
         params![field_id, name],
     ) {
         Ok(_) => {}
-        Err(e) if unique_violation(&e) => {
+        Err(e) if is_unique_violation(&e) => {
             return Err(Error::conflict(format!(
                 "Table \"{}\" already has a field named \"{name}\".",
                 table.name
@@ -372,7 +368,7 @@ fn save_view(tx: &Transaction, before: Option<ViewDef>, draft: ViewDef) -> Resul
     };
     match written {
         Ok(_) => {}
-        Err(e) if unique_violation(&e) => {
+        Err(e) if is_unique_violation(&e) => {
             return Err(Error::conflict(format!(
                 "{} already has a view named \"{}\".",
                 app.name, view.name

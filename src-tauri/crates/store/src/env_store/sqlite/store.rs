@@ -7,10 +7,10 @@
 
 use super::{changelog, defs, designer, promote, records};
 use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
-use crate::fault::column;
+use crate::fault::{column, is_unique_violation};
 use crate::Context;
 use chrono::{DateTime, Utc};
-use cutover_core::change::Change;
+use cutover_core::change::{validate_entity_name, Change};
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
@@ -55,21 +55,6 @@ impl SqliteStore {
             "listing tables",
         )
     }
-}
-
-fn name_taken(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
-}
-
-fn check_name(what: &str, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(Error::invalid(format!(
-            "A {what} name must have 1 to 80 characters."
-        )));
-    }
-    Ok(name.to_string())
 }
 
 pub(super) struct SqlValue<'a>(pub &'a Value);
@@ -134,7 +119,7 @@ impl EnvironmentStore for SqliteStore {
     }
 
     fn create_app(&mut self, name: &str) -> Result<AppDef> {
-        let name = check_name("app", name)?;
+        let name = validate_entity_name("app", name)?;
         match self
             .conn
             .execute("INSERT INTO platform_apps (name) VALUES (?1)", [&name])
@@ -143,7 +128,7 @@ impl EnvironmentStore for SqliteStore {
                 id: self.conn.last_insert_rowid(),
                 name,
             }),
-            Err(e) if name_taken(&e) => Err(Error::conflict(format!(
+            Err(e) if is_unique_violation(&e) => Err(Error::conflict(format!(
                 "An app named \"{name}\" already exists."
             ))),
             Err(e) => Err(e).context("creating an app"),
@@ -156,13 +141,13 @@ impl EnvironmentStore for SqliteStore {
         name: &str,
         fields: &[(&str, FieldType)],
     ) -> Result<TableDef> {
-        let name = check_name("table", name)?;
+        let name = validate_entity_name("table", name)?;
         if app_ids.is_empty() {
             return Err(Error::invalid("A table must belong to at least one app."));
         }
         let tx = self.conn.transaction().context("starting a transaction")?;
         if let Err(e) = tx.execute("INSERT INTO platform_tables (name) VALUES (?1)", [&name]) {
-            return if name_taken(&e) {
+            return if is_unique_violation(&e) {
                 Err(Error::conflict(format!("A table named \"{name}\" already exists; share it instead of creating another.")))
             } else {
                 Err(e).context("creating a table")
@@ -179,14 +164,14 @@ impl EnvironmentStore for SqliteStore {
         let mut columns = vec!["id INTEGER PRIMARY KEY".to_string()];
         let mut defs = Vec::new();
         for (position, (field_name, field_type)) in fields.iter().enumerate() {
-            let field_name = check_name("field", field_name)?;
+            let field_name = validate_entity_name("field", field_name)?;
             let json = serde_json::to_string(field_type).context("encoding a field type")?;
             match tx.execute(
                 "INSERT INTO platform_fields (table_id, name, field_type, position) VALUES (?1, ?2, ?3, ?4)",
                 params![table_id, field_name, json, position as i64],
             ) {
                 Ok(_) => {}
-                Err(e) if name_taken(&e) => {
+                Err(e) if is_unique_violation(&e) => {
                     return Err(Error::conflict(format!("Table \"{name}\" has two fields named \"{field_name}\".")))
                 }
                 Err(e) => return Err(e).context("creating a field"),
@@ -223,7 +208,7 @@ impl EnvironmentStore for SqliteStore {
         name: &str,
         field_ids: &[i64],
     ) -> Result<ViewDef> {
-        let name = check_name("view", name)?;
+        let name = validate_entity_name("view", name)?;
         let fields = defs::fields(&self.conn, table_id)?;
         if let Some(bad) = field_ids
             .iter()
@@ -239,7 +224,7 @@ impl EnvironmentStore for SqliteStore {
             params![app_id, table_id, name, json],
         ) {
             Ok(_) => Ok(ViewDef { id: self.conn.last_insert_rowid(), app_id, table_id, name, field_ids: field_ids.to_vec(), filter: None }),
-            Err(e) if name_taken(&e) => Err(Error::conflict(format!("This app already has a view named \"{name}\"."))),
+            Err(e) if is_unique_violation(&e) => Err(Error::conflict(format!("This app already has a view named \"{name}\"."))),
             Err(e) => Err(e).context("creating a view"),
         }
     }
