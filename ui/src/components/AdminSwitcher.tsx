@@ -86,7 +86,7 @@ function AddAdminDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={add.isPending}>
+          <button type="submit" className="primary" disabled={add.isPending} data-testid="add-admin-submit">
             Add admin
           </button>
         </div>

@@ -37,9 +37,9 @@ export function IntegrationsPanel({ env }: { env: Environment }) {
               <tr key={i.id} data-testid="integration-row" data-name={i.name}>
                 <td className="strong">{i.name}</td>
                 <td>{KINDS[i.kind]}</td>
-                <td>{i.active ? "Active" : i.pausedByPromotion != null ? "Paused by a promotion" : "Paused"}</td>
+                <td data-testid="integration-state">{i.active ? "Active" : i.pausedByPromotion != null ? "Paused by a promotion" : "Paused"}</td>
                 <td className="row-actions">
-                  <button type="button" className="ghost" disabled={toggle.isPending || i.pausedByPromotion != null} onClick={() => toggle.mutate({ id: i.id, active: !i.active })}>
+                  <button type="button" className="ghost" disabled={toggle.isPending || i.pausedByPromotion != null} onClick={() => toggle.mutate({ id: i.id, active: !i.active })} data-testid="toggle-integration">
                     {i.active ? "Pause" : "Resume"}
                   </button>
                 </td>
@@ -64,7 +64,7 @@ export function IntegrationsPanel({ env }: { env: Environment }) {
       >
         <label>
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Payroll export" />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Payroll export" data-testid="integration-name" />
         </label>
         <label>
           Kind
@@ -76,7 +76,7 @@ export function IntegrationsPanel({ env }: { env: Environment }) {
             ))}
           </select>
         </label>
-        <button type="submit" className="secondary align-end" disabled={add.isPending}>
+        <button type="submit" className="secondary align-end" disabled={add.isPending} data-testid="add-integration">
           Add integration
         </button>
       </form>

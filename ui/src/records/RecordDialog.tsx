@@ -42,7 +42,7 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
               <label key={f.id}>
                 {f.name}
                 {t.type === "choice" || t.type === "boolean" ? (
-                  <select value={texts[i]} onChange={(e) => set(e.target.value)}>
+                  <select value={texts[i]} onChange={(e) => set(e.target.value)} data-testid="record-field" data-field-name={f.name}>
                     <option value="">(empty)</option>
                     {(t.type === "choice" ? t.options : ["yes", "no"]).map((o) => (
                       <option key={o} value={o}>
@@ -56,6 +56,8 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
                     onChange={(e) => set(e.target.value)}
                     placeholder={t.type === "date" ? "YYYY-MM-DD" : t.type === "link" ? "record id" : ""}
                     inputMode={t.type === "number" || t.type === "link" ? "decimal" : undefined}
+                    data-testid="record-field"
+                    data-field-name={f.name}
                   />
                 )}
               </label>

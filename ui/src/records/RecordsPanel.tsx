@@ -18,6 +18,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
   const [query, setQuery] = useState<RecordQuery>({ sortFieldId: null, descending: false, offset: 0, limit: PAGE });
   const [editing, setEditing] = useState<DataRecord | "new" | null>(null);
   const [importing, setImporting] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
   const table = defs.data?.tables.find((t) => t.id === tableId) ?? defs.data?.tables[0];
   const page = useQuery({
     queryKey: ["records", env.id, table?.id, query],
@@ -86,7 +87,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
               </thead>
               <tbody>
                 {data.records.map((r) => (
-                  <tr key={r.id} data-testid="record-row">
+                  <tr key={r.id} data-testid="record-row" data-record-id={r.id}>
                     <td className="num muted">{r.id}</td>
                     {r.values.map((v, i) => (
                       <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num" : ""}>
@@ -94,11 +95,18 @@ export function RecordsPanel({ env }: { env: Environment }) {
                       </td>
                     ))}
                     <td className="row-actions">
-                      <button type="button" className="ghost" onClick={() => setEditing(r)}>
+                      <button type="button" className="ghost" onClick={() => setEditing(r)} data-testid="edit-record">
                         Edit
                       </button>
-                      <button type="button" className="ghost danger-text" onClick={() => remove.mutate(r.id)} disabled={remove.isPending}>
-                        Delete
+                      {/* Deleting asks once more, on the same button. */}
+                      <button
+                        type="button"
+                        className="ghost danger-text"
+                        onClick={() => (confirmDelete === r.id ? remove.mutate(r.id, { onSettled: () => setConfirmDelete(null) }) : setConfirmDelete(r.id))}
+                        disabled={remove.isPending}
+                        data-testid="delete-record"
+                      >
+                        {confirmDelete === r.id ? "Delete for good" : "Delete"}
                       </button>
                     </td>
                   </tr>
