@@ -39,6 +39,7 @@ pub mod inbox;
 pub mod integration;
 pub mod promotion;
 pub mod records;
+pub mod release;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,197 @@
+//! Opening a package file: everything is checked in memory, and only a
+//! package that passes every check is returned. Nothing here writes.
+//!
+//! The order matters for the messages users see: first "is this a package
+//! at all" (archive, sizes, paths), then integrity (checksums, signature),
+//! then trust, and only then what the manifest and notes say.
+
+use crate::manifest::Manifest;
+use crate::notes::{self, NoteItem};
+use crate::sign;
+use crate::{
+    CHECKSUMS, MANIFEST, MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES, NOTES, SIGNATURE,
+};
+use cutover_core::{Error, Result};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+/// A verified package.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub manifest: Manifest,
+    pub notes: Vec<NoteItem>,
+    /// `(file name, SQL)` in name order.
+    pub migrations: Vec<(String, String)>,
+    pub checks: Vec<(String, String)>,
+    /// The signer's public key (base64).
+    pub signer: String,
+    /// SHA-256 of the whole file.
+    pub sha256: String,
+}
+
+fn not_a_package(why: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("This file is not a Cutover package: {why}."))
+}
+
+/// Reads and checks `bytes` as a package signed by one of `trusted` keys.
+pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
+    if bytes.len() as u64 > MAX_ARCHIVE_BYTES {
+        return Err(not_a_package(format_args!(
+            "it is larger than the {} MiB a package may be",
+            MAX_ARCHIVE_BYTES / 1024 / 1024
+        )));
+    }
+    let files = entries(bytes)?;
+    let get = |name: &str| {
+        files
+            .get(name)
+            .ok_or_else(|| not_a_package(format_args!("it has no {name}")))
+    };
+    let manifest_bytes = get(MANIFEST)?;
+    let checksums = get(CHECKSUMS)?;
+    check_checksums(&files, checksums)?;
+    let signature = files.get(SIGNATURE).ok_or_else(|| {
+        Error::invalid("The package is not signed (it has no signature.json). Cutover only imports packages signed by a vendor key the account trusts.")
+    })?;
+    let signer = sign::verify(signature, manifest_bytes, checksums)?;
+    if !trusted.iter().any(|k| k.trim() == signer) {
+        return Err(Error::forbidden(format!(
+            "The package is signed by key {}, which this account does not trust. If it really is your vendor's key, add it under Releases → Trusted keys and import again.",
+            sign::fingerprint(&signer)
+        )));
+    }
+    let manifest = Manifest::parse(manifest_bytes)?;
+    let notes_text = std::str::from_utf8(get(NOTES)?)
+        .map_err(|_| Error::invalid("The package's notes.md is not UTF-8 text."))?;
+    let notes = notes::parse(notes_text)?;
+    let scripts = |folder: &str| -> Result<Vec<(String, String)>> {
+        files
+            .iter()
+            .filter_map(|(name, bytes)| name.strip_prefix(folder).map(|n| (n, bytes)))
+            .map(|(name, bytes)| {
+                let sql = String::from_utf8(bytes.clone()).map_err(|_| {
+                    Error::invalid(format!("The package's {folder}{name} is not UTF-8 text."))
+                })?;
+                Ok((name.to_string(), sql))
+            })
+            .collect()
+    };
+    Ok(Package {
+        migrations: scripts("migrations/")?,
+        checks: scripts("checks/")?,
+        manifest,
+        notes,
+        signer,
+        sha256: sign::sha256_hex(bytes),
+    })
+}
+
+/// Whether a path inside the package is one Cutover knows.
+pub fn allowed(name: &str) -> bool {
+    let script = |folder: &str| {
+        name.strip_prefix(folder).is_some_and(|rest| {
+            rest.ends_with(".sql")
+                && rest.len() <= 100
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+        })
+    };
+    [MANIFEST, NOTES, CHECKSUMS, SIGNATURE].contains(&name)
+        || script("migrations/")
+        || script("checks/")
+}
+
+fn entries(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| not_a_package("it is not a zip archive"))?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(not_a_package(format_args!(
+            "it holds more than {MAX_ENTRIES} files"
+        )));
+    }
+    let mut files = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| not_a_package(format_args!("entry {} cannot be read ({e})", i + 1)))?;
+        let name = entry
+            .name()
+            .map_err(|_| {
+                not_a_package(format_args!("entry {} has a name that is not text", i + 1))
+            })?
+            .to_string();
+        let escapes = entry.enclosed_name().is_none()
+            || name.starts_with('/')
+            || name.contains('\\')
+            || name.split('/').any(|part| part == ".." || part == ".");
+        if escapes {
+            return Err(not_a_package(format_args!(
+                "entry \"{name}\" points outside the package folder"
+            )));
+        }
+        if entry.is_dir() {
+            continue;
+        }
+        if !allowed(&name) {
+            return Err(not_a_package(format_args!(
+                "it holds \"{name}\", which is not part of the package format"
+            )));
+        }
+        if entry.size() > MAX_ENTRY_BYTES {
+            return Err(not_a_package(format_args!(
+                "\"{name}\" is larger than {} MiB",
+                MAX_ENTRY_BYTES / 1024 / 1024
+            )));
+        }
+        // The declared size may lie: never read more than the limit.
+        let mut content = Vec::new();
+        (&mut entry)
+            .take(MAX_ENTRY_BYTES + 1)
+            .read_to_end(&mut content)
+            .map_err(|_| not_a_package(format_args!("\"{name}\" is damaged")))?;
+        if content.len() as u64 > MAX_ENTRY_BYTES {
+            return Err(not_a_package(format_args!(
+                "\"{name}\" is larger than {} MiB",
+                MAX_ENTRY_BYTES / 1024 / 1024
+            )));
+        }
+        if files.insert(name.clone(), content).is_some() {
+            return Err(not_a_package(format_args!("\"{name}\" appears twice")));
+        }
+    }
+    Ok(files)
+}
+
+fn check_checksums(files: &BTreeMap<String, Vec<u8>>, checksums: &[u8]) -> Result<()> {
+    let damaged = |why: String| {
+        Error::invalid(format!(
+            "The package is damaged or was changed: {why}. Download it again from the vendor."
+        ))
+    };
+    let text =
+        std::str::from_utf8(checksums).map_err(|_| damaged("checksums.txt is not text".into()))?;
+    let mut listed = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let (sum, path) = line
+            .split_once("  ")
+            .ok_or_else(|| damaged(format!("checksums.txt has a malformed line \"{line}\"")))?;
+        listed.insert(path.to_string(), sum.to_string());
+    }
+    for (name, bytes) in files {
+        if name == CHECKSUMS || name == SIGNATURE {
+            continue;
+        }
+        match listed.remove(name) {
+            None => return Err(damaged(format!("{name} has no checksum"))),
+            Some(sum) if sum != sign::sha256_hex(bytes) => {
+                return Err(damaged(format!("the checksum of {name} does not match")))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(missing) = listed.keys().next() {
+        return Err(damaged(format!("{missing} is listed but missing")));
+    }
+    Ok(())
+}

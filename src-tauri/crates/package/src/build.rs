@@ -1,0 +1,101 @@
+//! Building a package the way a vendor would: from a folder holding
+//! `manifest.json`, `notes.md`, `migrations/` and `checks/`, checked with
+//! the same rules Cutover applies on import, then checksummed and signed.
+//!
+//! The archive is deterministic (sorted entries, fixed timestamps), so the
+//! same folder and key always give the same bytes: the committed demo
+//! packages can be checked against their sources.
+
+use crate::manifest::Manifest;
+use crate::{notes, sign, CHECKSUMS, MANIFEST, NOTES, SIGNATURE};
+use cutover_core::{Error, Result};
+use ed25519_dalek::SigningKey;
+use std::io::{Cursor, Write};
+use std::path::Path;
+use zip::write::SimpleFileOptions;
+
+/// Reads a package folder into `(path, bytes)` pairs.
+pub fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let io = |what: &str, e: std::io::Error| Error::invalid(format!("Cannot read {what}: {e}."));
+    let mut files = Vec::new();
+    for name in [MANIFEST, NOTES] {
+        let path = folder.join(name);
+        files.push((
+            name.to_string(),
+            std::fs::read(&path).map_err(|e| io(&path.display().to_string(), e))?,
+        ));
+    }
+    for sub in ["migrations", "checks"] {
+        let dir = folder.join(sub);
+        if !dir.exists() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).map_err(|e| io(&dir.display().to_string(), e))? {
+            let entry = entry.map_err(|e| io(&dir.display().to_string(), e))?;
+            let name = format!("{sub}/{}", entry.file_name().to_string_lossy());
+            if !crate::archive::allowed(&name) {
+                return Err(Error::invalid(format!(
+                    "{name} cannot go into a package: scripts are .sql files named with letters, digits, '-', '_' and '.'."
+                )));
+            }
+            files.push((
+                name,
+                std::fs::read(entry.path())
+                    .map_err(|e| io(&entry.path().display().to_string(), e))?,
+            ));
+        }
+    }
+    Ok(files)
+}
+
+/// Checks the folder's files as an import would, then signs and zips them.
+pub fn build(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
+    let get = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+            .ok_or_else(|| Error::invalid(format!("The folder has no {name}.")))
+    };
+    Manifest::parse(get(MANIFEST)?)?;
+    let text = std::str::from_utf8(get(NOTES)?)
+        .map_err(|_| Error::invalid("notes.md is not UTF-8 text."))?;
+    notes::parse(text)?;
+    Ok(sign_and_zip(files, key))
+}
+
+/// Adds `checksums.txt` and `signature.json` and zips, without checking the
+/// contents (test fixtures use this to make packages that must be refused).
+pub fn sign_and_zip(files: &[(String, Vec<u8>)], key: &SigningKey) -> Vec<u8> {
+    let checksums = sign::checksums_text(files);
+    let manifest = files
+        .iter()
+        .find(|(n, _)| n == MANIFEST)
+        .map(|(_, b)| b.as_slice())
+        .unwrap_or_default();
+    let signature = sign::sign(key, manifest, checksums.as_bytes());
+    let mut all = files.to_vec();
+    all.push((CHECKSUMS.to_string(), checksums.into_bytes()));
+    all.push((
+        SIGNATURE.to_string(),
+        serde_json::to_vec_pretty(&signature).unwrap_or_default(),
+    ));
+    zip_files(&all)
+}
+
+/// Zips files in path order with fixed timestamps.
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, bytes) in sorted {
+        // Writing to memory cannot fail; a failure would surface at open().
+        let _ = writer.start_file(name.as_str(), options);
+        let _ = writer.write_all(bytes);
+    }
+    writer.finish().map(Cursor::into_inner).unwrap_or_default()
+}
