@@ -61,6 +61,8 @@ pub struct EnvironmentOverview {
     pub store_error: Option<Error>,
     /// The CSV import running in it, if any; writes and promotion wait.
     pub running_import: Option<ImportJob>,
+    /// Hotfixes in the catalog that fix the version it runs.
+    pub hotfixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

@@ -40,6 +40,7 @@ pub mod integration;
 pub mod promotion;
 pub mod records;
 pub mod release;
+pub mod release_view;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Result};

@@ -13,6 +13,7 @@ mod admins;
 pub mod backups;
 pub mod control;
 pub mod demo;
+pub mod demo_releases;
 mod design;
 pub mod env_store;
 mod fault;
@@ -24,6 +25,10 @@ mod promotion_history;
 mod promotion_run;
 mod promotion_undo;
 pub mod refresh;
+mod release_catalog;
+pub mod release_export;
+pub mod release_notes;
+mod releases;
 mod workspace;
 
 pub use fault::Context;

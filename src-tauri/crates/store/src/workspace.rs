@@ -193,7 +193,13 @@ impl Workspace {
         let mut out = Vec::new();
         for account in self.accounts()? {
             let mut environments = Vec::new();
+            let versions = self.environment_versions(&conn, account.id)?;
             for row in self.environment_rows(&conn, account.id)? {
+                let hotfixes = versions
+                    .iter()
+                    .find(|v| v.id == row.environment.id)
+                    .map(|v| v.hotfixes.clone())
+                    .unwrap_or_default();
                 let (stats, store_error) =
                     match self.backend.open(&row.store_key).and_then(|s| s.stats()) {
                         Ok(stats) => (stats, None),
@@ -212,6 +218,7 @@ impl Workspace {
                     last_backup_at,
                     store_error,
                     running_import,
+                    hotfixes,
                 });
             }
             out.push(AccountOverview {

@@ -1,0 +1,280 @@
+//! Reading release notes offline: one release's notes, full-text search
+//! across every imported note (SQLite FTS5), the cumulative "my version →
+//! target" view for one environment, and per-admin review marks.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::{AccountId, EnvironmentId};
+use cutover_core::admin::Admin;
+use cutover_core::release::{self, NoteKind, Version};
+use cutover_core::release_view::{Cumulative, Note, NoteId, ReleaseNotes, SearchHit};
+use cutover_core::{Error, Result};
+use rusqlite::{params, Connection, Row};
+
+/// The most hits a search returns.
+pub const SEARCH_LIMIT: u32 = 50;
+
+const NOTE_COLUMNS: &str =
+    "n.id, n.release_id, r.version, n.title, n.area, n.kind, n.action_required, n.html,
+    (SELECT v.reviewed_at FROM note_reviews v WHERE v.note_id = n.id AND v.admin_id = ?1)";
+
+fn note(r: &Row<'_>) -> rusqlite::Result<(Note, String)> {
+    let kind: String = r.get(5)?;
+    Ok((
+        Note {
+            id: r.get(0)?,
+            release_id: r.get(1)?,
+            version: r.get(2)?,
+            title: r.get(3)?,
+            area: r.get(4)?,
+            kind: NoteKind::Change,
+            action_required: r.get(6)?,
+            html: r.get(7)?,
+            reviewed_at: r.get(8)?,
+        },
+        kind,
+    ))
+}
+
+fn notes(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Note>> {
+    let mut stmt = conn.prepare(sql).context("reading notes")?;
+    let rows = stmt
+        .query_map(params, note)
+        .context("reading notes")?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading notes")?;
+    rows.into_iter()
+        .map(|(mut n, kind)| {
+            n.kind = NoteKind::parse(&kind)?;
+            Ok(n)
+        })
+        .collect()
+}
+
+/// Text for HTML, with FTS5's match markers (\u{1}, \u{2}) turned into `<mark>`.
+pub(crate) fn escape_marked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{1}' => out.push_str("<mark>"),
+            '\u{2}' => out.push_str("</mark>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The user's words as an FTS5 query: every word must match, each as a
+/// prefix, and no word can be read as FTS5 syntax.
+pub fn fts_query(text: &str) -> Result<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    if words.is_empty() {
+        return Err(Error::invalid(
+            "Type at least one word (letters or digits) to search the release notes.",
+        ));
+    }
+    Ok(words.join(" "))
+}
+
+impl Workspace {
+    /// A release's notes, grouped by area and kind.
+    pub fn release_notes(
+        &self,
+        release_id: i64,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<ReleaseNotes> {
+        let conn = self.connect()?;
+        let (_, release) = self.release_summary(&conn, release_id, admin, now)?;
+        let notes = notes(
+            &conn,
+            &format!(
+                "SELECT {NOTE_COLUMNS} FROM release_notes n JOIN releases r ON r.id = n.release_id
+                 WHERE n.release_id = ?2
+                 ORDER BY n.area COLLATE NOCASE,
+                   CASE n.kind WHEN 'feature' THEN 0 WHEN 'change' THEN 1 WHEN 'deprecation' THEN 2 ELSE 3 END,
+                   n.position"
+            ),
+            params![admin.id, release_id],
+        )?;
+        Ok(ReleaseNotes { release, notes })
+    }
+
+    /// Full-text search across every note of an account's releases.
+    pub fn search_notes(&self, account_id: AccountId, text: &str) -> Result<Vec<SearchHit>> {
+        let query = fts_query(text)?;
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT n.id, n.release_id, r.version, n.area, n.kind,
+                        highlight(release_notes_fts, 0, char(1), char(2)),
+                        snippet(release_notes_fts, 2, char(1), char(2), '…', 24)
+                 FROM release_notes_fts f
+                 JOIN release_notes n ON n.id = f.rowid
+                 JOIN releases r ON r.id = n.release_id
+                 WHERE release_notes_fts MATCH ?1 AND r.account_id = ?2
+                 ORDER BY bm25(release_notes_fts, 5.0, 2.0, 1.0), r.version_key DESC
+                 LIMIT ?3",
+            )
+            .context("searching notes")?;
+        let rows = stmt
+            .query_map(params![query, account_id, SEARCH_LIMIT], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .context("searching notes")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("searching notes")?;
+        rows.into_iter()
+            .map(
+                |(note_id, release_id, version, area, kind, title, snippet)| {
+                    Ok(SearchHit {
+                        note_id,
+                        release_id,
+                        version,
+                        area,
+                        kind: NoteKind::parse(&kind)?,
+                        title_html: escape_marked(&title),
+                        snippet_html: escape_marked(&snippet),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Every note of every version after the environment's up to `target`,
+    /// limited to the areas the environment uses; action-required items and
+    /// deprecations first (seed 002's 7.3 → 10.0.2).
+    pub fn cumulative_notes(
+        &self,
+        environment_id: EnvironmentId,
+        target: &str,
+        admin: &Admin,
+    ) -> Result<Cumulative> {
+        let environment = self.environment(environment_id)?;
+        let from = Version::parse(&environment.version)?;
+        let to = Version::parse(target)?;
+        if to <= from {
+            return Err(Error::invalid(format!(
+                "{} already runs {from}; pick a target newer than that.",
+                environment.name
+            )));
+        }
+        let conn = self.connect()?;
+        let mut apps: Vec<String> = self
+            .store(environment_id)?
+            .definitions()?
+            .apps
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        let all = notes(
+            &conn,
+            &format!(
+                "SELECT {NOTE_COLUMNS} FROM release_notes n JOIN releases r ON r.id = n.release_id
+                 WHERE r.account_id = ?2 ORDER BY r.version_key, n.position"
+            ),
+            params![admin.id, environment.account_id],
+        )?;
+        let mut versions: Vec<String> = Vec::new();
+        let mut left_out = 0;
+        let mut picked = Vec::new();
+        for n in all {
+            let v = Version::parse(&n.version)?;
+            if !release::spans(&v, &from, &to) {
+                continue;
+            }
+            if !versions.contains(&n.version) {
+                versions.push(n.version.clone());
+            }
+            if release::concerns(&n.area, &apps) {
+                picked.push(n);
+            } else {
+                left_out += 1;
+            }
+        }
+        if !versions
+            .iter()
+            .any(|v| Version::parse(v).is_ok_and(|v| v == to))
+        {
+            return Err(Error::not_found(format!(
+                "Release {to} is not in the catalog; import its package first."
+            )));
+        }
+        // Stable: within a rank the order stays by version, then position.
+        picked.sort_by_key(|n| release::cumulative_rank(n.kind, n.action_required));
+        apps.extend(release::PLATFORM_AREAS.iter().map(|a| a.to_string()));
+        Ok(Cumulative {
+            environment_id,
+            environment_name: environment.name,
+            from_version: from.to_string(),
+            to_version: to.to_string(),
+            versions,
+            areas: apps,
+            reviewed_count: picked.iter().filter(|n| n.reviewed_at.is_some()).count() as u32,
+            notes: picked,
+            left_out,
+        })
+    }
+
+    /// Marks a note reviewed by `admin` (or clears the mark).
+    pub fn set_note_reviewed(
+        &self,
+        note_id: NoteId,
+        reviewed: bool,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let conn = self.connect()?;
+        let exists: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM release_notes WHERE id = ?1)",
+                [note_id],
+                |r| r.get(0),
+            )
+            .context("reading the note")?;
+        if !exists {
+            return Err(Error::not_found(
+                "That release note is no longer in the catalog.",
+            ));
+        }
+        if reviewed {
+            conn.execute(
+                "INSERT INTO note_reviews (note_id, admin_id, reviewed_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (note_id, admin_id) DO NOTHING",
+                params![note_id, admin.id, now],
+            )
+            .context("marking the note reviewed")?;
+            conn.query_row(
+                "SELECT reviewed_at FROM note_reviews WHERE note_id = ?1 AND admin_id = ?2",
+                params![note_id, admin.id],
+                |r| r.get(0),
+            )
+            .context("reading the review")
+        } else {
+            conn.execute(
+                "DELETE FROM note_reviews WHERE note_id = ?1 AND admin_id = ?2",
+                params![note_id, admin.id],
+            )
+            .context("clearing the review")?;
+            Ok(None)
+        }
+    }
+}
