@@ -22,7 +22,7 @@ def add(cmds):
             continue
         s = s.replace("            app::report_interactive,\n",
                       f"            {c},\n            app::report_interactive,\n")
-        mods = re.search(r"use crate::commands::\{([^}]*)\};", s).group(1).split(', ')
+        mods = [m.strip() for m in re.search(r"use crate::commands::\{([^}]*)\};", s).group(1).split(',') if m.strip()]
         if mod not in mods:
             mods = sorted(mods + [mod])
             s = re.sub(r"use crate::commands::\{([^}]*)\};",

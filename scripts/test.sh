@@ -27,6 +27,9 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 say "Rust: unit and integration tests"
 cargo test --locked --workspace
 
+say "Fuzz: the package reader, 30 seconds per target"
+bash scripts/fuzz.sh 30
+
 say "End to end: the real app under Xvfb through tauri-driver"
 bash scripts/e2e.sh
 

@@ -40,6 +40,16 @@ const COMMANDS: &[&str] = &[
     "list_integrations",
     "add_integration",
     "set_integration_active",
+    "release_catalog",
+    "import_release",
+    "set_version_window",
+    "trust_key",
+    "distrust_key",
+    "release_notes",
+    "search_notes",
+    "cumulative_notes",
+    "set_note_reviewed",
+    "export_cumulative",
     "report_interactive",
 ];
 

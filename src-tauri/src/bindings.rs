@@ -6,6 +6,7 @@
 
 use crate::commands::{
     admins, app, backups, design, environments, inbox, integrations, promotion, records, refresh,
+    releases,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -53,6 +54,16 @@ pub fn builder() -> Builder<tauri::Wry> {
             integrations::list_integrations,
             integrations::add_integration,
             integrations::set_integration_active,
+            releases::release_catalog,
+            releases::import_release,
+            releases::set_version_window,
+            releases::trust_key,
+            releases::distrust_key,
+            releases::release_notes,
+            releases::search_notes,
+            releases::cumulative_notes,
+            releases::set_note_reviewed,
+            releases::export_cumulative,
             app::report_interactive,
         ])
 }

@@ -4,6 +4,7 @@ import { Dashboard } from "./components/Dashboard";
 import { AdminSwitcher } from "./components/AdminSwitcher";
 import { InboxButton } from "./components/InboxButton";
 import { EnvironmentScreen, type Tab } from "./components/EnvironmentScreen";
+import { ReleasesScreen } from "./releases/ReleasesScreen";
 
 export type Open = (environmentId: number, tab?: Tab) => void;
 
@@ -11,7 +12,8 @@ export function App() {
   const fetching = useIsFetching();
   const queryClient = useQueryClient();
   const [opened, setOpened] = useState<{ id: number; tab: Tab } | null>(null);
-  const open: Open = (id, tab = "designer") => setOpened({ id, tab });
+  const [screen, setScreen] = useState<"environments" | "releases">("environments");
+  const open: Open = (id, tab = "designer") => (setScreen("environments"), setOpened({ id, tab }));
   return (
     <div className="shell">
       <header className="topbar">
@@ -22,8 +24,16 @@ export function App() {
           Cutover
         </div>
         <nav>
-          <button type="button" className={`nav-item ${opened ? "" : "active"}`} onClick={() => setOpened(null)} data-testid="nav-environments">
+          <button
+            type="button"
+            className={`nav-item ${screen === "environments" && !opened ? "active" : ""}`}
+            onClick={() => (setScreen("environments"), setOpened(null))}
+            data-testid="nav-environments"
+          >
             Environments
+          </button>
+          <button type="button" className={`nav-item ${screen === "releases" ? "active" : ""}`} onClick={() => setScreen("releases")} data-testid="nav-releases">
+            Releases
           </button>
         </nav>
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
@@ -36,7 +46,9 @@ export function App() {
         </button>
       </header>
       <main>
-        {opened ? (
+        {screen === "releases" ? (
+          <ReleasesScreen />
+        ) : opened ? (
           <EnvironmentScreen
             environmentId={opened.id}
             tab={opened.tab}

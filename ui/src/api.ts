@@ -106,6 +106,17 @@ export const api = {
     call(commands.startImport(environmentId, tableId, path, { fieldIds }, progressChannel(onEvent))),
   cancelImport: (importId: number) => call(commands.cancelImport(importId)),
   refreshPreview: (environmentId: number) => call(commands.refreshPreview(environmentId)),
+  releaseCatalog: (accountId: number) => call(commands.releaseCatalog(accountId)),
+  importRelease: (accountId: number, path: string) => call(commands.importRelease(accountId, path)),
+  setVersionWindow: (accountId: number, size: number) => call(commands.setVersionWindow(accountId, size)),
+  trustKey: (accountId: number, name: string, publicKey: string) => call(commands.trustKey(accountId, name, publicKey)),
+  distrustKey: (accountId: number, keyId: number) => call(commands.distrustKey(accountId, keyId)),
+  releaseNotes: (releaseId: number) => call(commands.releaseNotes(releaseId)),
+  searchNotes: (accountId: number, text: string) => call(commands.searchNotes(accountId, text)),
+  cumulativeNotes: (environmentId: number, target: string) => call(commands.cumulativeNotes(environmentId, target)),
+  setNoteReviewed: (noteId: number, reviewed: boolean) => call(commands.setNoteReviewed(noteId, reviewed)),
+  exportCumulative: (environmentId: number, target: string, path: string) =>
+    call(commands.exportCumulative(environmentId, target, path)),
   refreshEnvironment: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.refreshEnvironment(environmentId, progressChannel(onProgress))),
 };

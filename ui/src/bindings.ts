@@ -95,6 +95,22 @@ export const commands = {
 	addIntegration: (environmentId: number, name: string, kind: IntegrationKind) => typedError<Integration, CommandError>(__TAURI_INVOKE("add_integration", { environmentId, name, kind })),
 	/**  Pauses or resumes an integration (not one a running promotion holds). */
 	setIntegrationActive: (integrationId: number, active: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_integration_active", { integrationId, active })),
+	releaseCatalog: (accountId: number) => typedError<Catalog, CommandError>(__TAURI_INVOKE("release_catalog", { accountId })),
+	/**
+	 *  Imports a package file; a hotfix that concerns an environment files a
+	 *  notice, shown on the desktop too.
+	 */
+	importRelease: (accountId: number, path: string) => typedError<ReleaseImported, CommandError>(__TAURI_INVOKE("import_release", { accountId, path })),
+	setVersionWindow: (accountId: number, size: number) => typedError<null, CommandError>(__TAURI_INVOKE("set_version_window", { accountId, size })),
+	trustKey: (accountId: number, name: string, publicKey: string) => typedError<TrustedKey, CommandError>(__TAURI_INVOKE("trust_key", { accountId, name, publicKey })),
+	distrustKey: (accountId: number, keyId: number) => typedError<null, CommandError>(__TAURI_INVOKE("distrust_key", { accountId, keyId })),
+	releaseNotes: (releaseId: number) => typedError<ReleaseNotes, CommandError>(__TAURI_INVOKE("release_notes", { releaseId })),
+	searchNotes: (accountId: number, text: string) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search_notes", { accountId, text })),
+	cumulativeNotes: (environmentId: number, target: string) => typedError<Cumulative, CommandError>(__TAURI_INVOKE("cumulative_notes", { environmentId, target })),
+	/**  Marks a note reviewed (or not) by the current admin; returns when. */
+	setNoteReviewed: (noteId: number, reviewed: boolean) => typedError<string | null, CommandError>(__TAURI_INVOKE("set_note_reviewed", { noteId, reviewed })),
+	/**  Writes the cumulative view as a printable HTML file; returns its path. */
+	exportCumulative: (environmentId: number, target: string, path: string) => typedError<string, CommandError>(__TAURI_INVOKE("export_cumulative", { environmentId, target, path })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -172,6 +188,20 @@ export type Backup = {
 };
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade";
+
+export type Catalog = {
+	accountId: number,
+	accountName: string,
+	windowSize: number,
+	/**  The selectable versions, newest first. */
+	window: string[],
+	/**  Newest first. */
+	releases: ReleaseSummary[],
+	environments: EnvironmentVersion[],
+	/**  Why production cannot follow a sandbox (seed 002), one per sandbox. */
+	blocked: string[],
+	trustedKeys: TrustedKey[],
+};
 
 /**  One field's new value, as typed. */
 export type CellInput = {
@@ -283,6 +313,22 @@ export type CsvPreview = {
 	suggested: (number | null)[],
 };
 
+export type Cumulative = {
+	environmentId: number,
+	environmentName: string,
+	fromVersion: string,
+	toVersion: string,
+	/**  The versions spanned, oldest first. */
+	versions: string[],
+	/**  The areas the environment uses (its apps and the platform areas). */
+	areas: string[],
+	/**  Action-required first, then deprecations, then the rest. */
+	notes: Note[],
+	/**  Items of areas the environment does not use, left out. */
+	leftOut: number,
+	reviewedCount: number,
+};
+
 /**  The user's decision about one conflict. */
 export type Decision = {
 	entityKind: EntityKind,
@@ -335,6 +381,8 @@ export type EnvironmentOverview = {
 	storeError: Error | null,
 	/**  The CSV import running in it, if any; writes and promotion wait. */
 	runningImport: ImportJob | null,
+	/**  Hotfixes in the catalog that fix the version it runs. */
+	hotfixes: string[],
 };
 
 export type EnvironmentStatus = 
@@ -342,6 +390,19 @@ export type EnvironmentStatus =
 "ready" | 
 /**  Reads work, writes are refused (an upgrade or promotion holds it). */
 "locked";
+
+/**  An environment as the Releases screen sees it. */
+export type EnvironmentVersion = {
+	id: number,
+	name: string,
+	kind: EnvironmentKind,
+	version: string,
+	/**
+	 *  "Hotfix 10.0.3 fixes Projects, Security in 10.0.1" for each hotfix
+	 *  that concerns the version it runs.
+	 */
+	hotfixes: string[],
+};
 
 export type Error = {
 	kind: ErrorKind,
@@ -449,6 +510,23 @@ export type Integration = {
 
 export type IntegrationKind = "crm_sync" | "webhook" | "data_feed" | "other";
 
+export type Note = {
+	id: number,
+	releaseId: number,
+	version: string,
+	title: string,
+	area: string,
+	kind: NoteKind,
+	actionRequired: boolean,
+	/**  Sanitised HTML of the note's Markdown. */
+	html: string,
+	/**  When the current admin marked it reviewed. */
+	reviewedAt: string | null,
+};
+
+/**  The kind of a release-note item. */
+export type NoteKind = "feature" | "change" | "deprecation" | "fix";
+
 export type Notice = {
 	id: number,
 	at: string,
@@ -459,6 +537,11 @@ export type Notice = {
 	undelivered: string | null,
 	/**  Not shown on the desktop yet. */
 	desktopPending: boolean,
+};
+
+export type OfferedWave = {
+	name: string,
+	date: string,
 };
 
 /**  One step of a plan: an entity's net change, with who made it. */
@@ -566,6 +649,57 @@ export type RejectedRow = {
 	reason: string,
 };
 
+/**  What an import did. */
+export type ReleaseImported = {
+	version: string,
+	releaseType: ReleaseType,
+	noteCount: number,
+	/**  Versions that dropped out of the window because of this one. */
+	dropped: string[],
+	/**  Environments that run a version this hotfix fixes. */
+	affected: string[],
+};
+
+export type ReleaseNotes = {
+	release: ReleaseSummary,
+	/**  Grouped by area, then kind, then the vendor's order. */
+	notes: Note[],
+};
+
+export type ReleaseSummary = {
+	id: number,
+	version: string,
+	releaseType: ReleaseType,
+	published: string,
+	generalAvailability: string,
+	selectable: Selectable,
+	/**  Names of the account's environments that run this version. */
+	runningIn: string[],
+	noteCount: number,
+	/**  Notes the current admin has marked reviewed. */
+	reviewedCount: number,
+	actionRequiredCount: number,
+	waves: OfferedWave[],
+	requiredHotfixes: string[],
+	postUpgradeActions: string[],
+	/**  For a hotfix: the versions and areas it fixes. */
+	fixesVersions: string[],
+	fixesAreas: string[],
+	importedAt: string,
+	importedBy: string,
+};
+
+/**  The vendor's kinds of release (seed 000). */
+export type ReleaseType = 
+/**  Weekly, applied in a maintenance window, no UAT. */
+"maintenance" | 
+/**  Every 2–4 months, with a UAT cycle. */
+"minor" | 
+/**  At most twice a year, with a UAT cycle. */
+"major" | 
+/**  On demand; impacted accounts are told. */
+"hotfix";
+
 export type Resolution = 
 /**  Promote the sandbox's version over production's change. */
 "keep_sandbox" | 
@@ -577,6 +711,26 @@ export type Role =
 "super_admin" | 
 /**  May design and edit data, but not overwrite environments. */
 "app_admin";
+
+export type SearchHit = {
+	noteId: number,
+	releaseId: number,
+	version: string,
+	area: string,
+	kind: NoteKind,
+	/**  Title and an excerpt, HTML-escaped, matches in `<mark>`. */
+	titleHtml: string,
+	snippetHtml: string,
+};
+
+/**  Whether a release can be chosen as an upgrade target now, and why not. */
+export type Selectable = 
+/**  Inside the window. */
+"yes" | 
+/**  Published but not yet generally available. */
+"not_yet_available" | 
+/**  Newer GA releases have pushed it out of the window. */
+"dropped_out";
 
 export type StartupReport = {
 	/**  Milliseconds from process start to the dashboard showing its data. */
@@ -591,6 +745,15 @@ export type TableDef = {
 	/**  The apps this table belongs to; more than one when shared. */
 	appIds: number[],
 	fields: FieldDef[],
+};
+
+export type TrustedKey = {
+	id: number,
+	name: string,
+	publicKey: string,
+	fingerprint: string,
+	addedAt: string,
+	addedBy: string,
 };
 
 /**  What undoing a promotion would discard, said before it runs. */

@@ -2,6 +2,14 @@
 //! into the store or core through [`crate::state::run_blocking`], a
 //! data-transfer type out.
 
+use tauri::ipc::Channel;
+
+/// Forwards progress to the UI; a closed window must not fail the work.
+pub(crate) fn forward<T: tauri::ipc::IpcResponse + Clone>(channel: &Channel<T>) -> impl Fn(T) + '_ {
+    move |p| {
+        let _ = channel.send(p);
+    }
+}
 pub mod admins;
 pub mod app;
 pub mod backups;
@@ -12,12 +20,4 @@ pub mod integrations;
 pub mod promotion;
 pub mod records;
 pub mod refresh;
-
-use tauri::ipc::Channel;
-
-/// Forwards progress to the UI; a closed window must not fail the work.
-pub(crate) fn forward<T: tauri::ipc::IpcResponse + Clone>(channel: &Channel<T>) -> impl Fn(T) + '_ {
-    move |p| {
-        let _ = channel.send(p);
-    }
-}
+pub mod releases;

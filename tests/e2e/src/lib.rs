@@ -295,6 +295,11 @@ impl App {
         Ok(())
     }
 
+    /// Runs `script` (a function body; `return` gives the value) in the page.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, Vec::new()).await?)
+    }
+
     /// Saves what the window shows as `NN-name.png` in
     /// `tests/e2e/screenshots/<scenario>/` (git-ignored).
     pub async fn screenshot(&mut self, name: &str) -> Result<PathBuf> {

@@ -118,8 +118,9 @@ async fn review_resolve_and_promote() -> Result<()> {
         "Paused and resumed: Order webhook, Salesforce CRM sync",
     )
     .await?;
-    // The inbox has the promotion's notice (also sent to the desktop).
-    app.wait_for_text(r#"[data-testid="inbox-unread"]"#, "1")
+    // The inbox has the promotion's notice (also sent to the desktop),
+    // beside the demo's notice about hotfix 10.0.3.
+    app.wait_for_text(r#"[data-testid="inbox-unread"]"#, "2")
         .await?;
     app.click(r#"[data-testid="inbox-button"]"#).await?;
     app.wait_for_text(r#"[data-testid="inbox-item"]"#, "Promoted to Production")

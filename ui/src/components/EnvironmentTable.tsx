@@ -55,7 +55,14 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
               <td>
                 <span className={`kind kind-${env.kind}`}>{KIND_LABELS[env.kind]}</span>
               </td>
-              <td className="mono">{env.version}</td>
+              <td className="mono">
+                {env.version}
+                {row.hotfixes.map((h) => (
+                  <div key={h} className="hotfix-mark" data-testid="env-hotfix" title="Read its notes under Releases">
+                    {h}
+                  </div>
+                ))}
+              </td>
               <td>
                 {row.runningImport ? (
                   <span className="status status-busy" data-testid="env-status" title={`${row.runningImport.fileName}, started by ${row.runningImport.author}`}>

@@ -18,6 +18,7 @@ export function env(id: number, name: string, kind: EnvironmentKind, records = 1
     tableCount: 4,
     lastBackupAt: null,
     storeError: null,
+    hotfixes: [],
     runningImport: null,
   };
 }

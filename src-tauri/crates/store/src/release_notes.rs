@@ -114,21 +114,24 @@ impl Workspace {
     pub fn search_notes(&self, account_id: AccountId, text: &str) -> Result<Vec<SearchHit>> {
         let query = fts_query(text)?;
         let conn = self.connect()?;
+        // Newest first is the index's own rowid order, so FTS5 stops after
+        // the hits shown and highlights only those (BENCHMARKS.md).
         let mut stmt = conn
             .prepare_cached(
-                "SELECT n.id, n.release_id, r.version, n.area, n.kind,
-                        highlight(release_notes_fts, 0, char(1), char(2)),
-                        snippet(release_notes_fts, 2, char(1), char(2), '…', 24)
-                 FROM release_notes_fts f
-                 JOIN release_notes n ON n.id = f.rowid
+                "SELECT n.id, n.release_id, r.version, n.area, n.kind, hit.title, hit.snippet
+                 FROM (SELECT note_id,
+                              highlight(release_notes_fts, 0, char(1), char(2)) AS title,
+                              snippet(release_notes_fts, 2, char(1), char(2), '…', 24) AS snippet
+                       FROM release_notes_fts WHERE release_notes_fts MATCH ?1
+                       ORDER BY rowid DESC LIMIT ?2) AS hit
+                 JOIN release_notes n ON n.id = hit.note_id
                  JOIN releases r ON r.id = n.release_id
-                 WHERE release_notes_fts MATCH ?1 AND r.account_id = ?2
-                 ORDER BY bm25(release_notes_fts, 5.0, 2.0, 1.0), r.version_key DESC
-                 LIMIT ?3",
+                 ORDER BY r.version_key DESC, n.position",
             )
             .context("searching notes")?;
+        let matching = format!("account:a{account_id} AND {{title area body}}:({query})");
         let rows = stmt
-            .query_map(params![query, account_id, SEARCH_LIMIT], |r| {
+            .query_map(params![matching, SEARCH_LIMIT], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,

@@ -261,6 +261,21 @@ fn search_finds_words_across_releases_and_marks_them() -> Result<()> {
     assert!(hits
         .iter()
         .all(|h| h.title_html.contains("<mark>") || h.snippet_html.contains("<mark>")));
+    // Another account's notes are not found; hits come newest version first.
+    ws.connect()?
+        .execute(
+            "INSERT INTO accounts (name, platform, time_zone, is_demo, created_at)
+             VALUES ('Other', 'Northwind Cloud Platform', 'UTC', 0, '2026-11-01T00:00:00Z')",
+            [],
+        )
+        .context("second account")?;
+    let other = account + 1;
+    ws.trust_key(other, "Vendor", demo_releases::VENDOR_KEY, &boss(), at(23, 11))?;
+    ws.import_release(other, &package("10.0.4"), &boss(), at(23, 11))?;
+    assert_eq!(ws.search_notes(account, "webhook")?.len(), 2);
+    assert_eq!(ws.search_notes(other, "webhook")?.len(), 1);
+    let versions: Vec<String> = ws.search_notes(account, "security")?.into_iter().map(|h| h.version).collect();
+    assert!(versions.windows(2).all(|w| w[0] >= w[1]) && versions.len() > 2, "{versions:?}");
     let hits = ws.search_notes(account, "timesheet approval")?;
     assert_eq!(hits[0].version, "10.0.3");
     // FTS5 syntax in the input is read as words, never as a query.

@@ -53,13 +53,17 @@ CREATE TABLE release_notes (
     markdown        TEXT NOT NULL,
     -- Sanitised when imported (cutover_package::notes::render).
     html            TEXT NOT NULL,
+    -- The body's words without markup (cutover_package::notes::plain_text).
+    search_text     TEXT NOT NULL,
     UNIQUE (release_id, position)
 ) STRICT;
 CREATE INDEX release_notes_area ON release_notes (area);
 
--- rowid = release_notes.id. Kept in step by the import transaction.
+-- Rebuilt by each import transaction in (account, version, position) order,
+-- so "newest first" is FTS5's own rowid order and a search stops after the
+-- hits it shows. `account` holds "a<account id>" to filter inside MATCH.
 CREATE VIRTUAL TABLE release_notes_fts USING fts5 (
-    title, area, body, tokenize = 'porter unicode61'
+    title, area, body, account, note_id UNINDEXED, tokenize = 'porter unicode61'
 );
 
 CREATE TABLE note_reviews (
