@@ -270,12 +270,25 @@ fn search_finds_words_across_releases_and_marks_them() -> Result<()> {
         )
         .context("second account")?;
     let other = account + 1;
-    ws.trust_key(other, "Vendor", demo_releases::VENDOR_KEY, &boss(), at(23, 11))?;
+    ws.trust_key(
+        other,
+        "Vendor",
+        demo_releases::VENDOR_KEY,
+        &boss(),
+        at(23, 11),
+    )?;
     ws.import_release(other, &package("10.0.4"), &boss(), at(23, 11))?;
     assert_eq!(ws.search_notes(account, "webhook")?.len(), 2);
     assert_eq!(ws.search_notes(other, "webhook")?.len(), 1);
-    let versions: Vec<String> = ws.search_notes(account, "security")?.into_iter().map(|h| h.version).collect();
-    assert!(versions.windows(2).all(|w| w[0] >= w[1]) && versions.len() > 2, "{versions:?}");
+    let versions: Vec<String> = ws
+        .search_notes(account, "security")?
+        .into_iter()
+        .map(|h| h.version)
+        .collect();
+    assert!(
+        versions.windows(2).all(|w| w[0] >= w[1]) && versions.len() > 2,
+        "{versions:?}"
+    );
     let hits = ws.search_notes(account, "timesheet approval")?;
     assert_eq!(hits[0].version, "10.0.3");
     // FTS5 syntax in the input is read as words, never as a query.
