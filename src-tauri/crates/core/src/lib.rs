@@ -41,6 +41,8 @@ pub mod promotion;
 pub mod records;
 pub mod release;
 pub mod release_view;
+pub mod schedule;
+pub mod schedule_view;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Result};

@@ -28,6 +28,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/control/008_inbox.sql")),
         M::up(include_str!("../migrations/control/009_integrations.sql")),
         M::up(include_str!("../migrations/control/010_releases.sql")),
+        M::up(include_str!("../migrations/control/011_schedule.sql")),
     ])
 }
 
@@ -70,7 +71,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 10);
+        assert_eq!(version, 11);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

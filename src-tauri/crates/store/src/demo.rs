@@ -408,6 +408,7 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
     }
     tx.commit().context("committing the demo account")?;
     crate::demo_releases::import(workspace, account_id, now)?;
+    workspace.add_admin_recipients(account_id)?;
     tracing::info!(account_id, "created the demo account");
     Ok(Some(account_id))
 }

@@ -24,11 +24,16 @@ mod promotion;
 mod promotion_history;
 mod promotion_run;
 mod promotion_undo;
+pub mod recipients;
 pub mod refresh;
 mod release_catalog;
 pub mod release_export;
 pub mod release_notes;
 mod releases;
+mod reminders;
+mod schedule;
+mod schedule_calendar;
+mod schedule_ics;
 mod workspace;
 
 pub use fault::Context;

@@ -1,0 +1,383 @@
+//! An account's calendar and the scheduling rules (DESIGN §6; seeds 000,
+//! 001): maintenance windows in the account's time zone, business days and
+//! holidays, freezes, minimum notice, UAT windows counted in business days,
+//! and when reminders are due.
+//!
+//! Everything is a pure function of the settings and instants passed in.
+//! Local times become instants through the account's IANA zone: a time that
+//! does not exist on a spring-forward day moves to the first instant after
+//! the gap, and an ambiguous one (autumn) is the earlier of the two.
+
+use crate::release::ReleaseType;
+use crate::{Error, Result};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// When production may be down: on these ISO weekdays (1 = Monday), from
+/// `start` local time, for `minutes` of real time (so a window may cross
+/// midnight, and lasts as long on a daylight-saving day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MaintenanceWindow {
+    pub weekdays: Vec<u8>,
+    pub start: NaiveTime,
+    pub minutes: u32,
+}
+
+/// No upgrade or promotion from `from` to `to`, both local dates, inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Freeze {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarSettings {
+    /// ISO weekdays (1 = Monday) that are business days.
+    pub business_days: Vec<u8>,
+    pub holidays: Vec<NaiveDate>,
+    pub windows: Vec<MaintenanceWindow>,
+    pub freezes: Vec<Freeze>,
+    pub min_notice_days: u32,
+    /// Reminders fire at this local time on the day before.
+    pub reminder_time: NaiveTime,
+    pub uat_business_days: u32,
+}
+
+impl Default for CalendarSettings {
+    /// Seed 000: 14 days' notice, a reminder the morning before, 10
+    /// business days of UAT; seed 001: upgrades at 16:00 for 3 hours.
+    fn default() -> Self {
+        Self {
+            business_days: vec![1, 2, 3, 4, 5],
+            holidays: Vec::new(),
+            windows: vec![MaintenanceWindow {
+                weekdays: vec![1, 2, 3, 4, 5, 6, 7],
+                start: NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
+                minutes: 180,
+            }],
+            freezes: Vec::new(),
+            min_notice_days: 14,
+            reminder_time: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
+            uat_business_days: 10,
+        }
+    }
+}
+
+/// A concrete stretch of time, in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Slot {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// Settings checked and bound to their zone.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub tz: Tz,
+    pub settings: CalendarSettings,
+}
+
+fn weekday_name(n: u8) -> &'static str {
+    ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .get(n as usize)
+        .copied()
+        .unwrap_or("?")
+}
+
+impl Calendar {
+    /// Checks `settings`; a refusal says which setting to fix.
+    pub fn new(time_zone: &str, settings: CalendarSettings) -> Result<Self> {
+        let tz: Tz = time_zone.parse().map_err(|_| {
+            Error::invalid(format!(
+                "\"{time_zone}\" is not an IANA time zone; use a name such as Europe/London."
+            ))
+        })?;
+        let weekday = |d: &u8| (1..=7).contains(d);
+        if settings.business_days.is_empty() || !settings.business_days.iter().all(weekday) {
+            return Err(Error::invalid("Pick at least one business day."));
+        }
+        for w in &settings.windows {
+            if w.weekdays.is_empty() || !w.weekdays.iter().all(weekday) {
+                return Err(Error::invalid(
+                    "Each maintenance window needs at least one day of the week.",
+                ));
+            }
+            if !(15..=24 * 60).contains(&w.minutes) {
+                return Err(Error::invalid(
+                    "A maintenance window lasts between 15 minutes and 24 hours.",
+                ));
+            }
+        }
+        for f in &settings.freezes {
+            if f.to < f.from {
+                return Err(Error::invalid(format!(
+                    "The freeze \"{}\" ends before it starts.",
+                    f.reason
+                )));
+            }
+        }
+        if settings.min_notice_days > 365 {
+            return Err(Error::invalid("The minimum notice is at most 365 days."));
+        }
+        if !(1..=60).contains(&settings.uat_business_days) {
+            return Err(Error::invalid(
+                "A UAT window lasts between 1 and 60 business days.",
+            ));
+        }
+        Ok(Self { tz, settings })
+    }
+
+    /// The instant of a local date and time in the account's zone.
+    pub fn instant(&self, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+        let local = date.and_time(time);
+        match self.tz.from_local_datetime(&local) {
+            LocalResult::Single(t) => t.with_timezone(&Utc),
+            LocalResult::Ambiguous(earlier, _) => earlier.with_timezone(&Utc),
+            LocalResult::None => {
+                // In a spring-forward gap: the first local minute after it.
+                (1..=240)
+                    .find_map(|m| {
+                        self.tz
+                            .from_local_datetime(&(local + Duration::minutes(m)))
+                            .earliest()
+                    })
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_else(|| local.and_utc())
+            }
+        }
+    }
+
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+
+    pub fn is_business_day(&self, date: NaiveDate) -> bool {
+        let iso = date.weekday().number_from_monday() as u8;
+        self.settings.business_days.contains(&iso) && !self.settings.holidays.contains(&date)
+    }
+
+    /// The nearest business day strictly before `date`.
+    pub fn business_day_before(&self, date: NaiveDate) -> NaiveDate {
+        let mut d = date;
+        loop {
+            d = d.pred_opt().unwrap_or(d);
+            if self.is_business_day(d) {
+                return d;
+            }
+        }
+    }
+
+    /// The first day of a span of `n` business days ending on `end`.
+    pub fn business_days_ending(&self, end: NaiveDate, n: u32) -> NaiveDate {
+        let mut start = end;
+        for _ in 1..n {
+            start = self.business_day_before(start);
+        }
+        start
+    }
+
+    /// The maintenance window that opens on local `date`, if any.
+    pub fn window_on(&self, date: NaiveDate) -> Option<Slot> {
+        let iso = date.weekday().number_from_monday() as u8;
+        let w = self
+            .settings
+            .windows
+            .iter()
+            .find(|w| w.weekdays.contains(&iso))?;
+        let start = self.instant(date, w.start);
+        Some(Slot {
+            start,
+            end: start + Duration::minutes(i64::from(w.minutes)),
+        })
+    }
+
+    /// The freeze that overlaps `slot`, if any.
+    pub fn freeze_over(&self, slot: &Slot) -> Option<&Freeze> {
+        self.settings.freezes.iter().find(|f| {
+            let from = self.instant(f.from, NaiveTime::MIN);
+            let to = self.instant(f.to.succ_opt().unwrap_or(f.to), NaiveTime::MIN);
+            slot.start < to && slot.end > from
+        })
+    }
+
+    fn notice_ok(&self, slot: &Slot, now: DateTime<Utc>) -> bool {
+        slot.start - now >= Duration::days(i64::from(self.settings.min_notice_days))
+    }
+
+    /// The first maintenance window with enough notice and outside freezes.
+    pub fn earliest_slot(&self, now: DateTime<Utc>) -> Option<Slot> {
+        let first = self.local_date(now);
+        (0..800)
+            .filter_map(|d| first.checked_add_days(chrono::Days::new(d)))
+            .filter_map(|d| self.window_on(d))
+            .find(|s| self.notice_ok(s, now) && self.freeze_over(s).is_none())
+    }
+
+    pub fn describe(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz)
+            .format("%a %-d %b %Y %H:%M %Z")
+            .to_string()
+    }
+
+    fn describe_windows(&self) -> String {
+        if self.settings.windows.is_empty() {
+            return "none is set".into();
+        }
+        self.settings
+            .windows
+            .iter()
+            .map(|w| {
+                let days: Vec<&str> = w.weekdays.iter().map(|d| weekday_name(*d)).collect();
+                format!(
+                    "{} at {} for {} min",
+                    days.join(", "),
+                    w.start.format("%H:%M"),
+                    w.minutes
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Checks a production upgrade on local `date`: a window must open that
+    /// day, with the minimum notice, outside any freeze.
+    pub fn check_upgrade_date(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<Slot> {
+        let earliest = || match self.earliest_slot(now) {
+            Some(s) => format!(
+                " The earliest possible start is {}.",
+                self.describe(s.start)
+            ),
+            None => String::new(),
+        };
+        let Some(slot) = self.window_on(date) else {
+            return Err(Error::invalid(format!(
+                "No maintenance window opens on {} (windows: {}). Pick another date or add a window.{}",
+                date.format("%a %-d %b %Y"),
+                self.describe_windows(),
+                earliest()
+            )));
+        };
+        if !self.notice_ok(&slot, now) {
+            let days = (slot.start - now).num_hours() as f64 / 24.0;
+            return Err(Error::invalid(format!(
+                "{} is only {days:.1} days away; a production upgrade needs at least {} days' notice.{}",
+                self.describe(slot.start),
+                self.settings.min_notice_days,
+                earliest()
+            )));
+        }
+        if let Some(f) = self.freeze_over(&slot) {
+            return Err(Error::invalid(format!(
+                "{} falls in the freeze \"{}\" ({} – {}): no upgrade then.{}",
+                self.describe(slot.start),
+                f.reason,
+                f.from.format("%-d %b"),
+                f.to.format("%-d %b %Y"),
+                earliest()
+            )));
+        }
+        Ok(slot)
+    }
+}
+
+/// What scheduling a production upgrade plans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradePlan {
+    pub slot: Slot,
+    /// Minor and major releases: the UAT environment is refreshed on
+    /// `uat_refresh` (the week before), then tested from `uat_start` to
+    /// `uat_end` (business days, inclusive).
+    pub uat_refresh: Option<NaiveDate>,
+    pub uat_start: Option<NaiveDate>,
+    pub uat_end: Option<NaiveDate>,
+    /// Sandboxes left behind must be upgraded or recreated by then.
+    pub sandbox_deadline: NaiveDate,
+}
+
+/// Plans a production upgrade of a `release_type` release on `date`.
+pub fn plan_upgrade(
+    calendar: &Calendar,
+    release_type: ReleaseType,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<UpgradePlan> {
+    let slot = calendar.check_upgrade_date(date, now)?;
+    let sandbox_deadline = calendar.local_date(slot.end) + Duration::days(7);
+    if matches!(release_type, ReleaseType::Maintenance | ReleaseType::Hotfix) {
+        return Ok(UpgradePlan {
+            slot,
+            uat_refresh: None,
+            uat_start: None,
+            uat_end: None,
+            sandbox_deadline,
+        });
+    }
+    let uat_end = calendar.business_day_before(date);
+    let uat_start = calendar.business_days_ending(uat_end, calendar.settings.uat_business_days);
+    let uat_refresh = uat_start - Duration::days(7);
+    if uat_refresh < calendar.local_date(now) {
+        return Err(Error::invalid(format!(
+            "Too late for a {}-business-day UAT window before {}: UAT would start on {} and its refresh the week before ({}), which has passed. Pick a later wave.",
+            calendar.settings.uat_business_days,
+            date.format("%-d %b %Y"),
+            uat_start.format("%a %-d %b"),
+            uat_refresh.format("%a %-d %b")
+        )));
+    }
+    Ok(UpgradePlan {
+        slot,
+        uat_refresh: Some(uat_refresh),
+        uat_start: Some(uat_start),
+        uat_end: Some(uat_end),
+        sandbox_deadline,
+    })
+}
+
+/// The reminders a plan needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderKind {
+    /// The morning before the upgrade (seed 000).
+    UpgradeTomorrow,
+    /// The UAT window ends in two business days.
+    UatEnding,
+    /// Sandboxes behind production are due tomorrow.
+    SandboxDeadline,
+}
+
+text_enum!(ReminderKind {
+    UpgradeTomorrow = "upgrade_tomorrow",
+    UatEnding = "uat_ending",
+    SandboxDeadline = "sandbox_deadline",
+});
+
+/// When each reminder of `plan` is due, at the reminder time, local.
+pub fn reminders(calendar: &Calendar, plan: &UpgradePlan) -> Vec<(ReminderKind, DateTime<Utc>)> {
+    let at = |date: NaiveDate| calendar.instant(date, calendar.settings.reminder_time);
+    let upgrade_day = calendar.local_date(plan.slot.start);
+    let mut out = vec![(
+        ReminderKind::UpgradeTomorrow,
+        at(upgrade_day - Duration::days(1)),
+    )];
+    if let Some(end) = plan.uat_end {
+        let two_before = calendar.business_day_before(calendar.business_day_before(end));
+        out.push((ReminderKind::UatEnding, at(two_before)));
+    }
+    out.push((
+        ReminderKind::SandboxDeadline,
+        at(plan.sandbox_deadline - Duration::days(1)),
+    ));
+    out
+}
+
+#[cfg(test)]
+#[path = "schedule_tests.rs"]
+mod tests;

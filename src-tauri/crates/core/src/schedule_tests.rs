@@ -1,0 +1,274 @@
+// Tests change one setting of the defaults at a time.
+#![allow(clippy::field_reassign_with_default)]
+
+use super::*;
+
+fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+}
+
+fn calendar(tz: &str) -> Calendar {
+    Calendar::new(tz, CalendarSettings::default()).expect("calendar")
+}
+
+#[test]
+fn windows_open_at_local_time_on_daylight_saving_days() {
+    // London: clocks go forward on Sun 28 Mar 2027, back on Sun 25 Oct 2026.
+    let london = calendar("Europe/London");
+    assert_eq!(
+        london.window_on(day(2027, 3, 27)).map(|s| s.start),
+        Some(utc(2027, 3, 27, 16, 0))
+    );
+    assert_eq!(
+        london.window_on(day(2027, 3, 28)).map(|s| s.start),
+        Some(utc(2027, 3, 28, 15, 0))
+    );
+    assert_eq!(
+        london.window_on(day(2026, 10, 25)).map(|s| s.start),
+        Some(utc(2026, 10, 25, 16, 0))
+    );
+    // New York: forward Sun 14 Mar 2027; Sydney: back Sun 4 Apr 2027.
+    let ny = calendar("America/New_York");
+    assert_eq!(
+        ny.window_on(day(2027, 3, 13)).map(|s| s.start),
+        Some(utc(2027, 3, 13, 21, 0))
+    );
+    assert_eq!(
+        ny.window_on(day(2027, 3, 14)).map(|s| s.start),
+        Some(utc(2027, 3, 14, 20, 0))
+    );
+    let sydney = calendar("Australia/Sydney");
+    assert_eq!(
+        sydney.window_on(day(2027, 4, 3)).map(|s| s.start),
+        Some(utc(2027, 4, 3, 5, 0))
+    );
+    assert_eq!(
+        sydney.window_on(day(2027, 4, 4)).map(|s| s.start),
+        Some(utc(2027, 4, 4, 6, 0))
+    );
+    // Three hours of real time, even across the change.
+    let s = london.window_on(day(2027, 3, 28)).expect("window");
+    assert_eq!(s.end - s.start, Duration::hours(3));
+}
+
+#[test]
+fn a_time_in_the_spring_gap_moves_after_it_and_an_ambiguous_one_takes_the_first() {
+    let london = calendar("Europe/London");
+    // 01:30 does not exist on 28 Mar 2027: the first minute after the gap is 02:00 BST = 01:00 UTC.
+    assert_eq!(
+        london.instant(day(2027, 3, 28), hm(1, 30)),
+        utc(2027, 3, 28, 1, 0)
+    );
+    // 01:30 happens twice on 25 Oct 2026: the first is BST (00:30 UTC).
+    assert_eq!(
+        london.instant(day(2026, 10, 25), hm(1, 30)),
+        utc(2026, 10, 25, 0, 30)
+    );
+}
+
+#[test]
+fn a_window_may_cross_midnight() {
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![MaintenanceWindow {
+        weekdays: vec![6],
+        start: hm(22, 0),
+        minutes: 360,
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    let s = cal.window_on(day(2027, 1, 16)).expect("Saturday");
+    assert_eq!(
+        (s.start, s.end),
+        (utc(2027, 1, 16, 22, 0), utc(2027, 1, 17, 4, 0))
+    );
+    assert_eq!(cal.window_on(day(2027, 1, 17)), None);
+}
+
+#[test]
+fn upgrades_need_notice_a_window_and_no_freeze() {
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![MaintenanceWindow {
+        weekdays: vec![6, 7],
+        start: hm(16, 0),
+        minutes: 180,
+    }];
+    settings.freezes = vec![Freeze {
+        from: day(2026, 12, 19),
+        to: day(2027, 1, 3),
+        reason: "Year end".into(),
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    let now = utc(2026, 11, 23, 9, 0);
+    let early = cal
+        .check_upgrade_date(day(2026, 11, 28), now)
+        .expect_err("5 days");
+    assert!(
+        early
+            .message
+            .contains("only 5.3 days away; a production upgrade needs at least 14 days' notice"),
+        "{}",
+        early.message
+    );
+    assert!(
+        early
+            .message
+            .contains("earliest possible start is Sat 12 Dec 2026 16:00 GMT"),
+        "{}",
+        early.message
+    );
+    let weekday = cal
+        .check_upgrade_date(day(2026, 12, 9), now)
+        .expect_err("Wednesday");
+    assert!(weekday.message.contains("No maintenance window opens on Wed 9 Dec 2026 (windows: Sat, Sun at 16:00 for 180 min)"), "{}", weekday.message);
+    let frozen = cal
+        .check_upgrade_date(day(2026, 12, 26), now)
+        .expect_err("freeze");
+    assert!(
+        frozen
+            .message
+            .contains("falls in the freeze \"Year end\" (19 Dec – 3 Jan 2027)"),
+        "{}",
+        frozen.message
+    );
+    assert_eq!(
+        cal.check_upgrade_date(day(2026, 12, 12), now)
+            .map(|s| s.start),
+        Ok(utc(2026, 12, 12, 16, 0))
+    );
+    // Exactly 14 days is enough.
+    assert!(cal
+        .check_upgrade_date(day(2026, 12, 12), utc(2026, 11, 28, 16, 0))
+        .is_ok());
+    assert!(cal
+        .check_upgrade_date(day(2026, 12, 12), utc(2026, 11, 28, 16, 1))
+        .is_err());
+}
+
+#[test]
+fn uat_windows_count_business_days_and_skip_holidays() {
+    let mut settings = CalendarSettings::default();
+    settings.holidays = vec![day(2027, 1, 1), day(2027, 1, 6)];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    let plan = plan_upgrade(
+        &cal,
+        ReleaseType::Minor,
+        day(2027, 1, 16),
+        utc(2026, 11, 23, 9, 0),
+    )
+    .expect("plan");
+    // Wave on Sat 16 Jan: UAT ends Fri 15 Jan; 10 business days back skip
+    // the weekends and the holidays of 6 and 1 Jan, so UAT starts Thu 31 Dec.
+    assert_eq!(plan.uat_end, Some(day(2027, 1, 15)));
+    assert_eq!(plan.uat_start, Some(day(2026, 12, 31)));
+    assert_eq!(plan.uat_refresh, Some(day(2026, 12, 24)));
+    assert_eq!(plan.sandbox_deadline, day(2027, 1, 23));
+    let maintenance = plan_upgrade(
+        &cal,
+        ReleaseType::Maintenance,
+        day(2027, 1, 16),
+        utc(2026, 11, 23, 9, 0),
+    )
+    .expect("plan");
+    assert_eq!(
+        (maintenance.uat_start, maintenance.uat_refresh),
+        (None, None)
+    );
+    let late = plan_upgrade(
+        &cal,
+        ReleaseType::Major,
+        day(2026, 12, 10),
+        utc(2026, 11, 23, 9, 0),
+    )
+    .expect_err("late");
+    assert!(
+        late.message
+            .contains("Too late for a 10-business-day UAT window"),
+        "{}",
+        late.message
+    );
+}
+
+#[test]
+fn reminders_fire_at_local_morning_time_the_day_before_across_daylight_saving() {
+    let now = utc(2027, 1, 1, 9, 0);
+    for (tz, upgrade_day, expected) in [
+        // The day before is the change day itself: still 08:00 local.
+        ("Europe/London", day(2027, 3, 29), utc(2027, 3, 28, 7, 0)),
+        ("Europe/London", day(2027, 3, 28), utc(2027, 3, 27, 8, 0)),
+        (
+            "America/New_York",
+            day(2027, 3, 15),
+            utc(2027, 3, 14, 12, 0),
+        ),
+        (
+            "America/New_York",
+            day(2027, 3, 14),
+            utc(2027, 3, 13, 13, 0),
+        ),
+        ("Australia/Sydney", day(2027, 4, 5), utc(2027, 4, 3, 22, 0)),
+        ("Australia/Sydney", day(2027, 4, 4), utc(2027, 4, 2, 21, 0)),
+    ] {
+        let cal = calendar(tz);
+        let plan = plan_upgrade(&cal, ReleaseType::Maintenance, upgrade_day, now).expect("plan");
+        let due = reminders(&cal, &plan);
+        assert_eq!(
+            due[0],
+            (ReminderKind::UpgradeTomorrow, expected),
+            "{tz} {upgrade_day}"
+        );
+        let local = due[0].1.with_timezone(&cal.tz);
+        assert_eq!(local.time(), hm(8, 0), "{tz}");
+    }
+}
+
+#[test]
+fn uat_ending_and_sandbox_deadline_reminders() {
+    let cal = calendar("Europe/London");
+    let plan = plan_upgrade(
+        &cal,
+        ReleaseType::Minor,
+        day(2027, 1, 16),
+        utc(2026, 11, 23, 9, 0),
+    )
+    .expect("plan");
+    let due = reminders(&cal, &plan);
+    // UAT ends Fri 15 Jan: two business days before is Wed 13 Jan.
+    assert_eq!(due[1], (ReminderKind::UatEnding, utc(2027, 1, 13, 8, 0)));
+    assert_eq!(
+        due[2],
+        (ReminderKind::SandboxDeadline, utc(2027, 1, 22, 8, 0))
+    );
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    assert!(Calendar::new("Mars/Olympus", CalendarSettings::default())
+        .expect_err("tz")
+        .message
+        .contains("IANA"));
+    let mut s = CalendarSettings::default();
+    s.windows[0].minutes = 5;
+    assert!(Calendar::new("UTC", s).is_err());
+    let mut s = CalendarSettings::default();
+    s.business_days = vec![];
+    assert!(Calendar::new("UTC", s).is_err());
+    let mut s = CalendarSettings::default();
+    s.freezes = vec![Freeze {
+        from: day(2027, 1, 2),
+        to: day(2027, 1, 1),
+        reason: "x".into(),
+    }];
+    assert!(Calendar::new("UTC", s)
+        .expect_err("freeze")
+        .message
+        .contains("ends before it starts"));
+}

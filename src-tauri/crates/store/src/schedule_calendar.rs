@@ -1,0 +1,130 @@
+//! The one calendar across accounts: maintenance windows, freezes and each
+//! scheduled upgrade with its UAT window and sandbox deadline, as events
+//! between two instants.
+
+use crate::Workspace;
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use cutover_core::account::AccountId;
+use cutover_core::schedule::Calendar;
+use cutover_core::schedule_view::{CalendarEvent, EventKind};
+use cutover_core::{Error, Result};
+
+/// The longest span one calendar query may cover.
+pub const MAX_DAYS: i64 = 800;
+
+impl Workspace {
+    /// Events of every account (`account_id` 0) or one, overlapping
+    /// `[from, to)`, ordered by start.
+    pub fn calendar_events(
+        &self,
+        account_id: AccountId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CalendarEvent>> {
+        if to <= from || (to - from).num_days() > MAX_DAYS {
+            return Err(Error::invalid(format!(
+                "Show between one day and {MAX_DAYS} days of calendar at a time."
+            )));
+        }
+        let mut events = Vec::new();
+        for account in self.accounts()? {
+            if account_id != 0 && account.id != account_id {
+                continue;
+            }
+            let calendar = self.calendar_of(account.id)?;
+            let event = |kind, title: String, start, end, all_day| CalendarEvent {
+                account_id: account.id,
+                account_name: account.name.clone(),
+                time_zone: account.time_zone.clone(),
+                kind,
+                title,
+                start,
+                end,
+                all_day,
+            };
+            let midnight = |d: NaiveDate| calendar.instant(d, NaiveTime::MIN);
+            let all_day = |kind, title: String, first: NaiveDate, last: NaiveDate| {
+                event(
+                    kind,
+                    title,
+                    midnight(first),
+                    midnight(last + Days::new(1)),
+                    true,
+                )
+            };
+            // A window opening the day before `from` may still be open.
+            let mut day = calendar.local_date(from) - Days::new(1);
+            while midnight(day) < to {
+                if let Some(slot) = calendar.window_on(day) {
+                    events.push(event(
+                        EventKind::MaintenanceWindow,
+                        "Maintenance window".into(),
+                        slot.start,
+                        slot.end,
+                        false,
+                    ));
+                }
+                day = day + Days::new(1);
+            }
+            for f in &calendar.settings.freezes {
+                events.push(all_day(
+                    EventKind::Freeze,
+                    format!("Freeze: {}", f.reason),
+                    f.from,
+                    f.to,
+                ));
+            }
+            for plan in self.scheduled_upgrades(account.id)? {
+                let wave = plan
+                    .wave
+                    .as_deref()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                events.push(event(
+                    EventKind::Upgrade,
+                    format!("Production upgrade to {}{wave}", plan.version),
+                    plan.slot.start,
+                    plan.slot.end,
+                    false,
+                ));
+                if let (Some(start), Some(end)) = (plan.uat_start, plan.uat_end) {
+                    events.push(all_day(
+                        EventKind::UatWindow,
+                        format!("UAT of {}", plan.version),
+                        start,
+                        end,
+                    ));
+                }
+                if let Some(refresh) = plan.uat_refresh {
+                    events.push(all_day(
+                        EventKind::UatRefresh,
+                        format!("Refresh UAT from production for {}", plan.version),
+                        refresh,
+                        refresh,
+                    ));
+                }
+                events.push(all_day(
+                    EventKind::SandboxDeadline,
+                    format!("Sandboxes behind {} due", plan.version),
+                    plan.sandbox_deadline,
+                    plan.sandbox_deadline,
+                ));
+            }
+        }
+        events.retain(|e| e.end > from && e.start < to);
+        events.sort_by_key(|e| (e.start, e.account_id));
+        Ok(events)
+    }
+
+    /// The calendars of the accounts a query covers, for the export.
+    pub(crate) fn calendars_for(
+        &self,
+        account_id: AccountId,
+    ) -> Result<Vec<(AccountId, String, Calendar)>> {
+        self.accounts()?
+            .into_iter()
+            .filter(|a| account_id == 0 || a.id == account_id)
+            .map(|a| Ok((a.id, a.name.clone(), self.calendar_of(a.id)?)))
+            .collect()
+    }
+}
