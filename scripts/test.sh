@@ -8,6 +8,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
+# An independent iCalendar parser for the calendar export's E2E check.
+[ -x target/py/bin/python ] || python3 -m venv target/py
+target/py/bin/pip install --quiet --disable-pip-version-check icalendar==7.3.0
 
 # Everything below is also written to a log, to total the tests at the end.
 log=$(mktemp)

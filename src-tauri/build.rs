@@ -50,6 +50,16 @@ const COMMANDS: &[&str] = &[
     "cumulative_notes",
     "set_note_reviewed",
     "export_cumulative",
+    "account_calendar",
+    "set_account_calendar",
+    "schedule_upgrade",
+    "cancel_upgrade",
+    "scheduled_upgrades",
+    "calendar_events",
+    "export_calendar",
+    "list_recipients",
+    "add_contact",
+    "set_recipient_category",
     "report_interactive",
 ];
 

@@ -6,7 +6,7 @@
 
 use crate::commands::{
     admins, app, backups, design, environments, inbox, integrations, promotion, records, refresh,
-    releases,
+    releases, schedule,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -64,6 +64,16 @@ pub fn builder() -> Builder<tauri::Wry> {
             releases::cumulative_notes,
             releases::set_note_reviewed,
             releases::export_cumulative,
+            schedule::account_calendar,
+            schedule::set_account_calendar,
+            schedule::schedule_upgrade,
+            schedule::cancel_upgrade,
+            schedule::scheduled_upgrades,
+            schedule::calendar_events,
+            schedule::export_calendar,
+            schedule::list_recipients,
+            schedule::add_contact,
+            schedule::set_recipient_category,
             app::report_interactive,
         ])
 }

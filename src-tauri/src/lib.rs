@@ -9,9 +9,11 @@ mod commands;
 mod desktop;
 pub mod error;
 mod logging;
+mod reminders;
 mod state;
+mod tray;
 
-use cutover_core::clock::{Clock, SystemClock};
+use cutover_core::clock::{Clock, ShiftedClock, SystemClock};
 use cutover_core::Error;
 use cutover_store::{demo, Workspace};
 use state::AppState;
@@ -45,6 +47,24 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
     Ok(workspace)
 }
 
+/// Set to an RFC 3339 instant, the app starts with its clock at that instant
+/// (for end-to-end tests of dated rules); otherwise the system clock.
+pub const CLOCK_START_VAR: &str = "CUTOVER_CLOCK_START";
+
+fn clock() -> Arc<dyn Clock> {
+    let start = std::env::var(CLOCK_START_VAR).ok().and_then(|s| {
+        let parsed = chrono::DateTime::parse_from_rfc3339(s.trim());
+        if parsed.is_err() {
+            eprintln!("cutover: ignoring {CLOCK_START_VAR}={s:?}: not an RFC 3339 instant");
+        }
+        parsed.ok()
+    });
+    match start {
+        Some(at) => Arc::new(ShiftedClock::starting_at(at.with_timezone(&chrono::Utc))),
+        None => Arc::new(SystemClock),
+    }
+}
+
 pub fn run() {
     let launched = Instant::now();
     let commands = bindings::builder();
@@ -60,7 +80,7 @@ pub fn run() {
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
-            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let clock = clock();
             let workspace = data_dir(app).and_then(|dir| {
                 std::fs::create_dir_all(&dir).map_err(|e| {
                     Error::internal(format!(
@@ -83,6 +103,7 @@ pub fn run() {
                 clock,
                 launched,
                 imports: Default::default(),
+                wake: Default::default(),
             });
             // Notices filed while the app was away (a promotion settled at
             // start-up) go to the desktop without holding up the window.
@@ -92,7 +113,21 @@ pub fn run() {
                     desktop::deliver_pending(ws);
                 }
             });
+            reminders::spawn(Arc::clone(&state));
             app.manage(state);
+            if tray::install(app) {
+                // Closing the window hides it; Cutover keeps running in the
+                // tray so reminders still fire.
+                if let Some(window) = app.get_webview_window("main") {
+                    let hidden = window.clone();
+                    window.on_window_event(move |event| {
+                        if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                            api.prevent_close();
+                            let _ = hidden.hide();
+                        }
+                    });
+                }
+            }
             Ok(())
         })
         .run(tauri::generate_context!());

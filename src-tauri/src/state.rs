@@ -22,6 +22,8 @@ pub struct AppState {
     pub launched: Instant,
     /// The cancel flags of the imports running in this process, by import id.
     pub imports: Mutex<HashMap<i64, Arc<AtomicBool>>>,
+    /// Wakes the reminder engine when a schedule changes.
+    pub wake: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ mod tests {
             clock: Arc::new(FixedClock::at(at)),
             launched: Instant::now(),
             imports: Default::default(),
+            wake: Default::default(),
         })
     }
 

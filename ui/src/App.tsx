@@ -5,6 +5,7 @@ import { AdminSwitcher } from "./components/AdminSwitcher";
 import { InboxButton } from "./components/InboxButton";
 import { EnvironmentScreen, type Tab } from "./components/EnvironmentScreen";
 import { ReleasesScreen } from "./releases/ReleasesScreen";
+import { CalendarScreen } from "./calendar/CalendarScreen";
 
 export type Open = (environmentId: number, tab?: Tab) => void;
 
@@ -12,7 +13,7 @@ export function App() {
   const fetching = useIsFetching();
   const queryClient = useQueryClient();
   const [opened, setOpened] = useState<{ id: number; tab: Tab } | null>(null);
-  const [screen, setScreen] = useState<"environments" | "releases">("environments");
+  const [screen, setScreen] = useState<"environments" | "releases" | "calendar">("environments");
   const open: Open = (id, tab = "designer") => (setScreen("environments"), setOpened({ id, tab }));
   return (
     <div className="shell">
@@ -35,6 +36,9 @@ export function App() {
           <button type="button" className={`nav-item ${screen === "releases" ? "active" : ""}`} onClick={() => setScreen("releases")} data-testid="nav-releases">
             Releases
           </button>
+          <button type="button" className={`nav-item ${screen === "calendar" ? "active" : ""}`} onClick={() => setScreen("calendar")} data-testid="nav-calendar">
+            Calendar
+          </button>
         </nav>
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
           {fetching ? "Refreshing…" : ""}
@@ -48,6 +52,8 @@ export function App() {
       <main>
         {screen === "releases" ? (
           <ReleasesScreen />
+        ) : screen === "calendar" ? (
+          <CalendarScreen />
         ) : opened ? (
           <EnvironmentScreen
             environmentId={opened.id}

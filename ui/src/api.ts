@@ -4,6 +4,8 @@
 import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
+  type CalendarSettings,
+  type Category,
   type CellInput,
   type Change,
   type ChangelogQuery,
@@ -117,6 +119,19 @@ export const api = {
   setNoteReviewed: (noteId: number, reviewed: boolean) => call(commands.setNoteReviewed(noteId, reviewed)),
   exportCumulative: (environmentId: number, target: string, path: string) =>
     call(commands.exportCumulative(environmentId, target, path)),
+  accountCalendar: (accountId: number) => call(commands.accountCalendar(accountId)),
+  setAccountCalendar: (accountId: number, timeZone: string, settings: CalendarSettings) =>
+    call(commands.setAccountCalendar(accountId, timeZone, settings)),
+  scheduleUpgrade: (releaseId: number, date: string) => call(commands.scheduleUpgrade(releaseId, date)),
+  cancelUpgrade: (planId: number) => call(commands.cancelUpgrade(planId)),
+  scheduledUpgrades: (accountId: number) => call(commands.scheduledUpgrades(accountId)),
+  calendarEvents: (accountId: number, from: string, to: string) => call(commands.calendarEvents(accountId, from, to)),
+  exportCalendar: (accountId: number, from: string, to: string, path: string) =>
+    call(commands.exportCalendar(accountId, from, to, path)),
+  recipients: (accountId: number) => call(commands.listRecipients(accountId)),
+  addContact: (accountId: number, name: string, email: string) => call(commands.addContact(accountId, name, email)),
+  setRecipientCategory: (recipientId: number, category: Category, on: boolean) =>
+    call(commands.setRecipientCategory(recipientId, category, on)),
   refreshEnvironment: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.refreshEnvironment(environmentId, progressChannel(onProgress))),
 };

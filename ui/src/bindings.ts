@@ -111,6 +111,19 @@ export const commands = {
 	setNoteReviewed: (noteId: number, reviewed: boolean) => typedError<string | null, CommandError>(__TAURI_INVOKE("set_note_reviewed", { noteId, reviewed })),
 	/**  Writes the cumulative view as a printable HTML file; returns its path. */
 	exportCumulative: (environmentId: number, target: string, path: string) => typedError<string, CommandError>(__TAURI_INVOKE("export_cumulative", { environmentId, target, path })),
+	accountCalendar: (accountId: number) => typedError<AccountCalendar, CommandError>(__TAURI_INVOKE("account_calendar", { accountId })),
+	setAccountCalendar: (accountId: number, timeZone: string, settings: CalendarSettings) => typedError<AccountCalendar, CommandError>(__TAURI_INVOKE("set_account_calendar", { accountId, timeZone, settings })),
+	/**  Schedules production's upgrade to a release on one of its waves. */
+	scheduleUpgrade: (releaseId: number, date: string) => typedError<ScheduledUpgrade, CommandError>(__TAURI_INVOKE("schedule_upgrade", { releaseId, date })),
+	cancelUpgrade: (planId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_upgrade", { planId })),
+	/**  Scheduled upgrades of every account (0) or one. */
+	scheduledUpgrades: (accountId: number) => typedError<ScheduledUpgrade[], CommandError>(__TAURI_INVOKE("scheduled_upgrades", { accountId })),
+	calendarEvents: (accountId: number, from: string, to: string) => typedError<CalendarEvent[], CommandError>(__TAURI_INVOKE("calendar_events", { accountId, from, to })),
+	/**  Writes every account's (0) or one account's schedule as an .ics file. */
+	exportCalendar: (accountId: number, from: string, to: string, path: string) => typedError<string, CommandError>(__TAURI_INVOKE("export_calendar", { accountId, from, to, path })),
+	listRecipients: (accountId: number) => typedError<Recipient[], CommandError>(__TAURI_INVOKE("list_recipients", { accountId })),
+	addContact: (accountId: number, name: string, email: string) => typedError<Recipient[], CommandError>(__TAURI_INVOKE("add_contact", { accountId, name, email })),
+	setRecipientCategory: (recipientId: number, category: Category, on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_recipient_category", { recipientId, category, on })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -128,6 +141,13 @@ export type Account = {
 	timeZone: string,
 	/**  A demo account made on first start; labelled as such everywhere. */
 	isDemo: boolean,
+};
+
+export type AccountCalendar = {
+	accountId: number,
+	accountName: string,
+	timeZone: string,
+	settings: CalendarSettings,
 };
 
 export type AccountOverview = {
@@ -189,6 +209,34 @@ export type Backup = {
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade";
 
+/**
+ *  One calendar entry. Timed entries are instants; all-day entries span
+ *  local dates of the account (`end` exclusive, at local midnight).
+ */
+export type CalendarEvent = {
+	accountId: number,
+	accountName: string,
+	/**  The account's zone, to show its local time beside the admin's. */
+	timeZone: string,
+	kind: EventKind,
+	title: string,
+	start: string,
+	end: string,
+	allDay: boolean,
+};
+
+export type CalendarSettings = {
+	/**  ISO weekdays (1 = Monday) that are business days. */
+	businessDays: number[],
+	holidays: string[],
+	windows: MaintenanceWindow[],
+	freezes: Freeze[],
+	minNoticeDays: number,
+	/**  Reminders fire at this local time on the day before. */
+	reminderTime: string,
+	uatBusinessDays: number,
+};
+
 export type Catalog = {
 	accountId: number,
 	accountName: string,
@@ -202,6 +250,9 @@ export type Catalog = {
 	blocked: string[],
 	trustedKeys: TrustedKey[],
 };
+
+/**  A notification category a recipient opts in to. */
+export type Category = "upgrade_info" | "system_health" | "reminders";
 
 /**  One field's new value, as typed. */
 export type CellInput = {
@@ -426,6 +477,8 @@ export type ErrorKind =
 /**  A fault in Cutover or its environment; see the log. */
 "internal";
 
+export type EventKind = "maintenance_window" | "upgrade" | "uat_window" | "uat_refresh" | "freeze" | "sandbox_deadline";
+
 export type FieldDef = {
 	id: number,
 	tableId: number,
@@ -447,6 +500,13 @@ export type FieldType = { type: "text" } | { type: "number" } |
 { type: "link"; table_id: number };
 
 export type FilterOp = "equals" | "not_equals" | "contains" | "greater_than" | "less_than" | "is_empty" | "is_not_empty";
+
+/**  No upgrade or promotion from `from` to `to`, both local dates, inclusive. */
+export type Freeze = {
+	from: string,
+	to: string,
+	reason: string,
+};
 
 /**  What an import sends while it runs: progress, then one report. */
 export type ImportEvent = {
@@ -509,6 +569,17 @@ export type Integration = {
 };
 
 export type IntegrationKind = "crm_sync" | "webhook" | "data_feed" | "other";
+
+/**
+ *  When production may be down: on these ISO weekdays (1 = Monday), from
+ *  `start` local time, for `minutes` of real time (so a window may cross
+ *  midnight, and lasts as long on a daylight-saving day).
+ */
+export type MaintenanceWindow = {
+	weekdays: number[],
+	start: string,
+	minutes: number,
+};
 
 export type Note = {
 	id: number,
@@ -611,6 +682,18 @@ export type PromotionState = "running" | "committed" | "failed" |
 /**  The steps of a promotion, in order; a failed promotion names its step. */
 export type PromotionStep = "dry_run" | "lock" | "backup" | "apply" | "verify" | "unlock" | "done";
 
+export type Recipient = {
+	id: number,
+	accountId: number,
+	name: string,
+	email: string | null,
+	/**  Set when the recipient is an admin of this desktop. */
+	adminId: number | null,
+	upgradeInfo: boolean,
+	systemHealth: boolean,
+	reminders: boolean,
+};
+
 /**  A record of a table: its id and its values in field order. */
 export type Record = {
 	id: number,
@@ -700,6 +783,23 @@ export type ReleaseType =
 /**  On demand; impacted accounts are told. */
 "hotfix";
 
+/**  The reminders a plan needs. */
+export type ReminderKind = 
+/**  The morning before the upgrade (seed 000). */
+"upgrade_tomorrow" | 
+/**  The UAT window ends in two business days. */
+"uat_ending" | 
+/**  Sandboxes behind production are due tomorrow. */
+"sandbox_deadline";
+
+export type ReminderState = {
+	kind: ReminderKind,
+	dueAt: string,
+	firedAt: string | null,
+	/**  Fired after its time (the app was closed when it fell due). */
+	late: boolean,
+};
+
 export type Resolution = 
 /**  Promote the sandbox's version over production's change. */
 "keep_sandbox" | 
@@ -711,6 +811,24 @@ export type Role =
 "super_admin" | 
 /**  May design and edit data, but not overwrite environments. */
 "app_admin";
+
+export type ScheduledUpgrade = {
+	id: number,
+	accountId: number,
+	accountName: string,
+	releaseId: number,
+	version: string,
+	releaseType: ReleaseType,
+	wave: string | null,
+	slot: Slot,
+	uatRefresh: string | null,
+	uatStart: string | null,
+	uatEnd: string | null,
+	sandboxDeadline: string,
+	createdAt: string,
+	createdBy: string,
+	reminders: ReminderState[],
+};
 
 export type SearchHit = {
 	noteId: number,
@@ -731,6 +849,12 @@ export type Selectable =
 "not_yet_available" | 
 /**  Newer GA releases have pushed it out of the window. */
 "dropped_out";
+
+/**  A concrete stretch of time, in UTC. */
+export type Slot = {
+	start: string,
+	end: string,
+};
 
 export type StartupReport = {
 	/**  Milliseconds from process start to the dashboard showing its data. */

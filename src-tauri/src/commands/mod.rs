@@ -21,3 +21,4 @@ pub mod promotion;
 pub mod records;
 pub mod refresh;
 pub mod releases;
+pub mod schedule;

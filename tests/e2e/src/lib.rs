@@ -106,10 +106,16 @@ async fn wait_for_port(port: u16) -> Result<()> {
 }
 
 /// Starts tauri-driver on free ports and opens a session that launches the app.
-async fn start_session(binary: &Path, data_path: &Path) -> Result<(Client, Group)> {
+async fn start_session(
+    binary: &Path,
+    data_path: &Path,
+    env: &[(String, String)],
+) -> Result<(Client, Group)> {
     let (port, native_port) = (free_port()?, free_port()?);
+    let mut command = Command::new(tauri_driver());
+    command.envs(env.iter().map(|(k, v)| (k, v)));
     let driver = Group::spawn(
-        Command::new(tauri_driver())
+        command
             .args([
                 "--port",
                 &port.to_string(),
@@ -161,6 +167,17 @@ impl App {
     /// Starts Cutover with `CUTOVER_DATA_DIR` set to `data_path`, which may be
     /// anything (a file, say) inside the temporary folder `holder`.
     pub async fn launch_at(scenario: &str, holder: TempDir, data_path: &Path) -> Result<Self> {
+        Self::launch_with(scenario, holder, data_path, &[]).await
+    }
+
+    /// Starts Cutover with extra environment variables (such as
+    /// `CUTOVER_CLOCK_START`, to run the app on a chosen day).
+    pub async fn launch_with(
+        scenario: &str,
+        holder: TempDir,
+        data_path: &Path,
+        env: &[(String, String)],
+    ) -> Result<Self> {
         let data_dir = holder;
         let binary = app_binary();
         if !binary.exists() {
@@ -175,7 +192,7 @@ impl App {
         let mut attempt = 0;
         let (client, driver) = loop {
             attempt += 1;
-            match start_session(&binary, data_path).await {
+            match start_session(&binary, data_path, env).await {
                 Ok(started) => break started,
                 Err(e) if attempt < 2 => {
                     eprintln!(
@@ -347,4 +364,90 @@ pub fn private_bus(dir: &Path) -> Result<(Group, String)> {
 /// The CSS selector of an environment's row on the dashboard.
 pub fn env_row(name: &str) -> String {
     format!(r#"[data-testid="env-row"][data-env-name="{name}"]"#)
+}
+
+/// A real notification daemon (dunst) on a private D-Bus session bus, and
+/// everything it printed: proof that a desktop notification was sent.
+pub struct Dunst {
+    pub address: String,
+    seen: std::sync::Arc<std::sync::Mutex<String>>,
+    _dunst: Group,
+    _bus: Group,
+}
+
+fn owns_notifications(address: &str) -> bool {
+    Command::new("dbus-send")
+        .args([
+            &format!("--bus={address}"),
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.Notifications",
+        ])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+        .unwrap_or(false)
+}
+
+impl Dunst {
+    /// Starts the bus (socket in `dir`) and dunst, and waits until dunst
+    /// owns the notifications name.
+    pub fn start(dir: &Path) -> Result<Self> {
+        use std::io::{BufRead, BufReader};
+        let (bus, address) = private_bus(dir)?;
+        let mut dunst = Group::spawn(
+            Command::new("dunst")
+                .arg("-print")
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )?;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let out = dunst.0.stdout.take().ok_or("no dunst output")?;
+        let sink = std::sync::Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for line in BufReader::new(out)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&line);
+                    s.push('\n');
+                }
+            }
+        });
+        let deadline = Instant::now() + PATIENCE;
+        while !owns_notifications(&address) {
+            if Instant::now() > deadline {
+                return Err("dunst never took the notifications name".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Self {
+            address,
+            seen,
+            _dunst: dunst,
+            _bus: bus,
+        })
+    }
+
+    pub fn printed(&self) -> String {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Waits up to `patience` until dunst has printed `text`.
+    pub fn wait_for(&self, text: &str, patience: Duration) -> Result<String> {
+        let deadline = Instant::now() + patience;
+        loop {
+            let printed = self.printed();
+            if printed.contains(text) {
+                return Ok(printed);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("dunst never showed {text:?}; it printed:\n{printed}").into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }

@@ -4,12 +4,10 @@
 
 use cutover_core::backup::BackupReason;
 use cutover_core::change::Change;
-use cutover_e2e::{app_binary, private_bus, Group, Result, PATIENCE};
+use cutover_e2e::{app_binary, Dunst, Group, Result, PATIENCE};
 use cutover_store::{demo, Workspace};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A data directory as a stop in the middle of a promotion leaves it.
@@ -55,21 +53,6 @@ fn interrupted_promotion(data: &Path) -> Result<()> {
     Ok(())
 }
 
-fn owned(address: &str) -> bool {
-    Command::new("dbus-send")
-        .args([
-            &format!("--bus={address}"),
-            "--print-reply",
-            "--dest=org.freedesktop.DBus",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.NameHasOwner",
-            "string:org.freedesktop.Notifications",
-        ])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
-        .unwrap_or(false)
-}
-
 #[test]
 #[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
 fn a_settled_promotion_is_notified_on_the_desktop() -> Result<()> {
@@ -77,59 +60,18 @@ fn a_settled_promotion_is_notified_on_the_desktop() -> Result<()> {
     let data = dir.path().join("data");
     interrupted_promotion(&data)?;
 
-    let (_daemon, address) = private_bus(dir.path())?;
-
-    let mut dunst = Group::spawn(
-        Command::new("dunst")
-            .arg("-print")
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    )?;
-    let seen = Arc::new(Mutex::new(String::new()));
-    let out = dunst.0.stdout.take().ok_or("no dunst output")?;
-    let sink = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for line in BufReader::new(out)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            if let Ok(mut s) = sink.lock() {
-                s.push_str(&line);
-                s.push('\n');
-            }
-        }
-    });
-    let deadline = Instant::now() + PATIENCE;
-    while !owned(&address) {
-        assert!(
-            Instant::now() < deadline,
-            "dunst never took the notifications name"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let dunst = Dunst::start(dir.path())?;
 
     let _app = Group::spawn(
         Command::new(app_binary())
             .env("CUTOVER_DATA_DIR", &data)
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("DBUS_SESSION_BUS_ADDRESS", &dunst.address)
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     )?;
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let text = seen.lock().map(|s| s.clone()).unwrap_or_default();
-        if text.contains("Promotion to Production failed") {
-            assert!(text.contains("is as it was before the promotion"), "{text}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no notification reached dunst; it printed:\n{text}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let text = dunst.wait_for("Promotion to Production failed", PATIENCE)?;
+    assert!(text.contains("is as it was before the promotion"), "{text}");
     let ws = Workspace::open(&data)?;
     let deadline = Instant::now() + PATIENCE;
     while ws.inbox()?.first().is_some_and(|n| n.desktop_pending) {

@@ -1,12 +1,15 @@
 import { useEffect, useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { open } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import type { Catalog, ReleaseImported } from "../bindings";
+import type { Catalog, ReleaseImported, ReleaseSummary } from "../bindings";
 import { api, toAppError, type AppError } from "../api";
 import { formatDate, formatInstant } from "../format";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { RELEASE_TYPES, SELECTABLE } from "./labels";
+import { ScheduleDialog } from "./ScheduleDialog";
+import { compare } from "./WhatChanges";
+import { localDay, longDay } from "../calendar/time";
 
 // The catalog: every imported release against the version window, the
 // environments' versions and hotfix marks, and importing a package by
@@ -17,6 +20,10 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
   const [error, setError] = useState<AppError | null>(null);
   const [done, setDone] = useState<ReleaseImported | null>(null);
   const [size, setSize] = useState(String(catalog.windowSize));
+  const [scheduling, setScheduling] = useState<ReleaseSummary | null>(null);
+  const scheduled = useQuery({ queryKey: ["scheduled", catalog.accountId], queryFn: () => api.scheduledUpgrades(catalog.accountId) });
+  const production = catalog.environments.find((e) => e.kind === "production");
+  const planOf = (releaseId: number) => scheduled.data?.find((p) => p.releaseId === releaseId);
   const refresh = () => queryClient.invalidateQueries();
   const importing = useMutation({
     mutationFn: (file: string) => api.importRelease(catalog.accountId, file),
@@ -91,6 +98,7 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
               <th>Runs in</th>
               <th>Upgrade target</th>
               <th>Notes reviewed</th>
+              <th>Production upgrade</th>
               <th>Imported</th>
             </tr>
           </thead>
@@ -115,6 +123,14 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
                   {r.reviewedCount} of {r.noteCount}
                   {r.actionRequiredCount > 0 && <span className="pill pill-danger">{r.actionRequiredCount} action</span>}
                 </td>
+                <td className="nowrap" data-testid="production-upgrade">
+                  {planOf(r.id) && <div>{longDay(localDay(planOf(r.id)?.slot.start ?? "", timeZone))}</div>}
+                  {r.selectable === "yes" && production && compare(r.version, production.version) > 0 && (
+                    <button type="button" className="ghost" onClick={() => setScheduling(r)} data-testid="schedule-release">
+                      {planOf(r.id) ? "Reschedule…" : "Schedule…"}
+                    </button>
+                  )}
+                </td>
                 <td className="muted nowrap">
                   {formatInstant(r.importedAt, timeZone)} by {r.importedBy}
                 </td>
@@ -122,7 +138,7 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
             ))}
             {catalog.releases.length === 0 && (
               <tr>
-                <td colSpan={8} className="muted">
+                <td colSpan={9} className="muted">
                   No release imported yet. Import the vendor's package to read its notes and plan an upgrade.
                 </td>
               </tr>
@@ -148,6 +164,7 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
           Save
         </button>
       </form>
+      {scheduling && <ScheduleDialog release={scheduling} timeZone={timeZone} current={planOf(scheduling.id)} onClose={() => setScheduling(null)} />}
       <h3>Environments</h3>
       <div className="grid-scroll">
       <table className="grid" data-testid="environment-versions">

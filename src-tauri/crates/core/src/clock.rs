@@ -37,3 +37,22 @@ impl Clock for FixedClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// The system clock moved so that it read `start` when it was made: time
+/// then passes normally. End-to-end tests start the app "on" a chosen day
+/// (`CUTOVER_CLOCK_START`) so that dated rules (notice, waves) stay true
+/// whenever the tests run.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock(chrono::Duration);
+
+impl ShiftedClock {
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self(start - Utc::now())
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.0
+    }
+}

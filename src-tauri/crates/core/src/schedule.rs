@@ -207,6 +207,22 @@ impl Calendar {
         })
     }
 
+    /// Refuses an operation on production (a promotion) during a freeze.
+    pub fn ensure_not_frozen(&self, now: DateTime<Utc>, what: &str) -> Result<()> {
+        let moment = Slot {
+            start: now,
+            end: now + Duration::seconds(1),
+        };
+        match self.freeze_over(&moment) {
+            None => Ok(()),
+            Some(f) => Err(Error::forbidden(format!(
+                "Production is frozen for \"{}\" until the end of {}: no {what} during a freeze. Wait until it ends, or change the freeze under Calendar → Settings.",
+                f.reason,
+                f.to.format("%a %-d %b %Y")
+            ))),
+        }
+    }
+
     fn notice_ok(&self, slot: &Slot, now: DateTime<Utc>) -> bool {
         slot.start - now >= Duration::days(i64::from(self.settings.min_notice_days))
     }

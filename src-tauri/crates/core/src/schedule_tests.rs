@@ -272,3 +272,29 @@ fn bad_settings_are_refused() {
         .message
         .contains("ends before it starts"));
 }
+
+#[test]
+fn nothing_is_promoted_during_a_freeze() {
+    let mut settings = CalendarSettings::default();
+    settings.freezes = vec![Freeze {
+        from: day(2026, 12, 21),
+        to: day(2027, 1, 3),
+        reason: "Year end".into(),
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    assert!(cal
+        .ensure_not_frozen(utc(2026, 12, 20, 23, 59), "promotion")
+        .is_ok());
+    let err = cal
+        .ensure_not_frozen(utc(2027, 1, 3, 23, 59), "promotion")
+        .expect_err("frozen");
+    assert!(
+        err.message
+            .contains("frozen for \"Year end\" until the end of Sun 3 Jan 2027: no promotion"),
+        "{}",
+        err.message
+    );
+    assert!(cal
+        .ensure_not_frozen(utc(2027, 1, 4, 0, 0), "promotion")
+        .is_ok());
+}

@@ -110,6 +110,8 @@ impl Workspace {
         let (sandbox_row, production) = self.promotion_pair(sandbox)?;
         // Refuses a locked production or one with an import running.
         self.writable(production.environment.id)?;
+        self.calendar_of(production.environment.account_id)?
+            .ensure_not_frozen(now(), "promotion")?;
         let size = self
             .backend()
             .open(&production.store_key)?

@@ -341,6 +341,22 @@ fn promotions_are_refused_with_reasons_and_lock_nothing() -> Result<()> {
         d.ws.environment(d.production)?.status,
         EnvironmentStatus::Ready
     );
+    // And so does a freeze in the account's calendar.
+    let account = d.ws.environment(d.production)?.account_id;
+    let settings = cutover_core::schedule::CalendarSettings {
+        freezes: vec![cutover_core::schedule::Freeze {
+            from: now().date_naive(),
+            to: now().date_naive(),
+            reason: "Audit".into(),
+        }],
+        ..Default::default()
+    };
+    d.ws.set_account_calendar(account, "Europe/London", settings, &d.alex)?;
+    let e =
+        d.ws.promote(d.sandbox, &keep, "Production", &d.alex, &now, &|_| {})
+            .expect_err("frozen");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    assert!(e.message.contains("frozen for \"Audit\""), "{}", e.message);
     assert!(
         d.ws.promotions(d.production)?.is_empty(),
         "refusals record no promotion"

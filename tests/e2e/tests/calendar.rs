@@ -1,0 +1,155 @@
+//! Scheduling through the real app, run "on" 5 January 2027 in New York
+//! while the account lives in London: set a maintenance window, pick a wave
+//! that is too early and read the refusal, pick a valid one, see it on the
+//! calendar at the right local time, and export an .ics file that an
+//! independent parser (Python's icalendar) reads back correctly.
+
+use cutover_e2e::{workspace_root, App, Result};
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    let env = [
+        (
+            "CUTOVER_CLOCK_START".to_string(),
+            "2027-01-05T09:00:00Z".to_string(),
+        ),
+        ("TZ".to_string(), "America/New_York".to_string()),
+    ];
+    let mut app = App::launch_with("calendar", holder, &data, &env).await?;
+
+    // Maintenance on weekends only, 16:00 for three hours (London time).
+    app.click(r#"[data-testid="nav-calendar"]"#).await?;
+    app.click(r#"[data-testid="calendar-tab-settings"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="window"]"#).await?;
+    app.click_in(r#"[data-testid="window"]"#, "button.ghost")
+        .await?;
+    app.click(r#"[data-testid="add-window"]"#).await?;
+    app.wait_for(r#"[data-testid="window"] [data-day="6"]:checked"#)
+        .await?;
+    app.click(r#"[data-testid="save-calendar"]"#).await?;
+    app.wait_for(r#"[data-testid="settings-saved"]"#).await?;
+    app.screenshot("settings").await?;
+
+    // Wave 1 (16 Jan) is 11 days away: refused. Wave 2 (30 Jan) is fine.
+    app.click(r#"[data-testid="nav-releases"]"#).await?;
+    app.click_in(
+        r#"[data-testid="release-row"][data-version="10.0.2"]"#,
+        r#"[data-testid="schedule-release"]"#,
+    )
+    .await?;
+    app.click(r#"[data-testid="wave"][data-date="2027-01-16"]"#)
+        .await?;
+    app.click(r#"[data-testid="schedule"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="schedule-dialog"] [data-testid="error"]"#,
+        "needs at least 14 days' notice",
+    )
+    .await?;
+    app.screenshot("too-early").await?;
+    app.click(r#"[data-testid="wave"][data-date="2027-01-30"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="wave"][data-date="2027-01-30"] input:checked"#)
+        .await?;
+    app.click(r#"[data-testid="schedule"]"#).await?;
+    let plan = app
+        .wait_for_text(
+            r#"[data-testid="plan"]"#,
+            "Scheduled: Wave 2, Sat 30 Jan 2027",
+        )
+        .await?;
+    let text = plan.text().await?;
+    assert!(
+        text.contains("11:00 ") && text.contains("(16:00 GMT for the account)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tested from Mon 18 Jan 2027 to Fri 29 Jan 2027"),
+        "{text}"
+    );
+    app.screenshot("scheduled").await?;
+    app.click_in(r#"[data-testid="schedule-dialog"]"#, "button.secondary")
+        .await?;
+
+    // On the calendar, in the admin's zone with the account's beside it.
+    app.click(r#"[data-testid="nav-calendar"]"#).await?;
+    app.click(r#"[data-testid="calendar-tab-month"]"#).await?;
+    for _ in 0..36 {
+        let title = app
+            .wait_for(r#"[data-testid="month-title"]"#)
+            .await?
+            .text()
+            .await?;
+        if title == "January 2027" {
+            break;
+        }
+        let later = title.ends_with("2025") || title.ends_with("2026");
+        app.click(if later {
+            r#"[data-testid="next-month"]"#
+        } else {
+            r#"[data-testid="prev-month"]"#
+        })
+        .await?;
+    }
+    // The month's last row may be below the fold: read the cells' text.
+    let cell = |day: &str, kind: &str| {
+        format!("return document.querySelector('[data-day=\"{day}\"] [data-kind=\"{kind}\"]')?.textContent ?? ''")
+    };
+    let mut upgrade = String::new();
+    for _ in 0..100 {
+        upgrade = app
+            .eval(&cell("2027-01-30", "upgrade"))
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if !upgrade.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(upgrade, "11:00 Production upgrade to 10.0.2 (Wave 2)");
+    assert_eq!(
+        app.eval(&cell("2027-01-18", "uat_window")).await?,
+        "UAT of 10.0.2"
+    );
+    assert_eq!(
+        app.eval(&cell("2027-01-23", "maintenance_window")).await?,
+        "11:00 window"
+    );
+    app.screenshot("month").await?;
+    app.click(r#"[data-testid="calendar-tab-agenda"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="agenda-item"][data-kind="upgrade"]"#,
+        "(16:00 GMT for the account)",
+    )
+    .await?;
+    app.screenshot("agenda").await?;
+
+    let ics = app.data_dir().join("northwind.ics");
+    app.type_into(r#"[data-testid="ics-path"]"#, &ics.display().to_string())
+        .await?;
+    app.click(r#"[data-testid="export-ics"]"#).await?;
+    app.wait_for(r#"[data-testid="ics-saved"]"#).await?;
+    let python = workspace_root().join("target/py/bin/python");
+    let checked = std::process::Command::new(&python)
+        .arg(workspace_root().join("tests/e2e/scripts/check_ics.py"))
+        .arg(&ics)
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run {} ({e}); scripts/test.sh creates it",
+                python.display()
+            )
+        })?;
+    let said = String::from_utf8_lossy(&checked.stdout).to_string()
+        + &String::from_utf8_lossy(&checked.stderr);
+    assert!(
+        checked.status.success(),
+        "the .ics did not pass the independent check:\n{said}"
+    );
+    app.close().await
+}

@@ -1,0 +1,93 @@
+//! Reminders reach a real notification daemon (dunst on a private D-Bus
+//! session): one that fell due while Cutover was closed fires at start,
+//! marked late, and the next fires on time, once, while the app runs.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use cutover_e2e::{app_binary, Dunst, Group, Result};
+use cutover_store::{demo, Workspace};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+#[test]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + a private D-Bus)"]
+fn reminders_fire_late_at_start_and_on_time_while_running() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    // Production's upgrade to 10.0.2 on Wave 2 (Sat 30 Jan 2027, 16:00 London).
+    let ws = Workspace::open(&data)?;
+    let then = Utc
+        .with_ymd_and_hms(2027, 1, 5, 9, 0, 0)
+        .single()
+        .ok_or("date")?;
+    let account = demo::ensure_demo(&ws, then)?.ok_or("demo")?;
+    let alex = ws.current_admin(then)?;
+    let release = ws
+        .catalog(account, &alex, then)?
+        .releases
+        .into_iter()
+        .find(|r| r.version == "10.0.2")
+        .ok_or("10.0.2")?;
+    let date = NaiveDate::from_ymd_opt(2027, 1, 30).ok_or("date")?;
+    ws.schedule_upgrade(release.id, date, &alex, then)?;
+    drop(ws);
+
+    let dunst = Dunst::start(dir.path())?;
+    // Start ten seconds before the morning-before reminder (Fri 29 Jan
+    // 08:00 GMT); the UAT reminder (Wed 27 Jan 08:00) fell due while closed.
+    let _app = Group::spawn(
+        Command::new(app_binary())
+            .env("CUTOVER_DATA_DIR", &data)
+            .env("CUTOVER_CLOCK_START", "2027-01-29T07:59:50Z")
+            .env("DBUS_SESSION_BUS_ADDRESS", &dunst.address)
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )?;
+    let printed = dunst.wait_for(
+        "UAT for 10.0.2 ends in two business days: Northwind Foods (demo) (late)",
+        Duration::from_secs(20),
+    )?;
+    assert!(
+        !printed.contains("Upgrade to 10.0.2 tomorrow"),
+        "fired early:\n{printed}"
+    );
+    let printed = dunst.wait_for(
+        "Upgrade to 10.0.2 tomorrow: Northwind Foods (demo)",
+        Duration::from_secs(40),
+    )?;
+    assert!(
+        !printed.contains("tomorrow: Northwind Foods (demo) (late)"),
+        "on time, not late:\n{printed}"
+    );
+    assert!(printed.contains("16:00 GMT"), "{printed}");
+    std::thread::sleep(Duration::from_secs(2));
+    // dunst prints each notification's summary once on a "summary:" line.
+    let printed = dunst.printed();
+    assert_eq!(
+        printed
+            .matches("summary: 'Upgrade to 10.0.2 tomorrow")
+            .count(),
+        1,
+        "once:\n{printed}"
+    );
+
+    let ws = Workspace::open(&data)?;
+    let plan = &ws.scheduled_upgrades(account)?[0];
+    assert!(
+        plan.reminders
+            .iter()
+            .filter(|r| r.fired_at.is_some())
+            .count()
+            == 2
+    );
+    let fired: Vec<_> = ws
+        .inbox()?
+        .into_iter()
+        .filter(|n| n.title.contains("10.0.2"))
+        .collect();
+    assert_eq!(fired.len(), 2);
+    assert!(fired
+        .iter()
+        .all(|n| n.undelivered.is_none() && !n.desktop_pending));
+    Ok(())
+}
