@@ -35,6 +35,7 @@ pub mod clock;
 pub mod definitions;
 pub mod environment;
 pub mod error;
+pub mod extension;
 pub mod inbox;
 pub mod integration;
 pub mod promotion;

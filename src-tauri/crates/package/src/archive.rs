@@ -33,76 +33,115 @@ fn not_a_package(why: impl std::fmt::Display) -> Error {
     Error::invalid(format!("This file is not a Cutover package: {why}."))
 }
 
-/// Reads and checks `bytes` as a package signed by one of `trusted` keys.
-pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
+/// A package whose archive, checksums, signature and signer have been
+/// checked, before its contents are read.
+pub(crate) struct Verified {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub signer: String,
+    pub sha256: String,
+}
+
+/// The checks every kind of package passes, in the order of the messages
+/// users see; `main` is the signed description (manifest or extension).
+pub(crate) fn verified(
+    bytes: &[u8],
+    trusted: &[String],
+    main: &str,
+    allowed: fn(&str) -> bool,
+) -> Result<Verified> {
     if bytes.len() as u64 > MAX_ARCHIVE_BYTES {
         return Err(not_a_package(format_args!(
             "it is larger than the {} MiB a package may be",
             MAX_ARCHIVE_BYTES / 1024 / 1024
         )));
     }
-    let files = entries(bytes)?;
+    let files = entries(bytes, allowed)?;
     let get = |name: &str| {
         files
             .get(name)
             .ok_or_else(|| not_a_package(format_args!("it has no {name}")))
     };
-    let manifest_bytes = get(MANIFEST)?;
+    let main_bytes = get(main)?;
     let checksums = get(CHECKSUMS)?;
     check_checksums(&files, checksums)?;
     let signature = files.get(SIGNATURE).ok_or_else(|| {
         Error::invalid("The package is not signed (it has no signature.json). Cutover only imports packages signed by a vendor key the account trusts.")
     })?;
-    let signer = sign::verify(signature, manifest_bytes, checksums)?;
+    let signer = sign::verify(signature, main_bytes, checksums)?;
     if !trusted.iter().any(|k| k.trim() == signer) {
         return Err(Error::forbidden(format!(
             "The package is signed by key {}, which this account does not trust. If it really is your vendor's key, add it under Releases → Trusted keys and import again.",
             sign::fingerprint(&signer)
         )));
     }
-    let manifest = Manifest::parse(manifest_bytes)?;
-    let notes_text = std::str::from_utf8(get(NOTES)?)
-        .map_err(|_| Error::invalid("The package's notes.md is not UTF-8 text."))?;
-    let notes = notes::parse(notes_text)?;
-    let scripts = |folder: &str| -> Result<Vec<(String, String)>> {
-        files
-            .iter()
-            .filter_map(|(name, bytes)| name.strip_prefix(folder).map(|n| (n, bytes)))
-            .map(|(name, bytes)| {
-                let sql = String::from_utf8(bytes.clone()).map_err(|_| {
-                    Error::invalid(format!("The package's {folder}{name} is not UTF-8 text."))
-                })?;
-                Ok((name.to_string(), sql))
-            })
-            .collect()
-    };
-    Ok(Package {
-        migrations: scripts("migrations/")?,
-        checks: scripts("checks/")?,
-        manifest,
-        notes,
+    Ok(Verified {
+        files,
         signer,
         sha256: sign::sha256_hex(bytes),
     })
 }
 
-/// Whether a path inside the package is one Cutover knows.
-pub fn allowed(name: &str) -> bool {
-    let script = |folder: &str| {
-        name.strip_prefix(folder).is_some_and(|rest| {
-            rest.ends_with(".sql")
-                && rest.len() <= 100
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+/// The `.sql` files of one folder, as `(file name, SQL)` in name order.
+pub(crate) fn scripts(
+    files: &BTreeMap<String, Vec<u8>>,
+    folder: &str,
+) -> Result<Vec<(String, String)>> {
+    files
+        .iter()
+        .filter_map(|(name, bytes)| name.strip_prefix(folder).map(|n| (n, bytes)))
+        .map(|(name, bytes)| {
+            let sql = String::from_utf8(bytes.clone()).map_err(|_| {
+                Error::invalid(format!("The package's {folder}{name} is not UTF-8 text."))
+            })?;
+            Ok((name.to_string(), sql))
         })
-    };
-    [MANIFEST, NOTES, CHECKSUMS, SIGNATURE].contains(&name)
-        || script("migrations/")
-        || script("checks/")
+        .collect()
 }
 
-fn entries(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Reads and checks `bytes` as a release package signed by one of
+/// `trusted` keys.
+pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
+    let Verified {
+        files,
+        signer,
+        sha256,
+    } = verified(bytes, trusted, MANIFEST, allowed)?;
+    let manifest = Manifest::parse(files.get(MANIFEST).map(Vec::as_slice).unwrap_or_default())?;
+    let notes_bytes = files
+        .get(NOTES)
+        .ok_or_else(|| not_a_package(format_args!("it has no {NOTES}")))?;
+    let notes_text = std::str::from_utf8(notes_bytes)
+        .map_err(|_| Error::invalid("The package's notes.md is not UTF-8 text."))?;
+    let notes = notes::parse(notes_text)?;
+    Ok(Package {
+        migrations: scripts(&files, "migrations/")?,
+        checks: scripts(&files, "checks/")?,
+        manifest,
+        notes,
+        signer,
+        sha256,
+    })
+}
+
+/// Whether a path is a script file name in `folder`.
+pub(crate) fn script_in(name: &str, folder: &str) -> bool {
+    name.strip_prefix(folder).is_some_and(|rest| {
+        rest.ends_with(".sql")
+            && rest.len() <= 100
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+    })
+}
+
+/// Whether a path inside a release package is one Cutover knows.
+pub fn allowed(name: &str) -> bool {
+    [MANIFEST, NOTES, CHECKSUMS, SIGNATURE].contains(&name)
+        || script_in(name, "migrations/")
+        || script_in(name, "checks/")
+}
+
+fn entries(bytes: &[u8], allowed: fn(&str) -> bool) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|_| not_a_package("it is not a zip archive"))?;
     if archive.len() > MAX_ENTRIES {

@@ -6,6 +6,7 @@
 //! same folder and key always give the same bytes: the committed demo
 //! packages can be checked against their sources.
 
+use crate::extension::EXTENSION;
 use crate::manifest::Manifest;
 use crate::{notes, sign, CHECKSUMS, MANIFEST, NOTES, SIGNATURE};
 use cutover_core::{Error, Result};
@@ -33,7 +34,7 @@ pub fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         for entry in std::fs::read_dir(&dir).map_err(|e| io(&dir.display().to_string(), e))? {
             let entry = entry.map_err(|e| io(&dir.display().to_string(), e))?;
             let name = format!("{sub}/{}", entry.file_name().to_string_lossy());
-            if !crate::archive::allowed(&name) {
+            if !(crate::archive::allowed(&name) || crate::extension::allowed(&name)) {
                 return Err(Error::invalid(format!(
                     "{name} cannot go into a package: scripts are .sql files named with letters, digits, '-', '_' and '.'."
                 )));
@@ -50,6 +51,10 @@ pub fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 
 /// Checks the folder's files as an import would, then signs and zips them.
 pub fn build(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
+    if let Some((_, description)) = files.iter().find(|(n, _)| n == EXTENSION) {
+        crate::extension::ExtensionManifest::parse(description)?;
+        return Ok(sign_and_zip(files, key));
+    }
     let get = |name: &str| {
         files
             .iter()
@@ -68,9 +73,10 @@ pub fn build(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
 /// contents (test fixtures use this to make packages that must be refused).
 pub fn sign_and_zip(files: &[(String, Vec<u8>)], key: &SigningKey) -> Vec<u8> {
     let checksums = sign::checksums_text(files);
+    // The signed description: a release's manifest or an extension's.
     let manifest = files
         .iter()
-        .find(|(n, _)| n == MANIFEST)
+        .find(|(n, _)| n == MANIFEST || n == EXTENSION)
         .map(|(_, b)| b.as_slice())
         .unwrap_or_default();
     let signature = sign::sign(key, manifest, checksums.as_bytes());

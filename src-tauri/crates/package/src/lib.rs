@@ -12,11 +12,13 @@
 
 pub mod archive;
 pub mod build;
+pub mod extension;
 pub mod manifest;
 pub mod notes;
 pub mod sign;
 
 pub use archive::{open, Package};
+pub use extension::{open_extension, ExtensionPackage};
 pub use manifest::Manifest;
 pub use notes::NoteItem;
 

@@ -3,7 +3,7 @@
 //! ```text
 //! cutover-pack keygen SECRET_FILE            new signing key; prints the public key
 //! cutover-pack pubkey SECRET_FILE            prints the public key to give to accounts
-//! cutover-pack build FOLDER SECRET_FILE OUT  checks, signs and zips a package folder
+//! cutover-pack build FOLDER SECRET_FILE OUT  checks, signs and zips a release or extension folder
 //! cutover-pack verify PACKAGE PUBLIC_KEY     checks a package as an import would
 //! ```
 
@@ -35,7 +35,19 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(format!("{out}: {} bytes, sha256 {}", bytes.len(), sign::sha256_hex(&bytes)))
         }
         ["verify", package, public] => {
-            let package = cutover_package::open(&read(package)?, &[public.to_string()]).map_err(|e| e.message)?;
+            let bytes = read(package)?;
+            if let Ok(ext) = cutover_package::open_extension(&bytes, &[public.to_string()]) {
+                return Ok(format!(
+                    "extension {} {} for platform {}: {} install and {} uninstall scripts, signed by {}",
+                    ext.manifest.name,
+                    ext.manifest.version,
+                    ext.manifest.platform_from,
+                    ext.install.len(),
+                    ext.uninstall.len(),
+                    sign::fingerprint(&ext.signer)
+                ));
+            }
+            let package = cutover_package::open(&bytes, &[public.to_string()]).map_err(|e| e.message)?;
             Ok(format!(
                 "{} {} ({}): {} notes, {} migrations, {} checks, signed by {}",
                 package.manifest.platform,
