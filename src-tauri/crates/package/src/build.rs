@@ -19,14 +19,21 @@ use zip::write::SimpleFileOptions;
 pub fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let io = |what: &str, e: std::io::Error| Error::invalid(format!("Cannot read {what}: {e}."));
     let mut files = Vec::new();
-    for name in [MANIFEST, NOTES] {
+    // A release has a manifest and notes; an extension its description.
+    let extension = folder.join(EXTENSION).exists();
+    let (main, folders): (&[&str], [&str; 2]) = if extension {
+        (&[EXTENSION], ["install", "uninstall"])
+    } else {
+        (&[MANIFEST, NOTES], ["migrations", "checks"])
+    };
+    for name in main {
         let path = folder.join(name);
         files.push((
             name.to_string(),
             std::fs::read(&path).map_err(|e| io(&path.display().to_string(), e))?,
         ));
     }
-    for sub in ["migrations", "checks"] {
+    for sub in folders {
         let dir = folder.join(sub);
         if !dir.exists() {
             continue;

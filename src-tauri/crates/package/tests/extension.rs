@@ -132,3 +132,55 @@ fn malformed_extensions_are_refused_with_their_reason() {
         as_release.message
     );
 }
+
+#[test]
+fn the_demo_extensions_match_their_sources_and_one_must_be_replaced_for_10_0_4() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../packages/demo");
+    let key = sign::parse_signing_key(
+        &std::fs::read_to_string(dir.join("vendor-demo.key")).expect("key"),
+    )
+    .expect("parse");
+    let public = std::fs::read_to_string(dir.join("vendor-demo.pub")).expect("pub");
+    let mut all = Vec::new();
+    for name in [
+        "timesheet-core-1.0",
+        "project-export-1.2",
+        "project-export-2.0",
+    ] {
+        let folder = dir.join("extensions").join(name);
+        let built = build(
+            &cutover_package::build::read_folder(&folder).expect("folder"),
+            &key,
+        )
+        .expect("build");
+        let committed =
+            std::fs::read(dir.join("extensions").join(format!("{name}.zip"))).expect("zip");
+        assert!(
+            built == committed,
+            "packages/demo/extensions/{name}.zip is out of date: rebuild it with cutover-pack"
+        );
+        all.push(
+            cutover_package::open_extension(&committed, &[public.trim().to_string()])
+                .expect("open")
+                .extension,
+        );
+    }
+    let v = |s: &str| cutover_core::release::Version::parse(s).expect("v");
+    let installed = [all[0].clone(), all[1].clone()];
+    let changes =
+        cutover_core::extension::upgrade_changes(&installed, &all, &v("10.0.4")).expect("plan");
+    assert_eq!(changes.remove.len(), 1);
+    assert_eq!(
+        (
+            changes.remove[0].name.as_str(),
+            changes.install[0].version.to_string()
+        ),
+        ("Project export", "2.0".to_string())
+    );
+    assert!(
+        cutover_core::extension::upgrade_changes(&installed, &all, &v("10.0.3"))
+            .expect("plan")
+            .remove
+            .is_empty()
+    );
+}
