@@ -60,6 +60,11 @@ const COMMANDS: &[&str] = &[
     "list_recipients",
     "add_contact",
     "set_recipient_category",
+    "extension_catalog",
+    "import_extension",
+    "environment_extensions",
+    "install_extension",
+    "uninstall_extension",
     "report_interactive",
 ];
 

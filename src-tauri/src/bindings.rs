@@ -5,8 +5,8 @@
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
 use crate::commands::{
-    admins, app, backups, design, environments, inbox, integrations, promotion, records, refresh,
-    releases, schedule,
+    admins, app, backups, design, environments, extensions, inbox, integrations, promotion,
+    records, refresh, releases, schedule,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -74,6 +74,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             schedule::list_recipients,
             schedule::add_contact,
             schedule::set_recipient_category,
+            extensions::extension_catalog,
+            extensions::import_extension,
+            extensions::environment_extensions,
+            extensions::install_extension,
+            extensions::uninstall_extension,
             app::report_interactive,
         ])
 }

@@ -132,6 +132,11 @@ export const api = {
   addContact: (accountId: number, name: string, email: string) => call(commands.addContact(accountId, name, email)),
   setRecipientCategory: (recipientId: number, category: Category, on: boolean) =>
     call(commands.setRecipientCategory(recipientId, category, on)),
+  extensionCatalog: (accountId: number) => call(commands.extensionCatalog(accountId)),
+  importExtension: (accountId: number, path: string) => call(commands.importExtension(accountId, path)),
+  environmentExtensions: (environmentId: number) => call(commands.environmentExtensions(environmentId)),
+  installExtension: (environmentId: number, extensionId: number) => call(commands.installExtension(environmentId, extensionId)),
+  uninstallExtension: (environmentId: number, name: string) => call(commands.uninstallExtension(environmentId, name)),
   refreshEnvironment: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.refreshEnvironment(environmentId, progressChannel(onProgress))),
 };

@@ -124,6 +124,12 @@ export const commands = {
 	listRecipients: (accountId: number) => typedError<Recipient[], CommandError>(__TAURI_INVOKE("list_recipients", { accountId })),
 	addContact: (accountId: number, name: string, email: string) => typedError<Recipient[], CommandError>(__TAURI_INVOKE("add_contact", { accountId, name, email })),
 	setRecipientCategory: (recipientId: number, category: Category, on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_recipient_category", { recipientId, category, on })),
+	extensionCatalog: (accountId: number) => typedError<ExtensionSummary[], CommandError>(__TAURI_INVOKE("extension_catalog", { accountId })),
+	importExtension: (accountId: number, path: string) => typedError<ExtensionSummary, CommandError>(__TAURI_INVOKE("import_extension", { accountId, path })),
+	environmentExtensions: (environmentId: number) => typedError<InstalledExtension[], CommandError>(__TAURI_INVOKE("environment_extensions", { environmentId })),
+	installExtension: (environmentId: number, extensionId: number) => typedError<InstalledExtension, CommandError>(__TAURI_INVOKE("install_extension", { environmentId, extensionId })),
+	/**  Uninstalls an extension after a verified backup of the environment. */
+	uninstallExtension: (environmentId: number, name: string) => typedError<null, CommandError>(__TAURI_INVOKE("uninstall_extension", { environmentId, name })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -207,7 +213,9 @@ export type Backup = {
 	author: string,
 };
 
-export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade";
+export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade" | 
+/**  Uninstalling an extension drops what it added. */
+"before_uninstall";
 
 /**
  *  One calendar entry. Timed entries are instants; all-day entries span
@@ -479,6 +487,20 @@ export type ErrorKind =
 
 export type EventKind = "maintenance_window" | "upgrade" | "uat_window" | "uat_refresh" | "freeze" | "sandbox_deadline";
 
+/**  An extension package in an account's catalog. */
+export type ExtensionSummary = {
+	id: number,
+	name: string,
+	version: string,
+	description: string,
+	platformFrom: string,
+	platformBefore: string | null,
+	dependsOn: string[],
+	adds: string[],
+	importedAt: string,
+	importedBy: string,
+};
+
 export type FieldDef = {
 	id: number,
 	tableId: number,
@@ -556,6 +578,21 @@ export type ImportReport = {
 	rejected: RejectedRow[],
 	/**  Why it failed, when it did. */
 	problem: string | null,
+};
+
+/**
+ *  An extension installed in an environment, as its store records it (so
+ *  that copies, backups and restores carry it).
+ */
+export type InstalledExtension = {
+	name: string,
+	version: string,
+	platformFrom: string,
+	platformBefore: string | null,
+	dependsOn: string[],
+	adds: string[],
+	installedAt: string,
+	installedBy: string,
 };
 
 export type Integration = {

@@ -15,6 +15,7 @@ pub mod app;
 pub mod backups;
 pub mod design;
 pub mod environments;
+pub mod extensions;
 pub mod inbox;
 pub mod integrations;
 pub mod promotion;

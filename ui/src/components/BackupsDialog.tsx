@@ -12,6 +12,7 @@ const REASONS: Record<BackupReason, string> = {
   before_refresh: "Before refresh",
   before_restore: "Before restore",
   before_promotion: "Before promotion",
+  before_uninstall: "Before uninstalling an extension",
   before_upgrade: "Before upgrade",
 };
 

@@ -7,9 +7,10 @@ import { RecordsPanel } from "../records/RecordsPanel";
 import { ChangelogPanel } from "../changelog/ChangelogPanel";
 import { ActivityPanel } from "./ActivityPanel";
 import { IntegrationsPanel } from "./IntegrationsPanel";
+import { ExtensionsPanel } from "./ExtensionsPanel";
 import { PromotionsPanel } from "../promotion/PromotionsPanel";
 
-export type Tab = "designer" | "records" | "changelog" | "activity" | "integrations" | "promotions";
+export type Tab = "designer" | "records" | "changelog" | "activity" | "integrations" | "extensions" | "promotions";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "designer", label: "Designer" },
@@ -17,6 +18,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "changelog", label: "Changelog" },
   { id: "activity", label: "Activity" },
   { id: "integrations", label: "Integrations" },
+  { id: "extensions", label: "Extensions" },
   { id: "promotions", label: "Promotions" },
 ];
 
@@ -86,6 +88,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
       {tab === "activity" && <ActivityPanel env={env} account={account.account} />}
       {tab === "promotions" && <PromotionsPanel env={env} account={account.account} />}
       {tab === "integrations" && <IntegrationsPanel env={env} />}
+      {tab === "extensions" && <ExtensionsPanel env={env} account={account.account} />}
     </div>
   );
 }

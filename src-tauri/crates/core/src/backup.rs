@@ -21,15 +21,18 @@ pub enum BackupReason {
     BeforeRestore,
     BeforePromotion,
     BeforeUpgrade,
+    /// Uninstalling an extension drops what it added.
+    BeforeUninstall,
 }
 
 impl BackupReason {
-    pub const ALL: [BackupReason; 5] = [
+    pub const ALL: [BackupReason; 6] = [
         Self::Manual,
         Self::BeforeRefresh,
         Self::BeforeRestore,
         Self::BeforePromotion,
         Self::BeforeUpgrade,
+        Self::BeforeUninstall,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl BackupReason {
             Self::BeforeRestore => "before_restore",
             Self::BeforePromotion => "before_promotion",
             Self::BeforeUpgrade => "before_upgrade",
+            Self::BeforeUninstall => "before_uninstall",
         }
     }
 

@@ -4,11 +4,14 @@
 //! extension supports, what it depends on, the order to install and remove
 //! a set, and what an upgrade must do with the installed ones.
 //!
-//! Pure rules over plain data; the package format and the store come later
-//! (issue 7).
+//! Pure rules over plain data; the package format is in `cutover-package`,
+//! the catalog and installation in the store.
 
 use crate::release::Version;
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
 /// An extension at one version, as its package describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +165,54 @@ pub fn upgrade_changes(
         remove,
         install: install_order(&install)?,
     })
+}
+
+/// An extension installed in an environment, as its store records it (so
+/// that copies, backups and restores carry it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InstalledExtension {
+    pub name: String,
+    pub version: String,
+    pub platform_from: String,
+    pub platform_before: Option<String>,
+    pub depends_on: Vec<String>,
+    pub adds: Vec<String>,
+    pub installed_at: DateTime<Utc>,
+    pub installed_by: String,
+}
+
+impl InstalledExtension {
+    /// The extension as the rules see it.
+    pub fn rule(&self) -> Result<Extension> {
+        Ok(Extension {
+            name: self.name.clone(),
+            version: Version::parse(&self.version)?,
+            platform_from: Version::parse(&self.platform_from)?,
+            platform_before: self
+                .platform_before
+                .as_deref()
+                .map(Version::parse)
+                .transpose()?,
+            depends_on: self.depends_on.clone(),
+        })
+    }
+}
+
+/// An extension package in an account's catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionSummary {
+    pub id: i64,
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub platform_from: String,
+    pub platform_before: Option<String>,
+    pub depends_on: Vec<String>,
+    pub adds: Vec<String>,
+    pub imported_at: DateTime<Utc>,
+    pub imported_by: String,
 }
 
 #[cfg(test)]

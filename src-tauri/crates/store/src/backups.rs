@@ -356,6 +356,7 @@ fn reason_text(reason: BackupReason) -> &'static str {
         BackupReason::BeforeRestore => "before restore",
         BackupReason::BeforePromotion => "before promotion",
         BackupReason::BeforeUpgrade => "before upgrade",
+        BackupReason::BeforeUninstall => "before uninstalling an extension",
     }
 }
 

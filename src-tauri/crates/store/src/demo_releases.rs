@@ -1,6 +1,8 @@
-//! The demo account's vendor: its trusted key and the signed release
-//! packages the account starts with (`packages/demo/`, built with
-//! `cutover-pack` from the folders beside them).
+//! The demo account's vendor: its trusted key, the signed release packages
+//! the account starts with, and its extensions — Timesheet core 1.0 and
+//! Project export 1.2 installed everywhere, Project export 2.0 (for 10.0.4)
+//! in the catalog (`packages/demo/`, built with `cutover-pack` from the
+//! folders beside them).
 
 use crate::Workspace;
 use chrono::{DateTime, Utc};
@@ -19,6 +21,13 @@ const RELEASES: [&[u8]; 3] = [
     include_bytes!("../../../../packages/demo/northwind-10.0.3.zip"),
 ];
 
+/// The extensions in the demo catalog; the first two are installed.
+const EXTENSIONS: [&[u8]; 3] = [
+    include_bytes!("../../../../packages/demo/extensions/timesheet-core-1.0.zip"),
+    include_bytes!("../../../../packages/demo/extensions/project-export-1.2.zip"),
+    include_bytes!("../../../../packages/demo/extensions/project-export-2.0.zip"),
+];
+
 pub(crate) fn import(
     workspace: &Workspace,
     account_id: AccountId,
@@ -34,6 +43,20 @@ pub(crate) fn import(
     )?;
     for package in RELEASES {
         workspace.import_release(account_id, package, &admin, now)?;
+    }
+    let mut ids = Vec::new();
+    for package in EXTENSIONS {
+        ids.push(
+            workspace
+                .import_extension(account_id, package, &admin, now)?
+                .id,
+        );
+    }
+    let environments = workspace.environment_rows(&workspace.connect()?, account_id)?;
+    for env in environments {
+        for id in &ids[..2] {
+            workspace.install_extension(env.environment.id, *id, &admin, now)?;
+        }
     }
     Ok(())
 }

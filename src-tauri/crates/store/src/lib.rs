@@ -16,6 +16,7 @@ pub mod demo;
 pub mod demo_releases;
 mod design;
 pub mod env_store;
+mod extensions;
 mod fault;
 mod imports;
 mod inbox;

@@ -101,7 +101,7 @@ impl Workspace {
     }
 
     /// Imports the package file at `path` (chosen in a dialog or dropped on
-    /// the window). Its size is checked before it is read.
+    /// the window).
     pub fn import_release_file(
         &self,
         account_id: AccountId,
@@ -109,21 +109,7 @@ impl Workspace {
         admin: &Admin,
         now: DateTime<Utc>,
     ) -> Result<ReleaseImported> {
-        let unreadable = |e: std::io::Error| {
-            Error::invalid(format!(
-                "Cannot read {}: {e}. Check the path, or pick the file again.",
-                path.display()
-            ))
-        };
-        let size = std::fs::metadata(path).map_err(unreadable)?.len();
-        if size > cutover_package::MAX_ARCHIVE_BYTES {
-            return Err(Error::invalid(format!(
-                "This file is not a Cutover package: it is larger than the {} MiB a package may be.",
-                cutover_package::MAX_ARCHIVE_BYTES / 1024 / 1024
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        self.import_release(account_id, &bytes, admin, now)
+        self.import_release(account_id, &read_package(path)?, admin, now)
     }
 
     /// The versions inside `account_id`'s window at `now`, newest first.
@@ -265,6 +251,24 @@ impl Workspace {
     pub(crate) fn account_of(&self, environment_id: EnvironmentId) -> Result<AccountId> {
         Ok(self.environment(environment_id)?.account_id)
     }
+}
+
+/// Reads a package file, refusing one too large before reading it.
+pub(crate) fn read_package(path: &std::path::Path) -> Result<Vec<u8>> {
+    let unreadable = |e: std::io::Error| {
+        Error::invalid(format!(
+            "Cannot read {}: {e}. Check the path, or pick the file again.",
+            path.display()
+        ))
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > cutover_package::MAX_ARCHIVE_BYTES {
+        return Err(Error::invalid(format!(
+            "This file is not a Cutover package: it is larger than the {} MiB a package may be.",
+            cutover_package::MAX_ARCHIVE_BYTES / 1024 / 1024
+        )));
+    }
+    std::fs::read(path).map_err(unreadable)
 }
 
 /// Every release of an account with what the window rules need.

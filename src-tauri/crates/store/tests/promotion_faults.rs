@@ -180,6 +180,20 @@ impl EnvironmentStore for FaultyStore {
     fn committed_import(&self, id: i64) -> Result<Option<u32>> {
         self.inner.committed_import(id)
     }
+    fn installed_extensions(&self) -> Result<Vec<cutover_core::extension::InstalledExtension>> {
+        self.inner.installed_extensions()
+    }
+    fn install_extension(
+        &mut self,
+        ext: &cutover_core::extension::InstalledExtension,
+        install: &[(String, String)],
+        uninstall: &[(String, String)],
+    ) -> Result<()> {
+        self.inner.install_extension(ext, install, uninstall)
+    }
+    fn uninstall_extension(&mut self, name: &str) -> Result<()> {
+        self.inner.uninstall_extension(name)
+    }
 }
 
 fn now() -> DateTime<Utc> {

@@ -12,6 +12,7 @@ use cutover_core::backup::CopyProgress;
 use cutover_core::change::Change;
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
+use cutover_core::extension::InstalledExtension;
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::Result;
@@ -184,6 +185,22 @@ pub trait EnvironmentStore {
     /// store records it in the import's own transaction, so this stays true
     /// even when the app died before the control database heard of it.
     fn committed_import(&self, import_id: i64) -> Result<Option<u32>>;
+
+    /// The extensions installed here, by name.
+    fn installed_extensions(&self) -> Result<Vec<InstalledExtension>>;
+
+    /// Runs `install` and records `ext` (with its `uninstall` scripts) in one
+    /// transaction: a failing script leaves nothing behind.
+    fn install_extension(
+        &mut self,
+        ext: &InstalledExtension,
+        install: &[(String, String)],
+        uninstall: &[(String, String)],
+    ) -> Result<()>;
+
+    /// Runs the recorded uninstall scripts of `name` and forgets it, in one
+    /// transaction.
+    fn uninstall_extension(&mut self, name: &str) -> Result<()>;
 }
 
 /// Tells whether a store has changed since the watch began.

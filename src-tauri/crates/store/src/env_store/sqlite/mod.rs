@@ -8,6 +8,7 @@
 mod changelog;
 mod defs;
 mod designer;
+mod extensions;
 mod promote;
 mod records;
 mod retype;
@@ -35,6 +36,9 @@ pub fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!(
             "../../../migrations/environment/002_changelog.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/environment/003_extensions.sql"
         )),
     ])
 }

@@ -5,7 +5,7 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use super::{changelog, defs, designer, promote, records};
+use super::{changelog, defs, designer, extensions, promote, records};
 use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
 use crate::fault::{column, is_unique_violation};
 use crate::Context;
@@ -340,6 +340,23 @@ impl EnvironmentStore for SqliteStore {
 
     fn committed_import(&self, import_id: i64) -> Result<Option<u32>> {
         records::committed_import(&self.conn, import_id)
+    }
+
+    fn installed_extensions(&self) -> Result<Vec<cutover_core::extension::InstalledExtension>> {
+        extensions::installed(&self.conn)
+    }
+
+    fn install_extension(
+        &mut self,
+        ext: &cutover_core::extension::InstalledExtension,
+        install: &[(String, String)],
+        uninstall: &[(String, String)],
+    ) -> Result<()> {
+        extensions::install(&mut self.conn, ext, install, uninstall)
+    }
+
+    fn uninstall_extension(&mut self, name: &str) -> Result<()> {
+        extensions::uninstall(&mut self.conn, name)
     }
 
     fn mark_promoted(&mut self, production_seq: i64) -> Result<()> {
