@@ -4,10 +4,10 @@ import type { Category } from "../bindings";
 import { api } from "../api";
 import { ErrorBanner } from "../components/ErrorBanner";
 
-const CATEGORIES: [Category, string][] = [
-  ["upgrade_info", "Upgrade information"],
-  ["system_health", "System health"],
-  ["reminders", "Reminders"],
+const CATEGORIES: [Category, "upgradeInfo" | "systemHealth" | "reminders", string][] = [
+  ["upgrade_info", "upgradeInfo", "Upgrade information"],
+  ["system_health", "systemHealth", "System health"],
+  ["reminders", "reminders", "Reminders"],
 ];
 
 // Who is told what: every notice stays in the inbox; the desktop shows a
@@ -30,7 +30,7 @@ export function Recipients({ accountId }: { accountId: number }) {
         <thead>
           <tr>
             <th>Recipient</th>
-            {CATEGORIES.map(([, label]) => (
+            {CATEGORIES.map(([, , label]) => (
               <th key={label}>{label}</th>
             ))}
           </tr>
@@ -41,9 +41,9 @@ export function Recipients({ accountId }: { accountId: number }) {
               <td className="strong">
                 {r.name} <span className="muted">{r.adminId != null ? "admin" : (r.email ?? "contact")}</span>
               </td>
-              {CATEGORIES.map(([c]) => (
+              {CATEGORIES.map(([c, field]) => (
                 <td key={c}>
-                  <input type="checkbox" checked={r[c === "upgrade_info" ? "upgradeInfo" : c === "system_health" ? "systemHealth" : "reminders"]} disabled={toggle.isPending} onChange={(e) => toggle.mutate({ id: r.id, c, on: e.target.checked })} aria-label={`${r.name}: ${c}`} />
+                  <input type="checkbox" checked={r[field]} disabled={toggle.isPending} onChange={(e) => toggle.mutate({ id: r.id, c, on: e.target.checked })} aria-label={`${r.name}: ${c}`} />
                 </td>
               ))}
             </tr>

@@ -220,13 +220,6 @@ pub fn concerns(area: &str, apps: &[String]) -> bool {
         || apps.iter().any(|app| app.eq_ignore_ascii_case(area))
 }
 
-/// Which releases a "my version → target" view spans: every version newer
-/// than `from` up to and including `to` (seed 002's 7.3 → 10.0.2 spans all
-/// skipped versions).
-pub fn spans(version: &Version, from: &Version, to: &Version) -> bool {
-    version > from && version <= to
-}
-
 /// The order of the cumulative view: action-required items, then
 /// deprecations, then the rest; within a rank by version, then position.
 pub fn cumulative_rank(kind: NoteKind, action_required: bool) -> u8 {

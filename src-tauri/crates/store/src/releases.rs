@@ -9,7 +9,7 @@ use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{AccountId, EnvironmentId};
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::release::{self, ReleaseType, Version};
+use cutover_core::release::{self, Version};
 use cutover_core::release_view::{ReleaseImported, TrustedKey};
 use cutover_core::{Error, Result};
 use cutover_package::{notes, sign, Package};
@@ -73,7 +73,14 @@ impl Workspace {
             .filter(|v| !window_after.contains(v))
             .map(Version::to_string)
             .collect();
-        let affected = self.hotfix_affected(&conn, account_id, &package)?;
+        // The same marks the catalog shows: environments this hotfix concerns.
+        let mark = format!("Hotfix {version} ");
+        let affected: Vec<String> = self
+            .environment_versions(&conn, account_id)?
+            .into_iter()
+            .filter(|e| e.hotfixes.iter().any(|h| h.starts_with(&mark)))
+            .map(|e| e.name)
+            .collect();
         if !affected.is_empty() {
             let fixes = manifest
                 .fixes
@@ -128,28 +135,6 @@ impl Workspace {
             .context("reading the version window")?;
         let listed = listed(conn, account_id)?;
         Ok(release::window(&listed, size, now))
-    }
-
-    fn hotfix_affected(
-        &self,
-        conn: &Connection,
-        account_id: AccountId,
-        package: &Package,
-    ) -> Result<Vec<String>> {
-        if package.manifest.release_type() != ReleaseType::Hotfix {
-            return Ok(Vec::new());
-        }
-        let fixed = package.manifest.fixed_versions();
-        let affected = self
-            .environment_rows(conn, account_id)?
-            .into_iter()
-            .filter(|row| {
-                Version::parse(&row.environment.version)
-                    .is_ok_and(|v| release::hotfix_affects(&fixed, &v))
-            })
-            .map(|row| row.environment.name)
-            .collect();
-        Ok(affected)
     }
 
     pub fn trusted_keys(&self, account_id: AccountId) -> Result<Vec<TrustedKey>> {
