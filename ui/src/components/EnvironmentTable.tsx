@@ -58,7 +58,7 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
               <td className="mono">
                 {env.version}
                 {row.hotfixes.map((h) => (
-                  <div key={h} className="hotfix-mark" data-testid="env-hotfix" title={`${h}. Read its notes under Releases.`}>
+                  <div key={h} className="hotfix-mark" data-testid="env-hotfix" title="Read its notes under Releases">
                     {h}
                   </div>
                 ))}
