@@ -32,7 +32,7 @@ impl Extension {
             && self.platform_before.as_ref().is_none_or(|b| platform < b)
     }
 
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         format!("{} {}", self.name, self.version)
     }
 }

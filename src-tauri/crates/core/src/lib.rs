@@ -44,6 +44,7 @@ pub mod release;
 pub mod release_view;
 pub mod schedule;
 pub mod schedule_view;
+pub mod upgrade;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Result};
