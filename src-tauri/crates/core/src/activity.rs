@@ -21,6 +21,7 @@ pub enum ActivityAction {
     EditedRecord,
     DeletedRecord,
     ChangedSettings,
+    Upgraded,
 }
 
 text_enum!(ActivityAction {
@@ -36,6 +37,7 @@ text_enum!(ActivityAction {
     EditedRecord = "edited_record",
     DeletedRecord = "deleted_record",
     ChangedSettings = "changed_settings",
+    Upgraded = "upgraded",
 });
 
 /// One line of the activity log.

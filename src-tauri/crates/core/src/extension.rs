@@ -215,6 +215,26 @@ pub struct ExtensionSummary {
     pub imported_by: String,
 }
 
+impl ExtensionSummary {
+    /// What installing it at `at` by `by` records in an environment.
+    pub fn installed(&self, at: DateTime<Utc>, by: &str) -> InstalledExtension {
+        InstalledExtension {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            platform_from: self.platform_from.clone(),
+            platform_before: self.platform_before.clone(),
+            depends_on: self.depends_on.clone(),
+            adds: self.adds.clone(),
+            installed_at: at,
+            installed_by: by.to_string(),
+        }
+    }
+
+    pub fn rule(&self) -> Result<Extension> {
+        self.installed(DateTime::UNIX_EPOCH, "").rule()
+    }
+}
+
 #[cfg(test)]
 #[path = "extension_tests.rs"]
 mod tests;

@@ -56,9 +56,10 @@ impl UpgradeState {
         )
     }
 
-    /// The original has not been touched yet, so cancelling is harmless.
+    /// The original is untouched (or already restored), so cancelling only
+    /// deletes the copy.
     pub fn cancellable(self) -> bool {
-        matches!(self, Self::Preparing | Self::Packages)
+        matches!(self, Self::Preparing | Self::Packages | Self::RolledBack)
     }
 }
 
@@ -313,12 +314,18 @@ pub enum TimerOutcome {
     AwaitDecision,
 }
 
-pub fn timer_outcome(state: UpgradeState, started: DateTime<Utc>, now: DateTime<Utc>) -> TimerOutcome {
+pub fn timer_outcome(
+    state: UpgradeState,
+    started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> TimerOutcome {
     if now < deadline(started) {
         return TimerOutcome::Nothing;
     }
     match state {
-        UpgradeState::Preparing | UpgradeState::Packages => TimerOutcome::DeleteCopy,
+        UpgradeState::Preparing | UpgradeState::Packages | UpgradeState::RolledBack => {
+            TimerOutcome::DeleteCopy
+        }
         UpgradeState::DataUpgrade | UpgradeState::Failed | UpgradeState::Validating => {
             TimerOutcome::AwaitDecision
         }
@@ -384,55 +391,7 @@ pub fn next_package(packages: &[UpgradePackage]) -> Result<usize> {
         .ok_or_else(|| Error::conflict("Every package is applied and signed off."))
 }
 
-/// A run as the Upgrade screen and the history show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct UpgradeRun {
-    pub id: i64,
-    pub environment_id: i64,
-    pub environment_name: String,
-    pub production: bool,
-    pub from_version: String,
-    pub to_version: String,
-    pub author: String,
-    pub state: UpgradeState,
-    /// The data-upgrade step running, or the one that failed.
-    pub step: Option<DataStep>,
-    pub started_at: DateTime<Utc>,
-    pub deadline: DateTime<Utc>,
-    /// Progress of the parallel copy, 0–100.
-    pub copy_percent: u8,
-    pub packages: Vec<UpgradePackage>,
-    /// Sum of the rehearsal on the copy (copying plus packages plus checks),
-    /// the prediction of the downtime.
-    pub predicted_ms: Option<u32>,
-    pub data_started_at: Option<DateTime<Utc>>,
-    pub data_finished_at: Option<DateTime<Utc>>,
-    /// End of the maintenance window the data upgrade must finish in.
-    pub window_end: Option<DateTime<Utc>>,
-    pub restore_backup_id: Option<i64>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub reason: Option<String>,
-    /// Whether the failure may be resumed from its step.
-    pub resumable: bool,
-    pub post_upgrade_actions: Vec<String>,
-    pub log: Vec<UpgradeLogLine>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct UpgradeLogLine {
-    pub at: DateTime<Utc>,
-    pub message: String,
-}
-
-/// What a rollback after the data upgrade would discard, said first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct RollbackImpact {
-    pub records_changed: u64,
-    pub definitions_changed: u64,
-}
+pub use crate::upgrade_view::{RollbackImpact, UpgradeLogLine, UpgradeRun};
 
 #[cfg(test)]
 #[path = "upgrade_tests.rs"]

@@ -30,6 +30,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/control/010_releases.sql")),
         M::up(include_str!("../migrations/control/011_schedule.sql")),
         M::up(include_str!("../migrations/control/012_extensions.sql")),
+        M::up(include_str!("../migrations/control/013_upgrades.sql")),
     ])
 }
 
@@ -72,7 +73,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 12);
+        assert_eq!(version, 13);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

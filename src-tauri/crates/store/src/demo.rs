@@ -347,7 +347,7 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
         ("Promotable sandbox", EnvironmentKind::Promotable, key()),
     ];
     for (_, _, k) in &copies {
-        backend.copy(&production, k)?;
+        backend.copy(&production, k, &|_| {})?;
         backend.open(k)?.mark_copied()?;
     }
 

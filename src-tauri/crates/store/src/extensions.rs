@@ -170,16 +170,7 @@ impl Workspace {
             .into_iter()
             .find(|e| e.id == extension_id)
             .ok_or_else(|| Error::not_found("That extension is not in this account's catalog."))?;
-        let ext = InstalledExtension {
-            name: summary.name,
-            version: summary.version,
-            platform_from: summary.platform_from,
-            platform_before: summary.platform_before,
-            depends_on: summary.depends_on,
-            adds: summary.adds,
-            installed_at: now,
-            installed_by: admin.name.clone(),
-        };
+        let ext = summary.installed(now, &admin.name);
         let mut store = self.store(environment_id)?;
         let installed = store
             .installed_extensions()?
@@ -191,19 +182,11 @@ impl Workspace {
             &Version::parse(&environment.version)?,
             &installed,
         )?;
-        let scripts = |kind: &str| -> Result<Vec<(String, String)>> {
-            let conn = self.connect()?;
-            let mut stmt = conn
-                .prepare("SELECT name, sql FROM extension_scripts WHERE extension_id = ?1 AND kind = ?2 ORDER BY name")
-                .context("reading the extension's scripts")?;
-            let rows = stmt
-                .query_map(params![extension_id, kind], |r| Ok((r.get(0)?, r.get(1)?)))
-                .context("reading the extension's scripts")?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .context("reading the extension's scripts")?;
-            Ok(rows)
-        };
-        store.install_extension(&ext, &scripts("install")?, &scripts("uninstall")?)?;
+        store.install_extension(
+            &ext,
+            &self.extension_scripts(extension_id, "install")?,
+            &self.extension_scripts(extension_id, "uninstall")?,
+        )?;
         tracing::info!(environment_id, name = %ext.name, version = %ext.version, "installed an extension");
         Ok(ext)
     }
@@ -234,5 +217,23 @@ impl Workspace {
         self.store(environment_id)?.uninstall_extension(name)?;
         tracing::info!(environment_id, name, "uninstalled an extension");
         Ok(())
+    }
+
+    /// The `install` or `uninstall` scripts of a catalog extension.
+    pub(crate) fn extension_scripts(
+        &self,
+        extension_id: i64,
+        kind: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM extension_scripts WHERE extension_id = ?1 AND kind = ?2 ORDER BY name")
+            .context("reading the extension's scripts")?;
+        let rows = stmt
+            .query_map(params![extension_id, kind], |r| Ok((r.get(0)?, r.get(1)?)))
+            .context("reading the extension's scripts")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .context("reading the extension's scripts")?;
+        Ok(rows)
     }
 }

@@ -125,12 +125,12 @@ impl Workspace {
         Ok(())
     }
 
-    /// Pauses the active integrations of an environment for a promotion;
-    /// returns their names.
+    /// Pauses the active integrations of an environment for a promotion or
+    /// an upgrade run; returns their names.
     pub(crate) fn pause_integrations(
         &self,
         environment_id: EnvironmentId,
-        promotion: i64,
+        by: PausedBy,
     ) -> Result<Vec<String>> {
         let names: Vec<String> = self
             .integrations(environment_id)?
@@ -140,27 +140,53 @@ impl Workspace {
             .collect();
         self.connect()?
             .execute(
-                "UPDATE integrations SET active = 0, paused_by = ?2 WHERE environment_id = ?1 AND active = 1",
-                params![environment_id, promotion],
+                &format!(
+                    "UPDATE integrations SET active = 0, {} = ?2 WHERE environment_id = ?1 AND active = 1",
+                    by.column()
+                ),
+                params![environment_id, by.id()],
             )
             .context("pausing integrations")?;
         Ok(names)
     }
 
-    /// Resumes what a promotion paused; returns their names.
-    pub(crate) fn resume_integrations(&self, promotion: i64) -> Result<Vec<String>> {
+    /// Resumes what a promotion or run paused; returns their names.
+    pub(crate) fn resume_integrations(&self, by: PausedBy) -> Result<Vec<String>> {
         let conn = self.connect()?;
+        let column = by.column();
         let names: Vec<String> = crate::fault::column(
             &conn,
-            "SELECT name FROM integrations WHERE paused_by = ?1 ORDER BY name",
-            [promotion],
+            &format!("SELECT name FROM integrations WHERE {column} = ?1 ORDER BY name"),
+            [by.id()],
             "reading paused integrations",
         )?;
         conn.execute(
-            "UPDATE integrations SET active = 1, paused_by = NULL WHERE paused_by = ?1",
-            [promotion],
+            &format!("UPDATE integrations SET active = 1, {column} = NULL WHERE {column} = ?1"),
+            [by.id()],
         )
         .context("resuming integrations")?;
         Ok(names)
+    }
+}
+
+/// What paused an integration, and so will resume it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PausedBy {
+    Promotion(i64),
+    Upgrade(i64),
+}
+
+impl PausedBy {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Promotion(_) => "paused_by",
+            Self::Upgrade(_) => "paused_by_upgrade",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Self::Promotion(id) | Self::Upgrade(id) => id,
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Running a promotion and settling one a crash interrupted (see
 //! `promotion.rs` for the order of work and its invariant).
 
+use crate::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -192,7 +193,7 @@ impl Workspace {
         let backend = self.backend();
         // 1. Dry run on a throw-away copy; production is not locked yet.
         let trial = format!("dryrun-{}", uuid::Uuid::new_v4().simple());
-        backend.copy(&production.store_key, &trial)?;
+        backend.copy(&production.store_key, &trial, &|_| {})?;
         let tried = backend.open(&trial).and_then(|mut s| {
             s.apply_plan(steps, &admin.name, now())
                 .and_then(|_| s.check(None))
@@ -210,7 +211,7 @@ impl Workspace {
 
         // 2. Pause production's integrations, lock, back up; whatever
         // happens next, resume exactly what was paused.
-        let paused = self.pause_integrations(production.environment.id, id)?;
+        let paused = self.pause_integrations(production.environment.id, PausedBy::Promotion(id))?;
         self.connect()?
             .execute(
                 "UPDATE promotions SET paused = ?2 WHERE id = ?1",
@@ -221,7 +222,7 @@ impl Workspace {
             )
             .context("recording paused integrations")?;
         let outcome = self.lock_and_apply(id, sandbox, production, steps, admin, now, progress);
-        let resumed = self.resume_integrations(id);
+        let resumed = self.resume_integrations(PausedBy::Promotion(id));
         outcome?;
         resumed.map(|_| ())
     }
@@ -380,7 +381,7 @@ impl Workspace {
             let record = self.promotion(*id)?;
             self.restore_after_failure(*id, &row)?;
             self.unlock(*id, *production, now)?;
-            self.resume_integrations(*id)?;
+            self.resume_integrations(PausedBy::Promotion(*id))?;
             self.connect()?
                 .execute(
                     "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 pub struct Workspace {
     root: PathBuf,
     backend: Box<dyn StoreBackend>,
+    failpoint: std::sync::Mutex<Option<crate::failpoint::Failpoint>>,
 }
 
 /// A request to create an environment as a copy of another.
@@ -96,7 +97,20 @@ impl Workspace {
         Ok(Self {
             root: root.to_path_buf(),
             backend,
+            failpoint: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Injects a fault into later data upgrades (tests only; see
+    /// `failpoint`).
+    pub fn set_failpoint(&self, point: Option<crate::failpoint::Failpoint>) {
+        if let Ok(mut slot) = self.failpoint.lock() {
+            *slot = point;
+        }
+    }
+
+    pub(crate) fn failpoint(&self) -> Option<crate::failpoint::Failpoint> {
+        self.failpoint.lock().ok().and_then(|p| *p)
     }
 
     pub fn root(&self) -> &Path {
@@ -246,7 +260,7 @@ impl Workspace {
         rules::ensure_unique_name(&name, siblings.iter().map(|s| s.environment.name.as_str()))?;
 
         let key = uuid::Uuid::new_v4().simple().to_string();
-        self.backend.copy(&source.store_key, &key)?;
+        self.backend.copy(&source.store_key, &key, &|_| {})?;
         if let Err(e) = self.backend.open(&key).and_then(|mut s| s.mark_copied()) {
             let _ = self.backend.discard(&key);
             return Err(e);
@@ -295,12 +309,18 @@ impl Workspace {
     /// Finishes what an interrupted run left behind; call once at start-up,
     /// before anything else touches the stores. Returns the retired keys.
     pub fn recover(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
-        let recorded: Vec<String> = column(
+        let mut recorded: Vec<String> = column(
             &self.connect()?,
             "SELECT store_key FROM environments",
             [],
             "listing store keys",
         )?;
+        recorded.extend(self.upgrade_copy_keys()?);
+        let upgrades = self.recover_upgrades(now)?;
+        if upgrades > 0 {
+            tracing::warn!(upgrades, "rolled back data upgrades interrupted by a stop");
+        }
+        self.apply_upgrade_timers(now)?;
         let promotions = self.recover_promotions(now)?;
         if promotions > 0 {
             tracing::warn!(promotions, "settled promotions interrupted by a stop");

@@ -231,8 +231,8 @@ impl StoreBackend for Faulty {
     fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>> {
         self.inner.open(key)
     }
-    fn copy(&self, s: &str, t: &str) -> Result<()> {
-        self.inner.copy(s, t)
+    fn copy(&self, s: &str, t: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.inner.copy(s, t, p)
     }
     fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         self.check("backup_to")?;

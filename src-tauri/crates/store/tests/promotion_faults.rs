@@ -57,9 +57,9 @@ impl StoreBackend for Faulty {
             fault: self.fault.clone(),
         }))
     }
-    fn copy(&self, s: &str, t: &str) -> Result<()> {
+    fn copy(&self, s: &str, t: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
         self.fault.check("copy")?;
-        self.inner.copy(s, t)
+        self.inner.copy(s, t, p)
     }
     fn backup_to(&self, key: &str, dest: &Path, p: &dyn Fn(CopyProgress)) -> Result<()> {
         self.fault.check("backup_to")?;
@@ -193,6 +193,26 @@ impl EnvironmentStore for FaultyStore {
     }
     fn uninstall_extension(&mut self, name: &str) -> Result<()> {
         self.inner.uninstall_extension(name)
+    }
+    fn apply_release_scripts(
+        &mut self,
+        release: &str,
+        scripts: &[(String, String)],
+        at: DateTime<Utc>,
+    ) -> Result<usize> {
+        self.inner.apply_release_scripts(release, scripts, at)
+    }
+    fn failing_checks(&self, checks: &[(String, String)]) -> Result<Vec<(String, String)>> {
+        self.inner.failing_checks(checks)
+    }
+    fn platform_version(&self) -> Result<String> {
+        self.inner.platform_version()
+    }
+    fn set_platform_version(&mut self, version: &str) -> Result<()> {
+        self.inner.set_platform_version(version)
+    }
+    fn changes_since(&self, point: &Path) -> Result<cutover_core::upgrade::RollbackImpact> {
+        self.inner.changes_since(point)
     }
 }
 

@@ -40,7 +40,7 @@ pub trait StoreBackend: Send + Sync {
 
     /// Makes `target` a consistent copy of `source` while `source` stays
     /// online; `target` appears only once the copy is complete and verified.
-    fn copy(&self, source: &str, target: &str) -> Result<()>;
+    fn copy(&self, source: &str, target: &str, progress: &dyn Fn(CopyProgress)) -> Result<()>;
 
     /// Writes a consistent, integrity-checked copy of a live store to `dest`
     /// (a file that must not exist yet), for Backup & Restore.
@@ -201,6 +201,26 @@ pub trait EnvironmentStore {
     /// Runs the recorded uninstall scripts of `name` and forgets it, in one
     /// transaction.
     fn uninstall_extension(&mut self, name: &str) -> Result<()>;
+
+    /// Runs the scripts of release `release` that are not applied here yet,
+    /// recording each in the same transaction (so running it again after an
+    /// interruption is safe); returns how many ran.
+    fn apply_release_scripts(
+        &mut self,
+        release: &str,
+        scripts: &[(String, String)],
+        at: DateTime<Utc>,
+    ) -> Result<usize>;
+
+    /// The checks that return rows, with the first row each returned.
+    fn failing_checks(&self, checks: &[(String, String)]) -> Result<Vec<(String, String)>>;
+
+    fn platform_version(&self) -> Result<String>;
+
+    fn set_platform_version(&mut self, version: &str) -> Result<()>;
+
+    /// What differs from the store saved in the backup file `point`.
+    fn changes_since(&self, point: &Path) -> Result<cutover_core::upgrade::RollbackImpact>;
 }
 
 /// Tells whether a store has changed since the watch began.

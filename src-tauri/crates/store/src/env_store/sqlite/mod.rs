@@ -9,6 +9,7 @@ mod changelog;
 mod defs;
 mod designer;
 mod extensions;
+mod platform;
 mod promote;
 mod records;
 mod retype;
@@ -39,6 +40,9 @@ pub fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!(
             "../../../migrations/environment/003_extensions.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/environment/004_applied_scripts.sql"
         )),
     ])
 }
@@ -139,7 +143,7 @@ impl StoreBackend for SqliteBackend {
         Ok(Box::new(SqliteStore::new(conn, self.path_of(key))))
     }
 
-    fn copy(&self, source: &str, target: &str) -> Result<()> {
+    fn copy(&self, source: &str, target: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         let final_path = self.path_of(target);
         if final_path.exists() {
             return Err(Error::conflict(format!(
@@ -153,7 +157,7 @@ impl StoreBackend for SqliteBackend {
             &partial,
             self.pace,
             true,
-            &|_| {},
+            progress,
         );
         if let Err(e) = result {
             let _ = fs::remove_file(&partial);

@@ -5,7 +5,7 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use super::{changelog, defs, designer, extensions, promote, records};
+use super::{changelog, defs, designer, extensions, platform, promote, records};
 use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
 use crate::fault::{column, is_unique_violation};
 use crate::Context;
@@ -357,6 +357,34 @@ impl EnvironmentStore for SqliteStore {
 
     fn uninstall_extension(&mut self, name: &str) -> Result<()> {
         extensions::uninstall(&mut self.conn, name)
+    }
+
+    fn apply_release_scripts(
+        &mut self,
+        release: &str,
+        scripts: &[(String, String)],
+        at: DateTime<Utc>,
+    ) -> Result<usize> {
+        platform::apply_release_scripts(&mut self.conn, release, scripts, at)
+    }
+
+    fn failing_checks(&self, checks: &[(String, String)]) -> Result<Vec<(String, String)>> {
+        platform::failing_checks(&self.conn, checks)
+    }
+
+    fn platform_version(&self) -> Result<String> {
+        platform::platform_version(&self.conn)
+    }
+
+    fn set_platform_version(&mut self, version: &str) -> Result<()> {
+        platform::set_platform_version(&self.conn, version)
+    }
+
+    fn changes_since(
+        &self,
+        point: &std::path::Path,
+    ) -> Result<cutover_core::upgrade::RollbackImpact> {
+        platform::changes_since(&self.conn, point)
     }
 
     fn mark_promoted(&mut self, production_seq: i64) -> Result<()> {

@@ -1,0 +1,135 @@
+//! Step 7 of an upgrade run: after the data upgrade users validate the
+//! business, then the admin commits (the copy goes; the post-upgrade
+//! actions become a checklist) or rolls back to the restore point, told
+//! first how many changes made since will be discarded.
+
+use crate::integrations::PausedBy;
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::activity::ActivityAction;
+use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::upgrade::{DataStep, RollbackImpact, UpgradeRun, UpgradeState};
+use cutover_core::{Error, Result};
+use rusqlite::params;
+
+impl Workspace {
+    pub fn commit_upgrade(&self, id: i64, admin: &Admin, now: DateTime<Utc>) -> Result<UpgradeRun> {
+        ensure_super_admin(admin, "commit an upgrade")?;
+        let run = self.run_row(id)?;
+        if run.view.state != UpgradeState::Validating {
+            return Err(Error::conflict(
+                "Only an upgrade awaiting validation can be committed.",
+            ));
+        }
+        self.delete_copy(&run)?;
+        self.finish_run(id, "committed", now)?;
+        let text = format!(
+            "{} committed the upgrade of {} to {}. The parallel copy was deleted; the restore point (backup #{}) stays in Backup & Restore under the retention rules.",
+            admin.name,
+            run.view.environment_name,
+            run.view.to_version,
+            run.view.restore_backup_id.unwrap_or_default()
+        );
+        self.log_run(id, now, &text)?;
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((run.view.environment_id, &run.view.environment_name)),
+            ActivityAction::Upgraded,
+            &text,
+        );
+        self.upgrade_run(id)
+    }
+
+    /// What a rollback would discard: changes made since the restore point.
+    pub fn upgrade_rollback_impact(&self, id: i64) -> Result<RollbackImpact> {
+        let run = self.run_row(id)?;
+        let backup = run
+            .view
+            .restore_backup_id
+            .ok_or_else(|| Error::conflict("This run has no restore point to roll back to."))?;
+        self.store(run.view.environment_id)?
+            .changes_since(&self.backup_file(backup)?)
+    }
+
+    /// Rolls back an upgraded environment (validating, or stopped by an
+    /// intermittent error) to its restore point.
+    pub fn roll_back_upgrade(
+        &self,
+        id: i64,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<UpgradeRun> {
+        ensure_super_admin(admin, "roll back an upgrade")?;
+        let run = self.run_row(id)?;
+        match run.view.state {
+            UpgradeState::Validating => {
+                // Downtime again while the restore point is put back; a stop
+                // meanwhile is finished by the start-up recovery.
+                self.connect()?
+                    .execute("UPDATE upgrade_runs SET state = 'data_upgrade', step = 'unlock' WHERE id = ?1", [id])
+                    .context("recording the rollback")?;
+                self.pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))?;
+                self.connect()?
+                    .execute(
+                        "UPDATE environments SET status = 'locked' WHERE id = ?1",
+                        [run.view.environment_id],
+                    )
+                    .context("locking the environment")?;
+            }
+            UpgradeState::Failed => {}
+            _ => {
+                return Err(Error::conflict(
+                    "Only an upgraded environment, or one stopped mid-upgrade, can be rolled back.",
+                ))
+            }
+        }
+        let impact = self.upgrade_rollback_impact(id)?;
+        let reason = format!(
+            "{} rolled it back; {} record change(s) and {} definition change(s) made since the restore point were discarded.",
+            admin.name, impact.records_changed, impact.definitions_changed
+        );
+        self.roll_back_data(&run, DataStep::Unlock, &reason, now)?;
+        if now >= run.view.deadline {
+            self.delete_copy(&run)?;
+            self.finish_run(id, "rolled_back", now)?;
+        }
+        self.upgrade_run(id)
+    }
+
+    /// Ticks (or unticks) a post-upgrade action of a committed run.
+    pub fn tick_upgrade_action(
+        &self,
+        id: i64,
+        index: u32,
+        done: bool,
+        admin: &Admin,
+    ) -> Result<UpgradeRun> {
+        ensure_super_admin(admin, "tick off post-upgrade actions")?;
+        let run = self.run_row(id)?;
+        if run.view.state != UpgradeState::Committed {
+            return Err(Error::conflict(
+                "Post-upgrade actions are ticked off after the commit.",
+            ));
+        }
+        if index as usize >= run.view.post_upgrade_actions.len() {
+            return Err(Error::not_found("There is no such post-upgrade action."));
+        }
+        let mut ticked = run.view.actions_done;
+        ticked.retain(|i| *i != index);
+        if done {
+            ticked.push(index);
+            ticked.sort_unstable();
+        }
+        self.connect()?
+            .execute(
+                "UPDATE upgrade_runs SET actions_done = ?2 WHERE id = ?1",
+                params![
+                    id,
+                    serde_json::to_string(&ticked).context("recording the checklist")?
+                ],
+            )
+            .context("recording the checklist")?;
+        self.upgrade_run(id)
+    }
+}

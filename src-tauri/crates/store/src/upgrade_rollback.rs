@@ -1,0 +1,192 @@
+//! Putting an environment back after a failed data upgrade: an
+//! intermittent error stops the run at its step (resume or roll back),
+//! anything else restores the restore point at once, and a run a stop
+//! interrupted is rolled back at the next start.
+
+use crate::integrations::PausedBy;
+use crate::upgrade_view::RunRow;
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::activity::ActivityAction;
+use cutover_core::upgrade::DataStep;
+use cutover_core::{Error, ErrorKind, Result};
+use rusqlite::params;
+
+impl Workspace {
+    pub(crate) fn unlock_after_upgrade(&self, id: i64, env: i64, at: DateTime<Utc>) -> Result<()> {
+        self.connect()?
+            .execute(
+                "UPDATE environments SET status = 'ready' WHERE id = ?1",
+                [env],
+            )
+            .context("unlocking the environment")?;
+        let resumed = self.resume_integrations(PausedBy::Upgrade(id))?;
+        if !resumed.is_empty() {
+            self.log_run(
+                id,
+                at,
+                &format!("Resumed integrations: {}.", resumed.join(", ")),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Step 6: an intermittent error stops the run at `step` (still locked,
+    /// resumable); anything else restores the restore point at once.
+    pub(crate) fn data_failed(
+        &self,
+        run: &RunRow,
+        step: DataStep,
+        e: Error,
+        at: DateTime<Utc>,
+    ) -> Error {
+        let id = run.view.id;
+        let window_over = run.view.window_end.is_some_and(|end| at >= end);
+        if e.kind == ErrorKind::Locked && !window_over {
+            let reason = format!("Stopped at \"{}\": {}", step.label(), e.message);
+            let recorded = self.connect().and_then(|c| {
+                c.execute(
+                    "UPDATE upgrade_runs SET state = 'failed', resumable = 1, reason = ?2 WHERE id = ?1",
+                    params![id, reason],
+                )
+                .context("recording the failure")
+            });
+            if let Err(fault) = recorded {
+                return fault;
+            }
+            let text = format!(
+                "The upgrade of {} to {} stopped at \"{}\" with an intermittent error: {} {} stays locked; resume from this step or roll back.",
+                run.view.environment_name, run.view.to_version, step.label(), e.message, run.view.environment_name
+            );
+            let _ = self.log_run(id, at, &text);
+            let _ = self.post_notice(
+                at,
+                &format!("Upgrade of {} stopped", run.view.environment_name),
+                &text,
+            );
+            return Error::new(e.kind, text);
+        }
+        match self.roll_back_data(
+            run,
+            step,
+            &format!("Failed at \"{}\": {}", step.label(), e.message),
+            at,
+        ) {
+            Ok(text) => Error::new(
+                if e.kind == ErrorKind::Internal {
+                    ErrorKind::Invalid
+                } else {
+                    e.kind
+                },
+                text,
+            ),
+            Err(fault) => fault,
+        }
+    }
+
+    /// Puts the environment back to its restore point (if the failed step
+    /// could have changed it), unlocks it, resumes its integrations and
+    /// records why. Returns what the notice says.
+    pub(crate) fn roll_back_data(
+        &self,
+        run: &RunRow,
+        step: DataStep,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<String> {
+        let id = run.view.id;
+        let env = run.view.environment_id;
+        let restore: Option<i64> = self
+            .connect()?
+            .query_row(
+                "SELECT restore_backup_id FROM upgrade_runs WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .context("reading the restore point")?;
+        let restored = match restore {
+            Some(backup) if step.touches_data() => {
+                let row = self.environment_row(&self.connect()?, env)?;
+                self.backend()
+                    .restore_from(&row.store_key, &self.backup_file(backup)?, &|_| {})?;
+                format!(
+                    " {} was restored to the restore point (backup #{backup}).",
+                    run.view.environment_name
+                )
+            }
+            _ => format!(" {} was not changed.", run.view.environment_name),
+        };
+        self.connect()?
+            .execute(
+                "UPDATE environments SET version = ?2 WHERE id = ?1",
+                params![env, run.view.from_version],
+            )
+            .context("restoring the environment's version")?;
+        self.unlock_after_upgrade(id, env, at)?;
+        let calendar = self.calendar_of(run.account_id)?;
+        let next = if run.view.production {
+            calendar
+                .earliest_slot(at)
+                .map(|s| {
+                    format!(
+                        " The next valid date for another attempt: {}.",
+                        calendar.describe(s.start)
+                    )
+                })
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let text = format!(
+            "The upgrade of {} to {} was rolled back. {reason}{restored} It is back online on {}.{next}",
+            run.view.environment_name, run.view.to_version, run.view.from_version
+        );
+        self.connect()?
+            .execute(
+                "UPDATE upgrade_runs SET state = 'rolled_back', step = ?2, resumable = 0, reason = ?3, data_finished_at = ?4 WHERE id = ?1",
+                params![id, step.as_str(), reason, at],
+            )
+            .context("recording the rollback")?;
+        self.log_run(id, at, &text)?;
+        self.log_activity(
+            at,
+            &run.view.author,
+            Some((env, &run.view.environment_name)),
+            ActivityAction::Upgraded,
+            &text,
+        );
+        self.post_notice(
+            at,
+            &format!("Upgrade of {} rolled back", run.view.environment_name),
+            &text,
+        )?;
+        Ok(text)
+    }
+
+    /// Rolls back runs a stop interrupted during the data upgrade. Runs at
+    /// start-up before anything else touches the stores.
+    pub(crate) fn recover_upgrades(&self, now: DateTime<Utc>) -> Result<usize> {
+        let ids = crate::fault::column::<i64>(
+            &self.connect()?,
+            "SELECT id FROM upgrade_runs WHERE state = 'data_upgrade'",
+            [],
+            "listing interrupted upgrades",
+        )?;
+        for id in &ids {
+            let run = self.run_row(*id)?;
+            let step = run.view.step.unwrap_or(DataStep::PauseIntegrations);
+            tracing::warn!(
+                run = id,
+                step = step.as_str(),
+                "rolling back a data upgrade interrupted by a stop"
+            );
+            self.roll_back_data(
+                &run,
+                step,
+                &format!("Cutover stopped during \"{}\".", step.label()),
+                now,
+            )?;
+        }
+        Ok(ids.len())
+    }
+}

@@ -1,0 +1,252 @@
+//! Reading upgrade runs back (the Upgrade screen, the history, the log)
+//! and the release facts a run needs: its packages, scripts and manifest.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::EnvironmentId;
+use cutover_core::environment::EnvironmentKind;
+use cutover_core::release::Version;
+use cutover_core::upgrade::{
+    self as rules, DataStep, UpgradeLogLine, UpgradePackage, UpgradeRun, UpgradeState,
+};
+use cutover_core::{Error, Result};
+use cutover_package::Manifest;
+use rusqlite::{params, OptionalExtension};
+
+/// What the store knows of a run beyond what the screen shows.
+pub(crate) struct RunRow {
+    pub view: UpgradeRun,
+    pub account_id: i64,
+    pub copy_key: Option<String>,
+}
+
+const RUN_COLUMNS: &str = "r.id, r.environment_id, e.name, e.kind, r.from_version, r.to_version, r.author,
+     r.state, r.step, r.started_at, r.copy_percent, r.packages, r.data_started_at, r.data_finished_at,
+     r.window_end, r.restore_backup_id, r.finished_at, r.reason, r.resumable, r.copy_key, r.copy_ms,
+     r.actions_done, e.account_id, rel.manifest";
+
+impl Workspace {
+    pub(crate) fn run_row(&self, id: i64) -> Result<RunRow> {
+        let conn = self.connect()?;
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM upgrade_runs r JOIN environments e ON e.id = r.environment_id
+             JOIN releases rel ON rel.id = r.release_id WHERE r.id = ?1"
+        );
+        let row = conn
+            .query_row(&sql, [id], |r| {
+                Ok((
+                    (
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                    ),
+                    (
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, DateTime<Utc>>(9)?,
+                        r.get::<_, i64>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, Option<DateTime<Utc>>>(12)?,
+                        r.get::<_, Option<DateTime<Utc>>>(13)?,
+                        r.get::<_, Option<DateTime<Utc>>>(14)?,
+                        r.get::<_, Option<i64>>(15)?,
+                    ),
+                    (
+                        r.get::<_, Option<DateTime<Utc>>>(16)?,
+                        r.get::<_, Option<String>>(17)?,
+                        r.get::<_, bool>(18)?,
+                        r.get::<_, Option<String>>(19)?,
+                        r.get::<_, Option<i64>>(20)?,
+                        r.get::<_, String>(21)?,
+                        r.get::<_, i64>(22)?,
+                        r.get::<_, String>(23)?,
+                    ),
+                ))
+            })
+            .optional()
+            .context("reading an upgrade run")?
+            .ok_or_else(|| Error::not_found(format!("There is no upgrade run {id}.")))?;
+        let ((id, env_id, env_name, kind, from, to, author, state), a, b) = row;
+        let (
+            step,
+            started_at,
+            copy_percent,
+            packages,
+            data_started_at,
+            data_finished_at,
+            window_end,
+            restore,
+        ) = a;
+        let (finished_at, reason, resumable, copy_key, copy_ms, actions_done, account_id, manifest) =
+            b;
+        let packages: Vec<UpgradePackage> =
+            serde_json::from_str(&packages).context("reading the run's packages")?;
+        let manifest: Manifest = serde_json::from_str(&manifest).context("reading the release")?;
+        let state = UpgradeState::parse(&state)?;
+        let applied: i64 = packages
+            .iter()
+            .filter_map(|p| p.applied_ms)
+            .map(i64::from)
+            .sum();
+        let predicted_ms = copy_ms.map(|c| (c + applied).clamp(0, u32::MAX as i64) as u32);
+        let log = self.upgrade_log(id)?;
+        let production = EnvironmentKind::parse(&kind)? == EnvironmentKind::Production;
+        let next_window = match (state, production) {
+            (UpgradeState::RolledBack, true) => self
+                .calendar_of(account_id)?
+                .earliest_slot(finished_at.or(data_finished_at).unwrap_or(started_at))
+                .map(|s| s.start),
+            _ => None,
+        };
+        Ok(RunRow {
+            view: UpgradeRun {
+                id,
+                environment_id: env_id,
+                environment_name: env_name,
+                production,
+                from_version: from,
+                to_version: to,
+                author,
+                state,
+                step: step.as_deref().map(DataStep::parse).transpose()?,
+                started_at,
+                deadline: rules::deadline(started_at),
+                copy_percent: copy_percent.clamp(0, 100) as u8,
+                packages,
+                predicted_ms,
+                data_started_at,
+                data_finished_at,
+                window_end,
+                restore_backup_id: restore,
+                finished_at,
+                reason,
+                resumable,
+                has_copy: copy_key.is_some(),
+                next_window,
+                post_upgrade_actions: manifest.post_upgrade_actions,
+                actions_done: serde_json::from_str(&actions_done)
+                    .context("reading the checklist")?,
+                log,
+            },
+            account_id,
+            copy_key,
+        })
+    }
+
+    pub fn upgrade_run(&self, id: i64) -> Result<UpgradeRun> {
+        Ok(self.run_row(id)?.view)
+    }
+
+    /// The environment's open run, if any.
+    pub fn open_upgrade(&self, environment_id: EnvironmentId) -> Result<Option<UpgradeRun>> {
+        let id: Option<i64> = self
+            .connect()?
+            .query_row(
+                "SELECT id FROM upgrade_runs WHERE environment_id = ?1 AND finished_at IS NULL",
+                [environment_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("finding the open upgrade run")?;
+        id.map(|id| self.upgrade_run(id)).transpose()
+    }
+
+    /// Every run of an environment, newest first.
+    pub fn upgrade_history(&self, environment_id: EnvironmentId) -> Result<Vec<UpgradeRun>> {
+        crate::fault::column::<i64>(
+            &self.connect()?,
+            "SELECT id FROM upgrade_runs WHERE environment_id = ?1 ORDER BY id DESC",
+            [environment_id],
+            "listing upgrade runs",
+        )?
+        .into_iter()
+        .map(|id| self.upgrade_run(id))
+        .collect()
+    }
+
+    pub(crate) fn upgrade_log(&self, id: i64) -> Result<Vec<UpgradeLogLine>> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare_cached("SELECT at, message FROM upgrade_log WHERE run_id = ?1 ORDER BY id")
+            .context("reading the run's log")?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok(UpgradeLogLine {
+                    at: r.get(0)?,
+                    message: r.get(1)?,
+                })
+            })
+            .context("reading the run's log")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading the run's log")
+    }
+
+    pub(crate) fn log_run(&self, id: i64, at: DateTime<Utc>, message: &str) -> Result<()> {
+        tracing::info!(run = id, "{message}");
+        self.connect()?
+            .execute(
+                "INSERT INTO upgrade_log (run_id, at, message) VALUES (?1, ?2, ?3)",
+                params![id, at, message],
+            )
+            .context("writing the run's log")?;
+        Ok(())
+    }
+
+    pub(crate) fn set_run_packages(&self, id: i64, packages: &[UpgradePackage]) -> Result<()> {
+        let json = serde_json::to_string(packages).context("recording the packages")?;
+        self.connect()?
+            .execute(
+                "UPDATE upgrade_runs SET packages = ?2 WHERE id = ?1",
+                params![id, json],
+            )
+            .context("recording the packages")?;
+        Ok(())
+    }
+
+    /// The named scripts (`migration` or `check`) of one of the account's
+    /// releases.
+    pub(crate) fn release_scripts(
+        &self,
+        account_id: i64,
+        version: &str,
+        kind: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let conn = self.connect()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT s.name, s.sql FROM release_scripts s JOIN releases r ON r.id = s.release_id
+                 WHERE r.account_id = ?1 AND r.version_key = ?2 AND s.kind = ?3 ORDER BY s.name",
+            )
+            .context("reading the release's scripts")?;
+        let rows = stmt
+            .query_map(
+                params![account_id, Version::parse(version)?.sort_key(), kind],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .context("reading the release's scripts")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading the release's scripts")
+    }
+
+    pub(crate) fn release_manifest(
+        &self,
+        account_id: i64,
+        version: &Version,
+    ) -> Result<Option<(i64, Manifest)>> {
+        let row: Option<(i64, String)> = self
+            .connect()?
+            .query_row(
+                "SELECT id, manifest FROM releases WHERE account_id = ?1 AND version_key = ?2",
+                params![account_id, version.sort_key()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .context("reading a release")?;
+        row.map(|(id, m)| Ok((id, serde_json::from_str(&m).context("reading a release")?)))
+            .transpose()
+    }
+}

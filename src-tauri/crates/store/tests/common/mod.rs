@@ -1,0 +1,113 @@
+//! Helpers shared by the upgrade tests: a demo workspace with release
+//! 10.0.4 imported, environments by name, and a row-by-row dump of an
+//! environment store to compare states exactly.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use cutover_core::admin::{Admin, Role};
+use cutover_core::upgrade::UpgradeRun;
+use cutover_core::Result;
+use cutover_store::{demo, Context, Workspace};
+use std::path::{Path, PathBuf};
+
+/// 1 Dec 2026 at `h:m` UTC (London is on GMT): the default maintenance
+/// window is 16:00–19:00 every day.
+pub fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+pub fn boss() -> Admin {
+    Admin {
+        id: 1,
+        name: "Alex Morgan".into(),
+        role: Role::SuperAdmin,
+    }
+}
+
+pub const PACKAGE_10_0_4: &[u8] =
+    include_bytes!("../../../../../packages/demo/northwind-10.0.4.zip");
+
+/// The demo account with 10.0.4 in the catalog.
+pub fn demo(dir: &Path) -> Result<Workspace> {
+    let ws = Workspace::open(dir)?;
+    demo::ensure_demo(&ws, at(9, 0))?;
+    let account = ws.accounts()?[0].id;
+    ws.import_release(account, PACKAGE_10_0_4, &boss(), at(9, 0))?;
+    Ok(ws)
+}
+
+pub fn env(ws: &Workspace, name: &str) -> Result<i64> {
+    Ok(ws.overview()?[0]
+        .environments
+        .iter()
+        .find(|e| e.environment.name == name)
+        .expect("environment")
+        .environment
+        .id)
+}
+
+pub fn store_file(ws: &Workspace, id: i64) -> Result<PathBuf> {
+    let key: String = ws
+        .connect()?
+        .query_row(
+            "SELECT store_key FROM environments WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .context("store key")?;
+    Ok(ws.root().join("environments").join(format!("{key}.sqlite")))
+}
+
+/// Every row of every table of a store file, in order, as text.
+pub fn dump(path: &Path) -> Result<Vec<String>> {
+    let conn = rusqlite::Connection::open(path).context("open")?;
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("integrity")?;
+    assert_eq!(ok, "ok", "{}", path.display());
+    let tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .context("tables")?;
+        let rows = stmt.query_map([], |r| r.get(0)).context("tables")?;
+        rows.collect::<rusqlite::Result<_>>().context("tables")?
+    };
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .context("select")?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query([]).context("rows")?;
+        while let Some(row) = rows.next().context("row")? {
+            let cells: Vec<String> = (0..width)
+                .map(|i| {
+                    format!(
+                        "{:?}",
+                        row.get_ref(i).map(|v| v
+                            .as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|_| format!("{v:?}")))
+                    )
+                })
+                .collect();
+            out.push(format!("{t}: {}", cells.join(" | ")));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Starts, prepares and applies and signs off every package of a run.
+pub fn rehearse(ws: &Workspace, env: i64, now: DateTime<Utc>) -> Result<UpgradeRun> {
+    let run = ws.start_upgrade(env, "10.0.4", &boss(), now)?;
+    ws.prepare_upgrade(run.id, &|| now)?;
+    for _ in 0..run.packages.len() {
+        ws.apply_next_package(run.id, &boss(), &|| now)?;
+        ws.sign_off_package(run.id, &boss(), now)?;
+    }
+    ws.upgrade_run(run.id)
+}

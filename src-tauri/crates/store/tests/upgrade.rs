@@ -1,0 +1,390 @@
+//! Upgrade runs on the demo account: every transition and refusal of
+//! issue 7 with a clock passed in.
+
+mod common;
+
+use common::{at, boss, demo, dump, env, rehearse, store_file};
+use cutover_core::admin::{Admin, Role};
+use cutover_core::backup::BackupReason;
+use cutover_core::environment::EnvironmentStatus;
+use cutover_core::upgrade::{PackageState, UpgradeState};
+use cutover_core::{ErrorKind, Result};
+use cutover_store::failpoint::{FailMode, Failpoint};
+use cutover_store::Context;
+
+#[test]
+fn uat_is_rehearsed_on_a_copy_signed_off_package_by_package_then_upgraded_and_committed(
+) -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let before = dump(&store_file(&ws, uat)?)?;
+
+    let run = ws.start_upgrade(uat, "10.0.4", &boss(), at(9, 0))?;
+    assert_eq!(run.state, UpgradeState::Preparing);
+    assert_eq!(run.deadline, at(9, 0) + chrono::Duration::days(10));
+    let labels: Vec<&str> = run.packages.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Remove Project export 1.2",
+            "Platform 10.0.4",
+            "Critical hotfix 10.0.3",
+            "Install Project export 2.0"
+        ]
+    );
+    let run = ws.prepare_upgrade(run.id, &|| at(9, 1))?;
+    assert_eq!(
+        (run.state, run.copy_percent, run.has_copy),
+        (UpgradeState::Packages, 100, true)
+    );
+
+    // One at a time, each signed off before the next.
+    ws.apply_next_package(run.id, &boss(), &|| at(9, 2))?;
+    let err = ws
+        .apply_next_package(run.id, &boss(), &|| at(9, 2))
+        .expect_err("sign off first");
+    assert!(
+        err.message
+            .contains("Sign off \"Remove Project export 1.2\""),
+        "{}",
+        err.message
+    );
+    let err = ws
+        .start_data_upgrade(run.id, &boss(), &|| at(9, 3))
+        .expect_err("gate");
+    assert!(
+        err.message.contains("is not signed off yet"),
+        "{}",
+        err.message
+    );
+    ws.sign_off_package(run.id, &boss(), at(9, 3))?;
+    for _ in 1..4 {
+        ws.apply_next_package(run.id, &boss(), &|| at(9, 4))?;
+        ws.sign_off_package(run.id, &boss(), at(9, 5))?;
+    }
+    let run = ws.upgrade_run(run.id)?;
+    assert!(run
+        .packages
+        .iter()
+        .all(|p| p.state == PackageState::SignedOff
+            && p.signed_off_by.as_deref() == Some("Alex Morgan")));
+    assert!(run.predicted_ms.is_some());
+    // The rehearsal did not touch UAT.
+    assert_eq!(dump(&store_file(&ws, uat)?)?, before);
+    assert_eq!(ws.environment(uat)?.version, "10.0.1");
+
+    let run = ws.start_data_upgrade(run.id, &boss(), &|| at(10, 0))?;
+    assert_eq!(run.state, UpgradeState::Validating);
+    assert_eq!(ws.environment(uat)?.version, "10.0.4");
+    assert_eq!(ws.environment(uat)?.status, EnvironmentStatus::Ready);
+    let installed: Vec<(String, String)> = ws
+        .environment_extensions(uat)?
+        .into_iter()
+        .map(|e| (e.name, e.version))
+        .collect();
+    assert_eq!(
+        installed,
+        [
+            ("Project export".to_string(), "2.0".to_string()),
+            ("Timesheet core".to_string(), "1.0".to_string())
+        ]
+    );
+    assert_eq!(ws.store(uat)?.platform_version()?, "10.0.4");
+    let restore = run.restore_backup_id.expect("restore point");
+    let backup = ws
+        .backups(uat)?
+        .into_iter()
+        .find(|b| b.id == restore)
+        .expect("listed");
+    assert_eq!(backup.reason, BackupReason::BeforeUpgrade);
+
+    let run = ws.commit_upgrade(run.id, &boss(), at(11, 0))?;
+    assert_eq!(run.state, UpgradeState::Committed);
+    assert!(!run.has_copy && run.finished_at.is_some());
+    assert_eq!(run.post_upgrade_actions.len(), 1);
+    let run = ws.tick_upgrade_action(run.id, 0, true, &boss())?;
+    assert_eq!(run.actions_done, [0]);
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("environments"))
+        .context("list")?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("upgrade-"))
+        .collect();
+    assert!(left.is_empty(), "the copy and its snapshots are deleted");
+    assert_eq!(ws.upgrade_history(uat)?.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn start_refusals_name_the_reason_and_record_nothing() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let prod = env(&ws, "Production")?;
+    let err = ws
+        .start_upgrade(uat, "10.0.1", &boss(), at(9, 0))
+        .expect_err("same");
+    assert!(
+        err.message.contains("already runs 10.0.1"),
+        "{}",
+        err.message
+    );
+    let err = ws
+        .start_upgrade(uat, "10.0.9", &boss(), at(9, 0))
+        .expect_err("unknown");
+    assert!(
+        err.message.contains("not in the catalog"),
+        "{}",
+        err.message
+    );
+    let err = ws
+        .start_upgrade(prod, "10.0.4", &boss(), at(9, 0))
+        .expect_err("production first");
+    assert_eq!(err.kind, ErrorKind::Forbidden);
+    assert!(
+        err.message
+            .contains("Upgrade UAT to 10.0.4 and commit it first"),
+        "{}",
+        err.message
+    );
+    let viewer = Admin {
+        id: 2,
+        name: "Sam".into(),
+        role: Role::AppAdmin,
+    };
+    assert_eq!(
+        ws.start_upgrade(uat, "10.0.4", &viewer, at(9, 0))
+            .expect_err("role")
+            .kind,
+        ErrorKind::Forbidden
+    );
+    assert!(ws.upgrade_history(uat)?.is_empty() && ws.upgrade_history(prod)?.is_empty());
+
+    ws.start_upgrade(uat, "10.0.4", &boss(), at(9, 0))?;
+    let err = ws
+        .start_upgrade(uat, "10.0.3", &boss(), at(9, 0))
+        .expect_err("one at a time");
+    assert!(
+        err.message
+            .contains("already has an upgrade to 10.0.4 in progress"),
+        "{}",
+        err.message
+    );
+    Ok(())
+}
+
+#[test]
+fn a_package_is_rolled_back_alone_and_can_be_applied_again() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let run = ws.start_upgrade(uat, "10.0.4", &boss(), at(9, 0))?;
+    ws.prepare_upgrade(run.id, &|| at(9, 1))?;
+    ws.apply_next_package(run.id, &boss(), &|| at(9, 2))?;
+    ws.sign_off_package(run.id, &boss(), at(9, 2))?;
+    ws.apply_next_package(run.id, &boss(), &|| at(9, 3))?;
+    let copy_before = ws.upgrade_run(run.id)?;
+    assert_eq!(copy_before.packages[1].state, PackageState::Applied);
+    let run = ws.roll_back_package(run.id, &boss(), at(9, 4))?;
+    let states: Vec<PackageState> = run.packages.iter().map(|p| p.state).collect();
+    assert_eq!(
+        states,
+        [
+            PackageState::SignedOff,
+            PackageState::Pending,
+            PackageState::Pending,
+            PackageState::Pending
+        ]
+    );
+    ws.apply_next_package(run.id, &boss(), &|| at(9, 5))?;
+    let run = ws.upgrade_run(run.id)?;
+    assert_eq!(run.packages[1].state, PackageState::Applied);
+    assert!(run.log.iter().any(|l| l
+        .message
+        .contains("rolled back Platform 10.0.4 on the copy")));
+    Ok(())
+}
+
+#[test]
+fn cancel_before_the_data_upgrade_leaves_the_original_untouched() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let before = dump(&store_file(&ws, uat)?)?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    let run = ws.cancel_upgrade_run(run.id, &boss(), at(9, 30))?;
+    assert_eq!(run.state, UpgradeState::Cancelled);
+    assert!(!run.has_copy);
+    assert_eq!(dump(&store_file(&ws, uat)?)?, before);
+    assert!(ws.open_upgrade(uat)?.is_none());
+
+    let run = rehearse(&ws, uat, at(9, 40))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 50))?;
+    let err = ws
+        .cancel_upgrade_run(run.id, &boss(), at(9, 55))
+        .expect_err("too late");
+    assert!(
+        err.message.contains("Commit or roll it back"),
+        "{}",
+        err.message
+    );
+    Ok(())
+}
+
+#[test]
+fn on_day_ten_an_unused_copy_is_deleted_and_an_upgraded_environment_is_left_alone() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    let day10 = at(9, 0) + chrono::Duration::days(10);
+    assert_eq!(
+        ws.apply_upgrade_timers(day10 - chrono::Duration::minutes(1))?,
+        0
+    );
+    assert_eq!(ws.apply_upgrade_timers(day10)?, 1);
+    let run = ws.upgrade_run(run.id)?;
+    assert_eq!(run.state, UpgradeState::Expired);
+    assert!(!run.has_copy);
+    assert!(ws.inbox()?[0].body.contains("ran out"));
+    assert_eq!(ws.environment(uat)?.version, "10.0.1");
+
+    let run = rehearse(&ws, uat, day10)?;
+    ws.start_data_upgrade(run.id, &boss(), &|| day10)?;
+    assert_eq!(
+        ws.apply_upgrade_timers(day10 + chrono::Duration::days(11))?,
+        0
+    );
+    assert_eq!(ws.upgrade_run(run.id)?.state, UpgradeState::Validating);
+    Ok(())
+}
+
+#[test]
+fn production_fails_a_check_and_is_restored_with_its_reason_and_next_date() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let prod = env(&ws, "Production")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
+
+    let run = rehearse(&ws, prod, at(10, 0))?;
+    let err = ws
+        .start_data_upgrade(run.id, &boss(), &|| at(11, 0))
+        .expect_err("outside the window");
+    assert!(
+        err.message.contains("only inside a maintenance window"),
+        "{}",
+        err.message
+    );
+    let before = dump(&store_file(&ws, prod)?)?;
+    let active_before: Vec<bool> = ws.integrations(prod)?.iter().map(|i| i.active).collect();
+    ws.set_failpoint(Some(Failpoint {
+        step: cutover_core::upgrade::DataStep::Checks,
+        mode: FailMode::FailingCheck,
+    }));
+    let err = ws
+        .start_data_upgrade(run.id, &boss(), &|| at(16, 5))
+        .expect_err("check fails");
+    assert!(
+        err.message
+            .contains("Check injected by CUTOVER_FAILPOINT failed"),
+        "{}",
+        err.message
+    );
+    let run = ws.upgrade_run(run.id)?;
+    assert_eq!(run.state, UpgradeState::RolledBack);
+    assert!(run
+        .reason
+        .as_deref()
+        .unwrap_or("")
+        .contains("Failed at \"Run the release's checks\""));
+    assert!(run.next_window.is_some());
+    assert_eq!(dump(&store_file(&ws, prod)?)?, before);
+    let env_now = ws.environment(prod)?;
+    assert_eq!(
+        (env_now.version.as_str(), env_now.status),
+        ("10.0.1", EnvironmentStatus::Ready)
+    );
+    assert_eq!(
+        ws.integrations(prod)?
+            .iter()
+            .map(|i| i.active)
+            .collect::<Vec<_>>(),
+        active_before
+    );
+    let notice = &ws.inbox()?[0];
+    assert!(notice.title.contains("rolled back"), "{}", notice.title);
+    assert!(notice.body.contains("next valid date"), "{}", notice.body);
+    Ok(())
+}
+
+#[test]
+fn the_window_ending_mid_upgrade_rolls_back() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let prod = env(&ws, "Production")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
+    let run = rehearse(&ws, prod, at(10, 0))?;
+    let before = dump(&store_file(&ws, prod)?)?;
+    // Each reading of the clock is a minute later; the window ends at 19:00.
+    let minute = std::sync::atomic::AtomicI64::new(0);
+    let clock = || {
+        at(18, 46)
+            + chrono::Duration::minutes(minute.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+    };
+    let err = ws
+        .start_data_upgrade(run.id, &boss(), &clock)
+        .expect_err("window ends");
+    assert!(
+        err.message.contains("maintenance window ended"),
+        "{}",
+        err.message
+    );
+    let run = ws.upgrade_run(run.id)?;
+    assert_eq!(run.state, UpgradeState::RolledBack);
+    // It had changed production: the restore point was put back.
+    assert!(run.step.is_some_and(|s| s.touches_data()), "{:?}", run.step);
+    assert!(run
+        .log
+        .last()
+        .is_some_and(|l| l.message.contains("restored to the restore point")));
+    assert_eq!(dump(&store_file(&ws, prod)?)?, before);
+    Ok(())
+}
+
+#[test]
+fn rollback_after_validation_says_what_it_discards_and_restores() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let before = dump(&store_file(&ws, uat)?)?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    // Users validate and change a record meanwhile.
+    let mut store = ws.store(uat)?;
+    let table = store.definitions()?.tables[0].id;
+    let first = store.records(table)?[0].clone();
+    store.insert_records(table, &[first.values])?;
+    drop(store);
+    let impact = ws.upgrade_rollback_impact(run.id)?;
+    assert_eq!((impact.records_changed, impact.definitions_changed), (1, 0));
+    let run = ws.roll_back_upgrade(run.id, &boss(), at(10, 0))?;
+    assert_eq!(run.state, UpgradeState::RolledBack);
+    assert!(run
+        .reason
+        .as_deref()
+        .unwrap_or("")
+        .contains("1 record change(s)"));
+    assert_eq!(dump(&store_file(&ws, uat)?)?, before);
+    assert_eq!(ws.environment(uat)?.version, "10.0.1");
+    // The copy stays until the timer, so the data upgrade can be tried again.
+    assert!(run.has_copy);
+    let run = ws.start_data_upgrade(run.id, &boss(), &|| at(10, 30))?;
+    assert_eq!(run.state, UpgradeState::Validating);
+    Ok(())
+}
