@@ -6,7 +6,7 @@
 
 use crate::commands::{
     admins, app, backups, design, environments, extensions, inbox, integrations, promotion,
-    records, refresh, releases, schedule,
+    records, refresh, releases, schedule, upgrade,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -79,6 +79,22 @@ pub fn builder() -> Builder<tauri::Wry> {
             extensions::environment_extensions,
             extensions::install_extension,
             extensions::uninstall_extension,
+            upgrade::open_upgrade,
+            upgrade::upgrade_run,
+            upgrade::upgrade_history,
+            upgrade::start_upgrade,
+            upgrade::prepare_upgrade,
+            upgrade::apply_next_package,
+            upgrade::sign_off_package,
+            upgrade::roll_back_package,
+            upgrade::start_data_upgrade,
+            upgrade::resume_upgrade,
+            upgrade::commit_upgrade,
+            upgrade::upgrade_rollback_impact,
+            upgrade::roll_back_upgrade,
+            upgrade::cancel_upgrade_run,
+            upgrade::tick_upgrade_action,
+            app::app_now,
             app::report_interactive,
         ])
 }

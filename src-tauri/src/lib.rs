@@ -39,6 +39,13 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Error> {
 
 fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace, Error> {
     let workspace = Workspace::open(dir)?;
+    if let Some(point) = std::env::var(FAILPOINT_VAR).ok().filter(|p| !p.is_empty()) {
+        tracing::warn!(
+            point,
+            "a failpoint is set: a data upgrade will fail on purpose"
+        );
+        workspace.set_failpoint(Some(cutover_store::failpoint::Failpoint::parse(&point)?));
+    }
     let retired = workspace.recover(clock.now())?;
     if !retired.is_empty() {
         tracing::warn!(?retired, "retired stores left by an interrupted run");
@@ -46,6 +53,10 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
     demo::ensure_demo(&workspace, clock.now())?;
     Ok(workspace)
 }
+
+/// Set to `<step>:<mode>` (see `cutover_store::failpoint`), a data upgrade
+/// fails on purpose at that step: for end-to-end tests only.
+pub const FAILPOINT_VAR: &str = "CUTOVER_FAILPOINT";
 
 /// Set to an RFC 3339 instant, the app starts with its clock at that instant
 /// (for end-to-end tests of dated rules); otherwise the system clock.

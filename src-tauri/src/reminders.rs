@@ -2,7 +2,8 @@
 //! due (or until a schedule changes), fires what is due through the store
 //! (exactly once, see `cutover_store` reminders) and shows the new notices
 //! on the desktop. At start it fires, marked late, whatever fell due while
-//! the app was closed.
+//! the app was closed. The upgrade runs' 10-day timers ride on the same
+//! beat (at most five minutes late).
 
 use crate::state::AppState;
 use cutover_store::recipients::Category;
@@ -59,6 +60,12 @@ fn fire(state: &AppState) -> Option<chrono::DateTime<chrono::Utc>> {
         }
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "could not fire reminders"),
+    }
+    // The upgrade runs' 10-day timers are checked on the same beat.
+    match ws.apply_upgrade_timers(now) {
+        Ok(0) => {}
+        Ok(_) => crate::desktop::deliver_pending(ws),
+        Err(e) => tracing::error!(error = %e, "could not apply the upgrade timers"),
     }
     ws.next_reminder_due().unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not read reminders");

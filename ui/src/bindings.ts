@@ -130,6 +130,34 @@ export const commands = {
 	installExtension: (environmentId: number, extensionId: number) => typedError<InstalledExtension, CommandError>(__TAURI_INVOKE("install_extension", { environmentId, extensionId })),
 	/**  Uninstalls an extension after a verified backup of the environment. */
 	uninstallExtension: (environmentId: number, name: string) => typedError<null, CommandError>(__TAURI_INVOKE("uninstall_extension", { environmentId, name })),
+	/**  The environment's open run, if any. */
+	openUpgrade: (environmentId: number) => typedError<UpgradeRun | null, CommandError>(__TAURI_INVOKE("open_upgrade", { environmentId })),
+	upgradeRun: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("upgrade_run", { runId })),
+	/**  Every run of the environment, newest first. */
+	upgradeHistory: (environmentId: number) => typedError<UpgradeRun[], CommandError>(__TAURI_INVOKE("upgrade_history", { environmentId })),
+	startUpgrade: (environmentId: number, target: string) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("start_upgrade", { environmentId, target })),
+	/**  Makes the parallel copy; long for a big environment (poll the run). */
+	prepareUpgrade: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("prepare_upgrade", { runId })),
+	applyNextPackage: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("apply_next_package", { runId })),
+	signOffPackage: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("sign_off_package", { runId })),
+	rollBackPackage: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("roll_back_package", { runId })),
+	/**
+	 *  The downtime; long (poll the run). Success or failure, it filed a
+	 *  notice, shown on the desktop here.
+	 */
+	startDataUpgrade: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("start_data_upgrade", { runId })),
+	resumeUpgrade: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("resume_upgrade", { runId })),
+	commitUpgrade: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("commit_upgrade", { runId })),
+	/**  What a rollback would discard, asked before it runs. */
+	upgradeRollbackImpact: (runId: number) => typedError<RollbackImpact, CommandError>(__TAURI_INVOKE("upgrade_rollback_impact", { runId })),
+	rollBackUpgrade: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("roll_back_upgrade", { runId })),
+	cancelUpgradeRun: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("cancel_upgrade_run", { runId })),
+	tickUpgradeAction: (runId: number, index: number, done: boolean) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("tick_upgrade_action", { runId, index, done })),
+	/**
+	 *  The app's clock (shifted by `CUTOVER_CLOCK_START` in end-to-end tests),
+	 *  so that countdowns on screen agree with the rules in the backend.
+	 */
+	appNow: () => typedError<string, CommandError>(__TAURI_INVOKE("app_now")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -173,7 +201,7 @@ export type Activity = {
 	detail: string,
 };
 
-export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "promoted" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings";
+export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "promoted" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings" | "upgraded";
 
 export type Admin = {
 	id: number,
@@ -387,6 +415,12 @@ export type Cumulative = {
 	leftOut: number,
 	reviewedCount: number,
 };
+
+/**
+ *  The steps of the data upgrade, in order. Each is safe to run again, so
+ *  an intermittent failure resumes from the step that failed.
+ */
+export type DataStep = "pause_integrations" | "lock" | "restore_point" | "remove_extensions" | "migrations" | "checks" | "reinstall" | "set_version" | "unlock";
 
 /**  The user's decision about one conflict. */
 export type Decision = {
@@ -652,6 +686,12 @@ export type OfferedWave = {
 	date: string,
 };
 
+export type PackageKind = "remove_extension" | "platform" | "hotfix" | "install_extension";
+
+export type PackageState = "pending" | 
+/**  A required hotfix that is not in the account's catalog. */
+"missing" | "applied" | "signed_off";
+
 /**  One step of a plan: an entity's net change, with who made it. */
 export type PlanStep = {
 	entityKind: EntityKind,
@@ -849,6 +889,12 @@ export type Role =
 /**  May design and edit data, but not overwrite environments. */
 "app_admin";
 
+/**  What a rollback after the data upgrade would discard, said first. */
+export type RollbackImpact = {
+	recordsChanged: number,
+	definitionsChanged: number,
+};
+
 export type ScheduledUpgrade = {
 	id: number,
 	accountId: number,
@@ -928,6 +974,91 @@ export type UndoPreview = {
 	 */
 	dataChanges: number,
 };
+
+export type UpgradeLogLine = {
+	at: string,
+	message: string,
+};
+
+/**
+ *  One package of the run, applied to the copy and then, in the data
+ *  upgrade, to the original.
+ */
+export type UpgradePackage = {
+	kind: PackageKind,
+	/**  "Platform 10.0.4", "Hotfix 10.0.3", "Project export 2.0". */
+	label: string,
+	/**  The release version or the extension name it concerns. */
+	reference: string,
+	/**  The extension package's catalog id, for installs. */
+	extensionId: number | null,
+	state: PackageState,
+	/**  How long applying it to the copy took (the rehearsal). */
+	appliedMs: number | null,
+	signedOffBy: string | null,
+	signedOffAt: string | null,
+};
+
+/**  A run as the Upgrade screen and the history show it. */
+export type UpgradeRun = {
+	id: number,
+	environmentId: number,
+	environmentName: string,
+	production: boolean,
+	fromVersion: string,
+	toVersion: string,
+	author: string,
+	state: UpgradeState,
+	/**  The data-upgrade step running, or the one that failed. */
+	step: DataStep | null,
+	startedAt: string,
+	deadline: string,
+	/**  Progress of the parallel copy, 0–100. */
+	copyPercent: number,
+	packages: UpgradePackage[],
+	/**
+	 *  Sum of the rehearsal on the copy (copying plus packages plus checks),
+	 *  the prediction of the downtime.
+	 */
+	predictedMs: number | null,
+	dataStartedAt: string | null,
+	dataFinishedAt: string | null,
+	/**  End of the maintenance window the data upgrade must finish in. */
+	windowEnd: string | null,
+	restoreBackupId: number | null,
+	finishedAt: string | null,
+	reason: string | null,
+	/**  Whether the failure may be resumed from its step. */
+	resumable: boolean,
+	/**  Whether the parallel copy still exists. */
+	hasCopy: boolean,
+	/**
+	 *  For a production run that was rolled back: the next maintenance
+	 *  window with enough notice, to schedule the next attempt.
+	 */
+	nextWindow: string | null,
+	postUpgradeActions: string[],
+	/**  Indexes of the post-upgrade actions ticked off. */
+	actionsDone: number[],
+	log: UpgradeLogLine[],
+};
+
+export type UpgradeState = 
+/**  The parallel copy is being made; the original stays online. */
+"preparing" | 
+/**  Packages are applied to the copy one at a time and signed off. */
+"packages" | 
+/**  Downtime: the original is locked and upgraded. */
+"data_upgrade" | 
+/**
+ *  An intermittent error stopped the data upgrade at `step`; the
+ *  original is still locked and can be resumed or rolled back.
+ */
+"failed" | 
+/**  Upgraded; users validate before the admin commits or rolls back. */
+"validating" | "committed" | "rolled_back" | "cancelled" | 
+/**  The timer ran out before the data upgrade; the copy was deleted. */
+"expired";
 
 /**  One value of a record, as stored. */
 export type Value = null | boolean | number | number | null | string;

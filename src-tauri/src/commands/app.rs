@@ -25,3 +25,13 @@ pub async fn report_interactive(state: State<'_, Arc<AppState>>) -> CommandResul
         millis_since_launch: millis,
     })
 }
+
+/// The app's clock (shifted by `CUTOVER_CLOCK_START` in end-to-end tests),
+/// so that countdowns on screen agree with the rules in the backend.
+#[tauri::command]
+#[specta::specta]
+pub async fn app_now(
+    state: State<'_, Arc<AppState>>,
+) -> CommandResult<chrono::DateTime<chrono::Utc>> {
+    Ok(state.clock.now())
+}

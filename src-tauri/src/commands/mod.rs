@@ -23,3 +23,4 @@ pub mod records;
 pub mod refresh;
 pub mod releases;
 pub mod schedule;
+pub mod upgrade;

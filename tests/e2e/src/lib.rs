@@ -334,6 +334,15 @@ impl App {
         self.driver.kill();
         closed.map_err(Into::into)
     }
+
+    /// Closes the app but keeps its data directory, to start it again on
+    /// the same data (with `launch_with`).
+    pub async fn close_keeping_data(mut self) -> Result<TempDir> {
+        let closed = self.client.clone().close().await;
+        self.driver.kill();
+        closed?;
+        Ok(self.data_dir)
+    }
 }
 
 /// Starts a private D-Bus session bus with its socket in `dir`; returns the

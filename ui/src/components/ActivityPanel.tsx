@@ -17,6 +17,7 @@ const LABELS: Record<ActivityAction, string> = {
   edited_record: "Edited record",
   deleted_record: "Deleted record",
   changed_settings: "Settings",
+  upgraded: "Upgrade",
 };
 
 // Who did what to this environment outside the designer: copies, backups,

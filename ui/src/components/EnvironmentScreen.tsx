@@ -9,8 +9,9 @@ import { ActivityPanel } from "./ActivityPanel";
 import { IntegrationsPanel } from "./IntegrationsPanel";
 import { ExtensionsPanel } from "./ExtensionsPanel";
 import { PromotionsPanel } from "../promotion/PromotionsPanel";
+import { UpgradePanel } from "../upgrade/UpgradePanel";
 
-export type Tab = "designer" | "records" | "changelog" | "activity" | "integrations" | "extensions" | "promotions";
+export type Tab = "designer" | "records" | "changelog" | "activity" | "integrations" | "extensions" | "upgrade" | "promotions";
 
 const TABS: { id: Tab; label: string }[] = [
   { id: "designer", label: "Designer" },
@@ -19,6 +20,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "activity", label: "Activity" },
   { id: "integrations", label: "Integrations" },
   { id: "extensions", label: "Extensions" },
+  { id: "upgrade", label: "Upgrade" },
   { id: "promotions", label: "Promotions" },
 ];
 
@@ -89,6 +91,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
       {tab === "promotions" && <PromotionsPanel env={env} account={account.account} />}
       {tab === "integrations" && <IntegrationsPanel env={env} />}
       {tab === "extensions" && <ExtensionsPanel env={env} account={account.account} />}
+      {tab === "upgrade" && <UpgradePanel env={env} account={account.account} />}
     </div>
   );
 }
