@@ -191,6 +191,12 @@ impl Workspace {
         };
         let started = std::time::Instant::now();
         self.backend().copy(&source.store_key, &key, &progress)?;
+        let copied = started.elapsed();
+        // The restore point is a copy plus its checksum: time that too, so
+        // the rehearsal predicts the downtime the restore point will add.
+        if let Some(file) = self.backend().file_of(&key) {
+            crate::backups::sha256_of(&file)?;
+        }
         let ms = started.elapsed().as_millis() as i64;
         conn.execute(
             "UPDATE upgrade_runs SET state = 'packages', copy_percent = 100, copy_ms = ?2 WHERE id = ?1",
@@ -201,7 +207,8 @@ impl Workspace {
             id,
             now(),
             &format!(
-                "The parallel copy is ready ({}).",
+                "The parallel copy is ready ({}; with its checksum, as the restore point will take, {}).",
+                rules::duration_text(copied.as_millis() as u64),
                 rules::duration_text(ms as u64)
             ),
         )?;

@@ -16,7 +16,7 @@ use cutover_core::extension::InstalledExtension;
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::Result;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What can be measured of a store without reading its records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,6 +41,13 @@ pub trait StoreBackend: Send + Sync {
     /// Makes `target` a consistent copy of `source` while `source` stays
     /// online; `target` appears only once the copy is complete and verified.
     fn copy(&self, source: &str, target: &str, progress: &dyn Fn(CopyProgress)) -> Result<()>;
+
+    /// The one file holding store `key`, for backends that have one (so
+    /// that an upgrade's rehearsal can time checksumming it, as taking the
+    /// restore point will); `None` otherwise.
+    fn file_of(&self, _key: &str) -> Option<PathBuf> {
+        None
+    }
 
     /// Writes a consistent, integrity-checked copy of a live store to `dest`
     /// (a file that must not exist yet), for Backup & Restore.

@@ -143,6 +143,10 @@ impl StoreBackend for SqliteBackend {
         Ok(Box::new(SqliteStore::new(conn, self.path_of(key))))
     }
 
+    fn file_of(&self, key: &str) -> Option<PathBuf> {
+        Some(self.path_of(key))
+    }
+
     fn copy(&self, source: &str, target: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         let final_path = self.path_of(target);
         if final_path.exists() {

@@ -1,0 +1,117 @@
+//! Downtime of the data upgrade against the rehearsal's prediction.
+//!
+//! For each size in megabytes (default 10, 100 and 1000), builds the demo
+//! account in a temporary data directory, grows UAT to about that size,
+//! rehearses the upgrade to 10.0.4 on the parallel copy (all four packages
+//! applied and signed off), then runs the data upgrade and prints the
+//! predicted and the measured downtime.
+//!
+//!   cargo run --release -p cutover-store --example upgrade_downtime [MB ...]
+
+use chrono::Utc;
+use cutover_core::admin::{Admin, Role};
+use cutover_core::definitions::{FieldType, Value};
+use cutover_core::Result;
+use cutover_store::{demo, Context, Workspace};
+
+const PACKAGE: &[u8] = include_bytes!("../../../../packages/demo/northwind-10.0.4.zip");
+
+fn boss() -> Admin {
+    Admin {
+        id: 1,
+        name: "Alex Morgan".into(),
+        role: Role::SuperAdmin,
+    }
+}
+
+fn grow(ws: &Workspace, env: i64, target_mb: u64) -> Result<u64> {
+    let key: String = ws
+        .connect()?
+        .query_row(
+            "SELECT store_key FROM environments WHERE id = ?1",
+            [env],
+            |r| r.get(0),
+        )
+        .context("store key")?;
+    let path = ws.root().join("environments").join(format!("{key}.sqlite"));
+    let size = || {
+        ["", "-wal"]
+            .iter()
+            .map(|s| {
+                std::fs::metadata(format!("{}{s}", path.display()))
+                    .map(|m| m.len())
+                    .unwrap_or(0)
+            })
+            .sum::<u64>()
+    };
+    let mut store = ws.store(env)?;
+    let app = store.create_app("Bench")?;
+    let table = store.create_table(
+        &[app.id],
+        "Rows",
+        &[("Text", FieldType::Text), ("Number", FieldType::Number)],
+    )?;
+    let text = "x".repeat(900);
+    let batch: Vec<Vec<Value>> = (0..5_000)
+        .map(|i| vec![Value::Text(format!("{i} {text}")), Value::Number(i as f64)])
+        .collect();
+    while size() < target_mb * 1_048_576 {
+        store.insert_records(table.id, &batch)?;
+    }
+    Ok(size())
+}
+
+fn main() -> Result<()> {
+    let sizes: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![10, 100, 1000]
+    } else {
+        sizes
+    };
+    println!("| store | predicted (rehearsal) | measured downtime | measured / predicted |");
+    println!("|---|---|---|---|");
+    for mb in sizes {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = Workspace::open(dir.path())?;
+        demo::ensure_demo(&ws, Utc::now())?;
+        let account = ws.accounts()?[0].id;
+        ws.import_release(account, PACKAGE, &boss(), Utc::now())?;
+        let uat = ws.overview()?[0]
+            .environments
+            .iter()
+            .find(|e| e.environment.name == "UAT")
+            .expect("UAT")
+            .environment
+            .id;
+        let bytes = grow(&ws, uat, mb)?;
+        let now = || Utc::now();
+        let run = ws.start_upgrade(uat, "10.0.4", &boss(), now())?;
+        ws.prepare_upgrade(run.id, &now)?;
+        for _ in 0..run.packages.len() {
+            ws.apply_next_package(run.id, &boss(), &now)?;
+            ws.sign_off_package(run.id, &boss(), now())?;
+        }
+        let predicted = ws.upgrade_run(run.id)?.predicted_ms.unwrap_or(0);
+        let done = ws.start_data_upgrade(run.id, &boss(), &now)?;
+        let measured = match (done.data_started_at, done.data_finished_at) {
+            (Some(a), Some(b)) => (b - a).num_milliseconds(),
+            _ => 0,
+        };
+        if std::env::var_os("UPGRADE_BENCH_LOG").is_some() {
+            for line in &done.log {
+                eprintln!("{} {}", line.at.format("%H:%M:%S%.3f"), line.message);
+            }
+        }
+        println!(
+            "| {:.0} MB | {} ms | {} ms | {:.2} |",
+            bytes as f64 / 1_048_576.0,
+            predicted,
+            measured,
+            measured as f64 / f64::from(predicted.max(1))
+        );
+    }
+    Ok(())
+}
