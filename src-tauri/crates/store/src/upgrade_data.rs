@@ -234,25 +234,10 @@ impl Workspace {
                     )?;
                 }
             }
-            DataStep::Lock => {
-                self.connect()?
-                    .execute(
-                        "UPDATE environments SET status = 'locked' WHERE id = ?1",
-                        [env],
-                    )
-                    .context("locking the environment")?;
-            }
+            DataStep::Lock => self.lock_for_upgrade(env)?,
             DataStep::RestorePoint => {
                 // Taken once: a resumed run keeps the first one.
-                let taken: Option<i64> = self
-                    .connect()?
-                    .query_row(
-                        "SELECT restore_backup_id FROM upgrade_runs WHERE id = ?1",
-                        [id],
-                        |r| r.get(0),
-                    )
-                    .context("reading the restore point")?;
-                if taken.is_none() {
+                if self.restore_point_of(id)?.is_none() {
                     let backup =
                         self.take_backup(env, BackupReason::BeforeUpgrade, admin, now(), &|_| {})?;
                     self.connect()?

@@ -70,12 +70,7 @@ impl Workspace {
                     .execute("UPDATE upgrade_runs SET state = 'data_upgrade', step = 'unlock' WHERE id = ?1", [id])
                     .context("recording the rollback")?;
                 self.pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))?;
-                self.connect()?
-                    .execute(
-                        "UPDATE environments SET status = 'locked' WHERE id = ?1",
-                        [run.view.environment_id],
-                    )
-                    .context("locking the environment")?;
+                self.lock_for_upgrade(run.view.environment_id)?;
             }
             UpgradeState::Failed => {}
             _ => {

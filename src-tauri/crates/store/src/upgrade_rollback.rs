@@ -13,6 +13,30 @@ use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::params;
 
 impl Workspace {
+    /// The run's restore point, once taken (read fresh: a step may have
+    /// just taken it).
+    pub(crate) fn restore_point_of(&self, id: i64) -> Result<Option<i64>> {
+        self.connect()?
+            .query_row(
+                "SELECT restore_backup_id FROM upgrade_runs WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .context("reading the restore point")
+    }
+
+    /// Locks the environment for the data upgrade (or a rollback): reads
+    /// go on, writes are refused.
+    pub(crate) fn lock_for_upgrade(&self, env: i64) -> Result<()> {
+        self.connect()?
+            .execute(
+                "UPDATE environments SET status = 'locked' WHERE id = ?1",
+                [env],
+            )
+            .context("locking the environment")?;
+        Ok(())
+    }
+
     pub(crate) fn unlock_after_upgrade(&self, id: i64, env: i64, at: DateTime<Utc>) -> Result<()> {
         self.connect()?
             .execute(
@@ -96,15 +120,7 @@ impl Workspace {
     ) -> Result<String> {
         let id = run.view.id;
         let env = run.view.environment_id;
-        let restore: Option<i64> = self
-            .connect()?
-            .query_row(
-                "SELECT restore_backup_id FROM upgrade_runs WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .context("reading the restore point")?;
-        let restored = match restore {
+        let restored = match self.restore_point_of(id)? {
             Some(backup) if step.touches_data() => {
                 let row = self.environment_row(&self.connect()?, env)?;
                 self.backend()

@@ -259,15 +259,22 @@ fn on_day_ten_an_unused_copy_is_deleted_and_an_upgraded_environment_is_left_alon
     Ok(())
 }
 
-#[test]
-fn production_fails_a_check_and_is_restored_with_its_reason_and_next_date() -> Result<()> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = demo(dir.path())?;
+/// The demo with UAT upgraded to 10.0.4 and committed, so production may
+/// follow; returns production's id.
+fn uat_committed(dir: &std::path::Path) -> Result<(cutover_store::Workspace, i64)> {
+    let ws = demo(dir)?;
     let uat = env(&ws, "UAT")?;
-    let prod = env(&ws, "Production")?;
     let run = rehearse(&ws, uat, at(9, 0))?;
     ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
     ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
+    let prod = env(&ws, "Production")?;
+    Ok((ws, prod))
+}
+
+#[test]
+fn production_fails_a_check_and_is_restored_with_its_reason_and_next_date() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let (ws, prod) = uat_committed(dir.path())?;
 
     let run = rehearse(&ws, prod, at(10, 0))?;
     let err = ws
@@ -323,12 +330,7 @@ fn production_fails_a_check_and_is_restored_with_its_reason_and_next_date() -> R
 #[test]
 fn the_window_ending_mid_upgrade_rolls_back() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = demo(dir.path())?;
-    let uat = env(&ws, "UAT")?;
-    let prod = env(&ws, "Production")?;
-    let run = rehearse(&ws, uat, at(9, 0))?;
-    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
-    ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
+    let (ws, prod) = uat_committed(dir.path())?;
     let run = rehearse(&ws, prod, at(10, 0))?;
     let before = dump(&store_file(&ws, prod)?)?;
     // Each reading of the clock is a minute later; the window ends at 19:00.
@@ -386,5 +388,71 @@ fn rollback_after_validation_says_what_it_discards_and_restores() -> Result<()> 
     assert!(run.has_copy);
     let run = ws.start_data_upgrade(run.id, &boss(), &|| at(10, 30))?;
     assert_eq!(run.state, UpgradeState::Validating);
+    Ok(())
+}
+
+/// A release from the demo vendor built from one of the demo folders with
+/// its manifest changed by `edit`.
+fn vendor_package(folder: &str, edit: impl Fn(&mut serde_json::Value)) -> Result<Vec<u8>> {
+    use cutover_package::{build, sign};
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../packages/demo");
+    let mut files = build::read_folder(&demo.join(folder))?;
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&files[0].1).context("manifest")?;
+    edit(&mut manifest);
+    files[0].1 = serde_json::to_vec(&manifest).context("manifest")?;
+    let key = std::fs::read_to_string(demo.join("vendor-demo.key")).context("key")?;
+    build::build(&files, &sign::parse_signing_key(&key)?)
+}
+
+#[test]
+fn a_missing_critical_hotfix_holds_the_packages_and_the_gate_until_it_is_imported() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let account = ws.accounts()?[0].id;
+    let release = vendor_package("10.0.4", |m| {
+        m["version"] = "10.0.5".into();
+        m["published"] = "2026-11-03".into();
+        m["general_availability"] = "2026-11-10".into();
+        m["required_hotfixes"] = serde_json::json!(["10.0.4.1"]);
+    })?;
+    ws.import_release(account, &release, &boss(), at(9, 0))?;
+    let uat = env(&ws, "UAT")?;
+    let run = ws.start_upgrade(uat, "10.0.5", &boss(), at(9, 0))?;
+    let missing = &run.packages[2];
+    assert_eq!(
+        (missing.label.as_str(), missing.state),
+        ("Critical hotfix 10.0.4.1", PackageState::Missing)
+    );
+    ws.prepare_upgrade(run.id, &|| at(9, 1))?;
+    for _ in 0..2 {
+        ws.apply_next_package(run.id, &boss(), &|| at(9, 2))?;
+        ws.sign_off_package(run.id, &boss(), at(9, 2))?;
+    }
+    let err = ws
+        .apply_next_package(run.id, &boss(), &|| at(9, 3))
+        .expect_err("missing");
+    assert!(
+        err.message
+            .contains("critical hotfix 10.0.4.1, which is not in the catalog"),
+        "{}",
+        err.message
+    );
+    let err = ws
+        .start_data_upgrade(run.id, &boss(), &|| at(9, 3))
+        .expect_err("gate");
+    assert!(
+        err.message.contains("not in the catalog"),
+        "{}",
+        err.message
+    );
+
+    let hotfix = vendor_package("10.0.3", |m| {
+        m["version"] = "10.0.4.1".into();
+        m["fixes"]["versions"] = serde_json::json!(["10.0.1", "10.0.2"]);
+    })?;
+    ws.import_release(account, &hotfix, &boss(), at(9, 4))?;
+    let run = ws.apply_next_package(run.id, &boss(), &|| at(9, 5))?;
+    assert_eq!(run.packages[2].state, PackageState::Applied);
     Ok(())
 }
