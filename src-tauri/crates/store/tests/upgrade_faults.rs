@@ -194,3 +194,79 @@ fn killed_at_any_step_the_next_start_rolls_back() -> Result<()> {
     }
     Ok(())
 }
+
+const CHILD_SLOW: &str = "CUTOVER_UPGRADE_CHILD_SLOW";
+
+/// Not a test on its own: the child of the kill test below, which takes the
+/// restore point (and any restore) slowly, one page per step, so that it
+/// can be killed in the middle of it.
+#[test]
+#[ignore = "child process of killed_from_outside_mid_step_the_next_start_rolls_back"]
+fn child_process_upgrading_slowly() -> Result<()> {
+    let (Some(dir), Ok(run)) = (std::env::var_os(CHILD_SLOW), std::env::var(CHILD_RUN)) else {
+        return Ok(());
+    };
+    let dir = Path::new(&dir);
+    let pace = cutover_store::env_store::sqlite::Pace {
+        pages_per_step: 1,
+        pause: std::time::Duration::from_millis(15),
+    };
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
+        dir.join("environments"),
+        dir.join("retired"),
+    )?
+    .with_pace(pace);
+    let ws = Workspace::with_backend(dir, Box::new(backend))?;
+    ws.start_data_upgrade(run.parse().context("run id")?, &boss(), &|| at(10, 0))?;
+    Ok(())
+}
+
+#[test]
+fn killed_from_outside_mid_step_the_next_start_rolls_back() -> Result<()> {
+    // The paced restore point takes about a second: the delays kill the
+    // child before it, in the middle of it (twice), and after the run.
+    for delay_ms in [0u64, 200, 700, 5000] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, uat, run, before) = rehearsed(dir.path())?;
+        let mut child = std::process::Command::new(std::env::current_exe().context("exe")?)
+            .args([
+                "--ignored",
+                "--exact",
+                "child_process_upgrading_slowly",
+                "--quiet",
+            ])
+            .env(CHILD_SLOW, dir.path())
+            .env(CHILD_RUN, run.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("child")?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while ws.upgrade_run(run)?.state != UpgradeState::DataUpgrade {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child never started"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().context("kill")?;
+        child.wait().context("wait")?;
+        let record = ws.upgrade_run(run)?;
+        eprintln!(
+            "killed after {delay_ms} ms: {:?} at {:?}",
+            record.state, record.step
+        );
+        drop(ws);
+        let ws = Workspace::open(dir.path())?;
+        ws.recover(at(10, 30))?;
+        if record.state == UpgradeState::Validating {
+            // It finished before the kill: the upgrade stands.
+            assert_eq!(ws.environment(uat)?.version, "10.0.4");
+            continue;
+        }
+        let step = record.step.expect("a step was recorded");
+        assert_back_as_before(&ws, uat, run, &before, step)?;
+    }
+    Ok(())
+}
