@@ -62,24 +62,40 @@ impl Workspace {
     ) -> Result<UpgradeRun> {
         ensure_super_admin(admin, "roll back an upgrade")?;
         let run = self.run_row(id)?;
-        match run.view.state {
-            UpgradeState::Validating => {
-                // Downtime again while the restore point is put back; a stop
-                // meanwhile is finished by the start-up recovery.
-                self.connect()?
-                    .execute("UPDATE upgrade_runs SET state = 'data_upgrade', step = 'unlock' WHERE id = ?1", [id])
-                    .context("recording the rollback")?;
-                self.pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))?;
-                self.lock_for_upgrade(run.view.environment_id)?;
-            }
-            UpgradeState::Failed => {}
-            _ => {
+        if !matches!(
+            run.view.state,
+            UpgradeState::Validating | UpgradeState::Failed
+        ) {
+            return Err(Error::conflict(
+                "Only an upgraded environment, or one stopped mid-upgrade, can be rolled back.",
+            ));
+        }
+        // Asked before anything changes. Without a restore point only a run
+        // stopped before taking it (so before changing data) rolls back.
+        let impact = match (run.view.restore_backup_id, run.view.state) {
+            (Some(_), _) => self.upgrade_rollback_impact(id)?,
+            (None, UpgradeState::Failed) => RollbackImpact {
+                records_changed: 0,
+                definitions_changed: 0,
+            },
+            (None, _) => {
                 return Err(Error::conflict(
-                    "Only an upgraded environment, or one stopped mid-upgrade, can be rolled back.",
+                    "This upgrade's restore point was deleted from Backup & Restore, so it cannot be rolled back. Restore an older backup instead.",
                 ))
             }
+        };
+        if run.view.state == UpgradeState::Validating {
+            // Downtime again while the restore point is put back; a stop
+            // meanwhile is finished by the start-up recovery.
+            self.connect()?
+                .execute(
+                    "UPDATE upgrade_runs SET state = 'data_upgrade', step = 'unlock' WHERE id = ?1",
+                    [id],
+                )
+                .context("recording the rollback")?;
+            self.pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))?;
+            self.lock_for_upgrade(run.view.environment_id)?;
         }
-        let impact = self.upgrade_rollback_impact(id)?;
         let reason = format!(
             "{} rolled it back; {} record change(s) and {} definition change(s) made since the restore point were discarded.",
             admin.name, impact.records_changed, impact.definitions_changed

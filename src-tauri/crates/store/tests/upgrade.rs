@@ -456,3 +456,32 @@ fn a_missing_critical_hotfix_holds_the_packages_and_the_gate_until_it_is_importe
     assert_eq!(run.packages[2].state, PackageState::Applied);
     Ok(())
 }
+
+#[test]
+fn without_its_restore_point_an_upgrade_is_not_rolled_back_and_nothing_changes() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    let run = ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    let upgraded = dump(&store_file(&ws, uat)?)?;
+    ws.delete_backup(
+        run.restore_backup_id.expect("restore point"),
+        true,
+        &boss(),
+        at(9, 40),
+    )?;
+    let err = ws
+        .roll_back_upgrade(run.id, &boss(), at(9, 45))
+        .expect_err("no restore point");
+    assert!(
+        err.message.contains("restore point was deleted"),
+        "{}",
+        err.message
+    );
+    assert_eq!(ws.upgrade_run(run.id)?.state, UpgradeState::Validating);
+    assert_eq!(ws.environment(uat)?.status, EnvironmentStatus::Ready);
+    assert_eq!(ws.environment(uat)?.version, "10.0.4");
+    assert_eq!(dump(&store_file(&ws, uat)?)?, upgraded);
+    Ok(())
+}

@@ -122,16 +122,20 @@ fn an_intermittent_error_at_any_step_stops_there_and_resumes_to_the_full_upgrade
 
 #[test]
 fn a_stopped_run_can_be_rolled_back_instead_of_resumed() -> Result<()> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let (ws, uat, run, before) = rehearsed(dir.path())?;
-    ws.set_failpoint(Some(Failpoint {
-        step: DataStep::Migrations,
-        mode: FailMode::Intermittent,
-    }));
-    ws.start_data_upgrade(run, &boss(), &|| at(10, 0))
-        .expect_err("injected");
-    ws.roll_back_upgrade(run, &boss(), at(10, 5))?;
-    assert_back_as_before(&ws, uat, run, &before, DataStep::Unlock)
+    // Stopped before the restore point (nothing changed) and after it.
+    for step in [DataStep::Lock, DataStep::Migrations] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, uat, run, before) = rehearsed(dir.path())?;
+        ws.set_failpoint(Some(Failpoint {
+            step,
+            mode: FailMode::Intermittent,
+        }));
+        ws.start_data_upgrade(run, &boss(), &|| at(10, 0))
+            .expect_err("injected");
+        ws.roll_back_upgrade(run, &boss(), at(10, 5))?;
+        assert_back_as_before(&ws, uat, run, &before, DataStep::Unlock)?;
+    }
+    Ok(())
 }
 
 const CHILD_DIR: &str = "CUTOVER_UPGRADE_CHILD_DIR";
