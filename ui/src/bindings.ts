@@ -476,6 +476,8 @@ export type EnvironmentOverview = {
 	runningImport: ImportJob | null,
 	/**  Hotfixes in the catalog that fix the version it runs. */
 	hotfixes: string[],
+	/**  Its open upgrade run, if any. */
+	upgrade: UpgradeBadge | null,
 };
 
 export type EnvironmentStatus = 
@@ -973,6 +975,17 @@ export type UndoPreview = {
 	 *  in production since the promotion.
 	 */
 	dataChanges: number,
+};
+
+/**
+ *  An environment's open run as the dashboard shows it, so the timer is
+ *  in sight beside the environment, not only on its Upgrade tab.
+ */
+export type UpgradeBadge = {
+	runId: number,
+	toVersion: string,
+	state: UpgradeState,
+	deadline: string,
 };
 
 export type UpgradeLogLine = {

@@ -88,6 +88,20 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     app.wait_for_text(r#"[data-testid="upgrade-timer"]"#, "9 days 23 h left")
         .await?;
     app.screenshot("uat-rehearsed").await?;
+    // The dashboard keeps the run and its timer in sight.
+    app.click(r#"[data-testid="nav-environments"]"#).await?;
+    let badge = format!(r#"{} [data-testid="env-upgrade"]"#, env_row("UAT"));
+    for said in [
+        "Upgrading to 10.0.4",
+        "Packages on the copy",
+        "9 days 23 h left",
+    ] {
+        app.wait_for_text(&badge, said).await?;
+    }
+    app.screenshot("dashboard-upgrading").await?;
+    app.click_in(&env_row("UAT"), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.click(r#"[data-testid="tab-upgrade"]"#).await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
     app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
         .await?;

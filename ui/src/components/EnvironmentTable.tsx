@@ -2,6 +2,8 @@ import type { Account, EnvironmentOverview } from "../bindings";
 import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
 import { KIND_LABELS } from "./labels";
 import type { Open } from "../App";
+import { STATE_LABELS, timeLeft } from "../upgrade/labels";
+import { useAppNowOffset } from "../upgrade/useAppNow";
 
 type Props = {
   account: Account;
@@ -14,6 +16,7 @@ type Props = {
 };
 
 export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onPromote, onOpen }: Props) {
+  const offset = useAppNowOffset();
   if (environments.length === 0) {
     return <p className="empty">This account has no environments yet.</p>;
   }
@@ -63,7 +66,7 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                   </div>
                 ))}
               </td>
-              <td>
+              <td className="status-cell">
                 {row.runningImport ? (
                   <span className="status status-busy" data-testid="env-status" title={`${row.runningImport.fileName}, started by ${row.runningImport.author}`}>
                     Importing…
@@ -72,6 +75,13 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                   <span className={`status status-${env.status}`} data-testid="env-status">
                     {env.status === "ready" ? "Ready" : "Locked"}
                   </span>
+                )}
+                {row.upgrade && (
+                  <div className="sub" data-testid="env-upgrade" title="Follow it on the environment's Upgrade tab">
+                    <div>Upgrading to {row.upgrade.toVersion}</div>
+                    <div>{STATE_LABELS[row.upgrade.state]}</div>
+                    <div>{timeLeft(row.upgrade.deadline, Date.now() + offset)}</div>
+                  </div>
                 )}
               </td>
               <td className="num" data-testid="records">

@@ -20,6 +20,7 @@ export function env(id: number, name: string, kind: EnvironmentKind, records = 1
     storeError: null,
     hotfixes: [],
     runningImport: null,
+    upgrade: null,
   };
 }
 

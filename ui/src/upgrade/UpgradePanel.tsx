@@ -8,6 +8,7 @@ import { compare } from "../releases/WhatChanges";
 import { Checklist } from "./Checklist";
 import { RunView } from "./RunView";
 import { STATE_LABELS, downtime, duration } from "./labels";
+import { useAppNowOffset } from "./useAppNow";
 
 // The Upgrade tab: start a run to a version of the window, follow it step by
 // step (the RunView), and the history of past runs with their outcome.
@@ -18,8 +19,7 @@ export function UpgradePanel({ env, account }: { env: Environment; account: Acco
   const open = useQuery({ queryKey: ["upgrade-open", env.id], queryFn: () => api.openUpgrade(env.id), refetchInterval: busy ? 400 : false });
   const history = useQuery({ queryKey: ["upgrade-history", env.id], queryFn: () => api.upgradeHistory(env.id) });
   const releases = useQuery({ queryKey: ["releases", account.id], queryFn: () => api.releaseCatalog(account.id) });
-  const appNow = useQuery({ queryKey: ["app-now"], queryFn: api.appNow, refetchInterval: 30000 });
-  const offset = appNow.data ? new Date(appNow.data).getTime() - appNow.dataUpdatedAt : 0;
+  const offset = useAppNowOffset();
   const refresh = () => queryClient.invalidateQueries();
   const targets = (releases.data?.releases ?? []).filter((r) => r.selectable === "yes" && compare(r.version, env.version) > 0);
   const [target, setTarget] = useState("");

@@ -63,6 +63,8 @@ pub struct EnvironmentOverview {
     pub running_import: Option<ImportJob>,
     /// Hotfixes in the catalog that fix the version it runs.
     pub hotfixes: Vec<String>,
+    /// Its open upgrade run, if any.
+    pub upgrade: Option<crate::upgrade_view::UpgradeBadge>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

@@ -391,7 +391,7 @@ pub fn next_package(packages: &[UpgradePackage]) -> Result<usize> {
         .ok_or_else(|| Error::conflict("Every package is applied and signed off."))
 }
 
-pub use crate::upgrade_view::{RollbackImpact, UpgradeLogLine, UpgradeRun};
+pub use crate::upgrade_view::{RollbackImpact, UpgradeBadge, UpgradeLogLine, UpgradeRun};
 
 #[cfg(test)]
 #[path = "upgrade_tests.rs"]

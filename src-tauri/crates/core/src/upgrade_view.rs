@@ -55,6 +55,17 @@ pub struct UpgradeLogLine {
     pub message: String,
 }
 
+/// An environment's open run as the dashboard shows it, so the timer is
+/// in sight beside the environment, not only on its Upgrade tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeBadge {
+    pub run_id: i64,
+    pub to_version: String,
+    pub state: UpgradeState,
+    pub deadline: DateTime<Utc>,
+}
+
 /// What a rollback after the data upgrade would discard, said first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]

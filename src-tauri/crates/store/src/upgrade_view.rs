@@ -7,7 +7,7 @@ use cutover_core::account::EnvironmentId;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::release::Version;
 use cutover_core::upgrade::{
-    self as rules, DataStep, UpgradeLogLine, UpgradePackage, UpgradeRun, UpgradeState,
+    self as rules, DataStep, UpgradeBadge, UpgradeLogLine, UpgradePackage, UpgradeRun, UpgradeState,
 };
 use cutover_core::{Error, Result};
 use cutover_package::Manifest;
@@ -135,6 +135,32 @@ impl Workspace {
             account_id,
             copy_key,
         })
+    }
+
+    /// The environment's open run in brief, for the dashboard.
+    pub(crate) fn upgrade_badge(
+        &self,
+        conn: &rusqlite::Connection,
+        environment_id: EnvironmentId,
+    ) -> Result<Option<UpgradeBadge>> {
+        let row: Option<(i64, String, String, DateTime<Utc>)> = conn
+            .query_row(
+                "SELECT id, to_version, state, started_at FROM upgrade_runs
+                 WHERE environment_id = ?1 AND finished_at IS NULL",
+                [environment_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .context("reading the open upgrade run")?;
+        row.map(|(run_id, to_version, state, started)| {
+            Ok(UpgradeBadge {
+                run_id,
+                to_version,
+                state: UpgradeState::parse(&state)?,
+                deadline: rules::deadline(started),
+            })
+        })
+        .transpose()
     }
 
     pub fn upgrade_run(&self, id: i64) -> Result<UpgradeRun> {

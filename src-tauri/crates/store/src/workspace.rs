@@ -223,6 +223,7 @@ impl Workspace {
                     .query_row([row.environment.id], |r| r.get(0))
                     .context("reading backups")?;
                 let running_import = self.running_import(row.environment.id)?;
+                let upgrade = self.upgrade_badge(&conn, row.environment.id)?;
                 environments.push(EnvironmentOverview {
                     environment: row.environment,
                     data_size_bytes: stats.size_bytes,
@@ -233,6 +234,7 @@ impl Workspace {
                     store_error,
                     running_import,
                     hotfixes,
+                    upgrade,
                 });
             }
             out.push(AccountOverview {

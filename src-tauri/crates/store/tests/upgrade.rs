@@ -212,7 +212,21 @@ fn cancel_before_the_data_upgrade_leaves_the_original_untouched() -> Result<()> 
     let uat = env(&ws, "UAT")?;
     let before = dump(&store_file(&ws, uat)?)?;
     let run = rehearse(&ws, uat, at(9, 0))?;
+    let badge = |ws: &cutover_store::Workspace| -> Result<_> {
+        Ok(ws.overview()?[0]
+            .environments
+            .iter()
+            .find(|e| e.environment.id == uat)
+            .and_then(|e| e.upgrade.clone()))
+    };
+    let shown = badge(&ws)?.expect("the dashboard shows the open run");
+    assert_eq!(
+        (shown.to_version.as_str(), shown.state),
+        ("10.0.4", UpgradeState::Packages)
+    );
+    assert_eq!(shown.deadline, at(9, 0) + chrono::Duration::days(10));
     let run = ws.cancel_upgrade_run(run.id, &boss(), at(9, 30))?;
+    assert!(badge(&ws)?.is_none());
     assert_eq!(run.state, UpgradeState::Cancelled);
     assert!(!run.has_copy);
     assert_eq!(dump(&store_file(&ws, uat)?)?, before);
