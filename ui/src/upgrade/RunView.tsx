@@ -76,7 +76,7 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
           <h4>Data upgrade (downtime)</h4>
           <p className="hint">
             Predicted downtime from the rehearsal: <strong data-testid="predicted">{run.predictedMs === null ? "after the packages" : duration(run.predictedMs)}</strong>
-            {run.production ? ". Production is upgraded only inside a maintenance window, and only if the prediction fits in what is left of it." : "."}
+            {run.production ? ". Production is upgraded only inside a maintenance window, and only if the prediction with a 50% margin fits in what is left of it." : "."}
           </p>
           {down !== null && (
             <p data-testid="downtime">

@@ -198,11 +198,14 @@ fn the_gate_refuses_a_missing_hotfix_an_unsigned_package_and_a_window_too_short(
     );
     plan[1].state = PackageState::SignedOff;
     ensure_gate_open(&plan, 1000, None).expect("sandbox: no window");
-    ensure_gate_open(&plan, 1000, Some(1000)).expect("fits exactly");
-    let err = ensure_gate_open(&plan, 125_000, Some(60_000)).expect_err("too long");
+    // The prediction plus its 50% margin must fit.
+    ensure_gate_open(&plan, 1000, Some(1500)).expect("fits exactly with the margin");
+    ensure_gate_open(&plan, 1000, Some(1499)).expect_err("not with the margin");
+    let err = ensure_gate_open(&plan, 80_000, Some(60_000)).expect_err("too long");
     assert!(
-        err.message
-            .contains("predicted to take 2 min 05 s, but only 1 min 00 s"),
+        err.message.contains(
+            "predicted to take 1 min 20 s (2 min 00 s with a 50% margin), but only 1 min 00 s"
+        ),
         "{}",
         err.message
     );
@@ -261,6 +264,8 @@ fn data_steps_run_in_order_and_only_those_after_the_restore_point_touch_data() {
     for s in DataStep::ALL {
         assert_eq!(DataStep::parse(s.as_str()).expect("parse"), s);
     }
+    // Each step recorded and logged, each package logged, six more.
+    assert_eq!(recorded_writes(4), 2 * 9 + 4 + 6);
     assert!(UpgradeState::Packages.cancellable());
     assert!(!UpgradeState::Validating.cancellable());
 }

@@ -6,6 +6,9 @@
 //! applied and signed off), then runs the data upgrade and prints the
 //! predicted and the measured downtime.
 //!
+//! Each size runs `UPGRADE_BENCH_RUNS` times (default 3) on a fresh data
+//! directory; the table gives the medians and the measured range.
+//!
 //!   cargo run --release -p cutover-store --example upgrade_downtime [MB ...]
 
 use chrono::Utc;
@@ -61,6 +64,43 @@ fn grow(ws: &Workspace, env: i64, target_mb: u64) -> Result<u64> {
     Ok(size())
 }
 
+/// One run on a fresh data directory: the store's size, the predicted and
+/// the measured downtime in milliseconds.
+fn once(mb: u64) -> Result<(u64, i64, i64)> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    demo::ensure_demo(&ws, Utc::now())?;
+    let account = ws.accounts()?[0].id;
+    ws.import_release(account, PACKAGE, &boss(), Utc::now())?;
+    let uat = ws.overview()?[0]
+        .environments
+        .iter()
+        .find(|e| e.environment.name == "UAT")
+        .expect("UAT")
+        .environment
+        .id;
+    let bytes = grow(&ws, uat, mb)?;
+    let now = || Utc::now();
+    let run = ws.start_upgrade(uat, "10.0.4", &boss(), now())?;
+    ws.prepare_upgrade(run.id, &now)?;
+    for _ in 0..run.packages.len() {
+        ws.apply_next_package(run.id, &boss(), &now)?;
+        ws.sign_off_package(run.id, &boss(), now())?;
+    }
+    let predicted = ws.upgrade_run(run.id)?.predicted_ms.unwrap_or(0);
+    let done = ws.start_data_upgrade(run.id, &boss(), &now)?;
+    if std::env::var_os("UPGRADE_BENCH_LOG").is_some() {
+        for line in &done.log {
+            eprintln!("{} {}", line.at.format("%H:%M:%S%.3f"), line.message);
+        }
+    }
+    let measured = match (done.data_started_at, done.data_finished_at) {
+        (Some(a), Some(b)) => (b - a).num_milliseconds(),
+        _ => 0,
+    };
+    Ok((bytes, i64::from(predicted), measured))
+}
+
 fn main() -> Result<()> {
     let sizes: Vec<u64> = std::env::args()
         .skip(1)
@@ -71,46 +111,32 @@ fn main() -> Result<()> {
     } else {
         sizes
     };
-    println!("| store | predicted (rehearsal) | measured downtime | measured / predicted |");
-    println!("|---|---|---|---|");
+    let runs: usize = std::env::var("UPGRADE_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    println!("| store | predicted (rehearsal) | measured downtime | measured / predicted | measured range |");
+    println!("|---|---|---|---|---|");
     for mb in sizes {
-        let dir = tempfile::tempdir().context("temp dir")?;
-        let ws = Workspace::open(dir.path())?;
-        demo::ensure_demo(&ws, Utc::now())?;
-        let account = ws.accounts()?[0].id;
-        ws.import_release(account, PACKAGE, &boss(), Utc::now())?;
-        let uat = ws.overview()?[0]
-            .environments
-            .iter()
-            .find(|e| e.environment.name == "UAT")
-            .expect("UAT")
-            .environment
-            .id;
-        let bytes = grow(&ws, uat, mb)?;
-        let now = || Utc::now();
-        let run = ws.start_upgrade(uat, "10.0.4", &boss(), now())?;
-        ws.prepare_upgrade(run.id, &now)?;
-        for _ in 0..run.packages.len() {
-            ws.apply_next_package(run.id, &boss(), &now)?;
-            ws.sign_off_package(run.id, &boss(), now())?;
+        let mut seen = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..runs {
+            let (size, predicted, measured) = once(mb)?;
+            bytes = size;
+            seen.push((predicted, measured));
         }
-        let predicted = ws.upgrade_run(run.id)?.predicted_ms.unwrap_or(0);
-        let done = ws.start_data_upgrade(run.id, &boss(), &now)?;
-        let measured = match (done.data_started_at, done.data_finished_at) {
-            (Some(a), Some(b)) => (b - a).num_milliseconds(),
-            _ => 0,
+        let median = |mut v: Vec<i64>| {
+            v.sort_unstable();
+            v[v.len() / 2]
         };
-        if std::env::var_os("UPGRADE_BENCH_LOG").is_some() {
-            for line in &done.log {
-                eprintln!("{} {}", line.at.format("%H:%M:%S%.3f"), line.message);
-            }
-        }
+        let predicted = median(seen.iter().map(|s| s.0).collect());
+        let measured = median(seen.iter().map(|s| s.1).collect());
+        let low = seen.iter().map(|s| s.1).min().unwrap_or(0);
+        let high = seen.iter().map(|s| s.1).max().unwrap_or(0);
         println!(
-            "| {:.0} MB | {} ms | {} ms | {:.2} |",
+            "| {:.0} MB | {predicted} ms | {measured} ms | {:.2} | {low}–{high} ms |",
             bytes as f64 / 1_048_576.0,
-            predicted,
-            measured,
-            measured as f64 / f64::from(predicted.max(1))
+            measured as f64 / predicted.max(1) as f64
         );
     }
     Ok(())

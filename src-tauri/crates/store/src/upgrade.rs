@@ -173,11 +173,15 @@ impl Workspace {
             params![id, key],
         )
         .context("recording the copy")?;
+        // One durable write to the control database, timed: the data
+        // upgrade records each of its steps with such writes.
+        let write = std::time::Instant::now();
         self.log_run(
             id,
             now(),
             &format!("Copying {} (it stays online).", source.environment.name),
         )?;
+        let write_ms = write.elapsed().as_secs_f64() * 1000.0;
         let last = std::cell::Cell::new(0i64);
         let progress = |p: CopyProgress| {
             let percent = i64::from(p.done_pages) * 100 / i64::from(p.total_pages.max(1));
@@ -197,7 +201,10 @@ impl Workspace {
         if let Some(file) = self.backend().file_of(&key) {
             crate::backups::sha256_of(&file)?;
         }
-        let ms = started.elapsed().as_millis() as i64;
+        let restore_point_ms = started.elapsed().as_millis() as i64;
+        let records_ms =
+            (write_ms * f64::from(rules::recorded_writes(run.view.packages.len()))) as i64;
+        let ms = restore_point_ms + records_ms;
         conn.execute(
             "UPDATE upgrade_runs SET state = 'packages', copy_percent = 100, copy_ms = ?2 WHERE id = ?1",
             params![id, ms],
@@ -207,9 +214,10 @@ impl Workspace {
             id,
             now(),
             &format!(
-                "The parallel copy is ready ({}; with its checksum, as the restore point will take, {}).",
+                "The parallel copy is ready ({}). The data upgrade is predicted to spend {} on the restore point (a copy and its checksum) and {} recording its steps, plus the packages' time on the copy.",
                 rules::duration_text(copied.as_millis() as u64),
-                rules::duration_text(ms as u64)
+                rules::duration_text(restore_point_ms as u64),
+                rules::duration_text(records_ms as u64)
             ),
         )?;
         self.upgrade_run(id)
