@@ -1,12 +1,16 @@
 //! Turning storage faults into user-facing errors.
 //!
 //! A database error is never shown raw: it becomes an internal error that
-//! says what Cutover was doing, and the detail goes to the log.
+//! says what Cutover was doing, and the detail goes to the log; a busy
+//! database becomes a `Locked` error, to try again.
 
 use cutover_core::{Error, Result};
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, Params};
 use std::fmt::Display;
+
+/// SQLite's messages for SQLITE_BUSY and SQLITE_LOCKED.
+const BUSY: [&str; 2] = ["database is locked", "database table is locked"];
 
 pub trait Context<T> {
     /// Marks a fault as internal, naming the operation that failed.
@@ -16,6 +20,17 @@ pub trait Context<T> {
 impl<T, E: Display> Context<T> for std::result::Result<T, E> {
     fn context(self, doing: &str) -> Result<T> {
         self.map_err(|e| {
+            let text = e.to_string();
+            // SQLite's busy and locked errors pass: another connection held
+            // the database past the busy timeout. Saying so (kind `Locked`)
+            // lets the caller offer to try again; an upgrade stops at its
+            // step, resumable, instead of rolling back.
+            if BUSY.iter().any(|b| text.contains(b)) {
+                tracing::warn!(error = %e, "busy while {doing}");
+                return Error::locked(format!(
+                    "Cutover could not finish {doing}: the data was busy with another operation ({text}). Try again in a moment."
+                ));
+            }
             tracing::error!(error = %e, "while {doing}");
             Error::internal(format!(
                 "Cutover failed while {doing}: {e}. See the log for details."

@@ -274,3 +274,32 @@ fn killed_from_outside_mid_step_the_next_start_rolls_back() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn a_store_held_busy_by_another_connection_stops_the_run_for_a_resume() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let (ws, uat, run, _) = rehearsed(dir.path())?;
+    // Another process writing to UAT past the 5 s busy timeout: no fault
+    // injected, SQLite's own busy error.
+    let other = rusqlite::Connection::open(store_file(&ws, uat)?).context("open")?;
+    other.execute_batch("BEGIN IMMEDIATE").context("hold")?;
+    let err = ws
+        .start_data_upgrade(run, &boss(), &|| at(10, 0))
+        .expect_err("busy");
+    assert!(
+        err.message.contains("busy with another operation"),
+        "{}",
+        err.message
+    );
+    let record = ws.upgrade_run(run)?;
+    assert_eq!(
+        (record.state, record.step, record.resumable),
+        (UpgradeState::Failed, Some(DataStep::RemoveExtensions), true)
+    );
+    assert_eq!(ws.environment(uat)?.status, EnvironmentStatus::Locked);
+    other.execute_batch("ROLLBACK").context("release")?;
+    let resumed = ws.resume_upgrade(run, &boss(), &|| at(10, 0))?;
+    assert_eq!(resumed.state, UpgradeState::Validating);
+    assert_eq!(dump(&store_file(&ws, uat)?)?, upgraded_reference()?);
+    Ok(())
+}

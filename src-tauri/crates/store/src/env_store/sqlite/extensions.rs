@@ -5,7 +5,7 @@
 use crate::Context;
 use cutover_core::extension::InstalledExtension;
 use cutover_core::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 pub fn installed(conn: &Connection) -> Result<Vec<InstalledExtension>> {
     let mut stmt = conn
@@ -75,7 +75,9 @@ pub fn install(
     install: &[(String, String)],
     uninstall: &[(String, String)],
 ) -> Result<()> {
-    let tx = conn.transaction().context("installing an extension")?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .context("installing an extension")?;
     run(
         &tx,
         &format!("Installing {} {}", ext.name, ext.version),
@@ -107,7 +109,9 @@ pub fn install(
 }
 
 pub fn uninstall(conn: &mut Connection, name: &str) -> Result<()> {
-    let tx = conn.transaction().context("uninstalling an extension")?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .context("uninstalling an extension")?;
     let (version, scripts): (String, String) = tx
         .query_row(
             "SELECT version, uninstall FROM platform_extensions WHERE name = ?1",

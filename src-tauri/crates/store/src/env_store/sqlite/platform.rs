@@ -6,7 +6,7 @@ use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::upgrade::RollbackImpact;
 use cutover_core::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 
 /// Runs the scripts of `release` not applied yet, in one transaction that
@@ -17,7 +17,9 @@ pub fn apply_release_scripts(
     scripts: &[(String, String)],
     at: DateTime<Utc>,
 ) -> Result<usize> {
-    let tx = conn.transaction().context("applying a release")?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .context("applying a release")?;
     let mut ran = 0;
     for (name, sql) in scripts {
         let done: Option<i64> = tx
