@@ -239,6 +239,11 @@ export type Backup = {
 	problem: string | null,
 	/**  The admin who took it (or whose operation took it). */
 	author: string,
+	/**
+	 *  When the operation it guarded was settled (an upgrade committed):
+	 *  from then on it is kept under the retention like a manual backup.
+	 */
+	releasedAt: string | null,
 };
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade" | 

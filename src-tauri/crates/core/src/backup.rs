@@ -75,9 +75,18 @@ pub struct Backup {
     pub problem: Option<String>,
     /// The admin who took it (or whose operation took it).
     pub author: String,
+    /// When the operation it guarded was settled (an upgrade committed):
+    /// from then on it is kept under the retention like a manual backup.
+    pub released_at: Option<DateTime<Utc>>,
 }
 
 impl Backup {
+    /// Still the way back from an operation: never pruned, and the newest
+    /// such is deleted only when the user confirms.
+    pub fn guards(&self) -> bool {
+        self.reason.guards_an_operation() && self.released_at.is_none()
+    }
+
     pub fn is_usable(&self) -> bool {
         self.verified_at.is_some() && self.problem.is_none()
     }
@@ -98,12 +107,12 @@ pub fn ensure_backup_deletable(
     all_of_environment: &[Backup],
     confirmed: bool,
 ) -> Result<()> {
-    if confirmed || !target.reason.guards_an_operation() {
+    if confirmed || !target.guards() {
         return Ok(());
     }
     let newest_guard = all_of_environment
         .iter()
-        .filter(|b| b.reason.guards_an_operation())
+        .filter(|b| b.guards())
         .max_by_key(|b| (b.taken_at, b.id));
     if newest_guard.map(|b| b.id) == Some(target.id) {
         return Err(Error::conflict(
@@ -130,10 +139,8 @@ pub fn validate_retention(keep: u32) -> Result<u32> {
 /// The manual backups beyond the newest `keep` of one environment, oldest
 /// last. Backups guarding an operation are never pruned automatically.
 pub fn manual_backups_to_prune(all_of_environment: &[Backup], keep: u32) -> Vec<BackupId> {
-    let mut manual: Vec<&Backup> = all_of_environment
-        .iter()
-        .filter(|b| b.reason == BackupReason::Manual)
-        .collect();
+    // Manual backups and released guards share the retention.
+    let mut manual: Vec<&Backup> = all_of_environment.iter().filter(|b| !b.guards()).collect();
     manual.sort_by_key(|b| std::cmp::Reverse((b.taken_at, b.id)));
     manual
         .into_iter()

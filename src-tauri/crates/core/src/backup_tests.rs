@@ -13,7 +13,21 @@ fn backup(id: BackupId, hour: u32, reason: BackupReason) -> Backup {
         verified_at: Some(Utc.with_ymd_and_hms(2026, 11, 23, hour, 1, 0).unwrap()),
         problem: None,
         author: "Alex".into(),
+        released_at: None,
     }
+}
+
+#[test]
+fn a_released_restore_point_no_longer_guards_and_falls_under_the_retention() {
+    let mut point = backup(1, 9, BackupReason::BeforeUpgrade);
+    let manual = backup(2, 10, BackupReason::Manual);
+    assert!(manual_backups_to_prune(&[point.clone(), manual.clone()], 1).is_empty());
+    let all = [point.clone(), manual.clone()];
+    assert!(ensure_backup_deletable(&all[0], &all, false).is_err());
+    point.released_at = Some(Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap());
+    let all = [point.clone(), manual];
+    assert!(ensure_backup_deletable(&all[0], &all, false).is_ok());
+    assert_eq!(manual_backups_to_prune(&all, 1), [1]);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 const BACKUP_COLUMNS: &str =
-    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author";
+    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at";
 
 /// A backup row and where its file is, relative to the data directory.
 struct BackupRow {
@@ -39,6 +39,7 @@ struct RawBackup {
     problem: Option<String>,
     path: String,
     author: String,
+    released_at: Option<DateTime<Utc>>,
 }
 
 fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
@@ -53,6 +54,7 @@ fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
         problem: r.get(7)?,
         path: r.get(8)?,
         author: r.get(9)?,
+        released_at: r.get(10)?,
     })
 }
 
@@ -68,6 +70,7 @@ fn finish(raw: RawBackup) -> Result<BackupRow> {
             verified_at: raw.verified_at,
             problem: raw.problem,
             author: raw.author,
+            released_at: raw.released_at,
         },
         path: raw.path,
     })
@@ -222,7 +225,26 @@ impl Workspace {
         Ok(keep)
     }
 
-    /// Deletes the manual backups beyond the retention; returns how many.
+    /// Releases a guard backup whose operation is settled: it falls under
+    /// the retention, which is applied at once.
+    pub(crate) fn release_backup(
+        &self,
+        id: BackupId,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let conn = self.connect()?;
+        let row = self.backup_row(&conn, id)?;
+        conn.execute(
+            "UPDATE backups SET released_at = ?2 WHERE id = ?1 AND released_at IS NULL",
+            params![id, now],
+        )
+        .context("releasing a backup")?;
+        self.prune_manual_backups(row.backup.environment_id, admin, now)
+    }
+
+    /// Deletes the manual (and released) backups beyond the retention;
+    /// returns how many.
     fn prune_manual_backups(
         &self,
         environment_id: EnvironmentId,

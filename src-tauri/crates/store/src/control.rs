@@ -31,6 +31,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/control/011_schedule.sql")),
         M::up(include_str!("../migrations/control/012_extensions.sql")),
         M::up(include_str!("../migrations/control/013_upgrades.sql")),
+        M::up(include_str!(
+            "../migrations/control/014_released_backups.sql"
+        )),
     ])
 }
 
@@ -73,7 +76,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 13);
+        assert_eq!(version, 14);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

@@ -23,12 +23,25 @@ impl Workspace {
         }
         self.delete_copy(&run)?;
         self.finish_run(id, "committed", now)?;
+        // The restore point no longer guards anything: it falls under the
+        // backup retention (and may be pruned at once).
+        let point = match run.view.restore_backup_id {
+            Some(backup) => {
+                let pruned = self.release_backup(backup, admin, now)?;
+                format!(
+                    " The restore point (backup #{backup}) is released to the backup retention{}.",
+                    if pruned > 0 {
+                        format!(", which pruned {pruned} backup(s)")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+            None => String::new(),
+        };
         let text = format!(
-            "{} committed the upgrade of {} to {}. The parallel copy was deleted; the restore point (backup #{}) stays in Backup & Restore under the retention rules.",
-            admin.name,
-            run.view.environment_name,
-            run.view.to_version,
-            run.view.restore_backup_id.unwrap_or_default()
+            "{} committed the upgrade of {} to {}. The parallel copy was deleted.{point}",
+            admin.name, run.view.environment_name, run.view.to_version
         );
         self.log_run(id, now, &text)?;
         self.log_activity(

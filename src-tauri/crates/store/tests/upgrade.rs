@@ -499,3 +499,35 @@ fn without_its_restore_point_an_upgrade_is_not_rolled_back_and_nothing_changes()
     assert_eq!(dump(&store_file(&ws, uat)?)?, upgraded);
     Ok(())
 }
+
+#[test]
+fn a_commit_releases_the_restore_point_to_the_backup_retention() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    ws.set_backup_retention(1, &boss(), at(8, 0))?;
+    let manual = ws.take_backup(uat, BackupReason::Manual, &boss(), at(8, 0), &|_| {})?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    let run = ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    let point = run.restore_backup_id.expect("restore point");
+    // While the upgrade can still be rolled back, the restore point guards.
+    let listed = |ws: &cutover_store::Workspace| -> Result<Vec<i64>> {
+        Ok(ws.backups(uat)?.iter().map(|b| b.id).collect())
+    };
+    assert!(listed(&ws)?.contains(&point) && listed(&ws)?.contains(&manual.id));
+    let run = ws.commit_upgrade(run.id, &boss(), at(10, 0))?;
+    assert!(run.log.last().is_some_and(|l| l
+        .message
+        .contains("released to the backup retention, which pruned 1 backup(s)")));
+    // Newest one kept: the restore point; the older manual backup went.
+    assert_eq!(listed(&ws)?, [point]);
+    let released = ws
+        .backups(uat)?
+        .into_iter()
+        .find(|b| b.id == point)
+        .expect("kept");
+    assert_eq!(released.released_at, Some(at(10, 0)));
+    let newer = ws.take_backup(uat, BackupReason::Manual, &boss(), at(11, 0), &|_| {})?;
+    assert_eq!(listed(&ws)?, [newer.id]);
+    Ok(())
+}
