@@ -113,7 +113,7 @@ impl Workspace {
         self.upgrade_run(id)
     }
 
-    fn plan_run_packages(
+    pub(crate) fn plan_run_packages(
         &self,
         environment_id: EnvironmentId,
         account_id: i64,

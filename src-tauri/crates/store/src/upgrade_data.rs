@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::BackupReason;
+use cutover_core::release::Version;
 use cutover_core::upgrade::{self as rules, DataStep, PackageKind, UpgradeRun, UpgradeState};
 use cutover_core::{Error, Result};
 use rusqlite::params;
@@ -78,6 +79,7 @@ impl Workspace {
             u64::from(run.view.predicted_ms.unwrap_or(0)),
             left,
         )?;
+        self.ensure_rehearsal_current(&run)?;
         self.connect()?
             .execute(
                 "UPDATE upgrade_runs SET state = 'data_upgrade', step = 'pause_integrations', data_started_at = ?2,
@@ -92,6 +94,35 @@ impl Workspace {
             &format!("{} started the data upgrade: downtime begins.", admin.name),
         )?;
         self.data_steps(id, DataStep::PauseIntegrations, admin, now)
+    }
+
+    /// Refuses when the environment's extensions changed since the run was
+    /// planned: the data upgrade would then run other packages than the
+    /// ones rehearsed and signed off.
+    fn ensure_rehearsal_current(&self, run: &RunRow) -> Result<()> {
+        let target = Version::parse(&run.view.to_version)?;
+        let (_, manifest) = self
+            .release_manifest(run.account_id, &target)?
+            .ok_or_else(|| Error::not_found(format!("{target} is no longer in the catalog.")))?;
+        let now = self.plan_run_packages(
+            run.view.environment_id,
+            run.account_id,
+            &Version::parse(&run.view.from_version)?,
+            &target,
+            &manifest,
+        )?;
+        let labels = |p: &[cutover_core::upgrade::UpgradePackage]| -> Vec<String> {
+            p.iter().map(|p| p.label.clone()).collect()
+        };
+        if labels(&now) != labels(&run.view.packages) {
+            return Err(Error::conflict(format!(
+                "{}'s extensions changed since this run was planned: it would now need {} but the copy rehearsed {}. Cancel this run and start a new one, so that what runs during the downtime is what was rehearsed.",
+                run.view.environment_name,
+                labels(&now).join(", "),
+                labels(&run.view.packages).join(", ")
+            )));
+        }
+        Ok(())
     }
 
     /// Resumes a run stopped by an intermittent error from its failed step.

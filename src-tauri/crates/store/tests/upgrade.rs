@@ -531,3 +531,26 @@ fn a_commit_releases_the_restore_point_to_the_backup_retention() -> Result<()> {
     assert_eq!(listed(&ws)?, [newer.id]);
     Ok(())
 }
+
+#[test]
+fn extensions_changed_after_the_rehearsal_hold_the_data_upgrade() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    // UAT stays online during the rehearsal; someone removes an extension.
+    ws.uninstall_extension(uat, "Project export", &boss(), at(9, 20))?;
+    let before = dump(&store_file(&ws, uat)?)?;
+    let err = ws
+        .start_data_upgrade(run.id, &boss(), &|| at(9, 30))
+        .expect_err("stale rehearsal");
+    assert!(
+        err.message
+            .contains("extensions changed since this run was planned"),
+        "{}",
+        err.message
+    );
+    assert_eq!(ws.upgrade_run(run.id)?.state, UpgradeState::Packages);
+    assert_eq!(dump(&store_file(&ws, uat)?)?, before);
+    Ok(())
+}
