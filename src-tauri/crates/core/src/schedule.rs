@@ -227,13 +227,31 @@ impl Calendar {
         slot.start - now >= Duration::days(i64::from(self.settings.min_notice_days))
     }
 
+    /// The maintenance windows that open from the local day before `now`
+    /// on (a window may run past midnight), in order.
+    fn windows_from(&self, now: DateTime<Utc>) -> impl Iterator<Item = Slot> + '_ {
+        let first = self.local_date(now).pred_opt().unwrap_or(NaiveDate::MIN);
+        (0..800)
+            .filter_map(move |d| first.checked_add_days(chrono::Days::new(d)))
+            .filter_map(|d| self.window_on(d))
+    }
+
     /// The first maintenance window with enough notice and outside freezes.
     pub fn earliest_slot(&self, now: DateTime<Utc>) -> Option<Slot> {
-        let first = self.local_date(now);
-        (0..800)
-            .filter_map(|d| first.checked_add_days(chrono::Days::new(d)))
-            .filter_map(|d| self.window_on(d))
+        self.windows_from(now)
             .find(|s| self.notice_ok(s, now) && self.freeze_over(s).is_none())
+    }
+
+    /// The maintenance window `now` falls in, if any.
+    pub fn window_containing(&self, now: DateTime<Utc>) -> Option<Slot> {
+        self.windows_from(now)
+            .take_while(|s| s.start <= now)
+            .find(|s| now < s.end)
+    }
+
+    /// The next maintenance window to open after `now`.
+    pub fn next_window(&self, now: DateTime<Utc>) -> Option<Slot> {
+        self.windows_from(now).find(|s| s.start > now)
     }
 
     pub fn describe(&self, at: DateTime<Utc>) -> String {

@@ -94,6 +94,33 @@ fn a_window_may_cross_midnight() {
 }
 
 #[test]
+fn the_window_now_falls_in_is_found_past_midnight_and_the_next_one_after_it() {
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![MaintenanceWindow {
+        weekdays: vec![6],
+        start: hm(22, 0),
+        minutes: 360,
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    let saturday = cal.window_on(day(2027, 1, 16)).expect("Saturday");
+    // Sunday 03:59 is still Saturday's window; 04:00 is not.
+    assert_eq!(
+        cal.window_containing(utc(2027, 1, 17, 3, 59)),
+        Some(saturday)
+    );
+    assert_eq!(cal.window_containing(utc(2027, 1, 17, 4, 0)), None);
+    assert_eq!(cal.window_containing(utc(2027, 1, 16, 21, 59)), None);
+    assert_eq!(
+        cal.next_window(utc(2027, 1, 17, 4, 0)).map(|s| s.start),
+        Some(utc(2027, 1, 23, 22, 0))
+    );
+    assert_eq!(
+        cal.next_window(utc(2027, 1, 16, 21, 59)).map(|s| s.start),
+        Some(saturday.start)
+    );
+}
+
+#[test]
 fn upgrades_need_notice_a_window_and_no_freeze() {
     let mut settings = CalendarSettings::default();
     settings.windows = vec![MaintenanceWindow {

@@ -30,19 +30,11 @@ impl Workspace {
         }
         let calendar = self.calendar_of(run.account_id)?;
         calendar.ensure_not_frozen(now, "upgrade")?;
-        let today = calendar.local_date(now);
-        let slot = [today.pred_opt(), Some(today)]
-            .into_iter()
-            .flatten()
-            .filter_map(|d| calendar.window_on(d))
-            .find(|s| s.start <= now && now < s.end);
-        match slot {
+        match calendar.window_containing(now) {
             Some(s) => Ok(Some(s.end)),
             None => {
-                let next = (0..800)
-                    .filter_map(|d| today.checked_add_days(chrono::Days::new(d)))
-                    .filter_map(|d| calendar.window_on(d))
-                    .find(|s| s.start > now)
+                let next = calendar
+                    .next_window(now)
                     .map(|s| calendar.describe(s.start))
                     .unwrap_or_else(|| "not set".into());
                 Err(Error::forbidden(format!(

@@ -135,7 +135,7 @@ impl Workspace {
         let index = rules::next_package(&packages)?;
         if packages[index].state == PackageState::Missing {
             let version = Version::parse(&packages[index].reference)?;
-            if !self.release_listed(run.account_id, &version)? {
+            if self.release_manifest(run.account_id, &version)?.is_none() {
                 // Refuses, naming the missing hotfix and what to do.
                 rules::ensure_gate_open(&packages[index..=index], 0, None)?;
             }
@@ -198,12 +198,6 @@ impl Workspace {
             ),
         )?;
         self.upgrade_run(id)
-    }
-
-    fn release_listed(&self, account_id: i64, version: &Version) -> Result<bool> {
-        Ok(crate::releases::listed(&self.connect()?, account_id)?
-            .iter()
-            .any(|l| &l.version == version))
     }
 
     /// Signs off the package just applied (seed 002's Sign Off).
