@@ -70,6 +70,7 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
         "Upgrade UAT to 10.0.4 and commit it first",
     )
     .await?;
+    app.screenshot("production-refused").await?;
 
     open_upgrade_tab(&app, "UAT").await?;
     rehearse(&mut app, "uat").await?;

@@ -20,6 +20,33 @@ pub(crate) struct RunRow {
     pub copy_key: Option<String>,
 }
 
+/// A run's row as stored, before its JSON and text columns are parsed.
+struct RawRun {
+    environment_id: i64,
+    environment_name: String,
+    kind: String,
+    from_version: String,
+    to_version: String,
+    author: String,
+    state: String,
+    step: Option<String>,
+    started_at: DateTime<Utc>,
+    copy_percent: i64,
+    packages: String,
+    data_started_at: Option<DateTime<Utc>>,
+    data_finished_at: Option<DateTime<Utc>>,
+    window_end: Option<DateTime<Utc>>,
+    restore_backup_id: Option<i64>,
+    finished_at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+    resumable: bool,
+    copy_key: Option<String>,
+    copy_ms: Option<i64>,
+    actions_done: String,
+    account_id: i64,
+    manifest: String,
+}
+
 const RUN_COLUMNS: &str = "r.id, r.environment_id, e.name, e.kind, r.from_version, r.to_version, r.author,
      r.state, r.step, r.started_at, r.copy_percent, r.packages, r.data_started_at, r.data_finished_at,
      r.window_end, r.restore_backup_id, r.finished_at, r.reason, r.resumable, r.copy_key, r.copy_ms,
@@ -32,46 +59,45 @@ impl Workspace {
             "SELECT {RUN_COLUMNS} FROM upgrade_runs r JOIN environments e ON e.id = r.environment_id
              JOIN releases rel ON rel.id = r.release_id WHERE r.id = ?1"
         );
-        let row = conn
+        let raw = conn
             .query_row(&sql, [id], |r| {
-                Ok((
-                    (
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                    ),
-                    (
-                        r.get::<_, Option<String>>(8)?,
-                        r.get::<_, DateTime<Utc>>(9)?,
-                        r.get::<_, i64>(10)?,
-                        r.get::<_, String>(11)?,
-                        r.get::<_, Option<DateTime<Utc>>>(12)?,
-                        r.get::<_, Option<DateTime<Utc>>>(13)?,
-                        r.get::<_, Option<DateTime<Utc>>>(14)?,
-                        r.get::<_, Option<i64>>(15)?,
-                    ),
-                    (
-                        r.get::<_, Option<DateTime<Utc>>>(16)?,
-                        r.get::<_, Option<String>>(17)?,
-                        r.get::<_, bool>(18)?,
-                        r.get::<_, Option<String>>(19)?,
-                        r.get::<_, Option<i64>>(20)?,
-                        r.get::<_, String>(21)?,
-                        r.get::<_, i64>(22)?,
-                        r.get::<_, String>(23)?,
-                    ),
-                ))
+                Ok(RawRun {
+                    environment_id: r.get("environment_id")?,
+                    environment_name: r.get("name")?,
+                    kind: r.get("kind")?,
+                    from_version: r.get("from_version")?,
+                    to_version: r.get("to_version")?,
+                    author: r.get("author")?,
+                    state: r.get("state")?,
+                    step: r.get("step")?,
+                    started_at: r.get("started_at")?,
+                    copy_percent: r.get("copy_percent")?,
+                    packages: r.get("packages")?,
+                    data_started_at: r.get("data_started_at")?,
+                    data_finished_at: r.get("data_finished_at")?,
+                    window_end: r.get("window_end")?,
+                    restore_backup_id: r.get("restore_backup_id")?,
+                    finished_at: r.get("finished_at")?,
+                    reason: r.get("reason")?,
+                    resumable: r.get("resumable")?,
+                    copy_key: r.get("copy_key")?,
+                    copy_ms: r.get("copy_ms")?,
+                    actions_done: r.get("actions_done")?,
+                    account_id: r.get("account_id")?,
+                    manifest: r.get("manifest")?,
+                })
             })
             .optional()
             .context("reading an upgrade run")?
             .ok_or_else(|| Error::not_found(format!("There is no upgrade run {id}.")))?;
-        let ((id, env_id, env_name, kind, from, to, author, state), a, b) = row;
-        let (
+        let RawRun {
+            environment_id: env_id,
+            environment_name: env_name,
+            kind,
+            from_version: from,
+            to_version: to,
+            author,
+            state,
             step,
             started_at,
             copy_percent,
@@ -79,10 +105,16 @@ impl Workspace {
             data_started_at,
             data_finished_at,
             window_end,
-            restore,
-        ) = a;
-        let (finished_at, reason, resumable, copy_key, copy_ms, actions_done, account_id, manifest) =
-            b;
+            restore_backup_id: restore,
+            finished_at,
+            reason,
+            resumable,
+            copy_key,
+            copy_ms,
+            actions_done,
+            account_id,
+            manifest,
+        } = raw;
         let packages: Vec<UpgradePackage> =
             serde_json::from_str(&packages).context("reading the run's packages")?;
         let manifest: Manifest = serde_json::from_str(&manifest).context("reading the release")?;
