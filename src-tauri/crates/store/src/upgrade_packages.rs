@@ -83,7 +83,7 @@ impl Workspace {
             .filter(|p| matches!(p.kind, PackageKind::Platform | PackageKind::Hotfix))
         {
             for (name, sql) in self.release_scripts(account_id, &p.reference, "check")? {
-                checks.push((format!("{} {name}", p.reference), sql));
+                checks.push((format!("{} checks/{name}", p.reference), sql));
             }
         }
         checks.extend(extra.iter().cloned());

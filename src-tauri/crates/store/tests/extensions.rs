@@ -225,7 +225,7 @@ fn a_failing_install_script_leaves_nothing_behind() -> Result<()> {
         .expect_err("fails");
     assert!(
         err.message
-            .contains("Installing Half-made 1.0: script 001_half.sql failed"),
+            .contains("Installing Half-made 1.0: Script 001_half.sql, line 1, failed"),
         "{}",
         err.message
     );

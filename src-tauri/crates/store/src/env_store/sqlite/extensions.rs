@@ -60,10 +60,11 @@ pub fn installed(conn: &Connection) -> Result<Vec<InstalledExtension>> {
 
 fn run(tx: &Connection, what: &str, scripts: &[(String, String)]) -> Result<()> {
     for (file, sql) in scripts {
-        tx.execute_batch(sql).map_err(|e| {
-            Error::invalid(format!(
-                "{what}: script {file} failed ({e}). Nothing was changed."
-            ))
+        super::confine::run_script(tx, file, sql).map_err(|e| {
+            Error::new(
+                e.kind,
+                format!("{what}: {} Nothing was changed.", e.message),
+            )
         })?;
     }
     Ok(())

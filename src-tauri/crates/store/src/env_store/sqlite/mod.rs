@@ -6,6 +6,7 @@
 //! check, so a half-made copy is never mistaken for an environment.
 
 mod changelog;
+pub mod confine;
 mod defs;
 mod designer;
 mod extensions;

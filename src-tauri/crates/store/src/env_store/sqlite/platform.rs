@@ -33,10 +33,11 @@ pub fn apply_release_scripts(
         if done.is_some() {
             continue;
         }
-        tx.execute_batch(sql).map_err(|e| {
-            Error::invalid(format!(
-                "Migration {name} of {release} failed: {e}. The migrations of {release} were not applied."
-            ))
+        super::confine::run_script(&tx, &format!("migrations/{name}"), sql).map_err(|e| {
+            Error::new(
+                e.kind,
+                format!("Migration {name} of {release}: {} The migrations of {release} were not applied.", e.message),
+            )
         })?;
         tx.execute(
             "INSERT INTO platform_applied_scripts (release, name, applied_at) VALUES (?1, ?2, ?3)",
@@ -50,43 +51,18 @@ pub fn apply_release_scripts(
 }
 
 /// The checks that return rows, each with the first row it returned.
+/// Checks run confined and read-only (`confine::run_check`).
 pub fn failing_checks(
     conn: &Connection,
     checks: &[(String, String)],
 ) -> Result<Vec<(String, String)>> {
     let mut failed = Vec::new();
     for (name, sql) in checks {
-        let mut stmt = conn
-            .prepare(sql)
-            .map_err(|e| Error::invalid(format!("Check {name} could not run: {e}.")))?;
-        let width = stmt.column_count();
-        let mut rows = stmt
-            .query([])
-            .map_err(|e| Error::invalid(format!("Check {name} could not run: {e}.")))?;
-        if let Some(row) = rows
-            .next()
-            .map_err(|e| Error::invalid(format!("Check {name} could not run: {e}.")))?
-        {
-            let cells: Vec<String> = (0..width)
-                .map(|i| match row.get_ref(i) {
-                    Ok(v) => text_of(v),
-                    Err(_) => "?".into(),
-                })
-                .collect();
+        if let Some(cells) = super::confine::run_check(conn, name, sql)? {
             failed.push((name.clone(), cells.join(", ")));
         }
     }
     Ok(failed)
-}
-
-fn text_of(v: rusqlite::types::ValueRef<'_>) -> String {
-    use rusqlite::types::ValueRef;
-    match v {
-        ValueRef::Null => "NULL".into(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(r) => r.to_string(),
-        ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
-    }
 }
 
 pub fn platform_version(conn: &Connection) -> Result<String> {
