@@ -5,6 +5,7 @@
 //! written. A restore first takes a backup of the current state, so it can
 //! itself be undone, and replaces the store in one transaction.
 
+use crate::failpoint::{Failpoint, Site};
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -141,6 +142,7 @@ impl Workspace {
         let path = self.backup_path(&relative);
         self.backend().backup_to(&env.store_key, &path, progress)?;
         let recorded = (|| {
+            Failpoint::fire(self.failpoint(), Site::BackupPlaced)?;
             let sha256 = sha256_of(&path)?;
             let size = std::fs::metadata(&path)
                 .context("measuring a backup")?

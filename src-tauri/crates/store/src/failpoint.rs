@@ -1,8 +1,9 @@
-//! Failpoints: a fault injected at one step of the data upgrade, for the
-//! tests that prove each step can fail, or the process be killed, without
-//! losing data, and for the end-to-end test of a check failing in
-//! production. Off unless set; the app sets one only from
-//! `CUTOVER_FAILPOINT` (`<step>:<mode>`, e.g. `checks:failing_check`).
+//! Failpoints: a fault injected at a named point of an operation (a step of
+//! the data upgrade, a promotion's marks, a backup's file), for the tests
+//! that prove each point can fail, or the process be killed, without losing
+//! data, and for the end-to-end test of a check failing in production. Off
+//! unless set; the app sets one only from `CUTOVER_FAILPOINT`
+//! (`<site>:<mode>`, e.g. `checks:failing_check` or `backup_placed:abort`).
 
 use cutover_core::upgrade::DataStep;
 use cutover_core::{Error, Result};
@@ -19,9 +20,40 @@ pub enum FailMode {
     FailingCheck,
 }
 
+/// Where a failpoint fires: always after the work named, before what
+/// follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// After a data-upgrade step's work, before it is recorded as done.
+    Data(DataStep),
+    /// After a promotion marked its sandbox promoted, before production is
+    /// unlocked and the promotion recorded as committed.
+    PromotionMarked,
+    /// After a backup's file was put in place, before it is recorded.
+    BackupPlaced,
+}
+
+impl Site {
+    fn parse(text: &str) -> Result<Self> {
+        Ok(match text {
+            "promotion_marked" => Self::PromotionMarked,
+            "backup_placed" => Self::BackupPlaced,
+            step => Self::Data(DataStep::parse(step)?),
+        })
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Data(step) => step.as_str(),
+            Self::PromotionMarked => "the promotion's marks",
+            Self::BackupPlaced => "placing the backup file",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Failpoint {
-    pub step: DataStep,
+    pub site: Site,
     pub mode: FailMode,
 }
 
@@ -42,22 +74,22 @@ impl Failpoint {
             }
         };
         Ok(Self {
-            step: DataStep::parse(step)?,
+            site: Site::parse(step)?,
             mode,
         })
     }
 
-    /// Fires after `step`'s work, if this failpoint is set for it.
-    pub(crate) fn fire(point: Option<Self>, step: DataStep) -> Result<()> {
+    /// Fires at `site`, if this failpoint is set for it.
+    pub(crate) fn fire(point: Option<Self>, site: Site) -> Result<()> {
         match point {
-            Some(p) if p.step == step => match p.mode {
+            Some(p) if p.site == site => match p.mode {
                 FailMode::Error => Err(Error::internal(format!(
                     "Injected fault after {}.",
-                    step.as_str()
+                    site.label()
                 ))),
                 FailMode::Intermittent => Err(Error::locked(format!(
                     "Injected intermittent fault after {} (the store was busy).",
-                    step.as_str()
+                    site.label()
                 ))),
                 FailMode::Abort => std::process::abort(),
                 FailMode::FailingCheck => Ok(()),

@@ -10,7 +10,8 @@
 
 mod activity;
 mod admins;
-pub mod backups;
+mod backup_recovery;
+mod backups;
 pub mod control;
 pub mod demo;
 pub mod demo_releases;

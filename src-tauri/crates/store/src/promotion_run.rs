@@ -1,6 +1,7 @@
 //! Running a promotion and settling one a crash interrupted (see
 //! `promotion.rs` for the order of work and its invariant).
 
+use crate::failpoint::{Failpoint, Site};
 use crate::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
@@ -292,6 +293,7 @@ impl Workspace {
             )
             .context("recording the promotion's marks")?;
             sandbox_store.mark_promoted(seen)?;
+            Failpoint::fire(self.failpoint(), Site::PromotionMarked)?;
             Ok::<_, Error>(())
         })();
         if let Err(e) = &applied {
@@ -330,7 +332,8 @@ impl Workspace {
     }
 
     /// Puts production back as it was before promotion `id`, if the failed
-    /// step may have touched it.
+    /// step may have touched it, and the sandbox's marks with it: the
+    /// sandbox's changes are promoted exactly when production keeps them.
     fn restore_after_failure(
         &self,
         id: i64,
@@ -345,7 +348,8 @@ impl Workspace {
             .ok_or_else(|| Error::internal("A promotion touched production without a backup."))?;
         let path = self.backup_file(backup)?;
         self.backend()
-            .restore_from(&production.store_key, &path, &|_| {})
+            .restore_from(&production.store_key, &path, &|_| {})?;
+        self.put_back_sandbox_marks(id)
     }
 
     fn unlock(&self, id: i64, production: EnvironmentId, at: DateTime<Utc>) -> Result<()> {

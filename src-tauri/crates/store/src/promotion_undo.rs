@@ -11,7 +11,7 @@ use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{Backup, CopyProgress};
 use cutover_core::promotion::{PromotionState, UndoPreview};
-use cutover_core::{Error, Result};
+use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::{params, OptionalExtension};
 
 /// The marks a promotion recorded about production and its sandbox.
@@ -40,6 +40,24 @@ impl Workspace {
             .optional()
             .context("reading a promotion")?
             .ok_or_else(|| Error::not_found("That promotion no longer exists."))
+    }
+
+    /// Puts the sandbox's marks back as they were before promotion `id`, so
+    /// that its changes are promotable again. Nothing to do when the
+    /// promotion never recorded them (it stopped before marking) or the
+    /// sandbox was deleted since.
+    pub(crate) fn put_back_sandbox_marks(&self, id: i64) -> Result<()> {
+        let marks = self.marks(id)?;
+        if let (Some(sandbox), Some(base), Some(seen)) =
+            (marks.sandbox_id, marks.sandbox_base, marks.sandbox_seen)
+        {
+            match self.store(sandbox) {
+                Ok(mut store) => store.set_marks(base, seen)?,
+                Err(e) if e.kind == ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// What undoing promotion `id` would discard.
@@ -92,16 +110,8 @@ impl Workspace {
             .execute("UPDATE promotions SET state = 'undone' WHERE id = ?1", [id])
             .context("recording the undo")?;
         // The sandbox's changes are no longer in production: promotable again.
-        let marks = self.marks(id)?;
-        if let (Some(sandbox), Some(base), Some(seen)) =
-            (marks.sandbox_id, marks.sandbox_base, marks.sandbox_seen)
-        {
-            if let Err(e) = self
-                .store(sandbox)
-                .and_then(|mut s| s.set_marks(base, seen))
-            {
-                tracing::warn!(promotion = id, error = %e, "the sandbox's marks were not put back");
-            }
+        if let Err(e) = self.put_back_sandbox_marks(id) {
+            tracing::warn!(promotion = id, error = %e, "the sandbox's marks were not put back");
         }
         let production = self.environment(preview.promotion.production_id)?;
         self.log_activity(

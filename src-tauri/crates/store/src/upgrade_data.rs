@@ -8,7 +8,7 @@
 //! extensions are recorded in the transaction that applies them, the
 //! restore point is taken once), so resuming re-runs the failed step.
 
-use crate::failpoint::{FailMode, Failpoint};
+use crate::failpoint::{FailMode, Failpoint, Site};
 use crate::integrations::PausedBy;
 use crate::upgrade_view::RunRow;
 use crate::{Context, Workspace};
@@ -170,7 +170,7 @@ impl Workspace {
             let done = self
                 .window_open(&run, step, now())
                 .and_then(|()| self.data_step(&run, step, admin, now))
-                .and_then(|()| Failpoint::fire(self.failpoint(), step));
+                .and_then(|()| Failpoint::fire(self.failpoint(), Site::Data(step)));
             if let Err(e) = done {
                 return Err(self.data_failed(&run, step, e, now()));
             }
@@ -284,7 +284,7 @@ impl Workspace {
             DataStep::Checks => {
                 let extra = match self.failpoint() {
                     Some(Failpoint {
-                        step: DataStep::Checks,
+                        site: Site::Data(DataStep::Checks),
                         mode: FailMode::FailingCheck,
                     }) => vec![(
                         "injected by CUTOVER_FAILPOINT".to_string(),

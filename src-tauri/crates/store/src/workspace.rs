@@ -331,6 +331,9 @@ impl Workspace {
         if imports > 0 {
             tracing::warn!(imports, "marked imports interrupted by a stop as failed");
         }
+        // After the operations above settled, since none reads a backup
+        // that was never recorded.
+        self.remove_unrecorded_backup_files(now)?;
         self.backend.recover(&recorded, now)
     }
 

@@ -9,7 +9,7 @@ use cutover_core::backup::BackupReason;
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::upgrade::{PackageState, UpgradeState};
 use cutover_core::{ErrorKind, Result};
-use cutover_store::failpoint::{FailMode, Failpoint};
+use cutover_store::failpoint::{FailMode, Failpoint, Site};
 use cutover_store::Context;
 
 #[test]
@@ -302,7 +302,7 @@ fn production_fails_a_check_and_is_restored_with_its_reason_and_next_date() -> R
     let before = dump(&store_file(&ws, prod)?)?;
     let active_before: Vec<bool> = ws.integrations(prod)?.iter().map(|i| i.active).collect();
     ws.set_failpoint(Some(Failpoint {
-        step: cutover_core::upgrade::DataStep::Checks,
+        site: Site::Data(cutover_core::upgrade::DataStep::Checks),
         mode: FailMode::FailingCheck,
     }));
     let err = ws

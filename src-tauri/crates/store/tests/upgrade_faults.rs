@@ -9,7 +9,7 @@ use common::{at, boss, demo, dump, env, rehearse, store_file};
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::upgrade::{DataStep, UpgradeState};
 use cutover_core::Result;
-use cutover_store::failpoint::{FailMode, Failpoint};
+use cutover_store::failpoint::{FailMode, Failpoint, Site};
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 
@@ -61,7 +61,7 @@ fn an_error_at_any_step_restores_the_pre_upgrade_data() -> Result<()> {
         let dir = tempfile::tempdir().context("temp dir")?;
         let (ws, uat, run, before) = rehearsed(dir.path())?;
         ws.set_failpoint(Some(Failpoint {
-            step,
+            site: Site::Data(step),
             mode: FailMode::Error,
         }));
         let err = ws
@@ -84,7 +84,7 @@ fn an_intermittent_error_at_any_step_stops_there_and_resumes_to_the_full_upgrade
         let dir = tempfile::tempdir().context("temp dir")?;
         let (ws, uat, run, _) = rehearsed(dir.path())?;
         ws.set_failpoint(Some(Failpoint {
-            step,
+            site: Site::Data(step),
             mode: FailMode::Intermittent,
         }));
         let err = ws
@@ -127,7 +127,7 @@ fn a_stopped_run_can_be_rolled_back_instead_of_resumed() -> Result<()> {
         let dir = tempfile::tempdir().context("temp dir")?;
         let (ws, uat, run, before) = rehearsed(dir.path())?;
         ws.set_failpoint(Some(Failpoint {
-            step,
+            site: Site::Data(step),
             mode: FailMode::Intermittent,
         }));
         ws.start_data_upgrade(run, &boss(), &|| at(10, 0))
@@ -156,7 +156,7 @@ fn child_process_upgrading() -> Result<()> {
     };
     let ws = Workspace::open(Path::new(&dir))?;
     ws.set_failpoint(Some(Failpoint {
-        step: DataStep::parse(&step)?,
+        site: Site::Data(DataStep::parse(&step)?),
         mode: FailMode::Abort,
     }));
     ws.start_data_upgrade(run.parse().context("run id")?, &boss(), &|| at(10, 0))?;

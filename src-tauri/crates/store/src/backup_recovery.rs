@@ -1,0 +1,59 @@
+//! Start-up recovery of the backups folder: a backup is listed once its
+//! file is in place *and* recorded, so a stop between the two (or during
+//! the copy, which writes `<file>.partial`) leaves a file no screen lists.
+//! Such a file belongs to an operation that was settled without it (the
+//! operation's own recovery never reads an unrecorded backup), so it is
+//! removed, and the log and the activity say what was removed and how big
+//! it was.
+
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::activity::ActivityAction;
+use cutover_core::Result;
+use std::collections::HashSet;
+
+/// Who the activity log names for what start-up recovery does.
+const RECOVERY: &str = "Cutover (start-up recovery)";
+
+impl Workspace {
+    /// Removes files in `backups/` that no backup row records; returns
+    /// their names relative to the data directory.
+    pub(crate) fn remove_unrecorded_backup_files(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let folder = self.root().join("backups");
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            return Ok(Vec::new()); // no backup was ever taken
+        };
+        let recorded: HashSet<String> = crate::fault::column(
+            &self.connect()?,
+            "SELECT path FROM backups",
+            [],
+            "listing recorded backups",
+        )?
+        .into_iter()
+        .collect();
+        let mut removed = Vec::new();
+        for entry in entries {
+            let entry = entry.context("reading the backups folder")?;
+            let relative = format!("backups/{}", entry.file_name().to_string_lossy());
+            let path = entry.path();
+            if recorded.contains(&relative) || !path.is_file() {
+                continue;
+            }
+            let size = entry.metadata().map(|m| m.len()).unwrap_or_default();
+            std::fs::remove_file(&path).context("removing an unrecorded backup file")?;
+            tracing::warn!(file = %relative, size, "removed a backup file that was never recorded");
+            self.log_activity(
+                now,
+                RECOVERY,
+                None,
+                ActivityAction::DeletedBackup,
+                &format!(
+                    "Removed {relative} ({:.1} MB): a backup file left by an operation that was interrupted before recording it",
+                    size as f64 / 1_000_000.0
+                ),
+            );
+            removed.push(relative);
+        }
+        Ok(removed)
+    }
+}
