@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(items) = cutover_package::notes::parse(text) {
             for item in items {
-                let _ = cutover_package::notes::render(&item.body);
+                let _ = cutover_package::notes::render(&item.body, None);
             }
         }
     }

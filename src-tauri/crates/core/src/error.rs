@@ -66,3 +66,36 @@ impl Error {
         Self::new(ErrorKind::Internal, message)
     }
 }
+
+/// How messages quote text that came from outside (a package, a file): in
+/// quotes, and no longer than a short prefix, so a hostile name or version
+/// cannot flood the screen.
+pub fn quote(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => format!("\"{text}\""),
+        Some((end, _)) => format!(
+            "\"{}…\" ({} characters)",
+            &text[..end],
+            text.chars().count()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::quote;
+
+    #[test]
+    fn short_text_is_quoted_whole_and_long_text_by_a_prefix() {
+        assert_eq!(quote("10.0.2"), "\"10.0.2\"");
+        let long = "9".repeat(60_000);
+        let q = quote(&long);
+        assert!(q.len() < 100, "{q}");
+        assert!(q.ends_with("(60000 characters)"), "{q}");
+        assert_eq!(
+            quote(&"é".repeat(61)).chars().filter(|c| *c == 'é').count(),
+            60
+        );
+    }
+}

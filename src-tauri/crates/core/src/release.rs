@@ -24,7 +24,8 @@ impl Version {
     pub fn parse(text: &str) -> Result<Self> {
         let fail = || {
             Error::invalid(format!(
-                "\"{text}\" is not a version: write numbers separated by dots, such as 10.0.2."
+                "{} is not a version: write numbers separated by dots, such as 10.0.2.",
+                crate::error::quote(text)
             ))
         };
         if text.is_empty() || text.len() > 40 {

@@ -9,7 +9,8 @@ use crate::manifest::Manifest;
 use crate::notes::{self, NoteItem};
 use crate::sign;
 use crate::{
-    CHECKSUMS, MANIFEST, MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES, NOTES, SIGNATURE,
+    CHECKSUMS, MANIFEST, MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, NOTES,
+    SIGNATURE,
 };
 use cutover_core::{Error, Result};
 use std::collections::BTreeMap;
@@ -141,18 +142,29 @@ pub fn allowed(name: &str) -> bool {
         || script_in(name, "checks/")
 }
 
+/// Every file of the archive by name. Two passes: the first reads only the
+/// central directory (names, kinds, declared sizes) and refuses anything
+/// wrong, including a total that would not fit, before a single byte is
+/// inflated; the second inflates each file, never past what it declared,
+/// so memory stays within `MAX_TOTAL_BYTES` whatever the archive claims.
 fn entries(bytes: &[u8], allowed: fn(&str) -> bool) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|_| not_a_package("it is not a zip archive"))?;
+    if archive.has_duplicate_names() {
+        return Err(not_a_package(
+            "it holds two files with the same name (each file may appear once)",
+        ));
+    }
     if archive.len() > MAX_ENTRIES {
         return Err(not_a_package(format_args!(
             "it holds more than {MAX_ENTRIES} files"
         )));
     }
-    let mut files = BTreeMap::new();
+    let mut wanted = Vec::new();
+    let mut total = 0u64;
     for i in 0..archive.len() {
-        let mut entry = archive
-            .by_index(i)
+        let entry = archive
+            .by_index_raw(i)
             .map_err(|e| not_a_package(format_args!("entry {} cannot be read ({e})", i + 1)))?;
         let name = entry
             .name()
@@ -160,13 +172,19 @@ fn entries(bytes: &[u8], allowed: fn(&str) -> bool) -> Result<BTreeMap<String, V
                 not_a_package(format_args!("entry {} has a name that is not text", i + 1))
             })?
             .to_string();
+        let shown = crate::quote(&name);
         let escapes = entry.enclosed_name().is_none()
             || name.starts_with('/')
             || name.contains('\\')
             || name.split('/').any(|part| part == ".." || part == ".");
         if escapes {
             return Err(not_a_package(format_args!(
-                "entry \"{name}\" points outside the package folder"
+                "entry {shown} points outside the package folder"
+            )));
+        }
+        if entry.is_symlink() {
+            return Err(not_a_package(format_args!(
+                "entry {shown} is a symbolic link (a package holds only plain files)"
             )));
         }
         if entry.is_dir() {
@@ -174,30 +192,43 @@ fn entries(bytes: &[u8], allowed: fn(&str) -> bool) -> Result<BTreeMap<String, V
         }
         if !allowed(&name) {
             return Err(not_a_package(format_args!(
-                "it holds \"{name}\", which is not part of the package format"
+                "it holds {shown}, which is not part of the package format"
             )));
         }
-        if entry.size() > MAX_ENTRY_BYTES {
+        let size = entry.size();
+        if size > MAX_ENTRY_BYTES {
             return Err(not_a_package(format_args!(
-                "\"{name}\" is larger than {} MiB",
+                "{shown} is larger than {} MiB",
                 MAX_ENTRY_BYTES / 1024 / 1024
             )));
         }
-        // The declared size may lie: never read more than the limit.
-        let mut content = Vec::new();
-        (&mut entry)
-            .take(MAX_ENTRY_BYTES + 1)
+        total += size;
+        if total > MAX_TOTAL_BYTES {
+            return Err(not_a_package(format_args!(
+                "its files add up to more than {} MiB uncompressed",
+                MAX_TOTAL_BYTES / 1024 / 1024
+            )));
+        }
+        wanted.push((i, name, size));
+    }
+    let mut files = BTreeMap::new();
+    for (i, name, size) in wanted {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| not_a_package(format_args!("entry {} cannot be read ({e})", i + 1)))?;
+        // The declared size may lie: never read past it.
+        let mut content = Vec::with_capacity(size as usize);
+        entry
+            .take(size + 1)
             .read_to_end(&mut content)
-            .map_err(|_| not_a_package(format_args!("\"{name}\" is damaged")))?;
-        if content.len() as u64 > MAX_ENTRY_BYTES {
+            .map_err(|_| not_a_package(format_args!("{} is damaged", crate::quote(&name))))?;
+        if content.len() as u64 != size {
             return Err(not_a_package(format_args!(
-                "\"{name}\" is larger than {} MiB",
-                MAX_ENTRY_BYTES / 1024 / 1024
+                "{} is damaged (its size is not the one its archive declares)",
+                crate::quote(&name)
             )));
         }
-        if files.insert(name.clone(), content).is_some() {
-            return Err(not_a_package(format_args!("\"{name}\" appears twice")));
-        }
+        files.insert(name, content);
     }
     Ok(files)
 }

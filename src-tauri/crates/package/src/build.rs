@@ -112,3 +112,26 @@ pub fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     }
     writer.finish().map(Cursor::into_inner).unwrap_or_default()
 }
+
+/// A zip bomb for tests and benchmarks: `count` allowed script entries, each
+/// `size` zero bytes uncompressed, declared honestly. One entry is
+/// compressed and its compressed bytes copied, so building it is quick.
+pub fn zip_bomb(count: usize, size: usize) -> Vec<u8> {
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let mut one = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let _ = one.start_file("migrations/m0000.sql", options);
+    let _ = one.write_all(&vec![0u8; size]);
+    let one = one.finish().map(Cursor::into_inner).unwrap_or_default();
+    let Ok(mut source) = zip::ZipArchive::new(Cursor::new(one)) else {
+        return Vec::new();
+    };
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..count {
+        if let Ok(entry) = source.by_index_raw(0) {
+            let _ = writer.raw_copy_file_rename(entry, format!("migrations/m{i:04}.sql"));
+        }
+    }
+    writer.finish().map(Cursor::into_inner).unwrap_or_default()
+}

@@ -17,6 +17,8 @@ pub mod manifest;
 pub mod notes;
 pub mod sign;
 
+pub(crate) use cutover_core::error::quote;
+
 pub use archive::{open, Package};
 pub use extension::{open_extension, ExtensionPackage};
 pub use manifest::Manifest;
@@ -26,6 +28,9 @@ pub use notes::NoteItem;
 pub const MAX_ARCHIVE_BYTES: u64 = 32 * 1024 * 1024;
 /// The largest single file inside a package, uncompressed.
 pub const MAX_ENTRY_BYTES: u64 = 8 * 1024 * 1024;
+/// The most all files of a package may add up to, uncompressed: checked
+/// from the archive's directory before anything is inflated.
+pub const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
 /// The most files a package may hold.
 pub const MAX_ENTRIES: usize = 500;
 /// The largest manifest.

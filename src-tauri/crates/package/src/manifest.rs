@@ -35,6 +35,10 @@ pub struct Manifest {
     /// For a hotfix: which versions and areas it fixes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixes: Option<Fixes>,
+    /// The https address relative links in the notes resolve against;
+    /// without it, relative links become plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_base: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,11 +116,22 @@ impl Manifest {
             }
         };
         text("platform", &self.platform, 100)?;
+        if let Some(base) = &self.documentation_base {
+            let ok = base.chars().count() <= 500
+                && ammonia::Url::parse(base)
+                    .is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
+            if !ok {
+                return Err(bad(format_args!(
+                    "\"documentation_base\" is {}; it must be an https address such as https://docs.vendor.example/",
+                    crate::quote(base)
+                )));
+            }
+        }
         let version = Version::parse(&self.version).map_err(|e| bad(e.message))?;
         let release_type = ReleaseType::parse(&self.release_type).map_err(|_| {
             bad(format_args!(
-                "\"type\" is \"{}\"; it must be maintenance, minor, major or hotfix",
-                self.release_type
+                "\"type\" is {}; it must be maintenance, minor, major or hotfix",
+                crate::quote(&self.release_type)
             ))
         })?;
         if self.general_availability < self.published {

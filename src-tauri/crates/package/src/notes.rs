@@ -27,16 +27,30 @@ fn bad(line: usize, message: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// A code fence line: its character (` or ~), how many, and what follows.
+/// CommonMark: at most three spaces of indent, at least three characters.
+fn fence_of(line: &str) -> Option<(char, usize, &str)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let c = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = rest.chars().take_while(|x| *x == c).count();
+    (n >= 3).then(|| (c, n, &rest[n..]))
+}
+
 /// Splits notes.md into items. Never panics, whatever the text.
 pub fn parse(text: &str) -> Result<Vec<NoteItem>> {
     let mut items: Vec<NoteItem> = Vec::new();
     let mut in_header = false;
-    let mut in_fence = false;
+    // The open code fence (its character and length), per CommonMark.
+    let mut fence: Option<(char, usize)> = None;
     let mut body: Vec<&str> = Vec::new();
     let mut seen = (false, false);
     for (i, line) in text.lines().enumerate() {
         let number = i + 1;
-        if !in_fence {
+        if fence.is_none() {
             if let Some(title) = line.strip_prefix("# ") {
                 finish(&mut items, &mut body, seen, number)?;
                 let title = title.trim();
@@ -89,7 +103,8 @@ pub fn parse(text: &str) -> Result<Vec<NoteItem>> {
                         bad(
                             number,
                             format_args!(
-                                "kind \"{value}\" must be feature, change, deprecation or fix"
+                                "kind {} must be feature, change, deprecation or fix",
+                                crate::quote(value)
                             ),
                         )
                     })?;
@@ -105,15 +120,21 @@ pub fn parse(text: &str) -> Result<Vec<NoteItem>> {
                 other => {
                     return Err(bad(
                         number,
-                        format_args!("unknown or empty key \"{other}\""),
+                        format_args!("unknown or empty key {}", crate::quote(other)),
                     ))
                 }
             }
             continue;
         }
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-        }
+        fence = match (fence, fence_of(line)) {
+            (None, Some((c, n, _))) => Some((c, n)),
+            (Some((open, len)), Some((c, n, rest)))
+                if c == open && n >= len && rest.trim().is_empty() =>
+            {
+                None
+            }
+            (open, _) => open,
+        };
         body.push(line);
     }
     finish(&mut items, &mut body, seen, text.lines().count() + 1)?;
@@ -149,7 +170,14 @@ fn options() -> Options {
 /// Markdown to HTML that is safe to put into the page: scripts, event
 /// handlers, styles, images, frames and forms are removed; links keep their
 /// text and address (http, https and mailto only) and are marked external.
-pub fn render(markdown: &str) -> String {
+/// A relative or protocol-relative link resolves against `base` (the
+/// manifest's `documentation_base`, already checked to be https); without
+/// one it loses its address and stays as plain text.
+pub fn render(markdown: &str, base: Option<&str>) -> String {
+    let relative = match base.and_then(|b| ammonia::Url::parse(b).ok()) {
+        Some(url) => ammonia::UrlRelative::RewriteWithBase(url),
+        None => ammonia::UrlRelative::Deny,
+    };
     let mut unsafe_html = String::new();
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options()));
     let removed: HashSet<&str> =
@@ -158,6 +186,7 @@ pub fn render(markdown: &str) -> String {
         .rm_tags(removed)
         .url_schemes(["http", "https", "mailto"].into())
         .link_rel(Some("noopener noreferrer nofollow"))
+        .url_relative(relative)
         .clean(&unsafe_html)
         .to_string()
 }

@@ -86,7 +86,7 @@ const XSS: &[&str] = &[
 #[test]
 fn sanitising_removes_scripts_handlers_and_remote_content() {
     for attack in XSS {
-        let html = render(attack).to_ascii_lowercase();
+        let html = render(attack, None).to_ascii_lowercase();
         for forbidden in [
             "<script",
             "onerror",
@@ -117,7 +117,7 @@ fn sanitising_removes_scripts_handlers_and_remote_content() {
 
 #[test]
 fn markdown_keeps_its_formatting_and_links_are_marked_external() {
-    let html = render("Read **this** and [the guide](https://vendor.example/guide).\n\n| a | b |\n|---|---|\n| 1 | 2 |");
+    let html = render("Read **this** and [the guide](https://vendor.example/guide).\n\n| a | b |\n|---|---|\n| 1 | 2 |", None);
     assert!(html.contains("<strong>this</strong>"), "{html}");
     assert!(
         html.contains("href=\"https://vendor.example/guide\""),
@@ -136,4 +136,37 @@ fn plain_text_drops_markup() {
         plain_text("Use `sync_v2` **now**.\n\n- one\n- two"),
         "Use sync_v2 now. one two"
     );
+}
+
+#[test]
+fn a_heading_inside_a_tilde_fence_or_a_longer_fence_is_not_an_item() {
+    let notes = "# One\narea: A\nkind: fix\n\n~~~sql\n# not a title\n```\n# still code\n~~~\n\n````\n```\n# code in a four-tick fence\n````\n\n# Two\narea: B\nkind: fix\n\nBody.\n";
+    let items = parse(notes).expect("parse");
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0].body.contains("# not a title"));
+    assert!(items[0].body.contains("# code in a four-tick fence"));
+    assert_eq!(items[1].title, "Two");
+}
+
+#[test]
+fn relative_links_resolve_against_the_documentation_base_or_become_text() {
+    let md = "See [guide](/docs/guide), [sibling](../x.md), [host](//evil.example/x) and [abs](https://v.example/a).";
+    let plain = render(md, None);
+    assert!(!plain.contains("/docs/guide\""), "{plain}");
+    assert!(!plain.contains("../x.md"), "{plain}");
+    assert!(!plain.contains("//evil.example"), "{plain}");
+    assert!(
+        plain.contains("guide") && plain.contains("href=\"https://v.example/a\""),
+        "{plain}"
+    );
+    let based = render(md, Some("https://docs.vendor.example/10.0/"));
+    assert!(
+        based.contains("href=\"https://docs.vendor.example/docs/guide\""),
+        "{based}"
+    );
+    assert!(
+        based.contains("href=\"https://docs.vendor.example/x.md\""),
+        "{based}"
+    );
+    assert!(!based.contains("file:"), "{based}");
 }

@@ -31,6 +31,7 @@ pub mod recipients;
 pub mod refresh;
 mod release_catalog;
 pub mod release_export;
+mod release_index;
 pub mod release_notes;
 mod releases;
 mod reminders;

@@ -333,25 +333,12 @@ fn insert_package(
             item.kind.as_str(),
             item.action_required,
             item.body,
-            notes::render(&item.body),
+            notes::render(&item.body, package.manifest.documentation_base.as_deref()),
             notes::plain_text(&item.body)
         ])
         .context("storing a note")?;
     }
     drop(note);
-    reindex(tx)?;
+    crate::release_index::index_release(tx, account_id, &version.sort_key(), release_id)?;
     Ok(package.notes.len() as u32)
-}
-
-/// Rebuilds the search index in (account, version, position) order; see
-/// migration 010. About 100 ms per 10,000 notes, once per import.
-fn reindex(tx: &Connection) -> Result<()> {
-    tx.execute_batch(
-        "DELETE FROM release_notes_fts;
-         INSERT INTO release_notes_fts (rowid, title, area, body, account, note_id)
-         SELECT row_number() OVER (ORDER BY r.account_id, r.version_key, n.position),
-                n.title, n.area, n.search_text, 'a' || r.account_id, n.id
-         FROM release_notes n JOIN releases r ON r.id = n.release_id;",
-    )
-    .context("indexing the notes for search")
 }

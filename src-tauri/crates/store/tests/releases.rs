@@ -426,3 +426,74 @@ fn a_script_hidden_in_a_note_is_stored_harmless_and_a_future_release_waits_for_g
     );
     Ok(())
 }
+
+/// A package of version `version` whose one note mentions "zebra".
+fn zebra(version: &str) -> Result<Vec<u8>> {
+    custom(
+        |m| {
+            m["version"] = version.into();
+            m["required_hotfixes"] = serde_json::json!([]);
+        },
+        Some(&format!(
+            "# Zebra crossing {version}\narea: Platform\nkind: fix\n\nA zebra note.\n"
+        )),
+    )
+}
+
+#[test]
+fn search_stays_newest_first_whatever_order_releases_are_imported_in() -> Result<()> {
+    let (_dir, ws, account) = setup()?;
+    // An older version after a newer one goes into the gap between them;
+    // 25 more into the same, ever smaller gap force the index to be laid
+    // out again on the way.
+    let mut versions = vec!["12.0.0".to_string(), "11.0.0".to_string()];
+    versions.extend((1..=25).map(|k| format!("11.0.{k}")));
+    for v in &versions {
+        ws.import_release(account, &zebra(v)?, &boss(), at(2, 11))?;
+    }
+    let found: Vec<String> = ws
+        .search_notes(account, "zebra")?
+        .into_iter()
+        .map(|h| h.version)
+        .collect();
+    let mut expected = versions.clone();
+    expected.sort_by_key(|v| cutover_core::release::Version::parse(v).expect("version"));
+    expected.reverse();
+    assert_eq!(found, expected, "every note once, newest version first");
+    Ok(())
+}
+
+#[test]
+fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> Result<()> {
+    let (dir, ws, account) = setup()?;
+    let before: Vec<(String, String)> = ws
+        .search_notes(account, "project")?
+        .into_iter()
+        .map(|h| (h.version, h.title_html))
+        .collect();
+    assert!(!before.is_empty());
+    // Put the control database back as schema 14 left it: no fts_rowid,
+    // the index numbered 1..n by the old whole rebuild.
+    ws.connect()?
+        .execute_batch(
+            "ALTER TABLE release_notes DROP COLUMN fts_rowid;
+             DELETE FROM release_notes_fts;
+             INSERT INTO release_notes_fts (rowid, title, area, body, account, note_id)
+             SELECT row_number() OVER (ORDER BY r.account_id, r.version_key, n.position),
+                    n.title, n.area, n.search_text, 'a' || r.account_id, n.id
+             FROM release_notes n JOIN releases r ON r.id = n.release_id;
+             PRAGMA user_version = 14;",
+        )
+        .context("schema 14")?;
+    drop(ws);
+    let ws = Workspace::open(dir.path())?;
+    let after: Vec<(String, String)> = ws
+        .search_notes(account, "project")?
+        .into_iter()
+        .map(|h| (h.version, h.title_html))
+        .collect();
+    assert_eq!(after, before, "the same hits, newest first, each once");
+    ws.import_release(account, &package("10.0.4"), &boss(), at(2, 11))?;
+    assert_eq!(ws.search_notes(account, "project")?[0].version, "10.0.4");
+    Ok(())
+}
