@@ -81,6 +81,7 @@ const COMMANDS: &[&str] = &[
     "cancel_upgrade_run",
     "tick_upgrade_action",
     "app_now",
+    "restore_platform_change",
     "report_interactive",
 ];
 

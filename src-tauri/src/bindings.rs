@@ -95,6 +95,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             upgrade::cancel_upgrade_run,
             upgrade::tick_upgrade_action,
             app::app_now,
+            backups::restore_platform_change,
             app::report_interactive,
         ])
 }

@@ -69,8 +69,9 @@ export const api = {
   takeBackup: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.takeBackup(environmentId, progressChannel(onProgress))),
   verifyBackup: (backupId: number) => call(commands.verifyBackup(backupId)),
-  restoreBackup: (backupId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
-    call(commands.restoreBackup(backupId, progressChannel(onProgress))),
+  restoreBackup: (backupId: number, platformChangeConfirmed: boolean, onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.restoreBackup(backupId, platformChangeConfirmed, progressChannel(onProgress))),
+  restorePlatformChange: (backupId: number) => call(commands.restorePlatformChange(backupId)),
   deleteBackup: (backupId: number, confirmed: boolean) => call(commands.deleteBackup(backupId, confirmed)),
   backupRetention: () => call(commands.backupRetention()),
   setBackupRetention: (keep: number) => call(commands.setBackupRetention(keep)),

@@ -20,8 +20,10 @@ export const commands = {
 	/**
 	 *  Restores an environment from a backup, after taking a backup of its
 	 *  current state (returned, so the UI can say how to undo the restore).
+	 *  A backup of another platform is refused as `unconfirmed`, saying what
+	 *  it would change, unless `platform_change_confirmed`.
 	 */
-	restoreBackup: (backupId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("restore_backup", { backupId, onProgress })),
+	restoreBackup: (backupId: number, platformChangeConfirmed: boolean, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("restore_backup", { backupId, platformChangeConfirmed, onProgress })),
 	/**  Deletes a backup; the newest backup guarding an operation needs `confirmed`. */
 	deleteBackup: (backupId: number, confirmed: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("delete_backup", { backupId, confirmed })),
 	/**  How many manual backups each environment keeps. */
@@ -159,6 +161,11 @@ export const commands = {
 	 */
 	appNow: () => typedError<string, CommandError>(__TAURI_INVOKE("app_now")),
 	/**
+	 *  What restoring a backup would also change about its environment's
+	 *  platform (version, extensions), in plain words; null when nothing.
+	 */
+	restorePlatformChange: (backupId: number) => typedError<string | null, CommandError>(__TAURI_INVOKE("restore_platform_change", { backupId })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -244,6 +251,11 @@ export type Backup = {
 	 *  from then on it is kept under the retention like a manual backup.
 	 */
 	releasedAt: string | null,
+	/**
+	 *  The platform version the backup holds; `None` for backups taken
+	 *  before Cutover recorded it.
+	 */
+	platformVersion: string | null,
 };
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade" | 

@@ -56,16 +56,39 @@ pub async fn verify_backup(
 
 /// Restores an environment from a backup, after taking a backup of its
 /// current state (returned, so the UI can say how to undo the restore).
+/// A backup of another platform is refused as `unconfirmed`, saying what
+/// it would change, unless `platform_change_confirmed`.
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_backup(
     state: State<'_, Arc<AppState>>,
     backup_id: BackupId,
+    platform_change_confirmed: bool,
     on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.restore_backup(backup_id, &admin, now, &forward(&on_progress))
+        ws.restore_backup(
+            backup_id,
+            platform_change_confirmed,
+            &admin,
+            now,
+            &forward(&on_progress),
+        )
+    })
+    .await
+}
+
+/// What restoring a backup would also change about its environment's
+/// platform (version, extensions), in plain words; null when nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_platform_change(
+    state: State<'_, Arc<AppState>>,
+    backup_id: BackupId,
+) -> CommandResult<Option<String>> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.restore_platform_change(backup_id)
     })
     .await
 }

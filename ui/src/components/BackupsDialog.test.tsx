@@ -8,7 +8,7 @@ import { BackupsDialog } from "./BackupsDialog";
 import { demoOverview } from "../test/fixtures";
 
 function backup(id: number, reason: Backup["reason"], takenAt: string): Backup {
-  return { id, environmentId: 1, takenAt, reason, sizeBytes: 140_000, sha256: "ab".repeat(32), verifiedAt: takenAt, problem: null, author: "Alex Morgan", releasedAt: null };
+  return { id, environmentId: 1, takenAt, reason, sizeBytes: 140_000, sha256: "ab".repeat(32), verifiedAt: takenAt, problem: null, author: "Alex Morgan", releasedAt: null, platformVersion: "10.0.1" };
 }
 
 type Handler = Parameters<typeof mockIPC>[0];
@@ -98,6 +98,7 @@ describe("BackupsDialog", () => {
     const restored: unknown[] = [];
     mockBackend((cmd, args) => {
       if (cmd === "list_backups") return [backup(1, "manual", "2026-11-23T09:05:00Z")];
+      if (cmd === "restore_platform_change") return null;
       if (cmd === "restore_backup") {
         restored.push(args);
         return backup(2, "before_restore", "2026-11-23T10:00:00Z");
@@ -111,8 +112,29 @@ describe("BackupsDialog", () => {
     expect(screen.getByTestId("restore-confirm")).toHaveTextContent("Before restore");
     await user.click(screen.getByTestId("restore-confirm-submit"));
     await screen.findByTestId("backup-row");
-    expect(restored).toEqual([expect.objectContaining({ backupId: 1 })]);
+    expect(restored).toEqual([expect.objectContaining({ backupId: 1, platformChangeConfirmed: false })]);
     expect(notices[0]).toContain("Its previous state is in the backup of 23 Nov 2026, 10:00:00 GMT");
+  });
+
+  it("says first that a backup of another platform changes the version, and confirms exactly that", async () => {
+    const restored: unknown[] = [];
+    mockBackend((cmd, args) => {
+      if (cmd === "list_backups") return [backup(1, "before_promotion", "2026-11-23T09:05:00Z")];
+      if (cmd === "restore_platform_change") return "This also takes Production from platform 10.0.4 back to 10.0.1 and reinstalls Project export 1.2 in place of 2.0";
+      if (cmd === "restore_backup") {
+        restored.push(args);
+        return backup(2, "before_restore", "2026-11-23T10:00:00Z");
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    expect(await screen.findByTestId("backup-platform")).toHaveTextContent("10.0.1");
+    await user.click(screen.getByTestId("restore-backup"));
+    expect(await screen.findByTestId("restore-platform-change")).toHaveTextContent("back to 10.0.1 and reinstalls Project export 1.2");
+    expect(screen.getByTestId("restore-confirm-submit")).toHaveTextContent("Restore and change the platform");
+    expect(restored).toEqual([]);
+    await user.click(screen.getByTestId("restore-confirm-submit"));
+    await waitFor(() => expect(restored).toEqual([expect.objectContaining({ backupId: 1, platformChangeConfirmed: true })]));
   });
 
   it("asks again before deleting the last backup that guards an operation", async () => {

@@ -25,6 +25,13 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
   const queryClient = useQueryClient();
   const backups = useQuery({ queryKey: ["backups", env.id], queryFn: () => api.listBackups(env.id) });
   const [restoring, setRestoring] = useState<Backup | null>(null);
+  // What the chosen backup would also change about the platform (asked
+  // before the confirmation is offered).
+  const platformChange = useQuery({
+    queryKey: ["restore-platform-change", restoring?.id],
+    queryFn: () => api.restorePlatformChange(restoring?.id ?? 0),
+    enabled: restoring != null,
+  });
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
   const [progress, setProgress] = useState<CopyProgress | null>(null);
   // A restore changes everything shown of the environment: reload it all.
@@ -81,12 +88,19 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
         </div>
       )}
       {act.isError && <ErrorBanner error={act.error} onDismiss={() => act.reset()} />}
-      {restoring && (
+      {restoring && platformChange.isPending && <p className="muted">Checking what the backup holds…</p>}
+      {restoring && platformChange.isError && <ErrorBanner error={platformChange.error} onDismiss={() => setRestoring(null)} />}
+      {restoring && platformChange.isSuccess && (
         <div className="confirm" role="alertdialog" data-testid="restore-confirm">
           <p>
             Restore <strong>{env.name}</strong> to its state of {when(restoring.takenAt)}? Changes made since then are replaced; they are kept in a
             new “Before restore” backup, from which this restore can be undone.
           </p>
+          {platformChange.data && (
+            <p className="warning" data-testid="restore-platform-change">
+              <strong>{platformChange.data}.</strong> The backup was taken on another platform than {env.name} runs now.
+            </p>
+          )}
           <div className="actions">
             <button type="button" className="secondary" onClick={() => setRestoring(null)} disabled={act.isPending}>
               Cancel
@@ -98,12 +112,12 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
               data-testid="restore-confirm-submit"
               onClick={() =>
                 act.mutate(async () => {
-                  const safety = await api.restoreBackup(restoring.id, setProgress);
+                  const safety = await api.restoreBackup(restoring.id, platformChange.data != null, setProgress);
                   return `${env.name} was restored to ${when(restoring.takenAt)}. Its previous state is in the backup of ${when(safety.takenAt)}.`;
                 })
               }
             >
-              Restore
+              {platformChange.data ? "Restore and change the platform" : "Restore"}
             </button>
           </div>
         </div>
@@ -122,6 +136,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
               <th>Taken</th>
               <th>Reason</th>
               <th>By</th>
+              <th>Platform</th>
               <th className="num">Size</th>
               <th>Check</th>
               <th aria-label="Actions" />
@@ -136,6 +151,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
                   {b.releasedAt && " (released)"}
                 </td>
                 <td className="nowrap">{b.author || "—"}</td>
+                <td className="mono" data-testid="backup-platform">{b.platformVersion ?? "—"}</td>
                 <td className="num">{formatBytes(b.sizeBytes)}</td>
                 <td className="nowrap">
                   {b.problem ? (

@@ -78,6 +78,9 @@ pub struct Backup {
     /// When the operation it guarded was settled (an upgrade committed):
     /// from then on it is kept under the retention like a manual backup.
     pub released_at: Option<DateTime<Utc>>,
+    /// The platform version the backup holds; `None` for backups taken
+    /// before Cutover recorded it.
+    pub platform_version: Option<String>,
 }
 
 impl Backup {
@@ -165,3 +168,51 @@ pub fn ensure_restorable(backup: &Backup) -> Result<()> {
 #[cfg(test)]
 #[path = "backup_tests.rs"]
 mod tests;
+
+/// The platform a store holds: its version and installed extensions
+/// (name, version), as recorded in the store itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlatformState {
+    pub version: String,
+    pub extensions: Vec<(String, String)>,
+}
+
+/// What restoring `restored` over `current` also changes about the platform,
+/// in plain words, or `None` when both hold the same platform.
+pub fn platform_change(
+    environment: &str,
+    current: &PlatformState,
+    restored: &PlatformState,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    if current.version != restored.version {
+        parts.push(format!(
+            "takes {environment} from platform {} back to {}",
+            current.version, restored.version
+        ));
+    }
+    let find = |list: &[(String, String)], name: &str| {
+        list.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    };
+    for (name, version) in &restored.extensions {
+        match find(&current.extensions, name) {
+            Some(now) if &now == version => {}
+            Some(now) => parts.push(format!("reinstalls {name} {version} in place of {now}")),
+            None => parts.push(format!("reinstalls {name} {version}")),
+        }
+    }
+    for (name, version) in &current.extensions {
+        if find(&restored.extensions, name).is_none() {
+            parts.push(format!("removes {name} {version}"));
+        }
+    }
+    match parts.len() {
+        0 => None,
+        1 => Some(format!("This also {}", parts[0])),
+        n => Some(format!(
+            "This also {} and {}",
+            parts[..n - 1].join(", "),
+            parts[n - 1]
+        )),
+    }
+}

@@ -14,6 +14,7 @@ fn backup(id: BackupId, hour: u32, reason: BackupReason) -> Backup {
         problem: None,
         author: "Alex".into(),
         released_at: None,
+        platform_version: Some("10.0.1".into()),
     }
 }
 
@@ -101,4 +102,36 @@ fn retention_is_between_one_and_a_hundred() {
         assert_eq!(err.kind, ErrorKind::Invalid);
         assert!(err.message.contains("between 1 and 100"));
     }
+}
+
+fn state(version: &str, extensions: &[(&str, &str)]) -> PlatformState {
+    PlatformState {
+        version: version.into(),
+        extensions: extensions
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+#[test]
+fn the_same_platform_changes_nothing() {
+    let s = state("10.0.1", &[("Timesheet core", "1.0")]);
+    assert_eq!(platform_change("Production", &s, &s), None);
+}
+
+#[test]
+fn a_version_and_extensions_are_said_in_plain_words() {
+    let now = state(
+        "10.0.4",
+        &[("Project export", "2.0"), ("Audit trail", "1.1")],
+    );
+    let then = state(
+        "10.0.1",
+        &[("Project export", "1.2"), ("Timesheet core", "1.0")],
+    );
+    assert_eq!(
+        platform_change("Production", &now, &then).as_deref(),
+        Some("This also takes Production from platform 10.0.4 back to 10.0.1, reinstalls Project export 1.2 in place of 2.0, reinstalls Timesheet core 1.0 and removes Audit trail 1.1")
+    );
 }

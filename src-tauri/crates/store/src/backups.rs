@@ -13,19 +13,19 @@ use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
 use cutover_core::environment::ensure_unlocked;
-use cutover_core::{Error, Result};
+use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 const BACKUP_COLUMNS: &str =
-    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at";
+    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at, platform_version";
 
 /// A backup row and where its file is, relative to the data directory.
-struct BackupRow {
-    backup: Backup,
-    path: String,
+pub(crate) struct BackupRow {
+    pub backup: Backup,
+    pub path: String,
 }
 
 /// A row of `backups` as read, before its reason is parsed.
@@ -41,6 +41,7 @@ struct RawBackup {
     path: String,
     author: String,
     released_at: Option<DateTime<Utc>>,
+    platform_version: Option<String>,
 }
 
 fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
@@ -56,6 +57,7 @@ fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
         path: r.get(8)?,
         author: r.get(9)?,
         released_at: r.get(10)?,
+        platform_version: r.get(11)?,
     })
 }
 
@@ -72,6 +74,7 @@ fn finish(raw: RawBackup) -> Result<BackupRow> {
             problem: raw.problem,
             author: raw.author,
             released_at: raw.released_at,
+            platform_version: raw.platform_version,
         },
         path: raw.path,
     })
@@ -86,7 +89,7 @@ pub fn sha256_of(path: &Path) -> Result<String> {
 }
 
 impl Workspace {
-    fn backup_row(&self, conn: &Connection, id: BackupId) -> Result<BackupRow> {
+    pub(crate) fn backup_row(&self, conn: &Connection, id: BackupId) -> Result<BackupRow> {
         let raw = conn
             .query_row(
                 &format!("SELECT {BACKUP_COLUMNS} FROM backups WHERE id = ?1"),
@@ -103,7 +106,7 @@ impl Workspace {
         finish(raw)
     }
 
-    fn backup_path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn backup_path(&self, relative: &str) -> PathBuf {
         self.root().join(relative)
     }
 
@@ -147,10 +150,21 @@ impl Workspace {
             let size = std::fs::metadata(&path)
                 .context("measuring a backup")?
                 .len();
+            let platform = crate::env_store::sqlite::platform_state_of(&path)?;
             conn.execute(
-                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256, author)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6, ?7)",
-                params![environment_id, now, reason.as_str(), relative, size as i64, sha256, author.name],
+                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256, author, platform_version, extensions)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6, ?7, ?8, ?9)",
+                params![
+                    environment_id,
+                    now,
+                    reason.as_str(),
+                    relative,
+                    size as i64,
+                    sha256,
+                    author.name,
+                    platform.version,
+                    serde_json::to_string(&platform.extensions).context("recording a backup")?
+                ],
             )
             .context("recording a backup")?;
             self.backup_row(&conn, conn.last_insert_rowid())
@@ -286,9 +300,13 @@ impl Workspace {
     /// Restores an environment from one of its backups. Verifies the backup,
     /// takes a `before_restore` backup of the current state, then replaces the
     /// store's contents in one transaction. Returns that safety backup.
+    /// A backup of another platform (version or extensions) is refused
+    /// with what it would change unless `platform_change_confirmed`;
+    /// afterwards the control database's version is the store's.
     pub fn restore_backup(
         &self,
         id: BackupId,
+        platform_change_confirmed: bool,
         admin: &Admin,
         now: DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
@@ -299,6 +317,13 @@ impl Workspace {
         let env = self.environment_row(&conn, row.backup.environment_id)?;
         ensure_unlocked(env.environment.status, &env.environment.name)?;
         rules::ensure_restorable(&self.verify_backup(id, now)?)?;
+        let change = self.restore_platform_change(id)?;
+        if let (Some(change), false) = (&change, platform_change_confirmed) {
+            return Err(Error::new(
+                ErrorKind::Unconfirmed,
+                format!("{change}. Confirm to restore it anyway, or pick a backup taken on the platform it runs now."),
+            ));
+        }
         let safety = self.take_backup(
             env.environment.id,
             BackupReason::BeforeRestore,
@@ -308,6 +333,7 @@ impl Workspace {
         )?;
         self.backend()
             .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
+        self.version_from_store(env.environment.id)?;
         tracing::info!(
             environment_id = env.environment.id,
             backup = id,
@@ -320,9 +346,10 @@ impl Workspace {
             Some((env.environment.id, &env.environment.name)),
             ActivityAction::RestoredBackup,
             &format!(
-                "Restored backup #{id} ({}); the state before is backup #{}",
+                "Restored backup #{id} ({}); the state before is backup #{}{}",
                 reason_text(row.backup.reason),
-                safety.id
+                safety.id,
+                change.map(|c| format!(". {c}")).unwrap_or_default()
             ),
         );
         Ok(safety)

@@ -37,6 +37,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/control/015_note_index_rowids.sql"
         )),
+        M::up(include_str!(
+            "../migrations/control/016_backup_platform.sql"
+        )),
     ])
 }
 
@@ -79,7 +82,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 15);
+        assert_eq!(version, 16);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

@@ -10,6 +10,7 @@
 
 mod activity;
 mod admins;
+mod backup_platform;
 mod backup_recovery;
 mod backups;
 pub mod control;

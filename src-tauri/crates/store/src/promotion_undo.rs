@@ -68,6 +68,17 @@ impl Workspace {
                 "Only a promotion that was committed (and not undone yet) can be undone.",
             ));
         }
+        if let Some(change) = promotion
+            .backup_id
+            .map(|b| self.restore_platform_change(b))
+            .transpose()?
+            .flatten()
+        {
+            return Err(Error::conflict(format!(
+                "This promotion cannot be undone from its backup: production's platform changed since, and restoring the backup {}. To take the promotion's changes out again, make the reverse changes in the promotable sandbox and promote them.",
+                change.trim_start_matches("This also ")
+            )));
+        }
         let marks = self.marks(id)?;
         let production = self.store(promotion.production_id)?;
         let definition_changes = production
@@ -105,7 +116,7 @@ impl Workspace {
                 "The backup taken before this promotion was deleted, so it cannot be undone.",
             )
         })?;
-        let safety = self.restore_backup(backup, admin, now, progress)?;
+        let safety = self.restore_backup(backup, false, admin, now, progress)?;
         self.connect()?
             .execute("UPDATE promotions SET state = 'undone' WHERE id = ?1", [id])
             .context("recording the undo")?;

@@ -122,13 +122,13 @@ fn restore_brings_back_the_backed_up_state_and_can_itself_be_undone() -> Result<
     change_production(&ws, 25)?;
     let changed = employees(ws.store(id)?.as_ref())?.1;
 
-    let safety = ws.restore_backup(backup.id, &boss(), at(10), &|_| {})?;
+    let safety = ws.restore_backup(backup.id, false, &boss(), at(10), &|_| {})?;
     assert_eq!(safety.reason, BackupReason::BeforeRestore);
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);
     assert_eq!(count(&ws)?, demo::RECORDS as u64);
 
     // The change is not lost: the safety backup brings it back.
-    ws.restore_backup(safety.id, &boss(), at(15), &|_| {})?;
+    ws.restore_backup(safety.id, false, &boss(), at(15), &|_| {})?;
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, changed);
     Ok(())
 }
@@ -159,7 +159,7 @@ fn a_tampered_backup_is_reported_and_never_restored() -> Result<()> {
         .contains("checksum differs"));
     assert!(!checked.is_usable());
     let err = ws
-        .restore_backup(backup.id, &boss(), at(7), &|_| {})
+        .restore_backup(backup.id, false, &boss(), at(7), &|_| {})
         .expect_err("tampered");
     assert_eq!(err.kind, ErrorKind::Conflict);
     assert_eq!(count(&ws)?, demo::RECORDS as u64 + 3, "production changed");
@@ -177,7 +177,7 @@ fn the_last_guarding_backup_is_deleted_only_when_confirmed() -> Result<()> {
     let ws = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
     let id = production_id(&ws)?;
     let manual = ws.take_backup(id, BackupReason::Manual, &boss(), at(5), &|_| {})?;
-    let safety = ws.restore_backup(manual.id, &boss(), at(6), &|_| {})?;
+    let safety = ws.restore_backup(manual.id, false, &boss(), at(6), &|_| {})?;
     let err = ws
         .delete_backup(safety.id, false, &boss(), at(30))
         .expect_err("guard");
@@ -278,7 +278,7 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
             Box::new(Faulty::new(sqlite(dir.path())?, step, 1)),
         )?;
         let err = ws
-            .restore_backup(backup.id, &boss(), at(10), &|_| {})
+            .restore_backup(backup.id, false, &boss(), at(10), &|_| {})
             .expect_err(step);
         assert!(
             err.message.contains("injected fault"),
@@ -323,6 +323,7 @@ fn child_process_restoring_slowly() -> Result<()> {
     let ws = Workspace::with_backend(dir, Box::new(sqlite(dir)?.with_pace(pace)))?;
     ws.restore_backup(
         backup.parse().context("backup id")?,
+        false,
         &boss(),
         at(10),
         &|_| {},
@@ -414,7 +415,7 @@ fn manual_backups_beyond_the_retention_are_pruned_and_guards_are_kept() -> Resul
     );
     ws.set_backup_retention(2, &boss(), at(30))?;
     let first = ws.take_backup(id, BackupReason::Manual, &boss(), at(1), &|_| {})?;
-    let safety = ws.restore_backup(first.id, &boss(), at(2), &|_| {})?;
+    let safety = ws.restore_backup(first.id, false, &boss(), at(2), &|_| {})?;
     for minute in 3..6 {
         ws.take_backup(id, BackupReason::Manual, &boss(), at(minute), &|_| {})?;
     }
@@ -455,7 +456,7 @@ fn backups_record_their_author_and_only_a_super_admin_may_restore() -> Result<()
     change_production(&ws, 2)?;
     let before = employees(ws.store(id)?.as_ref())?.1;
     let err = ws
-        .restore_backup(backup.id, &sam, at(6), &|_| {})
+        .restore_backup(backup.id, false, &sam, at(6), &|_| {})
         .expect_err("app-admin");
     assert_eq!(err.kind, ErrorKind::Forbidden);
     assert_eq!(employees(ws.store(id)?.as_ref())?.1, before);

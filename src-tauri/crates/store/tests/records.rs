@@ -468,7 +468,13 @@ fn refresh_warns_backs_up_copies_production_and_can_be_undone() -> Result<()> {
         "{:?}",
         log[0]
     );
-    d.ws.restore_backup(safety.id, &priya, at("2026-11-02T12:00:00Z"), &|_| {})?;
+    d.ws.restore_backup(
+        safety.id,
+        false,
+        &priya,
+        at("2026-11-02T12:00:00Z"),
+        &|_| {},
+    )?;
     let restored = d.ws.definitions(d.sandbox)?;
     assert!(
         restored

@@ -472,11 +472,14 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
         .map(|h| (h.version, h.title_html))
         .collect();
     assert!(!before.is_empty());
-    // Put the control database back as schema 14 left it: no fts_rowid,
-    // the index numbered 1..n by the old whole rebuild.
+    // Put the control database back as schema 14 left it (no fts_rowid,
+    // no backup platform columns), the index numbered 1..n by the old
+    // whole rebuild.
     ws.connect()?
         .execute_batch(
             "ALTER TABLE release_notes DROP COLUMN fts_rowid;
+             ALTER TABLE backups DROP COLUMN platform_version;
+             ALTER TABLE backups DROP COLUMN extensions;
              DELETE FROM release_notes_fts;
              INSERT INTO release_notes_fts (rowid, title, area, body, account, note_id)
              SELECT row_number() OVER (ORDER BY r.account_id, r.version_key, n.position),

@@ -30,6 +30,19 @@ use std::time::Duration;
 
 pub use store::SqliteStore;
 
+/// The platform a store file holds (a backup's), read without changing it.
+pub fn platform_state_of(path: &Path) -> Result<cutover_core::backup::PlatformState> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .context("opening a backup to read its platform")?;
+    Ok(cutover_core::backup::PlatformState {
+        version: platform::platform_version(&conn)?,
+        extensions: extensions::installed(&conn)?
+            .into_iter()
+            .map(|e| (e.name, e.version))
+            .collect(),
+    })
+}
+
 /// The platform schema's history. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
