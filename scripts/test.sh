@@ -8,9 +8,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
-# An independent iCalendar parser for the calendar export's E2E check.
+# Independent iCalendar readers for the calendar export's checks (store and E2E).
 [ -x target/py/bin/python ] || python3 -m venv target/py
-target/py/bin/pip install --quiet --disable-pip-version-check icalendar==7.3.0
+target/py/bin/pip install --quiet --disable-pip-version-check icalendar==7.3.0 recurring-ical-events==3.8.2 vobject==0.9.9
 
 # Everything below is also written to a log, to total the tests at the end.
 log=$(mktemp)

@@ -82,6 +82,7 @@ const COMMANDS: &[&str] = &[
     "tick_upgrade_action",
     "app_now",
     "restore_platform_change",
+    "window_shifts",
     "report_interactive",
 ];
 

@@ -96,6 +96,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             upgrade::tick_upgrade_action,
             app::app_now,
             backups::restore_platform_change,
+            schedule::window_shifts,
             app::report_interactive,
         ])
 }

@@ -121,6 +121,7 @@ export const api = {
   exportCumulative: (environmentId: number, target: string, path: string) =>
     call(commands.exportCumulative(environmentId, target, path)),
   accountCalendar: (accountId: number) => call(commands.accountCalendar(accountId)),
+  windowShifts: (accountId: number) => call(commands.windowShifts(accountId)),
   setAccountCalendar: (accountId: number, timeZone: string, settings: CalendarSettings) =>
     call(commands.setAccountCalendar(accountId, timeZone, settings)),
   scheduleUpgrade: (releaseId: number, date: string) => call(commands.scheduleUpgrade(releaseId, date)),

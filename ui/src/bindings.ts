@@ -166,6 +166,11 @@ export const commands = {
 	 */
 	restorePlatformChange: (backupId: number) => typedError<string | null, CommandError>(__TAURI_INVOKE("restore_platform_change", { backupId })),
 	/**
+	 *  The days of the coming year on which daylight saving moves one of the
+	 *  account's maintenance windows, each with where it moves.
+	 */
+	windowShifts: (accountId: number) => typedError<string[], CommandError>(__TAURI_INVOKE("window_shifts", { accountId })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -272,6 +277,12 @@ export type CalendarEvent = {
 	/**  The account's zone, to show its local time beside the admin's. */
 	timeZone: string,
 	kind: EventKind,
+	/**
+	 *  What the event is of, unique among an account's events of its kind
+	 *  and kept when the plan behind it is rescheduled (for example the
+	 *  release version): calendar exports build their UIDs from it.
+	 */
+	key: string,
 	title: string,
 	start: string,
 	end: string,

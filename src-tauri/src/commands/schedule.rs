@@ -40,6 +40,21 @@ pub async fn set_account_calendar(
     .await
 }
 
+/// The days of the coming year on which daylight saving moves one of the
+/// account's maintenance windows, each with where it moves.
+#[tauri::command]
+#[specta::specta]
+pub async fn window_shifts(
+    state: State<'_, Arc<AppState>>,
+    account_id: AccountId,
+) -> CommandResult<Vec<String>> {
+    run_blocking(&state, move |s| {
+        let (ws, _, now) = s.acting()?;
+        ws.window_shifts(account_id, now)
+    })
+    .await
+}
+
 /// Schedules production's upgrade to a release on one of its waves.
 #[tauri::command]
 #[specta::specta]

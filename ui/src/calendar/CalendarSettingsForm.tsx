@@ -27,6 +27,7 @@ function Weekdays({ value, onChange, testid }: { value: number[]; onChange: (v: 
 export function CalendarSettingsForm({ accountId }: { accountId: number }) {
   const queryClient = useQueryClient();
   const calendar = useQuery({ queryKey: ["account-calendar", accountId], queryFn: () => api.accountCalendar(accountId) });
+  const shifts = useQuery({ queryKey: ["window-shifts", accountId], queryFn: () => api.windowShifts(accountId) });
   const [zone, setZone] = useState("");
   const [s, setS] = useState<CalendarSettings | null>(null);
   const [holidays, setHolidays] = useState("");
@@ -107,6 +108,17 @@ export function CalendarSettingsForm({ accountId }: { accountId: number }) {
           <button type="button" className="secondary" onClick={() => set({ windows: [...s.windows, { weekdays: [6, 7], start: "16:00:00", minutes: 180 }] })} data-testid="add-window">
             Add a window
           </button>
+          {shifts.isError && <ErrorBanner error={shifts.error} />}
+          {shifts.data && shifts.data.length > 0 && (
+            <div className="notice" role="note" data-testid="window-shifts">
+              In the coming year the clocks change at a window's start time on {shifts.data.length === 1 ? "one day" : `${shifts.data.length} days`}:
+              <ul>
+                {shifts.data.map((text) => (
+                  <li key={text}>{text}.</li>
+                ))}
+              </ul>
+            </div>
+          )}
         </div>
         <div className="field">
           Freezes (no upgrade or promotion)

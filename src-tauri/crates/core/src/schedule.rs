@@ -115,6 +115,20 @@ impl Calendar {
                 ));
             }
         }
+        // One window a day: scheduling, the calendar and the export all
+        // read a day's window as the one that opens that day.
+        for (i, w) in settings.windows.iter().enumerate() {
+            for (j, other) in settings.windows[..i].iter().enumerate() {
+                if let Some(d) = w.weekdays.iter().find(|d| other.weekdays.contains(d)) {
+                    return Err(Error::invalid(format!(
+                        "Maintenance windows {} and {} both open on {}: keep one window a day (make the window longer instead).",
+                        j + 1,
+                        i + 1,
+                        weekday_name(*d)
+                    )));
+                }
+            }
+        }
         for f in &settings.freezes {
             if f.to < f.from {
                 return Err(Error::invalid(format!(
@@ -281,40 +295,81 @@ impl Calendar {
     }
 
     /// Checks a production upgrade on local `date`: a window must open that
-    /// day, with the minimum notice, outside any freeze.
+    /// day, with the minimum notice, outside any freeze. A refusal names
+    /// the earliest start that would be accepted.
     pub fn check_upgrade_date(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<Slot> {
-        let earliest = || match self.earliest_slot(now) {
-            Some(s) => format!(
-                " The earliest possible start is {}.",
-                self.describe(s.start)
-            ),
-            None => String::new(),
-        };
+        self.check_date(date, now).map_err(|e| {
+            let hint = match self.earliest_slot(now) {
+                Some(s) => format!(
+                    " The earliest possible start is {}.",
+                    self.describe(s.start)
+                ),
+                None => String::new(),
+            };
+            Error::new(e.kind, format!("{}{hint}", e.message))
+        })
+    }
+
+    /// Days on which a window's local start does not exist (skipped by a
+    /// spring-forward change) or exists twice (repeated by a fall-back
+    /// change), from `from` for `days` days: each with the instant the
+    /// window really opens (the first minute after a gap; the first of two).
+    pub fn window_shifts(&self, from: NaiveDate, days: u32) -> Vec<(NaiveDate, String)> {
+        (0..days)
+            .filter_map(|d| from.checked_add_days(chrono::Days::new(u64::from(d))))
+            .filter_map(|date| {
+                let iso = date.weekday().number_from_monday() as u8;
+                let w = self.settings.windows.iter().find(|w| w.weekdays.contains(&iso))?;
+                let local = date.and_time(w.start);
+                let slot = self.window_on(date)?;
+                match self.tz.from_local_datetime(&local) {
+                    chrono::LocalResult::Single(_) => None,
+                    chrono::LocalResult::None => Some((
+                        date,
+                        format!(
+                            "{} at {} does not exist (the clocks go forward); the window opens at {}",
+                            date.format("%a %-d %b %Y"),
+                            w.start.format("%H:%M"),
+                            slot.start.with_timezone(&self.tz).format("%H:%M %Z")
+                        ),
+                    )),
+                    chrono::LocalResult::Ambiguous(..) => Some((
+                        date,
+                        format!(
+                            "{} at {} happens twice (the clocks go back); the window opens at the first, {}",
+                            date.format("%a %-d %b %Y"),
+                            w.start.format("%H:%M"),
+                            slot.start.with_timezone(&self.tz).format("%H:%M %Z")
+                        ),
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    fn check_date(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<Slot> {
         let Some(slot) = self.window_on(date) else {
             return Err(Error::invalid(format!(
-                "No maintenance window opens on {} (windows: {}). Pick another date or add a window.{}",
+                "No maintenance window opens on {} (windows: {}). Pick another date or add a window.",
                 date.format("%a %-d %b %Y"),
                 self.describe_windows(),
-                earliest()
             )));
         };
         if !self.notice_ok(&slot, now) {
-            let days = (slot.start - now).num_hours() as f64 / 24.0;
             return Err(Error::invalid(format!(
-                "{} is only {days:.1} days away; a production upgrade needs at least {} days' notice.{}",
+                "{} is only {} away; a production upgrade needs at least {} days' notice.",
                 self.describe(slot.start),
+                days_and_hours(slot.start - now),
                 self.settings.min_notice_days,
-                earliest()
             )));
         }
         if let Some(f) = self.freeze_over(&slot) {
             return Err(Error::invalid(format!(
-                "{} falls in the freeze \"{}\" ({} – {}): no upgrade then.{}",
+                "{} falls in the freeze \"{}\" ({} – {}): no upgrade then.",
                 self.describe(slot.start),
                 f.reason,
                 f.from.format("%-d %b"),
                 f.to.format("%-d %b %Y"),
-                earliest()
             )));
         }
         Ok(slot)
@@ -336,6 +391,28 @@ pub struct UpgradePlan {
     pub sandbox_deadline: NaiveDate,
 }
 
+/// A span in whole days, hours and minutes ("13 days, 23 hours and 59
+/// minutes"), never rounded up: a slot one second short of 14 days is not
+/// "14.0 days" away.
+pub fn days_and_hours(span: Duration) -> String {
+    let minutes = span.num_minutes().max(0);
+    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let unit = |n: i64, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
+    };
+    let parts: Vec<String> = [(d, "day"), (h, "hour"), (m, "minute")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| unit(n, u))
+        .collect();
+    match parts.len() {
+        0 => "less than a minute".into(),
+        1 => parts[0].clone(),
+        n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
 /// Plans a production upgrade of a `release_type` release on `date`.
 pub fn plan_upgrade(
     calendar: &Calendar,
@@ -344,6 +421,46 @@ pub fn plan_upgrade(
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
     let slot = calendar.check_upgrade_date(date, now)?;
+    plan_from_slot(calendar, release_type, date, slot, now)
+}
+
+/// Plans a production upgrade on wave `date` of a release that offers
+/// `waves` (name, date): a refusal names the first wave that would be
+/// accepted (notice, window, freeze and UAT lead time alike), or says that
+/// none would.
+pub fn plan_upgrade_on_wave(
+    calendar: &Calendar,
+    release_type: ReleaseType,
+    waves: &[(String, NaiveDate)],
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<UpgradePlan> {
+    let plan = |d: NaiveDate| {
+        calendar
+            .check_date(d, now)
+            .and_then(|slot| plan_from_slot(calendar, release_type, d, slot, now))
+    };
+    plan(date).map_err(|e| {
+        let mut sorted: Vec<&(String, NaiveDate)> = waves.iter().collect();
+        sorted.sort_by_key(|(_, d)| *d);
+        let hint = match sorted.iter().find_map(|(name, d)| plan(*d).ok().map(|p| (name, p))) {
+            Some((name, p)) => format!(
+                " The first wave that would be accepted is {name}, {}.",
+                calendar.describe(p.slot.start)
+            ),
+            None => " No wave of this release would be accepted: ask the vendor for a later wave, or change the maintenance windows or freezes.".into(),
+        };
+        Error::new(e.kind, format!("{}{hint}", e.message))
+    })
+}
+
+fn plan_from_slot(
+    calendar: &Calendar,
+    release_type: ReleaseType,
+    date: NaiveDate,
+    slot: Slot,
+    now: DateTime<Utc>,
+) -> Result<UpgradePlan> {
     let sandbox_deadline = calendar.local_date(slot.end) + Duration::days(7);
     if matches!(release_type, ReleaseType::Maintenance | ReleaseType::Hotfix) {
         return Ok(UpgradePlan {

@@ -139,9 +139,9 @@ fn upgrades_need_notice_a_window_and_no_freeze() {
         .check_upgrade_date(day(2026, 11, 28), now)
         .expect_err("5 days");
     assert!(
-        early
-            .message
-            .contains("only 5.3 days away; a production upgrade needs at least 14 days' notice"),
+        early.message.contains(
+            "only 5 days and 7 hours away; a production upgrade needs at least 14 days' notice"
+        ),
         "{}",
         early.message
     );
@@ -324,4 +324,146 @@ fn nothing_is_promoted_during_a_freeze() {
     assert!(cal
         .ensure_not_frozen(utc(2027, 1, 4, 0, 0), "promotion")
         .is_ok());
+}
+
+#[test]
+fn notice_is_said_in_days_hours_and_minutes_never_rounded_up() {
+    assert_eq!(
+        days_and_hours(Duration::days(14) - Duration::seconds(1)),
+        "13 days, 23 hours and 59 minutes"
+    );
+    assert_eq!(days_and_hours(Duration::hours(25)), "1 day and 1 hour");
+    assert_eq!(days_and_hours(Duration::seconds(30)), "less than a minute");
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![MaintenanceWindow {
+        weekdays: vec![6],
+        start: hm(16, 0),
+        minutes: 180,
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    let e = cal
+        .check_upgrade_date(
+            day(2026, 12, 12),
+            utc(2026, 11, 28, 16, 0) + Duration::seconds(1),
+        )
+        .expect_err("one second short");
+    assert!(
+        e.message
+            .contains("only 13 days, 23 hours and 59 minutes away"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn two_windows_on_one_weekday_are_refused() {
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![
+        MaintenanceWindow {
+            weekdays: vec![6, 7],
+            start: hm(16, 0),
+            minutes: 180,
+        },
+        MaintenanceWindow {
+            weekdays: vec![6],
+            start: hm(2, 0),
+            minutes: 60,
+        },
+    ];
+    let e = Calendar::new("Europe/London", settings).expect_err("overlap");
+    assert!(
+        e.message.contains("windows 1 and 2 both open on Sat"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_refused_wave_names_the_first_wave_that_would_be_accepted() {
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![MaintenanceWindow {
+        weekdays: vec![6],
+        start: hm(16, 0),
+        minutes: 180,
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    let now = utc(2026, 11, 24, 9, 0);
+    // Wave 1 lacks notice; wave 2 has notice but its UAT refresh (the week
+    // before a 10-business-day window) has passed; wave 3 works.
+    let waves = vec![
+        ("Wave 1".to_string(), day(2026, 11, 28)),
+        ("Wave 2".to_string(), day(2026, 12, 12)),
+        ("Wave 3".to_string(), day(2027, 1, 16)),
+    ];
+    let e = plan_upgrade_on_wave(&cal, ReleaseType::Minor, &waves, day(2026, 11, 28), now)
+        .expect_err("notice");
+    assert!(
+        e.message.ends_with(
+            "The first wave that would be accepted is Wave 3, Sat 16 Jan 2027 16:00 GMT."
+        ),
+        "{}",
+        e.message
+    );
+    assert!(
+        !e.message.contains("earliest possible start"),
+        "{}",
+        e.message
+    );
+    // A maintenance release has no UAT lead: wave 2 is the first.
+    let e = plan_upgrade_on_wave(
+        &cal,
+        ReleaseType::Maintenance,
+        &waves,
+        day(2026, 11, 28),
+        now,
+    )
+    .expect_err("notice");
+    assert!(
+        e.message.contains("is Wave 2, Sat 12 Dec 2026"),
+        "{}",
+        e.message
+    );
+    let e = plan_upgrade_on_wave(
+        &cal,
+        ReleaseType::Minor,
+        &waves[..2],
+        day(2026, 11, 28),
+        now,
+    )
+    .expect_err("none");
+    assert!(
+        e.message
+            .contains("No wave of this release would be accepted"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn window_starts_in_skipped_or_repeated_hours_are_listed_with_where_they_move() {
+    let at = |tz: &str, weekday: u8, start: NaiveTime| {
+        let mut settings = CalendarSettings::default();
+        settings.windows = vec![MaintenanceWindow {
+            weekdays: vec![weekday],
+            start,
+            minutes: 120,
+        }];
+        Calendar::new(tz, settings).expect("calendar")
+    };
+    let london = at("Europe/London", 7, hm(1, 30)).window_shifts(day(2027, 3, 1), 60);
+    assert_eq!(london.len(), 1, "{london:?}");
+    assert_eq!(london[0].0, day(2027, 3, 28));
+    assert!(
+        london[0].1.contains("opens at 02:00 BST"),
+        "{}",
+        london[0].1
+    );
+    let new_york = at("America/New_York", 7, hm(1, 30)).window_shifts(day(2026, 10, 25), 14);
+    assert_eq!(new_york.len(), 1);
+    assert!(new_york[0].1.contains("happens twice"), "{}", new_york[0].1);
+    let lord_howe = at("Australia/Lord_Howe", 7, hm(2, 10)).window_shifts(day(2026, 9, 28), 14);
+    assert_eq!(lord_howe.len(), 1, "{lord_howe:?}");
+    assert!(at("Europe/London", 7, hm(16, 0))
+        .window_shifts(day(2027, 3, 1), 60)
+        .is_empty());
 }

@@ -69,6 +69,10 @@ pub struct CalendarEvent {
     /// The account's zone, to show its local time beside the admin's.
     pub time_zone: String,
     pub kind: EventKind,
+    /// What the event is of, unique among an account's events of its kind
+    /// and kept when the plan behind it is rescheduled (for example the
+    /// release version): calendar exports build their UIDs from it.
+    pub key: String,
     pub title: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,

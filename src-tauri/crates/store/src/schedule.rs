@@ -72,6 +72,17 @@ impl Workspace {
         })
     }
 
+    /// The days of the coming year on which daylight saving moves a
+    /// maintenance window's start, each said with where it moves.
+    pub fn window_shifts(&self, account_id: AccountId, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let calendar = self.calendar_of(account_id)?;
+        Ok(calendar
+            .window_shifts(calendar.local_date(now), 366)
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect())
+    }
+
     pub(crate) fn calendar_of(&self, account_id: AccountId) -> Result<Calendar> {
         let c = self.account_calendar(account_id)?;
         Calendar::new(&c.time_zone, c.settings)
@@ -179,7 +190,16 @@ impl Workspace {
             Some(wave.name.clone())
         };
         let calendar = self.calendar_of(account_id)?;
-        let plan = schedule::plan_upgrade(&calendar, release.release_type, date, now)?;
+        let plan = if manifest.waves.is_empty() {
+            schedule::plan_upgrade(&calendar, release.release_type, date, now)?
+        } else {
+            let waves: Vec<(String, chrono::NaiveDate)> = manifest
+                .waves
+                .iter()
+                .map(|w| (w.name.clone(), w.date))
+                .collect();
+            schedule::plan_upgrade_on_wave(&calendar, release.release_type, &waves, date, now)?
+        };
         let tx = conn.transaction().context("scheduling")?;
         tx.execute(
             "DELETE FROM reminders WHERE fired_at IS NULL AND plan_id IN

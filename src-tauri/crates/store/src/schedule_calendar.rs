@@ -32,20 +32,22 @@ impl Workspace {
                 continue;
             }
             let calendar = self.calendar_of(account.id)?;
-            let event = |kind, title: String, start, end, all_day| CalendarEvent {
+            let event = |kind, key: String, title: String, start, end, all_day| CalendarEvent {
                 account_id: account.id,
                 account_name: account.name.clone(),
                 time_zone: account.time_zone.clone(),
                 kind,
+                key,
                 title,
                 start,
                 end,
                 all_day,
             };
             let midnight = |d: NaiveDate| calendar.instant(d, NaiveTime::MIN);
-            let all_day = |kind, title: String, first: NaiveDate, last: NaiveDate| {
+            let all_day = |kind, key: String, title: String, first: NaiveDate, last: NaiveDate| {
                 event(
                     kind,
+                    key,
                     title,
                     midnight(first),
                     midnight(last + Days::new(1)),
@@ -58,6 +60,7 @@ impl Workspace {
                 if let Some(slot) = calendar.window_on(day) {
                     events.push(event(
                         EventKind::MaintenanceWindow,
+                        day.to_string(),
                         "Maintenance window".into(),
                         slot.start,
                         slot.end,
@@ -69,6 +72,7 @@ impl Workspace {
             for f in &calendar.settings.freezes {
                 events.push(all_day(
                     EventKind::Freeze,
+                    format!("{}-{}", f.from, f.to),
                     format!("Freeze: {}", f.reason),
                     f.from,
                     f.to,
@@ -82,6 +86,7 @@ impl Workspace {
                     .unwrap_or_default();
                 events.push(event(
                     EventKind::Upgrade,
+                    plan.version.clone(),
                     format!("Production upgrade to {}{wave}", plan.version),
                     plan.slot.start,
                     plan.slot.end,
@@ -90,6 +95,7 @@ impl Workspace {
                 if let (Some(start), Some(end)) = (plan.uat_start, plan.uat_end) {
                     events.push(all_day(
                         EventKind::UatWindow,
+                        plan.version.clone(),
                         format!("UAT of {}", plan.version),
                         start,
                         end,
@@ -98,6 +104,7 @@ impl Workspace {
                 if let Some(refresh) = plan.uat_refresh {
                     events.push(all_day(
                         EventKind::UatRefresh,
+                        plan.version.clone(),
                         format!("Refresh UAT from production for {}", plan.version),
                         refresh,
                         refresh,
@@ -105,6 +112,7 @@ impl Workspace {
                 }
                 events.push(all_day(
                     EventKind::SandboxDeadline,
+                    plan.version.clone(),
                     format!("Sandboxes behind {} due", plan.version),
                     plan.sandbox_deadline,
                     plan.sandbox_deadline,

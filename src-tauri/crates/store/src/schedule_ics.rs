@@ -38,8 +38,57 @@ fn fold(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
-fn local(tz: Tz, at: DateTime<Utc>) -> String {
-    at.with_timezone(&tz).format("%Y%m%dT%H%M%S").to_string()
+/// `DTSTART` and `DTEND` of a timed event: in the zone's local time,
+/// unless either falls in a repeated (or skipped) hour, where readers
+/// disagree on which instant it means; then both in UTC, which no reader can
+/// misread (both, since readers that mix a zoned start with a UTC end add
+/// the length in wall-clock time).
+fn timed(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> [String; 2] {
+    let local = |at: DateTime<Utc>| at.with_timezone(&tz).naive_local();
+    let clear = |at: DateTime<Utc>| {
+        matches!(
+            tz.from_local_datetime(&local(at)),
+            chrono::LocalResult::Single(_)
+        )
+    };
+    if clear(start) && clear(end) {
+        let zoned = |p: &str, at| {
+            format!(
+                "{p};TZID={}:{}",
+                tz.name(),
+                local(at).format("%Y%m%dT%H%M%S")
+            )
+        };
+        [zoned("DTSTART", start), zoned("DTEND", end)]
+    } else {
+        let utc = |p: &str, at: DateTime<Utc>| format!("{p}:{}", at.format("%Y%m%dT%H%M%SZ"));
+        [utc("DTSTART", start), utc("DTEND", end)]
+    }
+}
+
+/// A zone's name at an offset: its abbreviation, or the offset itself
+/// (`+1030`, `+04`) where the zone has none.
+fn zone_name(abbreviation: Option<&str>, seconds: i32) -> String {
+    match abbreviation {
+        Some(a) if a.chars().all(|c| c.is_ascii_alphabetic()) => a.to_string(),
+        _ => {
+            let text = offset_text(seconds);
+            text.strip_suffix("00").map(str::to_string).unwrap_or(text)
+        }
+    }
+}
+
+/// A UID part: only characters every reader keeps.
+fn uid_part(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn offset_text(seconds: i32) -> String {
@@ -80,7 +129,10 @@ pub fn vtimezone(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<String> 
                     offset_text(previous.fix().local_minus_utc())
                 ),
                 format!("TZOFFSETTO:{}", offset_text(now.fix().local_minus_utc())),
-                format!("TZNAME:{}", now.abbreviation().unwrap_or("LMT")),
+                format!(
+                    "TZNAME:{}",
+                    zone_name(now.abbreviation(), now.fix().local_minus_utc())
+                ),
                 format!("END:{kind}"),
             ]);
             transitions += 1;
@@ -95,7 +147,10 @@ pub fn vtimezone(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<String> 
             "DTSTART:19700101T000000".to_string(),
             format!("TZOFFSETFROM:{o}"),
             format!("TZOFFSETTO:{o}"),
-            format!("TZNAME:{}", previous.abbreviation().unwrap_or("UTC")),
+            format!(
+                "TZNAME:{}",
+                zone_name(previous.abbreviation(), previous.fix().local_minus_utc())
+            ),
             "END:STANDARD".to_string(),
         ]);
     }
@@ -151,6 +206,39 @@ impl Workspace {
                 }
                 let start: NaiveDateTime = first.and_time(w.start);
                 let days: Vec<&str> = w.weekdays.iter().map(|d| BYDAY[*d as usize]).collect();
+                // Days whose local start is skipped or repeated, or whose
+                // end falls in a repeated hour: readers expand the rule
+                // differently there (RFC 5545 takes the offset before a
+                // gap; some add a duration in wall-clock time), so those
+                // days are excluded from the rule and written as events of
+                // their own, in UTC.
+                let span = (to - from).num_days() as u32 + 1;
+                let mut shifted: BTreeSet<NaiveDate> = calendar
+                    .window_shifts(calendar.local_date(from), span)
+                    .into_iter()
+                    .map(|(d, _)| d)
+                    .collect();
+                shifted.extend(
+                    (0..span)
+                        .filter_map(|n| {
+                            calendar
+                                .local_date(from)
+                                .checked_add_days(Days::new(u64::from(n)))
+                        })
+                        .filter(|d| {
+                            calendar.window_on(*d).is_some_and(|slot| {
+                                let end = slot.end.with_timezone(&calendar.tz).naive_local();
+                                !matches!(
+                                    calendar.tz.from_local_datetime(&end),
+                                    chrono::LocalResult::Single(_)
+                                )
+                            })
+                        }),
+                );
+                shifted.retain(|d| {
+                    w.weekdays
+                        .contains(&(d.weekday().number_from_monday() as u8))
+                });
                 lines.extend([
                     "BEGIN:VEVENT".to_string(),
                     format!("UID:window-{id}-{i}@cutover"),
@@ -167,20 +255,40 @@ impl Workspace {
                         days.join(","),
                         to.format("%Y%m%dT%H%M%SZ")
                     ),
-                    "TRANSP:TRANSPARENT".into(),
-                    "END:VEVENT".into(),
                 ]);
+                for d in &shifted {
+                    lines.push(format!(
+                        "EXDATE;TZID={}:{}",
+                        calendar.tz.name(),
+                        d.and_time(w.start).format("%Y%m%dT%H%M%S")
+                    ));
+                }
+                lines.extend(["TRANSP:TRANSPARENT".into(), "END:VEVENT".into()]);
+                for d in &shifted {
+                    let Some(slot) = calendar.window_on(*d) else {
+                        continue;
+                    };
+                    lines.extend([
+                        "BEGIN:VEVENT".to_string(),
+                        format!("UID:window-{id}-{i}-{}@cutover", d.format("%Y%m%d")),
+                        format!("DTSTAMP:{stamp}"),
+                        format!("SUMMARY:{}", escape(&format!("Maintenance window: {name}"))),
+                        format!("DTSTART:{}", slot.start.format("%Y%m%dT%H%M%SZ")),
+                        format!("DTEND:{}", slot.end.format("%Y%m%dT%H%M%SZ")),
+                        "TRANSP:TRANSPARENT".into(),
+                        "END:VEVENT".into(),
+                    ]);
+                }
             }
         }
         for e in &events {
             let tz: Tz = e.time_zone.parse().unwrap_or(Tz::UTC);
             let uid = format!(
-                "{:?}-{}-{}@cutover",
-                e.kind,
+                "{}-{}-{}@cutover",
+                format!("{:?}", e.kind).to_lowercase(),
                 e.account_id,
-                e.start.timestamp()
-            )
-            .to_lowercase();
+                uid_part(&e.key)
+            );
             lines.extend([
                 "BEGIN:VEVENT".to_string(),
                 format!("UID:{uid}"),
@@ -200,8 +308,7 @@ impl Workspace {
                 lines.push(format!("DTSTART;VALUE=DATE:{}", day(e.start)));
                 lines.push(format!("DTEND;VALUE=DATE:{}", day(e.end)));
             } else {
-                lines.push(format!("DTSTART;TZID={}:{}", tz.name(), local(tz, e.start)));
-                lines.push(format!("DTEND;TZID={}:{}", tz.name(), local(tz, e.end)));
+                lines.extend(timed(tz, e.start, e.end));
             }
             lines.push("END:VEVENT".into());
         }
