@@ -115,7 +115,7 @@ export const api = {
   trustKey: (accountId: number, name: string, publicKey: string) => call(commands.trustKey(accountId, name, publicKey)),
   distrustKey: (accountId: number, keyId: number) => call(commands.distrustKey(accountId, keyId)),
   releaseNotes: (releaseId: number) => call(commands.releaseNotes(releaseId)),
-  searchNotes: (accountId: number, text: string) => call(commands.searchNotes(accountId, text)),
+  searchNotes: (accountId: number, text: string, offset = 0) => call(commands.searchNotes(accountId, text, offset)),
   cumulativeNotes: (environmentId: number, target: string) => call(commands.cumulativeNotes(environmentId, target)),
   setNoteReviewed: (noteId: number, reviewed: boolean) => call(commands.setNoteReviewed(noteId, reviewed)),
   exportCumulative: (environmentId: number, target: string, path: string) =>

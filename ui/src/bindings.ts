@@ -107,7 +107,7 @@ export const commands = {
 	trustKey: (accountId: number, name: string, publicKey: string) => typedError<TrustedKey, CommandError>(__TAURI_INVOKE("trust_key", { accountId, name, publicKey })),
 	distrustKey: (accountId: number, keyId: number) => typedError<null, CommandError>(__TAURI_INVOKE("distrust_key", { accountId, keyId })),
 	releaseNotes: (releaseId: number) => typedError<ReleaseNotes, CommandError>(__TAURI_INVOKE("release_notes", { releaseId })),
-	searchNotes: (accountId: number, text: string) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search_notes", { accountId, text })),
+	searchNotes: (accountId: number, text: string, offset: number) => typedError<SearchPage, CommandError>(__TAURI_INVOKE("search_notes", { accountId, text, offset })),
 	cumulativeNotes: (environmentId: number, target: string) => typedError<Cumulative, CommandError>(__TAURI_INVOKE("cumulative_notes", { environmentId, target })),
 	/**  Marks a note reviewed (or not) by the current admin; returns when. */
 	setNoteReviewed: (noteId: number, reviewed: boolean) => typedError<string | null, CommandError>(__TAURI_INVOKE("set_note_reviewed", { noteId, reviewed })),
@@ -952,6 +952,17 @@ export type SearchHit = {
 	/**  Title and an excerpt, HTML-escaped, matches in `<mark>`. */
 	titleHtml: string,
 	snippetHtml: string,
+};
+
+/**
+ *  One page of search hits, newest version first, and how many match in
+ *  all.
+ */
+export type SearchPage = {
+	hits: SearchHit[],
+	total: number,
+	/**  How many hits come before this page. */
+	offset: number,
 };
 
 /**  Whether a release can be chosen as an upgrade target now, and why not. */

@@ -6,7 +6,7 @@ use crate::state::{run_blocking, AppState};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{AccountId, EnvironmentId};
 use cutover_core::release_view::{
-    Catalog, Cumulative, NoteId, ReleaseId, ReleaseImported, ReleaseNotes, SearchHit, TrustedKey,
+    Catalog, Cumulative, NoteId, ReleaseId, ReleaseImported, ReleaseNotes, SearchPage, TrustedKey,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -106,9 +106,10 @@ pub async fn search_notes(
     state: State<'_, Arc<AppState>>,
     account_id: AccountId,
     text: String,
-) -> CommandResult<Vec<SearchHit>> {
+    offset: u32,
+) -> CommandResult<SearchPage> {
     run_blocking(&state, move |s| {
-        s.workspace()?.search_notes(account_id, &text)
+        s.workspace()?.search_notes_page(account_id, &text, offset)
     })
     .await
 }

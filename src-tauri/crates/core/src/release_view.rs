@@ -134,6 +134,17 @@ pub struct SearchHit {
     pub snippet_html: String,
 }
 
+/// One page of search hits, newest version first, and how many match in
+/// all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub total: u32,
+    /// How many hits come before this page.
+    pub offset: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Cumulative {

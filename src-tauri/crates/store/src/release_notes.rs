@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::{AccountId, EnvironmentId};
 use cutover_core::admin::Admin;
 use cutover_core::release::{self, NoteKind, Version};
-use cutover_core::release_view::{Cumulative, Note, NoteId, ReleaseNotes, SearchHit};
+use cutover_core::release_view::{Cumulative, Note, NoteId, ReleaseNotes, SearchHit, SearchPage};
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection, Row};
 
@@ -70,20 +70,32 @@ pub(crate) fn escape_marked(text: &str) -> String {
 }
 
 /// The user's words as an FTS5 query: every word must match, each as a
-/// prefix, and no word can be read as FTS5 syntax.
+/// prefix, except words in double quotes, which must match as that exact
+/// phrase ("Power BI" does not match "Billing"). Only letters and digits
+/// reach FTS5, so nothing can be read as FTS5 syntax.
 pub fn fts_query(text: &str) -> Result<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(12)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    if words.is_empty() {
+    let mut parts = Vec::new();
+    for (i, segment) in text.split('"').enumerate() {
+        let words: Vec<&str> = segment
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        if i % 2 == 1 {
+            parts.push(format!("\"{}\"", words.join(" ")));
+        } else {
+            parts.extend(words.iter().map(|w| format!("\"{w}\"*")));
+        }
+    }
+    parts.truncate(12);
+    if parts.is_empty() {
         return Err(Error::invalid(
             "Type at least one word (letters or digits) to search the release notes.",
         ));
     }
-    Ok(words.join(" "))
+    Ok(parts.join(" "))
 }
 
 impl Workspace {
@@ -110,10 +122,29 @@ impl Workspace {
         Ok(ReleaseNotes { release, notes })
     }
 
-    /// Full-text search across every note of an account's releases.
+    /// Full-text search across every note of an account's releases: the
+    /// first page of hits.
     pub fn search_notes(&self, account_id: AccountId, text: &str) -> Result<Vec<SearchHit>> {
+        Ok(self.search_notes_page(account_id, text, 0)?.hits)
+    }
+
+    /// The page of hits that starts after `offset` hits, newest version
+    /// first, with how many match in all.
+    pub fn search_notes_page(
+        &self,
+        account_id: AccountId,
+        text: &str,
+        offset: u32,
+    ) -> Result<SearchPage> {
         let query = fts_query(text)?;
         let conn = self.connect()?;
+        let matching = format!("account:a{account_id} AND {{title area body}}:({query})");
+        let total: i64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM release_notes_fts WHERE release_notes_fts MATCH ?1",
+            )
+            .and_then(|mut s| s.query_row([&matching], |r| r.get(0)))
+            .context("counting matching notes")?;
         // Newest first is the index's own rowid order, so FTS5 stops after
         // the hits shown and highlights only those (BENCHMARKS.md).
         let mut stmt = conn
@@ -123,15 +154,14 @@ impl Workspace {
                               highlight(release_notes_fts, 0, char(1), char(2)) AS title,
                               snippet(release_notes_fts, 2, char(1), char(2), '…', 24) AS snippet
                        FROM release_notes_fts WHERE release_notes_fts MATCH ?1
-                       ORDER BY rowid DESC LIMIT ?2) AS hit
+                       ORDER BY rowid DESC LIMIT ?2 OFFSET ?3) AS hit
                  JOIN release_notes n ON n.id = hit.note_id
                  JOIN releases r ON r.id = n.release_id
                  ORDER BY r.version_key DESC, n.position",
             )
             .context("searching notes")?;
-        let matching = format!("account:a{account_id} AND {{title area body}}:({query})");
         let rows = stmt
-            .query_map(params![matching, SEARCH_LIMIT], |r| {
+            .query_map(params![matching, SEARCH_LIMIT, offset], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
@@ -145,7 +175,8 @@ impl Workspace {
             .context("searching notes")?
             .collect::<rusqlite::Result<Vec<_>>>()
             .context("searching notes")?;
-        rows.into_iter()
+        let hits = rows
+            .into_iter()
             .map(
                 |(note_id, release_id, version, area, kind, title, snippet)| {
                     Ok(SearchHit {
@@ -159,7 +190,12 @@ impl Workspace {
                     })
                 },
             )
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchPage {
+            hits,
+            total: total as u32,
+            offset,
+        })
     }
 
     /// Every note of every version after the environment's up to `target`,

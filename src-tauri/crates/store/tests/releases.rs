@@ -500,3 +500,39 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
     assert_eq!(ws.search_notes(account, "project")?[0].version, "10.0.4");
     Ok(())
 }
+
+#[test]
+fn search_counts_every_match_pages_on_and_reads_quotes_as_a_phrase() -> Result<()> {
+    let (_dir, ws, account) = setup()?;
+    let mut notes: String = (0..64)
+        .map(|i| format!("# Dashboards {i}\narea: Platform\nkind: feature\n\nPower BI dashboards, part {i}.\n\n"))
+        .collect();
+    notes.push_str("# Invoices\narea: Platform\nkind: fix\n\nPower billing runs nightly.\n");
+    ws.import_release(
+        account,
+        &custom(
+            |m| m["required_hotfixes"] = serde_json::json!([]),
+            Some(&notes),
+        )?,
+        &boss(),
+        at(2, 11),
+    )?;
+    let first = ws.search_notes_page(account, "\"Power BI\"", 0)?;
+    assert_eq!((first.total, first.hits.len(), first.offset), (64, 50, 0));
+    let second = ws.search_notes_page(account, "\"Power BI\"", 50)?;
+    assert_eq!((second.total, second.hits.len()), (64, 14));
+    let seen: std::collections::BTreeSet<i64> = first
+        .hits
+        .iter()
+        .chain(&second.hits)
+        .map(|h| h.note_id)
+        .collect();
+    assert_eq!(seen.len(), 64, "the two pages hold every match once");
+    assert!(second
+        .hits
+        .iter()
+        .all(|h| !h.title_html.contains("Invoices")));
+    // Unquoted, each word is a prefix: "BI" also finds "billing".
+    assert_eq!(ws.search_notes_page(account, "Power BI", 0)?.total, 65);
+    Ok(())
+}
