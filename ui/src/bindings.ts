@@ -739,7 +739,7 @@ export type PlanStep = {
 	diff: FieldDiff[],
 	/**
 	 *  What the step does to production's data, when it loses any, e.g.
-	 *  "Drops 150 values of Phone".
+	 *  "Drops 150 values of \"Employees.Phone\" in production".
 	 */
 	impact: string | null,
 };

@@ -14,7 +14,7 @@ const plan: PromotionPlan = {
   productionName: "Production",
   steps: [
     { entityKind: "field", entityId: 9, entityName: "Role", action: "modify", authors: ["Alex Morgan"], seqs: [11], diff: [{ property: "name", before: "Job title", after: "Role" }], impact: null },
-    { entityKind: "field", entityId: 6, entityName: "Phone", action: "delete", authors: ["Priya Shah"], seqs: [12], diff: [], impact: 'Drops 150 values of "Phone" in production.' },
+    { entityKind: "field", entityId: 6, entityName: "Phone", action: "delete", authors: ["Priya Shah"], seqs: [12], diff: [], impact: 'Drops 150 values of "Employees.Phone" in production.' },
   ],
   conflicts: [{ entityKind: "field", entityId: 9, entityName: "Role", productionAuthors: ["Sam Lee"], productionSeqs: [40] }],
 };

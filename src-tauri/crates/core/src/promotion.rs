@@ -47,7 +47,7 @@ pub struct PlanStep {
     pub after: Option<serde_json::Value>,
     pub diff: Vec<crate::changelog::FieldDiff>,
     /// What the step does to production's data, when it loses any, e.g.
-    /// "Drops 150 values of Phone".
+    /// "Drops 150 values of \"Employees.Phone\" in production".
     pub impact: Option<String>,
 }
 

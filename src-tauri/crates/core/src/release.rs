@@ -239,3 +239,10 @@ pub fn hotfix_affects(fixed_versions: &[Version], environment_version: &Version)
 #[cfg(test)]
 #[path = "release_tests.rs"]
 mod tests;
+
+/// Whether a package's platform is the account's: spaces at either end do
+/// not count (a manifest written by hand often has them), anything else
+/// does.
+pub fn same_platform(package: &str, account: &str) -> bool {
+    package.trim() == account.trim()
+}

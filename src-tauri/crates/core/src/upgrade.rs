@@ -298,6 +298,23 @@ fn join(versions: &[Version]) -> String {
     }
 }
 
+/// An upgrade run holds, at most, the parallel copy, the snapshot the last
+/// package's rollback needs, and (during the data upgrade) the restore
+/// point: refuse to start unless three copies of the store fit with 10% to
+/// spare.
+pub fn ensure_disk_space(store_bytes: u64, free_bytes: u64) -> Result<()> {
+    let needed = store_bytes.saturating_mul(3) + store_bytes / 10 * 3;
+    if free_bytes < needed {
+        let mb = |b: u64| b.div_ceil(1_048_576);
+        return Err(Error::conflict(format!(
+            "Not enough free disk space for an upgrade run: its parallel copy, the snapshot of the last package and the restore point need about {} MB, {} MB are free. Free some space (delete old backups, say) and try again.",
+            mb(needed),
+            mb(free_bytes)
+        )));
+    }
+    Ok(())
+}
+
 /// When the run's 10 calendar days end.
 pub fn deadline(started: DateTime<Utc>) -> DateTime<Utc> {
     started + Duration::days(TIMER_DAYS)

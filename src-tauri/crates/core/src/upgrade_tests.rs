@@ -269,3 +269,16 @@ fn data_steps_run_in_order_and_only_those_after_the_restore_point_touch_data() {
     assert!(UpgradeState::Packages.cancellable());
     assert!(!UpgradeState::Validating.cancellable());
 }
+
+#[test]
+fn a_run_needs_room_for_three_copies_of_the_store() {
+    let mb = 1_048_576u64;
+    assert!(ensure_disk_space(100 * mb, 330 * mb).is_ok());
+    let e = ensure_disk_space(100 * mb, 329 * mb).expect_err("too little");
+    assert_eq!(e.kind, crate::ErrorKind::Conflict);
+    assert!(
+        e.message.contains("need about 330 MB, 329 MB are free"),
+        "{}",
+        e.message
+    );
+}

@@ -19,9 +19,7 @@ pub fn parse_input(field_type: &FieldType, input: &str) -> Result<Value, String>
             Ok(n) if n.is_finite() => Ok(Value::Number(n)),
             _ => Err(format!("\"{text}\" is not a number.")),
         },
-        FieldType::Date => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(|d| Value::Text(d.format("%Y-%m-%d").to_string()))
-            .map_err(|_| format!("\"{text}\" is not a date as YYYY-MM-DD.")),
+        FieldType::Date => parse_date(text).map(|d| Value::Text(d.format("%Y-%m-%d").to_string())),
         FieldType::Boolean => match text.to_ascii_lowercase().as_str() {
             "true" | "yes" | "y" | "1" => Ok(Value::Bool(true)),
             "false" | "no" | "n" | "0" => Ok(Value::Bool(false)),
@@ -41,6 +39,29 @@ pub fn parse_input(field_type: &FieldType, input: &str) -> Result<Value, String>
             Ok(id) if id > 0 => Ok(Value::Integer(id)),
             _ => Err(format!("\"{text}\" is not a record id.")),
         },
+    }
+}
+
+/// A date as YYYY-MM-DD, or a date-time at midnight as databases export
+/// dates (`1962-02-18 00:00:00`, `1962-02-18T00:00:00.000Z`). A date-time
+/// with another time of day is refused rather than cut: a date field would
+/// lose the time.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    let stamp = text.trim_end_matches('Z').replacen('T', " ", 1);
+    let at = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(&stamp, f).ok())
+        .ok_or_else(|| format!("\"{text}\" is not a date as YYYY-MM-DD."))?;
+    if at.time() == chrono::NaiveTime::MIN {
+        Ok(at.date())
+    } else {
+        Err(format!(
+            "\"{text}\" has a time of day ({}); a date field holds dates only. Export the column as dates, or make the field text to keep the times.",
+            at.time().format("%H:%M:%S")
+        ))
     }
 }
 
@@ -130,6 +151,26 @@ mod tests {
             parse_input(&FieldType::Text, " as typed "),
             Ok(Value::Text(" as typed ".into()))
         );
+    }
+
+    #[test]
+    fn date_times_at_midnight_are_dates_and_other_times_are_refused() {
+        let date = |t: &str| parse_input(&FieldType::Date, t);
+        for midnight in [
+            "1962-02-18 00:00:00",
+            "1962-02-18T00:00:00",
+            "1962-02-18T00:00:00.000Z",
+            "1962-02-18 00:00",
+        ] {
+            assert_eq!(
+                date(midnight),
+                Ok(Value::Text("1962-02-18".into())),
+                "{midnight}"
+            );
+        }
+        let e = date("1962-02-18 13:45:00").expect_err("a time of day");
+        assert!(e.contains("has a time of day (13:45:00)"), "{e}");
+        assert!(date("18/02/1962 00:00:00").is_err());
     }
 
     #[test]

@@ -41,10 +41,11 @@ impl Workspace {
             .context("reading the account")?
             .ok_or_else(|| Error::not_found("That account no longer exists."))?;
         let m = &package.manifest;
-        if m.platform != platform {
+        if !cutover_core::release::same_platform(&m.platform, &platform) {
             return Err(Error::invalid(format!(
-                "This extension is for {}, but the account runs {platform}.",
-                m.platform
+                "This extension is for {}, but the account runs {}. Pick the extension made for {platform}.",
+                cutover_core::error::quote(&m.platform),
+                cutover_core::error::quote(&platform)
             )));
         }
         let tx = conn.transaction().context("importing the extension")?;

@@ -52,8 +52,18 @@ impl Workspace {
         let mut prod = self.backend().open(&production.store_key)?;
         let theirs = prod.entries_after(store.production_point()?)?;
         let conflicts = rules::conflicts(&steps, &theirs);
+        let tables = prod.definitions()?.tables;
         for step in &mut steps {
-            step.impact = impact(prod.as_mut(), step)?;
+            // Production's name for the field's table, so the impact says
+            // which "Fax" it is.
+            let table = step
+                .before
+                .as_ref()
+                .or(step.after.as_ref())
+                .and_then(|v| v["tableId"].as_i64())
+                .and_then(|id| tables.iter().find(|t| t.id == id))
+                .map(|t| t.name.as_str());
+            step.impact = impact(prod.as_mut(), step, table)?;
         }
         Ok(PromotionPlan {
             sandbox_id: sandbox,
@@ -70,6 +80,7 @@ impl Workspace {
 fn impact(
     prod: &mut dyn crate::env_store::EnvironmentStore,
     step: &PlanStep,
+    table: Option<&str>,
 ) -> Result<Option<String>> {
     if step.entity_kind != EntityKind::Field {
         return Ok(None);
@@ -95,15 +106,17 @@ fn impact(
     let Ok((values, failing)) = prod.field_impact(step.entity_id, to.as_ref()) else {
         return Ok(None);
     };
+    let field = match table {
+        Some(table) => format!("{table}.{}", step.entity_name),
+        None => step.entity_name.clone(),
+    };
     Ok(match to {
         None if values > 0 => Some(format!(
-            "Drops {values} value{} of \"{}\" in production.",
+            "Drops {values} value{} of \"{field}\" in production.",
             if values == 1 { "" } else { "s" },
-            step.entity_name
         )),
         Some(_) if failing > 0 => Some(format!(
-            "{failing} of {values} production values of \"{}\" cannot be converted: the promotion will fail until they are fixed.",
-            step.entity_name
+            "{failing} of {values} production values of \"{field}\" cannot be converted: the promotion will fail until they are fixed.",
         )),
         _ => None,
     })

@@ -42,10 +42,11 @@ impl Workspace {
             .collect();
         let package = cutover_package::open(bytes, &trusted)?;
         let manifest = &package.manifest;
-        if manifest.platform != platform {
+        if !cutover_core::release::same_platform(&manifest.platform, &platform) {
             return Err(Error::invalid(format!(
-                "This package is for {}, but {account_name} runs {platform}. Pick the package for {platform}.",
-                manifest.platform
+                "This package is for {}, but {account_name} runs {}. Pick the package for {platform}.",
+                cutover_core::error::quote(&manifest.platform),
+                cutover_core::error::quote(&platform)
             )));
         }
         let version = manifest.version();

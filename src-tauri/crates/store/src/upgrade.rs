@@ -87,6 +87,9 @@ impl Workspace {
             upgrades_from: &upgrades_from,
             production: sandboxes.as_deref(),
         })?;
+        let size = self.backend().open(&row.store_key)?.stats()?.size_bytes;
+        let free = fs2::available_space(self.root()).context("measuring free disk space")?;
+        rules::ensure_disk_space(size, free)?;
         let packages =
             self.plan_run_packages(env.id, env.account_id, &current, &target, &manifest)?;
         let json = serde_json::to_string(&packages).context("recording the packages")?;

@@ -184,6 +184,12 @@ impl Workspace {
                 ),
             ));
         }
+        // Only the last package rolls back alone: the snapshot before the
+        // one before it is no longer needed.
+        if index > 0 {
+            self.backend()
+                .discard(&format!("{key}-before-{}", index - 1))?;
+        }
         let ms = started.elapsed().as_millis().min(u32::MAX as u128) as u32;
         packages[index].state = PackageState::Applied;
         packages[index].applied_ms = Some(ms);
@@ -240,6 +246,16 @@ impl Workspace {
             .iter()
             .rposition(|p| matches!(p.state, PackageState::Applied | PackageState::SignedOff))
             .ok_or_else(|| Error::conflict("No package has been applied to the copy yet."))?;
+        let kept = self
+            .backend()
+            .file_of(&format!("{key}-before-{index}"))
+            .is_none_or(|path| path.exists());
+        if !kept {
+            return Err(Error::conflict(format!(
+                "Only the package applied last can be rolled back alone, and {} was applied before the one just rolled back. To undo it, cancel the run and start again.",
+                packages[index].label
+            )));
+        }
         self.restore_snapshot(&key, index)?;
         let p = &mut packages[index];
         p.state = PackageState::Pending;

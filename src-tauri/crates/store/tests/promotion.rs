@@ -182,7 +182,7 @@ fn the_plan_compacts_orders_shows_impact_and_finds_conflicts() -> Result<()> {
     assert_eq!(plan.steps[0].authors, vec!["Alex Morgan", "Priya Shah"]);
     assert_eq!(
         plan.steps[3].impact.as_deref(),
-        Some("Drops 150 values of \"Phone\" in production.")
+        Some("Drops 150 values of \"Employees.Phone\" in production.")
     );
     assert_eq!(plan.conflicts.len(), 1);
     assert_eq!(plan.conflicts[0].entity_id, email);

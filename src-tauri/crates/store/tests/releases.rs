@@ -159,7 +159,7 @@ fn refused_packages_change_nothing() -> Result<()> {
     let err = ws
         .import_release(account, &other_platform, &boss(), at(23, 11))
         .expect_err("platform");
-    assert!(err.message.contains("This package is for Contoso ERP, but Northwind Foods (demo) runs Northwind Cloud Platform"), "{}", err.message);
+    assert!(err.message.contains("This package is for \"Contoso ERP\", but Northwind Foods (demo) runs \"Northwind Cloud Platform\""), "{}", err.message);
     let key = ws.catalog(account, &boss(), at(23, 11))?.trusted_keys[0].id;
     ws.distrust_key(account, key, &boss())?;
     let err = ws
@@ -534,5 +534,13 @@ fn search_counts_every_match_pages_on_and_reads_quotes_as_a_phrase() -> Result<(
         .all(|h| !h.title_html.contains("Invoices")));
     // Unquoted, each word is a prefix: "BI" also finds "billing".
     assert_eq!(ws.search_notes_page(account, "Power BI", 0)?.total, 65);
+    Ok(())
+}
+
+#[test]
+fn a_platform_with_spaces_at_its_ends_is_the_same_platform() -> Result<()> {
+    let (_dir, ws, account) = setup()?;
+    let spaced = custom(|m| m["platform"] = "Northwind Cloud Platform ".into(), None)?;
+    ws.import_release(account, &spaced, &boss(), at(23, 11))?;
     Ok(())
 }
