@@ -312,6 +312,13 @@ impl App {
         Ok(())
     }
 
+    /// Resizes the window (the screen must be at least as large), for
+    /// looking at a screen at another size.
+    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
     /// Runs `script` (a function body; `return` gives the value) in the page.
     pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(script, Vec::new()).await?)

@@ -146,11 +146,11 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
             {backups.data.map((b) => (
               <tr key={b.id} data-testid="backup-row" data-reason={b.reason}>
                 <td className="nowrap">{when(b.takenAt)}</td>
-                <td className="nowrap" title={b.releasedAt ? "Its upgrade was committed: kept under the retention like a manual backup" : undefined}>
+                <td title={b.releasedAt ? "Its upgrade was committed: kept under the retention like a manual backup" : undefined}>
                   {REASONS[b.reason]}
                   {b.releasedAt && " (released)"}
                 </td>
-                <td className="nowrap">{b.author || "—"}</td>
+                <td>{b.author || "—"}</td>
                 <td className="mono" data-testid="backup-platform">{b.platformVersion ?? "—"}</td>
                 <td className="num">{formatBytes(b.sizeBytes)}</td>
                 <td className="nowrap">
