@@ -137,6 +137,26 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
             let sandbox = env(&ws, "Promotable sandbox")?;
             ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {})?;
         }
+        "backup_slowly" => {
+            // Paced copies, so the parent can kill the child mid-copy.
+            let pace = cutover_store::env_store::sqlite::Pace {
+                pages_per_step: 1,
+                pause: std::time::Duration::from_millis(20),
+            };
+            let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
+                dir.join("environments"),
+                dir.join("retired"),
+            )?
+            .with_pace(pace);
+            let ws = Workspace::with_backend(dir, Box::new(backend))?;
+            ws.take_backup(
+                env(&ws, "Production")?,
+                BackupReason::Manual,
+                &boss(),
+                at(10, 5),
+                &|_| {},
+            )?;
+        }
         "backup" => {
             ws.take_backup(
                 env(&ws, "Production")?,
@@ -284,5 +304,55 @@ fn a_data_upgrade_killed_between_placing_and_recording_its_restore_point_is_roll
     );
     assert_eq!(ws.environment(uat)?.status, EnvironmentStatus::Ready);
     assert_eq!(ws.environment(uat)?.version, "10.0.1");
+    Ok(())
+}
+
+#[test]
+fn a_backup_killed_mid_copy_leaves_no_partial_file() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let production = env(&ws, "Production")?;
+    let listed = ws.backups(production)?.len();
+    drop(ws);
+    let mut child = std::process::Command::new(std::env::current_exe().context("exe")?)
+        .args([
+            "--ignored",
+            "--exact",
+            "child_process_stopping_at_a_failpoint",
+            "--quiet",
+        ])
+        .env(
+            ORDERS,
+            format!("{}|backup_slowly|backup_placed:abort", dir.path().display()),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("child")?;
+    // Kill it once the copy has begun: its .partial file is on disk.
+    let partial = || {
+        std::fs::read_dir(dir.path().join("backups"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !partial() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the copy never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().context("kill")?;
+    child.wait().context("wait")?;
+    assert!(partial(), "killed mid-copy");
+
+    let ws = Workspace::open(dir.path())?;
+    ws.recover(at(11, 0))?;
+    backups_agree(&ws)?;
+    assert_eq!(ws.backups(production)?.len(), listed);
+    assert_eq!(removal_logged(&ws)?, 1);
     Ok(())
 }
