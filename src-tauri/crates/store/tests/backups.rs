@@ -313,7 +313,7 @@ fn child_process_restoring_slowly() -> Result<()> {
         std::env::var_os(CHILD_DIR),
         std::env::var(CHILD_BACKUP).ok(),
     ) else {
-        return Ok(());
+        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
     };
     let dir = Path::new(&dir);
     let pace = Pace {
