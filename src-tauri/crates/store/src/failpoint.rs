@@ -26,17 +26,65 @@ pub enum FailMode {
 pub enum Site {
     /// After a data-upgrade step's work, before it is recorded as done.
     Data(DataStep),
-    /// After a promotion marked its sandbox promoted, before production is
-    /// unlocked and the promotion recorded as committed.
-    PromotionMarked,
+    /// After a promotion's work at `PromotionPoint`, before what follows.
+    Promotion(PromotionPoint),
     /// After a backup's file was put in place, before it is recorded.
     BackupPlaced,
 }
 
+/// The points of a promotion a failpoint can stop it after, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromotionPoint {
+    /// The dry run on a copy passed and the copy is gone.
+    DryRun,
+    /// Production's integrations are paused and that is recorded.
+    Paused,
+    /// The backup before the promotion is taken and recorded.
+    BackedUp,
+    /// Production is locked and that is recorded.
+    Locked,
+    /// The plan is applied to production (committed in its store).
+    Applied,
+    /// What the plan touched is checked.
+    Verified,
+    /// The sandbox's marks are recorded and it is marked promoted.
+    Marked,
+    /// Production is unlocked and its integrations resumed.
+    Unlocked,
+}
+
+impl PromotionPoint {
+    pub const ALL: [Self; 8] = [
+        Self::DryRun,
+        Self::Paused,
+        Self::BackedUp,
+        Self::Locked,
+        Self::Applied,
+        Self::Verified,
+        Self::Marked,
+        Self::Unlocked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DryRun => "promotion_dry_run",
+            Self::Paused => "promotion_paused",
+            Self::BackedUp => "promotion_backed_up",
+            Self::Locked => "promotion_locked",
+            Self::Applied => "promotion_applied",
+            Self::Verified => "promotion_verified",
+            Self::Marked => "promotion_marked",
+            Self::Unlocked => "promotion_unlocked",
+        }
+    }
+}
+
 impl Site {
     fn parse(text: &str) -> Result<Self> {
+        if let Some(point) = PromotionPoint::ALL.into_iter().find(|p| p.as_str() == text) {
+            return Ok(Self::Promotion(point));
+        }
         Ok(match text {
-            "promotion_marked" => Self::PromotionMarked,
             "backup_placed" => Self::BackupPlaced,
             step => Self::Data(DataStep::parse(step)?),
         })
@@ -45,7 +93,7 @@ impl Site {
     fn label(self) -> &'static str {
         match self {
             Self::Data(step) => step.as_str(),
-            Self::PromotionMarked => "the promotion's marks",
+            Self::Promotion(point) => point.as_str(),
             Self::BackupPlaced => "placing the backup file",
         }
     }

@@ -1,7 +1,7 @@
 //! Running a promotion and settling one a crash interrupted (see
 //! `promotion.rs` for the order of work and its invariant).
 
-use crate::failpoint::{Failpoint, Site};
+use crate::failpoint::{Failpoint, PromotionPoint, Site};
 use crate::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
@@ -76,6 +76,10 @@ fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String
 }
 
 impl Workspace {
+    fn fire(&self, point: PromotionPoint) -> Result<()> {
+        Failpoint::fire(self.failpoint(), Site::Promotion(point))
+    }
+
     fn set_step(&self, id: i64, step: PromotionStep) -> Result<()> {
         self.connect()?
             .execute(
@@ -209,6 +213,7 @@ impl Workspace {
                 ),
             )
         })?;
+        self.fire(PromotionPoint::DryRun)?;
 
         // 2. Pause production's integrations, lock, back up; whatever
         // happens next, resume exactly what was paused.
@@ -225,7 +230,21 @@ impl Workspace {
         let outcome = self.lock_and_apply(id, sandbox, production, steps, admin, now, progress);
         let resumed = self.resume_integrations(PausedBy::Promotion(id));
         outcome?;
-        resumed.map(|_| ())
+        // Invariant: from here production holds the plan and is unlocked,
+        // so the promotion is committed whatever the bookkeeping after it
+        // says; a failure to resume integrations is reported, not undone.
+        if let Err(e) = resumed.and_then(|_| self.fire(PromotionPoint::Unlocked)) {
+            tracing::error!(promotion = id, error = %e.message, "after a committed promotion");
+            self.post_notice(
+                now(),
+                &format!("Check the integrations of {}", production.environment.name),
+                &format!(
+                    "The promotion into {} was committed, but Cutover could not finish after it: {} Check that its integrations run again.",
+                    production.environment.name, e.message
+                ),
+            )?;
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -239,6 +258,7 @@ impl Workspace {
         now: &dyn Fn() -> DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<()> {
+        self.fire(PromotionPoint::Paused)?;
         let backend = self.backend();
         let conn = self.connect()?;
         // The backup is taken before the lock, so the lockout does not grow
@@ -265,6 +285,7 @@ impl Workspace {
         )
         .context("recording the lock")?;
         let applied = (|| {
+            self.fire(PromotionPoint::Locked)?;
             if watch.changed()? {
                 tracing::info!(
                     promotion = id,
@@ -276,9 +297,11 @@ impl Workspace {
             self.set_step(id, PromotionStep::Apply)?;
             let mut prod = backend.open(&production.store_key)?;
             let entries = prod.apply_plan(steps, &admin.name, now())?;
+            self.fire(PromotionPoint::Applied)?;
             self.set_step(id, PromotionStep::Verify)?;
             prod.check(Some(&touched_tables(&entries)))?;
             rules::ensure_definitions_match(&prod.definitions()?, &entries)?;
+            self.fire(PromotionPoint::Verified)?;
             // The plan's entries are the newest in production's changelog.
             let seen = match entries.last() {
                 Some(e) => e.seq,
@@ -293,7 +316,7 @@ impl Workspace {
             )
             .context("recording the promotion's marks")?;
             sandbox_store.mark_promoted(seen)?;
-            Failpoint::fire(self.failpoint(), Site::PromotionMarked)?;
+            self.fire(PromotionPoint::Marked)?;
             Ok::<_, Error>(())
         })();
         if let Err(e) = &applied {
@@ -328,7 +351,7 @@ impl Workspace {
                 params![id, backup.id],
             )
             .context("recording the backup")?;
-        Ok(())
+        self.fire(PromotionPoint::BackedUp)
     }
 
     /// Puts production back as it was before promotion `id`, if the failed

@@ -1,9 +1,10 @@
 //! Operations stopped at a named point, by an error or by the process dying
-//! there: a promotion after its sandbox was marked promoted, a backup whose
-//! file is in place but not recorded, an upgrade's restore point likewise.
-//! Afterwards every place the operation touched is checked: production,
-//! the sandbox's marks (its plan), the backups table against the backups
-//! folder, the lock.
+//! there: a promotion after each of its steps, a backup whose file is in
+//! place but not recorded or half copied, an upgrade's restore point
+//! likewise. Afterwards every place the operation touched is checked
+//! (`common::assert_whole` and more): production row by row, the sandbox's
+//! marks (its plan), integrations, the inbox, the backups table against the
+//! backups folder, the locks.
 
 mod common;
 
@@ -13,9 +14,8 @@ use cutover_core::change::Change;
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::promotion::{PromotionState, PromotionStep};
 use cutover_core::Result;
-use cutover_store::failpoint::Failpoint;
+use cutover_store::failpoint::{Failpoint, PromotionPoint};
 use cutover_store::{Context, Workspace};
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The child process's orders: `<data dir>|<operation>|<failpoint>`.
@@ -51,68 +51,8 @@ fn sandbox_work(ws: &Workspace) -> Result<i64> {
     Ok(sandbox)
 }
 
-/// Files in the backups folder and paths the backups table records: equal
-/// when nothing is orphaned and nothing is missing.
-fn backups_agree(ws: &Workspace) -> Result<()> {
-    let on_disk: BTreeSet<String> = std::fs::read_dir(ws.root().join("backups"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| format!("backups/{}", e.file_name().to_string_lossy()))
-        .collect();
-    let recorded: BTreeSet<String> = {
-        let conn = ws.connect()?;
-        let mut stmt = conn
-            .prepare("SELECT path FROM backups")
-            .context("backups")?;
-        let rows = stmt.query_map([], |r| r.get(0)).context("backups")?;
-        rows.collect::<rusqlite::Result<_>>().context("backups")?
-    };
-    assert_eq!(
-        on_disk, recorded,
-        "the backups folder and the backups table agree"
-    );
-    Ok(())
-}
-
 fn production_dump(ws: &Workspace) -> Result<Vec<String>> {
     common::dump(&common::store_file(ws, env(ws, "Production")?)?)
-}
-
-#[test]
-fn an_error_after_the_sandbox_is_marked_restores_production_and_the_sandbox_plan() -> Result<()> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = demo(dir.path())?;
-    let sandbox = sandbox_work(&ws)?;
-    let steps = ws.promotion_plan(sandbox)?.steps.len();
-    let before = production_dump(&ws)?;
-    ws.set_failpoint(Some(Failpoint::parse("promotion_marked:error")?));
-    let e = ws
-        .promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {})
-        .expect_err("injected");
-    assert!(e.message.contains("Injected fault"), "{}", e.message);
-    let production = env(&ws, "Production")?;
-    let record = &ws.promotions(production)?[0];
-    assert_eq!(
-        (record.state, record.step),
-        (PromotionState::Failed, PromotionStep::Unlock)
-    );
-    assert_eq!(
-        production_dump(&ws)?,
-        before,
-        "production restored row by row"
-    );
-    assert_eq!(ws.environment(production)?.status, EnvironmentStatus::Ready);
-    assert_eq!(
-        ws.promotion_plan(sandbox)?.steps.len(),
-        steps,
-        "the sandbox's changes are still to promote"
-    );
-    backups_agree(&ws)?;
-    ws.set_failpoint(None);
-    ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 10), &|_| {})?;
-    assert!(ws.promotion_plan(sandbox)?.steps.is_empty());
-    Ok(())
 }
 
 /// Not a test on its own: the child process the tests below kill at a
@@ -121,7 +61,7 @@ fn an_error_after_the_sandbox_is_marked_restores_production_and_the_sandbox_plan
 #[ignore = "child process of the interrupted-operation tests"]
 fn child_process_stopping_at_a_failpoint() -> Result<()> {
     let Some(orders) = std::env::var_os(ORDERS) else {
-        return Ok(());
+        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
     };
     let orders = orders.to_string_lossy().into_owned();
     let mut parts = orders.split('|');
@@ -193,40 +133,147 @@ fn die_at(dir: &Path, operation: &str, point: &str) -> Result<()> {
     Ok(())
 }
 
-#[test]
-fn a_promotion_killed_after_marking_the_sandbox_is_restored_with_the_sandbox_plan() -> Result<()> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = demo(dir.path())?;
-    let sandbox = sandbox_work(&ws)?;
-    let steps = ws.promotion_plan(sandbox)?.steps.len();
-    let before = production_dump(&ws)?;
-    drop(ws);
-    die_at(dir.path(), "promote", "promotion_marked:abort")?;
+/// What a promotion fault test compares before and after.
+struct Before {
+    production: Vec<String>,
+    plan: usize,
+    integrations: Vec<(String, bool, Option<i64>)>,
+}
 
-    let ws = Workspace::open(dir.path())?;
-    let production = env(&ws, "Production")?;
-    assert_eq!(
-        ws.promotions(production)?[0].step,
-        PromotionStep::Unlock,
-        "the kill landed after the marks"
-    );
-    ws.recover(at(11, 0))?;
+fn before(ws: &Workspace, sandbox: i64) -> Result<Before> {
+    Ok(Before {
+        production: production_dump(ws)?,
+        plan: ws.promotion_plan(sandbox)?.steps.len(),
+        integrations: common::integrations(ws, env(ws, "Production")?)?,
+    })
+}
+
+/// Production exactly as before (row by row), the sandbox's changes still
+/// to promote, integrations as they were, the promotion failed at `step`
+/// and said so in the inbox, and the whole data directory consistent.
+fn assert_as_before(
+    ws: &Workspace,
+    sandbox: i64,
+    was: &Before,
+    step: PromotionStep,
+    what: &str,
+) -> Result<()> {
+    common::assert_whole(ws)?;
+    let production = env(ws, "Production")?;
     let record = &ws.promotions(production)?[0];
-    assert_eq!(record.state, PromotionState::Failed);
     assert_eq!(
-        production_dump(&ws)?,
-        before,
-        "production restored row by row"
+        (record.state, record.step),
+        (PromotionState::Failed, step),
+        "{what}"
     );
-    assert_eq!(ws.environment(production)?.status, EnvironmentStatus::Ready);
+    assert_eq!(
+        production_dump(ws)?,
+        was.production,
+        "{what}: production row by row"
+    );
     assert_eq!(
         ws.promotion_plan(sandbox)?.steps.len(),
-        steps,
-        "the sandbox's changes are still to promote"
+        was.plan,
+        "{what}: the sandbox's plan"
     );
-    backups_agree(&ws)?;
-    ws.promote(sandbox, &[], "Production", &boss(), &|| at(11, 5), &|_| {})?;
-    assert!(ws.promotion_plan(sandbox)?.steps.is_empty());
+    assert_eq!(
+        common::integrations(ws, production)?,
+        was.integrations,
+        "{what}: integrations"
+    );
+    assert!(
+        ws.inbox()?
+            .iter()
+            .any(|n| n.title == "Promotion to Production failed"),
+        "{what}: the inbox says so"
+    );
+    Ok(())
+}
+
+/// The step a promotion is recorded at when it stops after `point`.
+fn step_of(point: PromotionPoint) -> PromotionStep {
+    match point {
+        PromotionPoint::DryRun | PromotionPoint::Paused => PromotionStep::DryRun,
+        PromotionPoint::BackedUp => PromotionStep::Backup,
+        PromotionPoint::Locked => PromotionStep::Lock,
+        PromotionPoint::Applied => PromotionStep::Apply,
+        PromotionPoint::Verified => PromotionStep::Verify,
+        PromotionPoint::Marked | PromotionPoint::Unlocked => PromotionStep::Unlock,
+    }
+}
+
+#[test]
+fn an_error_after_each_step_of_a_promotion_leaves_everything_before_or_after() -> Result<()> {
+    for point in PromotionPoint::ALL {
+        let what = point.as_str();
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = demo(dir.path())?;
+        let sandbox = sandbox_work(&ws)?;
+        let was = before(&ws, sandbox)?;
+        ws.set_failpoint(Some(Failpoint::parse(&format!("{what}:error"))?));
+        let outcome = ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {});
+        if point == PromotionPoint::Unlocked {
+            // Production holds the plan and is unlocked: committed, and the
+            // trouble after it reported.
+            let record = outcome?;
+            assert_eq!(record.state, PromotionState::Committed);
+            common::assert_whole(&ws)?;
+            assert!(ws.promotion_plan(sandbox)?.steps.is_empty(), "{what}");
+            assert!(ws
+                .definitions(env(&ws, "Production")?)?
+                .apps
+                .iter()
+                .any(|a| a.name == "Finance"));
+            assert!(ws
+                .inbox()?
+                .iter()
+                .any(|n| n.title == "Check the integrations of Production"));
+            continue;
+        }
+        let e = outcome.expect_err(what);
+        assert!(
+            e.message.contains("Injected fault"),
+            "{what}: {}",
+            e.message
+        );
+        assert_as_before(&ws, sandbox, &was, step_of(point), what)?;
+        ws.set_failpoint(None);
+        ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 10), &|_| {})?;
+        assert!(
+            ws.promotion_plan(sandbox)?.steps.is_empty(),
+            "{what}: promotes after"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_promotion_killed_after_each_step_is_settled_at_the_next_start() -> Result<()> {
+    for point in PromotionPoint::ALL {
+        let what = point.as_str();
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = demo(dir.path())?;
+        let sandbox = sandbox_work(&ws)?;
+        let was = before(&ws, sandbox)?;
+        drop(ws);
+        die_at(dir.path(), "promote", &format!("{what}:abort"))?;
+
+        let ws = Workspace::open(dir.path())?;
+        let production = env(&ws, "Production")?;
+        let record = &ws.promotions(production)?[0];
+        assert_eq!(
+            (record.state, record.step),
+            (PromotionState::Running, step_of(point)),
+            "{what}: the kill landed there"
+        );
+        ws.recover(at(11, 0))?;
+        assert_as_before(&ws, sandbox, &was, step_of(point), what)?;
+        ws.promote(sandbox, &[], "Production", &boss(), &|| at(11, 5), &|_| {})?;
+        assert!(
+            ws.promotion_plan(sandbox)?.steps.is_empty(),
+            "{what}: promotes after"
+        );
+    }
     Ok(())
 }
 
@@ -259,7 +306,7 @@ fn a_backup_killed_between_placing_and_recording_its_file_leaves_no_orphan() -> 
             .context("count")? as usize;
     assert_eq!(orphans, 1, "the kill left one unrecorded file");
     ws.recover(at(11, 0))?;
-    backups_agree(&ws)?;
+    common::assert_whole(&ws)?;
     assert_eq!(
         removal_logged(&ws)?,
         1,
@@ -278,7 +325,7 @@ fn a_backup_killed_between_placing_and_recording_its_file_leaves_no_orphan() -> 
         &|_| {},
     )
     .expect_err("injected");
-    backups_agree(&ws)?;
+    common::assert_whole(&ws)?;
     Ok(())
 }
 
@@ -295,7 +342,7 @@ fn a_data_upgrade_killed_between_placing_and_recording_its_restore_point_is_roll
 
     let ws = Workspace::open(dir.path())?;
     ws.recover(at(11, 0))?;
-    backups_agree(&ws)?;
+    common::assert_whole(&ws)?;
     assert_eq!(removal_logged(&ws)?, 1);
     assert_eq!(
         common::dump(&common::store_file(&ws, uat)?)?,
@@ -351,7 +398,7 @@ fn a_backup_killed_mid_copy_leaves_no_partial_file() -> Result<()> {
 
     let ws = Workspace::open(dir.path())?;
     ws.recover(at(11, 0))?;
-    backups_agree(&ws)?;
+    common::assert_whole(&ws)?;
     assert_eq!(ws.backups(production)?.len(), listed);
     assert_eq!(removal_logged(&ws)?, 1);
     Ok(())

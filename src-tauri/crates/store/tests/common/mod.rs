@@ -111,3 +111,80 @@ pub fn rehearse(ws: &Workspace, env: i64, now: DateTime<Utc>) -> Result<UpgradeR
     }
     ws.upgrade_run(run.id)
 }
+
+/// The files in the backups folder and the paths the backups table
+/// records, which must be equal: no orphan file, no missing one.
+pub fn backup_files(ws: &Workspace) -> Result<(Vec<String>, Vec<String>)> {
+    let mut on_disk: Vec<String> = match std::fs::read_dir(ws.root().join("backups")) {
+        Ok(entries) => entries
+            .map(|e| {
+                e.map(|e| format!("backups/{}", e.file_name().to_string_lossy()))
+                    .context("reading the backups folder")
+            })
+            .collect::<Result<_>>()?,
+        // No backup was ever taken.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(cutover_core::Error::internal(format!(
+                "backups folder: {e}"
+            )))
+        }
+    };
+    let conn = ws.connect()?;
+    let mut stmt = conn
+        .prepare("SELECT path FROM backups")
+        .context("backups")?;
+    let rows = stmt.query_map([], |r| r.get(0)).context("backups")?;
+    let mut recorded: Vec<String> = rows.collect::<rusqlite::Result<_>>().context("backups")?;
+    on_disk.sort();
+    recorded.sort();
+    Ok((on_disk, recorded))
+}
+
+/// Whatever an interrupted operation did, the data directory is whole:
+/// every environment store and the control database pass SQLite's
+/// integrity check, no environment is left locked, nothing is recorded as
+/// still running, and the backups folder holds exactly the recorded files.
+pub fn assert_whole(ws: &Workspace) -> Result<()> {
+    let conn = ws.connect()?;
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .context("control integrity")?;
+    assert_eq!(ok, "ok", "the control database");
+    for account in ws.overview()? {
+        for e in account.environments {
+            let name = &e.environment.name;
+            assert!(e.store_error.is_none(), "{name}: {:?}", e.store_error);
+            dump(&store_file(ws, e.environment.id)?)?; // asserts integrity
+            assert_eq!(
+                e.environment.status,
+                cutover_core::environment::EnvironmentStatus::Ready,
+                "{name} is left locked"
+            );
+        }
+    }
+    let running: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM promotions WHERE state = 'running')
+                  + (SELECT count(*) FROM upgrade_runs WHERE state = 'data_upgrade')",
+            [],
+            |r| r.get(0),
+        )
+        .context("running operations")?;
+    assert_eq!(running, 0, "an operation is still recorded as running");
+    let (on_disk, recorded) = backup_files(ws)?;
+    assert_eq!(
+        on_disk, recorded,
+        "the backups folder and the backups table"
+    );
+    Ok(())
+}
+
+/// Each integration of an environment: (name, active, paused by a promotion).
+pub fn integrations(ws: &Workspace, env: i64) -> Result<Vec<(String, bool, Option<i64>)>> {
+    Ok(ws
+        .integrations(env)?
+        .into_iter()
+        .map(|i| (i.name, i.active, i.paused_by_promotion))
+        .collect())
+}
