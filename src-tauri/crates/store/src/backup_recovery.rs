@@ -1,4 +1,4 @@
-//! Start-up recovery of the backups folder: a backup is listed once its
+//! Start-up recovery of the backups and temporary folders: a backup is listed once its
 //! file is in place *and* recorded, so a stop between the two (or during
 //! the copy, which writes `<file>.partial`) leaves a file no screen lists.
 //! Such a file belongs to an operation that was settled without it (the
@@ -16,6 +16,25 @@ use std::collections::HashSet;
 const RECOVERY: &str = "Cutover (start-up recovery)";
 
 impl Workspace {
+    /// Removes what the `tmp/` folder holds: copies an operation (a
+    /// refresh) makes there only live while it runs, so at start-up any
+    /// file there was left by a stop. Returns how many.
+    pub(crate) fn remove_temporary_files(&self) -> Result<usize> {
+        let Ok(entries) = std::fs::read_dir(self.root().join("tmp")) else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let path = entry.context("reading the temporary folder")?.path();
+            if path.is_file() {
+                std::fs::remove_file(&path).context("removing a temporary file")?;
+                tracing::warn!(file = %path.display(), "removed a temporary file left by a stop");
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Removes files in `backups/` that no backup row records; returns
     /// their names relative to the data directory.
     pub(crate) fn remove_unrecorded_backup_files(&self, now: DateTime<Utc>) -> Result<Vec<String>> {

@@ -30,6 +30,8 @@ pub enum Site {
     Promotion(PromotionPoint),
     /// After a backup's file was put in place, before it is recorded.
     BackupPlaced,
+    /// After a refresh wrote production's copy into its target.
+    RefreshWritten,
 }
 
 /// The points of a promotion a failpoint can stop it after, in order.
@@ -86,6 +88,7 @@ impl Site {
         }
         Ok(match text {
             "backup_placed" => Self::BackupPlaced,
+            "refresh_written" => Self::RefreshWritten,
             step => Self::Data(DataStep::parse(step)?),
         })
     }
@@ -95,6 +98,7 @@ impl Site {
             Self::Data(step) => step.as_str(),
             Self::Promotion(point) => point.as_str(),
             Self::BackupPlaced => "placing the backup file",
+            Self::RefreshWritten => "writing the refreshed copy",
         }
     }
 }

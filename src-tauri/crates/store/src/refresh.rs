@@ -6,6 +6,7 @@
 //! target then remembers the production changelog position it was copied
 //! from, which later promotions compare against to find conflicts.
 
+use crate::failpoint::{Failpoint, Site};
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -85,19 +86,34 @@ impl Workspace {
         let tmp_dir = self.root().join("tmp");
         std::fs::create_dir_all(&tmp_dir).context("creating the temporary folder")?;
         let tmp = tmp_dir.join(format!("refresh-{}.sqlite", uuid::Uuid::new_v4().simple()));
+        // The copy is marked before it is written, so the target gets
+        // production's content and its copy point in one transaction: a
+        // stop at any moment leaves the old target or the refreshed one,
+        // never production's changes counted as the target's own.
         let copied = self
             .backend()
             .backup_to(&production.store_key, &tmp, progress)
-            .and_then(|()| self.backend().restore_from(&row.store_key, &tmp, progress));
+            .and_then(|()| crate::env_store::sqlite::mark_copied_file(&tmp))
+            .and_then(|base| {
+                self.backend()
+                    .restore_from(&row.store_key, &tmp, progress)
+                    .map(|()| base)
+            });
         let _ = std::fs::remove_file(&tmp);
-        copied?;
-        let base = self.backend().open(&row.store_key)?.mark_copied()?;
-        self.connect()?
-            .execute(
-                "UPDATE environments SET copied_from = ?2 WHERE id = ?1",
-                [target, production.environment.id],
-            )
-            .context("recording where the environment was copied from")?;
+        let base = copied?;
+        // Invariant: the target is refreshed from here on; what follows
+        // is bookkeeping, reported but not undone.
+        if let Err(e) = Failpoint::fire(self.failpoint(), Site::RefreshWritten).and_then(|()| {
+            self.connect()?
+                .execute(
+                    "UPDATE environments SET copied_from = ?2 WHERE id = ?1",
+                    [target, production.environment.id],
+                )
+                .context("recording where the environment was copied from")
+                .map(|_| ())
+        }) {
+            tracing::error!(environment_id = target, error = %e.message, "after a refresh");
+        }
         tracing::info!(
             environment_id = target,
             from = production.environment.id,

@@ -334,6 +334,7 @@ impl Workspace {
         // After the operations above settled, since none reads a backup
         // that was never recorded.
         self.remove_unrecorded_backup_files(now)?;
+        self.remove_temporary_files()?;
         self.report_version_mismatches(now)?;
         self.backend.recover(&recorded, now)
     }

@@ -106,6 +106,9 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
                 &|_| {},
             )?;
         }
+        "refresh" => {
+            ws.refresh(env(&ws, "UAT")?, &boss(), at(10, 5), &|_| {})?;
+        }
         "data_upgrade" => {
             let run = ws.open_upgrade(env(&ws, "UAT")?)?.expect("an open run");
             ws.start_data_upgrade(run.id, &boss(), &|| at(10, 5))?;
@@ -401,5 +404,85 @@ fn a_backup_killed_mid_copy_leaves_no_partial_file() -> Result<()> {
     common::assert_whole(&ws)?;
     assert_eq!(ws.backups(production)?.len(), listed);
     assert_eq!(removal_logged(&ws)?, 1);
+    Ok(())
+}
+
+/// A refresh stopped right after writing production's copy into UAT, by a
+/// kill or an error: UAT is production's copy with its copy point, so none
+/// of production's changes counts as UAT's own work; the backup taken
+/// before it is listed and its file there.
+#[test]
+fn a_refresh_stopped_after_writing_leaves_a_whole_refreshed_copy() -> Result<()> {
+    for mode in ["abort", "error"] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = demo(dir.path())?;
+        let (production, uat) = (env(&ws, "Production")?, env(&ws, "UAT")?);
+        // Production changes after UAT was copied; UAT has work of its own.
+        ws.apply_change(
+            production,
+            &Change::CreateApp {
+                name: "Payroll".into(),
+            },
+            &boss(),
+            at(9, 0),
+            true,
+        )?;
+        ws.apply_change(
+            uat,
+            &Change::CreateApp {
+                name: "Scratch".into(),
+            },
+            &boss(),
+            at(9, 5),
+            false,
+        )?;
+        let guards = ws.backups(uat)?.len();
+        if mode == "abort" {
+            drop(ws);
+            die_at(dir.path(), "refresh", "refresh_written:abort")?;
+        } else {
+            ws.set_failpoint(Some(Failpoint::parse("refresh_written:error")?));
+            ws.refresh(uat, &boss(), at(10, 5), &|_| {})?;
+            drop(ws);
+        }
+        // What a stop during the copy would leave in the temporary folder.
+        std::fs::write(
+            dir.path().join("tmp").join("refresh-left.sqlite.partial"),
+            b"x",
+        )
+        .context("tmp")?;
+        let ws = Workspace::open(dir.path())?;
+        ws.recover(at(11, 0))?;
+        common::assert_whole(&ws)?;
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp"))
+                .context("tmp")?
+                .count(),
+            0,
+            "{mode}: tmp/ emptied"
+        );
+        let names = |id| -> Result<Vec<String>> {
+            Ok(ws
+                .definitions(id)?
+                .apps
+                .into_iter()
+                .map(|a| a.name)
+                .collect())
+        };
+        assert_eq!(
+            names(uat)?,
+            names(production)?,
+            "{mode}: UAT is production's copy"
+        );
+        assert!(
+            ws.store(uat)?.unpromoted_authors()?.is_empty(),
+            "{mode}: nothing counted as UAT's own"
+        );
+        assert_eq!(
+            ws.backups(uat)?.len(),
+            guards + 1,
+            "{mode}: the backup before the refresh"
+        );
+    }
     Ok(())
 }

@@ -30,6 +30,15 @@ use std::time::Duration;
 
 pub use store::SqliteStore;
 
+/// Marks a store file (a copy about to be written into an environment) as
+/// copied: everything in its changelog counts as inherited. Returns the
+/// copy point. Done on the file before it is written, so the content and
+/// its mark arrive in the one transaction that writes them.
+pub fn mark_copied_file(path: &Path) -> Result<i64> {
+    let conn = Connection::open(path).context("opening a copy to mark it")?;
+    changelog::mark_base(&conn)
+}
+
 /// The platform a store file holds (a backup's), read without changing it.
 pub fn platform_state_of(path: &Path) -> Result<cutover_core::backup::PlatformState> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
