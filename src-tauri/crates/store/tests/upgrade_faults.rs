@@ -1,7 +1,9 @@
 //! Faults injected at every step of the data upgrade: an error, an
 //! intermittent error then a resume, and the process killed. Afterwards
 //! the environment passes the integrity check and holds, row for row,
-//! either exactly its pre-upgrade data or the data of a clean upgrade.
+//! either exactly its pre-upgrade data or the data of a clean upgrade. The
+//! error matrix also runs on production, whose integrations must be as
+//! before and whose whole data directory is checked.
 
 mod common;
 
@@ -73,6 +75,53 @@ fn an_error_at_any_step_restores_the_pre_upgrade_data() -> Result<()> {
             err.message
         );
         assert_back_as_before(&ws, uat, run, &before, step)?;
+    }
+    Ok(())
+}
+
+/// Production, which has integrations, rehearsed after UAT committed, with
+/// its dump and integrations before the data upgrade (inside the window
+/// that opens at 16:00).
+fn production_rehearsed(dir: &Path) -> Result<(Workspace, i64, i64, Vec<String>)> {
+    let ws = demo(dir)?;
+    let uat = env(&ws, "UAT")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
+    let production = env(&ws, "Production")?;
+    let run = rehearse(&ws, production, at(16, 5))?;
+    let before = dump(&store_file(&ws, production)?)?;
+    Ok((ws, production, run.id, before))
+}
+
+#[test]
+fn an_error_at_any_step_of_productions_upgrade_restores_its_data_and_integrations() -> Result<()> {
+    for step in DataStep::ALL {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, production, run, before) = production_rehearsed(dir.path())?;
+        let integrations = common::integrations(&ws, production)?;
+        assert!(
+            !integrations.is_empty(),
+            "production has integrations to pause"
+        );
+        ws.set_failpoint(Some(Failpoint {
+            site: Site::Data(step),
+            mode: FailMode::Error,
+        }));
+        ws.start_data_upgrade(run, &boss(), &|| at(16, 10))
+            .expect_err("injected");
+        assert_back_as_before(&ws, production, run, &before, step)?;
+        assert_eq!(
+            common::integrations(&ws, production)?,
+            integrations,
+            "{step:?}: integrations as before"
+        );
+        common::assert_whole(&ws)?;
+        assert!(
+            ws.inbox()?.iter().any(|n| n.title.contains("rolled back")),
+            "{step:?}: the inbox says so: {:?}",
+            ws.inbox()?.iter().map(|n| &n.title).collect::<Vec<_>>()
+        );
     }
     Ok(())
 }
