@@ -11,9 +11,14 @@ describe("release notes", () => {
 
   it("shows where a link goes instead of following it", async () => {
     render(<NoteBody html={'<p>See <a href="https://vendor.example/guide" rel="noopener">the guide</a>.</p>'} />);
-    const before = window.location.href;
+    // jsdom never navigates, so look at what a browser would do: the
+    // click's default action (following the link) must be prevented.
+    let prevented: boolean | null = null;
+    const seen = (e: MouseEvent) => (prevented = e.defaultPrevented);
+    document.addEventListener("click", seen);
     await userEvent.click(screen.getByText("the guide"));
-    expect(window.location.href).toBe(before);
+    document.removeEventListener("click", seen);
+    expect(prevented).toBe(true);
     expect(screen.getByTestId("link-not-followed").textContent).toContain("https://vendor.example/guide");
   });
 });
