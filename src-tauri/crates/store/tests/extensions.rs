@@ -31,7 +31,8 @@ fn demo_dir() -> PathBuf {
 }
 
 fn package(name: &str) -> Vec<u8> {
-    std::fs::read(demo_dir().join("extensions").join(format!("{name}.zip"))).unwrap_or_default()
+    std::fs::read(demo_dir().join("extensions").join(format!("{name}.zip")))
+        .expect("a committed demo extension package")
 }
 
 /// Whether the environment's store file has table `name`.
@@ -62,7 +63,7 @@ fn has_table(ws: &Workspace, environment: i64, name: &str) -> Result<bool> {
 fn setup() -> Result<(tempfile::TempDir, Workspace, i64, i64, Vec<i64>)> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = Workspace::open(dir.path())?;
-    let account = demo::ensure_demo(&ws, now())?.unwrap_or_default();
+    let account = demo::ensure_demo(&ws, now())?.expect("the demo account");
     let production = ws.overview()?[0].environments[0].environment.id;
     // The demo's catalog: Timesheet core 1.0 and Project export 1.2 (both
     // installed everywhere) and Project export 2.0 (for 10.0.4).

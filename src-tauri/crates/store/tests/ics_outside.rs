@@ -194,7 +194,7 @@ fn six_zones_next_to_their_daylight_saving_days_read_the_same_outside() -> Resul
         let dir = tempfile::tempdir().context("temp dir")?;
         let ws = Workspace::open(dir.path())?;
         let now = utc(2026, 9, 16);
-        let account = demo::ensure_demo(&ws, now)?.unwrap_or_default();
+        let account = demo::ensure_demo(&ws, now)?.expect("the demo account");
         let settings = CalendarSettings {
             windows: vec![MaintenanceWindow {
                 weekdays: case.weekdays.clone(),
@@ -265,7 +265,7 @@ fn uids_stay_the_same_when_a_plan_is_rescheduled() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = Workspace::open(dir.path())?;
     let now = utc(2026, 9, 16);
-    let account = demo::ensure_demo(&ws, now)?.unwrap_or_default();
+    let account = demo::ensure_demo(&ws, now)?.expect("the demo account");
     ws.import_release(account, &release("10.0.5", "2026-11-07")?, &boss(), now)?;
     let r = release_id(&ws, account, "10.0.5", now)?;
     ws.schedule_upgrade(

@@ -37,7 +37,8 @@ fn demo_dir() -> PathBuf {
 }
 
 fn package(version: &str) -> Vec<u8> {
-    std::fs::read(demo_dir().join(format!("northwind-{version}.zip"))).unwrap_or_default()
+    std::fs::read(demo_dir().join(format!("northwind-{version}.zip")))
+        .expect("a committed demo package")
 }
 
 /// A package built from the 10.0.4 folder with its manifest and notes edited,
@@ -61,7 +62,7 @@ fn custom(
 fn setup() -> Result<(tempfile::TempDir, Workspace, i64)> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = Workspace::open(dir.path())?;
-    let account = demo::ensure_demo(&ws, at(1, 11))?.unwrap_or_default();
+    let account = demo::ensure_demo(&ws, at(1, 11))?.expect("the demo account");
     Ok((dir, ws, account))
 }
 

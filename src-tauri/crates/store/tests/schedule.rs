@@ -50,14 +50,14 @@ fn now() -> DateTime<Utc> {
 fn setup() -> Result<(tempfile::TempDir, Workspace, i64, i64)> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let ws = Workspace::open(dir.path())?;
-    let account = demo::ensure_demo(&ws, utc(2026, 11, 1, 9, 0))?.unwrap_or_default();
+    let account = demo::ensure_demo(&ws, utc(2026, 11, 1, 9, 0))?.expect("the demo account");
     let release = ws
         .catalog(account, &boss(), now())?
         .releases
         .into_iter()
         .find(|r| r.version == "10.0.2")
         .map(|r| r.id)
-        .unwrap_or_default();
+        .expect("release 10.0.2 in the demo catalog");
     Ok((dir, ws, account, release))
 }
 

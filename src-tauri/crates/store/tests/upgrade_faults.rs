@@ -239,7 +239,7 @@ fn killed_at_any_step_the_next_start_rolls_back() -> Result<()> {
         assert!(ws
             .upgrade_run(run)?
             .reason
-            .unwrap_or_default()
+            .expect("a reason")
             .contains("Cutover stopped during"));
         // The copy survived the start-up recovery: the run can go on.
         assert!(ws.upgrade_run(run)?.has_copy);
