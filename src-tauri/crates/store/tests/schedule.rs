@@ -235,9 +235,17 @@ fn reminders_fire_exactly_once_on_time_or_late_also_across_restarts() -> Result<
     // A second process racing for the same reminder files it once.
     let other = Workspace::open(dir.path())?;
     let deadline_eve = utc(2027, 1, 22, 8, 0);
+    // Both start together, so the claim really races.
+    let start = std::sync::Barrier::new(2);
     let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| ws.fire_due_reminders(deadline_eve));
-        let b = s.spawn(|| other.fire_due_reminders(deadline_eve));
+        let a = s.spawn(|| {
+            start.wait();
+            ws.fire_due_reminders(deadline_eve)
+        });
+        let b = s.spawn(|| {
+            start.wait();
+            other.fire_due_reminders(deadline_eve)
+        });
         (a.join(), b.join())
     });
     let total = a.map_err(|_| cutover_core::Error::internal("a"))??.len()
