@@ -74,11 +74,21 @@ mod tests {
     }
 
     #[test]
-    fn migrations_apply_to_an_empty_database_and_are_idempotent() -> Result<()> {
+    fn migrations_apply_to_an_empty_database_and_reopening_changes_nothing() -> Result<()> {
         let dir = tempfile::tempdir().context("temp dir")?;
         let path = dir.path().join(FILE_NAME);
-        drop(open(&path)?);
+        let schema = |conn: &Connection| -> Result<Vec<String>> {
+            crate::fault::column(
+                conn,
+                "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name",
+                [],
+                "reading the schema",
+            )
+        };
+        let first = schema(&open(&path)?)?;
+        assert!(first.len() > 20, "{first:?}");
         let conn = open(&path)?;
+        assert_eq!(schema(&conn)?, first, "a second open applies nothing");
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
