@@ -10,6 +10,8 @@ use cutover_core::records::{CellInput, RecordQuery};
 use cutover_e2e::{env_row, App, Result};
 use cutover_store::{demo, Workspace};
 
+mod common;
+
 /// A demo data directory prepared before the app starts.
 fn prepared(work: impl FnOnce(&Workspace, i64, i64) -> Result<()>) -> Result<tempfile::TempDir> {
     let dir = tempfile::tempdir()?;
@@ -87,6 +89,7 @@ async fn review_resolve_and_promote() -> Result<()> {
         )?;
         Ok(())
     })?;
+    let before = common::environment_data(dir.path(), "Production")?;
     let mut app = App::launch_in("promotion", dir).await?;
     app.click_in(
         &env_row("Promotable sandbox"),
@@ -152,6 +155,25 @@ async fn review_resolve_and_promote() -> Result<()> {
     )
     .await?;
     app.screenshot("history").await?;
+    // The data, not only the screen: production holds the plan, and every
+    // record is still there.
+    let promoted = common::environment_data(app.data_dir(), "Production")?;
+    let fields = |d: &common::EnvironmentData| -> Vec<String> {
+        d.definitions
+            .tables
+            .iter()
+            .flat_map(|t| t.fields.iter().map(|f| f.name.clone()))
+            .collect()
+    };
+    assert!(fields(&promoted).contains(&"Role".to_string()));
+    assert!(!fields(&promoted).contains(&"Start date".to_string()));
+    let counts = |d: &common::EnvironmentData| -> Vec<(String, usize)> {
+        d.records
+            .iter()
+            .map(|(t, r)| (t.clone(), r.len()))
+            .collect()
+    };
+    assert_eq!(counts(&promoted), counts(&before));
 
     // Undo it: the app says what would be discarded, then restores.
     app.click(r#"[data-testid="undo-promotion"]"#).await?;
@@ -171,6 +193,11 @@ async fn review_resolve_and_promote() -> Result<()> {
         .await?;
     app.wait_for(r#"[data-testid="field-row"][data-field-name="Position"]"#)
         .await?;
+    assert_eq!(
+        common::environment_data(app.data_dir(), "Production")?,
+        before,
+        "undone: production exactly as before the promotion"
+    );
     app.close().await
 }
 
@@ -207,6 +234,7 @@ async fn a_failing_dry_run_is_reported_and_changes_nothing() -> Result<()> {
         )?;
         Ok(())
     })?;
+    let before = common::environment_data(dir.path(), "Production")?;
     let mut app = App::launch_in("promotion-failure", dir).await?;
     app.click_in(
         &env_row("Promotable sandbox"),
@@ -244,5 +272,10 @@ async fn a_failing_dry_run_is_reported_and_changes_nothing() -> Result<()> {
         "dry run",
     )
     .await?;
+    assert_eq!(
+        common::environment_data(app.data_dir(), "Production")?,
+        before,
+        "production exactly as before"
+    );
     app.close().await
 }

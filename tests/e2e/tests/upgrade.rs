@@ -6,6 +6,8 @@
 
 use cutover_e2e::{env_row, workspace_root, App, Result};
 
+mod common;
+
 /// Tuesday 1 Dec 2026, 16:05 in London: inside the demo account's daily
 /// maintenance window (16:00–19:00).
 const IN_THE_WINDOW: &str = "2026-12-01T16:05:00Z";
@@ -140,6 +142,7 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
             "checks:failing_check".to_string(),
         ),
     ];
+    let before = common::environment_data(&data, "Production")?;
     let mut app = App::launch_with("upgrade-production", holder, &data, &env).await?;
     open_upgrade_tab(&app, "Production").await?;
     rehearse(&mut app, "production").await?;
@@ -172,5 +175,8 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     app.click(r#"[data-testid="inbox-button"]"#).await?;
     app.click(r#"[data-testid="nav-environments"]"#).await?;
     app.wait_for_text(&env_row("Production"), "10.0.1").await?;
+    // The data, not only the words: version, extensions, definitions and
+    // every record back as before the data upgrade.
+    assert_eq!(common::environment_data(&data, "Production")?, before);
     app.close().await
 }

@@ -1,0 +1,49 @@
+//! What the E2E scenarios check after the words on screen: the data itself,
+//! read from the app's data directory through the store.
+
+#![allow(dead_code)]
+
+use cutover_core::definitions::{Definitions, Record};
+use cutover_e2e::Result;
+use cutover_store::Workspace;
+use std::path::Path;
+
+/// An environment's data as a user would compare it: its platform version
+/// (read from its store), installed extensions, definitions, and every
+/// record of every table.
+#[derive(Debug, PartialEq)]
+pub struct EnvironmentData {
+    pub version: String,
+    pub extensions: Vec<(String, String)>,
+    pub definitions: Definitions,
+    pub records: Vec<(String, Vec<Record>)>,
+}
+
+pub fn environment_data(data_dir: &Path, name: &str) -> Result<EnvironmentData> {
+    let ws = Workspace::open(data_dir)?;
+    let id = ws
+        .overview()?
+        .into_iter()
+        .flat_map(|a| a.environments)
+        .find(|e| e.environment.name == name)
+        .ok_or_else(|| format!("no environment {name}"))?
+        .environment
+        .id;
+    let store = ws.store(id)?;
+    let definitions = store.definitions()?;
+    let records = definitions
+        .tables
+        .iter()
+        .map(|t| Ok((t.name.clone(), store.records(t.id)?)))
+        .collect::<Result<_>>()?;
+    Ok(EnvironmentData {
+        version: store.platform_version()?,
+        extensions: store
+            .installed_extensions()?
+            .into_iter()
+            .map(|e| (e.name, e.version))
+            .collect(),
+        definitions,
+        records,
+    })
+}
