@@ -4,8 +4,10 @@
 //! be the instants Cutover itself shows, UIDs unique, zone names real.
 //! The readers live in `target/py`, which the test command installs.
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use cutover_core::admin::{Admin, Role};
+use common::boss;
 use cutover_core::schedule::{CalendarSettings, MaintenanceWindow};
 use cutover_core::Result;
 use cutover_package::{build, sign};
@@ -16,15 +18,7 @@ use std::path::PathBuf;
 fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
         .single()
-        .unwrap_or_default()
-}
-
-fn boss() -> Admin {
-    Admin {
-        id: 1,
-        name: "Alex Morgan".into(),
-        role: Role::SuperAdmin,
-    }
+        .expect("an instant")
 }
 
 /// The id of release `version` in the account's catalog.
