@@ -26,6 +26,7 @@ mod inbox;
 mod integrations;
 mod promotion;
 mod promotion_history;
+mod promotion_recovery;
 mod promotion_run;
 mod promotion_undo;
 pub mod recipients;

@@ -35,7 +35,7 @@ fn touched_tables(entries: &[cutover_core::changelog::ChangeEntry]) -> Vec<i64> 
 }
 
 /// What the inbox and the desktop say about a finished promotion.
-fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
+pub(crate) fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
     let locked = match (p.locked_at, p.unlocked_at) {
         (Some(a), Some(b)) => format!(
             " {production} was locked for {:.1} s.",
@@ -357,7 +357,7 @@ impl Workspace {
     /// Puts production back as it was before promotion `id`, if the failed
     /// step may have touched it, and the sandbox's marks with it: the
     /// sandbox's changes are promoted exactly when production keeps them.
-    fn restore_after_failure(
+    pub(crate) fn restore_after_failure(
         &self,
         id: i64,
         production: &crate::workspace::EnvironmentRow,
@@ -375,7 +375,12 @@ impl Workspace {
         self.put_back_sandbox_marks(id)
     }
 
-    fn unlock(&self, id: i64, production: EnvironmentId, at: DateTime<Utc>) -> Result<()> {
+    pub(crate) fn unlock(
+        &self,
+        id: i64,
+        production: EnvironmentId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let conn = self.connect()?;
         conn.execute(
             "UPDATE environments SET status = 'ready' WHERE id = ?1",
@@ -388,50 +393,5 @@ impl Workspace {
         )
         .context("recording the unlock")?;
         Ok(())
-    }
-
-    /// Settles promotions a crash left running: production is restored from
-    /// the backup if the promotion had reached it, then unlocked. Runs at
-    /// start-up before anything else touches the stores.
-    pub(crate) fn recover_promotions(&self, now: DateTime<Utc>) -> Result<usize> {
-        let ids: Vec<(i64, i64)> = crate::fault::column::<i64>(
-            &self.connect()?,
-            "SELECT id FROM promotions WHERE state = 'running'",
-            [],
-            "listing running promotions",
-        )?
-        .into_iter()
-        .map(|id| self.promotion(id).map(|p| (id, p.production_id)))
-        .collect::<Result<_>>()?;
-        for (id, production) in &ids {
-            let row = self.environment_row(&self.connect()?, *production)?;
-            let record = self.promotion(*id)?;
-            self.restore_after_failure(*id, &row)?;
-            self.unlock(*id, *production, now)?;
-            self.resume_integrations(PausedBy::Promotion(*id))?;
-            self.connect()?
-                .execute(
-                    "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",
-                    params![
-                        id,
-                        now,
-                        if record.step.touches_production() {
-                            "Cutover stopped during the promotion; production was restored from the backup taken before it."
-                        } else {
-                            "Cutover stopped before the promotion changed production; production was unlocked."
-                        }
-                    ],
-                )
-                .context("settling a promotion")?;
-            tracing::warn!(
-                promotion = id,
-                step = record.step.as_str(),
-                "settled a promotion interrupted by a stop"
-            );
-            let settled = self.promotion(*id)?;
-            let (title, body) = notice_text(&settled, &row.environment.name, 0);
-            self.post_notice(now, &title, &body)?;
-        }
-        Ok(ids.len())
     }
 }

@@ -1,0 +1,59 @@
+//! Settling promotions a crash left running, at start-up (see
+//! `promotion.rs` for the order of work and its invariant): production is
+//! restored from the backup if the promotion had reached it, the sandbox's
+//! marks go back with it, production is unlocked and its integrations
+//! resumed.
+
+use crate::integrations::PausedBy;
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::Result;
+use rusqlite::params;
+
+impl Workspace {
+    /// Settles promotions a crash left running: production is restored from
+    /// the backup if the promotion had reached it, then unlocked. Runs at
+    /// start-up before anything else touches the stores.
+    pub(crate) fn recover_promotions(&self, now: DateTime<Utc>) -> Result<usize> {
+        let ids: Vec<(i64, i64)> = crate::fault::column::<i64>(
+            &self.connect()?,
+            "SELECT id FROM promotions WHERE state = 'running'",
+            [],
+            "listing running promotions",
+        )?
+        .into_iter()
+        .map(|id| self.promotion(id).map(|p| (id, p.production_id)))
+        .collect::<Result<_>>()?;
+        for (id, production) in &ids {
+            let row = self.environment_row(&self.connect()?, *production)?;
+            let record = self.promotion(*id)?;
+            self.restore_after_failure(*id, &row)?;
+            self.unlock(*id, *production, now)?;
+            self.resume_integrations(PausedBy::Promotion(*id))?;
+            self.connect()?
+                .execute(
+                    "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",
+                    params![
+                        id,
+                        now,
+                        if record.step.touches_production() {
+                            "Cutover stopped during the promotion; production was restored from the backup taken before it."
+                        } else {
+                            "Cutover stopped before the promotion changed production; production was unlocked."
+                        }
+                    ],
+                )
+                .context("settling a promotion")?;
+            tracing::warn!(
+                promotion = id,
+                step = record.step.as_str(),
+                "settled a promotion interrupted by a stop"
+            );
+            let settled = self.promotion(*id)?;
+            let (title, body) =
+                crate::promotion_run::notice_text(&settled, &row.environment.name, 0);
+            self.post_notice(now, &title, &body)?;
+        }
+        Ok(ids.len())
+    }
+}
