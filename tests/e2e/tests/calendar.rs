@@ -153,3 +153,44 @@ async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
     );
     app.close().await
 }
+
+/// A window whose start the clocks skip on some day is pointed out in the
+/// settings, with where it moves; the app runs "on" 1 March 2027, four
+/// weeks before London's clocks go forward.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn a_window_in_a_skipped_hour_is_pointed_out_in_the_settings() -> Result<()> {
+    use cutover_core::schedule::{CalendarSettings, MaintenanceWindow};
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    {
+        let ws = cutover_store::Workspace::open(&data)?;
+        let at = chrono::DateTime::parse_from_rfc3339("2027-03-01T09:00:00Z")?.to_utc();
+        let account = cutover_store::demo::ensure_demo(&ws, at)?.ok_or("no demo")?;
+        let admin = ws.current_admin(at)?;
+        let settings = CalendarSettings {
+            windows: vec![MaintenanceWindow {
+                weekdays: vec![7],
+                start: chrono::NaiveTime::from_hms_opt(1, 30, 0).ok_or("time")?,
+                minutes: 120,
+            }],
+            ..CalendarSettings::default()
+        };
+        ws.set_account_calendar(account, "Europe/London", settings, &admin)?;
+    }
+    let env = [(
+        "CUTOVER_CLOCK_START".to_string(),
+        "2027-03-01T09:00:00Z".to_string(),
+    )];
+    let mut app = App::launch_with("calendar-shift", holder, &data, &env).await?;
+    app.click(r#"[data-testid="nav-calendar"]"#).await?;
+    app.click(r#"[data-testid="calendar-tab-settings"]"#)
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="window-shifts"]"#,
+        "Sun 28 Mar 2027 at 01:30 does not exist (the clocks go forward); the window opens at 02:00 BST",
+    )
+    .await?;
+    app.screenshot("window-shift").await?;
+    app.close().await
+}
