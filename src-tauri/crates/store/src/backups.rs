@@ -241,27 +241,9 @@ impl Workspace {
         Ok(keep)
     }
 
-    /// Releases a guard backup whose operation is settled: it falls under
-    /// the retention, which is applied at once.
-    pub(crate) fn release_backup(
-        &self,
-        id: BackupId,
-        admin: &Admin,
-        now: DateTime<Utc>,
-    ) -> Result<usize> {
-        let conn = self.connect()?;
-        let row = self.backup_row(&conn, id)?;
-        conn.execute(
-            "UPDATE backups SET released_at = ?2 WHERE id = ?1 AND released_at IS NULL",
-            params![id, now],
-        )
-        .context("releasing a backup")?;
-        self.prune_manual_backups(row.backup.environment_id, admin, now)
-    }
-
     /// Deletes the manual (and released) backups beyond the retention;
     /// returns how many.
-    fn prune_manual_backups(
+    pub(crate) fn prune_manual_backups(
         &self,
         environment_id: EnvironmentId,
         admin: &Admin,

@@ -32,6 +32,9 @@ pub enum Site {
     BackupPlaced,
     /// After a refresh wrote production's copy into its target.
     RefreshWritten,
+    /// After an upgrade run was recorded committed (its restore point
+    /// released), before its copy is deleted.
+    UpgradeCommitted,
 }
 
 /// The points of a promotion a failpoint can stop it after, in order.
@@ -89,6 +92,7 @@ impl Site {
         Ok(match text {
             "backup_placed" => Self::BackupPlaced,
             "refresh_written" => Self::RefreshWritten,
+            "upgrade_committed" => Self::UpgradeCommitted,
             step => Self::Data(DataStep::parse(step)?),
         })
     }
@@ -99,6 +103,7 @@ impl Site {
             Self::Promotion(point) => point.as_str(),
             Self::BackupPlaced => "placing the backup file",
             Self::RefreshWritten => "writing the refreshed copy",
+            Self::UpgradeCommitted => "recording the commit",
         }
     }
 }

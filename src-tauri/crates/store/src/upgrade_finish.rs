@@ -3,6 +3,7 @@
 //! actions become a checklist) or rolls back to the restore point, told
 //! first how many changes made since will be discarded.
 
+use crate::failpoint::{Failpoint, Site};
 use crate::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
@@ -21,13 +22,34 @@ impl Workspace {
                 "Only an upgrade awaiting validation can be committed.",
             ));
         }
+        // Invariant: the run is committed and its restore point released in
+        // one control transaction, so a stop never leaves a committed run
+        // whose restore point stays a guard forever, nor a released restore
+        // point under a run still awaiting validation. The copy's files go
+        // after (a stop leaves them to the start-up recovery), then the
+        // retention prunes.
+        {
+            let mut conn = self.connect()?;
+            let tx = conn.transaction().context("committing the upgrade")?;
+            tx.execute(
+                "UPDATE upgrade_runs SET state = 'committed', finished_at = ?2, copy_key = NULL WHERE id = ?1",
+                params![id, now],
+            )
+            .context("committing the upgrade")?;
+            if let Some(backup) = run.view.restore_backup_id {
+                tx.execute(
+                    "UPDATE backups SET released_at = ?2 WHERE id = ?1 AND released_at IS NULL",
+                    params![backup, now],
+                )
+                .context("releasing the restore point")?;
+            }
+            tx.commit().context("committing the upgrade")?;
+        }
+        Failpoint::fire(self.failpoint(), Site::UpgradeCommitted)?;
         self.delete_copy(&run)?;
-        self.finish_run(id, "committed", now)?;
-        // The restore point no longer guards anything: it falls under the
-        // backup retention (and may be pruned at once).
         let point = match run.view.restore_backup_id {
             Some(backup) => {
-                let pruned = self.release_backup(backup, admin, now)?;
+                let pruned = self.prune_manual_backups(run.view.environment_id, admin, now)?;
                 format!(
                     " The restore point (backup #{backup}) is released to the backup retention{}.",
                     if pruned > 0 {

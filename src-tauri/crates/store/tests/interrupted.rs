@@ -106,6 +106,10 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
                 &|_| {},
             )?;
         }
+        "commit_upgrade" => {
+            let run = ws.open_upgrade(env(&ws, "UAT")?)?.expect("an open run");
+            ws.commit_upgrade(run.id, &boss(), at(10, 5))?;
+        }
         "refresh" => {
             ws.refresh(env(&ws, "UAT")?, &boss(), at(10, 5), &|_| {})?;
         }
@@ -484,5 +488,41 @@ fn a_refresh_stopped_after_writing_leaves_a_whole_refreshed_copy() -> Result<()>
             "{mode}: the backup before the refresh"
         );
     }
+    Ok(())
+}
+
+/// A commit killed right after it was recorded: the run is committed and its
+/// restore point released (one transaction), and the next start clears the
+/// copy's files, so none is left behind as a store nothing lists.
+#[test]
+fn an_upgrade_commit_killed_after_recording_it_is_committed_with_its_restore_point_released(
+) -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = demo(dir.path())?;
+    let uat = env(&ws, "UAT")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    drop(ws);
+    die_at(dir.path(), "commit_upgrade", "upgrade_committed:abort")?;
+
+    let ws = Workspace::open(dir.path())?;
+    ws.recover(at(11, 0))?;
+    common::assert_whole(&ws)?;
+    let done = ws.upgrade_run(run.id)?;
+    assert_eq!(done.state, cutover_core::upgrade::UpgradeState::Committed);
+    let point = ws
+        .backups(uat)?
+        .into_iter()
+        .find(|b| Some(b.id) == done.restore_backup_id)
+        .expect("the restore point");
+    assert!(point.released_at.is_some(), "released with the commit");
+    let copies: Vec<String> = std::fs::read_dir(dir.path().join("environments"))
+        .context("environments")?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("upgrade-"))
+        .collect();
+    assert!(copies.is_empty(), "the copy is cleared: {copies:?}");
+    assert_eq!(ws.environment(uat)?.version, "10.0.4");
     Ok(())
 }
