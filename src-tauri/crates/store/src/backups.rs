@@ -315,7 +315,14 @@ impl Workspace {
         )?;
         self.backend()
             .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
-        self.version_from_store(env.environment.id)?;
+        // Invariant: the store is restored from here on; the control
+        // database follows it, and if recording that fails, the next start
+        // reads the version from the store (`report_version_mismatches`).
+        if let Err(e) = Failpoint::fire(self.failpoint(), Site::RestoreWritten)
+            .and_then(|()| self.version_from_store(env.environment.id))
+        {
+            tracing::error!(backup = id, error = %e.message, "after a restore");
+        }
         tracing::info!(
             environment_id = env.environment.id,
             backup = id,

@@ -32,6 +32,8 @@ pub enum Site {
     BackupPlaced,
     /// After a refresh wrote production's copy into its target.
     RefreshWritten,
+    /// After a restore wrote a backup into its environment's store.
+    RestoreWritten,
     /// After an upgrade run was recorded committed (its restore point
     /// released), before its copy is deleted.
     UpgradeCommitted,
@@ -92,6 +94,7 @@ impl Site {
         Ok(match text {
             "backup_placed" => Self::BackupPlaced,
             "refresh_written" => Self::RefreshWritten,
+            "restore_written" => Self::RestoreWritten,
             "upgrade_committed" => Self::UpgradeCommitted,
             step => Self::Data(DataStep::parse(step)?),
         })
@@ -103,6 +106,7 @@ impl Site {
             Self::Promotion(point) => point.as_str(),
             Self::BackupPlaced => "placing the backup file",
             Self::RefreshWritten => "writing the refreshed copy",
+            Self::RestoreWritten => "writing the restored backup",
             Self::UpgradeCommitted => "recording the commit",
         }
     }

@@ -110,6 +110,15 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
             let run = ws.open_upgrade(env(&ws, "UAT")?)?.expect("an open run");
             ws.commit_upgrade(run.id, &boss(), at(10, 5))?;
         }
+        "restore" => {
+            let production = env(&ws, "Production")?;
+            let backup = ws
+                .backups(production)?
+                .into_iter()
+                .find(|b| b.reason == BackupReason::Manual)
+                .expect("a manual backup");
+            ws.restore_backup(backup.id, true, &boss(), at(10, 5), &|_| {})?;
+        }
         "refresh" => {
             ws.refresh(env(&ws, "UAT")?, &boss(), at(10, 5), &|_| {})?;
         }
@@ -524,5 +533,53 @@ fn an_upgrade_commit_killed_after_recording_it_is_committed_with_its_restore_poi
         .collect();
     assert!(copies.is_empty(), "the copy is cleared: {copies:?}");
     assert_eq!(ws.environment(uat)?.version, "10.0.4");
+    Ok(())
+}
+
+/// A restore stopped right after writing the backup into production, by a
+/// kill or an error: production holds the backup's rows, the backup of its
+/// state before the restore is listed, and the whole directory agrees.
+#[test]
+fn a_restore_stopped_after_writing_leaves_the_restored_state() -> Result<()> {
+    for mode in ["abort", "error"] {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let ws = demo(dir.path())?;
+        let production = env(&ws, "Production")?;
+        let backup =
+            ws.take_backup(production, BackupReason::Manual, &boss(), at(9, 0), &|_| {})?;
+        let saved = production_dump(&ws)?;
+        ws.apply_change(
+            production,
+            &Change::CreateApp {
+                name: "Later".into(),
+            },
+            &boss(),
+            at(9, 30),
+            true,
+        )?;
+        assert_ne!(production_dump(&ws)?, saved);
+        if mode == "abort" {
+            drop(ws);
+            die_at(dir.path(), "restore", "restore_written:abort")?;
+        } else {
+            ws.set_failpoint(Some(Failpoint::parse("restore_written:error")?));
+            ws.restore_backup(backup.id, true, &boss(), at(10, 5), &|_| {})?;
+            drop(ws);
+        }
+        let ws = Workspace::open(dir.path())?;
+        ws.recover(at(11, 0))?;
+        common::assert_whole(&ws)?;
+        assert_eq!(
+            production_dump(&ws)?,
+            saved,
+            "{mode}: production holds the backup's rows"
+        );
+        assert!(
+            ws.backups(production)?
+                .iter()
+                .any(|b| b.reason == BackupReason::BeforeRestore),
+            "{mode}: the state before the restore is kept"
+        );
+    }
     Ok(())
 }
