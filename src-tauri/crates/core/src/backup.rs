@@ -177,6 +177,16 @@ pub struct PlatformState {
     pub extensions: Vec<(String, String)>,
 }
 
+impl PlatformState {
+    /// The state of a store at `version` with `installed` extensions.
+    pub fn new(version: String, installed: Vec<crate::extension::InstalledExtension>) -> Self {
+        Self {
+            version,
+            extensions: installed.into_iter().map(|e| (e.name, e.version)).collect(),
+        }
+    }
+}
+
 /// What restoring `restored` over `current` also changes about the platform,
 /// in plain words, or `None` when both hold the same platform.
 pub fn platform_change(

@@ -319,30 +319,31 @@ impl Calendar {
             .filter_map(|d| from.checked_add_days(chrono::Days::new(u64::from(d))))
             .filter_map(|date| {
                 let iso = date.weekday().number_from_monday() as u8;
-                let w = self.settings.windows.iter().find(|w| w.weekdays.contains(&iso))?;
+                let w = self
+                    .settings
+                    .windows
+                    .iter()
+                    .find(|w| w.weekdays.contains(&iso))?;
                 let local = date.and_time(w.start);
                 let slot = self.window_on(date)?;
-                match self.tz.from_local_datetime(&local) {
-                    chrono::LocalResult::Single(_) => None,
-                    chrono::LocalResult::None => Some((
-                        date,
-                        format!(
-                            "{} at {} does not exist (the clocks go forward); the window opens at {}",
-                            date.format("%a %-d %b %Y"),
-                            w.start.format("%H:%M"),
-                            slot.start.with_timezone(&self.tz).format("%H:%M %Z")
-                        ),
-                    )),
-                    chrono::LocalResult::Ambiguous(..) => Some((
-                        date,
-                        format!(
-                            "{} at {} happens twice (the clocks go back); the window opens at the first, {}",
-                            date.format("%a %-d %b %Y"),
-                            w.start.format("%H:%M"),
-                            slot.start.with_timezone(&self.tz).format("%H:%M %Z")
-                        ),
-                    )),
-                }
+                let what = match self.tz.from_local_datetime(&local) {
+                    chrono::LocalResult::Single(_) => return None,
+                    chrono::LocalResult::None => {
+                        "does not exist (the clocks go forward); the window opens at"
+                    }
+                    chrono::LocalResult::Ambiguous(..) => {
+                        "happens twice (the clocks go back); the window opens at the first,"
+                    }
+                };
+                Some((
+                    date,
+                    format!(
+                        "{} at {} {what} {}",
+                        date.format("%a %-d %b %Y"),
+                        w.start.format("%H:%M"),
+                        slot.start.with_timezone(&self.tz).format("%H:%M %Z")
+                    ),
+                ))
             })
             .collect()
     }

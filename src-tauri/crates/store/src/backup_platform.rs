@@ -18,14 +18,10 @@ impl Workspace {
     /// The platform environment `id`'s store holds now.
     pub(crate) fn platform_state(&self, id: EnvironmentId) -> Result<PlatformState> {
         let store = self.store(id)?;
-        Ok(PlatformState {
-            version: store.platform_version()?,
-            extensions: store
-                .installed_extensions()?
-                .into_iter()
-                .map(|e| (e.name, e.version))
-                .collect(),
-        })
+        Ok(PlatformState::new(
+            store.platform_version()?,
+            store.installed_extensions()?,
+        ))
     }
 
     /// What restoring backup `id` would also change about its

@@ -43,13 +43,10 @@ pub fn mark_copied_file(path: &Path) -> Result<i64> {
 pub fn platform_state_of(path: &Path) -> Result<cutover_core::backup::PlatformState> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .context("opening a backup to read its platform")?;
-    Ok(cutover_core::backup::PlatformState {
-        version: platform::platform_version(&conn)?,
-        extensions: extensions::installed(&conn)?
-            .into_iter()
-            .map(|e| (e.name, e.version))
-            .collect(),
-    })
+    Ok(cutover_core::backup::PlatformState::new(
+        platform::platform_version(&conn)?,
+        extensions::installed(&conn)?,
+    ))
 }
 
 /// The platform schema's history. Append only.
