@@ -133,20 +133,11 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
 
 /// Runs `operation` in a child process that dies at `point`.
 fn die_at(dir: &Path, operation: &str, point: &str) -> Result<()> {
-    let status = std::process::Command::new(std::env::current_exe().context("exe")?)
-        .args([
-            "--ignored",
-            "--exact",
-            "child_process_stopping_at_a_failpoint",
-            "--quiet",
-        ])
-        .env(ORDERS, format!("{}|{operation}|{point}", dir.display()))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .context("child")?;
-    assert!(!status.success(), "the child died at {point}");
-    Ok(())
+    common::die_in_child(
+        "child_process_stopping_at_a_failpoint",
+        ORDERS,
+        &format!("{}|{operation}|{point}", dir.display()),
+    )
 }
 
 /// What a promotion fault test compares before and after.

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{at, boss, demo, dump, env, rehearse, store_file};
+use common::{at, boss, demo, dump, env, production_rehearsed, rehearse, store_file};
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::upgrade::{DataStep, UpgradeState};
 use cutover_core::Result;
@@ -77,21 +77,6 @@ fn an_error_at_any_step_restores_the_pre_upgrade_data() -> Result<()> {
         assert_back_as_before(&ws, uat, run, &before, step)?;
     }
     Ok(())
-}
-
-/// Production, which has integrations, rehearsed after UAT committed, with
-/// its dump and integrations before the data upgrade (inside the window
-/// that opens at 16:00).
-fn production_rehearsed(dir: &Path) -> Result<(Workspace, i64, i64, Vec<String>)> {
-    let ws = demo(dir)?;
-    let uat = env(&ws, "UAT")?;
-    let run = rehearse(&ws, uat, at(9, 0))?;
-    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
-    ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
-    let production = env(&ws, "Production")?;
-    let run = rehearse(&ws, production, at(16, 5))?;
-    let before = dump(&store_file(&ws, production)?)?;
-    Ok((ws, production, run.id, before))
 }
 
 #[test]

@@ -144,7 +144,8 @@ pub fn backup_files(ws: &Workspace) -> Result<(Vec<String>, Vec<String>)> {
 /// Whatever an interrupted operation did, the data directory is whole:
 /// every environment store and the control database pass SQLite's
 /// integrity check, no environment is left locked, nothing is recorded as
-/// still running, and the backups folder holds exactly the recorded files.
+/// still running, and the backups and environments folders hold exactly
+/// the recorded files.
 pub fn assert_whole(ws: &Workspace) -> Result<()> {
     let conn = ws.connect()?;
     let ok: String = conn
@@ -177,6 +178,11 @@ pub fn assert_whole(ws: &Workspace) -> Result<()> {
         on_disk, recorded,
         "the backups folder and the backups table"
     );
+    let (on_disk, recorded) = store_files(ws)?;
+    assert_eq!(
+        on_disk, recorded,
+        "the environments folder and the stores recorded"
+    );
     Ok(())
 }
 
@@ -187,4 +193,100 @@ pub fn integrations(ws: &Workspace, env: i64) -> Result<Vec<(String, bool, Optio
         .into_iter()
         .map(|i| (i.name, i.active, i.paused_by_promotion))
         .collect())
+}
+
+/// Runs this test binary's ignored `child` test with `orders` in the
+/// environment variable `var`, and checks that it died (at its failpoint)
+/// rather than finishing.
+pub fn die_in_child(child: &str, var: &str, orders: &str) -> Result<()> {
+    let status = std::process::Command::new(std::env::current_exe().context("exe")?)
+        .args(["--ignored", "--exact", child, "--quiet"])
+        .env(var, orders)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .context("child")?;
+    assert!(
+        !status.success(),
+        "the child died at its failpoint: {orders}"
+    );
+    Ok(())
+}
+
+/// The stores in the environments folder and the keys the control
+/// database records (environments and open upgrade runs' copies, with the
+/// snapshots they keep), which must be equal: no orphan, no missing store.
+pub fn store_files(ws: &Workspace) -> Result<(Vec<String>, Vec<String>)> {
+    let mut on_disk: Vec<String> = std::fs::read_dir(ws.root().join("environments"))
+        .context("environments folder")?
+        .map(|e| {
+            e.map(|e| e.file_name().to_string_lossy().into_owned())
+                .context("environments folder")
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .filter_map(|n| n.strip_suffix(".sqlite").map(str::to_owned))
+        .collect();
+    let conn = ws.connect()?;
+    let mut recorded: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT store_key FROM environments")
+            .context("store keys")?;
+        let rows = stmt.query_map([], |r| r.get(0)).context("store keys")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("store keys")?
+    };
+    let copies: Vec<(String, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT copy_key, packages FROM upgrade_runs WHERE copy_key IS NOT NULL")
+            .context("copies")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .context("copies")?;
+        rows.collect::<rusqlite::Result<_>>().context("copies")?
+    };
+    for (key, packages) in copies {
+        let packages: Vec<serde_json::Value> =
+            serde_json::from_str(&packages).context("packages")?;
+        // Snapshots are kept only while they can still be rolled back to.
+        for i in 0..packages.len() {
+            let snapshot = format!("{key}-before-{i}");
+            if on_disk.contains(&snapshot) {
+                recorded.push(snapshot);
+            }
+        }
+        recorded.push(key);
+    }
+    on_disk.sort();
+    recorded.sort();
+    Ok((on_disk, recorded))
+}
+
+/// The rows of an upgrade run's parallel copy, if it has one.
+pub fn copy_dump(ws: &Workspace, run: i64) -> Result<Option<Vec<String>>> {
+    let key: Option<String> = ws
+        .connect()?
+        .query_row(
+            "SELECT copy_key FROM upgrade_runs WHERE id = ?1",
+            [run],
+            |r| r.get(0),
+        )
+        .context("copy key")?;
+    key.map(|k| dump(&ws.root().join("environments").join(format!("{k}.sqlite"))))
+        .transpose()
+}
+
+/// Production, which has integrations, rehearsed after UAT committed, with
+/// its dump and integrations before the data upgrade (inside the window
+/// that opens at 16:00).
+pub fn production_rehearsed(dir: &Path) -> Result<(Workspace, i64, i64, Vec<String>)> {
+    let ws = demo(dir)?;
+    let uat = env(&ws, "UAT")?;
+    let run = rehearse(&ws, uat, at(9, 0))?;
+    ws.start_data_upgrade(run.id, &boss(), &|| at(9, 30))?;
+    ws.commit_upgrade(run.id, &boss(), at(9, 40))?;
+    let production = env(&ws, "Production")?;
+    let run = rehearse(&ws, production, at(16, 5))?;
+    let before = dump(&store_file(&ws, production)?)?;
+    Ok((ws, production, run.id, before))
 }
