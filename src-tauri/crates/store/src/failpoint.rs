@@ -1,5 +1,6 @@
 //! Failpoints: a fault injected at a named point of an operation (a step of
-//! the data upgrade, a promotion's marks, a backup's file), for the tests
+//! the data upgrade or a point inside one, an upgrade run's operation on its
+//! copy, a promotion's marks, a backup's file), for the tests
 //! that prove each point can fail, or the process be killed, without losing
 //! data, and for the end-to-end test of a check failing in production. Off
 //! unless set; the app sets one only from `CUTOVER_FAILPOINT`
@@ -37,6 +38,74 @@ pub enum Site {
     /// After an upgrade run was recorded committed (its restore point
     /// released), before its copy is deleted.
     UpgradeCommitted,
+    /// After an upgrade run was recorded started, before it is logged.
+    UpgradeStarted,
+    /// After an upgrade run's parallel copy was made, before it is
+    /// recorded ready.
+    UpgradeCopied,
+    /// After a package was applied to the parallel copy, before it is
+    /// recorded applied.
+    PackageApplied,
+    /// After a package's sign-off was recorded, before it is logged.
+    PackageSignedOff,
+    /// After the parallel copy was put back as before a package, before the
+    /// package is recorded pending again.
+    PackageRolledBack,
+    /// After a run was recorded closed (cancelled or expired), before its
+    /// copy is deleted.
+    UpgradeClosed,
+    /// After a rollback wrote the restore point back into the environment,
+    /// before its version, lock and run are recorded.
+    RollbackRestored,
+    /// Inside the data upgrade's restore point step: after the backup was
+    /// taken and recorded, before the run records it as its restore point.
+    RestorePointTaken,
+    /// Inside the data upgrade's migrations step: after one migration
+    /// package (platform or hotfix) was applied to the original, before the
+    /// next.
+    MigrationApplied,
+    /// Inside the data upgrade's version step: after the store's version
+    /// was written, before the control database's.
+    StoreVersionSet,
+}
+
+impl Site {
+    /// The data-upgrade step a point inside one belongs to.
+    pub fn inside(self) -> Option<DataStep> {
+        match self {
+            Self::RestorePointTaken => Some(DataStep::RestorePoint),
+            Self::MigrationApplied => Some(DataStep::Migrations),
+            Self::StoreVersionSet => Some(DataStep::SetVersion),
+            _ => None,
+        }
+    }
+
+    pub const INSIDE_DATA_STEPS: [Self; 3] = [
+        Self::RestorePointTaken,
+        Self::MigrationApplied,
+        Self::StoreVersionSet,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Data(step) => step.as_str(),
+            Self::Promotion(point) => point.as_str(),
+            Self::BackupPlaced => "backup_placed",
+            Self::RefreshWritten => "refresh_written",
+            Self::RestoreWritten => "restore_written",
+            Self::UpgradeCommitted => "upgrade_committed",
+            Self::UpgradeStarted => "upgrade_started",
+            Self::UpgradeCopied => "upgrade_copied",
+            Self::PackageApplied => "package_applied",
+            Self::PackageSignedOff => "package_signed_off",
+            Self::PackageRolledBack => "package_rolled_back",
+            Self::UpgradeClosed => "upgrade_closed",
+            Self::RollbackRestored => "rollback_restored",
+            Self::RestorePointTaken => "restore_point_taken",
+            Self::MigrationApplied => "migration_applied",
+            Self::StoreVersionSet => "store_version_set",
+        }
+    }
 }
 
 /// The points of a promotion a failpoint can stop it after, in order.
@@ -91,13 +160,26 @@ impl Site {
         if let Some(point) = PromotionPoint::ALL.into_iter().find(|p| p.as_str() == text) {
             return Ok(Self::Promotion(point));
         }
-        Ok(match text {
-            "backup_placed" => Self::BackupPlaced,
-            "refresh_written" => Self::RefreshWritten,
-            "restore_written" => Self::RestoreWritten,
-            "upgrade_committed" => Self::UpgradeCommitted,
-            step => Self::Data(DataStep::parse(step)?),
-        })
+        const NAMED: [Site; 14] = [
+            Site::BackupPlaced,
+            Site::RefreshWritten,
+            Site::RestoreWritten,
+            Site::UpgradeCommitted,
+            Site::UpgradeStarted,
+            Site::UpgradeCopied,
+            Site::PackageApplied,
+            Site::PackageSignedOff,
+            Site::PackageRolledBack,
+            Site::UpgradeClosed,
+            Site::RollbackRestored,
+            Site::RestorePointTaken,
+            Site::MigrationApplied,
+            Site::StoreVersionSet,
+        ];
+        match NAMED.into_iter().find(|s| s.as_str() == text) {
+            Some(site) => Ok(site),
+            None => Ok(Self::Data(DataStep::parse(text)?)),
+        }
     }
 
     fn label(self) -> &'static str {
@@ -108,6 +190,16 @@ impl Site {
             Self::RefreshWritten => "writing the refreshed copy",
             Self::RestoreWritten => "writing the restored backup",
             Self::UpgradeCommitted => "recording the commit",
+            Self::UpgradeStarted => "recording the upgrade run",
+            Self::UpgradeCopied => "making the parallel copy",
+            Self::PackageApplied => "applying the package to the copy",
+            Self::PackageSignedOff => "recording the sign-off",
+            Self::PackageRolledBack => "putting the copy back",
+            Self::UpgradeClosed => "recording the run closed",
+            Self::RollbackRestored => "writing the restore point back",
+            Self::RestorePointTaken => "taking the restore point",
+            Self::MigrationApplied => "applying a migration package",
+            Self::StoreVersionSet => "writing the store's version",
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Upgrade runs (issue 7): starting one, preparing its parallel copy,
+//! Upgrade runs: starting one, preparing its parallel copy,
 //! cancelling it, the 10-day timer, and reading runs back for the Upgrade
 //! screen and the history. Packages are in `upgrade_packages.rs`, the
 //! data upgrade in `upgrade_data.rs`, commit and rollback in
@@ -7,6 +7,7 @@
 //! Invariant: a run is open while `finished_at` is NULL, and an open run's
 //! `copy_key` (if any) names a store the start-up recovery must keep.
 
+use crate::failpoint::{Failpoint, Site};
 use crate::upgrade_view::RunRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
@@ -107,6 +108,7 @@ impl Workspace {
         }
         inserted.context("recording the upgrade run")?;
         let id = conn.last_insert_rowid();
+        Failpoint::fire(self.failpoint(), Site::UpgradeStarted)?;
         self.log_run(
             id,
             now,
@@ -205,6 +207,9 @@ impl Workspace {
             crate::backups::sha256_of(&file)?;
         }
         let restore_point_ms = started.elapsed().as_millis() as i64;
+        // A stop from here on leaves the run preparing with a whole copy,
+        // which the next prepare replaces.
+        Failpoint::fire(self.failpoint(), Site::UpgradeCopied)?;
         let records_ms =
             (write_ms * f64::from(rules::recorded_writes(run.view.packages.len()))) as i64;
         let ms = restore_point_ms + records_ms;
@@ -241,13 +246,17 @@ impl Workspace {
                 "Only a run whose data upgrade has not started, or was rolled back, can be cancelled. Commit or roll it back instead.",
             ));
         }
-        self.delete_copy(&run)?;
         let state = if run.view.state == UpgradeState::RolledBack {
             "rolled_back"
         } else {
             "cancelled"
         };
+        // Recorded closed first: a stop before the copy's files are gone
+        // leaves them to the start-up recovery, never an open run whose
+        // copy is missing.
         self.finish_run(id, state, now)?;
+        Failpoint::fire(self.failpoint(), Site::UpgradeClosed)?;
+        self.delete_copy(&run)?;
         self.log_run(
             id,
             now,
@@ -297,13 +306,14 @@ impl Workspace {
             {
                 continue;
             }
-            self.delete_copy(&run)?;
             let (state, what) = if run.view.state == UpgradeState::RolledBack {
                 ("rolled_back", "The data upgrade had been rolled back")
             } else {
                 ("expired", "The data upgrade never ran")
             };
             self.finish_run(id, state, now)?;
+            Failpoint::fire(self.failpoint(), Site::UpgradeClosed)?;
+            self.delete_copy(&run)?;
             let text = format!("The 10 days of the upgrade of {} to {} ran out. {what}, so the parallel copy was deleted; {} is unchanged. Start a new run to upgrade.",
                 run.view.environment_name, run.view.to_version, run.view.environment_name);
             self.log_run(id, now, &text)?;

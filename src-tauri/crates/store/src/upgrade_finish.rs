@@ -119,23 +119,29 @@ impl Workspace {
                 ))
             }
         };
+        // Downtime again while the restore point is put back; a stop
+        // meanwhile is finished by the start-up recovery, an error leaves
+        // the run failed for another rollback. Pausing and locking again is
+        // harmless for a run that failed while both held.
         if run.view.state == UpgradeState::Validating {
-            // Downtime again while the restore point is put back; a stop
-            // meanwhile is finished by the start-up recovery.
             self.connect()?
                 .execute(
                     "UPDATE upgrade_runs SET state = 'data_upgrade', step = 'unlock' WHERE id = ?1",
                     [id],
                 )
                 .context("recording the rollback")?;
-            self.pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))?;
-            self.lock_for_upgrade(run.view.environment_id)?;
         }
         let reason = format!(
             "{} rolled it back; {} record change(s) and {} definition change(s) made since the restore point were discarded.",
             admin.name, impact.records_changed, impact.definitions_changed
         );
-        self.roll_back_data(&run, DataStep::Unlock, &reason, now)?;
+        let rolled = self
+            .pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))
+            .and_then(|_| self.lock_for_upgrade(run.view.environment_id))
+            .and_then(|_| self.roll_back_data(&run, DataStep::Unlock, &reason, now));
+        if let Err(e) = rolled {
+            return Err(self.rollback_stopped(&run, e, now));
+        }
         if now >= run.view.deadline {
             self.delete_copy(&run)?;
             self.finish_run(id, "rolled_back", now)?;

@@ -5,6 +5,7 @@
 //! the rehearsal runs exactly what the downtime will.
 
 use crate::env_store::EnvironmentStore;
+use crate::failpoint::{Failpoint, Site};
 use crate::upgrade_view::RunRow;
 use crate::Workspace;
 use chrono::{DateTime, Utc};
@@ -115,10 +116,32 @@ impl Workspace {
         Ok((run, key))
     }
 
+    /// Puts the copy back as it was before package `index`. Where the copy
+    /// is there, in one write (a stop leaves it before or after, never
+    /// missing); where a stop removed it, copied from the snapshot again.
     fn restore_snapshot(&self, key: &str, index: usize) -> Result<()> {
         let snapshot = format!("{key}-before-{index}");
-        self.backend().discard(key)?;
-        self.backend().copy(&snapshot, key, &|_| {})
+        let files = (
+            self.backend().file_of(key),
+            self.backend().file_of(&snapshot),
+        );
+        match files {
+            (Some(copy), Some(before)) if copy.exists() => {
+                self.backend().restore_from(key, &before, &|_| {})
+            }
+            _ => {
+                self.backend().discard(key)?;
+                self.backend().copy(&snapshot, key, &|_| {})
+            }
+        }
+    }
+
+    /// Whether the snapshot before package `index` is on disk (a backend
+    /// without files keeps every snapshot it was given).
+    fn has_snapshot(&self, key: &str, index: usize) -> bool {
+        self.backend()
+            .file_of(&format!("{key}-before-{index}"))
+            .is_none_or(|path| path.exists())
     }
 
     /// Applies the next package to the copy. A failure (or a failing check
@@ -141,9 +164,16 @@ impl Workspace {
             }
             packages[index].state = PackageState::Pending;
         }
-        let snapshot = format!("{key}-before-{index}");
-        self.backend().discard(&snapshot)?;
-        self.backend().copy(&key, &snapshot, &|_| {})?;
+        // Invariant: while package `index` is pending and its snapshot
+        // exists, the copy equals the snapshot, unless a stop interrupted
+        // applying it; so the snapshot is put back, never retaken from a
+        // copy that may already hold part of the package.
+        if self.has_snapshot(&key, index) {
+            self.restore_snapshot(&key, index)?;
+        } else {
+            self.backend()
+                .copy(&key, &format!("{key}-before-{index}"), &|_| {})?;
+        }
         self.log_run(
             id,
             now(),
@@ -164,7 +194,7 @@ impl Workspace {
                 let n = self.run_checks(store.as_ref(), &run.view, run.account_id, &[])?;
                 self.log_run(id, now(), &format!("{n} checks passed on the copy."))?;
             }
-            Ok::<_, Error>(())
+            Failpoint::fire(self.failpoint(), Site::PackageApplied)
         })();
         if let Err(e) = applied {
             self.restore_snapshot(&key, index)?;
@@ -227,6 +257,7 @@ impl Workspace {
         p.signed_off_at = Some(now);
         let label = p.label.clone();
         self.set_run_packages(id, &packages)?;
+        Failpoint::fire(self.failpoint(), Site::PackageSignedOff)?;
         self.log_run(id, now, &format!("{} signed off {label}.", admin.name))?;
         self.upgrade_run(id)
     }
@@ -246,17 +277,14 @@ impl Workspace {
             .iter()
             .rposition(|p| matches!(p.state, PackageState::Applied | PackageState::SignedOff))
             .ok_or_else(|| Error::conflict("No package has been applied to the copy yet."))?;
-        let kept = self
-            .backend()
-            .file_of(&format!("{key}-before-{index}"))
-            .is_none_or(|path| path.exists());
-        if !kept {
+        if !self.has_snapshot(&key, index) {
             return Err(Error::conflict(format!(
                 "Only the package applied last can be rolled back alone, and {} was applied before the one just rolled back. To undo it, cancel the run and start again.",
                 packages[index].label
             )));
         }
         self.restore_snapshot(&key, index)?;
+        Failpoint::fire(self.failpoint(), Site::PackageRolledBack)?;
         let p = &mut packages[index];
         p.state = PackageState::Pending;
         p.applied_ms = None;

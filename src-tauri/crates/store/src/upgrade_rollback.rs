@@ -3,6 +3,7 @@
 //! anything else restores the restore point at once, and a run a stop
 //! interrupted is rolled back at the next start.
 
+use crate::failpoint::{Failpoint, Site};
 use crate::integrations::PausedBy;
 use crate::upgrade_view::RunRow;
 use crate::{Context, Workspace};
@@ -104,8 +105,37 @@ impl Workspace {
                 },
                 text,
             ),
-            Err(fault) => fault,
+            Err(fault) => self.rollback_stopped(run, fault, at),
         }
+    }
+
+    /// A rollback that itself failed: the run is recorded failed (not
+    /// resumable) so that the admin can roll back again at once, instead
+    /// of a run left "in progress" until the next start. The environment
+    /// stays locked, its integrations paused, until a rollback finishes.
+    pub(crate) fn rollback_stopped(&self, run: &RunRow, fault: Error, at: DateTime<Utc>) -> Error {
+        let text = format!(
+            "Rolling back the upgrade of {} to {} stopped: {} {} stays locked; choose \"Roll back to the restore point\" to try again.",
+            run.view.environment_name, run.view.to_version, fault.message, run.view.environment_name
+        );
+        let recorded = self.connect().and_then(|c| {
+            c.execute(
+                "UPDATE upgrade_runs SET state = 'failed', resumable = 0, reason = ?2 WHERE id = ?1",
+                params![run.view.id, text],
+            )
+            .context("recording the failed rollback")
+        });
+        if let Err(e) = recorded {
+            tracing::error!(run = run.view.id, error = %e.message, "recording a failed rollback");
+            return fault;
+        }
+        let _ = self.log_run(run.view.id, at, &text);
+        let _ = self.post_notice(
+            at,
+            &format!("Rollback of {} stopped", run.view.environment_name),
+            &text,
+        );
+        Error::new(fault.kind, text)
     }
 
     /// Puts the environment back to its restore point (if the failed step
@@ -125,6 +155,7 @@ impl Workspace {
                 let row = self.environment_row(&self.connect()?, env)?;
                 self.backend()
                     .restore_from(&row.store_key, &self.backup_file(backup)?, &|_| {})?;
+                Failpoint::fire(self.failpoint(), Site::RollbackRestored)?;
                 format!(
                     " {} was restored to the restore point (backup #{backup}).",
                     run.view.environment_name
@@ -196,12 +227,12 @@ impl Workspace {
                 step = step.as_str(),
                 "rolling back a data upgrade interrupted by a stop"
             );
-            self.roll_back_data(
-                &run,
-                step,
-                &format!("Cutover stopped during \"{}\".", step.label()),
-                now,
-            )?;
+            let reason = format!("Cutover stopped during \"{}\".", step.label());
+            if let Err(e) = self.roll_back_data(&run, step, &reason, now) {
+                // Start-up goes on; the run waits, failed, for a rollback.
+                let e = self.rollback_stopped(&run, e, now);
+                tracing::error!(run = id, error = %e.message, "rolling back at start-up");
+            }
         }
         Ok(ids.len())
     }
