@@ -88,6 +88,41 @@ impl Workspace {
         self.data_steps(id, DataStep::PauseIntegrations, admin, now)
     }
 
+    /// Records as the run's restore point a backup this data upgrade took
+    /// but was stopped before recording (the environment has been locked
+    /// since, so it still holds the data to go back to). Without this a
+    /// resume would take a second one and leave the first guarding forever.
+    fn adopt_restore_point(&self, run: &RunRow, at: DateTime<Utc>) -> Result<bool> {
+        let Some(started) = run.view.data_started_at else {
+            return Ok(false);
+        };
+        let conn = self.connect()?;
+        let taken = crate::fault::column::<i64>(
+            &conn,
+            "SELECT id FROM backups
+             WHERE environment_id = ?1 AND reason = 'before_upgrade' AND released_at IS NULL
+               AND problem IS NULL AND verified_at IS NOT NULL AND taken_at >= ?2
+               AND id NOT IN (SELECT restore_backup_id FROM upgrade_runs WHERE restore_backup_id IS NOT NULL)
+             ORDER BY taken_at DESC, id DESC LIMIT 1",
+            params![run.view.environment_id, started],
+            "looking for an unrecorded restore point",
+        )?;
+        let Some(backup) = taken.first() else {
+            return Ok(false);
+        };
+        conn.execute(
+            "UPDATE upgrade_runs SET restore_backup_id = ?2 WHERE id = ?1",
+            params![run.view.id, backup],
+        )
+        .context("recording the restore point")?;
+        self.log_run(
+            run.view.id,
+            at,
+            &format!("Restore point: backup #{backup}, taken before the stop."),
+        )?;
+        Ok(true)
+    }
+
     /// Refuses when the environment's extensions changed since the run was
     /// planned: the data upgrade would then run other packages than the
     /// ones rehearsed and signed off.
@@ -240,9 +275,13 @@ impl Workspace {
         };
         let apply = |kinds: &[PackageKind]| -> Result<()> {
             let mut store = self.store(env)?;
-            for p in packages(kinds) {
+            let all = packages(kinds);
+            for (i, p) in all.iter().enumerate() {
                 self.apply_package(store.as_mut(), run.account_id, p, &admin.name, now())?;
                 self.log_run(id, now(), &format!("Applied {}.", p.label))?;
+                if p.kind != PackageKind::RemoveExtension && i + 1 < all.len() {
+                    Failpoint::fire(self.failpoint(), Site::MigrationApplied)?;
+                }
             }
             Ok(())
         };
@@ -259,10 +298,12 @@ impl Workspace {
             }
             DataStep::Lock => self.lock_for_upgrade(env)?,
             DataStep::RestorePoint => {
-                // Taken once: a resumed run keeps the first one.
-                if self.restore_point_of(id)?.is_none() {
+                // Taken once: a resumed run keeps the first one, even one a
+                // stop kept from being recorded on the run.
+                if self.restore_point_of(id)?.is_none() && !self.adopt_restore_point(run, now())? {
                     let backup =
                         self.take_backup(env, BackupReason::BeforeUpgrade, admin, now(), &|_| {})?;
+                    Failpoint::fire(self.failpoint(), Site::RestorePointTaken)?;
                     self.connect()?
                         .execute(
                             "UPDATE upgrade_runs SET restore_backup_id = ?2 WHERE id = ?1",
@@ -300,6 +341,7 @@ impl Workspace {
             DataStep::SetVersion => {
                 self.store(env)?
                     .set_platform_version(&run.view.to_version)?;
+                Failpoint::fire(self.failpoint(), Site::StoreVersionSet)?;
                 self.connect()?
                     .execute(
                         "UPDATE environments SET version = ?2 WHERE id = ?1",

@@ -1,0 +1,213 @@
+//! Production's data upgrade stopped inside a step, between its parts:
+//! after the restore point was taken but before the run recorded it, after
+//! one migration package but before the next, after the store's version
+//! was written but before the control database's. By an error (rolled back
+//! at once), an intermittent error (stopped there, resumed to the full
+//! upgrade) or a kill (rolled back at the next start). Production has
+//! integrations; afterwards its rows, integrations, version, lock and the
+//! whole data directory are checked.
+
+mod common;
+
+use common::{at, boss, dump, env, production_rehearsed, store_file};
+use cutover_core::backup::BackupReason;
+use cutover_core::environment::EnvironmentStatus;
+use cutover_core::upgrade::{PackageKind, UpgradeState};
+use cutover_core::Result;
+use cutover_store::failpoint::{FailMode, Failpoint, Site};
+use cutover_store::{Context, Workspace};
+use std::path::Path;
+
+const ORDERS: &str = "CUTOVER_INSIDE_STEP_CHILD";
+const CHILD: &str = "child_process_stopping_inside_a_step";
+
+/// Not a test on its own: the child process the kill test stops inside a
+/// step of production's data upgrade.
+#[test]
+#[ignore = "child process of the inside-a-step kill test"]
+fn child_process_stopping_inside_a_step() -> Result<()> {
+    let Some(orders) = std::env::var_os(ORDERS) else {
+        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
+    };
+    let orders = orders.to_string_lossy().into_owned();
+    let (dir, point) = orders.split_once('|').expect("dir|failpoint");
+    let ws = Workspace::open(Path::new(dir))?;
+    ws.set_failpoint(Some(Failpoint::parse(point)?));
+    let run = ws
+        .open_upgrade(env(&ws, "Production")?)?
+        .expect("an open run");
+    ws.start_data_upgrade(run.id, &boss(), &|| at(16, 10))?;
+    panic!("the data upgrade went past {point}");
+}
+
+/// Production back as before the data upgrade: its rows, integrations,
+/// version, unlocked, the run rolled back at `site`'s step, the inbox told.
+fn assert_rolled_back(
+    ws: &Workspace,
+    run: i64,
+    before: &[String],
+    integrations: &[(String, bool, Option<i64>)],
+    site: Site,
+) -> Result<()> {
+    let what = site.as_str();
+    let production = env(ws, "Production")?;
+    common::assert_whole(ws)?;
+    let record = ws.upgrade_run(run)?;
+    assert_eq!(
+        (record.state, record.step),
+        (UpgradeState::RolledBack, site.inside()),
+        "{what}"
+    );
+    assert_eq!(
+        dump(&store_file(ws, production)?)?,
+        before,
+        "{what}: production row by row"
+    );
+    assert_eq!(
+        common::integrations(ws, production)?,
+        integrations,
+        "{what}: integrations"
+    );
+    let env = ws.environment(production)?;
+    assert_eq!(
+        (env.version.as_str(), env.status),
+        ("10.0.1", EnvironmentStatus::Ready),
+        "{what}"
+    );
+    assert!(
+        ws.inbox()?
+            .iter()
+            .any(|n| n.title == "Upgrade of Production rolled back"),
+        "{what}: the inbox says so"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_migrations_step_has_two_packages_to_stop_between() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let (ws, _, run, _) = production_rehearsed(dir.path())?;
+    let migrations = ws
+        .upgrade_run(run)?
+        .packages
+        .iter()
+        .filter(|p| matches!(p.kind, PackageKind::Platform | PackageKind::Hotfix))
+        .count();
+    assert!(migrations >= 2, "{migrations} migration package(s)");
+    Ok(())
+}
+
+#[test]
+fn an_error_inside_a_step_rolls_production_back() -> Result<()> {
+    for site in Site::INSIDE_DATA_STEPS {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, production, run, before) = production_rehearsed(dir.path())?;
+        let integrations = common::integrations(&ws, production)?;
+        ws.set_failpoint(Some(Failpoint {
+            site,
+            mode: FailMode::Error,
+        }));
+        let e = ws
+            .start_data_upgrade(run, &boss(), &|| at(16, 10))
+            .expect_err(site.as_str());
+        assert!(e.message.contains("Injected fault"), "{}", e.message);
+        assert_rolled_back(&ws, run, &before, &integrations, site)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn an_intermittent_error_inside_a_step_stops_there_and_resumes_to_the_full_upgrade() -> Result<()> {
+    for site in Site::INSIDE_DATA_STEPS {
+        let what = site.as_str();
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, production, run, _) = production_rehearsed(dir.path())?;
+        let integrations = common::integrations(&ws, production)?;
+        ws.set_failpoint(Some(Failpoint {
+            site,
+            mode: FailMode::Intermittent,
+        }));
+        ws.start_data_upgrade(run, &boss(), &|| at(16, 10))
+            .expect_err(what);
+        let stopped = ws.upgrade_run(run)?;
+        assert_eq!(
+            (stopped.state, stopped.step, stopped.resumable),
+            (UpgradeState::Failed, site.inside(), true),
+            "{what}"
+        );
+        assert_eq!(
+            ws.environment(production)?.status,
+            EnvironmentStatus::Locked,
+            "{what}: locked while stopped"
+        );
+        ws.set_failpoint(None);
+        let done = ws.resume_upgrade(run, &boss(), &|| at(16, 20))?;
+        assert_eq!(done.state, UpgradeState::Validating, "{what}");
+        let restore_point = done.restore_backup_id.expect("a restore point");
+        assert!(
+            ws.backups(production)?
+                .iter()
+                .any(|b| b.id == restore_point),
+            "{what}: the restore point is listed"
+        );
+        ws.commit_upgrade(run, &boss(), at(16, 30))?;
+        common::assert_whole(&ws)?;
+        // One restore point, released by the commit: none left guarding.
+        let guards: Vec<i64> = ws
+            .backups(production)?
+            .iter()
+            .filter(|b| b.reason == BackupReason::BeforeUpgrade)
+            .map(|b| {
+                assert!(
+                    b.released_at.is_some(),
+                    "{what}: backup #{} still guards",
+                    b.id
+                );
+                b.id
+            })
+            .collect();
+        assert_eq!(guards, [restore_point], "{what}: one restore point");
+        let env = ws.environment(production)?;
+        assert_eq!(env.version, "10.0.4", "{what}");
+        assert_eq!(
+            ws.store(production)?.platform_version()?,
+            "10.0.4",
+            "{what}: the store agrees"
+        );
+        assert_eq!(
+            common::integrations(&ws, production)?,
+            integrations,
+            "{what}: integrations resumed"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn killed_inside_a_step_the_next_start_rolls_production_back() -> Result<()> {
+    for site in Site::INSIDE_DATA_STEPS {
+        let what = site.as_str();
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, production, run, before) = production_rehearsed(dir.path())?;
+        let integrations = common::integrations(&ws, production)?;
+        drop(ws);
+        common::die_in_child(
+            CHILD,
+            ORDERS,
+            &format!("{}|{what}:abort", dir.path().display()),
+        )?;
+        let ws = Workspace::open(dir.path())?;
+        let killed = ws.upgrade_run(run)?;
+        assert_eq!(
+            (killed.state, killed.step),
+            (UpgradeState::DataUpgrade, site.inside()),
+            "{what}: the kill landed inside that step"
+        );
+        ws.recover(at(16, 30))?;
+        assert_rolled_back(&ws, run, &before, &integrations, site)?;
+        // Another attempt goes through.
+        ws.start_data_upgrade(run, &boss(), &|| at(16, 40))?;
+        assert_eq!(ws.environment(production)?.version, "10.0.4", "{what}");
+    }
+    Ok(())
+}
