@@ -40,7 +40,15 @@ pub fn spawn(state: Arc<AppState>) {
 fn fire(state: &AppState) -> Option<chrono::DateTime<chrono::Utc>> {
     let ws = state.workspace().ok()?;
     let now = state.clock.now();
-    match ws.fire_due_reminders(now) {
+    let fired = ws.fire_due_reminders(now);
+    // One line per pass, so that a test (or a support log) can tell a pass
+    // that fired nothing from no pass at all.
+    tracing::info!(
+        fired = fired.as_ref().map_or(0, Vec::len),
+        at = %now,
+        "reminder pass"
+    );
+    match fired {
         Ok(notices) if !notices.is_empty() => {
             // The inbox keeps every reminder; the desktop shows it to the
             // current admin only if they opted in to reminders.

@@ -1,6 +1,7 @@
 //! Reminders reach a real notification daemon (dunst on a private D-Bus
 //! session): one that fell due while Cutover was closed fires at start,
-//! marked late, and the next fires on time, once, while the app runs.
+//! marked late, and the next fires on time, while the app runs; a restart
+//! after both fired shows neither again.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use cutover_e2e::{app_binary, Dunst, Group, Result};
@@ -34,15 +35,18 @@ fn reminders_fire_late_at_start_and_on_time_while_running() -> Result<()> {
     let dunst = Dunst::start(dir.path())?;
     // Start ten seconds before the morning-before reminder (Fri 29 Jan
     // 08:00 GMT); the UAT reminder (Wed 27 Jan 08:00) fell due while closed.
-    let _app = Group::spawn(
-        Command::new(app_binary())
-            .env("CUTOVER_DATA_DIR", &data)
-            .env("CUTOVER_CLOCK_START", "2027-01-29T07:59:50Z")
-            .env("DBUS_SESSION_BUS_ADDRESS", &dunst.address)
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
+    let launch = |clock: &str| {
+        Group::spawn(
+            Command::new(app_binary())
+                .env("CUTOVER_DATA_DIR", &data)
+                .env("CUTOVER_CLOCK_START", clock)
+                .env("DBUS_SESSION_BUS_ADDRESS", &dunst.address)
+                .env("NO_AT_BRIDGE", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+    };
+    let mut app = launch("2027-01-29T07:59:50Z")?;
     let printed = dunst.wait_for(
         "UAT for 10.0.2 ends in two business days: Northwind Foods (demo) (late)",
         Duration::from_secs(20),
@@ -60,16 +64,33 @@ fn reminders_fire_late_at_start_and_on_time_while_running() -> Result<()> {
         "on time, not late:\n{printed}"
     );
     assert!(printed.contains("16:00 GMT"), "{printed}");
-    std::thread::sleep(Duration::from_secs(2));
+    // Exactly once: the engine passes again (a restart a little later runs
+    // a pass at once, the one that fires what fell due while closed) and
+    // neither reminder is shown again.
+    let passes = || reminder_passes(&data.join("logs"));
+    let before = passes();
+    app.kill();
+    let _app = launch("2027-01-29T08:00:30Z")?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while passes() <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the restarted app made no reminder pass"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // dunst prints each notification's summary once on a "summary:" line.
     let printed = dunst.printed();
-    assert_eq!(
-        printed
-            .matches("summary: 'Upgrade to 10.0.2 tomorrow")
-            .count(),
-        1,
-        "once:\n{printed}"
-    );
+    for summary in [
+        "summary: 'Upgrade to 10.0.2 tomorrow",
+        "summary: 'UAT for 10.0.2 ends in two business days",
+    ] {
+        assert_eq!(
+            printed.matches(summary).count(),
+            1,
+            "{summary} once:\n{printed}"
+        );
+    }
 
     let ws = Workspace::open(&data)?;
     let plan = &ws.scheduled_upgrades(account)?[0];
@@ -90,4 +111,19 @@ fn reminders_fire_late_at_start_and_on_time_while_running() -> Result<()> {
         .iter()
         .all(|n| n.undelivered.is_none() && !n.desktop_pending));
     Ok(())
+}
+
+/// How many reminder passes that fired nothing the app logged.
+fn reminder_passes(logs: &std::path::Path) -> usize {
+    std::fs::read_dir(logs)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|f| {
+            std::fs::read_to_string(f.path())
+                .unwrap_or_default()
+                .matches("reminder pass fired=0")
+                .count()
+        })
+        .sum()
 }
