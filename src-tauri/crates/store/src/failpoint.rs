@@ -70,9 +70,10 @@ pub enum Site {
 }
 
 impl Site {
-    /// The data-upgrade step a point inside one belongs to.
-    pub fn inside(self) -> Option<DataStep> {
+    /// The data-upgrade step this point is after or inside.
+    pub fn data_step(self) -> Option<DataStep> {
         match self {
+            Self::Data(step) => Some(step),
             Self::RestorePointTaken => Some(DataStep::RestorePoint),
             Self::MigrationApplied => Some(DataStep::Migrations),
             Self::StoreVersionSet => Some(DataStep::SetVersion),
