@@ -44,7 +44,7 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
             point,
             "a failpoint is set: a data upgrade will fail on purpose"
         );
-        workspace.set_failpoint(Some(cutover_store::failpoint::Failpoint::parse(&point)?));
+        workspace.set_failpoint(Some(cutover_store::control::failpoint::Failpoint::parse(&point)?));
     }
     let retired = workspace.recover(clock.now())?;
     if !retired.is_empty() {
@@ -54,7 +54,7 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
     Ok(workspace)
 }
 
-/// Set to `<step>:<mode>` (see `cutover_store::failpoint`), a data upgrade
+/// Set to `<step>:<mode>` (see `cutover_store::control::failpoint`), a data upgrade
 /// fails on purpose at that step: for end-to-end tests only.
 pub const FAILPOINT_VAR: &str = "CUTOVER_FAILPOINT";
 

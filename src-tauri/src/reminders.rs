@@ -6,7 +6,7 @@
 //! beat (at most five minutes late).
 
 use crate::state::AppState;
-use cutover_store::recipients::Category;
+use cutover_store::people::recipients::Category;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -5,7 +5,7 @@ use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
 use cutover_core::backup::{Backup, CopyProgress};
-use cutover_store::refresh::RefreshPreview;
+use cutover_store::environments::refresh::RefreshPreview;
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;

@@ -9,7 +9,7 @@ use cutover_core::account::AccountId;
 use cutover_core::release_view::ReleaseId;
 use cutover_core::schedule::CalendarSettings;
 use cutover_core::schedule_view::{AccountCalendar, CalendarEvent, Recipient, ScheduledUpgrade};
-use cutover_store::recipients::Category;
+use cutover_store::people::recipients::Category;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::State;

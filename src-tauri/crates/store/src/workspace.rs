@@ -4,7 +4,7 @@
 
 use crate::env_store::sqlite::SqliteBackend;
 use crate::env_store::{EnvironmentStore, StoreBackend};
-use crate::fault::column;
+use crate::control::fault::column;
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub struct Workspace {
     root: PathBuf,
     backend: Box<dyn StoreBackend>,
-    failpoint: std::sync::Mutex<Option<crate::failpoint::Failpoint>>,
+    failpoint: std::sync::Mutex<Option<crate::control::failpoint::Failpoint>>,
 }
 
 /// A request to create an environment as a copy of another.
@@ -103,13 +103,13 @@ impl Workspace {
 
     /// Injects a fault into later data upgrades (tests only; see
     /// `failpoint`).
-    pub fn set_failpoint(&self, point: Option<crate::failpoint::Failpoint>) {
+    pub fn set_failpoint(&self, point: Option<crate::control::failpoint::Failpoint>) {
         if let Ok(mut slot) = self.failpoint.lock() {
             *slot = point;
         }
     }
 
-    pub(crate) fn failpoint(&self) -> Option<crate::failpoint::Failpoint> {
+    pub(crate) fn failpoint(&self) -> Option<crate::control::failpoint::Failpoint> {
         self.failpoint.lock().ok().and_then(|p| *p)
     }
 
@@ -296,7 +296,7 @@ impl Workspace {
             Err(e) => {
                 // The copy is not recorded anywhere: remove it so nothing is half made.
                 let _ = self.backend.discard(&key);
-                if crate::fault::is_unique_violation(&e) {
+                if crate::control::fault::is_unique_violation(&e) {
                     Err(Error::conflict(format!(
                         "Another environment named \"{name}\" (or another {}) was just created. Refresh and choose another name.",
                         request.kind.label()

@@ -14,7 +14,7 @@ use cutover_core::change::Change;
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::promotion::{PromotionState, PromotionStep};
 use cutover_core::Result;
-use cutover_store::failpoint::{Failpoint, PromotionPoint};
+use cutover_store::control::failpoint::{Failpoint, PromotionPoint};
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 

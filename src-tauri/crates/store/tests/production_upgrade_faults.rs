@@ -15,7 +15,7 @@ use cutover_core::backup::BackupReason;
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::upgrade::{DataStep, PackageKind, UpgradeState};
 use cutover_core::Result;
-use cutover_store::failpoint::{FailMode, Failpoint, Site};
+use cutover_store::control::failpoint::{FailMode, Failpoint, Site};
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 

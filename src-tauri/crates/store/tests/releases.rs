@@ -7,7 +7,8 @@ use cutover_core::admin::{Admin, Role};
 use cutover_core::release::Selectable;
 use cutover_core::{ErrorKind, Result};
 use cutover_package::{build, sign};
-use cutover_store::{demo, demo_releases, Context, Workspace};
+use cutover_store::{demo, Context, Workspace};
+use demo::releases as demo_releases;
 use std::path::{Path, PathBuf};
 
 fn at(day: u32, month: u32) -> DateTime<Utc> {

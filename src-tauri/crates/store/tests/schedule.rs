@@ -11,7 +11,7 @@ use cutover_core::admin::{Admin, Role};
 use cutover_core::schedule::{CalendarSettings, Freeze, MaintenanceWindow, ReminderKind};
 use cutover_core::schedule_view::EventKind;
 use cutover_core::{ErrorKind, Result};
-use cutover_store::recipients::Category;
+use cutover_store::people::recipients::Category;
 use cutover_store::{demo, Context, Workspace};
 
 fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {

@@ -9,7 +9,7 @@ use cutover_core::backup::BackupReason;
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::upgrade::{PackageState, UpgradeState};
 use cutover_core::{ErrorKind, Result};
-use cutover_store::failpoint::{FailMode, Failpoint, Site};
+use cutover_store::control::failpoint::{FailMode, Failpoint, Site};
 use cutover_store::Context;
 
 #[test]

@@ -11,7 +11,7 @@ use common::{at, boss, demo, dump, env, rehearse, store_file};
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::upgrade::{DataStep, UpgradeState};
 use cutover_core::Result;
-use cutover_store::failpoint::{FailMode, Failpoint, Site};
+use cutover_store::control::failpoint::{FailMode, Failpoint, Site};
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 

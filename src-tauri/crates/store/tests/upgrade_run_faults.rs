@@ -14,7 +14,7 @@ use chrono::Duration;
 use common::{at, boss, copy_dump, demo, dump, env, rehearse, store_file};
 use cutover_core::upgrade::{PackageState, UpgradeRun, UpgradeState};
 use cutover_core::Result;
-use cutover_store::failpoint::Failpoint;
+use cutover_store::control::failpoint::Failpoint;
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 

@@ -6,7 +6,7 @@
 //! a copy starts with its source's changelog, and the copy point (or, later,
 //! the last promotion) is where its own work begins.
 
-use crate::fault::column;
+use crate::control::fault::column;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::{

@@ -2,7 +2,7 @@
 //! transaction, so that a change can read what it is about to alter inside
 //! the transaction that alters it.
 
-use crate::fault::column;
+use crate::control::fault::column;
 use crate::Context;
 use cutover_core::definitions::{AppDef, Definitions, FieldDef, TableDef, ViewDef};
 use cutover_core::{Error, Result};

@@ -7,7 +7,7 @@
 
 use super::changelog::{self, Outcome};
 use super::defs;
-use crate::fault::is_unique_violation;
+use crate::control::fault::is_unique_violation;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{self as rules, Change};

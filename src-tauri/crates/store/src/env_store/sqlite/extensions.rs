@@ -100,7 +100,7 @@ pub fn install(
         ],
     )
     .map_err(|e| {
-        if crate::fault::is_unique_violation(&e) {
+        if crate::control::fault::is_unique_violation(&e) {
             Error::conflict(format!("{} is already installed here.", ext.name))
         } else {
             Error::internal(format!("Could not record the extension: {e}."))

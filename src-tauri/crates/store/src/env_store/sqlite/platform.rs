@@ -91,7 +91,7 @@ pub fn changes_since(conn: &Connection, backup: &Path) -> Result<RollbackImpact>
     conn.execute("ATTACH DATABASE ?1 AS point", [backup.to_string_lossy()])
         .context(doing)?;
     let result = (|| {
-        let tables: Vec<String> = crate::fault::column(
+        let tables: Vec<String> = crate::control::fault::column(
             conn,
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name LIKE 'rec\\_%' ESCAPE '\\'
              UNION SELECT name FROM point.sqlite_master WHERE type = 'table' AND name LIKE 'rec\\_%' ESCAPE '\\'",
@@ -101,7 +101,7 @@ pub fn changes_since(conn: &Connection, backup: &Path) -> Result<RollbackImpact>
         let mut records = 0u64;
         for t in tables {
             let columns = |schema: &str| -> Result<Vec<String>> {
-                crate::fault::column(
+                crate::control::fault::column(
                     conn,
                     &format!("SELECT name FROM pragma_table_info('{t}', '{schema}') ORDER BY cid"),
                     [],

@@ -7,7 +7,7 @@
 
 use super::{changelog, defs, designer, extensions, platform, promote, records};
 use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
-use crate::fault::{column, is_unique_violation};
+use crate::control::fault::{column, is_unique_violation};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};

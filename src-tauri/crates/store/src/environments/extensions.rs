@@ -65,7 +65,7 @@ impl Workspace {
             ],
         )
         .map_err(|e| {
-            if crate::fault::is_unique_violation(&e) {
+            if crate::control::fault::is_unique_violation(&e) {
                 Error::conflict(format!("{} {} is already in the catalog.", m.name, m.version))
             } else {
                 Error::internal(format!("Could not store the extension: {e}."))
@@ -101,7 +101,7 @@ impl Workspace {
     ) -> Result<ExtensionSummary> {
         self.import_extension(
             account_id,
-            &crate::releases::read_package(path)?,
+            &crate::releases::import::read_package(path)?,
             admin,
             now,
         )

@@ -3,8 +3,8 @@
 //! actions become a checklist) or rolls back to the restore point, told
 //! first how many changes made since will be discarded.
 
-use crate::failpoint::{Failpoint, Site};
-use crate::integrations::PausedBy;
+use crate::control::failpoint::{Failpoint, Site};
+use crate::environments::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;

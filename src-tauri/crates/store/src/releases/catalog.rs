@@ -3,7 +3,7 @@
 //! that concern them, and whether production is blocked from following a
 //! sandbox (seed 002).
 
-use crate::releases::listed;
+use crate::releases::import::listed;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::AccountId;

@@ -2,7 +2,7 @@
 //! for reading on paper or sharing with people who do not run Cutover. It
 //! embeds its own styles and no script or remote content.
 
-use crate::release_notes::escape_marked;
+use crate::releases::notes::escape_marked;
 use crate::Workspace;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -7,8 +7,8 @@
 //! Invariant: a run is open while `finished_at` is NULL, and an open run's
 //! `copy_key` (if any) names a store the start-up recovery must keep.
 
-use crate::failpoint::{Failpoint, Site};
-use crate::upgrade_view::RunRow;
+use crate::control::failpoint::{Failpoint, Site};
+use crate::upgrade::view::RunRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -65,7 +65,7 @@ impl Workspace {
                 if s.environment.kind == EnvironmentKind::Production {
                     continue;
                 }
-                let committed = crate::fault::column::<String>(
+                let committed = crate::control::fault::column::<String>(
                     &conn,
                     "SELECT to_version FROM upgrade_runs WHERE environment_id = ?1 AND state = 'committed'",
                     [s.environment.id],
@@ -100,7 +100,7 @@ impl Workspace {
             params![env.id, release_id, env.version, target.to_string(), admin.name, now, json],
         );
         if let Err(e) = &inserted {
-            if crate::fault::is_unique_violation(e) {
+            if crate::control::fault::is_unique_violation(e) {
                 return Err(Error::conflict(
                     "Another upgrade of this environment was started just now.",
                 ));
@@ -204,7 +204,7 @@ impl Workspace {
         // The restore point is a copy plus its checksum: time that too, so
         // the rehearsal predicts the downtime the restore point will add.
         if let Some(file) = self.backend().file_of(&key) {
-            crate::backups::sha256_of(&file)?;
+            crate::backups::backup::sha256_of(&file)?;
         }
         let restore_point_ms = started.elapsed().as_millis() as i64;
         // A stop from here on leaves the run preparing with a whole copy,
@@ -292,7 +292,7 @@ impl Workspace {
     /// The timer's outcomes at `now` (seed 002); returns how many runs it
     /// closed. Called at start-up and by the reminder engine.
     pub fn apply_upgrade_timers(&self, now: DateTime<Utc>) -> Result<usize> {
-        let ids = crate::fault::column::<i64>(
+        let ids = crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM upgrade_runs WHERE finished_at IS NULL",
             [],
@@ -330,7 +330,7 @@ impl Workspace {
     /// Store keys of open runs' copies, which start-up recovery keeps.
     pub(crate) fn upgrade_copy_keys(&self) -> Result<Vec<String>> {
         let mut keys = Vec::new();
-        for id in crate::fault::column::<i64>(
+        for id in crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM upgrade_runs WHERE copy_key IS NOT NULL",
             [],

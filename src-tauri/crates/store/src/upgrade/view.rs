@@ -215,7 +215,7 @@ impl Workspace {
 
     /// Every run of an environment, newest first.
     pub fn upgrade_history(&self, environment_id: EnvironmentId) -> Result<Vec<UpgradeRun>> {
-        crate::fault::column::<i64>(
+        crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM upgrade_runs WHERE environment_id = ?1 ORDER BY id DESC",
             [environment_id],

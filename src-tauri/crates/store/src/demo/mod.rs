@@ -6,6 +6,8 @@
 //! sandbox are copied from it. The data is generated deterministically, so
 //! every first start (and every test) sees the same records.
 
+pub mod releases;
+
 use crate::env_store::EnvironmentStore;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -403,11 +405,11 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
         .context("counting admins")?;
     if !has_admins {
         for (name, role) in ADMINS {
-            crate::admins::insert_admin(&tx, name, role, now)?;
+            crate::people::admins::insert_admin(&tx, name, role, now)?;
         }
     }
     tx.commit().context("committing the demo account")?;
-    crate::demo_releases::import(workspace, account_id, now)?;
+    crate::demo::releases::import(workspace, account_id, now)?;
     workspace.add_admin_recipients(account_id)?;
     tracing::info!(account_id, "created the demo account");
     Ok(Some(account_id))

@@ -5,7 +5,7 @@
 //! written. A restore first takes a backup of the current state, so it can
 //! itself be undone, and replaces the store in one transaction.
 
-use crate::failpoint::{Failpoint, Site};
+use crate::control::failpoint::{Failpoint, Site};
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;

@@ -3,9 +3,9 @@
 //! anything else restores the restore point at once, and a run a stop
 //! interrupted is rolled back at the next start.
 
-use crate::failpoint::{Failpoint, Site};
-use crate::integrations::PausedBy;
-use crate::upgrade_view::RunRow;
+use crate::control::failpoint::{Failpoint, Site};
+use crate::environments::integrations::PausedBy;
+use crate::upgrade::view::RunRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
@@ -213,7 +213,7 @@ impl Workspace {
     /// Rolls back runs a stop interrupted during the data upgrade. Runs at
     /// start-up before anything else touches the stores.
     pub(crate) fn recover_upgrades(&self, now: DateTime<Utc>) -> Result<usize> {
-        let ids = crate::fault::column::<i64>(
+        let ids = crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM upgrade_runs WHERE state = 'data_upgrade'",
             [],

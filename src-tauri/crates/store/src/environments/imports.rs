@@ -127,7 +127,7 @@ impl Workspace {
         );
         match inserted {
             Ok(_) => {}
-            Err(e) if crate::fault::is_unique_violation(&e) => {
+            Err(e) if crate::control::fault::is_unique_violation(&e) => {
                 return Err(Error::locked(format!(
                     "An import into \"{}\" is already running. Wait for it or cancel it.",
                     row.environment.name

@@ -187,7 +187,7 @@ impl Workspace {
             params![account_id, name, key, now, admin.name],
         )
         .map_err(|e| {
-            if crate::fault::is_unique_violation(&e) {
+            if crate::control::fault::is_unique_violation(&e) {
                 Error::conflict("This account already trusts that key.")
             } else {
                 Error::internal(format!("Could not store the key: {e}."))
@@ -340,6 +340,6 @@ fn insert_package(
         .context("storing a note")?;
     }
     drop(note);
-    crate::release_index::index_release(tx, account_id, &version.sort_key(), release_id)?;
+    crate::releases::index::index_release(tx, account_id, &version.sort_key(), release_id)?;
     Ok(package.notes.len() as u32)
 }

@@ -6,7 +6,7 @@
 //! target then remembers the production changelog position it was copied
 //! from, which later promotions compare against to find conflicts.
 
-use crate::failpoint::{Failpoint, Site};
+use crate::control::failpoint::{Failpoint, Site};
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;

@@ -51,7 +51,7 @@ pub(crate) fn insert_admin(
         params![name, role.as_str(), now],
     ) {
         Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(e) if crate::fault::is_unique_violation(&e) => Err(Error::conflict(format!(
+        Err(e) if crate::control::fault::is_unique_violation(&e) => Err(Error::conflict(format!(
             "There is already an admin named \"{name}\". Use another name."
         ))),
         Err(e) => Err(e).context("adding an admin"),

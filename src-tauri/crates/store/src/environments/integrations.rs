@@ -66,7 +66,7 @@ impl Workspace {
             params![environment_id, name, kind.as_str()],
         ) {
             Ok(_) => {}
-            Err(e) if crate::fault::is_unique_violation(&e) => {
+            Err(e) if crate::control::fault::is_unique_violation(&e) => {
                 return Err(Error::conflict(format!(
                     "{} already has an integration named \"{name}\".",
                     env.name
@@ -154,7 +154,7 @@ impl Workspace {
     pub(crate) fn resume_integrations(&self, by: PausedBy) -> Result<Vec<String>> {
         let conn = self.connect()?;
         let column = by.column();
-        let names: Vec<String> = crate::fault::column(
+        let names: Vec<String> = crate::control::fault::column(
             &conn,
             &format!("SELECT name FROM integrations WHERE {column} = ?1 ORDER BY name"),
             [by.id()],

@@ -4,6 +4,9 @@
 //! of failing; the file is in WAL mode so the dashboard can read while an
 //! operation writes.
 
+pub mod failpoint;
+pub(crate) mod fault;
+
 use crate::Context;
 use cutover_core::Result;
 use rusqlite::Connection;
@@ -16,29 +19,29 @@ pub const FILE_NAME: &str = "control.sqlite";
 /// The schema's history. Append only: a released migration is never edited.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
-        M::up(include_str!("../migrations/control/001_init.sql")),
+        M::up(include_str!("../../migrations/control/001_init.sql")),
         M::up(include_str!(
-            "../migrations/control/002_backup_checksums.sql"
+            "../../migrations/control/002_backup_checksums.sql"
         )),
-        M::up(include_str!("../migrations/control/003_settings.sql")),
-        M::up(include_str!("../migrations/control/004_admins.sql")),
-        M::up(include_str!("../migrations/control/005_imports.sql")),
-        M::up(include_str!("../migrations/control/006_activity.sql")),
-        M::up(include_str!("../migrations/control/007_promotions.sql")),
-        M::up(include_str!("../migrations/control/008_inbox.sql")),
-        M::up(include_str!("../migrations/control/009_integrations.sql")),
-        M::up(include_str!("../migrations/control/010_releases.sql")),
-        M::up(include_str!("../migrations/control/011_schedule.sql")),
-        M::up(include_str!("../migrations/control/012_extensions.sql")),
-        M::up(include_str!("../migrations/control/013_upgrades.sql")),
+        M::up(include_str!("../../migrations/control/003_settings.sql")),
+        M::up(include_str!("../../migrations/control/004_admins.sql")),
+        M::up(include_str!("../../migrations/control/005_imports.sql")),
+        M::up(include_str!("../../migrations/control/006_activity.sql")),
+        M::up(include_str!("../../migrations/control/007_promotions.sql")),
+        M::up(include_str!("../../migrations/control/008_inbox.sql")),
+        M::up(include_str!("../../migrations/control/009_integrations.sql")),
+        M::up(include_str!("../../migrations/control/010_releases.sql")),
+        M::up(include_str!("../../migrations/control/011_schedule.sql")),
+        M::up(include_str!("../../migrations/control/012_extensions.sql")),
+        M::up(include_str!("../../migrations/control/013_upgrades.sql")),
         M::up(include_str!(
-            "../migrations/control/014_released_backups.sql"
-        )),
-        M::up(include_str!(
-            "../migrations/control/015_note_index_rowids.sql"
+            "../../migrations/control/014_released_backups.sql"
         )),
         M::up(include_str!(
-            "../migrations/control/016_backup_platform.sql"
+            "../../migrations/control/015_note_index_rowids.sql"
+        )),
+        M::up(include_str!(
+            "../../migrations/control/016_backup_platform.sql"
         )),
     ])
 }
@@ -78,7 +81,7 @@ mod tests {
         let dir = tempfile::tempdir().context("temp dir")?;
         let path = dir.path().join(FILE_NAME);
         let schema = |conn: &Connection| -> Result<Vec<String>> {
-            crate::fault::column(
+            crate::control::fault::column(
                 conn,
                 "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name",
                 [],

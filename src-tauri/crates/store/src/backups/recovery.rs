@@ -42,7 +42,7 @@ impl Workspace {
         let Ok(entries) = std::fs::read_dir(&folder) else {
             return Ok(Vec::new()); // no backup was ever taken
         };
-        let recorded: HashSet<String> = crate::fault::column(
+        let recorded: HashSet<String> = crate::control::fault::column(
             &self.connect()?,
             "SELECT path FROM backups",
             [],

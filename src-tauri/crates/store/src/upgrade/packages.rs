@@ -5,8 +5,8 @@
 //! the rehearsal runs exactly what the downtime will.
 
 use crate::env_store::EnvironmentStore;
-use crate::failpoint::{Failpoint, Site};
-use crate::upgrade_view::RunRow;
+use crate::control::failpoint::{Failpoint, Site};
+use crate::upgrade::view::RunRow;
 use crate::Workspace;
 use chrono::{DateTime, Utc};
 use cutover_core::admin::{ensure_super_admin, Admin};

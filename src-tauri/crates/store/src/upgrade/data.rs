@@ -8,9 +8,9 @@
 //! extensions are recorded in the transaction that applies them, the
 //! restore point is taken once), so resuming re-runs the failed step.
 
-use crate::failpoint::{FailMode, Failpoint, Site};
-use crate::integrations::PausedBy;
-use crate::upgrade_view::RunRow;
+use crate::control::failpoint::{FailMode, Failpoint, Site};
+use crate::environments::integrations::PausedBy;
+use crate::upgrade::view::RunRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
@@ -97,7 +97,7 @@ impl Workspace {
             return Ok(false);
         };
         let conn = self.connect()?;
-        let taken = crate::fault::column::<i64>(
+        let taken = crate::control::fault::column::<i64>(
             &conn,
             "SELECT id FROM backups
              WHERE environment_id = ?1 AND reason = 'before_upgrade' AND released_at IS NULL

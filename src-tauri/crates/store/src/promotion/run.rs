@@ -1,8 +1,8 @@
 //! Running a promotion and settling one a crash interrupted (see
 //! `promotion.rs` for the order of work and its invariant).
 
-use crate::failpoint::{Failpoint, PromotionPoint, Site};
-use crate::integrations::PausedBy;
+use crate::control::failpoint::{Failpoint, PromotionPoint, Site};
+use crate::environments::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -134,7 +134,7 @@ impl Workspace {
             params![sandbox, plan.sandbox_name, production.environment.id, admin.name, now(), summary],
         );
         if let Err(e) = &inserted {
-            if crate::fault::is_unique_violation(e) {
+            if crate::control::fault::is_unique_violation(e) {
                 return Err(Error::locked(
                     "Another promotion into this production is running.",
                 ));

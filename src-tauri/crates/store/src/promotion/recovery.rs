@@ -4,7 +4,7 @@
 //! marks go back with it, production is unlocked and its integrations
 //! resumed.
 
-use crate::integrations::PausedBy;
+use crate::environments::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::Result;
@@ -15,7 +15,7 @@ impl Workspace {
     /// the backup if the promotion had reached it, then unlocked. Runs at
     /// start-up before anything else touches the stores.
     pub(crate) fn recover_promotions(&self, now: DateTime<Utc>) -> Result<usize> {
-        let ids: Vec<(i64, i64)> = crate::fault::column::<i64>(
+        let ids: Vec<(i64, i64)> = crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM promotions WHERE state = 'running'",
             [],
@@ -51,7 +51,7 @@ impl Workspace {
             );
             let settled = self.promotion(*id)?;
             let (title, body) =
-                crate::promotion_run::notice_text(&settled, &row.environment.name, 0);
+                crate::promotion::run::notice_text(&settled, &row.environment.name, 0);
             self.post_notice(now, &title, &body)?;
         }
         Ok(ids.len())

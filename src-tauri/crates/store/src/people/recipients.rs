@@ -80,7 +80,7 @@ impl Workspace {
                 params![account_id, name, (!email.is_empty()).then_some(email)],
             )
             .map_err(|e| {
-                if crate::fault::is_unique_violation(&e) {
+                if crate::control::fault::is_unique_violation(&e) {
                     Error::conflict(format!("{name} is already a recipient of this account."))
                 } else {
                     Error::internal(format!("Could not add the contact: {e}."))

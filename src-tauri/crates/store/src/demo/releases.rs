@@ -11,21 +11,21 @@ use cutover_core::Result;
 
 /// The demo vendor's public key (its secret is committed beside it, so that
 /// anyone can rebuild the demo packages; never trust it for real accounts).
-pub const VENDOR_KEY: &str = include_str!("../../../../packages/demo/vendor-demo.pub");
+pub const VENDOR_KEY: &str = include_str!("../../../../../packages/demo/vendor-demo.pub");
 
 /// The releases the demo account starts with; 10.0.4 is left in
 /// `packages/demo/` for the user to import.
 const RELEASES: [&[u8]; 3] = [
-    include_bytes!("../../../../packages/demo/northwind-10.0.1.zip"),
-    include_bytes!("../../../../packages/demo/northwind-10.0.2.zip"),
-    include_bytes!("../../../../packages/demo/northwind-10.0.3.zip"),
+    include_bytes!("../../../../../packages/demo/northwind-10.0.1.zip"),
+    include_bytes!("../../../../../packages/demo/northwind-10.0.2.zip"),
+    include_bytes!("../../../../../packages/demo/northwind-10.0.3.zip"),
 ];
 
 /// The extensions in the demo catalog; the first two are installed.
 const EXTENSIONS: [&[u8]; 3] = [
-    include_bytes!("../../../../packages/demo/extensions/timesheet-core-1.0.zip"),
-    include_bytes!("../../../../packages/demo/extensions/project-export-1.2.zip"),
-    include_bytes!("../../../../packages/demo/extensions/project-export-2.0.zip"),
+    include_bytes!("../../../../../packages/demo/extensions/timesheet-core-1.0.zip"),
+    include_bytes!("../../../../../packages/demo/extensions/project-export-1.2.zip"),
+    include_bytes!("../../../../../packages/demo/extensions/project-export-2.0.zip"),
 ];
 
 pub(crate) fn import(

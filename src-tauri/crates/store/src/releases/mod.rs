@@ -1,0 +1,7 @@
+//! releases
+
+pub(crate) mod catalog;
+pub mod export;
+pub(crate) mod import;
+pub(crate) mod index;
+pub mod notes;
