@@ -6,7 +6,20 @@
 //! - one data store per environment, behind the [`env_store::StoreBackend`]
 //!   trait, so that a PostgreSQL backend can be added beside SQLite later.
 //!
-//! [`Workspace`] ties them together and is what the desktop shell calls.
+//! [`Workspace`] ties them together and is the one entry point the desktop
+//! shell calls; each area below adds its methods to it from its own folder
+//! and says in its `mod.rs` what it owns, its invariants and which areas it
+//! calls:
+//! - [`environments`]: designer, records, imports, extensions, integrations,
+//!   refresh;
+//! - [`backups`]: Backup & Restore;
+//! - [`promotion`]: sandbox to production;
+//! - [`upgrade`]: upgrade runs and the data upgrade;
+//! - [`releases`]: vendor packages, catalog, release notes;
+//! - [`schedule`]: calendars, scheduled upgrades, reminders;
+//! - [`people`]: admins, contacts, activity, inbox;
+//! - [`demo`]: the demo account;
+//! - [`control`] and [`env_store`]: the two kinds of database.
 
 pub mod backups;
 pub mod control;

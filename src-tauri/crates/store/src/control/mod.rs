@@ -1,8 +1,10 @@
-//! The control database: opening it safely and migrating its schema.
+//! The control database (opening it safely and migrating its schema), how
+//! storage faults become user-facing errors (`fault`), and the failpoints
+//! the fault tests stop operations at (`failpoint`).
 //!
 //! Every connection has foreign keys on and waits for a busy writer instead
 //! of failing; the file is in WAL mode so the dashboard can read while an
-//! operation writes.
+//! operation writes. Calls no other area.
 
 pub mod failpoint;
 pub(crate) mod fault;

@@ -1,4 +1,13 @@
-//! people
+//! Who acts and who is told: the admins of this desktop and the current one,
+//! outside contacts per account and what each opted in to, the activity
+//! log and the inbox.
+//!
+//! Invariants: there is always a current admin (a desktop without admins
+//! gets a super-admin, so nobody is locked out); recording activity is best
+//! effort after the action succeeded and never undoes it; the inbox keeps
+//! every notice whether or not it was shown on the desktop.
+//!
+//! Calls: `control` only; every other area calls it.
 
 pub(crate) mod activity;
 pub(crate) mod admins;

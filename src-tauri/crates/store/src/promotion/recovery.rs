@@ -1,5 +1,5 @@
 //! Settling promotions a crash left running, at start-up (see
-//! `promotion.rs` for the order of work and its invariant): production is
+//! `plan.rs` for the order of work and its invariant): production is
 //! restored from the backup if the promotion had reached it, the sandbox's
 //! marks go back with it, production is unlocked and its integrations
 //! resumed.

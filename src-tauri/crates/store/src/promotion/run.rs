@@ -1,5 +1,5 @@
 //! Running a promotion and settling one a crash interrupted (see
-//! `promotion.rs` for the order of work and its invariant).
+//! `plan.rs` for the order of work and its invariant).
 
 use crate::control::failpoint::{Failpoint, PromotionPoint, Site};
 use crate::environments::integrations::PausedBy;

@@ -1,4 +1,14 @@
-//! schedule
+//! Time: each account's calendar (time zone, business days, holidays,
+//! maintenance windows, freezes), scheduled production upgrades with their
+//! reminders, the one calendar across accounts and its iCalendar export,
+//! and firing reminders.
+//!
+//! Invariants: instants are stored in UTC and shown in the account's zone;
+//! a schedule and its reminders are written in one transaction; a reminder
+//! files its notice and is marked fired in one transaction, so it fires
+//! exactly once, late if the app was closed.
+//!
+//! Calls: `releases` (the version a plan targets), `people` (the inbox).
 
 pub(crate) mod calendar;
 pub(crate) mod ics;

@@ -1,8 +1,8 @@
 //! Upgrade runs: starting one, preparing its parallel copy,
 //! cancelling it, the 10-day timer, and reading runs back for the Upgrade
-//! screen and the history. Packages are in `upgrade_packages.rs`, the
-//! data upgrade in `upgrade_data.rs`, commit and rollback in
-//! `upgrade_finish.rs`.
+//! screen and the history. Packages are in `packages.rs`, the
+//! data upgrade in `data.rs`, commit and rollback in
+//! `finish.rs`.
 //!
 //! Invariant: a run is open while `finished_at` is NULL, and an open run's
 //! `copy_key` (if any) names a store the start-up recovery must keep.
