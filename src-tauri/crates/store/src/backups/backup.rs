@@ -23,7 +23,7 @@ const BACKUP_COLUMNS: &str =
     "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at, platform_version";
 
 /// A backup row and where its file is, relative to the data directory.
-pub(crate) struct BackupRow {
+pub(super) struct BackupRow {
     pub backup: Backup,
     pub path: String,
 }
@@ -89,7 +89,7 @@ pub fn sha256_of(path: &Path) -> Result<String> {
 }
 
 impl Workspace {
-    pub(crate) fn backup_row(&self, conn: &Connection, id: BackupId) -> Result<BackupRow> {
+    pub(super) fn backup_row(&self, conn: &Connection, id: BackupId) -> Result<BackupRow> {
         let raw = conn
             .query_row(
                 &format!("SELECT {BACKUP_COLUMNS} FROM backups WHERE id = ?1"),
@@ -106,7 +106,7 @@ impl Workspace {
         finish(raw)
     }
 
-    pub(crate) fn backup_path(&self, relative: &str) -> PathBuf {
+    pub(super) fn backup_path(&self, relative: &str) -> PathBuf {
         self.root().join(relative)
     }
 

@@ -13,5 +13,5 @@
 //! (activity, inbox).
 
 pub(crate) mod backup;
-pub(crate) mod platform;
-pub(crate) mod recovery;
+mod platform;
+mod recovery;

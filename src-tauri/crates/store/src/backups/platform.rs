@@ -16,7 +16,7 @@ use rusqlite::params;
 
 impl Workspace {
     /// The platform environment `id`'s store holds now.
-    pub(crate) fn platform_state(&self, id: EnvironmentId) -> Result<PlatformState> {
+    pub(super) fn platform_state(&self, id: EnvironmentId) -> Result<PlatformState> {
         let store = self.store(id)?;
         Ok(PlatformState::new(
             store.platform_version()?,
@@ -37,7 +37,7 @@ impl Workspace {
 
     /// Makes the control database's version of environment `id` the one its
     /// store holds; returns the (recorded, actual) pair when they differed.
-    pub(crate) fn version_from_store(&self, id: EnvironmentId) -> Result<Option<(String, String)>> {
+    pub(super) fn version_from_store(&self, id: EnvironmentId) -> Result<Option<(String, String)>> {
         let actual = self.store(id)?.platform_version()?;
         let recorded = self.environment(id)?.version;
         if recorded == actual {

@@ -28,7 +28,7 @@ const EXTENSIONS: [&[u8]; 3] = [
     include_bytes!("../../../../../packages/demo/extensions/project-export-2.0.zip"),
 ];
 
-pub(crate) fn import(
+pub(super) fn import(
     workspace: &Workspace,
     account_id: AccountId,
     now: DateTime<Utc>,

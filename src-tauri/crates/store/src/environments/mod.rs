@@ -11,8 +11,8 @@
 //! Calls: `env_store`, `backups` (the backup before a destructive change),
 //! `releases` (the extension catalog's packages), `control`, `people`.
 
-pub(crate) mod design;
-pub(crate) mod extensions;
-pub(crate) mod imports;
+mod design;
+mod extensions;
+mod imports;
 pub(crate) mod integrations;
 pub mod refresh;

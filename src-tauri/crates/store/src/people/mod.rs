@@ -9,7 +9,7 @@
 //!
 //! Calls: `control` only; every other area calls it.
 
-pub(crate) mod activity;
+mod activity;
 pub(crate) mod admins;
-pub(crate) mod inbox;
+mod inbox;
 pub mod recipients;

@@ -12,8 +12,8 @@
 //! `environments` (integrations, writability), `schedule` (freezes),
 //! `control`, `people`.
 
-pub(crate) mod history;
-pub(crate) mod plan;
-pub(crate) mod recovery;
-pub(crate) mod run;
-pub(crate) mod undo;
+mod history;
+mod plan;
+mod recovery;
+mod run;
+mod undo;

@@ -27,7 +27,7 @@ use cutover_core::promotion::{self as rules, compact, PlanStep, PromotionPlan, S
 use cutover_core::{Error, Result};
 
 impl Workspace {
-    pub(crate) fn promotion_pair(
+    pub(super) fn promotion_pair(
         &self,
         sandbox: EnvironmentId,
     ) -> Result<(EnvironmentRow, EnvironmentRow)> {

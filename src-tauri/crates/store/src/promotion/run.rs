@@ -35,7 +35,7 @@ fn touched_tables(entries: &[cutover_core::changelog::ChangeEntry]) -> Vec<i64> 
 }
 
 /// What the inbox and the desktop say about a finished promotion.
-pub(crate) fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
+pub(super) fn notice_text(p: &Promotion, production: &str, steps: usize) -> (String, String) {
     let locked = match (p.locked_at, p.unlocked_at) {
         (Some(a), Some(b)) => format!(
             " {production} was locked for {:.1} s.",
@@ -357,7 +357,7 @@ impl Workspace {
     /// Puts production back as it was before promotion `id`, if the failed
     /// step may have touched it, and the sandbox's marks with it: the
     /// sandbox's changes are promoted exactly when production keeps them.
-    pub(crate) fn restore_after_failure(
+    pub(super) fn restore_after_failure(
         &self,
         id: i64,
         production: &crate::workspace::EnvironmentRow,
@@ -375,7 +375,7 @@ impl Workspace {
         self.put_back_sandbox_marks(id)
     }
 
-    pub(crate) fn unlock(
+    pub(super) fn unlock(
         &self,
         id: i64,
         production: EnvironmentId,

@@ -46,7 +46,7 @@ impl Workspace {
     /// that its changes are promotable again. Nothing to do when the
     /// promotion never recorded them (it stopped before marking) or the
     /// sandbox was deleted since.
-    pub(crate) fn put_back_sandbox_marks(&self, id: i64) -> Result<()> {
+    pub(super) fn put_back_sandbox_marks(&self, id: i64) -> Result<()> {
         let marks = self.marks(id)?;
         if let (Some(sandbox), Some(base), Some(seen)) =
             (marks.sandbox_id, marks.sandbox_base, marks.sandbox_seen)

@@ -234,7 +234,7 @@ impl Workspace {
     }
 
     /// The account an environment belongs to.
-    pub(crate) fn account_of(&self, environment_id: EnvironmentId) -> Result<AccountId> {
+    pub(super) fn account_of(&self, environment_id: EnvironmentId) -> Result<AccountId> {
         Ok(self.environment(environment_id)?.account_id)
     }
 }
@@ -258,7 +258,7 @@ pub(crate) fn read_package(path: &std::path::Path) -> Result<Vec<u8>> {
 }
 
 /// Every release of an account with what the window rules need.
-pub(crate) fn listed(conn: &Connection, account_id: AccountId) -> Result<Vec<release::Listed>> {
+pub(super) fn listed(conn: &Connection, account_id: AccountId) -> Result<Vec<release::Listed>> {
     let mut stmt = conn
         .prepare("SELECT version, general_availability FROM releases WHERE account_id = ?1")
         .context("reading releases")?;

@@ -19,7 +19,7 @@ const RELEASE_GAP: i64 = 1 << 20;
 
 /// Indexes release `release_id` (account `account`, version sort key
 /// `version_key`), whose notes are already stored.
-pub(crate) fn index_release(
+pub(super) fn index_release(
     tx: &Connection,
     account: i64,
     version_key: &str,

@@ -9,8 +9,8 @@
 //!
 //! Calls: `control`, `people` (activity).
 
-pub(crate) mod catalog;
+mod catalog;
 pub mod export;
 pub(crate) mod import;
-pub(crate) mod index;
+mod index;
 pub mod notes;

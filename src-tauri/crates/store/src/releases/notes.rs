@@ -52,7 +52,7 @@ fn notes(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<
 }
 
 /// Text for HTML, with FTS5's match markers (\u{1}, \u{2}) turned into `<mark>`.
-pub(crate) fn escape_marked(text: &str) -> String {
+pub(super) fn escape_marked(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

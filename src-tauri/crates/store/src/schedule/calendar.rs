@@ -125,7 +125,7 @@ impl Workspace {
     }
 
     /// The calendars of the accounts a query covers, for the export.
-    pub(crate) fn calendars_for(
+    pub(super) fn calendars_for(
         &self,
         account_id: AccountId,
     ) -> Result<Vec<(AccountId, String, Calendar)>> {

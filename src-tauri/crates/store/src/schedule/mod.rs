@@ -10,7 +10,7 @@
 //!
 //! Calls: `releases` (the version a plan targets), `people` (the inbox).
 
-pub(crate) mod calendar;
-pub(crate) mod ics;
-pub(crate) mod plans;
-pub(crate) mod reminders;
+mod calendar;
+mod ics;
+mod plans;
+mod reminders;

@@ -14,9 +14,9 @@
 //! (extensions, integrations, writability), `releases` (manifests and
 //! scripts), `schedule` (windows, freezes), `control`, `people`.
 
-pub(crate) mod data;
-pub(crate) mod finish;
-pub(crate) mod packages;
-pub(crate) mod rollback;
-pub(crate) mod run;
-pub(crate) mod view;
+mod data;
+mod finish;
+mod packages;
+mod rollback;
+mod run;
+mod view;

@@ -19,7 +19,7 @@ use cutover_core::{Error, Result};
 impl Workspace {
     /// Applies one package to `store` (the copy, or the original during the
     /// data upgrade). Running it again after an interruption is safe.
-    pub(crate) fn apply_package(
+    pub(super) fn apply_package(
         &self,
         store: &mut dyn EnvironmentStore,
         account_id: i64,
@@ -70,7 +70,7 @@ impl Workspace {
 
     /// Runs the checks of the target release and of its hotfixes; refuses
     /// with the first failing check and the row it returned.
-    pub(crate) fn run_checks(
+    pub(super) fn run_checks(
         &self,
         store: &dyn EnvironmentStore,
         run: &UpgradeRun,

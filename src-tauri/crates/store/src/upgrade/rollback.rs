@@ -16,7 +16,7 @@ use rusqlite::params;
 impl Workspace {
     /// The run's restore point, once taken (read fresh: a step may have
     /// just taken it).
-    pub(crate) fn restore_point_of(&self, id: i64) -> Result<Option<i64>> {
+    pub(super) fn restore_point_of(&self, id: i64) -> Result<Option<i64>> {
         self.connect()?
             .query_row(
                 "SELECT restore_backup_id FROM upgrade_runs WHERE id = ?1",
@@ -28,7 +28,7 @@ impl Workspace {
 
     /// Locks the environment for the data upgrade (or a rollback): reads
     /// go on, writes are refused.
-    pub(crate) fn lock_for_upgrade(&self, env: i64) -> Result<()> {
+    pub(super) fn lock_for_upgrade(&self, env: i64) -> Result<()> {
         self.connect()?
             .execute(
                 "UPDATE environments SET status = 'locked' WHERE id = ?1",
@@ -38,7 +38,7 @@ impl Workspace {
         Ok(())
     }
 
-    pub(crate) fn unlock_after_upgrade(&self, id: i64, env: i64, at: DateTime<Utc>) -> Result<()> {
+    pub(super) fn unlock_after_upgrade(&self, id: i64, env: i64, at: DateTime<Utc>) -> Result<()> {
         self.connect()?
             .execute(
                 "UPDATE environments SET status = 'ready' WHERE id = ?1",
@@ -58,7 +58,7 @@ impl Workspace {
 
     /// Step 6: an intermittent error stops the run at `step` (still locked,
     /// resumable); anything else restores the restore point at once.
-    pub(crate) fn data_failed(
+    pub(super) fn data_failed(
         &self,
         run: &RunRow,
         step: DataStep,
@@ -113,7 +113,7 @@ impl Workspace {
     /// resumable) so that the admin can roll back again at once, instead
     /// of a run left "in progress" until the next start. The environment
     /// stays locked, its integrations paused, until a rollback finishes.
-    pub(crate) fn rollback_stopped(&self, run: &RunRow, fault: Error, at: DateTime<Utc>) -> Error {
+    pub(super) fn rollback_stopped(&self, run: &RunRow, fault: Error, at: DateTime<Utc>) -> Error {
         let text = format!(
             "Rolling back the upgrade of {} to {} stopped: {} {} stays locked; choose \"Roll back to the restore point\" to try again.",
             run.view.environment_name, run.view.to_version, fault.message, run.view.environment_name
@@ -141,7 +141,7 @@ impl Workspace {
     /// Puts the environment back to its restore point (if the failed step
     /// could have changed it), unlocks it, resumes its integrations and
     /// records why. Returns what the notice says.
-    pub(crate) fn roll_back_data(
+    pub(super) fn roll_back_data(
         &self,
         run: &RunRow,
         step: DataStep,

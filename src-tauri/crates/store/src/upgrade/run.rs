@@ -118,7 +118,7 @@ impl Workspace {
         self.upgrade_run(id)
     }
 
-    pub(crate) fn plan_run_packages(
+    pub(super) fn plan_run_packages(
         &self,
         environment_id: EnvironmentId,
         account_id: i64,
@@ -268,7 +268,7 @@ impl Workspace {
         self.upgrade_run(id)
     }
 
-    pub(crate) fn finish_run(&self, id: i64, state: &str, now: DateTime<Utc>) -> Result<()> {
+    pub(super) fn finish_run(&self, id: i64, state: &str, now: DateTime<Utc>) -> Result<()> {
         self.connect()?
             .execute(
                 "UPDATE upgrade_runs SET state = ?2, finished_at = ?3, copy_key = NULL WHERE id = ?1",
@@ -279,7 +279,7 @@ impl Workspace {
     }
 
     /// Deletes the copy and the snapshots taken before each package.
-    pub(crate) fn delete_copy(&self, run: &RunRow) -> Result<()> {
+    pub(super) fn delete_copy(&self, run: &RunRow) -> Result<()> {
         if let Some(key) = &run.copy_key {
             for i in 0..run.view.packages.len() {
                 self.backend().discard(&format!("{key}-before-{i}"))?;

@@ -14,7 +14,7 @@ use cutover_package::Manifest;
 use rusqlite::{params, OptionalExtension};
 
 /// What the store knows of a run beyond what the screen shows.
-pub(crate) struct RunRow {
+pub(super) struct RunRow {
     pub view: UpgradeRun,
     pub account_id: i64,
     pub copy_key: Option<String>,
@@ -53,7 +53,7 @@ const RUN_COLUMNS: &str = "r.id, r.environment_id, e.name, e.kind, r.from_versio
      r.actions_done, e.account_id, rel.manifest";
 
 impl Workspace {
-    pub(crate) fn run_row(&self, id: i64) -> Result<RunRow> {
+    pub(super) fn run_row(&self, id: i64) -> Result<RunRow> {
         let conn = self.connect()?;
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM upgrade_runs r JOIN environments e ON e.id = r.environment_id
@@ -226,7 +226,7 @@ impl Workspace {
         .collect()
     }
 
-    pub(crate) fn upgrade_log(&self, id: i64) -> Result<Vec<UpgradeLogLine>> {
+    pub(super) fn upgrade_log(&self, id: i64) -> Result<Vec<UpgradeLogLine>> {
         let conn = self.connect()?;
         let mut stmt = conn
             .prepare_cached("SELECT at, message FROM upgrade_log WHERE run_id = ?1 ORDER BY id")
@@ -243,7 +243,7 @@ impl Workspace {
             .context("reading the run's log")
     }
 
-    pub(crate) fn log_run(&self, id: i64, at: DateTime<Utc>, message: &str) -> Result<()> {
+    pub(super) fn log_run(&self, id: i64, at: DateTime<Utc>, message: &str) -> Result<()> {
         tracing::info!(run = id, "{message}");
         self.connect()?
             .execute(
@@ -254,7 +254,7 @@ impl Workspace {
         Ok(())
     }
 
-    pub(crate) fn set_run_packages(&self, id: i64, packages: &[UpgradePackage]) -> Result<()> {
+    pub(super) fn set_run_packages(&self, id: i64, packages: &[UpgradePackage]) -> Result<()> {
         let json = serde_json::to_string(packages).context("recording the packages")?;
         self.connect()?
             .execute(
@@ -267,7 +267,7 @@ impl Workspace {
 
     /// The named scripts (`migration` or `check`) of one of the account's
     /// releases.
-    pub(crate) fn release_scripts(
+    pub(super) fn release_scripts(
         &self,
         account_id: i64,
         version: &str,
@@ -290,7 +290,7 @@ impl Workspace {
             .context("reading the release's scripts")
     }
 
-    pub(crate) fn release_manifest(
+    pub(super) fn release_manifest(
         &self,
         account_id: i64,
         version: &Version,
