@@ -2,9 +2,9 @@
 //! stores it points to. Every user-visible storage operation goes through
 //! here, so that each checks the domain rules before it touches anything.
 
+use crate::control::fault::column;
 use crate::env_store::sqlite::SqliteBackend;
 use crate::env_store::{EnvironmentStore, StoreBackend};
-use crate::control::fault::column;
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{

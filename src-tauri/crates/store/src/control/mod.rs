@@ -31,7 +31,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/control/006_activity.sql")),
         M::up(include_str!("../../migrations/control/007_promotions.sql")),
         M::up(include_str!("../../migrations/control/008_inbox.sql")),
-        M::up(include_str!("../../migrations/control/009_integrations.sql")),
+        M::up(include_str!(
+            "../../migrations/control/009_integrations.sql"
+        )),
         M::up(include_str!("../../migrations/control/010_releases.sql")),
         M::up(include_str!("../../migrations/control/011_schedule.sql")),
         M::up(include_str!("../../migrations/control/012_extensions.sql")),

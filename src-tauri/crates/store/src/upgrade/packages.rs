@@ -4,8 +4,8 @@
 //! functions apply the packages to the original in the data upgrade, so
 //! the rehearsal runs exactly what the downtime will.
 
-use crate::env_store::EnvironmentStore;
 use crate::control::failpoint::{Failpoint, Site};
+use crate::env_store::EnvironmentStore;
 use crate::upgrade::view::RunRow;
 use crate::Workspace;
 use chrono::{DateTime, Utc};

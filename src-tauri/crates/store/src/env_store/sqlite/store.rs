@@ -6,8 +6,8 @@
 //! by touching definitions and record tables in the same transaction.
 
 use super::{changelog, defs, designer, extensions, platform, promote, records};
-use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
 use crate::control::fault::{column, is_unique_violation};
+use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
