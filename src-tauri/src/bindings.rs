@@ -4,10 +4,9 @@
 //! committed; the test below fails when it is stale. Regenerate with
 //! `CUTOVER_WRITE_BINDINGS=1 cargo test -p cutover bindings`.
 
-use crate::commands::{
-    admins, app, backups, design, environments, extensions, inbox, integrations, promotion,
-    records, refresh, releases, schedule, upgrade,
-};
+use crate::commands::environments::{design, extensions, integrations, records, refresh};
+use crate::commands::people::{admins, inbox};
+use crate::commands::{app, backups, environments, promotion, releases, schedule, upgrade};
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 

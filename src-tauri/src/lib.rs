@@ -44,7 +44,9 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
             point,
             "a failpoint is set: a data upgrade will fail on purpose"
         );
-        workspace.set_failpoint(Some(cutover_store::control::failpoint::Failpoint::parse(&point)?));
+        workspace.set_failpoint(Some(cutover_store::control::failpoint::Failpoint::parse(
+            &point,
+        )?));
     }
     let retired = workspace.recover(clock.now())?;
     if !retired.is_empty() {

@@ -1,4 +1,5 @@
-//! Command handlers, one module per area. Each is thin: arguments in, a call
+//! Command handlers, mirroring the store's areas (a folder where an area
+//! has several modules). Each is thin: arguments in, a call
 //! into the store or core through [`crate::state::run_blocking`], a
 //! data-transfer type out.
 
@@ -10,17 +11,11 @@ pub(crate) fn forward<T: tauri::ipc::IpcResponse + Clone>(channel: &Channel<T>) 
         let _ = channel.send(p);
     }
 }
-pub mod admins;
 pub mod app;
 pub mod backups;
-pub mod design;
 pub mod environments;
-pub mod extensions;
-pub mod inbox;
-pub mod integrations;
+pub mod people;
 pub mod promotion;
-pub mod records;
-pub mod refresh;
 pub mod releases;
 pub mod schedule;
 pub mod upgrade;

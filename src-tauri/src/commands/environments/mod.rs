@@ -1,4 +1,12 @@
-//! The dashboard's commands: list, create (as a copy) and delete environments.
+//! Commands of the store's `environments` area: here the dashboard's list,
+//! create (as a copy) and delete; the designer, records, extensions,
+//! integrations and refresh in their modules.
+
+pub mod design;
+pub mod extensions;
+pub mod integrations;
+pub mod records;
+pub mod refresh;
 
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};

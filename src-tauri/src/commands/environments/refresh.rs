@@ -1,6 +1,6 @@
 //! Refresh an environment from production, after showing what it loses.
 
-use super::forward;
+use crate::commands::forward;
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
