@@ -3,6 +3,10 @@
 
     python3 scripts/add-command.py admins::list_admins admins::switch_admin
 
+`module` is the command's module as bindings.rs names it (`design`, not
+`environments::design`); a new module is added at the top level of
+commands/ and can be moved into its area's folder afterwards.
+
 Adds each `module::command` to src-tauri/src/bindings.rs (collect_commands),
 src-tauri/build.rs (the app manifest), capabilities/main.json (the
 `allow-` permission) and commands/mod.rs. Then regenerate the bindings:
@@ -22,8 +26,13 @@ def add(cmds):
             continue
         s = s.replace("            app::report_interactive,\n",
                       f"            {c},\n            app::report_interactive,\n")
+        # Every module any `use crate::commands::...::{...}` line brings in
+        # (areas with several modules have a line of their own); a new
+        # module joins the top-level line.
+        known = [m.strip() for group in re.findall(r"use crate::commands::(?:\w+::)*\{([^}]*)\};", s)
+                 for m in group.split(',') if m.strip()]
         mods = [m.strip() for m in re.search(r"use crate::commands::\{([^}]*)\};", s).group(1).split(',') if m.strip()]
-        if mod not in mods:
+        if mod not in known:
             mods = sorted(mods + [mod])
             s = re.sub(r"use crate::commands::\{([^}]*)\};",
                        "use crate::commands::{" + ", ".join(mods) + "};", s)
