@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
-import { Dashboard } from "./components/Dashboard";
-import { AdminSwitcher } from "./components/AdminSwitcher";
-import { InboxButton } from "./components/InboxButton";
-import { EnvironmentScreen, type Tab } from "./components/EnvironmentScreen";
+import { Dashboard } from "./dashboard/Dashboard";
+import { AdminSwitcher } from "./people/AdminSwitcher";
+import { InboxButton } from "./inbox/InboxButton";
+import { EnvironmentScreen, type Tab } from "./environment/EnvironmentScreen";
 import { ReleasesScreen } from "./releases/ReleasesScreen";
 import { CalendarScreen } from "./calendar/CalendarScreen";
 

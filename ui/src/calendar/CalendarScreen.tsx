@@ -3,7 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { save } from "@tauri-apps/plugin-dialog";
 import type { CalendarEvent, EventKind } from "../bindings";
 import { api, toAppError, type AppError } from "../api";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { CalendarSettingsForm } from "./CalendarSettingsForm";
 import { addDays, both, localDay, longDay, ownZone } from "./time";
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Category } from "../bindings";
 import { api } from "../api";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 const CATEGORIES: [Category, "upgradeInfo" | "systemHealth" | "reminders", string][] = [
   ["upgrade_info", "upgradeInfo", "Upgrade information"],

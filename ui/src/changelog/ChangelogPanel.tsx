@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Account, ChangeAction, ChangeEntry, ChangelogQuery, EntityKind, Environment } from "../bindings";
 import { api } from "../api";
 import { formatCount, formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 const PAGE = 50;
 const KINDS: EntityKind[] = ["app", "table", "field", "view"];

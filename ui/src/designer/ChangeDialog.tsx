@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { AppDef, Change, ChangeEntry, Definitions, Environment, FieldDef, FilterOp, TableDef, ViewDef } from "../bindings";
-import { ErrorBanner } from "../components/ErrorBanner";
-import { Modal } from "../components/Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 import { useApplyChange } from "./useApplyChange";
 import { TYPE_NAMES, buildType, describeType, type TypeName } from "./fieldTypes";
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Environment } from "../bindings";
 import { api } from "../api";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { ChangeDialog, type ChangeSpec } from "./ChangeDialog";
 import { describeType } from "./fieldTypes";
 

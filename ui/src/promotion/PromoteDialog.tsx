@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CopyProgress, Decision, EnvironmentOverview, PlanStep, Resolution, StepAction } from "../bindings";
 import { api } from "../api";
 import { formatDuration } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
-import { Modal } from "../components/Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 
 const ACTIONS: Record<StepAction, string> = { create: "Add", modify: "Change", delete: "Delete" };
 

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment, PromotionState } from "../bindings";
 import { api } from "../api";
 import { formatDuration, formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 const OUTCOMES: Record<PromotionState, string> = { running: "Running", committed: "Promoted", failed: "Failed", undone: "Undone" };
 

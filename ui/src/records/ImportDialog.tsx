@@ -4,8 +4,8 @@ import { open } from "@tauri-apps/plugin-dialog";
 import type { CsvPreview, Environment, ImportJob, ImportProgress, ImportReport, TableDef } from "../bindings";
 import { api, toAppError } from "../api";
 import { formatCount } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
-import { Modal } from "../components/Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 
 type Props = { env: Environment; table: TableDef; onClose: () => void };
 

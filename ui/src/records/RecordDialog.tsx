@@ -3,8 +3,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Environment, FieldDef, Record as DataRecord, TableDef } from "../bindings";
 import { api } from "../api";
 import { formatValue } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
-import { Modal } from "../components/Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 
 type Props = { env: Environment; table: TableDef; fields: FieldDef[]; record: DataRecord | null; onClose: () => void };
 

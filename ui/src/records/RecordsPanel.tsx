@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { Environment, Record as DataRecord, RecordQuery } from "../bindings";
 import { api } from "../api";
 import { formatCount, formatValue } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { RecordDialog } from "./RecordDialog";
 import { ImportDialog } from "./ImportDialog";
 

@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { Note } from "../bindings";
 import { api } from "../api";
 import { formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { NoteBody } from "./NoteBody";
 import { NOTE_KINDS } from "./labels";
 

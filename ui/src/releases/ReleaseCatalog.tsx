@@ -5,7 +5,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { Catalog, ReleaseImported, ReleaseSummary } from "../bindings";
 import { api, toAppError, type AppError } from "../api";
 import { formatDate, formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { RELEASE_TYPES, SELECTABLE } from "./labels";
 import { ScheduleDialog } from "./ScheduleDialog";
 import { compare } from "./WhatChanges";

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Note } from "../bindings";
 import { api } from "../api";
 import { formatDate } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { NoteItem } from "./NoteItem";
 import { NOTE_KINDS, RELEASE_TYPES, SELECTABLE } from "./labels";
 

@@ -2,8 +2,8 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ReleaseSummary, ScheduledUpgrade } from "../bindings";
 import { api } from "../api";
-import { Modal } from "../components/Modal";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { Modal } from "../shared/Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { both, localDay, longDay } from "../calendar/time";
 
 // Schedules production's upgrade to a release on one of the waves it

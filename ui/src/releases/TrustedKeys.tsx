@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Catalog } from "../bindings";
 import { api } from "../api";
 import { formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 // The vendor keys whose signatures this account accepts on packages.
 export function TrustedKeys({ catalog, timeZone }: { catalog: Catalog; timeZone: string }) {

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { save } from "@tauri-apps/plugin-dialog";
 import type { Catalog } from "../bindings";
 import { api, toAppError, type AppError } from "../api";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { NoteItem } from "./NoteItem";
 
 // "What changes for me": every item of every version between an

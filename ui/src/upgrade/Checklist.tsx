@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { UpgradeRun } from "../bindings";
 import { api } from "../api";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 // After a commit: the release's post-upgrade actions, ticked off one by one.
 export function Checklist({ run }: { run: UpgradeRun }) {

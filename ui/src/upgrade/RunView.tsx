@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Account, RollbackImpact, UpgradeRun } from "../bindings";
 import { api, toAppError } from "../api";
 import { formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { PackagesStep } from "./PackagesStep";
 import { DATA_STEPS, STATE_LABELS, dataStepStatus, downtime, duration, timeLeft } from "./labels";
 

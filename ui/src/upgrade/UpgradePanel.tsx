@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment } from "../bindings";
 import { api } from "../api";
 import { formatInstant } from "../format";
-import { ErrorBanner } from "../components/ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import { compare } from "../releases/WhatChanges";
 import { Checklist } from "./Checklist";
 import { RunView } from "./RunView";

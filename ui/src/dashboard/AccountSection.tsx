@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { AccountOverview, EnvironmentOverview } from "../bindings";
 import { CreateEnvironmentDialog } from "./CreateEnvironmentDialog";
-import { BackupsDialog } from "./BackupsDialog";
+import { BackupsDialog } from "../backups/BackupsDialog";
 import { DeleteEnvironmentDialog } from "./DeleteEnvironmentDialog";
 import { EnvironmentTable } from "./EnvironmentTable";
 import { RefreshDialog } from "./RefreshDialog";

@@ -2,8 +2,8 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Role } from "../bindings";
 import { api } from "../api";
-import { ErrorBanner } from "./ErrorBanner";
-import { Modal } from "./Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 
 export const ROLE_LABELS: Record<Role, string> = { super_admin: "super-admin", app_admin: "app-admin" };
 

@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CopyProgress, EnvironmentOverview } from "../bindings";
 import { api } from "../api";
 import { formatCount } from "../format";
-import { ErrorBanner } from "./ErrorBanner";
-import { Modal } from "./Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 
 type Props = { target: EnvironmentOverview; onClose: () => void; onNotice: (text: string) => void };
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Environment, IntegrationKind } from "../bindings";
 import { api } from "../api";
-import { ErrorBanner } from "./ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 const KINDS: Record<IntegrationKind, string> = { crm_sync: "CRM sync", webhook: "Webhook", data_feed: "Data feed", other: "Other" };
 

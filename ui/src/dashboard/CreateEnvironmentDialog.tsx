@@ -2,9 +2,9 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { AccountOverview, Environment, EnvironmentKind } from "../bindings";
 import { api } from "../api";
-import { ErrorBanner } from "./ErrorBanner";
-import { Modal } from "./Modal";
-import { CREATABLE_KINDS, KIND_LABELS } from "./labels";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
+import { CREATABLE_KINDS, KIND_LABELS } from "../shared/labels";
 import { formatCount } from "../format";
 
 type Props = { account: AccountOverview; onClose: () => void; onCreated: (env: Environment) => void };

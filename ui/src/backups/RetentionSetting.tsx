@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api";
-import { ErrorBanner } from "./ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 // How many manual backups each environment keeps. Backups taken before a
 // destructive operation are never pruned by it.

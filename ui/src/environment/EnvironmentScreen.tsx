@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
-import { ErrorBanner } from "./ErrorBanner";
-import { KIND_LABELS } from "./labels";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { KIND_LABELS } from "../shared/labels";
 import { DesignerPanel } from "../designer/DesignerPanel";
 import { RecordsPanel } from "../records/RecordsPanel";
 import { ChangelogPanel } from "../changelog/ChangelogPanel";

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Account, ActivityAction, Environment } from "../bindings";
 import { api } from "../api";
 import { formatInstant } from "../format";
-import { ErrorBanner } from "./ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 const LABELS: Record<ActivityAction, string> = {
   created_environment: "Created",

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment, ExtensionSummary } from "../bindings";
 import { api } from "../api";
 import { formatInstant } from "../format";
-import { ErrorBanner } from "./ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 
 const range = (from: string, before: string | null) => (before ? `${from} up to ${before} (not included)` : `${from} and newer`);
 

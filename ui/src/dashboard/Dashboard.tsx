@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 import { AccountSection } from "./AccountSection";
-import { ErrorBanner } from "./ErrorBanner";
+import { ErrorBanner } from "../shared/ErrorBanner";
 import type { Open } from "../App";
 
 export function Dashboard({ onOpen }: { onOpen: Open }) {

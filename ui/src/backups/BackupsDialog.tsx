@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Backup, BackupReason, CopyProgress, EnvironmentOverview } from "../bindings";
 import { api, toAppError } from "../api";
 import { formatBytes, formatInstant } from "../format";
-import { ErrorBanner } from "./ErrorBanner";
-import { Modal } from "./Modal";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
 import { RetentionSetting } from "./RetentionSetting";
 
 const REASONS: Record<BackupReason, string> = {

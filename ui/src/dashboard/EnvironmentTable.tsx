@@ -1,6 +1,6 @@
 import type { Account, EnvironmentOverview } from "../bindings";
 import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
-import { KIND_LABELS } from "./labels";
+import { KIND_LABELS } from "../shared/labels";
 import type { Open } from "../App";
 import { STATE_LABELS, timeLeft } from "../upgrade/labels";
 import { useAppNowOffset } from "../upgrade/useAppNow";
