@@ -1,4 +1,4 @@
-//! Extension packages (customizations, issue 7): the same signed zip as a
+//! Extension packages (customizations): the same signed zip as a
 //! release, holding `extension.json` instead of a manifest and notes, and
 //! `install/*.sql` and `uninstall/*.sql` instead of migrations and checks.
 //! `docs/release-package.md` describes both.

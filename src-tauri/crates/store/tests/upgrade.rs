@@ -1,5 +1,5 @@
 //! Upgrade runs on the demo account: every transition and refusal of
-//! issue 7 with a clock passed in.
+//! a run (seed 002, DESIGN section 4) with a clock passed in.
 
 mod common;
 

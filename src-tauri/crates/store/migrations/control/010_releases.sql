@@ -1,4 +1,4 @@
--- Vendor releases imported from signed packages (issue 5), the keys each
+-- Vendor releases imported from signed packages, the keys each
 -- account trusts to sign them, their release notes with a full-text index,
 -- and which admin reviewed which note.
 ALTER TABLE accounts ADD COLUMN version_window INTEGER NOT NULL DEFAULT 3

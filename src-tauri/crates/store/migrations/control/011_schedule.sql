@@ -1,4 +1,4 @@
--- Scheduling (issue 6): each account's calendar settings, the production
+-- Scheduling: each account's calendar settings, the production
 -- upgrades it has scheduled, their reminders, and who is told what.
 CREATE TABLE calendar_settings (
     account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,

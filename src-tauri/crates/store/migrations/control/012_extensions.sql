@@ -1,4 +1,4 @@
--- Extension packages imported into an account's catalog (issue 7).
+-- Extension packages imported into an account's catalog.
 CREATE TABLE extensions (
     id             INTEGER PRIMARY KEY,
     account_id     INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

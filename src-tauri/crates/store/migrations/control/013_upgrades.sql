@@ -1,4 +1,4 @@
--- Upgrade runs (issue 7, DESIGN section 4). A run is open while
+-- Upgrade runs (DESIGN section 4). A run is open while
 -- `finished_at` is NULL; one open run per environment. A run found in
 -- 'data_upgrade' at start-up was interrupted during downtime: the
 -- environment is restored from `restore_backup_id` before anything else.

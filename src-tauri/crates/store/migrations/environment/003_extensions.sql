@@ -1,4 +1,4 @@
--- Extensions installed in this environment (issue 7). Kept in the store, not
+-- Extensions installed in this environment. Kept in the store, not
 -- the control database, so copies, backups and restores carry them; the
 -- uninstall scripts are kept too, so an extension can always be removed.
 CREATE TABLE platform_extensions (

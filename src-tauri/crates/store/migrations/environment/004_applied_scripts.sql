@@ -1,6 +1,6 @@
 -- The release scripts (migrations) applied to this environment, each
 -- recorded in the transaction that ran it: an upgrade step that is run
--- again after an interruption skips what is already applied (issue 7).
+-- again after an interruption skips what is already applied.
 CREATE TABLE platform_applied_scripts (
     release    TEXT NOT NULL,
     name       TEXT NOT NULL,
