@@ -1,8 +1,11 @@
 //! Backup & Restore on temporary data directories, including faults
 //! injected at every step and a process killed in the middle of a restore.
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
-use cutover_core::admin::{Admin, Role};
+use common::boss;
+use cutover_core::admin::Role;
 use cutover_core::backup::{BackupReason, CopyProgress};
 use cutover_core::definitions::{Record, Value};
 use cutover_core::{Error, ErrorKind, Result};
@@ -17,15 +20,6 @@ fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, minute, 0)
         .single()
         .unwrap_or_default()
-}
-
-/// The super-admin of the demo desktop.
-fn boss() -> Admin {
-    Admin {
-        id: 1,
-        name: "Alex Morgan".into(),
-        role: Role::SuperAdmin,
-    }
 }
 
 fn production_id(ws: &Workspace) -> Result<i64> {

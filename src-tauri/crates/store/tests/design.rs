@@ -1,49 +1,15 @@
 //! The designer and the changelog on a real demo data directory: every
 //! change is applied for real with its entry, every refusal changes nothing.
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod common;
+
+use chrono::NaiveDate;
+use common::{desk as demo, instant as at, Desk as Demo};
 use cutover_core::admin::Admin;
 use cutover_core::change::{Change, FilterOp, ViewFilter};
 use cutover_core::changelog::{ChangeAction, ChangelogQuery, EntityKind};
 use cutover_core::definitions::{Definitions, FieldDef, FieldType, TableDef, Value};
 use cutover_core::{ErrorKind, Result};
-use cutover_store::{demo, Context, Workspace};
-
-fn at(s: &str) -> DateTime<Utc> {
-    s.parse().expect("instant")
-}
-
-struct Demo {
-    _dir: tempfile::TempDir,
-    ws: Workspace,
-    sandbox: i64,
-    production: i64,
-    alex: Admin,
-    priya: Admin,
-}
-
-fn demo() -> Result<Demo> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = Workspace::open(dir.path())?;
-    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
-    let envs = &ws.overview()?[0].environments;
-    let by = |name: &str| {
-        envs.iter()
-            .find(|e| e.environment.name == name)
-            .map(|e| e.environment.id)
-            .expect(name)
-    };
-    let admins = ws.admins(at("2026-11-01T09:00:00Z"))?.admins;
-    let admin = |name: &str| admins.iter().find(|a| a.name == name).cloned().expect(name);
-    Ok(Demo {
-        sandbox: by("Promotable sandbox"),
-        production: by("Production"),
-        alex: admin("Alex Morgan"),
-        priya: admin("Priya Shah"),
-        ws,
-        _dir: dir,
-    })
-}
 
 fn table<'a>(defs: &'a Definitions, name: &str) -> &'a TableDef {
     defs.tables.iter().find(|t| t.name == name).expect(name)

@@ -3,31 +3,21 @@
 //! versions, a failing install script that leaves nothing, uninstalling
 //! after a backup, and copies that carry what is installed.
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
+use common::{boss, demo_dir};
 use cutover_core::admin::{Admin, Role};
 use cutover_core::backup::BackupReason;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::{ErrorKind, Result};
 use cutover_package::{build, sign};
 use cutover_store::{demo, Context, NewEnvironment, Workspace};
-use std::path::PathBuf;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
         .single()
         .unwrap_or_default()
-}
-
-fn boss() -> Admin {
-    Admin {
-        id: 1,
-        name: "Alex Morgan".into(),
-        role: Role::SuperAdmin,
-    }
-}
-
-fn demo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../packages/demo")
 }
 
 fn package(name: &str) -> Vec<u8> {

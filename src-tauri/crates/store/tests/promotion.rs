@@ -2,7 +2,10 @@
 //! run, a committed promotion, and one whose failure leaves production as it
 //! was.
 
+mod common;
+
 use chrono::{DateTime, Utc};
+use common::{desk as demo, instant as at, Desk as Demo};
 use cutover_core::admin::Admin;
 use cutover_core::backup::BackupReason;
 use cutover_core::change::Change;
@@ -11,50 +14,10 @@ use cutover_core::definitions::{Definitions, FieldType, Record};
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::promotion::{Decision, PromotionState, PromotionStep, Resolution, StepAction};
 use cutover_core::{ErrorKind, Result};
-use cutover_store::{demo, Context, Workspace};
-
-fn at(s: &str) -> DateTime<Utc> {
-    s.parse().expect("instant")
-}
+use cutover_store::{Context, Workspace};
 
 fn now() -> DateTime<Utc> {
     at("2026-11-23T15:00:00Z")
-}
-
-struct Demo {
-    _dir: tempfile::TempDir,
-    ws: Workspace,
-    sandbox: i64,
-    production: i64,
-    uat: i64,
-    alex: Admin,
-    priya: Admin,
-    sam: Admin,
-}
-
-fn demo() -> Result<Demo> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = Workspace::open(dir.path())?;
-    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
-    let envs = ws.overview()?[0].environments.clone();
-    let by = |n: &str| {
-        envs.iter()
-            .find(|e| e.environment.name == n)
-            .map(|e| e.environment.id)
-            .expect(n)
-    };
-    let admins = ws.admins(now())?.admins;
-    let admin = |n: &str| admins.iter().find(|a| a.name == n).cloned().expect(n);
-    Ok(Demo {
-        sandbox: by("Promotable sandbox"),
-        production: by("Production"),
-        uat: by("UAT"),
-        alex: admin("Alex Morgan"),
-        priya: admin("Priya Shah"),
-        sam: admin("Sam Lee"),
-        ws,
-        _dir: dir,
-    })
 }
 
 fn field_id(defs: &Definitions, table: &str, field: &str) -> i64 {
@@ -315,7 +278,7 @@ fn promotions_are_refused_with_reasons_and_lock_nothing() -> Result<()> {
         assert!(e.message.contains(says), "{}", e.message);
     }
     // An import running in production blocks it too.
-    let csv = d._dir.path().join("x.csv");
+    let csv = d.dir.path().join("x.csv");
     std::fs::write(&csv, "Name\nAda\n").context("csv")?;
     let employees = table_id(&d.ws.definitions(d.production)?, "Employees");
     let job =
@@ -512,7 +475,7 @@ fn a_promotion_killed_at_any_step_leaves_before_or_after() -> Result<()> {
                 "child_process_promoting_slowly",
                 "--quiet",
             ])
-            .env(KILL_DIR, d._dir.path())
+            .env(KILL_DIR, d.dir.path())
             .stdout(std::process::Stdio::null())
             .spawn()
             .context("child")?;
@@ -529,7 +492,7 @@ fn a_promotion_killed_at_any_step_leaves_before_or_after() -> Result<()> {
         child.wait().context("wait")?;
         let step = d.ws.promotions(d.production)?[0].step;
 
-        let ws = Workspace::open(d._dir.path())?;
+        let ws = Workspace::open(d.dir.path())?;
         ws.recover(now())?;
         let record = &ws.promotions(d.production)?[0];
         assert_ne!(record.state, PromotionState::Running, "after {delay_ms} ms");
@@ -607,7 +570,7 @@ fn a_promotion_stopped_after_touching_production_is_restored_at_start() -> Resul
     )
     .context("fake promotion")?;
 
-    let ws = Workspace::open(d._dir.path())?;
+    let ws = Workspace::open(d.dir.path())?;
     ws.recover(now())?;
     assert_eq!(ws.definitions(d.production)?, before_defs);
     assert_eq!(d.all_records(d.production)?, before);

@@ -1,6 +1,8 @@
 //! Records, CSV imports and refresh on a real demo data directory.
 
-use chrono::{DateTime, Utc};
+mod common;
+
+use common::instant as at;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
 use cutover_core::backup::BackupReason;
@@ -8,12 +10,8 @@ use cutover_core::change::Change;
 use cutover_core::definitions::{FieldType, Value};
 use cutover_core::records::{CellInput, ImportOutcome, RecordQuery};
 use cutover_core::{ErrorKind, Result};
-use cutover_store::{demo, Context, Workspace};
+use cutover_store::{Context, Workspace};
 use std::sync::atomic::AtomicBool;
-
-fn at(s: &str) -> DateTime<Utc> {
-    s.parse().expect("instant")
-}
 
 struct Demo {
     dir: tempfile::TempDir,
@@ -25,31 +23,22 @@ struct Demo {
 }
 
 fn demo() -> Result<Demo> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = Workspace::open(dir.path())?;
-    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
-    let envs = &ws.overview()?[0].environments;
-    let by = |name: &str| {
-        envs.iter()
-            .find(|e| e.environment.name == name)
-            .map(|e| e.environment.id)
-            .expect(name)
-    };
-    let sandbox = by("Promotable sandbox");
-    let employees = ws
-        .definitions(sandbox)?
+    let desk = common::desk()?;
+    let employees = desk
+        .ws
+        .definitions(desk.sandbox)?
         .tables
         .iter()
         .find(|t| t.name == "Employees")
         .map(|t| t.id)
         .expect("Employees");
     Ok(Demo {
-        admins: ws.admins(at("2026-11-01T09:00:00Z"))?.admins,
-        sandbox,
-        production: by("Production"),
+        admins: desk.admins,
+        sandbox: desk.sandbox,
+        production: desk.production,
         employees,
-        ws,
-        dir,
+        ws: desk.ws,
+        dir: desk.dir,
     })
 }
 

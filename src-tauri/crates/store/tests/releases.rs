@@ -2,7 +2,10 @@
 //! importing signed packages, the version window at fixed instants, hotfix
 //! marks, search, the cumulative view, review marks and the export.
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
+use common::{boss, demo_dir};
 use cutover_core::admin::{Admin, Role};
 use cutover_core::release::Selectable;
 use cutover_core::{ErrorKind, Result};
@@ -17,24 +20,12 @@ fn at(day: u32, month: u32) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-fn boss() -> Admin {
-    Admin {
-        id: 1,
-        name: "Alex Morgan".into(),
-        role: Role::SuperAdmin,
-    }
-}
-
 fn priya() -> Admin {
     Admin {
         id: 2,
         name: "Priya Shah".into(),
         role: Role::SuperAdmin,
     }
-}
-
-fn demo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../packages/demo")
 }
 
 fn package(version: &str) -> Vec<u8> {

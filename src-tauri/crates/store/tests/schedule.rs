@@ -6,7 +6,10 @@
 // Tests change one setting of the defaults at a time.
 #![allow(clippy::field_reassign_with_default)]
 
+mod common;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use common::boss;
 use cutover_core::admin::{Admin, Role};
 use cutover_core::schedule::{CalendarSettings, Freeze, MaintenanceWindow, ReminderKind};
 use cutover_core::schedule_view::EventKind;
@@ -22,14 +25,6 @@ fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-}
-
-fn boss() -> Admin {
-    Admin {
-        id: 1,
-        name: "Alex Morgan".into(),
-        role: Role::SuperAdmin,
-    }
 }
 
 fn sam() -> Admin {

@@ -1,20 +1,14 @@
 //! Storage integration tests on temporary data directories.
 
+mod common;
+
 use chrono::{TimeZone, Utc};
-use cutover_core::admin::{Admin, Role};
+use common::boss;
+use cutover_core::admin::Role;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::{ErrorKind, Result};
 use cutover_store::{demo, Context, NewEnvironment, Workspace};
 use std::path::Path;
-
-/// The super-admin of the demo desktop.
-fn boss() -> Admin {
-    Admin {
-        id: 1,
-        name: "Alex Morgan".into(),
-        role: Role::SuperAdmin,
-    }
-}
 
 fn at() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)

@@ -27,6 +27,57 @@ pub fn boss() -> Admin {
     }
 }
 
+/// The committed demo packages (releases, extensions, the vendor's key).
+pub fn demo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../packages/demo")
+}
+
+/// An instant in RFC 3339, as the tests write them.
+pub fn instant(s: &str) -> DateTime<Utc> {
+    s.parse().expect("instant")
+}
+
+/// A demo desktop made on 1 Nov 2026, with its environments and admins by
+/// name.
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub ws: Workspace,
+    pub sandbox: i64,
+    pub production: i64,
+    pub uat: i64,
+    pub alex: Admin,
+    pub priya: Admin,
+    pub sam: Admin,
+    pub admins: Vec<Admin>,
+}
+
+pub fn desk() -> Result<Desk> {
+    let made = instant("2026-11-01T09:00:00Z");
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    demo::ensure_demo(&ws, made)?;
+    let envs = ws.overview()?[0].environments.clone();
+    let by = |n: &str| {
+        envs.iter()
+            .find(|e| e.environment.name == n)
+            .map(|e| e.environment.id)
+            .expect(n)
+    };
+    let admins = ws.admins(made)?.admins;
+    let admin = |n: &str| admins.iter().find(|a| a.name == n).cloned().expect(n);
+    Ok(Desk {
+        sandbox: by("Promotable sandbox"),
+        production: by("Production"),
+        uat: by("UAT"),
+        alex: admin("Alex Morgan"),
+        priya: admin("Priya Shah"),
+        sam: admin("Sam Lee"),
+        admins: admins.clone(),
+        ws,
+        dir,
+    })
+}
+
 pub const PACKAGE_10_0_4: &[u8] =
     include_bytes!("../../../../../packages/demo/northwind-10.0.4.zip");
 
