@@ -1,10 +1,11 @@
 //! Operations stopped at a named point, by an error or by the process dying
-//! there: a promotion after each of its steps, a backup whose file is in
-//! place but not recorded or half copied, an upgrade's restore point
-//! likewise. Afterwards every place the operation touched is checked
-//! (`common::assert_whole` and more): production row by row, the sandbox's
-//! marks (its plan), integrations, the inbox, the backups table against the
-//! backups folder, the locks.
+//! there: a backup whose file is in place but not recorded or half copied,
+//! an upgrade's restore point likewise, a refresh and a restore after they
+//! wrote, an upgrade commit after it was recorded. Afterwards every place
+//! the operation touched is checked (`common::assert_whole` and more): the
+//! environment row by row, the backups table against the backups folder,
+//! the temporary folder, the locks. Promotions are in
+//! `promotion_interrupted.rs`.
 
 mod common;
 
@@ -12,44 +13,13 @@ use common::{at, boss, demo, env, rehearse};
 use cutover_core::backup::BackupReason;
 use cutover_core::change::Change;
 use cutover_core::environment::EnvironmentStatus;
-use cutover_core::promotion::{PromotionState, PromotionStep};
 use cutover_core::Result;
-use cutover_store::control::failpoint::{Failpoint, PromotionPoint};
+use cutover_store::control::failpoint::Failpoint;
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 
 /// The child process's orders: `<data dir>|<operation>|<failpoint>`.
 const ORDERS: &str = "CUTOVER_INTERRUPTED_CHILD";
-
-/// Two designer changes in the promotable sandbox.
-fn sandbox_work(ws: &Workspace) -> Result<i64> {
-    let sandbox = env(ws, "Promotable sandbox")?;
-    let defs = ws.definitions(sandbox)?;
-    let start = defs
-        .tables
-        .iter()
-        .flat_map(|t| &t.fields)
-        .find(|f| f.name == "Start date")
-        .expect("Start date")
-        .id;
-    ws.apply_change(
-        sandbox,
-        &Change::DeleteField { field_id: start },
-        &boss(),
-        at(10, 0),
-        false,
-    )?;
-    ws.apply_change(
-        sandbox,
-        &Change::CreateApp {
-            name: "Finance".into(),
-        },
-        &boss(),
-        at(10, 0),
-        false,
-    )?;
-    Ok(sandbox)
-}
 
 fn production_dump(ws: &Workspace) -> Result<Vec<String>> {
     common::dump(&common::store_file(ws, env(ws, "Production")?)?)
@@ -73,10 +43,6 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
     let ws = Workspace::open(dir)?;
     ws.set_failpoint(Some(Failpoint::parse(point)?));
     match operation {
-        "promote" => {
-            let sandbox = env(&ws, "Promotable sandbox")?;
-            ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {})?;
-        }
         "backup_slowly" => {
             // Paced copies, so the parent can kill the child mid-copy.
             let pace = cutover_store::env_store::sqlite::Pace {
@@ -138,150 +104,6 @@ fn die_at(dir: &Path, operation: &str, point: &str) -> Result<()> {
         ORDERS,
         &format!("{}|{operation}|{point}", dir.display()),
     )
-}
-
-/// What a promotion fault test compares before and after.
-struct Before {
-    production: Vec<String>,
-    plan: usize,
-    integrations: Vec<(String, bool, Option<i64>)>,
-}
-
-fn before(ws: &Workspace, sandbox: i64) -> Result<Before> {
-    Ok(Before {
-        production: production_dump(ws)?,
-        plan: ws.promotion_plan(sandbox)?.steps.len(),
-        integrations: common::integrations(ws, env(ws, "Production")?)?,
-    })
-}
-
-/// Production exactly as before (row by row), the sandbox's changes still
-/// to promote, integrations as they were, the promotion failed at `step`
-/// and said so in the inbox, and the whole data directory consistent.
-fn assert_as_before(
-    ws: &Workspace,
-    sandbox: i64,
-    was: &Before,
-    step: PromotionStep,
-    what: &str,
-) -> Result<()> {
-    common::assert_whole(ws)?;
-    let production = env(ws, "Production")?;
-    let record = &ws.promotions(production)?[0];
-    assert_eq!(
-        (record.state, record.step),
-        (PromotionState::Failed, step),
-        "{what}"
-    );
-    assert_eq!(
-        production_dump(ws)?,
-        was.production,
-        "{what}: production row by row"
-    );
-    assert_eq!(
-        ws.promotion_plan(sandbox)?.steps.len(),
-        was.plan,
-        "{what}: the sandbox's plan"
-    );
-    assert_eq!(
-        common::integrations(ws, production)?,
-        was.integrations,
-        "{what}: integrations"
-    );
-    assert!(
-        ws.inbox()?
-            .iter()
-            .any(|n| n.title == "Promotion to Production failed"),
-        "{what}: the inbox says so"
-    );
-    Ok(())
-}
-
-/// The step a promotion is recorded at when it stops after `point`.
-fn step_of(point: PromotionPoint) -> PromotionStep {
-    match point {
-        PromotionPoint::DryRun | PromotionPoint::Paused => PromotionStep::DryRun,
-        PromotionPoint::BackedUp => PromotionStep::Backup,
-        PromotionPoint::Locked => PromotionStep::Lock,
-        PromotionPoint::Applied => PromotionStep::Apply,
-        PromotionPoint::Verified => PromotionStep::Verify,
-        PromotionPoint::Marked | PromotionPoint::Unlocked => PromotionStep::Unlock,
-    }
-}
-
-#[test]
-fn an_error_after_each_step_of_a_promotion_leaves_everything_before_or_after() -> Result<()> {
-    for point in PromotionPoint::ALL {
-        let what = point.as_str();
-        let dir = tempfile::tempdir().context("temp dir")?;
-        let ws = demo(dir.path())?;
-        let sandbox = sandbox_work(&ws)?;
-        let was = before(&ws, sandbox)?;
-        ws.set_failpoint(Some(Failpoint::parse(&format!("{what}:error"))?));
-        let outcome = ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {});
-        if point == PromotionPoint::Unlocked {
-            // Production holds the plan and is unlocked: committed, and the
-            // trouble after it reported.
-            let record = outcome?;
-            assert_eq!(record.state, PromotionState::Committed);
-            common::assert_whole(&ws)?;
-            assert!(ws.promotion_plan(sandbox)?.steps.is_empty(), "{what}");
-            assert!(ws
-                .definitions(env(&ws, "Production")?)?
-                .apps
-                .iter()
-                .any(|a| a.name == "Finance"));
-            assert!(ws
-                .inbox()?
-                .iter()
-                .any(|n| n.title == "Check the integrations of Production"));
-            continue;
-        }
-        let e = outcome.expect_err(what);
-        assert!(
-            e.message.contains("Injected fault"),
-            "{what}: {}",
-            e.message
-        );
-        assert_as_before(&ws, sandbox, &was, step_of(point), what)?;
-        ws.set_failpoint(None);
-        ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 10), &|_| {})?;
-        assert!(
-            ws.promotion_plan(sandbox)?.steps.is_empty(),
-            "{what}: promotes after"
-        );
-    }
-    Ok(())
-}
-
-#[test]
-fn a_promotion_killed_after_each_step_is_settled_at_the_next_start() -> Result<()> {
-    for point in PromotionPoint::ALL {
-        let what = point.as_str();
-        let dir = tempfile::tempdir().context("temp dir")?;
-        let ws = demo(dir.path())?;
-        let sandbox = sandbox_work(&ws)?;
-        let was = before(&ws, sandbox)?;
-        drop(ws);
-        die_at(dir.path(), "promote", &format!("{what}:abort"))?;
-
-        let ws = Workspace::open(dir.path())?;
-        let production = env(&ws, "Production")?;
-        let record = &ws.promotions(production)?[0];
-        assert_eq!(
-            (record.state, record.step),
-            (PromotionState::Running, step_of(point)),
-            "{what}: the kill landed there"
-        );
-        ws.recover(at(11, 0))?;
-        assert_as_before(&ws, sandbox, &was, step_of(point), what)?;
-        ws.promote(sandbox, &[], "Production", &boss(), &|| at(11, 5), &|_| {})?;
-        assert!(
-            ws.promotion_plan(sandbox)?.steps.is_empty(),
-            "{what}: promotes after"
-        );
-    }
-    Ok(())
 }
 
 fn removal_logged(ws: &Workspace) -> Result<i64> {

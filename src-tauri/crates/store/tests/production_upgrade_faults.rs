@@ -2,11 +2,11 @@
 //! between its parts: after the restore point was taken but before the run
 //! recorded it, after one migration package but before the next, after the
 //! store's version was written but before the control database's. By an
-//! error (rolled back
-//! at once), an intermittent error (stopped there, resumed to the full
-//! upgrade) or a kill (rolled back at the next start). Production has
-//! integrations; afterwards its rows, integrations, version, lock and the
-//! whole data directory are checked.
+//! error (rolled back at once), an intermittent error (stopped there,
+//! resumed to the full upgrade) or a kill (rolled back at the next start);
+//! and the rollback after validation stopped after writing the restore
+//! point back. Production has integrations; afterwards its rows,
+//! integrations, version, lock and the whole data directory are checked.
 
 mod common;
 
@@ -31,14 +31,23 @@ fn child_process_stopping_productions_upgrade() -> Result<()> {
         return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
     };
     let orders = orders.to_string_lossy().into_owned();
-    let (dir, point) = orders.split_once('|').expect("dir|failpoint");
+    let mut parts = orders.splitn(3, '|');
+    let (dir, operation, point) = (
+        parts.next().expect("dir"),
+        parts.next().expect("operation"),
+        parts.next().expect("failpoint"),
+    );
     let ws = Workspace::open(Path::new(dir))?;
     ws.set_failpoint(Some(Failpoint::parse(point)?));
     let run = ws
         .open_upgrade(env(&ws, "Production")?)?
         .expect("an open run");
-    ws.start_data_upgrade(run.id, &boss(), &|| at(16, 10))?;
-    panic!("the data upgrade went past {point}");
+    match operation {
+        "data_upgrade" => ws.start_data_upgrade(run.id, &boss(), &|| at(16, 10))?,
+        "roll_back" => ws.roll_back_upgrade(run.id, &boss(), at(16, 40))?,
+        other => panic!("unknown operation {other}"),
+    };
+    panic!("{operation} went past {point}");
 }
 
 /// Every point production's data upgrade can stop at: after each step,
@@ -208,7 +217,7 @@ fn killed_anywhere_the_next_start_rolls_production_back() -> Result<()> {
         common::die_in_child(
             CHILD,
             ORDERS,
-            &format!("{}|{what}:abort", dir.path().display()),
+            &format!("{}|data_upgrade|{what}:abort", dir.path().display()),
         )?;
         let ws = Workspace::open(dir.path())?;
         let killed = ws.upgrade_run(run)?;
@@ -222,6 +231,107 @@ fn killed_anywhere_the_next_start_rolls_production_back() -> Result<()> {
         // Another attempt goes through.
         ws.start_data_upgrade(run, &boss(), &|| at(16, 40))?;
         assert_eq!(ws.environment(production)?.version, "10.0.4", "{what}");
+    }
+    Ok(())
+}
+
+/// Production's rollback after validation, stopped right after the restore
+/// point was written back: by an error or an intermittent error (the run is
+/// failed, production still locked with its integrations paused, and a
+/// second rollback finishes it), or by a kill (the next start finishes it).
+/// Either way production ends with its rows and integrations as before the
+/// data upgrade, on its old version, unlocked.
+#[test]
+fn productions_rollback_stopped_after_writing_the_restore_point_back_is_finished() -> Result<()> {
+    for mode in ["error", "intermittent", "abort"] {
+        let what = format!("rollback_restored:{mode}");
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let (ws, production, run, before) = common::production_rehearsed(dir.path())?;
+        let integrations = common::integrations(&ws, production)?;
+        ws.start_data_upgrade(run, &boss(), &|| at(16, 10))?;
+        // Work done on the upgraded production, which the rollback discards.
+        ws.apply_change(
+            production,
+            &cutover_core::change::Change::CreateApp {
+                name: "After the upgrade".into(),
+            },
+            &boss(),
+            at(16, 30),
+            true,
+        )?;
+        let ws = if mode == "abort" {
+            drop(ws);
+            common::die_in_child(
+                CHILD,
+                ORDERS,
+                &format!("{}|roll_back|{what}", dir.path().display()),
+            )?;
+            let ws = Workspace::open(dir.path())?;
+            assert_eq!(
+                ws.upgrade_run(run)?.state,
+                UpgradeState::DataUpgrade,
+                "{what}: killed during the rollback"
+            );
+            ws.recover(at(17, 0))?;
+            ws
+        } else {
+            ws.set_failpoint(Some(Failpoint::parse(&what)?));
+            let e = ws
+                .roll_back_upgrade(run, &boss(), at(16, 40))
+                .expect_err(&what);
+            assert!(
+                e.message.contains("Roll back to the restore point"),
+                "{what}: {}",
+                e.message
+            );
+            ws.set_failpoint(None);
+            let stopped = ws.upgrade_run(run)?;
+            assert_eq!(
+                (stopped.state, stopped.resumable),
+                (UpgradeState::Failed, false),
+                "{what}"
+            );
+            assert_eq!(
+                ws.environment(production)?.status,
+                cutover_core::environment::EnvironmentStatus::Locked,
+                "{what}: locked until the rollback finishes"
+            );
+            assert!(
+                common::integrations(&ws, production)?.iter().all(|i| !i.1),
+                "{what}: integrations stay paused"
+            );
+            assert!(
+                ws.inbox()?
+                    .iter()
+                    .any(|n| n.title == "Rollback of Production stopped"),
+                "{what}: the inbox says so"
+            );
+            ws.roll_back_upgrade(run, &boss(), at(16, 45))?;
+            ws
+        };
+        common::assert_whole(&ws)?;
+        assert_eq!(
+            ws.upgrade_run(run)?.state,
+            UpgradeState::RolledBack,
+            "{what}"
+        );
+        assert_eq!(
+            dump(&store_file(&ws, production)?)?,
+            before,
+            "{what}: production row by row"
+        );
+        assert_eq!(
+            common::integrations(&ws, production)?,
+            integrations,
+            "{what}: integrations"
+        );
+        assert_eq!(ws.environment(production)?.version, "10.0.1", "{what}");
+        assert!(
+            ws.inbox()?
+                .iter()
+                .any(|n| n.title == "Upgrade of Production rolled back"),
+            "{what}: the inbox says it is rolled back"
+        );
     }
     Ok(())
 }

@@ -1,12 +1,12 @@
-//! An upgrade run stopped after each of its operations before and after
-//! the downtime (start, the parallel copy, a package applied, signed off or
-//! rolled back on the copy, cancel, the timer, the rollback after
-//! validation), by an error, an intermittent error, or the process dying at
-//! the named point. Afterwards: the original row by row as before (or, for
-//! the rollback, as before the data upgrade), the copy as the run's record
-//! says, integrations, the inbox, and the whole data directory
-//! (`common::assert_whole`: stores and backups folders against what is
-//! recorded, no lock left); then the operation can be finished.
+//! An upgrade run stopped after each of its operations before the
+//! downtime (start, the parallel copy, a package applied, signed off or
+//! rolled back on the copy, cancel, the timer), by an error, an
+//! intermittent error, or the process dying at the named point.
+//! Afterwards: the original row by row as before, the copy as the run's
+//! record says, and the whole data directory (`common::assert_whole`:
+//! stores and backups folders against what is recorded, no lock left);
+//! then the run can be finished. The rollback after validation is in
+//! `production_upgrade_faults.rs`.
 
 mod common;
 
@@ -130,14 +130,7 @@ fn child_process_stopping_an_upgrade_run() -> Result<()> {
     );
     let ws = Workspace::open(dir)?;
     ws.set_failpoint(Some(Failpoint::parse(point)?));
-    if operation == "roll_back_upgrade" {
-        let run = ws
-            .open_upgrade(env(&ws, "Production")?)?
-            .expect("an open run");
-        ws.roll_back_upgrade(run.id, &boss(), at(16, 40))?;
-    } else {
-        Op::parse(operation).run(&ws)?;
-    }
+    Op::parse(operation).run(&ws)?;
     panic!("{operation} went past the failpoint {point}");
 }
 
@@ -350,107 +343,6 @@ fn a_run_killed_after_each_operation_is_whole_at_the_next_start() -> Result<()> 
             common::assert_whole(&ws)?;
         }
         finish_after(&ws, op, &was, &what)?;
-    }
-    Ok(())
-}
-
-/// Production's rollback after validation, stopped right after the restore
-/// point was written back: by an error or an intermittent error (the run is
-/// failed, production still locked with its integrations paused, and a
-/// second rollback finishes it), or by a kill (the next start finishes it).
-/// Either way production ends with its rows and integrations as before the
-/// data upgrade, on its old version, unlocked.
-#[test]
-fn productions_rollback_stopped_after_writing_the_restore_point_back_is_finished() -> Result<()> {
-    for mode in ["error", "intermittent", "abort"] {
-        let what = format!("rollback_restored:{mode}");
-        let dir = tempfile::tempdir().context("temp dir")?;
-        let (ws, production, run, before) = common::production_rehearsed(dir.path())?;
-        let integrations = common::integrations(&ws, production)?;
-        ws.start_data_upgrade(run, &boss(), &|| at(16, 10))?;
-        // Work done on the upgraded production, which the rollback discards.
-        ws.apply_change(
-            production,
-            &cutover_core::change::Change::CreateApp {
-                name: "After the upgrade".into(),
-            },
-            &boss(),
-            at(16, 30),
-            true,
-        )?;
-        let ws = if mode == "abort" {
-            drop(ws);
-            common::die_in_child(
-                CHILD,
-                ORDERS,
-                &format!("{}|roll_back_upgrade|{what}", dir.path().display()),
-            )?;
-            let ws = Workspace::open(dir.path())?;
-            assert_eq!(
-                ws.upgrade_run(run)?.state,
-                UpgradeState::DataUpgrade,
-                "{what}: killed during the rollback"
-            );
-            ws.recover(at(17, 0))?;
-            ws
-        } else {
-            ws.set_failpoint(Some(Failpoint::parse(&what)?));
-            let e = ws
-                .roll_back_upgrade(run, &boss(), at(16, 40))
-                .expect_err(&what);
-            assert!(
-                e.message.contains("Roll back to the restore point"),
-                "{what}: {}",
-                e.message
-            );
-            ws.set_failpoint(None);
-            let stopped = ws.upgrade_run(run)?;
-            assert_eq!(
-                (stopped.state, stopped.resumable),
-                (UpgradeState::Failed, false),
-                "{what}"
-            );
-            assert_eq!(
-                ws.environment(production)?.status,
-                cutover_core::environment::EnvironmentStatus::Locked,
-                "{what}: locked until the rollback finishes"
-            );
-            assert!(
-                common::integrations(&ws, production)?.iter().all(|i| !i.1),
-                "{what}: integrations stay paused"
-            );
-            assert!(
-                ws.inbox()?
-                    .iter()
-                    .any(|n| n.title == "Rollback of Production stopped"),
-                "{what}: the inbox says so"
-            );
-            ws.roll_back_upgrade(run, &boss(), at(16, 45))?;
-            ws
-        };
-        common::assert_whole(&ws)?;
-        assert_eq!(
-            ws.upgrade_run(run)?.state,
-            UpgradeState::RolledBack,
-            "{what}"
-        );
-        assert_eq!(
-            dump(&store_file(&ws, production)?)?,
-            before,
-            "{what}: production row by row"
-        );
-        assert_eq!(
-            common::integrations(&ws, production)?,
-            integrations,
-            "{what}: integrations"
-        );
-        assert_eq!(ws.environment(production)?.version, "10.0.1", "{what}");
-        assert!(
-            ws.inbox()?
-                .iter()
-                .any(|n| n.title == "Upgrade of Production rolled back"),
-            "{what}: the inbox says it is rolled back"
-        );
     }
     Ok(())
 }
