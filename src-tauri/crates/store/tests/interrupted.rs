@@ -30,19 +30,10 @@ fn production_dump(ws: &Workspace) -> Result<Vec<String>> {
 #[test]
 #[ignore = "child process of the interrupted-operation tests"]
 fn child_process_stopping_at_a_failpoint() -> Result<()> {
-    let Some(orders) = std::env::var_os(ORDERS) else {
-        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
-    };
-    let orders = orders.to_string_lossy().into_owned();
-    let mut parts = orders.split('|');
-    let (dir, operation, point) = (
-        Path::new(parts.next().expect("dir")),
-        parts.next().expect("operation"),
-        parts.next().expect("failpoint"),
-    );
-    let ws = Workspace::open(dir)?;
-    ws.set_failpoint(Some(Failpoint::parse(point)?));
-    match operation {
+    let (ws, operation, point) = common::child_workspace(ORDERS)?;
+    let dir = ws.root().to_path_buf();
+    let dir = dir.as_path();
+    match operation.as_str() {
         "backup_slowly" => {
             // Paced copies, so the parent can kill the child mid-copy.
             let pace = cutover_store::env_store::sqlite::Pace {

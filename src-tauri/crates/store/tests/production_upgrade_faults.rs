@@ -17,7 +17,6 @@ use cutover_core::upgrade::{DataStep, PackageKind, UpgradeState};
 use cutover_core::Result;
 use cutover_store::control::failpoint::{FailMode, Failpoint, Site};
 use cutover_store::{Context, Workspace};
-use std::path::Path;
 
 const ORDERS: &str = "CUTOVER_PRODUCTION_UPGRADE_CHILD";
 const CHILD: &str = "child_process_stopping_productions_upgrade";
@@ -27,22 +26,11 @@ const CHILD: &str = "child_process_stopping_productions_upgrade";
 #[test]
 #[ignore = "child process of the production data-upgrade kill test"]
 fn child_process_stopping_productions_upgrade() -> Result<()> {
-    let Some(orders) = std::env::var_os(ORDERS) else {
-        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
-    };
-    let orders = orders.to_string_lossy().into_owned();
-    let mut parts = orders.splitn(3, '|');
-    let (dir, operation, point) = (
-        parts.next().expect("dir"),
-        parts.next().expect("operation"),
-        parts.next().expect("failpoint"),
-    );
-    let ws = Workspace::open(Path::new(dir))?;
-    ws.set_failpoint(Some(Failpoint::parse(point)?));
+    let (ws, operation, point) = common::child_workspace(ORDERS)?;
     let run = ws
         .open_upgrade(env(&ws, "Production")?)?
         .expect("an open run");
-    match operation {
+    match operation.as_str() {
         "data_upgrade" => ws.start_data_upgrade(run.id, &boss(), &|| at(16, 10))?,
         "roll_back" => ws.roll_back_upgrade(run.id, &boss(), at(16, 40))?,
         other => panic!("unknown operation {other}"),

@@ -15,7 +15,7 @@ use cutover_store::control::failpoint::{Failpoint, PromotionPoint};
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 
-/// The child process's orders: `<data dir>|<failpoint>`.
+/// The child process's orders: `<data dir>|promote|<failpoint>`.
 const ORDERS: &str = "CUTOVER_PROMOTION_CHILD";
 
 /// Two designer changes in the promotable sandbox.
@@ -56,13 +56,7 @@ fn production_dump(ws: &Workspace) -> Result<Vec<String>> {
 #[test]
 #[ignore = "child process of the promotion kill test"]
 fn child_process_promoting() -> Result<()> {
-    let Some(orders) = std::env::var_os(ORDERS) else {
-        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
-    };
-    let orders = orders.to_string_lossy().into_owned();
-    let (dir, point) = orders.split_once('|').expect("dir|failpoint");
-    let ws = Workspace::open(Path::new(dir))?;
-    ws.set_failpoint(Some(Failpoint::parse(point)?));
+    let (ws, _, point) = common::child_workspace(ORDERS)?;
     let sandbox = env(&ws, "Promotable sandbox")?;
     ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {})?;
     panic!("the promotion went past the failpoint {point}");
@@ -73,7 +67,7 @@ fn die_at(dir: &Path, point: &str) -> Result<()> {
     common::die_in_child(
         "child_process_promoting",
         ORDERS,
-        &format!("{}|{point}", dir.display()),
+        &format!("{}|promote|{point}", dir.display()),
     )
 }
 

@@ -16,7 +16,6 @@ use cutover_core::upgrade::{PackageState, UpgradeRun, UpgradeState};
 use cutover_core::Result;
 use cutover_store::control::failpoint::Failpoint;
 use cutover_store::{Context, Workspace};
-use std::path::Path;
 
 /// The child process's orders: `<data dir>|<operation>|<failpoint>`.
 const ORDERS: &str = "CUTOVER_UPGRADE_RUN_CHILD";
@@ -118,19 +117,8 @@ impl Op {
 #[test]
 #[ignore = "child process of the upgrade run kill tests"]
 fn child_process_stopping_an_upgrade_run() -> Result<()> {
-    let Some(orders) = std::env::var_os(ORDERS) else {
-        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
-    };
-    let orders = orders.to_string_lossy().into_owned();
-    let mut parts = orders.split('|');
-    let (dir, operation, point) = (
-        Path::new(parts.next().expect("dir")),
-        parts.next().expect("operation"),
-        parts.next().expect("failpoint"),
-    );
-    let ws = Workspace::open(dir)?;
-    ws.set_failpoint(Some(Failpoint::parse(point)?));
-    Op::parse(operation).run(&ws)?;
+    let (ws, operation, point) = common::child_workspace(ORDERS)?;
+    Op::parse(&operation).run(&ws)?;
     panic!("{operation} went past the failpoint {point}");
 }
 

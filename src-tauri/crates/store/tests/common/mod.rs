@@ -246,6 +246,28 @@ pub fn integrations(ws: &Workspace, env: i64) -> Result<Vec<(String, bool, Optio
         .collect())
 }
 
+/// In a child process: reads its orders from `var`
+/// (`<data dir>|<operation>|<failpoint>`) and opens the workspace with the
+/// failpoint set; returns it with the operation and the failpoint. Refuses
+/// to run as a test of its own.
+pub fn child_workspace(var: &str) -> Result<(Workspace, String, String)> {
+    let Some(orders) = std::env::var_os(var) else {
+        return Err(cutover_core::Error::internal("Not a test: a child process that its parent test starts with its orders in the environment; run the parent test instead."));
+    };
+    let orders = orders.to_string_lossy().into_owned();
+    let mut parts = orders.splitn(3, '|');
+    let (dir, operation, point) = (
+        parts.next().expect("dir"),
+        parts.next().expect("operation").to_owned(),
+        parts.next().expect("failpoint").to_owned(),
+    );
+    let ws = Workspace::open(Path::new(dir))?;
+    ws.set_failpoint(Some(cutover_store::control::failpoint::Failpoint::parse(
+        &point,
+    )?));
+    Ok((ws, operation, point))
+}
+
 /// Runs this test binary's ignored `child` test with `orders` in the
 /// environment variable `var`, and checks that it died (at its failpoint)
 /// rather than finishing.
