@@ -8,7 +8,7 @@ use crate::environment::{EnvironmentKind, EnvironmentStatus};
 use crate::records::ImportJob;
 use crate::Error;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 pub type AccountId = i64;
@@ -25,6 +25,72 @@ pub struct Account {
     pub time_zone: String,
     /// A demo account made on first start; labelled as such everywhere.
     pub is_demo: bool,
+}
+
+/// What the admin enters to create an account of their own: production
+/// starts empty (built in the designer, filled by CSV import) on the
+/// platform version it runs, and the vendor's key is trusted at once so
+/// that its packages can be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAccount {
+    pub name: String,
+    /// The platform's name as the vendor's manifests give it.
+    pub platform: String,
+    /// The platform version production runs, e.g. "10.0.1".
+    pub platform_version: String,
+    /// IANA time zone, e.g. "Europe/London".
+    pub time_zone: String,
+    /// Who the signing key belongs to, e.g. the vendor's name.
+    pub vendor_name: String,
+    /// The vendor's Ed25519 public key (base64, as in its `.pub` file).
+    pub vendor_key: String,
+}
+
+/// Every problem with a field, named by its label; empty when all is
+/// valid. Collected whole so that the admin fixes everything at once.
+pub fn new_account_problems(
+    new: &NewAccount,
+    key_problem: Option<String>,
+    zone_problem: Option<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut text = |label: &str, value: &str, example: &str| {
+        let n = value.trim().chars().count();
+        if n == 0 || n > 80 {
+            out.push(format!(
+                "{label}: enter 1 to 80 characters, e.g. {example}."
+            ));
+        }
+    };
+    text("Account name", &new.name, "\"Contoso Finance\"");
+    text(
+        "Platform",
+        &new.platform,
+        "the name in the vendor's release notes",
+    );
+    text("Key belongs to", &new.vendor_name, "the vendor's name");
+    if let Err(e) = crate::release::Version::parse(new.platform_version.trim()) {
+        out.push(format!("Platform version: {}", e.message));
+    }
+    if let Some(p) = zone_problem {
+        out.push(format!("Time zone: {p}"));
+    }
+    if let Some(p) = key_problem {
+        out.push(format!("Vendor key: {p}"));
+    }
+    out
+}
+
+/// The refusal listing every problem, one per line.
+pub fn ensure_new_account_valid(problems: Vec<String>) -> crate::Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "Nothing was created. Check what you entered:\n{}",
+        problems.join("\n")
+    )))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -72,4 +138,119 @@ pub struct EnvironmentOverview {
 pub struct AccountOverview {
     pub account: Account,
     pub environments: Vec<EnvironmentOverview>,
+}
+
+/// Why `zone` is not an IANA time zone, if it is not.
+pub fn time_zone_problem(zone: &str) -> Option<String> {
+    match zone.trim().parse::<chrono_tz::Tz>() {
+        Ok(_) => None,
+        Err(_) => Some(format!(
+            "{} is not an IANA time zone; pick one from the list, such as Europe/London.",
+            crate::error::quote(zone.trim())
+        )),
+    }
+}
+
+/// The IANA time zones to choose from: the computer's own first (when it
+/// is one), then the rest by name.
+pub fn time_zone_choices(local: Option<&str>) -> Vec<String> {
+    let local = local.filter(|z| time_zone_problem(z).is_none());
+    let mut zones: Vec<String> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|z| z.name().to_string())
+        .filter(|z| Some(z.as_str()) != local)
+        .collect();
+    zones.sort();
+    local.map(str::to_owned).into_iter().chain(zones).collect()
+}
+
+#[cfg(test)]
+mod new_account_tests {
+    use super::*;
+
+    fn valid() -> NewAccount {
+        NewAccount {
+            name: "Contoso Finance".into(),
+            platform: "Contoso ERP".into(),
+            platform_version: "4.2.0".into(),
+            time_zone: "America/New_York".into(),
+            vendor_name: "Contoso".into(),
+            vendor_key: "ignored here".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_account_has_no_problems() {
+        assert!(
+            new_account_problems(&valid(), None, time_zone_problem("America/New_York")).is_empty()
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let new = NewAccount {
+            name: "  ".into(),
+            platform: "x".repeat(81),
+            platform_version: "four".into(),
+            time_zone: "Mars/Olympus".into(),
+            vendor_name: "".into(),
+            vendor_key: "".into(),
+        };
+        let problems = new_account_problems(
+            &new,
+            Some("not a key".into()),
+            time_zone_problem(&new.time_zone),
+        );
+        let labels: Vec<&str> = problems
+            .iter()
+            .map(|p| p.split(':').next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Account name",
+                "Platform",
+                "Key belongs to",
+                "Platform version",
+                "Time zone",
+                "Vendor key"
+            ]
+        );
+        let e = ensure_new_account_valid(problems).expect_err("refused");
+        assert_eq!(e.kind, crate::ErrorKind::Invalid);
+        assert!(
+            e.message.starts_with("Nothing was created."),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("\"Mars/Olympus\" is not an IANA time zone"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn unicode_names_count_characters_not_bytes() {
+        let mut new = valid();
+        new.name = "é".repeat(80);
+        assert!(new_account_problems(&new, None, None).is_empty());
+        new.name = "é".repeat(81);
+        assert_eq!(new_account_problems(&new, None, None).len(), 1);
+    }
+
+    #[test]
+    fn the_computers_zone_comes_first_and_only_once() {
+        let zones = time_zone_choices(Some("Europe/Paris"));
+        assert_eq!(zones[0], "Europe/Paris");
+        assert_eq!(zones.iter().filter(|z| *z == "Europe/Paris").count(), 1);
+        assert!(zones.len() > 400);
+        assert!(zones[1..].windows(2).all(|w| w[0] <= w[1]), "sorted");
+        // Not a zone: the list starts with the sorted zones.
+        assert_eq!(
+            time_zone_choices(Some("Nowhere"))[0],
+            time_zone_choices(None)[0]
+        );
+    }
 }

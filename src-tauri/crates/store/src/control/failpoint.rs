@@ -57,6 +57,9 @@ pub enum Site {
     /// After a rollback wrote the restore point back into the environment,
     /// before its version, lock and run are recorded.
     RollbackRestored,
+    /// After a new account's production store was made, before the account
+    /// is recorded.
+    AccountStoreMade,
     /// Inside the data upgrade's restore point step: after the backup was
     /// taken and recorded, before the run records it as its restore point.
     RestorePointTaken,
@@ -102,6 +105,7 @@ impl Site {
             Self::PackageRolledBack => "package_rolled_back",
             Self::UpgradeClosed => "upgrade_closed",
             Self::RollbackRestored => "rollback_restored",
+            Self::AccountStoreMade => "account_store_made",
             Self::RestorePointTaken => "restore_point_taken",
             Self::MigrationApplied => "migration_applied",
             Self::StoreVersionSet => "store_version_set",
@@ -161,7 +165,8 @@ impl Site {
         if let Some(point) = PromotionPoint::ALL.into_iter().find(|p| p.as_str() == text) {
             return Ok(Self::Promotion(point));
         }
-        const NAMED: [Site; 14] = [
+        const NAMED: [Site; 15] = [
+            Site::AccountStoreMade,
             Site::BackupPlaced,
             Site::RefreshWritten,
             Site::RestoreWritten,
@@ -198,6 +203,7 @@ impl Site {
             Self::PackageRolledBack => "putting the copy back",
             Self::UpgradeClosed => "recording the run closed",
             Self::RollbackRestored => "writing the restore point back",
+            Self::AccountStoreMade => "making the account's production store",
             Self::RestorePointTaken => "taking the restore point",
             Self::MigrationApplied => "applying a migration package",
             Self::StoreVersionSet => "writing the store's version",

@@ -1,0 +1,117 @@
+//! Creating an account with an empty production.
+
+use crate::control::failpoint::{Failpoint, Site};
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::{
+    ensure_new_account_valid, new_account_problems, time_zone_problem, AccountId, NewAccount,
+};
+use cutover_core::activity::ActivityAction;
+use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::release::Version;
+use cutover_core::{Error, Result};
+use cutover_package::sign;
+use rusqlite::params;
+
+impl Workspace {
+    /// Creates `new` with an empty production on its platform version and
+    /// trusts the vendor's key. Refuses, changing nothing, with every
+    /// problem of every field, or when the name is taken.
+    pub fn create_account(
+        &self,
+        new: &NewAccount,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<AccountId> {
+        ensure_super_admin(admin, "create an account")?;
+        let key = sign::parse_public_key(new.vendor_key.trim());
+        let problems = new_account_problems(
+            new,
+            key.as_ref().err().map(|e| e.message.clone()),
+            time_zone_problem(&new.time_zone),
+        );
+        ensure_new_account_valid(problems)?;
+        let key = sign::public_key_text(&key?);
+        let name = new.name.trim();
+        let version = Version::parse(new.platform_version.trim())?.to_string();
+        if self
+            .accounts()?
+            .iter()
+            .any(|a| a.name.to_lowercase() == name.to_lowercase())
+        {
+            return Err(Error::conflict(format!(
+                "Nothing was created: an account named \"{name}\" already exists. Choose another name."
+            )));
+        }
+        let store_key = uuid::Uuid::new_v4().simple().to_string();
+        self.backend().create(&store_key, &version)?;
+        let recorded = Failpoint::fire(self.failpoint(), Site::AccountStoreMade)
+            .and_then(|()| self.record_account(new, &key, &version, &store_key, admin, now));
+        let (account, production) = match recorded {
+            Ok(ids) => ids,
+            Err(e) => {
+                // Not recorded anywhere: remove it so nothing is half made.
+                let _ = self.backend().discard(&store_key);
+                return Err(e);
+            }
+        };
+        self.add_admin_recipients(account)?;
+        self.log_activity(
+            now,
+            &admin.name,
+            Some((production, "Production")),
+            ActivityAction::CreatedEnvironment,
+            &format!(
+                "Created the account {name} ({} {version}) with an empty production; trusted the key of {} (fingerprint {}).",
+                new.platform.trim(),
+                new.vendor_name.trim(),
+                sign::fingerprint(&key)
+            ),
+        );
+        tracing::info!(account, "created an account");
+        Ok(account)
+    }
+
+    /// The account, its production and its trusted key, in one transaction.
+    fn record_account(
+        &self,
+        new: &NewAccount,
+        key: &str,
+        version: &str,
+        store_key: &str,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<(AccountId, i64)> {
+        let mut conn = self.connect()?;
+        let tx = conn.transaction().context("creating the account")?;
+        tx.execute(
+            "INSERT INTO accounts (name, platform, time_zone, is_demo, created_at) VALUES (?1, ?2, ?3, 0, ?4)",
+            params![new.name.trim(), new.platform.trim(), new.time_zone.trim(), now],
+        )
+        .map_err(|e| {
+            if crate::control::fault::is_unique_violation(&e) {
+                Error::conflict(format!(
+                    "Nothing was created: an account named \"{}\" was just created. Choose another name.",
+                    new.name.trim()
+                ))
+            } else {
+                Error::internal(format!("Could not record the account: {e}."))
+            }
+        })?;
+        let account = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO environments (account_id, name, kind, version, store_kind, store_key, created_at)
+             VALUES (?1, 'Production', 'production', ?2, ?3, ?4, ?5)",
+            params![account, version, self.backend().kind(), store_key, now],
+        )
+        .context("recording the account's production")?;
+        let production = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO trusted_keys (account_id, name, public_key, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![account, new.vendor_name.trim(), key, now, admin.name],
+        )
+        .context("trusting the vendor's key")?;
+        tx.commit().context("creating the account")?;
+        Ok((account, production))
+    }
+}

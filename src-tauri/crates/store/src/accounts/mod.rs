@@ -1,0 +1,13 @@
+//! Accounts of one's own: creating one whose production starts empty (to
+//! be built in the designer and filled by CSV import) with the vendor's
+//! key trusted, so that its packages can be imported.
+//!
+//! Invariants: every field is checked, and every problem reported at once,
+//! before anything is written; the production store is made first and the
+//! account, its production and its trusted key recorded in one control
+//! transaction last, so a failure or a stop leaves no half-made account
+//! (the unrecorded store is removed at once, or retired at the next start).
+//!
+//! Calls: `env_store` (the new store), `people` (recipients, activity).
+
+mod create;
