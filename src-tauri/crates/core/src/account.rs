@@ -69,7 +69,11 @@ pub fn new_account_problems(
         &new.platform,
         "the name in the vendor's release notes",
     );
-    text("Key belongs to", &new.vendor_name, "the vendor's name");
+    text(
+        "Signing key belongs to",
+        &new.vendor_name,
+        "the vendor's name",
+    );
     if let Err(e) = crate::release::Version::parse(new.platform_version.trim()) {
         out.push(format!("Platform version: {}", e.message));
     }
@@ -77,7 +81,7 @@ pub fn new_account_problems(
         out.push(format!("Time zone: {p}"));
     }
     if let Some(p) = key_problem {
-        out.push(format!("Vendor key: {p}"));
+        out.push(format!("Vendor's public key: {p}"));
     }
     out
 }
@@ -88,7 +92,7 @@ pub fn ensure_new_account_valid(problems: Vec<String>) -> crate::Result<()> {
         return Ok(());
     }
     Err(Error::invalid(format!(
-        "Nothing was created. Check what you entered:\n{}",
+        "Nothing was created. Fix these and try again:\n{}",
         problems.join("\n")
     )))
 }
@@ -210,10 +214,10 @@ mod new_account_tests {
             [
                 "Account name",
                 "Platform",
-                "Key belongs to",
+                "Signing key belongs to",
                 "Platform version",
                 "Time zone",
-                "Vendor key"
+                "Vendor's public key"
             ]
         );
         let e = ensure_new_account_valid(problems).expect_err("refused");

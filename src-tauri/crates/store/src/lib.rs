@@ -10,7 +10,7 @@
 //! shell calls; each area below adds its methods to it from its own folder
 //! and says in its `mod.rs` what it owns, its invariants and which areas it
 //! calls:
-//! - `accounts`: accounts of one's own;
+//! - [`accounts`]: accounts of one's own;
 //! - [`environments`]: designer, records, imports, extensions, integrations,
 //!   refresh;
 //! - [`backups`]: Backup & Restore;
@@ -22,7 +22,7 @@
 //! - [`demo`]: the demo account;
 //! - [`control`] and [`env_store`]: the two kinds of database.
 
-mod accounts;
+pub mod accounts;
 pub mod backups;
 pub mod control;
 pub mod demo;

@@ -171,7 +171,7 @@ fn every_bad_field_is_refused_at_once_and_nothing_is_created() -> Result<()> {
         "Account name:",
         "Platform version:",
         "Time zone:",
-        "Vendor key:",
+        "Vendor's public key:",
     ] {
         assert!(e.message.contains(label), "{label} in {}", e.message);
     }

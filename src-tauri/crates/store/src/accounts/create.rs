@@ -13,6 +13,13 @@ use cutover_core::{Error, Result};
 use cutover_package::sign;
 use rusqlite::params;
 
+/// The fingerprint the admin compares with the vendor's, of a public key
+/// as pasted; refuses what is not an Ed25519 public key.
+pub fn key_fingerprint(public_key: &str) -> Result<String> {
+    let key = sign::parse_public_key(public_key.trim())?;
+    Ok(sign::fingerprint(&sign::public_key_text(&key)))
+}
+
 impl Workspace {
     /// Creates `new` with an empty production on its platform version and
     /// trusts the vendor's key. Refuses, changing nothing, with every

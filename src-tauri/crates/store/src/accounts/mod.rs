@@ -11,3 +11,5 @@
 //! Calls: `env_store` (the new store), `people` (recipients, activity).
 
 mod create;
+
+pub use create::key_fingerprint;
