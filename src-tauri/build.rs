@@ -83,6 +83,9 @@ const COMMANDS: &[&str] = &[
     "app_now",
     "restore_platform_change",
     "window_shifts",
+    "create_account",
+    "time_zones",
+    "key_fingerprint",
     "report_interactive",
 ];
 

@@ -6,7 +6,9 @@
 
 use crate::commands::environments::{design, extensions, integrations, records, refresh};
 use crate::commands::people::{admins, inbox};
-use crate::commands::{app, backups, environments, promotion, releases, schedule, upgrade};
+use crate::commands::{
+    accounts, app, backups, environments, promotion, releases, schedule, upgrade,
+};
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
@@ -96,6 +98,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::app_now,
             backups::restore_platform_change,
             schedule::window_shifts,
+            accounts::create_account,
+            accounts::time_zones,
+            accounts::key_fingerprint,
             app::report_interactive,
         ])
 }

@@ -170,6 +170,11 @@ export const commands = {
 	 *  account's maintenance windows, each with where it moves.
 	 */
 	windowShifts: (accountId: number) => typedError<string[], CommandError>(__TAURI_INVOKE("window_shifts", { accountId })),
+	createAccount: (account: NewAccount) => typedError<number, CommandError>(__TAURI_INVOKE("create_account", { account })),
+	/**  Every IANA time zone, the computer's own first. */
+	timeZones: () => typedError<string[], CommandError>(__TAURI_INVOKE("time_zones")),
+	/**  The fingerprint of a pasted vendor key, or why it is not one. */
+	keyFingerprint: (publicKey: string) => typedError<string, CommandError>(__TAURI_INVOKE("key_fingerprint", { publicKey })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -680,6 +685,26 @@ export type MaintenanceWindow = {
 	weekdays: number[],
 	start: string,
 	minutes: number,
+};
+
+/**
+ *  What the admin enters to create an account of their own: production
+ *  starts empty (built in the designer, filled by CSV import) on the
+ *  platform version it runs, and the vendor's key is trusted at once so
+ *  that its packages can be imported.
+ */
+export type NewAccount = {
+	name: string,
+	/**  The platform's name as the vendor's manifests give it. */
+	platform: string,
+	/**  The platform version production runs, e.g. "10.0.1". */
+	platformVersion: string,
+	/**  IANA time zone, e.g. "Europe/London". */
+	timeZone: string,
+	/**  Who the signing key belongs to, e.g. the vendor's name. */
+	vendorName: string,
+	/**  The vendor's Ed25519 public key (base64, as in its `.pub` file). */
+	vendorKey: string,
 };
 
 export type Note = {

@@ -11,6 +11,7 @@ pub(crate) fn forward<T: tauri::ipc::IpcResponse + Clone>(channel: &Channel<T>) 
         let _ = channel.send(p);
     }
 }
+pub mod accounts;
 pub mod app;
 pub mod backups;
 pub mod environments;
