@@ -32,7 +32,7 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
           </h2>
           <p className="sub">
             {account.platform} · {production ? `version ${production.environment.version}` : "no production"} · time zone {account.timeZone} ·{" "}
-            {environments.length} environments
+            {environments.length} {environments.length === 1 ? "environment" : "environments"}
           </p>
         </div>
         <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-env">
