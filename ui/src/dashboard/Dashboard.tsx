@@ -3,11 +3,13 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 import { AccountSection } from "./AccountSection";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { NewAccountDialog } from "../accounts/NewAccountDialog";
 import type { Open } from "../App";
 
 export function Dashboard({ onOpen }: { onOpen: Open }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const [notice, setNotice] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
   const reported = useRef(false);
 
   useEffect(() => {
@@ -47,6 +49,20 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
         <div className="notice" role="status" data-testid="notice">
           {notice}
         </div>
+      )}
+      <div className="page-head">
+        <button type="button" className="secondary" onClick={() => setCreating(true)} data-testid="new-account">
+          New account
+        </button>
+      </div>
+      {creating && (
+        <NewAccountDialog
+          onClose={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            setNotice(`Created ${name}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
+          }}
+        />
       )}
       {overview.data.length === 0 ? (
         <div className="placeholder">No accounts yet.</div>
