@@ -234,6 +234,37 @@ fn an_account_is_made_beside_the_demo() -> Result<()> {
     Ok(())
 }
 
+#[test]
+fn the_demo_is_added_beside_ones_own_account_once() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let now = instant("2026-11-30T10:00:00Z");
+    let (_, public) = vendor()?;
+    ws.create_account(&contoso(&public), &boss(), now)?;
+    // ensure_demo (what tools and tests use) makes nothing once an account exists.
+    assert_eq!(demo::ensure_demo(&ws, now)?, None);
+    let sam = Admin {
+        id: 3,
+        name: "Sam Lee".into(),
+        role: Role::AppAdmin,
+    };
+    let e = demo::add_demo(&ws, &sam, now).expect_err("app-admin");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    let id = demo::add_demo(&ws, &boss(), now)?;
+    let accounts = ws.accounts()?;
+    assert_eq!(accounts.len(), 2);
+    assert!(accounts.iter().any(|a| a.id == id && a.is_demo));
+    assert_eq!(
+        ws.overview()?[1].environments.len(),
+        3,
+        "the demo's environments"
+    );
+    let again = demo::add_demo(&ws, &boss(), now).expect_err("only one demo");
+    assert_eq!(again.kind, ErrorKind::Conflict);
+    common::assert_whole(&ws)?;
+    Ok(())
+}
+
 /// Not a test on its own: the child process the kill test stops after the
 /// new account's store was made.
 #[test]

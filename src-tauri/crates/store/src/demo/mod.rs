@@ -12,7 +12,7 @@ use crate::env_store::EnvironmentStore;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use cutover_core::account::AccountId;
-use cutover_core::admin::Role;
+use cutover_core::admin::{ensure_super_admin, Admin, Role};
 use cutover_core::definitions::{FieldType, Value};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::Result;
@@ -333,13 +333,31 @@ pub fn populate(store: &mut dyn EnvironmentStore) -> Result<()> {
 /// interrupted first start leaves no half-made account (only unreferenced
 /// files, which the next start does not see).
 pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<AccountId>> {
-    let mut conn = workspace.connect()?;
-    let accounts: i64 = conn
+    let accounts: i64 = workspace
+        .connect()?
         .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
         .context("counting accounts")?;
     if accounts > 0 {
         return Ok(None);
     }
+    make(workspace, now).map(Some)
+}
+
+/// Adds the demo account beside the admin's own (the welcome screen's
+/// "Explore the demo account", or later from the dashboard); refuses when
+/// it is already there.
+pub fn add_demo(workspace: &Workspace, admin: &Admin, now: DateTime<Utc>) -> Result<AccountId> {
+    ensure_super_admin(admin, "add the demo account")?;
+    if workspace.accounts()?.iter().any(|a| a.is_demo) {
+        return Err(cutover_core::Error::conflict(
+            "The demo account is already on the dashboard.",
+        ));
+    }
+    make(workspace, now)
+}
+
+fn make(workspace: &Workspace, now: DateTime<Utc>) -> Result<AccountId> {
+    let mut conn = workspace.connect()?;
     let backend = workspace.backend();
     let key = || uuid::Uuid::new_v4().simple().to_string();
     let production = key();
@@ -412,5 +430,5 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
     crate::demo::releases::import(workspace, account_id, now)?;
     workspace.add_admin_recipients(account_id)?;
     tracing::info!(account_id, "created the demo account");
-    Ok(Some(account_id))
+    Ok(account_id)
 }
