@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, builds, and starts Cutover. On the first start the
-# data directory is empty and the demo account "Northwind Foods" is made.
+# data directory is empty and a welcome screen offers one's own account or
+# the demo account "Northwind Foods".
 # CUTOVER_DATA_DIR chooses another data directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -86,6 +86,7 @@ const COMMANDS: &[&str] = &[
     "create_account",
     "time_zones",
     "key_fingerprint",
+    "add_demo_account",
     "report_interactive",
 ];
 

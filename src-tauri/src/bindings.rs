@@ -101,6 +101,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::create_account,
             accounts::time_zones,
             accounts::key_fingerprint,
+            accounts::add_demo_account,
             app::report_interactive,
         ])
 }

@@ -15,7 +15,7 @@ mod tray;
 
 use cutover_core::clock::{Clock, ShiftedClock, SystemClock};
 use cutover_core::Error;
-use cutover_store::{demo, Workspace};
+use cutover_store::Workspace;
 use state::AppState;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,7 +52,8 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
     if !retired.is_empty() {
         tracing::warn!(?retired, "retired stores left by an interrupted run");
     }
-    demo::ensure_demo(&workspace, clock.now())?;
+    // No demo is made silently: a first start shows the welcome screen,
+    // which offers one's own account or the demo.
     Ok(workspace)
 }
 

@@ -114,6 +114,7 @@ export const api = {
   setVersionWindow: (accountId: number, size: number) => call(commands.setVersionWindow(accountId, size)),
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
   timeZones: () => call(commands.timeZones()),
+  addDemoAccount: () => call(commands.addDemoAccount()),
   keyFingerprint: (publicKey: string) => call(commands.keyFingerprint(publicKey)),
   trustKey: (accountId: number, name: string, publicKey: string) => call(commands.trustKey(accountId, name, publicKey)),
   distrustKey: (accountId: number, keyId: number) => call(commands.distrustKey(accountId, keyId)),

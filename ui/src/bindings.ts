@@ -175,6 +175,8 @@ export const commands = {
 	timeZones: () => typedError<string[], CommandError>(__TAURI_INVOKE("time_zones")),
 	/**  The fingerprint of a pasted vendor key, or why it is not one. */
 	keyFingerprint: (publicKey: string) => typedError<string, CommandError>(__TAURI_INVOKE("key_fingerprint", { publicKey })),
+	/**  Adds the demo account (the welcome screen's "Explore the demo account"). */
+	addDemoAccount: () => typedError<number, CommandError>(__TAURI_INVOKE("add_demo_account")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).

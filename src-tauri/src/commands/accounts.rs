@@ -1,5 +1,6 @@
 //! Commands of the store's `accounts` area: creating an account of one's
-//! own, and what its form offers (time zones, a key's fingerprint).
+//! own or the demo, and what the form offers (time zones, a key's
+//! fingerprint).
 
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
@@ -16,6 +17,17 @@ pub async fn create_account(
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
         ws.create_account(&account, &admin, now)
+    })
+    .await
+}
+
+/// Adds the demo account (the welcome screen's "Explore the demo account").
+#[tauri::command]
+#[specta::specta]
+pub async fn add_demo_account(state: State<'_, Arc<AppState>>) -> CommandResult<AccountId> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        cutover_store::demo::add_demo(ws, &admin, now)
     })
     .await
 }

@@ -152,10 +152,21 @@ async fn start_session(
 }
 
 impl App {
-    /// Starts Cutover with a fresh, empty data directory (so the demo account
-    /// is made, as on a first start).
+    /// Starts Cutover with a fresh, empty data directory and, on its welcome
+    /// screen, chooses to explore the demo account, as a new user would.
     pub async fn launch(scenario: &str) -> Result<Self> {
-        Self::launch_in(scenario, tempfile::tempdir()?).await
+        let app = Self::launch_in(scenario, tempfile::tempdir()?).await?;
+        app.explore_demo().await?;
+        Ok(app)
+    }
+
+    /// On the welcome screen of a first start: "Explore the demo account",
+    /// then waits until the demo is on the dashboard.
+    pub async fn explore_demo(&self) -> Result<()> {
+        self.click(r#"[data-testid="welcome-demo"]"#).await?;
+        self.wait_for_text(r#"[data-testid="account"] h2"#, "Northwind Foods")
+            .await?;
+        Ok(())
     }
 
     /// Starts Cutover on a data directory the scenario prepared.

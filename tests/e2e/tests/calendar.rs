@@ -19,6 +19,7 @@ async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
         ("TZ".to_string(), "America/New_York".to_string()),
     ];
     let mut app = App::launch_with("calendar", holder, &data, &env).await?;
+    app.explore_demo().await?;
 
     // Maintenance on weekends only, 16:00 for three hours (London time).
     app.click(r#"[data-testid="nav-calendar"]"#).await?;
@@ -183,6 +184,7 @@ async fn a_window_in_a_skipped_hour_is_pointed_out_in_the_settings() -> Result<(
         "2027-03-01T09:00:00Z".to_string(),
     )];
     let mut app = App::launch_with("calendar-shift", holder, &data, &env).await?;
+    app.explore_demo().await?;
     app.click(r#"[data-testid="nav-calendar"]"#).await?;
     app.click(r#"[data-testid="calendar-tab-settings"]"#)
         .await?;

@@ -49,6 +49,7 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     let data = holder.path().to_path_buf();
     let clock = [("CUTOVER_CLOCK_START".to_string(), IN_THE_WINDOW.to_string())];
     let mut app = App::launch_with("upgrade", holder, &data, &clock).await?;
+    app.explore_demo().await?;
 
     // The newest demo release comes in as a package.
     app.click(r#"[data-testid="nav-releases"]"#).await?;
@@ -144,6 +145,7 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     ];
     let before = common::environment_data(&data, "Production")?;
     let mut app = App::launch_with("upgrade-production", holder, &data, &env).await?;
+    app.explore_demo().await?;
     open_upgrade_tab(&app, "Production").await?;
     rehearse(&mut app, "production").await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;

@@ -4,12 +4,14 @@ import { api } from "../api";
 import { AccountSection } from "./AccountSection";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { NewAccountDialog } from "../accounts/NewAccountDialog";
+import { useAddDemo, Welcome } from "../accounts/Welcome";
 import type { Open } from "../App";
 
 export function Dashboard({ onOpen }: { onOpen: Open }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const [notice, setNotice] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const demo = useAddDemo(setNotice);
   const reported = useRef(false);
 
   useEffect(() => {
@@ -50,11 +52,26 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
           {notice}
         </div>
       )}
-      <div className="page-head">
-        <button type="button" className="secondary" onClick={() => setCreating(true)} data-testid="new-account">
-          New account
-        </button>
-      </div>
+      {overview.data.length === 0 ? (
+        <Welcome onNotice={setNotice} />
+      ) : (
+        <>
+          <div className="page-head">
+            {!overview.data.some((a) => a.account.isDemo) && (
+              <button type="button" className="ghost" onClick={() => demo.mutate()} disabled={demo.isPending} data-testid="add-demo">
+                {demo.isPending ? "Adding the demo…" : "Add the demo account"}
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={() => setCreating(true)} data-testid="new-account">
+              New account
+            </button>
+          </div>
+          {demo.isError && <ErrorBanner error={demo.error} />}
+          {overview.data.map((a) => (
+            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} />
+          ))}
+        </>
+      )}
       {creating && (
         <NewAccountDialog
           onClose={() => setCreating(false)}
@@ -63,11 +80,6 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
             setNotice(`Created ${name}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
           }}
         />
-      )}
-      {overview.data.length === 0 ? (
-        <div className="placeholder">No accounts yet.</div>
-      ) : (
-        overview.data.map((a) => <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} />)
       )}
     </div>
   );
