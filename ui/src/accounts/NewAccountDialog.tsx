@@ -4,11 +4,11 @@ import { api, toAppError } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 
-type Props = { onClose: () => void; onCreated: (name: string) => void };
+type Props = { onClose: () => void; onNotice: (text: string) => void };
 
 // Creating an account of one's own. Every rule is checked by the backend,
 // which names every field in trouble at once; the form only gathers.
-export function NewAccountDialog({ onClose, onCreated }: Props) {
+export function NewAccountDialog({ onClose, onNotice }: Props) {
   const zones = useQuery({ queryKey: ["time-zones"], queryFn: api.timeZones, staleTime: Infinity });
   const [name, setName] = useState("");
   const [platform, setPlatform] = useState("");
@@ -30,7 +30,8 @@ export function NewAccountDialog({ onClose, onCreated }: Props) {
     mutationFn: () => api.createAccount({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ["overview"] });
-      onCreated(name.trim());
+      onClose();
+      onNotice(`Created ${name.trim()}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
     },
   });
   // A refusal lists every field in trouble; it is brought into view, since

@@ -37,10 +37,7 @@ export function Welcome({ onNotice }: { onNotice: (text: string) => void }) {
       {creating && (
         <NewAccountDialog
           onClose={() => setCreating(false)}
-          onCreated={(name) => {
-            setCreating(false);
-            onNotice(`Created ${name}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
-          }}
+          onNotice={onNotice}
         />
       )}
     </section>

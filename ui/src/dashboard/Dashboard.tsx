@@ -75,10 +75,7 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
       {creating && (
         <NewAccountDialog
           onClose={() => setCreating(false)}
-          onCreated={(name) => {
-            setCreating(false);
-            setNotice(`Created ${name}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
-          }}
+          onNotice={setNotice}
         />
       )}
     </div>
