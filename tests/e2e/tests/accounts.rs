@@ -97,17 +97,7 @@ async fn an_account_of_ones_own_is_created_from_the_dashboard() -> Result<()> {
     app.wait_gone(FORM).await?;
 
     // Both accounts on the dashboard; the new one's production is empty.
-    let heads: Vec<String> = {
-        let mut out = Vec::new();
-        for h in app
-            .client
-            .find_all(fantoccini::Locator::Css(r#"[data-testid="account"] h2"#))
-            .await?
-        {
-            out.push(h.text().await?);
-        }
-        out
-    };
+    let heads = app.texts(r#"[data-testid="account"] h2"#).await?;
     assert!(heads[0].contains("Contoso Finance"), "{heads:?}");
     assert!(
         heads.iter().any(|h| h.contains("Northwind Foods")),

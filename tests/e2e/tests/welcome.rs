@@ -53,14 +53,7 @@ async fn a_first_start_offers_ones_own_account_and_the_demo_later() -> Result<()
     app.wait_for_text(r#"[data-testid="notice"]"#, "Added the demo account")
         .await?;
     app.wait_gone(r#"[data-testid="add-demo"]"#).await?;
-    let mut heads = Vec::new();
-    for h in app
-        .client
-        .find_all(fantoccini::Locator::Css(r#"[data-testid="account"] h2"#))
-        .await?
-    {
-        heads.push(h.text().await?);
-    }
+    let heads = app.texts(r#"[data-testid="account"] h2"#).await?;
     assert_eq!(heads.len(), 2, "{heads:?}");
     assert!(
         heads[0].contains("Contoso Finance") && heads[1].contains("Northwind Foods"),
