@@ -98,13 +98,8 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           Vendor's public key
           <textarea value={vendorKey} onChange={(e) => setVendorKey(e.target.value)} rows={2} placeholder="paste it, or choose the vendor's .pub file below" data-testid="account-key" />
         </label>
-        <label>
-          Or read it from the vendor's .pub file
-          <input type="file" accept=".pub,text/plain" onChange={readKeyFile} data-testid="account-key-file" />
-        </label>
-        {fileError && <p className="hint error" role="alert">{fileError}</p>}
         {key.length > 0 && (
-          <p className="hint" data-testid="account-key-fingerprint">
+          <p className={fingerprint.isError ? "hint error" : "hint"} data-testid="account-key-fingerprint">
             {fingerprint.isSuccess
               ? `Fingerprint ${fingerprint.data}: compare it with the one the vendor publishes before you trust the key.`
               : fingerprint.isError
@@ -112,6 +107,11 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
                 : "Reading the key…"}
           </p>
         )}
+        <label>
+          Or read it from the vendor's .pub file
+          <input type="file" accept=".pub,text/plain" onChange={readKeyFile} data-testid="account-key-file" />
+        </label>
+        {fileError && <p className="hint error" role="alert">{fileError}</p>}
         <div ref={errorRef}>{create.isError && <ErrorBanner error={create.error} />}</div>
         <div className="actions">
           <button type="button" className="secondary" onClick={onClose} disabled={create.isPending}>
