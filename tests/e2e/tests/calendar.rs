@@ -184,7 +184,6 @@ async fn a_window_in_a_skipped_hour_is_pointed_out_in_the_settings() -> Result<(
         "2027-03-01T09:00:00Z".to_string(),
     )];
     let mut app = App::launch_with("calendar-shift", holder, &data, &env).await?;
-    app.explore_demo().await?;
     app.click(r#"[data-testid="nav-calendar"]"#).await?;
     app.click(r#"[data-testid="calendar-tab-settings"]"#)
         .await?;

@@ -145,7 +145,6 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     ];
     let before = common::environment_data(&data, "Production")?;
     let mut app = App::launch_with("upgrade-production", holder, &data, &env).await?;
-    app.explore_demo().await?;
     open_upgrade_tab(&app, "Production").await?;
     rehearse(&mut app, "production").await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
