@@ -265,6 +265,32 @@ fn the_demo_is_added_beside_ones_own_account_once() -> Result<()> {
     Ok(())
 }
 
+#[test]
+fn the_demo_chosen_at_first_start_brings_its_admins() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let now = instant("2026-11-30T10:00:00Z");
+    // The welcome screen's title bar asked who is acting: the fallback admin.
+    let fallback = ws.admins(now)?;
+    assert_eq!(fallback.current.name, "Administrator");
+    demo::add_demo(&ws, &fallback.current, now)?;
+    let admins = ws.admins(now)?;
+    let names: Vec<&str> = admins.admins.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Alex Morgan", "Priya Shah", "Sam Lee"]);
+    assert_eq!(admins.current.name, "Alex Morgan");
+
+    // Beside one's own account, the demo leaves the admins alone.
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let me = ws.admins(now)?.current;
+    let (_, public) = vendor()?;
+    ws.create_account(&contoso(&public), &me, now)?;
+    demo::add_demo(&ws, &me, now)?;
+    let names: Vec<String> = ws.admins(now)?.admins.into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Administrator"]);
+    Ok(())
+}
+
 /// Not a test on its own: the child process the kill test stops after the
 /// new account's store was made.
 #[test]

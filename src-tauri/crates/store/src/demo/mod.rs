@@ -418,13 +418,13 @@ fn make(workspace: &Workspace, now: DateTime<Utc>) -> Result<AccountId> {
         )
         .context("creating a demo sandbox")?;
     }
-    let has_admins: bool = tx
-        .query_row("SELECT EXISTS (SELECT 1 FROM admins)", [], |r| r.get(0))
-        .context("counting admins")?;
-    if !has_admins {
-        for (name, role) in ADMINS {
-            crate::people::admins::insert_admin(&tx, name, role, now)?;
-        }
+    // The demo as the first account brings its admins; beside one's own
+    // accounts it leaves the desktop's admins as they are.
+    let first: bool = tx
+        .query_row("SELECT count(*) = 1 FROM accounts", [], |r| r.get(0))
+        .context("counting accounts")?;
+    if first {
+        crate::people::admins::seed_admins(&tx, &ADMINS, now)?;
     }
     tx.commit().context("committing the demo account")?;
     crate::demo::releases::import(workspace, account_id, now)?;

@@ -58,6 +58,32 @@ pub(crate) fn insert_admin(
     }
 }
 
+/// Adds `seed` (the demo's admins) to a desktop that has no account yet:
+/// the fallback admin, made only so that someone could act and which had
+/// nothing to act on, gives way to them. Admins someone added by name stay.
+pub(crate) fn seed_admins(
+    conn: &Connection,
+    seed: &[(&str, Role)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let existing = read_admins(conn)?;
+    if let [only] = existing.as_slice() {
+        if only.name == FALLBACK_NAME {
+            conn.execute("DELETE FROM admins WHERE id = ?1", [only.id])
+                .context("replacing the fallback admin")?;
+            conn.execute("DELETE FROM settings WHERE key = ?1", [CURRENT_KEY])
+                .context("replacing the fallback admin")?;
+        }
+    }
+    let existing = read_admins(conn)?;
+    for (name, role) in seed {
+        if !existing.iter().any(|a| a.name.eq_ignore_ascii_case(name)) {
+            insert_admin(conn, name, *role, now)?;
+        }
+    }
+    Ok(())
+}
+
 impl Workspace {
     /// Every admin, and the current one.
     pub fn admins(&self, now: DateTime<Utc>) -> Result<Admins> {
