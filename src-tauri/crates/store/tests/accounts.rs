@@ -261,6 +261,23 @@ fn the_demo_is_added_beside_ones_own_account_once() -> Result<()> {
     );
     let again = demo::add_demo(&ws, &boss(), now).expect_err("only one demo");
     assert_eq!(again.kind, ErrorKind::Conflict);
+
+    // An own account with the demo's name: refused with why, nothing made.
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let mut named = contoso(&public);
+    named.name = "northwind foods (DEMO)".into();
+    ws.create_account(&named, &boss(), now)?;
+    let files = store_files(dir.path());
+    let clash = demo::add_demo(&ws, &boss(), now).expect_err("the demo's name is taken");
+    assert_eq!(clash.kind, ErrorKind::Conflict, "{}", clash.message);
+    assert!(
+        clash.message.contains("the demo's name"),
+        "{}",
+        clash.message
+    );
+    assert_eq!(ws.accounts()?.len(), 1);
+    assert_eq!(store_files(dir.path()), files, "no store made");
     common::assert_whole(&ws)?;
     Ok(())
 }

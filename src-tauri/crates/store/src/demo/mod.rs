@@ -348,10 +348,19 @@ pub fn ensure_demo(workspace: &Workspace, now: DateTime<Utc>) -> Result<Option<A
 /// it is already there.
 pub fn add_demo(workspace: &Workspace, admin: &Admin, now: DateTime<Utc>) -> Result<AccountId> {
     ensure_super_admin(admin, "add the demo account")?;
-    if workspace.accounts()?.iter().any(|a| a.is_demo) {
+    let accounts = workspace.accounts()?;
+    if accounts.iter().any(|a| a.is_demo) {
         return Err(cutover_core::Error::conflict(
             "The demo account is already on the dashboard.",
         ));
+    }
+    if accounts
+        .iter()
+        .any(|a| a.name.to_lowercase() == ACCOUNT_NAME.to_lowercase())
+    {
+        return Err(cutover_core::Error::conflict(format!(
+            "An account of yours is named \"{ACCOUNT_NAME}\", the demo's name, so the demo cannot be added beside it."
+        )));
     }
     make(workspace, now)
 }
