@@ -100,6 +100,19 @@ impl EnvironmentStore for FaultyStore {
     ) -> Result<TableDef> {
         self.inner.create_table(apps, name, fields)
     }
+    fn create_model(
+        &mut self,
+        app: &str,
+        tables: &[cutover_store::env_store::ModelTable],
+    ) -> Result<Vec<TableDef>> {
+        self.inner.create_model(app, tables)
+    }
+    fn load(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn cutover_store::env_store::RecordSink) -> Result<()>,
+    ) -> Result<()> {
+        self.inner.load(fill)
+    }
     fn create_view(&mut self, app: i64, table: i64, name: &str, fields: &[i64]) -> Result<ViewDef> {
         self.inner.create_view(app, table, name, fields)
     }

@@ -27,6 +27,27 @@ pub struct StoreStats {
     pub table_count: u32,
 }
 
+/// A field of a table made by [`EnvironmentStore::create_model`]; a link
+/// names its target by its place in the list, since no table has an id yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelField {
+    Plain(FieldType),
+    LinkTo(usize),
+}
+
+/// A table made by [`EnvironmentStore::create_model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelTable {
+    pub name: String,
+    pub fields: Vec<(String, ModelField)>,
+}
+
+/// Takes records with their ids during [`EnvironmentStore::load`].
+pub trait RecordSink {
+    /// Writes one record; `values` in field order.
+    fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()>;
+}
+
 /// Creates, opens, copies and retires environment stores, each known by a key
 /// that the control database records.
 pub trait StoreBackend: Send + Sync {
@@ -92,6 +113,14 @@ pub trait EnvironmentStore {
         name: &str,
         fields: &[(&str, FieldType)],
     ) -> Result<TableDef>;
+
+    /// Makes an app and its tables (links between them, or to themselves,
+    /// included) in one transaction; returns the tables in order.
+    fn create_model(&mut self, app: &str, tables: &[ModelTable]) -> Result<Vec<TableDef>>;
+
+    /// Writes the records `fill` puts, with their ids, in one transaction:
+    /// nothing is kept when `fill` fails. For filling a new store.
+    fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()>;
 
     fn create_view(
         &mut self,

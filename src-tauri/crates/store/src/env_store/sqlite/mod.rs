@@ -10,6 +10,7 @@ pub mod confine;
 mod defs;
 mod designer;
 mod extensions;
+mod model;
 mod platform;
 mod promote;
 mod records;

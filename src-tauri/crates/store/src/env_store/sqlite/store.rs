@@ -5,15 +5,15 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use super::{changelog, defs, designer, extensions, platform, promote, records};
+use super::{changelog, defs, designer, extensions, model, platform, promote, records};
 use crate::control::fault::{column, is_unique_violation};
-use crate::env_store::{CsvRow, EnvironmentStore, StoreStats};
+use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{
-    AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
+    AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef,
 };
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
@@ -141,64 +141,28 @@ impl EnvironmentStore for SqliteStore {
         name: &str,
         fields: &[(&str, FieldType)],
     ) -> Result<TableDef> {
-        let name = validate_entity_name("table", name)?;
-        if app_ids.is_empty() {
-            return Err(Error::invalid("A table must belong to at least one app."));
-        }
+        let fields = fields
+            .iter()
+            .map(|(n, t)| (n.to_string(), ModelField::Plain(t.clone())))
+            .collect();
+        let table = ModelTable {
+            name: name.to_string(),
+            fields,
+        };
         let tx = self.conn.transaction().context("starting a transaction")?;
-        if let Err(e) = tx.execute("INSERT INTO platform_tables (name) VALUES (?1)", [&name]) {
-            return if is_unique_violation(&e) {
-                Err(Error::conflict(format!("A table named \"{name}\" already exists; share it instead of creating another.")))
-            } else {
-                Err(e).context("creating a table")
-            };
-        }
-        let table_id = tx.last_insert_rowid();
-        for app_id in app_ids {
-            tx.execute(
-                "INSERT INTO platform_app_tables (app_id, table_id) VALUES (?1, ?2)",
-                params![app_id, table_id],
-            )
-            .map_err(|_| Error::not_found(format!("There is no app {app_id}.")))?;
-        }
-        let mut columns = vec!["id INTEGER PRIMARY KEY".to_string()];
-        let mut defs = Vec::new();
-        for (position, (field_name, field_type)) in fields.iter().enumerate() {
-            let field_name = validate_entity_name("field", field_name)?;
-            let json = serde_json::to_string(field_type).context("encoding a field type")?;
-            match tx.execute(
-                "INSERT INTO platform_fields (table_id, name, field_type, position) VALUES (?1, ?2, ?3, ?4)",
-                params![table_id, field_name, json, position as i64],
-            ) {
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(Error::conflict(format!("Table \"{name}\" has two fields named \"{field_name}\".")))
-                }
-                Err(e) => return Err(e).context("creating a field"),
-            }
-            let id = tx.last_insert_rowid();
-            // Links are checked by Cutover, not declared as foreign keys:
-            // SQLite cannot drop or retype a column that is one.
-            columns.push(format!("f_{id} {}", field_type.sql_type()));
-            defs.push(FieldDef {
-                id,
-                table_id,
-                name: field_name,
-                field_type: field_type.clone(),
-            });
-        }
-        tx.execute_batch(&format!(
-            "CREATE TABLE rec_{table_id} ({});",
-            columns.join(", ")
-        ))
-        .context("creating a record table")?;
+        let made = model::make_tables(&tx, app_ids, &[table])?;
         tx.commit().context("committing a new table")?;
-        Ok(TableDef {
-            id: table_id,
-            name,
-            app_ids: app_ids.to_vec(),
-            fields: defs,
-        })
+        made.into_iter()
+            .next()
+            .ok_or_else(|| Error::internal("A table was made but not returned."))
+    }
+
+    fn create_model(&mut self, app: &str, tables: &[ModelTable]) -> Result<Vec<TableDef>> {
+        model::create_model(&mut self.conn, app, tables)
+    }
+
+    fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
+        model::load(&mut self.conn, fill)
     }
 
     fn create_view(
