@@ -44,6 +44,7 @@ pub mod release;
 pub mod release_view;
 pub mod schedule;
 pub mod schedule_view;
+pub mod source;
 pub mod upgrade;
 pub mod upgrade_view;
 pub mod value;
