@@ -32,6 +32,7 @@ pub mod people;
 pub mod promotion;
 pub mod releases;
 pub mod schedule;
+pub mod sources;
 pub mod upgrade;
 mod workspace;
 

@@ -1,6 +1,7 @@
 //! Creating an account with an empty production.
 
 use crate::control::failpoint::{Failpoint, Site};
+use crate::env_store::EnvironmentStore;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{
@@ -30,6 +31,19 @@ impl Workspace {
         admin: &Admin,
         now: DateTime<Utc>,
     ) -> Result<AccountId> {
+        self.make_account(new, admin, now, &mut |_| Ok("an empty production".into()))
+    }
+
+    /// Creates `new` as [`Self::create_account`] does, its production filled
+    /// by `fill` (which says what it put there) before anything is recorded:
+    /// if `fill` fails, the store is removed and nothing is created.
+    pub(crate) fn make_account(
+        &self,
+        new: &NewAccount,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        fill: &mut dyn FnMut(&mut dyn EnvironmentStore) -> Result<String>,
+    ) -> Result<AccountId> {
         ensure_super_admin(admin, "create an account")?;
         let key = sign::parse_public_key(new.vendor_key.trim());
         let problems = new_account_problems(
@@ -51,7 +65,17 @@ impl Workspace {
             )));
         }
         let store_key = uuid::Uuid::new_v4().simple().to_string();
-        self.backend().create(&store_key, &version)?;
+        let filled = self
+            .backend()
+            .create(&store_key, &version)
+            .and_then(|mut store| fill(store.as_mut()));
+        let filled = match filled {
+            Ok(what) => what,
+            Err(e) => {
+                let _ = self.backend().discard(&store_key);
+                return Err(e);
+            }
+        };
         let recorded = Failpoint::fire(self.failpoint(), Site::AccountStoreMade)
             .and_then(|()| self.record_account(new, &key, &version, &store_key, admin, now));
         let (account, production) = match recorded {
@@ -69,7 +93,7 @@ impl Workspace {
             Some((production, "Production")),
             ActivityAction::CreatedEnvironment,
             &format!(
-                "Created the account {name} ({} {version}) with an empty production; trusted the key of {} (fingerprint {}).",
+                "Created the account {name} ({} {version}) with {filled}; trusted the key of {} (fingerprint {}).",
                 new.platform.trim(),
                 new.vendor_name.trim(),
                 sign::fingerprint(&key)

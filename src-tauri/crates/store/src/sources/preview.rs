@@ -1,0 +1,215 @@
+//! The model proposed for a source database, with what would not fit:
+//! one pass over each table profiles every column for every kind, so the
+//! admin can switch a column's kind and see its misfits without reading
+//! the source again.
+
+use super::read::{SourceDb, TableInfo};
+use cutover_core::definitions::FieldType;
+use cutover_core::source::{
+    platform_name, take, Misfits, Profile, SourceColumn, SourceKind, SourcePreview, SourceTable,
+    VALUE_KINDS,
+};
+use cutover_core::{Error, Result};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What the schema and the keys' values say of a table, before any column
+/// is profiled.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub info: TableInfo,
+    pub table_name: String,
+    /// One whole-number key whose values (all 1 or more) become the ids.
+    pub ids_kept: bool,
+    /// The columns that become fields, each with the field name it gets.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Shape {
+    /// The table `column` may link to: a foreign key to a table whose ids
+    /// are kept, on that table's key.
+    pub fn link_target<'a>(&self, column: &str, shapes: &'a [Shape]) -> Option<&'a Shape> {
+        let fk = self
+            .info
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.column.eq_ignore_ascii_case(column))?;
+        let target = shapes
+            .iter()
+            .find(|s| s.info.name.eq_ignore_ascii_case(&fk.table))?;
+        let on_key = match &fk.to {
+            None => true,
+            Some(to) => target.info.key.len() == 1 && target.info.key[0].eq_ignore_ascii_case(to),
+        };
+        (target.ids_kept && target.info.problem.is_none() && on_key).then_some(target)
+    }
+}
+
+/// Names made unique (case aside) by numbering repeats.
+fn unique(name: String, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.to_lowercase()) {
+        let suffix = format!(" {n}");
+        let room = 60 - suffix.chars().count();
+        candidate = format!("{}{suffix}", name.chars().take(room).collect::<String>());
+        n += 1;
+    }
+    candidate
+}
+
+/// Every table's shape, from its schema and one check of its key values.
+pub fn shapes(db: &SourceDb) -> Result<Vec<Shape>> {
+    let mut taken = HashSet::new();
+    let mut out = Vec::new();
+    for info in db.tables()? {
+        let table_name = unique(platform_name(&info.name), &mut taken);
+        let ids_kept = info.problem.is_none() && info.key.len() == 1 && {
+            let k = super::read::quote(&info.key[0]);
+            let odd: i64 = db
+                .conn()
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM {} WHERE typeof({k}) <> 'integer' OR {k} < 1",
+                        super::read::quote(&info.name)
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|e| db.fail(e))?;
+            odd == 0
+        };
+        let mut names = HashSet::new();
+        let fields = info
+            .columns
+            .iter()
+            .filter(|c| !(ids_kept && c.name.eq_ignore_ascii_case(&info.key[0])))
+            .map(|c| (c.name.clone(), unique(platform_name(&c.name), &mut names)))
+            .collect();
+        out.push(Shape {
+            info,
+            table_name,
+            ids_kept,
+            fields,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads `path` and proposes the model, with every misfit counted.
+pub fn preview(path: &Path) -> Result<SourcePreview> {
+    let db = SourceDb::open(path)?;
+    let shapes = shapes(&db)?;
+    let mut tables = Vec::new();
+    for shape in &shapes {
+        tables.push(table_preview(&db, shape, &shapes)?);
+    }
+    if tables.is_empty() {
+        return Err(Error::invalid(format!(
+            "{} holds no tables. Choose the database that holds your platform's data.",
+            path.display()
+        )));
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Imported".into());
+    Ok(SourcePreview {
+        path: path.display().to_string(),
+        size_bytes: db.size_bytes,
+        app_name: platform_name(&stem),
+        tables,
+    })
+}
+
+fn table_preview(db: &SourceDb, shape: &Shape, shapes: &[Shape]) -> Result<SourceTable> {
+    let info = &shape.info;
+    if info.problem.is_some() {
+        return Ok(SourceTable {
+            name: info.name.clone(),
+            table_name: shape.table_name.clone(),
+            key: info.key.clone(),
+            ids_kept: false,
+            rows: if info.columns.is_empty() { 0 } else { db.count(&info.name)? },
+            columns: Vec::new(),
+            problem: info.problem.clone(),
+        });
+    }
+    let columns: Vec<String> = shape.fields.iter().map(|(c, _)| c.clone()).collect();
+    let mut profiles: Vec<Profile> = columns.iter().map(|_| Profile::new()).collect();
+    let links: Vec<Option<&Shape>> = columns.iter().map(|c| shape.link_target(c, shapes)).collect();
+    let mut link_misfits: Vec<Misfits> = columns
+        .iter()
+        .map(|_| Misfits {
+            kind: Some(SourceKind::Link),
+            ..Misfits::default()
+        })
+        .collect();
+    let any_link = FieldType::Link { table_id: 0 };
+    let mut rows = 0u64;
+    db.scan(info, &columns, &mut |cells| {
+        rows += 1;
+        for (i, cell) in cells.iter().enumerate() {
+            profiles[i].see(cell);
+            if links[i].is_some() {
+                if let Err(why) = take(cell, &any_link) {
+                    link_misfits[i].add(why);
+                }
+            }
+        }
+        Ok(true)
+    })?;
+    let mut out = Vec::new();
+    for (i, (column, field_name)) in shape.fields.iter().enumerate() {
+        let declared = info
+            .columns
+            .iter()
+            .find(|c| &c.name == column)
+            .map(|c| c.declared.clone())
+            .unwrap_or_default();
+        let p = &profiles[i];
+        let mut offered: Vec<Misfits> = VALUE_KINDS.iter().map(|k| p.misfits(*k)).collect();
+        let options = p.distinct.clone().filter(|d| !d.is_empty());
+        if options.is_some() {
+            offered.push(p.misfits(SourceKind::Choice));
+        }
+        let mut proposed = p.propose(&declared);
+        if let Some(target) = links[i] {
+            let (count, examples) =
+                db.dangling(&info.name, column, &target.info.name, &target.info.key[0])?;
+            let m = &mut link_misfits[i];
+            m.count += count;
+            for e in examples {
+                if m.examples.len() < cutover_core::source::EXAMPLES {
+                    m.examples.push(e);
+                }
+            }
+            if m.count == 0 {
+                proposed = SourceKind::Link;
+            }
+            offered.push(m.clone());
+        }
+        offered.push(Misfits {
+            kind: Some(SourceKind::Skip),
+            ..Misfits::default()
+        });
+        out.push(SourceColumn {
+            name: column.clone(),
+            field_name: field_name.clone(),
+            declared_type: declared,
+            proposed,
+            offered,
+            options,
+            links_to: links[i].map(|t| t.info.name.clone()),
+        });
+    }
+    Ok(SourceTable {
+        name: info.name.clone(),
+        table_name: shape.table_name.clone(),
+        key: info.key.clone(),
+        ids_kept: shape.ids_kept,
+        rows,
+        columns: out,
+        problem: None,
+    })
+}
