@@ -87,6 +87,9 @@ const COMMANDS: &[&str] = &[
     "time_zones",
     "key_fingerprint",
     "add_demo_account",
+    "preview_source",
+    "start_account_from_source",
+    "cancel_account_from_source",
     "report_interactive",
 ];
 

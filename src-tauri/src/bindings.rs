@@ -102,6 +102,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::time_zones,
             accounts::key_fingerprint,
             accounts::add_demo_account,
+            accounts::preview_source,
+            accounts::start_account_from_source,
+            accounts::cancel_account_from_source,
             app::report_interactive,
         ])
 }

@@ -117,6 +117,7 @@ pub fn run() {
                 clock,
                 launched,
                 imports: Default::default(),
+                making_account: Default::default(),
                 wake: Default::default(),
             });
             // Notices filed while the app was away (a promotion settled at

@@ -22,6 +22,9 @@ pub struct AppState {
     pub launched: Instant,
     /// The cancel flags of the imports running in this process, by import id.
     pub imports: Mutex<HashMap<i64, Arc<AtomicBool>>>,
+    /// The cancel flag of the account being made from a source, if any:
+    /// one at a time, since each reads a whole database.
+    pub making_account: Mutex<Option<Arc<AtomicBool>>>,
     /// Wakes the reminder engine when a schedule changes.
     pub wake: tokio::sync::Notify,
 }
@@ -87,6 +90,7 @@ mod tests {
             clock: Arc::new(FixedClock::at(at)),
             launched: Instant::now(),
             imports: Default::default(),
+            making_account: Default::default(),
             wake: Default::default(),
         })
     }

@@ -17,6 +17,8 @@ import {
   type IntegrationKind,
   type RecordQuery,
   type Role,
+  type SourceEvent,
+  type SourcePlan,
 } from "./bindings";
 
 export class AppError extends Error {
@@ -49,6 +51,10 @@ export async function call<T>(pending: Promise<Answer<T>>): Promise<T> {
 
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
+  // An error that arrived inside an event (`{kind, message}`).
+  if (typeof e === "object" && e !== null && "kind" in e && "message" in e && typeof e.message === "string") {
+    return new AppError(e.kind as ErrorKind, e.message);
+  }
   return new AppError("internal", e instanceof Error ? e.message : String(e));
 }
 
@@ -115,6 +121,13 @@ export const api = {
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
+  previewSource: (path: string) => call(commands.previewSource(path)),
+  startAccountFromSource: (
+    account: Parameters<typeof commands.createAccount>[0],
+    plan: SourcePlan,
+    onEvent: (e: SourceEvent) => void,
+  ) => call(commands.startAccountFromSource(account, plan, progressChannel(onEvent))),
+  cancelAccountFromSource: () => call(commands.cancelAccountFromSource()),
   keyFingerprint: (publicKey: string) => call(commands.keyFingerprint(publicKey)),
   trustKey: (accountId: number, name: string, publicKey: string) => call(commands.trustKey(accountId, name, publicKey)),
   distrustKey: (accountId: number, keyId: number) => call(commands.distrustKey(accountId, keyId)),

@@ -177,6 +177,15 @@ export const commands = {
 	keyFingerprint: (publicKey: string) => typedError<string, CommandError>(__TAURI_INVOKE("key_fingerprint", { publicKey })),
 	/**  Adds the demo account (the welcome screen's "Explore the demo account"). */
 	addDemoAccount: () => typedError<number, CommandError>(__TAURI_INVOKE("add_demo_account")),
+	/**  Reads a SQLite database (only reads it) and proposes production's model. */
+	previewSource: (path: string) => typedError<SourcePreview, CommandError>(__TAURI_INVOKE("preview_source", { path })),
+	/**
+	 *  Starts making an account whose production comes from a database, in the
+	 *  background; progress and the outcome arrive on `on_event`.
+	 */
+	startAccountFromSource: (account: NewAccount, plan: SourcePlan, onEvent: Channel<SourceEvent>) => typedError<null, CommandError>(__TAURI_INVOKE("start_account_from_source", { account, plan, onEvent })),
+	/**  Asks the account being made from a database to stop; nothing is created. */
+	cancelAccountFromSource: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_account_from_source")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -392,6 +401,14 @@ export type ChangelogQuery = {
 	action: ChangeAction | null,
 	offset: number,
 	limit: number,
+};
+
+/**  The admin's choices for one column. */
+export type ColumnPlan = {
+	name: string,
+	kind: SourceKind,
+	/**  A choice's options (checked against every value on import). */
+	options: string[],
 };
 
 export type CommandError = {
@@ -687,6 +704,13 @@ export type MaintenanceWindow = {
 	weekdays: number[],
 	start: string,
 	minutes: number,
+};
+
+/**  Values of one kind that do not fit, counted, with a few examples. */
+export type Misfits = {
+	kind: SourceKind | null,
+	count: number,
+	examples: string[],
 };
 
 /**
@@ -1007,6 +1031,74 @@ export type Slot = {
 	end: string,
 };
 
+/**  What Cutover makes of one source column, as the preview shows it. */
+export type SourceColumn = {
+	name: string,
+	/**  The name the field gets in Cutover. */
+	fieldName: string,
+	declaredType: string,
+	proposed: SourceKind,
+	/**  The kinds the admin may pick, with what would not fit each. */
+	offered: Misfits[],
+	/**  A choice's options, when the column has few enough values. */
+	options: string[] | null,
+	/**  The source table a link points to (a foreign key). */
+	linksTo: string | null,
+};
+
+/**  What making an account from a source sends while it runs. */
+export type SourceEvent = {
+	event: "progress",
+} & SourceProgress | ({ event: "created"; account_id: number }) & { error?: never } | ({ event: "failed"; error: Error }) & { account_id?: never };
+
+/**  What Cutover makes of a source column. */
+export type SourceKind = "text" | "number" | "date" | "boolean" | "choice" | "link" | 
+/**  Left out: the column is not imported. */
+"skip";
+
+/**
+ *  Production from a source: the file and the admin's choices, as the
+ *  preview proposed them and the admin adjusted.
+ */
+export type SourcePlan = {
+	path: string,
+	appName: string,
+	tables: TablePlan[],
+};
+
+/**  A source database as read, with the model Cutover proposes for it. */
+export type SourcePreview = {
+	path: string,
+	sizeBytes: number,
+	/**  The app the tables go into. */
+	appName: string,
+	tables: SourceTable[],
+};
+
+/**  Progress of an account made from a source, in rows. */
+export type SourceProgress = {
+	doneRows: number,
+	totalRows: number,
+};
+
+/**  One source table: its key, rows and columns, or why it cannot come. */
+export type SourceTable = {
+	name: string,
+	/**  The name the table gets in Cutover. */
+	tableName: string,
+	key: string[],
+	/**
+	 *  True when the key is one whole-number column whose values become
+	 *  the records' ids; otherwise records are numbered anew in key order
+	 *  and the key columns kept as fields.
+	 */
+	idsKept: boolean,
+	rows: number,
+	columns: SourceColumn[],
+	/**  Why the table cannot be imported (then it is left out). */
+	problem: string | null,
+};
+
 export type StartupReport = {
 	/**  Milliseconds from process start to the dashboard showing its data. */
 	millisSinceLaunch: number,
@@ -1020,6 +1112,13 @@ export type TableDef = {
 	/**  The apps this table belongs to; more than one when shared. */
 	appIds: number[],
 	fields: FieldDef[],
+};
+
+/**  The admin's choices for one table. */
+export type TablePlan = {
+	name: string,
+	include: boolean,
+	columns: ColumnPlan[],
 };
 
 export type TrustedKey = {

@@ -1,11 +1,17 @@
-//! Commands of the store's `accounts` area: creating an account of one's
-//! own or the demo, and what the form offers (time zones, a key's
-//! fingerprint).
+//! Commands of the store's `accounts` and `sources` areas: creating an
+//! account of one's own (empty, or with production made from a database)
+//! or the demo, and what the form offers (time zones, a key's
+//! fingerprint, a database's preview).
 
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::{time_zone_choices, AccountId, NewAccount};
+use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview};
+use cutover_core::Error;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use tauri::ipc::Channel;
 use tauri::State;
 
 #[tauri::command]
@@ -45,4 +51,93 @@ pub async fn time_zones() -> CommandResult<Vec<String>> {
 #[specta::specta]
 pub async fn key_fingerprint(public_key: String) -> CommandResult<String> {
     Ok(cutover_store::accounts::key_fingerprint(&public_key)?)
+}
+
+/// Reads a SQLite database (only reads it) and proposes production's model.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_source(
+    state: State<'_, Arc<AppState>>,
+    path: String,
+) -> CommandResult<SourcePreview> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.preview_source(&PathBuf::from(path))
+    })
+    .await
+}
+
+/// Starts making an account whose production comes from a database, in the
+/// background; progress and the outcome arrive on `on_event`.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_account_from_source(
+    state: State<'_, Arc<AppState>>,
+    account: NewAccount,
+    plan: SourcePlan,
+    on_event: Channel<SourceEvent>,
+) -> CommandResult<()> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut making = state
+            .making_account
+            .lock()
+            .map_err(|_| Error::internal("The job list is unusable; restart Cutover."))?;
+        if making.is_some() {
+            return Err(Error::conflict(
+                "An account is already being made from a database. Wait for it to finish, or cancel it.",
+            )
+            .into());
+        }
+        *making = Some(cancel.clone());
+    }
+    let app = Arc::clone(&state);
+    let spawned = std::thread::Builder::new()
+        .name("account-from-source".into())
+        .spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let (ws, admin, now) = app.acting()?;
+                ws.create_account_from_source(&account, &plan, &admin, now, &cancel, &|p| {
+                    let _ = on_event.send(SourceEvent::Progress(p));
+                })
+            }))
+            .unwrap_or_else(|_| {
+                Err(Error::internal(
+                    "Cutover hit an internal fault while making the account; nothing was created. See the log for details.",
+                ))
+            });
+            if let Ok(mut making) = app.making_account.lock() {
+                *making = None;
+            }
+            let _ = on_event.send(match outcome {
+                Ok(account_id) => SourceEvent::Created { account_id },
+                Err(error) => {
+                    tracing::warn!(error = %error, "an account was not made from a database");
+                    SourceEvent::Failed { error }
+                }
+            });
+        });
+    if let Err(e) = spawned {
+        if let Ok(mut making) = state.making_account.lock() {
+            *making = None;
+        }
+        return Err(CommandError::internal(format!(
+            "Could not start making the account: {e}."
+        )));
+    }
+    Ok(())
+}
+
+/// Asks the account being made from a database to stop; nothing is created.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_account_from_source(state: State<'_, Arc<AppState>>) -> CommandResult<()> {
+    let making = state
+        .making_account
+        .lock()
+        .map_err(|_| Error::internal("The job list is unusable; restart Cutover."))?;
+    let cancel = making
+        .as_ref()
+        .ok_or_else(|| Error::not_found("No account is being made any more."))?;
+    cancel.store(true, Ordering::Relaxed);
+    Ok(())
 }

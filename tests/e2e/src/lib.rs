@@ -275,8 +275,18 @@ impl App {
         }
     }
 
+    /// Clicks the element, first scrolled to the middle of its scroll
+    /// container, as a user scrolls to what they click: WebDriver's own
+    /// scrolling puts it at the edge, under a dialog's sticky actions.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css).await?.click().await?;
+        let el = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
+        el.click().await?;
         Ok(())
     }
 

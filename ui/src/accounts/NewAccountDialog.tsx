@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, toAppError } from "../api";
+import { open } from "@tauri-apps/plugin-dialog";
+import { api, AppError, toAppError } from "../api";
+import type { SourcePlan, SourceProgress } from "../bindings";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
+import { planMisfits, proposedPlan, SourcePreview } from "./SourcePreview";
 
 type Props = { onClose: () => void; onNotice: (text: string) => void };
 
@@ -26,20 +29,68 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
     retry: false,
   });
   const queryClient = useQueryClient();
+  const [from, setFrom] = useState<"empty" | "sqlite">("empty");
+  const [sourcePath, setSourcePath] = useState("");
+  const [plan, setPlan] = useState<SourcePlan | null>(null);
+  const [progress, setProgress] = useState<SourceProgress | null>(null);
+  const [making, setMaking] = useState(false);
+  const [failure, setFailure] = useState<AppError | null>(null);
+  const read = useMutation({
+    mutationFn: () => api.previewSource(sourcePath.trim()),
+    onSuccess: (p) => setPlan(proposedPlan(p)),
+  });
+  const preview = read.data && plan && plan.path === read.data.path ? read.data : null;
+  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey });
+  const finished = async (text: string) => {
+    await queryClient.invalidateQueries({ queryKey: ["overview"] });
+    onClose();
+    onNotice(text);
+  };
   const create = useMutation({
-    mutationFn: () => api.createAccount({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["overview"] });
-      onClose();
-      onNotice(`Created ${name.trim()}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
+    mutationFn: async () => {
+      setFailure(null);
+      if (from === "empty") {
+        await api.createAccount(account());
+        await finished(`Created ${name.trim()}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
+        return;
+      }
+      if (!preview || !plan) throw new AppError("invalid", "Read the database first, then check the preview.");
+      setMaking(true);
+      setProgress(null);
+      try {
+        await api.startAccountFromSource(account(), plan, (event) => {
+          if (event.event === "progress") setProgress(event);
+          else if (event.event === "created") {
+            setMaking(false);
+            void finished(`Created ${name.trim()} with production made from ${preview.path}. Copy UAT and sandboxes from it as usual.`);
+          } else {
+            setMaking(false);
+            setFailure(toAppError(event.error));
+          }
+        });
+      } catch (e) {
+        setMaking(false);
+        throw e;
+      }
     },
   });
+  const cancel = useMutation({ mutationFn: api.cancelAccountFromSource, onError: (e) => setFailure(toAppError(e)) });
+  const browse = async () => {
+    try {
+      const chosen = await open({ multiple: false, directory: false, filters: [{ name: "SQLite database", extensions: ["sqlite", "sqlite3", "db", "db3"] }, { name: "Any file", extensions: ["*"] }] });
+      if (typeof chosen === "string") setSourcePath(chosen);
+    } catch (e) {
+      setFailure(toAppError(e));
+    }
+  };
+  const busy = create.isPending || making;
+  const misfits = preview && plan ? planMisfits(preview, plan) : 0;
   // A refusal lists every field in trouble; it is brought into view, since
   // the form is taller than a small window.
   const errorRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (create.isError) errorRef.current?.scrollIntoView({ block: "nearest" });
-  }, [create.isError, create.error]);
+    if (create.isError || failure) errorRef.current?.scrollIntoView({ block: "nearest" });
+  }, [create.isError, create.error, failure]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -55,11 +106,12 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
     file.text().then(setVendorKey, (err: unknown) => setFileError(`Could not read ${file.name}: ${String(err)}`));
   };
   return (
-    <Modal title="New account" onClose={onClose} busy={create.isPending}>
+    <Modal title="New account" onClose={onClose} busy={busy} wide={preview !== null}>
       <form onSubmit={submit} className="form" data-testid="new-account-form">
         <p className="muted">
-          An account for your own platform. Production starts empty: build it in the designer and fill it by CSV import, then
-          copy UAT and sandboxes from it. The vendor's key lets you import its release packages.
+          An account for your own platform. Production starts empty (build it in the designer, fill it by CSV import) or is
+          made from a SQLite database you already have; UAT and sandboxes are copied from it. The vendor's key lets you import
+          its release packages.
         </p>
         <label>
           Account name
@@ -112,13 +164,68 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           <input type="file" accept=".pub,text/plain" onChange={readKeyFile} data-testid="account-key-file" />
         </label>
         {fileError && <p className="hint error" role="alert">{fileError}</p>}
-        <div ref={errorRef}>{create.isError && <ErrorBanner error={create.error} />}</div>
+        <fieldset className="choices" disabled={busy}>
+          <legend>Production starts</legend>
+          <label className="check">
+            <input type="radio" name="production-from" checked={from === "empty"} onChange={() => setFrom("empty")} data-testid="production-empty" />
+            Empty
+          </label>
+          <label className="check">
+            <input type="radio" name="production-from" checked={from === "sqlite"} onChange={() => setFrom("sqlite")} data-testid="production-sqlite" />
+            From a SQLite database (its tables, fields and records)
+          </label>
+        </fieldset>
+        {from === "sqlite" && (
+          <>
+            <div className="file-row">
+              <label>
+                Database file
+                <input value={sourcePath} onChange={(e) => setSourcePath(e.target.value)} placeholder="/home/you/data.sqlite" disabled={busy} data-testid="source-path" />
+              </label>
+              <button type="button" className="secondary" onClick={browse} disabled={busy}>
+                Browse…
+              </button>
+              <button type="button" className="secondary" onClick={() => read.mutate()} disabled={!sourcePath.trim() || busy || read.isPending} data-testid="source-read">
+                {read.isPending ? "Reading…" : "Read database"}
+              </button>
+            </div>
+            {read.isPending && <p className="hint" role="status">Reading every table to see what fits; a large database takes a while.</p>}
+            {read.isError && <ErrorBanner error={read.error} />}
+            {preview && plan && <SourcePreview preview={preview} plan={plan} onChange={setPlan} disabled={busy} />}
+            {misfits > 0 && (
+              <p className="hint error" data-testid="source-misfits">
+                {misfits.toLocaleString()} values do not fit the types chosen: change those columns' types or leave them out. Nothing is created while a value does not fit.
+              </p>
+            )}
+          </>
+        )}
+        {making && (
+          <div className="progress" role="status" data-testid="source-progress">
+            <span>
+              {progress ? `${progress.doneRows.toLocaleString()} of ${progress.totalRows.toLocaleString()} records` : "Checking the database…"}
+            </span>
+            <progress max={progress?.totalRows || 1} value={progress?.doneRows ?? 0} />
+            <button type="button" className="secondary" onClick={() => cancel.mutate()} disabled={cancel.isPending} data-testid="source-cancel">
+              Cancel
+            </button>
+          </div>
+        )}
+        <div ref={errorRef}>
+          {create.isError && <ErrorBanner error={create.error} />}
+          {failure && <ErrorBanner error={failure} onDismiss={() => setFailure(null)} />}
+        </div>
         <div className="actions">
-          <button type="button" className="secondary" onClick={onClose} disabled={create.isPending}>
-            Cancel
+          <button type="button" className="secondary" onClick={onClose} disabled={busy}>
+            Close
           </button>
-          <button type="submit" className="primary" disabled={create.isPending} data-testid="create-account-submit">
-            {create.isPending ? "Creating…" : "Create account"}
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || (from === "sqlite" && (!preview || misfits > 0))}
+            title={from === "sqlite" && !preview ? "Read the database first" : misfits > 0 ? "Some values do not fit the types chosen" : undefined}
+            data-testid="create-account-submit"
+          >
+            {busy ? "Creating…" : "Create account"}
           </button>
         </div>
       </form>

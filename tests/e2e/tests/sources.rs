@@ -1,0 +1,162 @@
+//! Production from a database one already has, through the real app: a
+//! first start with no demo, "Set up your account", a SQLite database the
+//! test builds with related tables read into a preview (types, rows, what
+//! would not fit, a table that cannot come), a type that does not fit
+//! blocking the creation, the account made with its records and links, UAT
+//! copied from it, and the source file left exactly as it was.
+
+use cutover_e2e::{env_row, workspace_root, App, Result};
+use cutover_store::Workspace;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const DIALOG: &str = r#"[role="dialog"]"#;
+
+fn build_source(path: &Path) -> Result<()> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        r#"
+        CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, city TEXT, since DATE, vip BOOLEAN, account_no BIGINT);
+        CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers (id), total DECIMAL(10,2), status TEXT);
+        CREATE TABLE audit_log (at TEXT, what TEXT);
+        INSERT INTO customers VALUES
+            (1, 'Åsa Öberg', 'Malmö', '2019-03-01', 1, 9007199254740993),
+            (2, '山田 太郎', '東京', '2020-12-31', 0, 42),
+            (7, 'Fabrikam Ltd', NULL, NULL, NULL, NULL);
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+        INSERT INTO orders SELECT 100 + i, CASE i % 3 WHEN 0 THEN 1 WHEN 1 THEN 2 ELSE 7 END, i * 1.25,
+            CASE i % 2 WHEN 0 THEN 'Open' ELSE 'Shipped' END FROM n;
+        INSERT INTO audit_log VALUES ('2024-01-01', 'created');
+        "#,
+    )?;
+    Ok(())
+}
+
+fn digest(path: &Path) -> Result<String> {
+    Ok(format!("{:x}", Sha256::digest(std::fs::read(path)?)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn an_account_is_made_from_an_existing_database() -> Result<()> {
+    let source_dir = tempfile::tempdir()?;
+    let source = source_dir.path().join("fabrikam.db");
+    build_source(&source)?;
+    let before = digest(&source)?;
+
+    let mut app = App::launch_in("sources", tempfile::tempdir()?).await?;
+    app.wait_for_text(r#"[data-testid="welcome"] h1"#, "Welcome to Cutover")
+        .await?;
+    app.click(r#"[data-testid="welcome-own"]"#).await?;
+    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
+    for (field, value) in [
+        ("account-name", "Fabrikam"),
+        ("account-platform", "Fabrikam ERP"),
+        ("account-version", "4.2.0"),
+        ("account-time-zone", "Europe/Paris"),
+        ("account-vendor", "Fabrikam"),
+        ("account-key", public.trim()),
+    ] {
+        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
+            .await?;
+    }
+    app.screenshot("filled-in").await?;
+    app.click(r#"[data-testid="production-sqlite"]"#).await?;
+    app.screenshot("sqlite-chosen").await?;
+    app.type_into(r#"[data-testid="source-path"]"#, &source.display().to_string())
+        .await?;
+    app.click(r#"[data-testid="source-read"]"#).await?;
+    app.wait_for(r#"[data-testid="source-preview"]"#).await?;
+    app.wait_for_text(r#"[data-testid="source-table-orders"]"#, "500 rows")
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="source-table-audit_log"]"#,
+        "no primary key",
+    )
+    .await?;
+    let link = app
+        .eval(r#"return document.querySelector('[data-testid="source-column-orders-customer_id"] select').value"#)
+        .await?;
+    assert_eq!(link, "link", "a foreign key is proposed as a link");
+    // The big number is proposed as text, since a number field would round it.
+    let big = r#"[data-testid="source-column-customers-account_no"] select"#;
+    assert_eq!(
+        app.eval(&format!("return document.querySelector('{big}').value"))
+            .await?,
+        "text"
+    );
+    for (w, h) in [(960, 600), (1280, 800), (1920, 1080)] {
+        app.resize(w, h).await?;
+        let fits = app
+            .eval(r#"const d = document.querySelector('[role="dialog"]'); return d.scrollWidth <= d.clientWidth + 1 && d.getBoundingClientRect().right <= window.innerWidth;"#)
+            .await?;
+        assert_eq!(fits, serde_json::Value::Bool(true), "no sideways scrolling at {w}x{h}");
+        app.screenshot(&format!("preview-{w}x{h}")).await?;
+    }
+
+    // Choosing a type a value does not fit shows it and blocks the creation.
+    app.select(big, "number").await?;
+    app.wait_for_text(r#"[data-testid="source-column-customers-account_no"]"#, "9007199254740993")
+        .await?;
+    app.wait_for_text(r#"[data-testid="source-misfits"]"#, "1 values do not fit")
+        .await?;
+    let disabled = app
+        .eval(r#"return document.querySelector('[data-testid="create-account-submit"]').disabled"#)
+        .await?;
+    assert_eq!(disabled, serde_json::Value::Bool(true));
+    app.screenshot("misfit").await?;
+    app.select(big, "text").await?;
+    app.wait_gone(r#"[data-testid="source-misfits"]"#).await?;
+
+    app.click(r#"[data-testid="create-account-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Created Fabrikam")
+        .await?;
+    app.wait_gone(DIALOG).await?;
+    let fabrikam = r#"section[aria-label="Fabrikam"]"#;
+    let row = format!("{fabrikam} {}", env_row("Production"));
+    app.wait_for_text(&format!("{row} [data-testid=\"records\"]"), "503")
+        .await?;
+    app.screenshot("created").await?;
+
+    // UAT is a copy of it, as for any production.
+    app.click_in(fabrikam, r#"[data-testid="new-env"]"#).await?;
+    app.type_into(r#"[data-testid="new-env-name"]"#, "UAT").await?;
+    app.select(r#"[data-testid="new-env-kind"]"#, "uat").await?;
+    app.click(r#"[data-testid="create-env-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "UAT was created")
+        .await?;
+    app.wait_for_text(
+        &format!("{fabrikam} {} [data-testid=\"records\"]", env_row("UAT")),
+        "503",
+    )
+    .await?;
+    app.screenshot("uat-copied").await?;
+
+    let data = app.close_keeping_data().await?;
+    assert_eq!(digest(&source)?, before, "the source is only read");
+    let names: Vec<String> = std::fs::read_dir(source_dir.path())?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<std::io::Result<_>>()?;
+    assert_eq!(names, ["fabrikam.db"], "nothing written beside it");
+    let ws = Workspace::open(data.path())?;
+    let accounts = ws.accounts()?;
+    assert_eq!(accounts.len(), 1, "no demo was made");
+    let prod = ws.overview()?[0].environments[0].environment.id;
+    let defs = ws.definitions(prod)?;
+    let orders = defs
+        .tables
+        .iter()
+        .find(|t| t.name == "orders")
+        .ok_or("orders")?;
+    let customers = defs
+        .tables
+        .iter()
+        .find(|t| t.name == "customers")
+        .ok_or("customers")?;
+    assert!(orders.fields.iter().any(|f| f.field_type
+        == cutover_core::definitions::FieldType::Link {
+            table_id: customers.id
+        }));
+    Ok(())
+}
