@@ -137,6 +137,33 @@ pub fn take(cell: &Cell, to: &FieldType) -> Result<Value, String> {
     }
 }
 
+/// Whether `cell` fits `kind`, when that is plain without converting it;
+/// `None` when only [`take`] can tell. Agrees with `take` (tested).
+fn quick_fit(cell: &Cell, kind: SourceKind) -> Option<bool> {
+    match (cell, kind) {
+        (Cell::Null, _) => Some(true),
+        (Cell::Blob(_), _) => Some(false),
+        (Cell::Text(_) | Cell::Integer(_) | Cell::Real(_), SourceKind::Text) => Some(true),
+        (Cell::Integer(i), SourceKind::Number) => Some(i.unsigned_abs() <= EXACT_INTEGER as u64),
+        (Cell::Real(r), SourceKind::Number) => Some(r.is_finite()),
+        (Cell::Integer(_) | Cell::Real(_), SourceKind::Date) => Some(false),
+        (Cell::Integer(i), SourceKind::Boolean) => Some(*i == 0 || *i == 1),
+        (Cell::Text(t), SourceKind::Date) => {
+            let b = t.trim().as_bytes();
+            let shaped = b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
+            if shaped { None } else { Some(false) }
+        }
+        (Cell::Text(t), SourceKind::Number) => {
+            let t = t.trim();
+            if t.parse::<f64>().is_err() { Some(false) } else { None }
+        }
+        (Cell::Text(t), SourceKind::Boolean) => {
+            if t.trim().len() > 5 { Some(false) } else { None }
+        }
+        _ => None,
+    }
+}
+
 fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Null | Cell::Blob(_) => String::new(),
@@ -215,24 +242,46 @@ impl Profile {
         }
         self.values += 1;
         for (m, kind) in self.misfits.iter_mut().zip(VALUE_KINDS) {
-            let to = field_type(kind, &[], None).unwrap_or(FieldType::Text);
-            if let Err(why) = take(cell, &to) {
-                m.add(why);
+            // Most cells are decided without building a message; the
+            // message is only written while examples are still wanted.
+            let fits = match quick_fit(cell, kind) {
+                Some(true) => continue,
+                Some(false) if m.examples.len() >= EXAMPLES => false,
+                _ => {
+                    let to = field_type(kind, &[], None).unwrap_or(FieldType::Text);
+                    match take(cell, &to) {
+                        Ok(_) => true,
+                        Err(why) => {
+                            m.add(why);
+                            continue;
+                        }
+                    }
+                }
+            };
+            if !fits {
+                m.count += 1;
             }
         }
-        let option = cell_text(cell);
         if let Some(d) = &mut self.distinct {
+            let fresh = match cell {
+                Cell::Text(t) => !d.iter().any(|o| o == t),
+                other => {
+                    let text = cell_text(other);
+                    !d.contains(&text)
+                }
+            };
+            if !fresh {
+                return;
+            }
+            let option = cell_text(cell);
             if matches!(cell, Cell::Blob(_))
                 || option.trim().is_empty()
                 || option.chars().count() > 80
+                || d.len() == CHOICE_LIMIT
             {
                 self.distinct = None;
-            } else if !d.contains(&option) {
-                if d.len() == CHOICE_LIMIT {
-                    self.distinct = None;
-                } else {
-                    d.push(option);
-                }
+            } else {
+                d.push(option);
             }
         }
     }

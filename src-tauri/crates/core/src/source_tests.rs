@@ -141,3 +141,39 @@ fn kinds_make_field_types() {
     );
     assert_eq!(SourceKind::parse("choice").unwrap(), SourceKind::Choice);
 }
+
+#[test]
+fn the_quick_verdict_agrees_with_taking_the_value() {
+    let cells = [
+        Cell::Null,
+        Cell::Blob(4),
+        Cell::Integer(0),
+        Cell::Integer(1),
+        Cell::Integer(2),
+        Cell::Integer(-9_007_199_254_740_993),
+        Cell::Real(1.5),
+        Cell::Real(f64::NAN),
+        text(""),
+        text(" 12 "),
+        text("1e400"),
+        text("12345678901234567"),
+        text("2024-02-29"),
+        text("2024-02-30"),
+        text("2024-02-29 00:00:00"),
+        text("2024-02-29T10:00:00Z"),
+        text("29/02/2024"),
+        text("yes"),
+        text("TRUE"),
+        text("maybe so"),
+        text("inf"),
+        text("NaN"),
+    ];
+    for cell in &cells {
+        for kind in VALUE_KINDS {
+            let to = field_type(kind, &[], None).unwrap();
+            if let Some(quick) = quick_fit(cell, kind) {
+                assert_eq!(quick, take(cell, &to).is_ok(), "{cell:?} as {kind:?}");
+            }
+        }
+    }
+}

@@ -14,6 +14,7 @@ use cutover_core::definitions::{FieldDef, FieldType, TableDef, Value};
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection, Transaction};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// Makes `tables` in the given apps within `tx`: every table's row first,
 /// so that links can name any of them (themselves included), then fields
@@ -167,33 +168,45 @@ impl RecordSink for Sink<'_> {
 }
 
 /// Writes what `fill` puts in one transaction. The store is new and not
-/// yet anyone's environment, so durability is asked for once, at the end,
-/// rather than for every page of a large load.
+/// yet anyone's environment: it is filled under a rollback journal, which
+/// for pages appended to a new file stays small, instead of the WAL, which
+/// would take every page twice (into the WAL, then into the file); it
+/// goes back to WAL once filled. Nothing is synced until the end, when the
+/// file is synced once: a stop before leaves a store no account records,
+/// which is discarded or retired.
 pub(super) fn load(
     conn: &mut Connection,
+    path: &Path,
     fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>,
 ) -> Result<()> {
     let synchronous: i64 = conn
         .query_row("PRAGMA synchronous", [], |r| r.get(0))
         .context("preparing to fill a store")?;
+    conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+        .context("preparing to fill a store")?;
     conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;")
         .context("preparing to fill a store")?;
-    let tx = conn.transaction().context("starting a transaction")?;
-    {
-        let mut sink = Sink {
-            tx: &tx,
-            inserts: HashMap::new(),
-        };
-        fill(&mut sink)?;
-    }
-    tx.commit().context("committing the records")?;
-    conn.execute_batch(&format!("PRAGMA synchronous = {};", synchronous.max(2)))
-        .context("finishing filling a store")?;
-    // Moves the load from the WAL into the file, synced.
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .context("finishing filling a store")?;
-    conn.execute_batch(&format!(
-        "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -32768;"
-    ))
-    .context("finishing filling a store")
+    let filled = (|| {
+        let tx = conn.transaction().context("starting a transaction")?;
+        {
+            let mut sink = Sink {
+                tx: &tx,
+                inserts: HashMap::new(),
+            };
+            fill(&mut sink)?;
+        }
+        tx.commit().context("committing the records")
+    })();
+    let back = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .and_then(|()| {
+            conn.execute_batch(&format!(
+                "PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -32768;"
+            ))
+        })
+        .context("finishing filling a store");
+    filled.and(back)?;
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .context("writing the filled store to disk")
 }

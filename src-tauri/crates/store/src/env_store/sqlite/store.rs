@@ -162,7 +162,7 @@ impl EnvironmentStore for SqliteStore {
     }
 
     fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
-        model::load(&mut self.conn, fill)
+        model::load(&mut self.conn, &self.path, fill)
     }
 
     fn create_view(
