@@ -22,6 +22,7 @@ pub enum ActivityAction {
     DeletedRecord,
     ChangedSettings,
     Upgraded,
+    Exported,
 }
 
 text_enum!(ActivityAction {
@@ -38,6 +39,7 @@ text_enum!(ActivityAction {
     DeletedRecord = "deleted_record",
     ChangedSettings = "changed_settings",
     Upgraded = "upgraded",
+    Exported = "exported",
 });
 
 /// One line of the activity log.

@@ -13,9 +13,9 @@ use crate::value::parse_input;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-/// A choice field offers at most this many options; a column with more
-/// different values is not offered as a choice.
-pub const CHOICE_LIMIT: usize = 50;
+/// A choice field offers at most this many options (the designer's
+/// limit); a column with more different values is not offered as a choice.
+pub const CHOICE_LIMIT: usize = 100;
 /// Examples of values that do not fit, kept per column and kind.
 pub const EXAMPLES: usize = 3;
 /// Integers beyond this lose digits in a number field (an IEEE double).
@@ -62,7 +62,11 @@ pub const VALUE_KINDS: [SourceKind; 4] = [
 
 /// The field type a kind makes, given a choice's options and a link's
 /// target table; `None` for a column left out.
-pub fn field_type(kind: SourceKind, options: &[String], link_table: Option<i64>) -> Option<FieldType> {
+pub fn field_type(
+    kind: SourceKind,
+    options: &[String],
+    link_table: Option<i64>,
+) -> Option<FieldType> {
     Some(match kind {
         SourceKind::Text => FieldType::Text,
         SourceKind::Number => FieldType::Number,
@@ -88,9 +92,9 @@ pub fn take(cell: &Cell, to: &FieldType) -> Result<Value, String> {
         (Cell::Text(t), FieldType::Text) => Ok(Value::Text(t.clone())),
         (Cell::Integer(i), FieldType::Text) => Ok(Value::Text(i.to_string())),
         (Cell::Real(r), FieldType::Text) => Ok(Value::Text(r.to_string())),
-        (Cell::Integer(i), FieldType::Number) if i.unsigned_abs() > EXACT_INTEGER as u64 => Err(format!(
-            "{i} has more digits than a number field holds exactly; make the field text"
-        )),
+        (Cell::Integer(i), FieldType::Number) if i.unsigned_abs() > EXACT_INTEGER as u64 => Err(
+            format!("{i} has more digits than a number field holds exactly; make the field text"),
+        ),
         (Cell::Integer(i), FieldType::Number) => Ok(Value::Number(*i as f64)),
         (Cell::Real(r), FieldType::Number) if r.is_finite() => Ok(Value::Number(*r)),
         (Cell::Real(r), FieldType::Number) => Err(format!("{r} is not a finite number")),
@@ -118,7 +122,10 @@ pub fn take(cell: &Cell, to: &FieldType) -> Result<Value, String> {
             "{} is a number, not a date as YYYY-MM-DD",
             cell_text(cell)
         )),
-        (_, FieldType::Link { .. }) => Err(format!("\"{}\" is not a record id", shorten(&cell_text(cell)))),
+        (_, FieldType::Link { .. }) => Err(format!(
+            "\"{}\" is not a record id",
+            shorten(&cell_text(cell))
+        )),
         (_, FieldType::Choice { options }) => {
             let text = cell_text(cell);
             if options.contains(&text) {
@@ -130,7 +137,9 @@ pub fn take(cell: &Cell, to: &FieldType) -> Result<Value, String> {
         _ => {
             let text = cell_text(cell);
             if text.trim().is_empty() {
-                return Err("an empty text, which this field would not keep; make the field text".into());
+                return Err(
+                    "an empty text, which this field would not keep; make the field text".into(),
+                );
             }
             parse_input(to, &text).map_err(|e| e.trim_end_matches('.').to_string())
         }
@@ -151,14 +160,26 @@ fn quick_fit(cell: &Cell, kind: SourceKind) -> Option<bool> {
         (Cell::Text(t), SourceKind::Date) => {
             let b = t.trim().as_bytes();
             let shaped = b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
-            if shaped { None } else { Some(false) }
+            if shaped {
+                None
+            } else {
+                Some(false)
+            }
         }
         (Cell::Text(t), SourceKind::Number) => {
             let t = t.trim();
-            if t.parse::<f64>().is_err() { Some(false) } else { None }
+            if t.parse::<f64>().is_err() {
+                Some(false)
+            } else {
+                None
+            }
         }
         (Cell::Text(t), SourceKind::Boolean) => {
-            if t.trim().len() > 5 { Some(false) } else { None }
+            if t.trim().len() > 5 {
+                Some(false)
+            } else {
+                None
+            }
         }
         _ => None,
     }
@@ -219,7 +240,7 @@ pub struct Profile {
     pub values: u64,
     pub misfits: [Misfits; 4],
     /// Different texts, in order of first appearance; `None` once there
-    /// are more than [`CHOICE_LIMIT`] or one is too long to be an option.
+    /// are more than [`CHOICE_LIMIT`] or one could not be an option.
     pub distinct: Option<Vec<String>>,
 }
 
@@ -265,20 +286,19 @@ impl Profile {
         if let Some(d) = &mut self.distinct {
             let fresh = match cell {
                 Cell::Text(t) => !d.iter().any(|o| o == t),
-                other => {
-                    let text = cell_text(other);
-                    !d.contains(&text)
-                }
+                other => !d.contains(&cell_text(other)),
             };
             if !fresh {
                 return;
             }
+            // Options are what the designer accepts, exactly as the values
+            // are written and told apart regardless of case.
             let option = cell_text(cell);
-            if matches!(cell, Cell::Blob(_))
-                || option.trim().is_empty()
-                || option.chars().count() > 80
-                || d.len() == CHOICE_LIMIT
-            {
+            let valid = !matches!(cell, Cell::Blob(_))
+                && crate::change::validate_entity_name("option", &option)
+                    .is_ok_and(|o| o == option)
+                && !d.iter().any(|o| o.eq_ignore_ascii_case(&option));
+            if !valid || d.len() == CHOICE_LIMIT {
                 self.distinct = None;
             } else {
                 d.push(option);
@@ -312,7 +332,11 @@ impl Profile {
             &[SourceKind::Boolean, SourceKind::Number, SourceKind::Text]
         } else if d.contains("DATE") && !d.contains("TIME") {
             &[SourceKind::Date, SourceKind::Text]
-        } else if d.contains("INT") || ["REAL", "FLOA", "DOUB", "NUM", "DEC"].iter().any(|t| d.contains(t)) {
+        } else if d.contains("INT")
+            || ["REAL", "FLOA", "DOUB", "NUM", "DEC"]
+                .iter()
+                .any(|t| d.contains(t))
+        {
             &[SourceKind::Number, SourceKind::Text]
         } else if ["CHAR", "CLOB", "TEXT"].iter().any(|t| d.contains(t)) {
             &[SourceKind::Text]
@@ -373,6 +397,9 @@ pub struct SourcePreview {
     pub size_bytes: u64,
     /// The app the tables go into.
     pub app_name: String,
+    /// The apps of a Cutover environment file, which its tables go back
+    /// into; empty for any other database.
+    pub apps: Vec<String>,
     pub tables: Vec<SourceTable>,
 }
 
@@ -455,12 +482,22 @@ pub fn platform_name(source: &str) -> String {
     let mut name: String = source
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || " _-&/().'".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || " _-&/().'".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if !name.chars().next().is_some_and(char::is_alphabetic) {
         name = format!("T {name}");
     }
-    name.chars().take(60).collect::<String>().trim_end().to_string()
+    name.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 /// Progress of an account made from a source, in rows.

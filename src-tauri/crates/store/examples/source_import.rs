@@ -47,10 +47,18 @@ fn generate(path: &Path, mb: u64) -> Result<()> {
     let customers = 10_000i64;
     let tx = conn.transaction().context("tx")?;
     {
-        let mut c = tx.prepare("INSERT INTO customers VALUES (?1, ?2, ?3, ?4, ?5)").context("prep")?;
+        let mut c = tx
+            .prepare("INSERT INTO customers VALUES (?1, ?2, ?3, ?4, ?5)")
+            .context("prep")?;
         for i in 1..=customers {
-            c.execute(params![i, format!("Customer {i} Ltd"), ["Paris", "Lyon", "Malmö", "東京"][i as usize % 4], format!("20{:02}-{:02}-{:02}", i % 25, i % 12 + 1, i % 28 + 1), i % 2])
-                .context("customer")?;
+            c.execute(params![
+                i,
+                format!("Customer {i} Ltd"),
+                ["Paris", "Lyon", "Malmö", "東京"][i as usize % 4],
+                format!("20{:02}-{:02}-{:02}", i % 25, i % 12 + 1, i % 28 + 1),
+                i % 2
+            ])
+            .context("customer")?;
         }
     }
     tx.commit().context("commit")?;
@@ -58,8 +66,12 @@ fn generate(path: &Path, mb: u64) -> Result<()> {
     loop {
         let tx = conn.transaction().context("tx")?;
         {
-            let mut o = tx.prepare("INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6)").context("prep")?;
-            let mut n = tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3)").context("prep")?;
+            let mut o = tx
+                .prepare("INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .context("prep")?;
+            let mut n = tx
+                .prepare("INSERT INTO notes VALUES (?1, ?2, ?3)")
+                .context("prep")?;
             for _ in 0..50_000 {
                 id += 1;
                 o.execute(params![
@@ -103,9 +115,20 @@ fn measure(path: &Path) -> Result<()> {
         vendor_name: "Bench".into(),
         vendor_key: cutover_package::sign::public_key_text(&key.verifying_key()),
     };
-    let boss = Admin { id: 1, name: "Bench".into(), role: Role::SuperAdmin };
+    let boss = Admin {
+        id: 1,
+        name: "Bench".into(),
+        role: Role::SuperAdmin,
+    };
     let start = Instant::now();
-    ws.create_account_from_source(&new, &preview.proposed_plan(), &boss, Utc::now(), &AtomicBool::new(false), &|_| {})?;
+    ws.create_account_from_source(
+        &new,
+        &preview.proposed_plan(),
+        &boss,
+        Utc::now(),
+        &AtomicBool::new(false),
+        &|_| {},
+    )?;
     let made = start.elapsed().as_secs_f64();
     println!(
         "{mb:>8.0} MB {rows:>10} rows | preview {read:>6.1} s {:>6.1} MB/s | create {made:>6.1} s {:>6.1} MB/s | peak RSS preview {after_preview:>5.0} MB, whole {:>5.0} MB",
@@ -123,7 +146,11 @@ fn main() -> Result<()> {
         Some("--measure") => return measure(Path::new(&args[1])),
         _ => {}
     }
-    let sizes: Vec<u64> = if args.is_empty() { vec![100, 1000] } else { args.iter().filter_map(|a| a.parse().ok()).collect() };
+    let sizes: Vec<u64> = if args.is_empty() {
+        vec![100, 1000]
+    } else {
+        args.iter().filter_map(|a| a.parse().ok()).collect()
+    };
     let dir = tempfile::tempdir().context("temp dir")?;
     let me = std::env::current_exe().context("own path")?;
     for mb in sizes {
@@ -136,7 +163,9 @@ fn main() -> Result<()> {
             }
             let status = child.status().context("running a child")?;
             if !status.success() {
-                return Err(cutover_core::Error::internal(format!("{step} {mb} MB failed: {status}")));
+                return Err(cutover_core::Error::internal(format!(
+                    "{step} {mb} MB failed: {status}"
+                )));
             }
         }
         let _ = std::fs::remove_file(&source);

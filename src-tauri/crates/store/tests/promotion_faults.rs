@@ -102,10 +102,13 @@ impl EnvironmentStore for FaultyStore {
     }
     fn create_model(
         &mut self,
-        app: &str,
+        apps: &[String],
         tables: &[cutover_store::env_store::ModelTable],
-    ) -> Result<Vec<TableDef>> {
-        self.inner.create_model(app, tables)
+    ) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
+        self.inner.create_model(apps, tables)
+    }
+    fn export_to(&self, dest: &std::path::Path, about: &[(&str, String)]) -> Result<()> {
+        self.inner.export_to(dest, about)
     }
     fn load(
         &mut self,

@@ -35,10 +35,12 @@ pub enum ModelField {
     LinkTo(usize),
 }
 
-/// A table made by [`EnvironmentStore::create_model`].
+/// A table made by [`EnvironmentStore::create_model`], in the apps at
+/// these places of the model's app list (at least one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelTable {
     pub name: String,
+    pub apps: Vec<usize>,
     pub fields: Vec<(String, ModelField)>,
 }
 
@@ -114,13 +116,22 @@ pub trait EnvironmentStore {
         fields: &[(&str, FieldType)],
     ) -> Result<TableDef>;
 
-    /// Makes an app and its tables (links between them, or to themselves,
-    /// included) in one transaction; returns the tables in order.
-    fn create_model(&mut self, app: &str, tables: &[ModelTable]) -> Result<Vec<TableDef>>;
+    /// Makes apps and their tables (links between them, or to themselves,
+    /// included) in one transaction; returns both in order.
+    fn create_model(
+        &mut self,
+        apps: &[String],
+        tables: &[ModelTable],
+    ) -> Result<(Vec<AppDef>, Vec<TableDef>)>;
 
     /// Writes the records `fill` puts, with their ids, in one transaction:
     /// nothing is kept when `fill` fails. For filling a new store.
     fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()>;
+
+    /// Writes this environment to `dest` as a standalone SQLite file
+    /// (docs/environment-file.md), replacing it, complete or not at all;
+    /// `about` says where it came from.
+    fn export_to(&self, dest: &Path, about: &[(&str, String)]) -> Result<()>;
 
     fn create_view(
         &mut self,

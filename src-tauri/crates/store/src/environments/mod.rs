@@ -1,5 +1,5 @@
 //! Working on one environment: designer changes and record edits with
-//! their changelog, CSV imports, extensions, integrations, and refreshing a
+//! their changelog, CSV imports, exports to a file, extensions, integrations, and refreshing a
 //! sandbox or UAT from production.
 //!
 //! Invariants: every write checks the environment's rules first (locked,
@@ -12,6 +12,7 @@
 //! `releases` (the extension catalog's packages), `control`, `people`.
 
 mod design;
+mod export;
 mod extensions;
 mod imports;
 pub(crate) mod integrations;

@@ -3,13 +3,14 @@
 //! written with its id in one transaction.
 
 use super::preview::{shapes, Shape};
-use super::read::SourceDb;
+use super::read::{FileModel, SourceDb};
 use crate::env_store::{EnvironmentStore, ModelField, ModelTable};
 use crate::Workspace;
 use chrono::{DateTime, Utc};
 use cutover_core::account::{AccountId, NewAccount};
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::definitions::{FieldType, Value};
+use cutover_core::change::{Change, ViewFilter};
+use cutover_core::definitions::{AppDef, FieldType, TableDef, Value};
 use cutover_core::source::{
     field_type, platform_name, take, SourceKind, SourcePlan, SourcePreview, SourceProgress,
     TablePlan, CHOICE_LIMIT,
@@ -55,11 +56,29 @@ impl Workspace {
         let db = SourceDb::open(path)?;
         let all = shapes(&db)?;
         let planned = check_plan(plan, &all)?;
-        let app_name = platform_name(&plan.app_name);
+        let model = db.file_model()?;
+        let (apps, homes) = apps_of(&planned, model.as_ref(), &platform_name(&plan.app_name));
         let root = self.root().to_path_buf();
         self.make_account(new, admin, now, &mut |store| {
             let total = check_source(&db, &planned, &all, &root)?;
-            fill(store, &db, &app_name, &planned, &all, total, cancel, progress)
+            let job = Job {
+                db: &db,
+                planned: &planned,
+                all: &all,
+                total,
+                cancel,
+                progress,
+            };
+            let (made_apps, made) = fill(store, &job, &apps, &homes)?;
+            if let Some(model) = &model {
+                make_views(store, model, &planned, &made_apps, &made, &admin.name, now)?;
+            }
+            Ok(format!(
+                "production made from {} ({} tables, {} records)",
+                db.path.display(),
+                made.len(),
+                total
+            ))
         })
     }
 }
@@ -67,38 +86,46 @@ impl Workspace {
 /// Checks what the plan needs of the source as it is now (links that name
 /// rows, room on disk); returns how many rows will be read.
 fn check_source(db: &SourceDb, planned: &[Planned<'_>], all: &[Shape], root: &Path) -> Result<u64> {
-        for p in planned {
-            for (column, _, kind, _) in &p.fields {
-                if *kind != SourceKind::Link {
-                    continue;
-                }
-                let target = p.shape.link_target(column, all).ok_or_else(|| Error::internal("A link lost its target."))?;
-                let (count, examples) = db.dangling(&p.shape.info.name, column, &target.info.name, &target.info.key[0])?;
-                if count > 0 {
-                    return Err(Error::invalid(format!(
+    for p in planned {
+        for (column, _, kind, _) in &p.fields {
+            if *kind != SourceKind::Link {
+                continue;
+            }
+            let target = p
+                .shape
+                .link_target(column, all)
+                .ok_or_else(|| Error::internal("A link lost its target."))?;
+            let (count, examples) = db.dangling(
+                &p.shape.info.name,
+                column,
+                &target.info.name,
+                &target.info.key[0],
+            )?;
+            if count > 0 {
+                return Err(Error::invalid(format!(
                         "Nothing was created: {count} values of \"{}\".\"{column}\" name no row of \"{}\" (for example {}). Make the column a number instead of a link, or fix the source.",
                         p.shape.info.name,
                         target.info.name,
                         examples.join("; ")
                     )));
-                }
             }
         }
-        let mut total = 0;
-        for p in planned {
-            total += db.count(&p.shape.info.name)?;
-        }
-        let needed = db.size_bytes.saturating_mul(2);
-        let free = fs2::available_space(root).unwrap_or(u64::MAX);
-        if free < needed {
-            return Err(Error::conflict(format!(
+    }
+    let mut total = 0;
+    for p in planned {
+        total += db.count(&p.shape.info.name)?;
+    }
+    let needed = db.size_bytes.saturating_mul(2);
+    let free = fs2::available_space(root).unwrap_or(u64::MAX);
+    if free < needed {
+        return Err(Error::conflict(format!(
                 "Nothing was created: making production from {} needs about {} MB free on the data folder's disk and {} MB are free. Free some space and try again.",
                 db.path.display(),
                 needed / 1_000_000,
                 free / 1_000_000
             )));
-        }
-        Ok(total)
+    }
+    Ok(total)
 }
 
 /// The included tables with their fields, each choice checked; refuses a
@@ -127,8 +154,14 @@ fn check_plan<'a>(plan: &SourcePlan, all: &'a [Shape]) -> Result<Vec<Planned<'a>
     for p in &planned {
         for (column, _, kind, _) in &p.fields {
             if *kind == SourceKind::Link {
-                let target = p.shape.link_target(column, all).map(|t| t.info.name.clone());
-                if !planned.iter().any(|q| Some(&q.shape.info.name) == target.as_ref()) {
+                let target = p
+                    .shape
+                    .link_target(column, all)
+                    .map(|t| t.info.name.clone());
+                if !planned
+                    .iter()
+                    .any(|q| Some(&q.shape.info.name) == target.as_ref())
+                {
                     return Err(Error::invalid(format!(
                         "Nothing was created: \"{}\".\"{column}\" links to \"{}\", which is left out. Include that table, or make the column a number.",
                         p.shape.info.name,
@@ -147,11 +180,7 @@ fn changed(what: &str) -> Error {
     ))
 }
 
-fn fields_of(
-    tp: &TablePlan,
-    shape: &Shape,
-    all: &[Shape],
-) -> Result<Vec<PlannedField>> {
+fn fields_of(tp: &TablePlan, shape: &Shape, all: &[Shape]) -> Result<Vec<PlannedField>> {
     let mut out = Vec::new();
     for (column, field_name) in &shape.fields {
         let cp = tp.columns.iter().find(|c| &c.name == column);
@@ -166,13 +195,11 @@ fn fields_of(
                 )))
             }
             SourceKind::Choice => {
-                let bad = options.is_empty()
-                    || options.len() > CHOICE_LIMIT
-                    || options.iter().any(|o| o.trim().is_empty() || o.chars().count() > 80)
-                    || (1..options.len()).any(|i| options[..i].contains(&options[i]));
-                if bad {
+                let valid = cutover_core::change::validate_options(&options)
+                    .is_ok_and(|o| o == options && o.len() <= CHOICE_LIMIT);
+                if !valid {
                     return Err(Error::invalid(format!(
-                        "Nothing was created: the options of {at} must be 1 to {CHOICE_LIMIT} different values of at most 80 characters. Choose another type."
+                        "Nothing was created: {at} cannot be a choice: its options must be 1 to {CHOICE_LIMIT} different names (starting with a letter) written exactly as the values are. Choose another type."
                     )));
                 }
             }
@@ -180,47 +207,166 @@ fn fields_of(
         }
         out.push((column.clone(), field_name.clone(), kind, options));
     }
-    if let Some(extra) = tp.columns.iter().find(|c| !shape.fields.iter().any(|(n, _)| n == &c.name)) {
-        return Err(changed(&format!("\"{}\" has no column \"{}\"", tp.name, extra.name)));
+    if let Some(extra) = tp
+        .columns
+        .iter()
+        .find(|c| !shape.fields.iter().any(|(n, _)| n == &c.name))
+    {
+        return Err(changed(&format!(
+            "\"{}\" has no column \"{}\"",
+            tp.name, extra.name
+        )));
     }
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The apps to make and, for each planned table, the places of its apps:
+/// an environment file's apps as it lists them, and `app_name` for tables
+/// no app lists (every table, for any other database).
+fn apps_of(
+    planned: &[Planned<'_>],
+    model: Option<&FileModel>,
+    app_name: &str,
+) -> (Vec<String>, Vec<Vec<usize>>) {
+    let mut apps: Vec<String> = model.map(|m| m.apps.clone()).unwrap_or_default();
+    let mut homes = Vec::new();
+    for p in planned {
+        let listed = model
+            .map(|m| m.apps_of(&p.shape.info.name))
+            .unwrap_or_default();
+        let mut places: Vec<usize> = listed
+            .iter()
+            .filter_map(|a| apps.iter().position(|x| x.eq_ignore_ascii_case(a)))
+            .collect();
+        if places.is_empty() {
+            let place = match apps.iter().position(|x| x.eq_ignore_ascii_case(app_name)) {
+                Some(i) => i,
+                None => {
+                    apps.push(app_name.to_string());
+                    apps.len() - 1
+                }
+            };
+            places.push(place);
+        }
+        homes.push(places);
+    }
+    (apps, homes)
+}
+
+/// An environment file's views of the tables made, with the fields made;
+/// a view of a table or fields left out keeps what is left, or goes.
+fn make_views(
+    store: &mut dyn EnvironmentStore,
+    model: &FileModel,
+    planned: &[Planned<'_>],
+    apps: &[AppDef],
+    made: &[TableDef],
+    author: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for view in &model.views {
+        let Some(app) = apps.iter().find(|a| a.name.eq_ignore_ascii_case(&view.app)) else {
+            continue;
+        };
+        let Some(t) = planned
+            .iter()
+            .position(|p| p.shape.info.name.eq_ignore_ascii_case(&view.table))
+        else {
+            continue;
+        };
+        let def = &made[t];
+        let field = |n: &str| {
+            def.fields
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case(n))
+                .map(|f| f.id)
+        };
+        let field_ids: Vec<i64> = view.fields.iter().filter_map(|f| field(f)).collect();
+        if field_ids.is_empty() {
+            continue;
+        }
+        let filter = view.filter.as_ref().and_then(|f| {
+            Some(ViewFilter {
+                field_id: field(&f.field)?,
+                op: f.op,
+                value: f.value.clone(),
+            })
+        });
+        store.apply(
+            &Change::CreateView {
+                app_id: app.id,
+                table_id: def.id,
+                name: view.name.clone(),
+                field_ids,
+                filter,
+            },
+            author,
+            at,
+        )?;
+    }
+    Ok(())
+}
+
+/// What reading the source into a new store needs.
+struct Job<'a> {
+    db: &'a SourceDb,
+    planned: &'a [Planned<'a>],
+    all: &'a [Shape],
+    total: u64,
+    cancel: &'a AtomicBool,
+    progress: &'a dyn Fn(SourceProgress),
+}
+
+/// Makes the model and writes every row; returns the apps and tables made.
 fn fill(
     store: &mut dyn EnvironmentStore,
-    db: &SourceDb,
-    app_name: &str,
-    planned: &[Planned<'_>],
-    all: &[Shape],
-    total: u64,
-    cancel: &AtomicBool,
-    progress: &dyn Fn(SourceProgress),
-) -> Result<String> {
+    job: &Job<'_>,
+    apps: &[String],
+    homes: &[Vec<usize>],
+) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
+    let Job {
+        db,
+        planned,
+        all,
+        total,
+        cancel,
+        progress,
+    } = *job;
     let index_of = |source: &str| planned.iter().position(|p| p.shape.info.name == source);
     let model: Vec<ModelTable> = planned
         .iter()
-        .map(|p| ModelTable {
+        .zip(homes)
+        .map(|(p, home)| ModelTable {
             name: p.shape.table_name.clone(),
+            apps: home.clone(),
             fields: p
                 .fields
                 .iter()
                 .map(|(column, name, kind, options)| {
                     let field = match kind {
                         SourceKind::Link => {
-                            let target = p.shape.link_target(column, all).map(|t| t.info.name.as_str()).unwrap_or_default();
+                            let target = p
+                                .shape
+                                .link_target(column, all)
+                                .map(|t| t.info.name.as_str())
+                                .unwrap_or_default();
                             ModelField::LinkTo(index_of(target).unwrap_or(usize::MAX))
                         }
-                        k => ModelField::Plain(field_type(*k, options, None).unwrap_or(FieldType::Text)),
+                        k => ModelField::Plain(
+                            field_type(*k, options, None).unwrap_or(FieldType::Text),
+                        ),
                     };
                     (name.clone(), field)
                 })
                 .collect(),
         })
         .collect();
-    let made = store.create_model(app_name, &model)?;
+    let (made_apps, made) = store.create_model(apps, &model)?;
     let mut done = 0u64;
-    progress(SourceProgress { done_rows: 0, total_rows: total });
+    progress(SourceProgress {
+        done_rows: 0,
+        total_rows: total,
+    });
     store.load(&mut |sink| {
         for (p, table) in planned.iter().zip(&made) {
             let types: Vec<FieldType> = table.fields.iter().map(|f| f.field_type.clone()).collect();
@@ -264,12 +410,11 @@ fn fill(
         }
         Ok(())
     })?;
-    progress(SourceProgress { done_rows: done, total_rows: total.max(done) });
-    Ok(format!(
-        "production made from {} ({} tables, {done} records)",
-        db.path.display(),
-        made.len()
-    ))
+    progress(SourceProgress {
+        done_rows: done,
+        total_rows: total.max(done),
+    });
+    Ok((made_apps, made))
 }
 
 fn cancelled() -> Error {

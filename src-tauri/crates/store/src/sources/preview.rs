@@ -3,7 +3,8 @@
 //! admin can switch a column's kind and see its misfits without reading
 //! the source again.
 
-use super::read::{SourceDb, TableInfo};
+use super::read::{FileModel, SourceDb, TableInfo};
+use crate::env_store::sqlite::export::FileFieldType;
 use cutover_core::definitions::FieldType;
 use cutover_core::source::{
     platform_name, take, Misfits, Profile, SourceColumn, SourceKind, SourcePreview, SourceTable,
@@ -100,9 +101,10 @@ pub fn shapes(db: &SourceDb) -> Result<Vec<Shape>> {
 pub fn preview(path: &Path) -> Result<SourcePreview> {
     let db = SourceDb::open(path)?;
     let shapes = shapes(&db)?;
+    let model = db.file_model()?;
     let mut tables = Vec::new();
     for shape in &shapes {
-        tables.push(table_preview(&db, shape, &shapes)?);
+        tables.push(table_preview(&db, shape, &shapes, model.as_ref())?);
     }
     if tables.is_empty() {
         return Err(Error::invalid(format!(
@@ -118,11 +120,29 @@ pub fn preview(path: &Path) -> Result<SourcePreview> {
         path: path.display().to_string(),
         size_bytes: db.size_bytes,
         app_name: platform_name(&stem),
+        apps: model.map(|m| m.apps).unwrap_or_default(),
         tables,
     })
 }
 
-fn table_preview(db: &SourceDb, shape: &Shape, shapes: &[Shape]) -> Result<SourceTable> {
+/// The kind an environment file gives a field, with a choice's options.
+pub fn file_kind(ft: &FileFieldType) -> (SourceKind, Vec<String>) {
+    match ft {
+        FileFieldType::Text => (SourceKind::Text, Vec::new()),
+        FileFieldType::Number => (SourceKind::Number, Vec::new()),
+        FileFieldType::Date => (SourceKind::Date, Vec::new()),
+        FileFieldType::Boolean => (SourceKind::Boolean, Vec::new()),
+        FileFieldType::Choice { options } => (SourceKind::Choice, options.clone()),
+        FileFieldType::Link { .. } => (SourceKind::Link, Vec::new()),
+    }
+}
+
+fn table_preview(
+    db: &SourceDb,
+    shape: &Shape,
+    shapes: &[Shape],
+    model: Option<&FileModel>,
+) -> Result<SourceTable> {
     let info = &shape.info;
     if info.problem.is_some() {
         return Ok(SourceTable {
@@ -130,30 +150,63 @@ fn table_preview(db: &SourceDb, shape: &Shape, shapes: &[Shape]) -> Result<Sourc
             table_name: shape.table_name.clone(),
             key: info.key.clone(),
             ids_kept: false,
-            rows: if info.columns.is_empty() { 0 } else { db.count(&info.name)? },
+            rows: if info.columns.is_empty() {
+                0
+            } else {
+                db.count(&info.name)?
+            },
             columns: Vec::new(),
             problem: info.problem.clone(),
         });
     }
     let columns: Vec<String> = shape.fields.iter().map(|(c, _)| c.clone()).collect();
     let mut profiles: Vec<Profile> = columns.iter().map(|_| Profile::new()).collect();
-    let links: Vec<Option<&Shape>> = columns.iter().map(|c| shape.link_target(c, shapes)).collect();
-    let mut link_misfits: Vec<Misfits> = columns
+    let links: Vec<Option<&Shape>> = columns
         .iter()
-        .map(|_| Misfits {
-            kind: Some(SourceKind::Link),
-            ..Misfits::default()
+        .map(|c| shape.link_target(c, shapes))
+        .collect();
+    // What an environment file says each field is.
+    let filed: Vec<Option<(SourceKind, Vec<String>)>> = columns
+        .iter()
+        .map(|c| {
+            model
+                .and_then(|m| m.field_type(&info.name, c))
+                .map(file_kind)
         })
         .collect();
-    let any_link = FieldType::Link { table_id: 0 };
+    // The kinds whose fit is judged with more than the value (a link, a
+    // file's choice with its options), with what does not fit them.
+    let mut exact: Vec<Option<(FieldType, Misfits)>> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let (ft, kind) = match (&filed[i], links[i]) {
+                (Some((SourceKind::Choice, options)), _) => (
+                    FieldType::Choice {
+                        options: options.clone(),
+                    },
+                    SourceKind::Choice,
+                ),
+                (_, Some(_)) => (FieldType::Link { table_id: 0 }, SourceKind::Link),
+                _ => return None,
+            };
+            Some((
+                ft,
+                Misfits {
+                    kind: Some(kind),
+                    ..Misfits::default()
+                },
+            ))
+        })
+        .collect();
     let mut rows = 0u64;
     db.scan(info, &columns, &mut |cells| {
         rows += 1;
         for (i, cell) in cells.iter().enumerate() {
             profiles[i].see(cell);
-            if links[i].is_some() {
-                if let Err(why) = take(cell, &any_link) {
-                    link_misfits[i].add(why);
+            if let Some((ft, m)) = &mut exact[i] {
+                if let Err(why) = take(cell, ft) {
+                    m.add(why);
                 }
             }
         }
@@ -169,25 +222,52 @@ fn table_preview(db: &SourceDb, shape: &Shape, shapes: &[Shape]) -> Result<Sourc
             .unwrap_or_default();
         let p = &profiles[i];
         let mut offered: Vec<Misfits> = VALUE_KINDS.iter().map(|k| p.misfits(*k)).collect();
-        let options = p.distinct.clone().filter(|d| !d.is_empty());
-        if options.is_some() {
-            offered.push(p.misfits(SourceKind::Choice));
-        }
         let mut proposed = p.propose(&declared);
-        if let Some(target) = links[i] {
-            let (count, examples) =
-                db.dangling(&info.name, column, &target.info.name, &target.info.key[0])?;
-            let m = &mut link_misfits[i];
-            m.count += count;
-            for e in examples {
-                if m.examples.len() < cutover_core::source::EXAMPLES {
-                    m.examples.push(e);
+        let mut options = p.distinct.clone().filter(|d| !d.is_empty());
+        match exact[i].take() {
+            Some((
+                FieldType::Choice {
+                    options: filed_options,
+                },
+                m,
+            )) => {
+                options = Some(filed_options);
+                offered.push(m);
+            }
+            Some((_, mut m)) => {
+                if let Some(target) = links[i] {
+                    let (count, examples) =
+                        db.dangling(&info.name, column, &target.info.name, &target.info.key[0])?;
+                    m.count += count;
+                    for e in examples {
+                        if m.examples.len() < cutover_core::source::EXAMPLES {
+                            m.examples.push(e);
+                        }
+                    }
+                    if m.count == 0 {
+                        proposed = SourceKind::Link;
+                    }
+                }
+                if options.is_some() {
+                    offered.push(p.misfits(SourceKind::Choice));
+                }
+                offered.push(m);
+            }
+            None => {
+                if options.is_some() {
+                    offered.push(p.misfits(SourceKind::Choice));
                 }
             }
-            if m.count == 0 {
-                proposed = SourceKind::Link;
+        }
+        // An environment file says what each field is: that is proposed
+        // whenever its values fit it.
+        if let Some((kind, _)) = &filed[i] {
+            if offered
+                .iter()
+                .any(|m| m.kind == Some(*kind) && m.count == 0)
+            {
+                proposed = *kind;
             }
-            offered.push(m.clone());
         }
         offered.push(Misfits {
             kind: Some(SourceKind::Skip),

@@ -6,6 +6,7 @@
 //! untrusted schema, so that nothing it declares (triggers, generated
 //! columns calling functions) can change it or anything else.
 
+use crate::env_store::sqlite::export::{FileFieldType, FileFilter, FORMAT};
 use cutover_core::source::Cell;
 use cutover_core::{Error, Result};
 use rusqlite::types::ValueRef;
@@ -48,6 +49,47 @@ pub struct TableInfo {
     pub problem: Option<String>,
 }
 
+/// What an environment file exported by Cutover says of its model
+/// (docs/environment-file.md); `None` for any other database.
+#[derive(Debug, Clone, Default)]
+pub struct FileModel {
+    /// Field types by (table, field), case aside.
+    pub fields: Vec<(String, String, FileFieldType)>,
+    pub apps: Vec<String>,
+    /// Tables in the order they were made.
+    pub tables: Vec<String>,
+    /// (app, table) pairs.
+    pub app_tables: Vec<(String, String)>,
+    pub views: Vec<FileView>,
+}
+
+/// A view as an environment file gives it: everything by name.
+#[derive(Debug, Clone)]
+pub struct FileView {
+    pub app: String,
+    pub table: String,
+    pub name: String,
+    pub fields: Vec<String>,
+    pub filter: Option<FileFilter>,
+}
+
+impl FileModel {
+    pub fn field_type(&self, table: &str, field: &str) -> Option<&FileFieldType> {
+        self.fields
+            .iter()
+            .find(|(t, f, _)| t.eq_ignore_ascii_case(table) && f.eq_ignore_ascii_case(field))
+            .map(|(_, _, ft)| ft)
+    }
+
+    pub fn apps_of(&self, table: &str) -> Vec<String> {
+        self.app_tables
+            .iter()
+            .filter(|(_, t)| t.eq_ignore_ascii_case(table))
+            .map(|(a, _)| a.clone())
+            .collect()
+    }
+}
+
 pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -85,9 +127,8 @@ fn uri(path: &Path) -> Result<String> {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
     let has_wal = std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0);
-    let absolute = std::path::absolute(path).map_err(|e| {
-        Error::invalid(format!("{} cannot be read ({e}).", path.display()))
-    })?;
+    let absolute = std::path::absolute(path)
+        .map_err(|e| Error::invalid(format!("{} cannot be read ({e}).", path.display())))?;
     let mut text = String::new();
     for c in absolute.to_string_lossy().chars() {
         match c {
@@ -99,7 +140,11 @@ fn uri(path: &Path) -> Result<String> {
     }
     Ok(format!(
         "file:{text}{}",
-        if has_wal { "?mode=ro" } else { "?mode=ro&immutable=1" }
+        if has_wal {
+            "?mode=ro"
+        } else {
+            "?mode=ro&immutable=1"
+        }
     ))
 }
 
@@ -146,25 +191,111 @@ impl SourceDb {
         unreadable(&self.path, e)
     }
 
-    /// Every ordinary table, in name order, with its schema; virtual tables
+    /// The model an environment file describes, when this is one.
+    pub fn file_model(&self) -> Result<Option<FileModel>> {
+        let format: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM cutover_file WHERE key = 'format'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if format.as_deref() != Some(FORMAT) {
+            return Ok(None);
+        }
+        let bad = |what: &str| {
+            Error::invalid(format!(
+                "{} says it is a Cutover environment file but its {what} cannot be read. Export the environment again, or read it as a plain database after removing its cutover_ tables.",
+                self.path.display()
+            ))
+        };
+        let rows = |sql: &str, width: usize| -> Result<Vec<Vec<Option<String>>>> {
+            let mut stmt = self.conn.prepare(sql).map_err(|_| bad("model"))?;
+            let out = stmt
+                .query_map([], |r| {
+                    (0..width).map(|i| r.get::<_, Option<String>>(i)).collect()
+                })
+                .map_err(|_| bad("model"))?
+                .collect::<rusqlite::Result<Vec<Vec<Option<String>>>>>()
+                .map_err(|_| bad("model"));
+            out
+        };
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let mut model = FileModel::default();
+        for r in rows("SELECT table_name, field, field_type FROM cutover_fields ORDER BY table_name, position", 3)? {
+            let ft: FileFieldType = serde_json::from_str(&text(&r[2])).map_err(|_| bad("field types"))?;
+            model.fields.push((text(&r[0]), text(&r[1]), ft));
+        }
+        model.apps = rows("SELECT name FROM cutover_apps ORDER BY position", 1)?
+            .iter()
+            .map(|r| text(&r[0]))
+            .collect();
+        model.tables = rows("SELECT name FROM cutover_tables ORDER BY position", 1)?
+            .iter()
+            .map(|r| text(&r[0]))
+            .collect();
+        model.app_tables = rows("SELECT app, table_name FROM cutover_app_tables", 2)?
+            .iter()
+            .map(|r| (text(&r[0]), text(&r[1])))
+            .collect();
+        for r in rows(
+            "SELECT app, table_name, name, fields, filter FROM cutover_views ORDER BY rowid",
+            5,
+        )? {
+            let fields: Vec<String> =
+                serde_json::from_str(&text(&r[3])).map_err(|_| bad("views"))?;
+            let filter = match &r[4] {
+                Some(f) => Some(serde_json::from_str::<FileFilter>(f).map_err(|_| bad("views"))?),
+                None => None,
+            };
+            model.views.push(FileView {
+                app: text(&r[0]),
+                table: text(&r[1]),
+                name: text(&r[2]),
+                fields,
+                filter,
+            });
+        }
+        Ok(Some(model))
+    }
+
+    /// Every ordinary table, in name order (an environment file's in the
+    /// order they were made), with its schema; virtual tables
     /// are listed with why they cannot come, their shadow tables not at all.
     pub fn tables(&self) -> Result<Vec<TableInfo>> {
         let listed: Vec<(String, String)> = {
             let mut stmt = self
                 .conn
-                .prepare("SELECT name, type FROM pragma_table_list WHERE schema = 'main' ORDER BY name")
+                .prepare(
+                    "SELECT name, type FROM pragma_table_list WHERE schema = 'main' ORDER BY name",
+                )
                 .map_err(|e| self.fail(e))?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
                 .map_err(|e| self.fail(e))?;
-            rows.collect::<rusqlite::Result<_>>().map_err(|e| self.fail(e))?
+            rows.collect::<rusqlite::Result<_>>()
+                .map_err(|e| self.fail(e))?
         };
-        let listed: Vec<_> = listed
+        let model = self.file_model()?;
+        let is_file = model.is_some();
+        let mut listed: Vec<_> = listed
             .into_iter()
             .filter(|(name, kind)| {
-                !name.to_ascii_lowercase().starts_with("sqlite_") && (kind == "table" || kind == "virtual")
+                let lower = name.to_ascii_lowercase();
+                let internal =
+                    lower.starts_with("sqlite_") || (is_file && lower.starts_with("cutover_"));
+                !internal && (kind == "table" || kind == "virtual")
             })
             .collect();
+        if let Some(m) = &model {
+            listed.sort_by_key(|(name, _)| {
+                m.tables
+                    .iter()
+                    .position(|t| t.eq_ignore_ascii_case(name))
+                    .unwrap_or(usize::MAX)
+            });
+        }
         if listed.len() > MAX_TABLES {
             return Err(Error::invalid(format!(
                 "The database has {} tables; Cutover makes at most {MAX_TABLES} from one source. Export the tables your platform needs into a smaller database.",
@@ -207,7 +338,10 @@ impl SourceDb {
                 }
                 columns.push(ColumnInfo {
                     name: column,
-                    declared: r.get::<_, Option<String>>(1).map_err(|e| self.fail(e))?.unwrap_or_default(),
+                    declared: r
+                        .get::<_, Option<String>>(1)
+                        .map_err(|e| self.fail(e))?
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -266,7 +400,11 @@ impl SourceDb {
         let order: Vec<String> = table.key.iter().map(|c| quote(c)).collect();
         let sql = format!(
             "SELECT {} FROM {} ORDER BY {}",
-            if list.is_empty() { "NULL".into() } else { list.join(", ") },
+            if list.is_empty() {
+                "NULL".into()
+            } else {
+                list.join(", ")
+            },
             quote(&table.name),
             order.join(", ")
         );
@@ -316,7 +454,10 @@ impl SourceDb {
             .map_err(|e| self.fail(e))?;
         let mut stmt = self
             .conn
-            .prepare(&format!("SELECT CAST(c.{} AS TEXT) {from} LIMIT 3", quote(column)))
+            .prepare(&format!(
+                "SELECT CAST(c.{} AS TEXT) {from} LIMIT 3",
+                quote(column)
+            ))
             .map_err(|e| self.fail(e))?;
         let examples = stmt
             .query_map([], |r| r.get::<_, Option<String>>(0))

@@ -9,6 +9,7 @@ mod changelog;
 pub mod confine;
 mod defs;
 mod designer;
+pub mod export;
 mod extensions;
 mod model;
 mod platform;

@@ -10,25 +10,30 @@ use crate::control::fault::is_unique_violation;
 use crate::env_store::{ModelField, ModelTable, RecordSink};
 use crate::Context;
 use cutover_core::change::validate_entity_name;
-use cutover_core::definitions::{FieldDef, FieldType, TableDef, Value};
+use cutover_core::definitions::{AppDef, FieldDef, FieldType, TableDef, Value};
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Makes `tables` in the given apps within `tx`: every table's row first,
-/// so that links can name any of them (themselves included), then fields
-/// and record tables.
+/// Makes `tables` within `tx`, each in the apps of `app_ids` its `apps`
+/// name by place: every table's row first, so that links can name any of
+/// them (themselves included), then fields and record tables.
 pub(super) fn make_tables(
     tx: &Transaction<'_>,
     app_ids: &[i64],
     tables: &[ModelTable],
 ) -> Result<Vec<TableDef>> {
-    if app_ids.is_empty() {
-        return Err(Error::invalid("A table must belong to at least one app."));
-    }
     let mut made = Vec::new();
     for table in tables {
+        let app_ids: Vec<i64> = table
+            .apps
+            .iter()
+            .filter_map(|i| app_ids.get(*i).copied())
+            .collect();
+        if app_ids.is_empty() || app_ids.len() != table.apps.len() {
+            return Err(Error::invalid("A table must belong to at least one app."));
+        }
         let name = validate_entity_name("table", &table.name)?;
         if let Err(e) = tx.execute("INSERT INTO platform_tables (name) VALUES (?1)", [&name]) {
             return if is_unique_violation(&e) {
@@ -40,7 +45,7 @@ pub(super) fn make_tables(
             };
         }
         let table_id = tx.last_insert_rowid();
-        for app_id in app_ids {
+        for app_id in &app_ids {
             tx.execute(
                 "INSERT INTO platform_app_tables (app_id, table_id) VALUES (?1, ?2)",
                 params![app_id, table_id],
@@ -50,7 +55,7 @@ pub(super) fn make_tables(
         made.push(TableDef {
             id: table_id,
             name,
-            app_ids: app_ids.to_vec(),
+            app_ids,
             fields: Vec::new(),
         });
     }
@@ -64,7 +69,9 @@ pub(super) fn make_tables(
                 ModelField::LinkTo(i) => FieldType::Link {
                     table_id: made
                         .get(*i)
-                        .ok_or_else(|| Error::internal(format!("A link to table {i} of {}.", made.len())))?
+                        .ok_or_else(|| {
+                            Error::internal(format!("A link to table {i} of {}.", made.len()))
+                        })?
                         .id,
                 },
             };
@@ -102,26 +109,33 @@ pub(super) fn make_tables(
     Ok(made)
 }
 
-/// Makes an app and its tables in one transaction.
+/// Makes apps and their tables in one transaction.
 pub(super) fn create_model(
     conn: &mut Connection,
-    app: &str,
+    apps: &[String],
     tables: &[ModelTable],
-) -> Result<Vec<TableDef>> {
-    let app = validate_entity_name("app", app)?;
+) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
     let tx = conn.transaction().context("starting a transaction")?;
-    tx.execute("INSERT INTO platform_apps (name) VALUES (?1)", [&app])
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict(format!("An app named \"{app}\" already exists."))
-            } else {
-                Error::internal(format!("Could not create the app: {e}."))
-            }
-        })?;
-    let app_id = tx.last_insert_rowid();
-    let made = make_tables(&tx, &[app_id], tables)?;
+    let mut made_apps = Vec::new();
+    for app in apps {
+        let app = validate_entity_name("app", app)?;
+        tx.execute("INSERT INTO platform_apps (name) VALUES (?1)", [&app])
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    Error::conflict(format!("An app named \"{app}\" already exists."))
+                } else {
+                    Error::internal(format!("Could not create the app: {e}."))
+                }
+            })?;
+        made_apps.push(AppDef {
+            id: tx.last_insert_rowid(),
+            name: app,
+        });
+    }
+    let ids: Vec<i64> = made_apps.iter().map(|a| a.id).collect();
+    let made = make_tables(&tx, &ids, tables)?;
     tx.commit().context("committing a new model")?;
-    Ok(made)
+    Ok((made_apps, made))
 }
 
 struct Sink<'a> {
@@ -153,8 +167,7 @@ impl RecordSink for Sink<'_> {
         }
         let mut stmt = self.tx.prepare_cached(sql).context("preparing an insert")?;
         let id_value = Value::Integer(id);
-        let params = std::iter::once(SqlValue(&id_value))
-            .chain(values.iter().map(SqlValue));
+        let params = std::iter::once(SqlValue(&id_value)).chain(values.iter().map(SqlValue));
         stmt.execute(rusqlite::params_from_iter(params))
             .map_err(|e| {
                 if is_unique_violation(&e) {

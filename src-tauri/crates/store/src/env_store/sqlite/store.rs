@@ -5,22 +5,20 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use super::{changelog, defs, designer, extensions, model, platform, promote, records};
+use super::{changelog, defs, designer, export, extensions, model, platform, promote, records};
 use crate::control::fault::{column, is_unique_violation};
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
-use cutover_core::definitions::{
-    AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef,
-};
+use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::{Error, Result};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub struct SqliteStore {
     conn: Connection,
@@ -147,6 +145,7 @@ impl EnvironmentStore for SqliteStore {
             .collect();
         let table = ModelTable {
             name: name.to_string(),
+            apps: (0..app_ids.len()).collect(),
             fields,
         };
         let tx = self.conn.transaction().context("starting a transaction")?;
@@ -157,8 +156,16 @@ impl EnvironmentStore for SqliteStore {
             .ok_or_else(|| Error::internal("A table was made but not returned."))
     }
 
-    fn create_model(&mut self, app: &str, tables: &[ModelTable]) -> Result<Vec<TableDef>> {
-        model::create_model(&mut self.conn, app, tables)
+    fn export_to(&self, dest: &Path, about: &[(&str, String)]) -> Result<()> {
+        export::export(&self.conn, dest, about)
+    }
+
+    fn create_model(
+        &mut self,
+        apps: &[String],
+        tables: &[ModelTable],
+    ) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
+        model::create_model(&mut self.conn, apps, tables)
     }
 
     fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
