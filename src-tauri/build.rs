@@ -90,6 +90,7 @@ const COMMANDS: &[&str] = &[
     "preview_source",
     "start_account_from_source",
     "cancel_account_from_source",
+    "export_environment",
     "report_interactive",
 ];
 

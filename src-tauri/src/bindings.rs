@@ -105,6 +105,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::preview_source,
             accounts::start_account_from_source,
             accounts::cancel_account_from_source,
+            environments::export_environment,
             app::report_interactive,
         ])
 }

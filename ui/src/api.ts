@@ -121,6 +121,7 @@ export const api = {
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
+  exportEnvironment: (environmentId: number, path: string) => call(commands.exportEnvironment(environmentId, path)),
   previewSource: (path: string) => call(commands.previewSource(path)),
   startAccountFromSource: (
     account: Parameters<typeof commands.createAccount>[0],

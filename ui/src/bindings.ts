@@ -186,6 +186,8 @@ export const commands = {
 	startAccountFromSource: (account: NewAccount, plan: SourcePlan, onEvent: Channel<SourceEvent>) => typedError<null, CommandError>(__TAURI_INVOKE("start_account_from_source", { account, plan, onEvent })),
 	/**  Asks the account being made from a database to stop; nothing is created. */
 	cancelAccountFromSource: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_account_from_source")),
+	/**  Writes an environment to a standalone SQLite file. */
+	exportEnvironment: (environmentId: number, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_environment", { environmentId, path })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -229,7 +231,7 @@ export type Activity = {
 	detail: string,
 };
 
-export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "promoted" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings" | "upgraded";
+export type ActivityAction = "created_environment" | "deleted_environment" | "took_backup" | "restored_backup" | "deleted_backup" | "refreshed" | "promoted" | "imported" | "added_record" | "edited_record" | "deleted_record" | "changed_settings" | "upgraded" | "exported";
 
 export type Admin = {
 	id: number,
@@ -1072,6 +1074,11 @@ export type SourcePreview = {
 	sizeBytes: number,
 	/**  The app the tables go into. */
 	appName: string,
+	/**
+	 *  The apps of a Cutover environment file, which its tables go back
+	 *  into; empty for any other database.
+	 */
+	apps: string[],
 	tables: SourceTable[],
 };
 

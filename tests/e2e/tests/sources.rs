@@ -64,8 +64,11 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
     app.screenshot("filled-in").await?;
     app.click(r#"[data-testid="production-sqlite"]"#).await?;
     app.screenshot("sqlite-chosen").await?;
-    app.type_into(r#"[data-testid="source-path"]"#, &source.display().to_string())
-        .await?;
+    app.type_into(
+        r#"[data-testid="source-path"]"#,
+        &source.display().to_string(),
+    )
+    .await?;
     app.click(r#"[data-testid="source-read"]"#).await?;
     app.wait_for(r#"[data-testid="source-preview"]"#).await?;
     app.wait_for_text(r#"[data-testid="source-table-orders"]"#, "500 rows")
@@ -91,14 +94,21 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
         let fits = app
             .eval(r#"const d = document.querySelector('[role="dialog"]'); return d.scrollWidth <= d.clientWidth + 1 && d.getBoundingClientRect().right <= window.innerWidth;"#)
             .await?;
-        assert_eq!(fits, serde_json::Value::Bool(true), "no sideways scrolling at {w}x{h}");
+        assert_eq!(
+            fits,
+            serde_json::Value::Bool(true),
+            "no sideways scrolling at {w}x{h}"
+        );
         app.screenshot(&format!("preview-{w}x{h}")).await?;
     }
 
     // Choosing a type a value does not fit shows it and blocks the creation.
     app.select(big, "number").await?;
-    app.wait_for_text(r#"[data-testid="source-column-customers-account_no"]"#, "9007199254740993")
-        .await?;
+    app.wait_for_text(
+        r#"[data-testid="source-column-customers-account_no"]"#,
+        "9007199254740993",
+    )
+    .await?;
     app.wait_for_text(r#"[data-testid="source-misfits"]"#, "1 values do not fit")
         .await?;
     let disabled = app
@@ -109,7 +119,8 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
     app.select(big, "text").await?;
     app.wait_gone(r#"[data-testid="source-misfits"]"#).await?;
 
-    app.click(r#"[data-testid="create-account-submit"]"#).await?;
+    app.click(r#"[data-testid="create-account-submit"]"#)
+        .await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "Created Fabrikam")
         .await?;
     app.wait_gone(DIALOG).await?;
@@ -121,7 +132,8 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
 
     // UAT is a copy of it, as for any production.
     app.click_in(fabrikam, r#"[data-testid="new-env"]"#).await?;
-    app.type_into(r#"[data-testid="new-env-name"]"#, "UAT").await?;
+    app.type_into(r#"[data-testid="new-env-name"]"#, "UAT")
+        .await?;
     app.select(r#"[data-testid="new-env-kind"]"#, "uat").await?;
     app.click(r#"[data-testid="create-env-submit"]"#).await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "UAT was created")
@@ -159,4 +171,72 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
             table_id: customers.id
         }));
     Ok(())
+}
+
+/// Exported from the demo's production through its screen, the file makes
+/// a new account whose production holds the same apps, tables and records.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn an_exported_environment_makes_an_account_of_its_own() -> Result<()> {
+    let out = tempfile::tempdir()?;
+    let file = out.path().join("northwind production.sqlite");
+    let mut app = App::launch("export").await?;
+    app.wait_for_text(r#"[data-testid="account"] h2"#, "Northwind Foods")
+        .await?;
+    app.click_in(&env_row("Production"), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="environment-screen"]"#)
+        .await?;
+    app.click(r#"[data-testid="export-environment"]"#).await?;
+    app.type_into(
+        r#"[data-testid="export-path"]"#,
+        &file.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="export-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="export-done"]"#, "Exported Production")
+        .await?;
+    app.screenshot("exported").await?;
+    app.click(r#"[data-testid="export-close"]"#).await?;
+    app.wait_gone(r#"[data-testid="export-dialog"]"#).await?;
+    app.click(r#"[data-testid="back"]"#).await?;
+
+    app.click(r#"[data-testid="new-account"]"#).await?;
+    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
+    for (field, value) in [
+        ("account-name", "Northwind archive"),
+        ("account-platform", "Northwind Cloud Platform"),
+        ("account-version", "10.0.1"),
+        ("account-time-zone", "Europe/London"),
+        ("account-vendor", "Northwind"),
+        ("account-key", public.trim()),
+    ] {
+        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
+            .await?;
+    }
+    app.click(r#"[data-testid="production-sqlite"]"#).await?;
+    app.type_into(
+        r#"[data-testid="source-path"]"#,
+        &file.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="source-read"]"#).await?;
+    app.wait_for_text(r#"[data-testid="source-preview"]"#, "Projects, HR")
+        .await?;
+    app.screenshot("file-preview").await?;
+    app.click(r#"[data-testid="create-account-submit"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Created Northwind archive")
+        .await?;
+    let archive = r#"section[aria-label="Northwind archive"]"#;
+    app.wait_for_text(
+        &format!(
+            "{archive} {} [data-testid=\"records\"]",
+            env_row("Production")
+        ),
+        "1,000",
+    )
+    .await?;
+    app.screenshot("archive-account").await?;
+    app.close().await
 }

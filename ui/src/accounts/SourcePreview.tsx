@@ -66,8 +66,11 @@ export function SourcePreview({ preview, plan, onChange, disabled }: Props) {
   return (
     <div className="source-preview" data-testid="source-preview">
       <p className="hint">
-        {preview.path} · {sizeText(preview.sizeBytes)} · {preview.tables.length} tables. The tables go into the app “{preview.appName}”;
-        {" "}{records.toLocaleString()} records will be made. The file is only read.
+        {preview.path} · {sizeText(preview.sizeBytes)} · {preview.tables.length} tables.{" "}
+        {preview.apps.length > 0
+          ? `A Cutover environment file: the tables go back into the apps ${preview.apps.join(", ")}, with their views;`
+          : `The tables go into the app “${preview.appName}”;`}{" "}
+        {records.toLocaleString()} records will be made. The file is only read.
       </p>
       {preview.tables.map((t) => (
         <SourceTableCard

@@ -18,6 +18,7 @@ const LABELS: Record<ActivityAction, string> = {
   deleted_record: "Deleted record",
   changed_settings: "Settings",
   upgraded: "Upgrade",
+  exported: "Export",
 };
 
 // Who did what to this environment outside the designer: copies, backups,

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -8,6 +9,7 @@ import { ChangelogPanel } from "../changelog/ChangelogPanel";
 import { ActivityPanel } from "./ActivityPanel";
 import { IntegrationsPanel } from "./IntegrationsPanel";
 import { ExtensionsPanel } from "./ExtensionsPanel";
+import { ExportDialog } from "./ExportDialog";
 import { PromotionsPanel } from "../promotion/PromotionsPanel";
 import { UpgradePanel } from "../upgrade/UpgradePanel";
 
@@ -29,6 +31,7 @@ type Props = { environmentId: number; tab: Tab; onTab: (tab: Tab) => void; onBac
 // One environment: its definitions, its records, its changelog and who did what.
 export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
+  const [exporting, setExporting] = useState(false);
   if (overview.isError) return <ErrorBanner error={overview.error} />;
   if (!overview.data) return <div className="placeholder">Loading…</div>;
   const account = overview.data.find((a) => a.environments.some((e) => e.environment.id === environmentId));
@@ -60,7 +63,11 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
         <span className="muted mono">{env.version}</span>
         <span className="muted">{account.account.name}</span>
         {row.runningImport && <span className="status status-busy">Importing {row.runningImport.fileName}…</span>}
+        <button type="button" className="secondary push-right" onClick={() => setExporting(true)} data-testid="export-environment">
+          Export to a file…
+        </button>
       </div>
+      {exporting && <ExportDialog env={env} accountName={account.account.name} onClose={() => setExporting(false)} />}
       {env.kind === "production" && (
         <div className="banner banner-refusal" data-testid="production-warning">
           <div>

@@ -84,3 +84,18 @@ pub async fn environment_activity(
 ) -> CommandResult<Vec<Activity>> {
     run_blocking(&state, move |s| s.workspace()?.activity(environment_id)).await
 }
+
+/// Writes an environment to a standalone SQLite file.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_environment(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+    path: String,
+) -> CommandResult<()> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.export_environment(environment_id, &std::path::PathBuf::from(path), &admin, now)
+    })
+    .await
+}
