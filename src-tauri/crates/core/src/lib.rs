@@ -45,6 +45,7 @@ pub mod release_view;
 pub mod schedule;
 pub mod schedule_view;
 pub mod source;
+pub mod source_plan;
 pub mod upgrade;
 pub mod upgrade_view;
 pub mod value;

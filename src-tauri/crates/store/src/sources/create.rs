@@ -2,8 +2,9 @@
 //! checked against the source as it is now, the model made, and every row
 //! written with its id in one transaction.
 
+use super::file::FileModel;
 use super::preview::{shapes, Shape};
-use super::read::{FileModel, SourceDb};
+use super::read::SourceDb;
 use crate::env_store::{EnvironmentStore, ModelField, ModelTable};
 use crate::Workspace;
 use chrono::{DateTime, Utc};

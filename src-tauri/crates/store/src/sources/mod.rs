@@ -13,5 +13,6 @@
 //! `env_store` (the model and the load).
 
 mod create;
+mod file;
 mod preview;
 mod read;

@@ -3,7 +3,8 @@
 //! admin can switch a column's kind and see its misfits without reading
 //! the source again.
 
-use super::read::{FileModel, SourceDb, TableInfo};
+use super::file::FileModel;
+use super::read::{SourceDb, TableInfo};
 use crate::env_store::sqlite::export::FileFieldType;
 use cutover_core::definitions::FieldType;
 use cutover_core::source::{
