@@ -47,6 +47,8 @@ pub struct SourcePreview {
     pub size_bytes: u64,
     /// The app the tables go into.
     pub app_name: String,
+    /// Read from a folder of CSV files (records numbered in file order).
+    pub from_folder: bool,
     /// The apps of a Cutover environment file, which its tables go back
     /// into; empty for any other database.
     pub apps: Vec<String>,

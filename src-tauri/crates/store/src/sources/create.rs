@@ -36,7 +36,7 @@ impl Workspace {
     /// Reads a source database and proposes the model, with what would not
     /// fit. Only reads the file.
     pub fn preview_source(&self, path: &Path) -> Result<SourcePreview> {
-        super::preview::preview(path)
+        super::preview::preview(path, &self.root().join("tmp"))
     }
 
     /// Creates `new` with production made from `plan`'s source. Refuses,
@@ -54,7 +54,8 @@ impl Workspace {
     ) -> Result<AccountId> {
         ensure_super_admin(admin, "create an account")?;
         let path = Path::new(&plan.path);
-        let db = SourceDb::open(path)?;
+        let opened = super::csv::open(path, &self.root().join("tmp"))?;
+        let db = &opened.db;
         let all = shapes(&db)?;
         let planned = check_plan(plan, &all)?;
         let model = db.file_model()?;

@@ -1,6 +1,7 @@
 //! Production from data that already exists: a SQLite database of any
-//! schema read (only read), the platform model proposed for it with what
-//! would not fit, and an account made from the admin's adjusted plan.
+//! schema or a folder of CSV files read (only read), the platform model
+//! proposed for it with what would not fit, and an account made from the
+//! admin's adjusted plan.
 //!
 //! Invariants: the source file is never written (opened read-only,
 //! `query_only`); a value goes into a record only when it fits its field
@@ -13,6 +14,7 @@
 //! `env_store` (the model and the load).
 
 mod create;
+mod csv;
 mod file;
 mod preview;
 mod read;

@@ -98,14 +98,16 @@ pub fn shapes(db: &SourceDb) -> Result<Vec<Shape>> {
     Ok(out)
 }
 
-/// Reads `path` and proposes the model, with every misfit counted.
-pub fn preview(path: &Path) -> Result<SourcePreview> {
-    let db = SourceDb::open(path)?;
-    let shapes = shapes(&db)?;
+/// Reads `path` (a database, or a folder of CSV files converted under
+/// `tmp_dir`) and proposes the model, with every misfit counted.
+pub fn preview(path: &Path, tmp_dir: &Path) -> Result<SourcePreview> {
+    let opened = super::csv::open(path, tmp_dir)?;
+    let db = &opened.db;
+    let shapes = shapes(db)?;
     let model = db.file_model()?;
     let mut tables = Vec::new();
     for shape in &shapes {
-        tables.push(table_preview(&db, shape, &shapes, model.as_ref())?);
+        tables.push(table_preview(db, shape, &shapes, model.as_ref())?);
     }
     if tables.is_empty() {
         return Err(Error::invalid(format!(
@@ -121,6 +123,7 @@ pub fn preview(path: &Path) -> Result<SourcePreview> {
         path: path.display().to_string(),
         size_bytes: db.size_bytes,
         app_name: platform_name(&stem),
+        from_folder: db.from_folder,
         apps: model.map(|m| m.apps).unwrap_or_default(),
         tables,
     })

@@ -19,6 +19,8 @@ pub struct SourceDb {
     conn: Connection,
     pub path: PathBuf,
     pub size_bytes: u64,
+    /// Read from a folder of CSV files (see `csv`).
+    pub from_folder: bool,
 }
 
 /// A column as the source declares it.
@@ -116,7 +118,7 @@ impl SourceDb {
         })?;
         if !meta.is_file() {
             return Err(Error::invalid(format!(
-                "{} is a folder, not a database file. Choose the database file itself.",
+                "{} is not a file. Choose a database file, or a folder of CSV files.",
                 path.display()
             )));
         }
@@ -133,6 +135,7 @@ impl SourceDb {
             conn,
             path: path.to_path_buf(),
             size_bytes: meta.len(),
+            from_folder: false,
         };
         // Reading the schema is where a file that is not a database fails.
         db.conn
