@@ -1074,6 +1074,8 @@ export type SourcePreview = {
 	sizeBytes: number,
 	/**  The app the tables go into. */
 	appName: string,
+	/**  Read from a folder of CSV files (records numbered in file order). */
+	fromFolder: boolean,
 	/**
 	 *  The apps of a Cutover environment file, which its tables go back
 	 *  into; empty for any other database.

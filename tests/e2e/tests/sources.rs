@@ -240,3 +240,69 @@ async fn an_exported_environment_makes_an_account_of_its_own() -> Result<()> {
     app.screenshot("archive-account").await?;
     app.close().await
 }
+
+/// A folder of CSV files: one table per file, types inferred from the
+/// values, records numbered in file order.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn an_account_is_made_from_a_folder_of_csv_files() -> Result<()> {
+    let src = tempfile::tempdir()?;
+    std::fs::write(
+        src.path().join("people.csv"),
+        "name,started,active,salary\nAnn Lee,2021-04-01,yes,52000\nBo Chen,2019-11-15,no,61000.50\n",
+    )?;
+    std::fs::write(
+        src.path().join("sites.csv"),
+        "site,city\nHQ,Chicago\nDepot,Gary\n",
+    )?;
+    let mut app = App::launch_in("csv-folder", tempfile::tempdir()?).await?;
+    app.click(r#"[data-testid="welcome-own"]"#).await?;
+    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
+    for (field, value) in [
+        ("account-name", "Tailspin"),
+        ("account-platform", "Tailspin ERP"),
+        ("account-version", "2.0.0"),
+        ("account-time-zone", "America/Chicago"),
+        ("account-vendor", "Tailspin"),
+        ("account-key", public.trim()),
+    ] {
+        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
+            .await?;
+    }
+    app.click(r#"[data-testid="production-csv"]"#).await?;
+    app.type_into(
+        r#"[data-testid="source-path"]"#,
+        &src.path().display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="source-read"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="source-table-people"]"#,
+        "records numbered in file order",
+    )
+    .await?;
+    for (column, kind) in [
+        ("started", "date"),
+        ("active", "boolean"),
+        ("salary", "number"),
+    ] {
+        let chosen = app
+            .eval(&format!(
+                r#"return document.querySelector('[data-testid="source-column-people-{column}"] select').value"#
+            ))
+            .await?;
+        assert_eq!(chosen, kind, "{column}");
+    }
+    app.screenshot("csv-preview").await?;
+    app.click(r#"[data-testid="create-account-submit"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Created Tailspin")
+        .await?;
+    app.wait_for_text(
+        &format!("{} [data-testid=\"records\"]", env_row("Production")),
+        "4",
+    )
+    .await?;
+    app.screenshot("csv-account").await?;
+    app.close().await
+}

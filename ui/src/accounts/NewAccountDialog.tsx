@@ -29,7 +29,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
     retry: false,
   });
   const queryClient = useQueryClient();
-  const [from, setFrom] = useState<"empty" | "sqlite">("empty");
+  const [from, setFrom] = useState<"empty" | "sqlite" | "csv">("empty");
   const [sourcePath, setSourcePath] = useState("");
   const [plan, setPlan] = useState<SourcePlan | null>(null);
   const [progress, setProgress] = useState<SourceProgress | null>(null);
@@ -54,7 +54,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
         await finished(`Created ${name.trim()}. Its production is empty: open it to build apps in the designer, or import records from CSV.`);
         return;
       }
-      if (!preview || !plan) throw new AppError("invalid", "Read the database first, then check the preview.");
+      if (!preview || !plan) throw new AppError("invalid", "Read the source first, then check the preview.");
       setMaking(true);
       setProgress(null);
       try {
@@ -77,7 +77,10 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
   const cancel = useMutation({ mutationFn: api.cancelAccountFromSource, onError: (e) => setFailure(toAppError(e)) });
   const browse = async () => {
     try {
-      const chosen = await open({ multiple: false, directory: false, filters: [{ name: "SQLite database", extensions: ["sqlite", "sqlite3", "db", "db3"] }, { name: "Any file", extensions: ["*"] }] });
+      const chosen =
+        from === "csv"
+          ? await open({ multiple: false, directory: true })
+          : await open({ multiple: false, directory: false, filters: [{ name: "SQLite database", extensions: ["sqlite", "sqlite3", "db", "db3"] }, { name: "Any file", extensions: ["*"] }] });
       if (typeof chosen === "string") setSourcePath(chosen);
     } catch (e) {
       setFailure(toAppError(e));
@@ -110,7 +113,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
       <form onSubmit={submit} className="form" data-testid="new-account-form">
         <p className="muted">
           An account for your own platform. Production starts empty (build it in the designer, fill it by CSV import) or is
-          made from a SQLite database you already have; UAT and sandboxes are copied from it. The vendor's key lets you import
+          made from a SQLite database or a folder of CSV files you already have; UAT and sandboxes are copied from it. The vendor's key lets you import
           its release packages.
         </p>
         <label>
@@ -174,22 +177,32 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
             <input type="radio" name="production-from" checked={from === "sqlite"} onChange={() => setFrom("sqlite")} data-testid="production-sqlite" />
             From a SQLite database (its tables, fields and records)
           </label>
+          <label className="check">
+            <input type="radio" name="production-from" checked={from === "csv"} onChange={() => setFrom("csv")} data-testid="production-csv" />
+            From a folder of CSV files (one table per file)
+          </label>
         </fieldset>
-        {from === "sqlite" && (
+        {from !== "empty" && (
           <>
             <div className="file-row">
               <label>
-                Database file
-                <input value={sourcePath} onChange={(e) => setSourcePath(e.target.value)} placeholder="/home/you/data.sqlite" disabled={busy} data-testid="source-path" />
+                {from === "csv" ? "Folder of CSV files (the first line of each names its columns)" : "Database file"}
+                <input
+                  value={sourcePath}
+                  onChange={(e) => setSourcePath(e.target.value)}
+                  placeholder={from === "csv" ? "/home/you/export" : "/home/you/data.sqlite"}
+                  disabled={busy}
+                  data-testid="source-path"
+                />
               </label>
               <button type="button" className="secondary" onClick={browse} disabled={busy}>
                 Browse…
               </button>
               <button type="button" className="secondary" onClick={() => read.mutate()} disabled={!sourcePath.trim() || busy || read.isPending} data-testid="source-read">
-                {read.isPending ? "Reading…" : "Read database"}
+                {read.isPending ? "Reading…" : from === "csv" ? "Read files" : "Read database"}
               </button>
             </div>
-            {read.isPending && <p className="hint" role="status">Reading every table to see what fits; a large database takes a while.</p>}
+            {read.isPending && <p className="hint" role="status">Reading every table to see what fits; a large source takes a while.</p>}
             {read.isError && <ErrorBanner error={read.error} />}
             {preview && plan && <SourcePreview preview={preview} plan={plan} onChange={setPlan} disabled={busy} />}
             {misfits > 0 && (
@@ -221,8 +234,8 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           <button
             type="submit"
             className="primary"
-            disabled={busy || (from === "sqlite" && (!preview || misfits > 0))}
-            title={from === "sqlite" && !preview ? "Read the database first" : misfits > 0 ? "Some values do not fit the types chosen" : undefined}
+            disabled={busy || (from !== "empty" && (!preview || misfits > 0))}
+            title={from !== "empty" && !preview ? "Read the source first" : misfits > 0 ? "Some values do not fit the types chosen" : undefined}
             data-testid="create-account-submit"
           >
             {busy ? "Creating…" : "Create account"}

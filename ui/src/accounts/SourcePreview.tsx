@@ -66,11 +66,11 @@ export function SourcePreview({ preview, plan, onChange, disabled }: Props) {
   return (
     <div className="source-preview" data-testid="source-preview">
       <p className="hint">
-        {preview.path} · {sizeText(preview.sizeBytes)} · {preview.tables.length} tables.{" "}
+        {preview.path} · {sizeText(preview.sizeBytes)} · {preview.tables.length} {preview.fromFolder ? "CSV files" : "tables"}.{" "}
         {preview.apps.length > 0
           ? `A Cutover environment file: the tables go back into the apps ${preview.apps.join(", ")}, with their views;`
           : `The tables go into the app “${preview.appName}”;`}{" "}
-        {records.toLocaleString()} records will be made. The file is only read.
+        {records.toLocaleString()} records will be made. {preview.fromFolder ? "The files are only read." : "The file is only read."}
       </p>
       {preview.tables.map((t) => (
         <SourceTableCard
@@ -81,6 +81,7 @@ export function SourcePreview({ preview, plan, onChange, disabled }: Props) {
           onInclude={(v) => setTable(t.name, v)}
           onKind={(c, k) => setKind(t.name, c, k)}
           disabled={disabled}
+          fromFolder={preview.fromFolder}
         />
       ))}
     </div>
@@ -94,11 +95,13 @@ type CardProps = {
   onInclude: (include: boolean) => void;
   onKind: (column: string, kind: SourceKind) => void;
   disabled: boolean;
+  fromFolder: boolean;
 };
 
-function SourceTableCard({ table, include, kindOf, onInclude, onKind, disabled }: CardProps) {
-  const keyText =
-    table.key.length === 0
+function SourceTableCard({ table, include, kindOf, onInclude, onKind, disabled, fromFolder }: CardProps) {
+  const keyText = fromFolder
+    ? "records numbered in file order"
+    : table.key.length === 0
       ? "no primary key"
       : table.idsKept
         ? `ids kept from ${table.key[0]}`
