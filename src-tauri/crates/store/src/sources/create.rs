@@ -56,15 +56,15 @@ impl Workspace {
         let path = Path::new(&plan.path);
         let opened = super::csv::open(path, &self.root().join("tmp"))?;
         let db = &opened.db;
-        let all = shapes(&db)?;
+        let all = shapes(db)?;
         let planned = check_plan(plan, &all)?;
         let model = db.file_model()?;
         let (apps, homes) = apps_of(&planned, model.as_ref(), &platform_name(&plan.app_name));
         let root = self.root().to_path_buf();
         self.make_account(new, admin, now, &mut |store| {
-            let total = check_source(&db, &planned, &all, &root)?;
+            let total = check_source(db, &planned, &all, &root)?;
             let job = Job {
-                db: &db,
+                db,
                 planned: &planned,
                 all: &all,
                 total,
