@@ -258,3 +258,17 @@ mod new_account_tests {
         );
     }
 }
+
+/// What deleting an account takes away, shown before the admin types its
+/// name to confirm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDeletion {
+    pub account_id: AccountId,
+    pub name: String,
+    /// Each environment: its name, kind and record count.
+    pub environments: Vec<(String, crate::environment::EnvironmentKind, u64)>,
+    pub backups: u32,
+    pub releases: u32,
+    pub is_demo: bool,
+}

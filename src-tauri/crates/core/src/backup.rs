@@ -23,16 +23,19 @@ pub enum BackupReason {
     BeforeUpgrade,
     /// Uninstalling an extension drops what it added.
     BeforeUninstall,
+    /// Deleting an account takes its production out of service.
+    BeforeAccountDeletion,
 }
 
 impl BackupReason {
-    pub const ALL: [BackupReason; 6] = [
+    pub const ALL: [BackupReason; 7] = [
         Self::Manual,
         Self::BeforeRefresh,
         Self::BeforeRestore,
         Self::BeforePromotion,
         Self::BeforeUpgrade,
         Self::BeforeUninstall,
+        Self::BeforeAccountDeletion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl BackupReason {
             Self::BeforePromotion => "before_promotion",
             Self::BeforeUpgrade => "before_upgrade",
             Self::BeforeUninstall => "before_uninstall",
+            Self::BeforeAccountDeletion => "before_account_deletion",
         }
     }
 

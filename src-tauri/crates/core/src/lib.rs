@@ -46,6 +46,7 @@ pub mod schedule;
 pub mod schedule_view;
 pub mod source;
 pub mod source_plan;
+pub mod storage;
 pub mod upgrade;
 pub mod upgrade_view;
 pub mod value;

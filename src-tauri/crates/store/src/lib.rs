@@ -33,6 +33,7 @@ pub mod promotion;
 pub mod releases;
 pub mod schedule;
 pub mod sources;
+pub mod storage;
 pub mod upgrade;
 mod workspace;
 

@@ -335,6 +335,12 @@ impl Workspace {
         // that was never recorded.
         self.remove_unrecorded_backup_files(now)?;
         self.remove_temporary_files()?;
+        match self.purge_expired(now) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "purged deleted data kept longer than the retention"),
+            // Purging can wait for the next start; starting cannot.
+            Err(e) => tracing::warn!(error = %e, "could not purge expired deleted data"),
+        }
         self.report_version_mismatches(now)?;
         self.backend.recover(&recorded, now)
     }
@@ -351,7 +357,20 @@ impl Workspace {
         let row = self.environment_row(&conn, id)?;
         rules::ensure_deletable(row.environment.kind, &row.environment.name)?;
         rules::ensure_unlocked(row.environment.status, &row.environment.name)?;
+        let account_name: String = conn
+            .query_row(
+                "SELECT name FROM accounts WHERE id = ?1",
+                [row.environment.account_id],
+                |r| r.get(0),
+            )
+            .context("reading the environment's account")?;
         let tx = conn.transaction().context("starting a transaction")?;
+        crate::storage::keep_aside(
+            &tx,
+            &[&row],
+            (row.environment.account_id, &account_name),
+            now,
+        )?;
         tx.execute("DELETE FROM environments WHERE id = ?1", [id])
             .context("deleting the environment")?;
         // Retire before committing: if retiring fails the row stays, so the
@@ -363,7 +382,7 @@ impl Workspace {
             &admin.name,
             Some((id, &row.environment.name)),
             ActivityAction::DeletedEnvironment,
-            "Deleted; its data file was moved to the retired folder",
+            "Deleted; its data file and its backups are kept aside (see Storage)",
         );
         Ok(())
     }

@@ -247,6 +247,15 @@ impl StoreBackend for Faulty {
     fn discard(&self, key: &str) -> Result<()> {
         self.inner.discard(key)
     }
+    fn retired(&self) -> Result<Vec<cutover_store::env_store::RetiredEntry>> {
+        self.inner.retired()
+    }
+    fn purge_retired(&self, name: &str) -> Result<()> {
+        self.inner.purge_retired(name)
+    }
+    fn unretire(&self, name: &str, key: &str) -> Result<()> {
+        self.inner.unretire(name, key)
+    }
     fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
         self.inner.recover(recorded, now)
     }

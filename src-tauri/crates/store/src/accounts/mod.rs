@@ -1,6 +1,8 @@
 //! Accounts of one's own: creating one whose production starts empty (to
-//! be built in the designer and filled by CSV import) with the vendor's
-//! key trusted, so that its packages can be imported.
+//! be built in the designer and filled by CSV import) or filled by
+//! `sources`, with the vendor's key trusted so that its packages can be
+//! imported; and deleting one, production backed up first and everything
+//! kept aside (`storage`).
 //!
 //! Invariants: every field is checked, and every problem reported at once,
 //! before anything is written; the production store is made first and the
@@ -11,5 +13,6 @@
 //! Calls: `env_store` (the new store), `people` (recipients, activity).
 
 mod create;
+mod delete;
 
 pub use create::key_fingerprint;

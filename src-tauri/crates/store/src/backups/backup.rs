@@ -397,6 +397,7 @@ fn reason_text(reason: BackupReason) -> &'static str {
         BackupReason::BeforePromotion => "before promotion",
         BackupReason::BeforeUpgrade => "before upgrade",
         BackupReason::BeforeUninstall => "before uninstalling an extension",
+        BackupReason::BeforeAccountDeletion => "before deleting the account",
     }
 }
 

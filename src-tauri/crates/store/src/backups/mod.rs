@@ -15,3 +15,4 @@
 pub(crate) mod backup;
 mod platform;
 mod recovery;
+pub(crate) use recovery::RECOVERY;

@@ -13,7 +13,7 @@ use cutover_core::Result;
 use std::collections::HashSet;
 
 /// Who the activity log names for what start-up recovery does.
-const RECOVERY: &str = "Cutover (start-up recovery)";
+pub(crate) const RECOVERY: &str = "Cutover (start-up recovery)";
 
 impl Workspace {
     /// Removes what the `tmp/` folder holds: copies an operation (a
@@ -44,7 +44,7 @@ impl Workspace {
         };
         let recorded: HashSet<String> = crate::control::fault::column(
             &self.connect()?,
-            "SELECT path FROM backups",
+            "SELECT path FROM backups UNION SELECT path FROM kept_backups",
             [],
             "listing recorded backups",
         )?

@@ -60,6 +60,12 @@ pub enum Site {
     /// After a new account's production store was made, before the account
     /// is recorded.
     AccountStoreMade,
+    /// Deleting an account: after production's backup was taken, before
+    /// anything is deleted.
+    AccountBackedUp,
+    /// Deleting an account: after the control database stopped recording
+    /// it, before its stores are retired.
+    AccountForgotten,
     /// Inside the data upgrade's restore point step: after the backup was
     /// taken and recorded, before the run records it as its restore point.
     RestorePointTaken,
@@ -106,6 +112,8 @@ impl Site {
             Self::UpgradeClosed => "upgrade_closed",
             Self::RollbackRestored => "rollback_restored",
             Self::AccountStoreMade => "account_store_made",
+            Self::AccountBackedUp => "account_backed_up",
+            Self::AccountForgotten => "account_forgotten",
             Self::RestorePointTaken => "restore_point_taken",
             Self::MigrationApplied => "migration_applied",
             Self::StoreVersionSet => "store_version_set",
@@ -165,8 +173,10 @@ impl Site {
         if let Some(point) = PromotionPoint::ALL.into_iter().find(|p| p.as_str() == text) {
             return Ok(Self::Promotion(point));
         }
-        const NAMED: [Site; 15] = [
+        const NAMED: [Site; 17] = [
             Site::AccountStoreMade,
+            Site::AccountBackedUp,
+            Site::AccountForgotten,
             Site::BackupPlaced,
             Site::RefreshWritten,
             Site::RestoreWritten,
@@ -204,6 +214,8 @@ impl Site {
             Self::UpgradeClosed => "recording the run closed",
             Self::RollbackRestored => "writing the restore point back",
             Self::AccountStoreMade => "making the account's production store",
+            Self::AccountBackedUp => "backing up the account's production",
+            Self::AccountForgotten => "deleting the account's records",
             Self::RestorePointTaken => "taking the restore point",
             Self::MigrationApplied => "applying a migration package",
             Self::StoreVersionSet => "writing the store's version",

@@ -47,6 +47,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/control/016_backup_platform.sql"
         )),
+        M::up(include_str!("../../migrations/control/017_storage.sql")),
     ])
 }
 

@@ -50,6 +50,17 @@ pub trait RecordSink {
     fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()>;
 }
 
+/// A store kept aside by [`StoreBackend::retire`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredEntry {
+    /// How the backend names it (a file name for the SQLite backend).
+    pub name: String,
+    /// The key the store had.
+    pub key: String,
+    pub size_bytes: u64,
+    pub retired_at: DateTime<Utc>,
+}
+
 /// Creates, opens, copies and retires environment stores, each known by a key
 /// that the control database records.
 pub trait StoreBackend: Send + Sync {
@@ -84,6 +95,16 @@ pub trait StoreBackend: Send + Sync {
     /// Takes a store out of service. Its data is kept aside, not destroyed,
     /// so a mistaken deletion can still be recovered by hand.
     fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()>;
+
+    /// Every store kept aside, oldest first.
+    fn retired(&self) -> Result<Vec<RetiredEntry>>;
+
+    /// Deletes a store kept aside, for good.
+    fn purge_retired(&self, name: &str) -> Result<()>;
+
+    /// Brings a store kept aside back into service as store `key`, at once
+    /// (a rename): it is then either retired or in service, never both.
+    fn unretire(&self, name: &str, key: &str) -> Result<()>;
 
     /// Removes a store that was never recorded in the control database
     /// (a creation that failed half way).

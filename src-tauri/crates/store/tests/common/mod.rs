@@ -182,8 +182,9 @@ pub fn backup_files(ws: &Workspace) -> Result<(Vec<String>, Vec<String>)> {
         }
     };
     let conn = ws.connect()?;
+    // Deleted environments' backups are kept aside, still recorded.
     let mut stmt = conn
-        .prepare("SELECT path FROM backups")
+        .prepare("SELECT path FROM backups UNION ALL SELECT path FROM kept_backups")
         .context("backups")?;
     let rows = stmt.query_map([], |r| r.get(0)).context("backups")?;
     let mut recorded: Vec<String> = rows.collect::<rusqlite::Result<_>>().context("backups")?;

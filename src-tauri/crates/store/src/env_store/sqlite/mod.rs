@@ -278,6 +278,56 @@ impl StoreBackend for SqliteBackend {
         Ok(retired)
     }
 
+    fn retired(&self) -> Result<Vec<super::RetiredEntry>> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(&self.retired_dir).context("listing retired stores")? {
+            let entry = entry.context("listing retired stores")?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some((key, stamp)) = name.strip_suffix(".sqlite").and_then(|s| s.split_once('-'))
+            else {
+                continue;
+            };
+            let Ok(at) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ") else {
+                continue;
+            };
+            out.push(super::RetiredEntry {
+                key: key.to_string(),
+                size_bytes: entry.metadata().map(|m| m.len()).unwrap_or(0),
+                retired_at: at.and_utc(),
+                name,
+            });
+        }
+        out.sort_by(|a, b| (a.retired_at, &a.name).cmp(&(b.retired_at, &b.name)));
+        Ok(out)
+    }
+
+    fn purge_retired(&self, name: &str) -> Result<()> {
+        let path = self.retired_path(name)?;
+        fs::remove_file(&path).map_err(|e| {
+            Error::not_found(format!(
+                "{name} is no longer in the retired folder ({e}). Reload the Storage view."
+            ))
+        })?;
+        sync_dir(&self.retired_dir)
+    }
+
+    fn unretire(&self, name: &str, key: &str) -> Result<()> {
+        let from = self.retired_path(name)?;
+        let to = self.path_of(key);
+        if to.exists() {
+            return Err(Error::conflict(format!(
+                "An environment store with key {key} already exists."
+            )));
+        }
+        fs::rename(&from, &to).map_err(|e| {
+            Error::not_found(format!(
+                "{name} could not be brought back ({e}). Reload the Storage view."
+            ))
+        })?;
+        sync_dir(&self.dir)?;
+        sync_dir(&self.retired_dir)
+    }
+
     fn discard(&self, key: &str) -> Result<()> {
         let path = self.path_of(key);
         if path.exists() {
@@ -289,6 +339,22 @@ impl StoreBackend for SqliteBackend {
 }
 
 impl SqliteBackend {
+    /// A retired store's path, refusing names that would leave the folder.
+    fn retired_path(&self, name: &str) -> Result<PathBuf> {
+        let plain = !name.is_empty()
+            && name.ends_with(".sqlite")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+            && !name.contains("..");
+        if !plain {
+            return Err(Error::invalid(format!(
+                "\"{name}\" is not a retired store."
+            )));
+        }
+        Ok(self.retired_dir.join(name))
+    }
+
     fn keys_on_disk(&self) -> Result<(Vec<String>, Vec<PathBuf>)> {
         let (mut keys, mut partial) = (Vec::new(), Vec::new());
         for entry in fs::read_dir(&self.dir).context("listing environment stores")? {
