@@ -91,6 +91,12 @@ const COMMANDS: &[&str] = &[
     "start_account_from_source",
     "cancel_account_from_source",
     "export_environment",
+    "account_deletion",
+    "delete_account",
+    "storage_view",
+    "purge_kept",
+    "restore_retired",
+    "set_storage_retention",
     "report_interactive",
 ];
 

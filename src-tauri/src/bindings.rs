@@ -7,7 +7,7 @@
 use crate::commands::environments::{design, extensions, integrations, records, refresh};
 use crate::commands::people::{admins, inbox};
 use crate::commands::{
-    accounts, app, backups, environments, promotion, releases, schedule, upgrade,
+    accounts, app, backups, environments, promotion, releases, schedule, storage, upgrade,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -106,6 +106,12 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::start_account_from_source,
             accounts::cancel_account_from_source,
             environments::export_environment,
+            accounts::account_deletion,
+            accounts::delete_account,
+            storage::storage_view,
+            storage::purge_kept,
+            storage::restore_retired,
+            storage::set_storage_retention,
             app::report_interactive,
         ])
 }

@@ -15,6 +15,7 @@ import {
   type ErrorKind,
   type ImportEvent,
   type IntegrationKind,
+  type KeptItem,
   type RecordQuery,
   type Role,
   type SourceEvent,
@@ -121,6 +122,13 @@ export const api = {
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
+  accountDeletion: (accountId: number) => call(commands.accountDeletion(accountId)),
+  deleteAccount: (accountId: number, typedName: string, onProgress: (p: CopyProgress) => void) =>
+    call(commands.deleteAccount(accountId, typedName, progressChannel(onProgress))),
+  storageView: () => call(commands.storageView()),
+  purgeKept: (item: KeptItem) => call(commands.purgeKept(item)),
+  restoreRetired: (file: string) => call(commands.restoreRetired(file)),
+  setStorageRetention: (days: number) => call(commands.setStorageRetention(days)),
   exportEnvironment: (environmentId: number, path: string) => call(commands.exportEnvironment(environmentId, path)),
   previewSource: (path: string) => call(commands.previewSource(path)),
   startAccountFromSource: (

@@ -188,6 +188,19 @@ export const commands = {
 	cancelAccountFromSource: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_account_from_source")),
 	/**  Writes an environment to a standalone SQLite file. */
 	exportEnvironment: (environmentId: number, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_environment", { environmentId, path })),
+	/**  What deleting an account would take away. */
+	accountDeletion: (accountId: number) => typedError<AccountDeletion, CommandError>(__TAURI_INVOKE("account_deletion", { accountId })),
+	/**
+	 *  Deletes an account once its name is typed: production is backed up
+	 *  first (progress on `on_progress`), everything is kept aside.
+	 */
+	deleteAccount: (accountId: number, typedName: string, onProgress: Channel<CopyProgress>) => typedError<AccountDeletion, CommandError>(__TAURI_INVOKE("delete_account", { accountId, typedName, onProgress })),
+	storageView: () => typedError<StorageView, CommandError>(__TAURI_INVOKE("storage_view")),
+	/**  Deletes one thing kept aside, for good (the UI asks first). */
+	purgeKept: (item: KeptItem) => typedError<null, CommandError>(__TAURI_INVOKE("purge_kept", { item })),
+	/**  Brings a deleted environment back into its account. */
+	restoreRetired: (file: string) => typedError<number, CommandError>(__TAURI_INVOKE("restore_retired", { file })),
+	setStorageRetention: (days: number) => typedError<null, CommandError>(__TAURI_INVOKE("set_storage_retention", { days })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -212,6 +225,20 @@ export type AccountCalendar = {
 	accountName: string,
 	timeZone: string,
 	settings: CalendarSettings,
+};
+
+/**
+ *  What deleting an account takes away, shown before the admin types its
+ *  name to confirm.
+ */
+export type AccountDeletion = {
+	accountId: number,
+	name: string,
+	/**  Each environment: its name, kind and record count. */
+	environments: ([string, EnvironmentKind, number])[],
+	backups: number,
+	releases: number,
+	isDemo: boolean,
 };
 
 export type AccountOverview = {
@@ -283,7 +310,9 @@ export type Backup = {
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade" | 
 /**  Uninstalling an extension drops what it added. */
-"before_uninstall";
+"before_uninstall" | 
+/**  Deleting an account takes its production out of service. */
+"before_account_deletion";
 
 /**
  *  One calendar entry. Timed entries are instants; all-day entries span
@@ -697,6 +726,20 @@ export type Integration = {
 
 export type IntegrationKind = "crm_sync" | "webhook" | "data_feed" | "other";
 
+/**  A backup of an environment that was deleted. */
+export type KeptBackup = {
+	id: number,
+	accountName: string,
+	environmentName: string,
+	takenAt: string,
+	keptAt: string,
+	sizeBytes: number,
+	platformVersion: string | null,
+};
+
+/**  One thing kept aside, to purge. */
+export type KeptItem = { kind: "retired"; file: string } | { kind: "backup"; id: number };
+
 /**
  *  When production may be down: on these ISO weekdays (1 = Monday), from
  *  `start` local time, for `minutes` of real time (so a window may cross
@@ -966,6 +1009,23 @@ export type Resolution =
 /**  Leave production's version; the sandbox's step is dropped. */
 "keep_production";
 
+/**  A retired store: a deleted environment's data. */
+export type RetiredStore = {
+	/**  The file's name in the retired folder. */
+	file: string,
+	sizeBytes: number,
+	retiredAt: string,
+	/**
+	 *  Where it came from; `None` for stores retired before this was
+	 *  recorded, or by the start-up recovery (a store nothing recorded).
+	 */
+	accountName: string | null,
+	environmentName: string | null,
+	version: string | null,
+	/**  Whether it can come back as an environment (its account still exists). */
+	restorable: boolean,
+};
+
 export type Role = 
 /**  May do everything, including refresh, restore and promotion. */
 "super_admin" | 
@@ -1114,6 +1174,14 @@ export type StartupReport = {
 };
 
 export type StepAction = "create" | "modify" | "delete";
+
+/**  The Storage view. */
+export type StorageView = {
+	retired: RetiredStore[],
+	keptBackups: KeptBackup[],
+	retentionDays: number,
+	totalBytes: number,
+};
 
 export type TableDef = {
 	id: number,

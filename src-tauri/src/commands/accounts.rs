@@ -5,7 +5,8 @@
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::{run_blocking, AppState};
-use cutover_core::account::{time_zone_choices, AccountId, NewAccount};
+use cutover_core::account::{time_zone_choices, AccountDeletion, AccountId, NewAccount};
+use cutover_core::backup::CopyProgress;
 use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview};
 use cutover_core::Error;
 use std::path::PathBuf;
@@ -140,4 +141,33 @@ pub async fn cancel_account_from_source(state: State<'_, Arc<AppState>>) -> Comm
         .ok_or_else(|| Error::not_found("No account is being made any more."))?;
     cancel.store(true, Ordering::Relaxed);
     Ok(())
+}
+
+/// What deleting an account would take away.
+#[tauri::command]
+#[specta::specta]
+pub async fn account_deletion(
+    state: State<'_, Arc<AppState>>,
+    account_id: AccountId,
+) -> CommandResult<AccountDeletion> {
+    run_blocking(&state, move |s| s.workspace()?.account_deletion(account_id)).await
+}
+
+/// Deletes an account once its name is typed: production is backed up
+/// first (progress on `on_progress`), everything is kept aside.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_account(
+    state: State<'_, Arc<AppState>>,
+    account_id: AccountId,
+    typed_name: String,
+    on_progress: Channel<CopyProgress>,
+) -> CommandResult<AccountDeletion> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.delete_account(account_id, &typed_name, &admin, now, &|p| {
+            let _ = on_progress.send(p);
+        })
+    })
+    .await
 }

@@ -19,4 +19,5 @@ pub mod people;
 pub mod promotion;
 pub mod releases;
 pub mod schedule;
+pub mod storage;
 pub mod upgrade;

@@ -13,6 +13,7 @@ const REASONS: Record<BackupReason, string> = {
   before_restore: "Before restore",
   before_promotion: "Before promotion",
   before_uninstall: "Before uninstalling an extension",
+  before_account_deletion: "Before deleting the account",
   before_upgrade: "Before upgrade",
 };
 

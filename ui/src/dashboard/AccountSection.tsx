@@ -6,6 +6,7 @@ import { DeleteEnvironmentDialog } from "./DeleteEnvironmentDialog";
 import { EnvironmentTable } from "./EnvironmentTable";
 import { RefreshDialog } from "./RefreshDialog";
 import { PromoteDialog } from "../promotion/PromoteDialog";
+import { DeleteAccountDialog } from "../accounts/DeleteAccountDialog";
 import type { Open } from "../App";
 
 type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open };
@@ -13,6 +14,7 @@ type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOp
 export function AccountSection({ overview, onNotice, onOpen }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
+  const [deletingAccount, setDeletingAccount] = useState(false);
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
   const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);
@@ -35,10 +37,16 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
             {environments.length} {environments.length === 1 ? "environment" : "environments"}
           </p>
         </div>
-        <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-env">
-          New sandbox
-        </button>
+        <div className="head-actions">
+          <button type="button" className="ghost danger-text" onClick={() => setDeletingAccount(true)} data-testid="delete-account">
+            Delete account…
+          </button>
+          <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-env">
+            New sandbox
+          </button>
+        </div>
       </header>
+      {deletingAccount && <DeleteAccountDialog account={account} onClose={() => setDeletingAccount(false)} onNotice={onNotice} />}
       <EnvironmentTable
         account={account}
         environments={environments}

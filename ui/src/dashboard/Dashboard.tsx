@@ -4,6 +4,7 @@ import { api } from "../api";
 import { AccountSection } from "./AccountSection";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { NewAccountDialog } from "../accounts/NewAccountDialog";
+import { StorageDialog } from "../storage/StorageDialog";
 import { useAddDemo, Welcome } from "../accounts/Welcome";
 import type { Open } from "../App";
 
@@ -11,6 +12,7 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const [notice, setNotice] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [storage, setStorage] = useState(false);
   const demo = useAddDemo(setNotice);
   const reported = useRef(false);
 
@@ -53,7 +55,14 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
         </div>
       )}
       {overview.data.length === 0 ? (
-        <Welcome onNotice={setNotice} />
+        <>
+          <Welcome onNotice={setNotice} />
+          <div className="page-head">
+            <button type="button" className="ghost" onClick={() => setStorage(true)} data-testid="storage">
+              Storage: what deletions kept aside
+            </button>
+          </div>
+        </>
       ) : (
         <>
           <div className="page-head">
@@ -62,6 +71,9 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
                 {demo.isPending ? "Adding the demo…" : "Add the demo account"}
               </button>
             )}
+            <button type="button" className="ghost" onClick={() => setStorage(true)} data-testid="storage">
+              Storage
+            </button>
             <button type="button" className="secondary" onClick={() => setCreating(true)} data-testid="new-account">
               New account
             </button>
@@ -72,6 +84,7 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
           ))}
         </>
       )}
+      {storage && <StorageDialog onClose={() => setStorage(false)} onNotice={setNotice} />}
       {creating && (
         <NewAccountDialog
           onClose={() => setCreating(false)}
