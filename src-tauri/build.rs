@@ -97,6 +97,7 @@ const COMMANDS: &[&str] = &[
     "purge_kept",
     "restore_retired",
     "set_storage_retention",
+    "edit_account",
     "report_interactive",
 ];
 

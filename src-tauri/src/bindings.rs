@@ -112,6 +112,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             storage::purge_kept,
             storage::restore_retired,
             storage::set_storage_retention,
+            accounts::edit_account,
             app::report_interactive,
         ])
 }

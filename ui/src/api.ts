@@ -122,6 +122,7 @@ export const api = {
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
+  editAccount: (accountId: number, edit: Parameters<typeof commands.editAccount>[1]) => call(commands.editAccount(accountId, edit)),
   accountDeletion: (accountId: number) => call(commands.accountDeletion(accountId)),
   deleteAccount: (accountId: number, typedName: string, onProgress: (p: CopyProgress) => void) =>
     call(commands.deleteAccount(accountId, typedName, progressChannel(onProgress))),

@@ -201,6 +201,8 @@ export const commands = {
 	/**  Brings a deleted environment back into its account. */
 	restoreRetired: (file: string) => typedError<number, CommandError>(__TAURI_INVOKE("restore_retired", { file })),
 	setStorageRetention: (days: number) => typedError<null, CommandError>(__TAURI_INVOKE("set_storage_retention", { days })),
+	/**  Changes an account's name, platform name and time zone. */
+	editAccount: (accountId: number, edit: AccountEdit) => typedError<null, CommandError>(__TAURI_INVOKE("edit_account", { accountId, edit })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -239,6 +241,16 @@ export type AccountDeletion = {
 	backups: number,
 	releases: number,
 	isDemo: boolean,
+};
+
+/**
+ *  What can be changed about an account after it is made. (Trusted keys
+ *  are kept in Releases; the calendar in Calendar.)
+ */
+export type AccountEdit = {
+	name: string,
+	platform: string,
+	timeZone: string,
 };
 
 export type AccountOverview = {

@@ -5,7 +5,9 @@
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::{run_blocking, AppState};
-use cutover_core::account::{time_zone_choices, AccountDeletion, AccountId, NewAccount};
+use cutover_core::account::{
+    time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount,
+};
 use cutover_core::backup::CopyProgress;
 use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview};
 use cutover_core::Error;
@@ -168,6 +170,21 @@ pub async fn delete_account(
         ws.delete_account(account_id, &typed_name, &admin, now, &|p| {
             let _ = on_progress.send(p);
         })
+    })
+    .await
+}
+
+/// Changes an account's name, platform name and time zone.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_account(
+    state: State<'_, Arc<AppState>>,
+    account_id: AccountId,
+    edit: AccountEdit,
+) -> CommandResult<()> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.edit_account(account_id, &edit, &admin, now)
     })
     .await
 }

@@ -7,6 +7,7 @@ import { EnvironmentTable } from "./EnvironmentTable";
 import { RefreshDialog } from "./RefreshDialog";
 import { PromoteDialog } from "../promotion/PromoteDialog";
 import { DeleteAccountDialog } from "../accounts/DeleteAccountDialog";
+import { EditAccountDialog } from "../accounts/EditAccountDialog";
 import type { Open } from "../App";
 
 type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open };
@@ -15,6 +16,7 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
   const [deletingAccount, setDeletingAccount] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
   const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);
@@ -38,6 +40,9 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
           </p>
         </div>
         <div className="head-actions">
+          <button type="button" className="ghost" onClick={() => setEditing(true)} data-testid="edit-account">
+            Edit account…
+          </button>
           <button type="button" className="ghost danger-text" onClick={() => setDeletingAccount(true)} data-testid="delete-account">
             Delete account…
           </button>
@@ -46,6 +51,7 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
           </button>
         </div>
       </header>
+      {editing && <EditAccountDialog account={account} onClose={() => setEditing(false)} onNotice={onNotice} />}
       {deletingAccount && <DeleteAccountDialog account={account} onClose={() => setDeletingAccount(false)} onNotice={onNotice} />}
       <EnvironmentTable
         account={account}

@@ -56,7 +56,7 @@ export function StorageDialog({ onClose, onNotice }: Props) {
             <p className="hint" data-testid="storage-total">
               {formatBytes(data.totalBytes)} kept aside. Deleted data is purged {data.retentionDays} days after its deletion, at Cutover's next start.
             </p>
-            <div className="file-row">
+            <div className="retention-row">
               <label>
                 Keep deleted data for (days)
                 <input type="number" min={1} max={3650} value={days ?? String(data.retentionDays)} onChange={(e) => setDays(e.target.value)} disabled={busy} data-testid="storage-retention" />

@@ -86,6 +86,40 @@ pub fn new_account_problems(
     out
 }
 
+/// What can be changed about an account after it is made. (Trusted keys
+/// are kept in Releases; the calendar in Calendar.)
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEdit {
+    pub name: String,
+    pub platform: String,
+    pub time_zone: String,
+}
+
+/// Every problem with an edit, named by its field's label.
+pub fn account_edit_problems(edit: &AccountEdit, zone_problem: Option<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (label, value, example) in [
+        ("Account name", &edit.name, "\"Contoso Finance\""),
+        (
+            "Platform",
+            &edit.platform,
+            "the name in the vendor's release notes",
+        ),
+    ] {
+        let n = value.trim().chars().count();
+        if n == 0 || n > 80 {
+            out.push(format!(
+                "{label}: enter 1 to 80 characters, e.g. {example}."
+            ));
+        }
+    }
+    if let Some(p) = zone_problem {
+        out.push(format!("Time zone: {p}"));
+    }
+    out
+}
+
 /// The refusal listing every problem, one per line.
 pub fn ensure_new_account_valid(problems: Vec<String>) -> crate::Result<()> {
     if problems.is_empty() {

@@ -358,3 +358,90 @@ fn stopped_between_making_the_store_and_recording_the_account_nothing_is_half_ma
     );
     Ok(())
 }
+
+#[test]
+fn an_account_is_edited_with_every_problem_at_once_and_its_platform_kept_to_its_packages(
+) -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let now = instant("2026-11-30T10:00:00Z");
+    let (key, public) = vendor()?;
+    let account = ws.create_account(&contoso(&public), &boss(), now)?;
+    let other = ws.create_account(
+        &NewAccount {
+            name: "Fabrikam".into(),
+            ..contoso(&public)
+        },
+        &boss(),
+        now,
+    )?;
+    let edit = |name: &str, platform: &str, zone: &str| cutover_core::account::AccountEdit {
+        name: name.into(),
+        platform: platform.into(),
+        time_zone: zone.into(),
+    };
+    let e = ws
+        .edit_account(account, &edit(" ", "", "Mars/Base"), &boss(), now)
+        .expect_err("bad");
+    for label in ["Account name:", "Platform:", "Time zone:"] {
+        assert!(e.message.contains(label), "{label} in {}", e.message);
+    }
+    let e = ws
+        .edit_account(
+            account,
+            &edit("FABRIKAM", "Contoso ERP", "UTC"),
+            &boss(),
+            now,
+        )
+        .expect_err("taken");
+    assert_eq!(e.kind, ErrorKind::Conflict);
+
+    ws.edit_account(
+        account,
+        &edit("Contoso Group", "Contoso ERP", "Europe/Paris"),
+        &boss(),
+        now,
+    )?;
+    let a = ws
+        .accounts()?
+        .into_iter()
+        .find(|a| a.id == account)
+        .unwrap();
+    assert_eq!(
+        (a.name.as_str(), a.time_zone.as_str()),
+        ("Contoso Group", "Europe/Paris")
+    );
+    assert_eq!(ws.account_calendar(account)?.time_zone, "Europe/Paris");
+
+    // Once a package is imported, the platform name must stay the packages'.
+    ws.import_release(account, &release_for("Contoso ERP", &key)?, &boss(), now)?;
+    let e = ws
+        .edit_account(
+            account,
+            &edit("Contoso Group", "Contoso Cloud", "Europe/Paris"),
+            &boss(),
+            now,
+        )
+        .expect_err("platform");
+    assert!(e.message.contains("must match"), "{}", e.message);
+    assert_eq!(
+        ws.accounts()?
+            .into_iter()
+            .find(|a| a.id == account)
+            .unwrap()
+            .platform,
+        "Contoso ERP"
+    );
+    let sam = Admin {
+        id: 3,
+        name: "Sam Lee".into(),
+        role: Role::AppAdmin,
+    };
+    assert_eq!(
+        ws.edit_account(other, &edit("F", "Contoso ERP", "UTC"), &sam, now)
+            .expect_err("app-admin")
+            .kind,
+        ErrorKind::Forbidden
+    );
+    Ok(())
+}

@@ -14,5 +14,6 @@
 
 mod create;
 mod delete;
+mod edit;
 
 pub use create::key_fingerprint;

@@ -1,0 +1,67 @@
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../api";
+import type { Account } from "../bindings";
+import { ErrorBanner } from "../shared/ErrorBanner";
+import { Modal } from "../shared/Modal";
+
+type Props = { account: Account; onClose: () => void; onNotice: (text: string) => void };
+
+// An account's name, platform name and time zone. Trusted keys are kept in
+// Releases and business days, holidays and windows in Calendar.
+export function EditAccountDialog({ account, onClose, onNotice }: Props) {
+  const zones = useQuery({ queryKey: ["time-zones"], queryFn: api.timeZones, staleTime: Infinity });
+  const [name, setName] = useState(account.name);
+  const [platform, setPlatform] = useState(account.platform);
+  const [timeZone, setTimeZone] = useState(account.timeZone);
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: () => api.editAccount(account.id, { name, platform, timeZone }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries();
+      onClose();
+      onNotice(`Saved ${name.trim()}.`);
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Modal title={`Edit ${account.name}`} onClose={onClose} busy={save.isPending}>
+      <form onSubmit={submit} className="form" data-testid="edit-account-form">
+        <label>
+          Account name
+          <input autoFocus value={name} onChange={(e) => setName(e.target.value)} maxLength={200} data-testid="edit-account-name" />
+        </label>
+        <label>
+          Platform
+          <input value={platform} onChange={(e) => setPlatform(e.target.value)} maxLength={200} data-testid="edit-account-platform" />
+        </label>
+        <p className="hint">The platform's name as the vendor's packages give it; once a release is imported it must stay that name.</p>
+        <label>
+          Time zone
+          <input list="edit-time-zone-list" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} data-testid="edit-account-time-zone" />
+          <datalist id="edit-time-zone-list">
+            {(zones.data ?? []).map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+        </label>
+        <p className="hint">
+          Scheduled upgrades, backups and reminders keep their moment and are shown in the new zone; maintenance windows and
+          business days are read in it. The vendor's keys are under Releases; business days, holidays and windows under Calendar.
+        </p>
+        {save.isError && <ErrorBanner error={save.error} />}
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onClose} disabled={save.isPending}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={save.isPending} data-testid="edit-account-submit">
+            {save.isPending ? "Saving…" : "Save"}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
