@@ -33,6 +33,28 @@ async fn deleted_environments_and_accounts_are_kept_aside_until_purged() -> Resu
     app.wait_for_text(r#"[data-testid="notice"]"#, "Created Contoso Finance")
         .await?;
 
+    // Edited later: its time zone, from the account's own header.
+    let contoso = r#"section[aria-label="Contoso Finance"]"#;
+    app.click_in(contoso, r#"[data-testid="edit-account"]"#)
+        .await?;
+    app.type_into(r#"[data-testid="edit-account-time-zone"]"#, "Europe/Paris")
+        .await?;
+    app.click(r#"[data-testid="edit-account-submit"]"#).await?;
+    app.wait_for_text(&format!("{contoso} .sub"), "time zone Europe/Paris")
+        .await?;
+    for (w, h) in [(960, 600), (1920, 1080), (1280, 800)] {
+        app.resize(w, h).await?;
+        let clear = app
+            .eval(r#"return [...document.querySelectorAll('.account-head')].every(head => { const a = head.querySelector('.head-actions').getBoundingClientRect(); const s = head.querySelector('.sub').getBoundingClientRect(); return a.top >= s.bottom || a.left >= s.right || a.bottom <= s.top; })"#)
+            .await?;
+        assert_eq!(
+            clear,
+            serde_json::Value::Bool(true),
+            "the account's actions do not cover its details at {w}x{h}"
+        );
+        app.screenshot(&format!("dashboard-{w}x{h}")).await?;
+    }
+
     // A deleted UAT is in Storage, and comes back.
     app.click_in(
         &format!("{demo} {}", env_row("UAT")),
