@@ -98,6 +98,7 @@ const COMMANDS: &[&str] = &[
     "restore_retired",
     "set_storage_retention",
     "edit_account",
+    "computer_user_name",
     "report_interactive",
 ];
 

@@ -113,6 +113,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             storage::restore_retired,
             storage::set_storage_retention,
             accounts::edit_account,
+            accounts::computer_user_name,
             app::report_interactive,
         ])
 }

@@ -138,6 +138,7 @@ export const api = {
     onEvent: (e: SourceEvent) => void,
   ) => call(commands.startAccountFromSource(account, plan, progressChannel(onEvent))),
   cancelAccountFromSource: () => call(commands.cancelAccountFromSource()),
+  computerUserName: () => call(commands.computerUserName()),
   keyFingerprint: (publicKey: string) => call(commands.keyFingerprint(publicKey)),
   trustKey: (accountId: number, name: string, publicKey: string) => call(commands.trustKey(accountId, name, publicKey)),
   distrustKey: (accountId: number, keyId: number) => call(commands.distrustKey(accountId, keyId)),

@@ -204,6 +204,11 @@ export const commands = {
 	/**  Changes an account's name, platform name and time zone. */
 	editAccount: (accountId: number, edit: AccountEdit) => typedError<null, CommandError>(__TAURI_INVOKE("edit_account", { accountId, edit })),
 	/**
+	 *  The computer user's full name (else their user name), to propose as
+	 *  who sets up the first account.
+	 */
+	computerUserName: () => typedError<string, CommandError>(__TAURI_INVOKE("computer_user_name")),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -282,6 +287,11 @@ export type Admin = {
 export type Admins = {
 	admins: Admin[],
 	current: Admin,
+	/**
+	 *  True while the only admin is the one made so that someone could act
+	 *  ("Administrator"): the first account's form asks who you are.
+	 */
+	unnamed: boolean,
 };
 
 export type AppDef = {
@@ -788,6 +798,11 @@ export type NewAccount = {
 	vendorName: string,
 	/**  The vendor's Ed25519 public key (base64, as in its `.pub` file). */
 	vendorKey: string,
+	/**
+	 *  Who is setting it up, to name the desktop's unnamed first admin;
+	 *  ignored (and may be empty) once admins have names.
+	 */
+	yourName?: string,
 };
 
 export type Note = {

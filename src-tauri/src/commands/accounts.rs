@@ -188,3 +188,16 @@ pub async fn edit_account(
     })
     .await
 }
+
+/// The computer user's full name (else their user name), to propose as
+/// who sets up the first account.
+#[tauri::command]
+#[specta::specta]
+pub async fn computer_user_name() -> CommandResult<String> {
+    let full = whoami::realname();
+    Ok(if full.trim().is_empty() {
+        whoami::username()
+    } else {
+        full.trim().to_string()
+    })
+}

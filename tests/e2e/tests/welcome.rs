@@ -30,6 +30,23 @@ async fn a_first_start_offers_ones_own_account_and_the_demo_later() -> Result<()
     assert!(Workspace::open(app.data_dir())?.accounts()?.is_empty());
 
     app.click(r#"[data-testid="welcome-own"]"#).await?;
+    // Who you are is asked, proposed from the computer's user.
+    let mut proposed = serde_json::Value::Null;
+    for _ in 0..50 {
+        proposed = app
+            .eval(r#"return document.querySelector('[data-testid="account-your-name"]').value"#)
+            .await?;
+        if proposed.as_str().is_some_and(|n| !n.trim().is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        proposed.as_str().is_some_and(|n| !n.trim().is_empty()),
+        "the computer user's name is proposed: {proposed}"
+    );
+    app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
+        .await?;
     let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
     for (field, value) in [
         ("account-name", "Contoso Finance"),
@@ -48,6 +65,15 @@ async fn a_first_start_offers_ones_own_account_and_the_demo_later() -> Result<()
         .await?;
     app.wait_gone(r#"[data-testid="welcome"]"#).await?;
     app.screenshot("own-account").await?;
+    let acting = app
+        .eval(r#"const s = document.querySelector('[data-testid="admin-select"]'); return s.options[s.selectedIndex].text"#)
+        .await?;
+    assert!(
+        acting
+            .as_str()
+            .is_some_and(|t| t.contains("Dana Whitfield")),
+        "the desktop's first admin is now named: {acting}"
+    );
 
     app.click(r#"[data-testid="add-demo"]"#).await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "Added the demo account")

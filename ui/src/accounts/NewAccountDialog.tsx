@@ -20,6 +20,11 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
   const [vendorName, setVendorName] = useState("");
   const [vendorKey, setVendorKey] = useState("");
   const [fileError, setFileError] = useState<string | null>(null);
+  // Who sets up the first account names the desktop's unnamed first admin.
+  const admins = useQuery({ queryKey: ["admins"], queryFn: api.admins });
+  const computerUser = useQuery({ queryKey: ["computer-user"], queryFn: api.computerUserName, staleTime: Infinity, enabled: admins.data?.unnamed === true });
+  const [yourName, setYourName] = useState<string | null>(null);
+  const you = yourName ?? computerUser.data ?? "";
   const zone = timeZone ?? zones.data?.[0] ?? "";
   const key = vendorKey.trim();
   const fingerprint = useQuery({
@@ -40,9 +45,9 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
     onSuccess: (p) => setPlan(proposedPlan(p)),
   });
   const preview = read.data && plan && plan.path === read.data.path ? read.data : null;
-  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey });
+  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey, yourName: admins.data?.unnamed ? you : "" });
   const finished = async (text: string) => {
-    await queryClient.invalidateQueries({ queryKey: ["overview"] });
+    await queryClient.invalidateQueries();
     onClose();
     onNotice(text);
   };
@@ -116,6 +121,15 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           made from a SQLite database or a folder of CSV files you already have; UAT and sandboxes are copied from it. The vendor's key lets you import
           its release packages.
         </p>
+        {admins.data?.unnamed && (
+          <>
+            <label>
+              Your name
+              <input value={you} onChange={(e) => setYourName(e.target.value)} maxLength={200} placeholder="as your colleagues know you" data-testid="account-your-name" />
+            </label>
+            <p className="hint">Everything you do in Cutover is recorded under this name. Add other admins later from the Acting as menu.</p>
+          </>
+        )}
         <label>
           Account name
           <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Contoso Finance" maxLength={200} data-testid="account-name" />

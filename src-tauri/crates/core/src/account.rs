@@ -45,6 +45,10 @@ pub struct NewAccount {
     pub vendor_name: String,
     /// The vendor's Ed25519 public key (base64, as in its `.pub` file).
     pub vendor_key: String,
+    /// Who is setting it up, to name the desktop's unnamed first admin;
+    /// ignored (and may be empty) once admins have names.
+    #[serde(default)]
+    pub your_name: String,
 }
 
 /// Every problem with a field, named by its label; empty when all is
@@ -82,6 +86,11 @@ pub fn new_account_problems(
     }
     if let Some(p) = key_problem {
         out.push(format!("Vendor's public key: {p}"));
+    }
+    if !new.your_name.trim().is_empty() {
+        if let Err(e) = crate::admin::validate_admin_name(&new.your_name) {
+            out.push(format!("Your name: {}", e.message));
+        }
     }
     out
 }

@@ -57,6 +57,9 @@ pub struct Admin {
 pub struct Admins {
     pub admins: Vec<Admin>,
     pub current: Admin,
+    /// True while the only admin is the one made so that someone could act
+    /// ("Administrator"): the first account's form asks who you are.
+    pub unnamed: bool,
 }
 
 /// A trimmed admin name of 1 to 60 characters.

@@ -114,6 +114,7 @@ fn measure(path: &Path) -> Result<()> {
         time_zone: "Europe/Paris".into(),
         vendor_name: "Bench".into(),
         vendor_key: cutover_package::sign::public_key_text(&key.verifying_key()),
+        your_name: String::new(),
     };
     let boss = Admin {
         id: 1,

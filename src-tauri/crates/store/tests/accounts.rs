@@ -27,6 +27,7 @@ fn contoso(vendor_key: &str) -> NewAccount {
         time_zone: "America/New_York".into(),
         vendor_name: "Contoso".into(),
         vendor_key: vendor_key.into(),
+        your_name: String::new(),
     }
 }
 
@@ -164,6 +165,7 @@ fn every_bad_field_is_refused_at_once_and_nothing_is_created() -> Result<()> {
         time_zone: "Europe/Londres".into(),
         vendor_name: "Contoso".into(),
         vendor_key: "-----BEGIN PUBLIC KEY-----".into(),
+        your_name: String::new(),
     };
     let e = ws.create_account(&bad, &boss(), now).expect_err("refused");
     assert_eq!(e.kind, ErrorKind::Invalid);
@@ -443,5 +445,46 @@ fn an_account_is_edited_with_every_problem_at_once_and_its_platform_kept_to_its_
             .kind,
         ErrorKind::Forbidden
     );
+    Ok(())
+}
+
+#[test]
+fn the_first_account_names_the_desktops_unnamed_admin() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let now = instant("2026-11-30T10:00:00Z");
+    let admins = ws.admins(now)?;
+    assert!(admins.unnamed, "only the fallback Administrator");
+    let (_, public) = vendor()?;
+    let mut bad = contoso(&public);
+    bad.your_name = "x".repeat(90);
+    let e = ws
+        .create_account(&bad, &admins.current, now)
+        .expect_err("long");
+    assert!(e.message.contains("Your name:"), "{}", e.message);
+    assert_eq!(
+        ws.admins(now)?.current.name,
+        "Administrator",
+        "nothing changed"
+    );
+
+    let mut first = contoso(&public);
+    first.your_name = "  Dana Whitfield ".into();
+    let account = ws.create_account(&first, &admins.current, now)?;
+    let after = ws.admins(now)?;
+    assert_eq!(
+        (after.current.name.as_str(), after.unnamed),
+        ("Dana Whitfield", false)
+    );
+    assert_eq!(after.admins.len(), 1, "the same admin, named");
+    assert_eq!(ws.trusted_keys(account)?[0].added_by, "Dana Whitfield");
+
+    // Once admins have names, the field changes nobody.
+    let mut second = contoso(&public);
+    second.name = "Fabrikam".into();
+    second.your_name = "Someone Else".into();
+    ws.create_account(&second, &after.current, now)?;
+    let names: Vec<String> = ws.admins(now)?.admins.into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Dana Whitfield"]);
     Ok(())
 }

@@ -30,6 +30,7 @@ fn account(name: &str) -> Result<NewAccount> {
         time_zone: "Europe/Paris".into(),
         vendor_name: "Fabrikam".into(),
         vendor_key: sign::public_key_text(&key.verifying_key()),
+        your_name: String::new(),
     })
 }
 

@@ -25,6 +25,7 @@ fn account() -> Result<NewAccount> {
         time_zone: "America/Chicago".into(),
         vendor_name: "Tailspin".into(),
         vendor_key: sign::public_key_text(&key.verifying_key()),
+        your_name: String::new(),
     })
 }
 

@@ -87,9 +87,14 @@ impl Workspace {
             }
         };
         self.add_admin_recipients(account)?;
+        // The first admin may have just been given the name of who acts.
+        let author = self
+            .current_admin(now)
+            .map(|a| a.name)
+            .unwrap_or_else(|_| admin.name.clone());
         self.log_activity(
             now,
-            &admin.name,
+            &author,
             Some((production, "Production")),
             ActivityAction::CreatedEnvironment,
             &format!(
@@ -137,9 +142,16 @@ impl Workspace {
         )
         .context("recording the account's production")?;
         let production = tx.last_insert_rowid();
+        let by = if !new.your_name.trim().is_empty()
+            && crate::people::admins::name_first_admin(&tx, &new.your_name)?
+        {
+            new.your_name.trim().to_string()
+        } else {
+            admin.name.clone()
+        };
         tx.execute(
             "INSERT INTO trusted_keys (account_id, name, public_key, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![account, new.vendor_name.trim(), key, now, admin.name],
+            params![account, new.vendor_name.trim(), key, now, by],
         )
         .context("trusting the vendor's key")?;
         tx.commit().context("creating the account")?;

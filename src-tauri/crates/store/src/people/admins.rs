@@ -84,6 +84,24 @@ pub(crate) fn seed_admins(
     Ok(())
 }
 
+/// Gives the unnamed first admin (see [`FALLBACK_NAME`]) a person's name;
+/// does nothing once admins have names. Returns whether it did.
+pub(crate) fn name_first_admin(conn: &Connection, name: &str) -> Result<bool> {
+    let name = validate_admin_name(name)?;
+    let existing = read_admins(conn)?;
+    match existing.as_slice() {
+        [only] if only.name == FALLBACK_NAME => {
+            conn.execute(
+                "UPDATE admins SET name = ?2 WHERE id = ?1",
+                params![only.id, name],
+            )
+            .context("naming the first admin")?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 impl Workspace {
     /// Every admin, and the current one.
     pub fn admins(&self, now: DateTime<Utc>) -> Result<Admins> {
@@ -108,7 +126,12 @@ impl Workspace {
             .or_else(|| admins.iter().find(|a| a.role == Role::SuperAdmin))
             .unwrap_or(&admins[0])
             .clone();
-        Ok(Admins { admins, current })
+        let unnamed = matches!(admins.as_slice(), [only] if only.name == FALLBACK_NAME);
+        Ok(Admins {
+            admins,
+            current,
+            unnamed,
+        })
     }
 
     /// The admin acting now; every change and operation is recorded as theirs.
