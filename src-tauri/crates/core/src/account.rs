@@ -223,6 +223,7 @@ mod new_account_tests {
             time_zone: "America/New_York".into(),
             vendor_name: "Contoso".into(),
             vendor_key: "ignored here".into(),
+            your_name: String::new(),
         }
     }
 
@@ -242,6 +243,7 @@ mod new_account_tests {
             time_zone: "Mars/Olympus".into(),
             vendor_name: "".into(),
             vendor_key: "".into(),
+            your_name: "y".repeat(61),
         };
         let problems = new_account_problems(
             &new,
@@ -260,7 +262,8 @@ mod new_account_tests {
                 "Signing key belongs to",
                 "Platform version",
                 "Time zone",
-                "Vendor's public key"
+                "Vendor's public key",
+                "Your name"
             ]
         );
         let e = ensure_new_account_valid(problems).expect_err("refused");
