@@ -99,6 +99,7 @@ const COMMANDS: &[&str] = &[
     "set_storage_retention",
     "edit_account",
     "computer_user_name",
+    "describe_package",
     "report_interactive",
 ];
 

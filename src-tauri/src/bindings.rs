@@ -114,6 +114,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             storage::set_storage_retention,
             accounts::edit_account,
             accounts::computer_user_name,
+            accounts::describe_package,
             app::report_interactive,
         ])
 }

@@ -209,6 +209,11 @@ export const commands = {
 	 */
 	computerUserName: () => typedError<string, CommandError>(__TAURI_INVOKE("computer_user_name")),
 	/**
+	 *  What a release package file says of itself (platform, version, signer),
+	 *  to fill the new account's form; nothing is imported or trusted.
+	 */
+	describePackage: (path: string) => typedError<PackageFacts, CommandError>(__TAURI_INVOKE("describe_package", { path })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -837,6 +842,17 @@ export type Notice = {
 export type OfferedWave = {
 	name: string,
 	date: string,
+};
+
+/**
+ *  What a release package says of itself, read to fill a new account's
+ *  form (the signer is shown, not trusted).
+ */
+export type PackageFacts = {
+	platform: string,
+	version: string,
+	upgradesFrom: string[],
+	signerFingerprint: string,
 };
 
 export type PackageKind = "remove_extension" | "platform" | "hotfix" | "install_extension";

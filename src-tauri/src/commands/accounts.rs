@@ -6,7 +6,7 @@
 use crate::error::{CommandError, CommandResult};
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::{
-    time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount,
+    time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount, PackageFacts,
 };
 use cutover_core::backup::CopyProgress;
 use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview};
@@ -200,4 +200,18 @@ pub async fn computer_user_name() -> CommandResult<String> {
     } else {
         full.trim().to_string()
     })
+}
+
+/// What a release package file says of itself (platform, version, signer),
+/// to fill the new account's form; nothing is imported or trusted.
+#[tauri::command]
+#[specta::specta]
+pub async fn describe_package(
+    state: State<'_, Arc<AppState>>,
+    path: String,
+) -> CommandResult<PackageFacts> {
+    run_blocking(&state, move |_| {
+        cutover_store::accounts::describe_package(&PathBuf::from(path))
+    })
+    .await
 }

@@ -75,6 +75,20 @@ async fn an_account_of_ones_own_is_created_from_the_dashboard() -> Result<()> {
     .await?;
 
     let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
+    // The platform's name can be read from a vendor's package, trusting nothing.
+    let package = workspace_root().join("packages/demo/northwind-10.0.4.zip");
+    app.type_into(
+        r#"[data-testid="package-path"]"#,
+        &package.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="package-read"]"#).await?;
+    app.wait_for_text(r#"[data-testid="package-facts"]"#, "signed by key")
+        .await?;
+    let platform = app
+        .eval(r#"return document.querySelector('[data-testid="account-platform"]').value"#)
+        .await?;
+    assert_eq!(platform, "Northwind Cloud Platform");
     app.type_into(r#"[data-testid="account-name"]"#, "Contoso Finance")
         .await?;
     app.type_into(r#"[data-testid="account-platform"]"#, "Contoso ERP")

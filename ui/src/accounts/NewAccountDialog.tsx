@@ -91,6 +91,19 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
       setFailure(toAppError(e));
     }
   };
+  const [packagePath, setPackagePath] = useState("");
+  const described = useMutation({
+    mutationFn: () => api.describePackage(packagePath.trim()),
+    onSuccess: (facts) => setPlatform(facts.platform),
+  });
+  const browsePackage = async () => {
+    try {
+      const chosen = await open({ multiple: false, directory: false, filters: [{ name: "Release package", extensions: ["zip"] }] });
+      if (typeof chosen === "string") setPackagePath(chosen);
+    } catch (e) {
+      setFailure(toAppError(e));
+    }
+  };
   const busy = create.isPending || making;
   const misfits = preview && plan ? planMisfits(preview, plan) : 0;
   // A refusal lists every field in trouble; it is brought into view, since
@@ -138,6 +151,25 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           Platform
           <input value={platform} onChange={(e) => setPlatform(e.target.value)} placeholder="as the vendor's release notes name it" maxLength={200} data-testid="account-platform" />
         </label>
+        <div className="file-row">
+          <label>
+            Or read the platform's name from a release package
+            <input value={packagePath} onChange={(e) => setPackagePath(e.target.value)} placeholder="/home/you/vendor-10.0.4.zip" disabled={busy} data-testid="package-path" />
+          </label>
+          <button type="button" className="secondary" onClick={browsePackage} disabled={busy}>
+            Browse…
+          </button>
+          <button type="button" className="secondary" onClick={() => described.mutate()} disabled={!packagePath.trim() || busy || described.isPending} data-testid="package-read">
+            Read
+          </button>
+        </div>
+        {described.isError && <ErrorBanner error={described.error} />}
+        {described.data && (
+          <p className="hint" data-testid="package-facts">
+            {described.data.platform} {described.data.version} (upgrades from {described.data.upgradesFrom.join(", ") || "—"}), signed by key{" "}
+            {described.data.signerFingerprint}: compare it with the fingerprint your vendor publishes. Nothing is imported yet.
+          </p>
+        )}
         <label>
           Platform version production runs
           <input value={platformVersion} onChange={(e) => setPlatformVersion(e.target.value)} placeholder="e.g. 10.0.1" maxLength={60} data-testid="account-version" />

@@ -95,6 +95,17 @@ pub fn new_account_problems(
     out
 }
 
+/// What a release package says of itself, read to fill a new account's
+/// form (the signer is shown, not trusted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageFacts {
+    pub platform: String,
+    pub version: String,
+    pub upgrades_from: Vec<String>,
+    pub signer_fingerprint: String,
+}
+
 /// What can be changed about an account after it is made. (Trusted keys
 /// are kept in Releases; the calendar in Calendar.)
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Type)]

@@ -44,9 +44,11 @@ pub(crate) struct Verified {
 
 /// The checks every kind of package passes, in the order of the messages
 /// users see; `main` is the signed description (manifest or extension).
+/// With `trusted` `None` the signer is not checked against any key (only
+/// [`describe`], which trusts nothing).
 pub(crate) fn verified(
     bytes: &[u8],
-    trusted: &[String],
+    trusted: Option<&[String]>,
     main: &str,
     allowed: fn(&str) -> bool,
 ) -> Result<Verified> {
@@ -69,17 +71,24 @@ pub(crate) fn verified(
         Error::invalid("The package is not signed (it has no signature.json). Cutover only imports packages signed by a vendor key the account trusts.")
     })?;
     let signer = sign::verify(signature, main_bytes, checksums)?;
-    if !trusted.iter().any(|k| k.trim() == signer) {
-        return Err(Error::forbidden(format!(
-            "The package is signed by key {}, which this account does not trust. If it really is your vendor's key, add it under Releases → Trusted keys and import again.",
-            sign::fingerprint(&signer)
-        )));
+    if let Some(trusted) = trusted {
+        ensure_trusted(trusted, &signer)?;
     }
     Ok(Verified {
         files,
         signer,
         sha256: sign::sha256_hex(bytes),
     })
+}
+
+fn ensure_trusted(trusted: &[String], signer: &str) -> Result<()> {
+    if !trusted.iter().any(|k| k.trim() == signer) {
+        return Err(Error::forbidden(format!(
+            "The package is signed by key {}, which this account does not trust. If it really is your vendor's key, add it under Releases → Trusted keys and import again.",
+            sign::fingerprint(signer)
+        )));
+    }
+    Ok(())
 }
 
 /// The `.sql` files of one folder, as `(file name, SQL)` in name order.
@@ -99,6 +108,29 @@ pub(crate) fn scripts(
         .collect()
 }
 
+/// What a release package says of itself before any key is trusted: its
+/// archive, checksums and signature checked, its manifest read, so that a
+/// new account's form can take the platform's name from it. Nothing here
+/// trusts the signer; the admin compares its fingerprint with the vendor's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub platform: String,
+    pub version: String,
+    pub upgrades_from: Vec<String>,
+    pub signer_fingerprint: String,
+}
+
+pub fn describe(bytes: &[u8]) -> Result<Described> {
+    let Verified { files, signer, .. } = verified(bytes, None, MANIFEST, allowed)?;
+    let manifest = Manifest::parse(files.get(MANIFEST).map(Vec::as_slice).unwrap_or_default())?;
+    Ok(Described {
+        platform: manifest.platform,
+        version: manifest.version,
+        upgrades_from: manifest.upgrades_from,
+        signer_fingerprint: sign::fingerprint(&signer),
+    })
+}
+
 /// Reads and checks `bytes` as a release package signed by one of
 /// `trusted` keys.
 pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
@@ -106,7 +138,7 @@ pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
         files,
         signer,
         sha256,
-    } = verified(bytes, trusted, MANIFEST, allowed)?;
+    } = verified(bytes, Some(trusted), MANIFEST, allowed)?;
     let manifest = Manifest::parse(files.get(MANIFEST).map(Vec::as_slice).unwrap_or_default())?;
     let notes_bytes = files
         .get(NOTES)

@@ -113,7 +113,7 @@ pub fn open_extension(bytes: &[u8], trusted: &[String]) -> Result<ExtensionPacka
         files,
         signer,
         sha256,
-    } = verified(bytes, trusted, EXTENSION, allowed)?;
+    } = verified(bytes, Some(trusted), EXTENSION, allowed)?;
     let (manifest, extension) =
         ExtensionManifest::parse(files.get(EXTENSION).map(Vec::as_slice).unwrap_or_default())?;
     let install = scripts(&files, "install/")?;

@@ -19,7 +19,7 @@ pub mod sign;
 
 pub(crate) use cutover_core::error::quote;
 
-pub use archive::{open, Package};
+pub use archive::{describe, open, Described, Package};
 pub use extension::{open_extension, ExtensionPackage};
 pub use manifest::Manifest;
 pub use notes::NoteItem;

@@ -6,6 +6,7 @@ use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{
     ensure_new_account_valid, new_account_problems, time_zone_problem, AccountId, NewAccount,
+    PackageFacts,
 };
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
@@ -19,6 +20,37 @@ use rusqlite::params;
 pub fn key_fingerprint(public_key: &str) -> Result<String> {
     let key = sign::parse_public_key(public_key.trim())?;
     Ok(sign::fingerprint(&sign::public_key_text(&key)))
+}
+
+/// What a release package file says of itself, to fill a new account's
+/// form: read within the package size limit, checked (archive, checksums,
+/// signature), trusting nothing.
+pub fn describe_package(path: &std::path::Path) -> Result<PackageFacts> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "{} cannot be read ({e}). Choose the vendor's package file.",
+                path.display()
+            ))
+        })?
+        .len();
+    if size > cutover_package::MAX_ARCHIVE_BYTES {
+        return Err(Error::invalid(format!(
+            "{} is {} MB: a release package is at most {} MB. Choose the vendor's package file.",
+            path.display(),
+            size / 1_000_000,
+            cutover_package::MAX_ARCHIVE_BYTES / 1_000_000
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::invalid(format!("{} cannot be read ({e}).", path.display())))?;
+    let d = cutover_package::describe(&bytes)?;
+    Ok(PackageFacts {
+        platform: d.platform,
+        version: d.version,
+        upgrades_from: d.upgrades_from,
+        signer_fingerprint: d.signer_fingerprint,
+    })
 }
 
 impl Workspace {

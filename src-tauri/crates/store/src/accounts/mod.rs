@@ -16,4 +16,4 @@ mod create;
 mod delete;
 mod edit;
 
-pub use create::key_fingerprint;
+pub use create::{describe_package, key_fingerprint};
