@@ -100,6 +100,7 @@ const COMMANDS: &[&str] = &[
     "edit_account",
     "computer_user_name",
     "describe_package",
+    "calendar_defaults",
     "report_interactive",
 ];
 

@@ -115,6 +115,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::edit_account,
             accounts::computer_user_name,
             accounts::describe_package,
+            accounts::calendar_defaults,
             app::report_interactive,
         ])
 }

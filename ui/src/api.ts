@@ -138,6 +138,7 @@ export const api = {
     onEvent: (e: SourceEvent) => void,
   ) => call(commands.startAccountFromSource(account, plan, progressChannel(onEvent))),
   cancelAccountFromSource: () => call(commands.cancelAccountFromSource()),
+  calendarDefaults: () => call(commands.calendarDefaults()),
   describePackage: (path: string) => call(commands.describePackage(path)),
   computerUserName: () => call(commands.computerUserName()),
   keyFingerprint: (publicKey: string) => call(commands.keyFingerprint(publicKey)),

@@ -213,6 +213,8 @@ export const commands = {
 	 *  to fill the new account's form; nothing is imported or trusted.
 	 */
 	describePackage: (path: string) => typedError<PackageFacts, CommandError>(__TAURI_INVOKE("describe_package", { path })),
+	/**  The documented calendar defaults a new account starts from. */
+	calendarDefaults: () => typedError<CalendarSettings, CommandError>(__TAURI_INVOKE("calendar_defaults")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -808,6 +810,11 @@ export type NewAccount = {
 	 *  ignored (and may be empty) once admins have names.
 	 */
 	yourName?: string,
+	/**
+	 *  Business days, holidays, maintenance windows, notice and reminder
+	 *  time; the documented defaults when `None`.
+	 */
+	calendar?: CalendarSettings | null,
 };
 
 export type Note = {

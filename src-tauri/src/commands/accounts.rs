@@ -215,3 +215,10 @@ pub async fn describe_package(
     })
     .await
 }
+
+/// The documented calendar defaults a new account starts from.
+#[tauri::command]
+#[specta::specta]
+pub async fn calendar_defaults() -> CommandResult<cutover_core::schedule::CalendarSettings> {
+    Ok(cutover_core::schedule::CalendarSettings::default())
+}

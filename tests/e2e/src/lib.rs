@@ -292,6 +292,12 @@ impl App {
 
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let el = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
         el.clear().await?;
         el.send_keys(text).await?;
         Ok(())

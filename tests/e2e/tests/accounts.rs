@@ -103,6 +103,28 @@ async fn an_account_of_ones_own_is_created_from_the_dashboard() -> Result<()> {
         .await?;
     app.wait_for_text(r#"[data-testid="account-key-fingerprint"]"#, "Fingerprint ")
         .await?;
+    // The calendar, from the documented defaults: no Friday, 21 days' notice.
+    app.click(r#"[data-testid="account-business-days"] input[data-day="5"]"#)
+        .await?;
+    app.type_into(r#"[data-testid="account-min-notice"]"#, "21")
+        .await?;
+    app.type_into(
+        r#"[data-testid="account-holidays"]"#,
+        "2026-12-25 2027-13-01",
+    )
+    .await?;
+    app.wait_for_text(
+        r#"[data-testid="account-holiday-error"]"#,
+        "\"2027-13-01\" is not a date",
+    )
+    .await?;
+    app.type_into(
+        r#"[data-testid="account-holidays"]"#,
+        "2026-12-25, 2027-01-01",
+    )
+    .await?;
+    app.wait_gone(r#"[data-testid="account-holiday-error"]"#)
+        .await?;
     app.screenshot("filled-in").await?;
     app.click(r#"[data-testid="create-account-submit"]"#)
         .await?;
@@ -140,6 +162,10 @@ async fn an_account_of_ones_own_is_created_from_the_dashboard() -> Result<()> {
         ),
         ("Contoso ERP", "America/New_York", false)
     );
+    let calendar = ws.account_calendar(account.id)?.settings;
+    assert_eq!(calendar.business_days, [1, 2, 3, 4]);
+    assert_eq!(calendar.min_notice_days, 21);
+    assert_eq!(calendar.holidays.len(), 2);
     let keys = ws.trusted_keys(account.id)?;
     assert_eq!(keys.len(), 1);
     assert_eq!(keys[0].public_key, public.trim());

@@ -2,10 +2,11 @@ import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "r
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, AppError, toAppError } from "../api";
-import type { SourcePlan, SourceProgress } from "../bindings";
+import type { CalendarSettings, SourcePlan, SourceProgress } from "../bindings";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { planMisfits, proposedPlan, SourcePreview } from "./SourcePreview";
+import { NewAccountCalendar } from "./NewAccountCalendar";
 
 type Props = { onClose: () => void; onNotice: (text: string) => void };
 
@@ -25,6 +26,10 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
   const computerUser = useQuery({ queryKey: ["computer-user"], queryFn: api.computerUserName, staleTime: Infinity, enabled: admins.data?.unnamed === true });
   const [yourName, setYourName] = useState<string | null>(null);
   const you = yourName ?? computerUser.data ?? "";
+  const defaults = useQuery({ queryKey: ["calendar-defaults"], queryFn: api.calendarDefaults, staleTime: Infinity });
+  const [calendar, setCalendar] = useState<CalendarSettings | null>(null);
+  const [holidayError, setHolidayError] = useState<string | null>(null);
+  const shownCalendar = calendar ?? defaults.data ?? null;
   const zone = timeZone ?? zones.data?.[0] ?? "";
   const key = vendorKey.trim();
   const fingerprint = useQuery({
@@ -45,7 +50,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
     onSuccess: (p) => setPlan(proposedPlan(p)),
   });
   const preview = read.data && plan && plan.path === read.data.path ? read.data : null;
-  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey, yourName: admins.data?.unnamed ? you : "" });
+  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey, yourName: admins.data?.unnamed ? you : "", calendar: shownCalendar });
   const finished = async (text: string) => {
     await queryClient.invalidateQueries();
     onClose();
@@ -190,7 +195,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           </datalist>
         </label>
         {zones.isError && <ErrorBanner error={zones.error} />}
-        <p className="hint">Maintenance windows, reminders and the calendar use this zone. Business days, holidays and windows are set in the Calendar afterwards.</p>
+        <p className="hint">Maintenance windows, reminders and the calendar use this zone.</p>
         <label>
           Signing key belongs to
           <input value={vendorName} onChange={(e) => setVendorName(e.target.value)} placeholder="the vendor's name" maxLength={200} data-testid="account-vendor" />
@@ -213,6 +218,12 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           <input type="file" accept=".pub,text/plain" onChange={readKeyFile} data-testid="account-key-file" />
         </label>
         {fileError && <p className="hint error" role="alert">{fileError}</p>}
+        {shownCalendar && <NewAccountCalendar value={shownCalendar} onChange={setCalendar} onHolidayError={setHolidayError} disabled={busy} />}
+        {holidayError && (
+          <p className="hint error" role="alert" data-testid="account-holiday-error">
+            {holidayError}
+          </p>
+        )}
         <fieldset className="choices" disabled={busy}>
           <legend>Production starts</legend>
           <label className="check">
@@ -280,7 +291,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           <button
             type="submit"
             className="primary"
-            disabled={busy || (from !== "empty" && (!preview || misfits > 0))}
+            disabled={busy || holidayError !== null || (from !== "empty" && (!preview || misfits > 0))}
             title={from !== "empty" && !preview ? "Read the source first" : misfits > 0 ? "Some values do not fit the types chosen" : undefined}
             data-testid="create-account-submit"
           >

@@ -8,7 +8,7 @@ import { Recipients } from "./Recipients";
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const withSeconds = (t: string) => (t.length === 5 ? `${t}:00` : t);
 
-function Weekdays({ value, onChange, testid }: { value: number[]; onChange: (v: number[]) => void; testid: string }) {
+export function Weekdays({ value, onChange, testid }: { value: number[]; onChange: (v: number[]) => void; testid: string }) {
   return (
     <span className="weekdays" data-testid={testid}>
       {WEEKDAYS.map((d, i) => (

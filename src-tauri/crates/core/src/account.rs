@@ -49,6 +49,10 @@ pub struct NewAccount {
     /// ignored (and may be empty) once admins have names.
     #[serde(default)]
     pub your_name: String,
+    /// Business days, holidays, maintenance windows, notice and reminder
+    /// time; the documented defaults when `None`.
+    #[serde(default)]
+    pub calendar: Option<crate::schedule::CalendarSettings>,
 }
 
 /// Every problem with a field, named by its label; empty when all is
@@ -92,7 +96,16 @@ pub fn new_account_problems(
             out.push(format!("Your name: {}", e.message));
         }
     }
+    if let (Some(settings), None) = (&new.calendar, &zone_problem_of(new)) {
+        if let Err(e) = crate::schedule::Calendar::new(new.time_zone.trim(), settings.clone()) {
+            out.push(format!("Calendar: {}", e.message));
+        }
+    }
     out
+}
+
+fn zone_problem_of(new: &NewAccount) -> Option<String> {
+    time_zone_problem(&new.time_zone)
 }
 
 /// What a release package says of itself, read to fill a new account's
@@ -235,6 +248,7 @@ mod new_account_tests {
             vendor_name: "Contoso".into(),
             vendor_key: "ignored here".into(),
             your_name: String::new(),
+            calendar: None,
         }
     }
 
@@ -255,6 +269,7 @@ mod new_account_tests {
             vendor_name: "".into(),
             vendor_key: "".into(),
             your_name: "y".repeat(61),
+            calendar: None,
         };
         let problems = new_account_problems(
             &new,

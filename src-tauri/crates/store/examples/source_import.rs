@@ -115,6 +115,7 @@ fn measure(path: &Path) -> Result<()> {
         vendor_name: "Bench".into(),
         vendor_key: cutover_package::sign::public_key_text(&key.verifying_key()),
         your_name: String::new(),
+        calendar: None,
     };
     let boss = Admin {
         id: 1,

@@ -28,6 +28,7 @@ fn contoso(vendor_key: &str) -> NewAccount {
         vendor_name: "Contoso".into(),
         vendor_key: vendor_key.into(),
         your_name: String::new(),
+        calendar: None,
     }
 }
 
@@ -166,6 +167,7 @@ fn every_bad_field_is_refused_at_once_and_nothing_is_created() -> Result<()> {
         vendor_name: "Contoso".into(),
         vendor_key: "-----BEGIN PUBLIC KEY-----".into(),
         your_name: String::new(),
+        calendar: None,
     };
     let e = ws.create_account(&bad, &boss(), now).expect_err("refused");
     assert_eq!(e.kind, ErrorKind::Invalid);
@@ -486,5 +488,59 @@ fn the_first_account_names_the_desktops_unnamed_admin() -> Result<()> {
     ws.create_account(&second, &after.current, now)?;
     let names: Vec<String> = ws.admins(now)?.admins.into_iter().map(|a| a.name).collect();
     assert_eq!(names, ["Dana Whitfield"]);
+    Ok(())
+}
+
+#[test]
+fn the_calendar_is_set_when_the_account_is_made_or_refused_with_the_rest() -> Result<()> {
+    use cutover_core::schedule::{CalendarSettings, MaintenanceWindow};
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let now = instant("2026-11-30T10:00:00Z");
+    let (_, public) = vendor()?;
+    let settings = CalendarSettings {
+        business_days: vec![1, 2, 3, 4],
+        holidays: vec![chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()],
+        windows: vec![MaintenanceWindow {
+            weekdays: vec![6],
+            start: chrono::NaiveTime::from_hms_opt(2, 0, 0).unwrap(),
+            minutes: 240,
+        }],
+        min_notice_days: 21,
+        reminder_time: chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
+        ..CalendarSettings::default()
+    };
+    let mut bad = contoso(&public);
+    bad.calendar = Some(CalendarSettings {
+        business_days: vec![],
+        ..settings.clone()
+    });
+    bad.name = String::new();
+    let e = ws.create_account(&bad, &boss(), now).expect_err("bad");
+    assert!(
+        e.message
+            .contains("Calendar: Pick at least one business day"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("Account name:"),
+        "every problem at once: {}",
+        e.message
+    );
+    assert!(ws.accounts()?.is_empty());
+
+    let mut new = contoso(&public);
+    new.calendar = Some(settings.clone());
+    let account = ws.create_account(&new, &boss(), now)?;
+    assert_eq!(ws.account_calendar(account)?.settings, settings);
+    // Without one, the documented defaults.
+    let mut plain = contoso(&public);
+    plain.name = "Plain".into();
+    let other = ws.create_account(&plain, &boss(), now)?;
+    assert_eq!(
+        ws.account_calendar(other)?.settings,
+        CalendarSettings::default()
+    );
     Ok(())
 }

@@ -26,6 +26,7 @@ fn account() -> Result<NewAccount> {
         vendor_name: "Tailspin".into(),
         vendor_key: sign::public_key_text(&key.verifying_key()),
         your_name: String::new(),
+        calendar: None,
     })
 }
 

@@ -181,6 +181,16 @@ impl Workspace {
         } else {
             admin.name.clone()
         };
+        if let Some(settings) = &new.calendar {
+            tx.execute(
+                "INSERT INTO calendar_settings (account_id, settings) VALUES (?1, ?2)",
+                params![
+                    account,
+                    serde_json::to_string(settings).context("saving the calendar")?
+                ],
+            )
+            .context("saving the calendar")?;
+        }
         tx.execute(
             "INSERT INTO trusted_keys (account_id, name, public_key, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![account, new.vendor_name.trim(), key, now, by],
