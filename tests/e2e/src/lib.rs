@@ -169,6 +169,27 @@ impl App {
         Ok(())
     }
 
+    /// In the open New account form: types an account's fields, with the
+    /// demo vendor's key as the one to trust (`account` is name, platform,
+    /// platform version, time zone, vendor).
+    pub async fn fill_new_account(&self, account: [&str; 5]) -> Result<()> {
+        let public =
+            std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
+        let fields = [
+            "account-name",
+            "account-platform",
+            "account-version",
+            "account-time-zone",
+            "account-vendor",
+        ];
+        for (field, value) in fields.into_iter().zip(account) {
+            self.type_into(&format!(r#"[data-testid="{field}"]"#), value)
+                .await?;
+        }
+        self.type_into(r#"[data-testid="account-key"]"#, public.trim())
+            .await
+    }
+
     /// Starts Cutover on a data directory the scenario prepared.
     pub async fn launch_in(scenario: &str, data_dir: TempDir) -> Result<Self> {
         let path = data_dir.path().to_path_buf();

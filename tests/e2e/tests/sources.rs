@@ -5,7 +5,7 @@
 //! blocking the creation, the account made with its records and links, UAT
 //! copied from it, and the source file left exactly as it was.
 
-use cutover_e2e::{env_row, workspace_root, App, Result};
+use cutover_e2e::{env_row, App, Result};
 use cutover_store::Workspace;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
@@ -49,18 +49,14 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
     app.wait_for_text(r#"[data-testid="welcome"] h1"#, "Welcome to Cutover")
         .await?;
     app.click(r#"[data-testid="welcome-own"]"#).await?;
-    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
-    for (field, value) in [
-        ("account-name", "Fabrikam"),
-        ("account-platform", "Fabrikam ERP"),
-        ("account-version", "4.2.0"),
-        ("account-time-zone", "Europe/Paris"),
-        ("account-vendor", "Fabrikam"),
-        ("account-key", public.trim()),
-    ] {
-        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
-            .await?;
-    }
+    app.fill_new_account([
+        "Fabrikam",
+        "Fabrikam ERP",
+        "4.2.0",
+        "Europe/Paris",
+        "Fabrikam",
+    ])
+    .await?;
     app.screenshot("filled-in").await?;
     app.click(r#"[data-testid="production-sqlite"]"#).await?;
     app.screenshot("sqlite-chosen").await?;
@@ -202,18 +198,14 @@ async fn an_exported_environment_makes_an_account_of_its_own() -> Result<()> {
     app.click(r#"[data-testid="back"]"#).await?;
 
     app.click(r#"[data-testid="new-account"]"#).await?;
-    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
-    for (field, value) in [
-        ("account-name", "Northwind archive"),
-        ("account-platform", "Northwind Cloud Platform"),
-        ("account-version", "10.0.1"),
-        ("account-time-zone", "Europe/London"),
-        ("account-vendor", "Northwind"),
-        ("account-key", public.trim()),
-    ] {
-        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
-            .await?;
-    }
+    app.fill_new_account([
+        "Northwind archive",
+        "Northwind Cloud Platform",
+        "10.0.1",
+        "Europe/London",
+        "Northwind",
+    ])
+    .await?;
     app.click(r#"[data-testid="production-sqlite"]"#).await?;
     app.type_into(
         r#"[data-testid="source-path"]"#,
@@ -257,18 +249,14 @@ async fn an_account_is_made_from_a_folder_of_csv_files() -> Result<()> {
     )?;
     let mut app = App::launch_in("csv-folder", tempfile::tempdir()?).await?;
     app.click(r#"[data-testid="welcome-own"]"#).await?;
-    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
-    for (field, value) in [
-        ("account-name", "Tailspin"),
-        ("account-platform", "Tailspin ERP"),
-        ("account-version", "2.0.0"),
-        ("account-time-zone", "America/Chicago"),
-        ("account-vendor", "Tailspin"),
-        ("account-key", public.trim()),
-    ] {
-        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
-            .await?;
-    }
+    app.fill_new_account([
+        "Tailspin",
+        "Tailspin ERP",
+        "2.0.0",
+        "America/Chicago",
+        "Tailspin",
+    ])
+    .await?;
     app.click(r#"[data-testid="production-csv"]"#).await?;
     app.type_into(
         r#"[data-testid="source-path"]"#,

@@ -4,7 +4,7 @@
 //! leaving one's own account alone; Storage then lists the demo's stores
 //! (no longer restorable) and its backup, which is purged after asking.
 
-use cutover_e2e::{env_row, workspace_root, App, Result};
+use cutover_e2e::{env_row, App, Result};
 use cutover_store::Workspace;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -16,18 +16,14 @@ async fn deleted_environments_and_accounts_are_kept_aside_until_purged() -> Resu
 
     // One's own account, which the demo's deletion must leave alone.
     app.click(r#"[data-testid="new-account"]"#).await?;
-    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
-    for (field, value) in [
-        ("account-name", "Contoso Finance"),
-        ("account-platform", "Contoso ERP"),
-        ("account-version", "4.2.0"),
-        ("account-time-zone", "America/New_York"),
-        ("account-vendor", "Contoso"),
-        ("account-key", public.trim()),
-    ] {
-        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
-            .await?;
-    }
+    app.fill_new_account([
+        "Contoso Finance",
+        "Contoso ERP",
+        "4.2.0",
+        "America/New_York",
+        "Contoso",
+    ])
+    .await?;
     app.click(r#"[data-testid="create-account-submit"]"#)
         .await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "Created Contoso Finance")

@@ -3,7 +3,7 @@
 //! then adds the demo from the dashboard; both are on the dashboard and in
 //! the one calendar, and the demo cannot be added twice.
 
-use cutover_e2e::{workspace_root, App, Result};
+use cutover_e2e::{App, Result};
 use cutover_store::Workspace;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -47,18 +47,14 @@ async fn a_first_start_offers_ones_own_account_and_the_demo_later() -> Result<()
     );
     app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
         .await?;
-    let public = std::fs::read_to_string(workspace_root().join("packages/demo/vendor-demo.pub"))?;
-    for (field, value) in [
-        ("account-name", "Contoso Finance"),
-        ("account-platform", "Contoso ERP"),
-        ("account-version", "4.2.0"),
-        ("account-time-zone", "America/New_York"),
-        ("account-vendor", "Contoso"),
-        ("account-key", public.trim()),
-    ] {
-        app.type_into(&format!(r#"[data-testid="{field}"]"#), value)
-            .await?;
-    }
+    app.fill_new_account([
+        "Contoso Finance",
+        "Contoso ERP",
+        "4.2.0",
+        "America/New_York",
+        "Contoso",
+    ])
+    .await?;
     app.click(r#"[data-testid="create-account-submit"]"#)
         .await?;
     app.wait_for_text(r#"[data-testid="account"] h2"#, "Contoso Finance")
