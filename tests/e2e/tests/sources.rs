@@ -141,6 +141,44 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
     .await?;
     app.screenshot("uat-copied").await?;
 
+    // A designer change made in a sandbox of it is promoted to production.
+    app.click_in(fabrikam, r#"[data-testid="new-env"]"#).await?;
+    app.type_into(r#"[data-testid="new-env-name"]"#, "Ops sandbox")
+        .await?;
+    app.select(r#"[data-testid="new-env-kind"]"#, "promotable")
+        .await?;
+    app.click(r#"[data-testid="create-env-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Ops sandbox was created")
+        .await?;
+    app.click_in(
+        &format!("{fabrikam} {}", env_row("Ops sandbox")),
+        r#"[data-testid="open-env"]"#,
+    )
+    .await?;
+    app.click(r#"[data-testid="table-item"][data-table-name="customers"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="table-title"]"#, "customers")
+        .await?;
+    app.click(r#"[data-testid="add-field"]"#).await?;
+    app.type_into(r#"[data-testid="change-name"]"#, "Region")
+        .await?;
+    app.select(r#"[data-testid="field-type"]"#, "text").await?;
+    app.click(r#"[data-testid="apply-change"]"#).await?;
+    app.wait_for(r#"[data-testid="field-row"][data-field-name="Region"]"#)
+        .await?;
+    app.click(r#"[data-testid="back"]"#).await?;
+    app.click_in(
+        &format!("{fabrikam} {}", env_row("Ops sandbox")),
+        r#"[data-testid="promote-env"]"#,
+    )
+    .await?;
+    app.type_into(r#"[data-testid="confirm-name"]"#, "Production")
+        .await?;
+    app.click(r#"[data-testid="promote-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 1 change(s)")
+        .await?;
+    app.screenshot("promoted").await?;
+
     let data = app.close_keeping_data().await?;
     assert_eq!(digest(&source)?, before, "the source is only read");
     let names: Vec<String> = std::fs::read_dir(source_dir.path())?
@@ -162,6 +200,10 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
         .iter()
         .find(|t| t.name == "customers")
         .ok_or("customers")?;
+    assert!(
+        customers.fields.iter().any(|f| f.name == "Region"),
+        "the promoted field is in production"
+    );
     assert!(orders.fields.iter().any(|f| f.field_type
         == cutover_core::definitions::FieldType::Link {
             table_id: customers.id
