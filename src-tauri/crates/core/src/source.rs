@@ -189,6 +189,14 @@ fn quick_fit(cell: &Cell, kind: SourceKind) -> Option<bool> {
     }
 }
 
+/// As [`take`], moving a text into a text field instead of copying it.
+pub fn take_owned(cell: Cell, to: &FieldType) -> Result<Value, String> {
+    match (cell, to) {
+        (Cell::Text(t), FieldType::Text) => Ok(Value::Text(t)),
+        (cell, to) => take(&cell, to),
+    }
+}
+
 fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Null | Cell::Blob(_) => String::new(),

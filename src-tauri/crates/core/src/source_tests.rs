@@ -224,3 +224,34 @@ fn the_quick_verdict_agrees_with_taking_the_value() {
         }
     }
 }
+
+#[test]
+fn taking_a_value_by_move_gives_what_taking_it_by_reference_gives() {
+    let types = [
+        FieldType::Text,
+        FieldType::Number,
+        FieldType::Date,
+        FieldType::Boolean,
+        FieldType::Choice {
+            options: vec!["Gold".into()],
+        },
+        FieldType::Link { table_id: 1 },
+    ];
+    for cell in [
+        text("Gold"),
+        text(""),
+        text("2024-01-01"),
+        Cell::Integer(1),
+        Cell::Real(2.5),
+        Cell::Null,
+        Cell::Blob(2),
+    ] {
+        for to in &types {
+            assert_eq!(
+                take_owned(cell.clone(), to),
+                take(&cell, to),
+                "{cell:?} as {to:?}"
+            );
+        }
+    }
+}

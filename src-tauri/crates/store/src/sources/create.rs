@@ -13,7 +13,7 @@ use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::change::{Change, ViewFilter};
 use cutover_core::definitions::{AppDef, FieldType, TableDef, Value};
 use cutover_core::source::{
-    field_type, platform_name, take, SourceKind, SourcePlan, SourcePreview, SourceProgress,
+    field_type, platform_name, take_owned, SourceKind, SourcePlan, SourcePreview, SourceProgress,
     TablePlan, CHOICE_LIMIT,
 };
 use cutover_core::{Error, ErrorKind, Result};
@@ -388,8 +388,9 @@ fn fill(
                     (false, _) => n,
                 };
                 values.clear();
-                for (i, cell) in cells[skip..].iter().enumerate() {
-                    values.push(take(cell, &types[i]).map_err(|why| {
+                for (i, cell) in cells[skip..].iter_mut().enumerate() {
+                    let cell = std::mem::replace(cell, cutover_core::source::Cell::Null);
+                    values.push(take_owned(cell, &types[i]).map_err(|why| {
                         Error::invalid(format!(
                             "Nothing was created: in \"{}\", column \"{}\", record {id}: {why}. Change the column's type in the preview, or leave it out, and create again.",
                             p.shape.info.name, p.fields[i].0

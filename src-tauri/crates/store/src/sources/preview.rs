@@ -68,16 +68,22 @@ pub fn shapes(db: &SourceDb) -> Result<Vec<Shape>> {
         let table_name = unique(platform_name(&info.name), &mut taken);
         let ids_kept = info.problem.is_none() && info.key.len() == 1 && {
             let k = super::read::quote(&info.key[0]);
+            // A rowid key is a whole number: only its smallest is checked,
+            // from the rowid B-tree at once; any other key, row by row.
+            let sql = if info.rowid_key {
+                format!(
+                    "SELECT coalesce(min({k}), 1) < 1 FROM {}",
+                    super::read::quote(&info.name)
+                )
+            } else {
+                format!(
+                    "SELECT count(*) FROM {} WHERE typeof({k}) <> 'integer' OR {k} < 1",
+                    super::read::quote(&info.name)
+                )
+            };
             let odd: i64 = db
                 .conn()
-                .query_row(
-                    &format!(
-                        "SELECT count(*) FROM {} WHERE typeof({k}) <> 'integer' OR {k} < 1",
-                        super::read::quote(&info.name)
-                    ),
-                    [],
-                    |r| r.get(0),
-                )
+                .query_row(&sql, [], |r| r.get(0))
                 .map_err(|e| db.fail(e))?;
             odd == 0
         };

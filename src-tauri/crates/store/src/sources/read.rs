@@ -48,6 +48,9 @@ pub struct TableInfo {
     pub foreign_keys: Vec<ForeignKey>,
     /// Why the table cannot be imported, found from its schema alone.
     pub problem: Option<String>,
+    /// The key is the table's rowid (`INTEGER PRIMARY KEY` of a rowid
+    /// table): always a whole number, its smallest found at once.
+    pub rowid_key: bool,
 }
 
 pub fn quote(name: &str) -> String {
@@ -202,6 +205,7 @@ impl SourceDb {
                     columns: Vec::new(),
                     key: Vec::new(),
                     foreign_keys: Vec::new(),
+                    rowid_key: false,
                     problem: Some(format!(
                         "\"{name}\" is a virtual table (a full-text index or a module's table), which holds no rows of its own; it is left out."
                     )),
@@ -257,6 +261,19 @@ impl SourceDb {
                 }
             }
         }
+        let without_rowid: i64 = self
+            .conn
+            .query_row(
+                "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.fail(e))?;
+        let rowid_key = without_rowid == 0
+            && key.len() == 1
+            && columns
+                .iter()
+                .any(|c| c.name == key[0] && c.declared.eq_ignore_ascii_case("INTEGER"));
         let problem = key.is_empty().then(|| {
             format!(
                 "\"{name}\" has no primary key, so its rows cannot be told apart and kept as records. Give it a primary key in the source (or leave it out)."
@@ -268,6 +285,7 @@ impl SourceDb {
             key,
             foreign_keys,
             problem,
+            rowid_key,
         })
     }
 
@@ -286,7 +304,7 @@ impl SourceDb {
         &self,
         table: &TableInfo,
         columns: &[String],
-        row: &mut dyn FnMut(&[Cell]) -> Result<bool>,
+        row: &mut dyn FnMut(&mut [Cell]) -> Result<bool>,
     ) -> Result<()> {
         let list: Vec<String> = columns.iter().map(|c| quote(c)).collect();
         let order: Vec<String> = table.key.iter().map(|c| quote(c)).collect();
@@ -317,7 +335,7 @@ impl SourceDb {
                     ValueRef::Blob(b) => Cell::Blob(b.len()),
                 });
             }
-            if !row(&cells)? {
+            if !row(&mut cells)? {
                 break;
             }
         }

@@ -140,8 +140,9 @@ pub(super) fn create_model(
 
 struct Sink<'a> {
     tx: &'a Transaction<'a>,
-    /// The insert statement of each table and how many values it takes.
-    inserts: HashMap<i64, (String, usize)>,
+    /// The insert statement of each table and how many values it takes,
+    /// prepared once.
+    inserts: HashMap<i64, (rusqlite::Statement<'a>, usize)>,
 }
 
 impl RecordSink for Sink<'_> {
@@ -156,16 +157,18 @@ impl RecordSink for Sink<'_> {
                 columns.join(", "),
                 marks.join(", ")
             );
-            self.inserts.insert(table_id, (sql, fields.len()));
+            let stmt = self.tx.prepare(&sql).context("preparing an insert")?;
+            self.inserts.insert(table_id, (stmt, fields.len()));
         }
-        let (sql, width) = &self.inserts[&table_id];
+        let Some((stmt, width)) = self.inserts.get_mut(&table_id) else {
+            return Err(Error::internal("An insert was not prepared."));
+        };
         if values.len() != *width {
             return Err(Error::internal(format!(
                 "A record of table {table_id} with {} values for {width} fields.",
                 values.len()
             )));
         }
-        let mut stmt = self.tx.prepare_cached(sql).context("preparing an insert")?;
         let id_value = Value::Integer(id);
         let params = std::iter::once(SqlValue(&id_value)).chain(values.iter().map(SqlValue));
         stmt.execute(rusqlite::params_from_iter(params))
