@@ -3,6 +3,7 @@
 //! written with its id in one transaction.
 
 use super::file::FileModel;
+use super::links::{load_order, IdSet};
 use super::preview::{shapes, Shape};
 use super::read::SourceDb;
 use crate::env_store::{EnvironmentStore, ModelField, ModelTable};
@@ -62,7 +63,7 @@ impl Workspace {
         let (apps, homes) = apps_of(&planned, model.as_ref(), &platform_name(&plan.app_name));
         let root = self.root().to_path_buf();
         self.make_account(new, admin, now, &mut |store| {
-            let total = check_source(db, &planned, &all, &root)?;
+            let total = check_source(db, &planned, &root)?;
             let job = Job {
                 db,
                 planned: &planned,
@@ -85,34 +86,9 @@ impl Workspace {
     }
 }
 
-/// Checks what the plan needs of the source as it is now (links that name
-/// rows, room on disk); returns how many rows will be read.
-fn check_source(db: &SourceDb, planned: &[Planned<'_>], all: &[Shape], root: &Path) -> Result<u64> {
-    for p in planned {
-        for (column, _, kind, _) in &p.fields {
-            if *kind != SourceKind::Link {
-                continue;
-            }
-            let target = p
-                .shape
-                .link_target(column, all)
-                .ok_or_else(|| Error::internal("A link lost its target."))?;
-            let (count, examples) = db.dangling(
-                &p.shape.info.name,
-                column,
-                &target.info.name,
-                &target.info.key[0],
-            )?;
-            if count > 0 {
-                return Err(Error::invalid(format!(
-                        "Nothing was created: {count} values of \"{}\".\"{column}\" name no row of \"{}\" (for example {}). Make the column a number instead of a link, or fix the source.",
-                        p.shape.info.name,
-                        target.info.name,
-                        examples.join("; ")
-                    )));
-            }
-        }
-    }
+/// Checks what the plan needs of the disk; returns how many rows will be
+/// read. (Links are checked as rows are read: `links`.)
+fn check_source(db: &SourceDb, planned: &[Planned<'_>], root: &Path) -> Result<u64> {
     let mut total = 0;
     for p in planned {
         total += db.count(&p.shape.info.name)?;
@@ -369,8 +345,51 @@ fn fill(
         done_rows: 0,
         total_rows: total,
     });
+    // For each table, for each field: the table a link points to.
+    let link_of: Vec<Vec<Option<usize>>> = planned
+        .iter()
+        .map(|p| {
+            p.fields
+                .iter()
+                .map(|(column, _, kind, _)| {
+                    (*kind == SourceKind::Link)
+                        .then(|| p.shape.link_target(column, all))
+                        .flatten()
+                        .and_then(|t| index_of(&t.info.name))
+                })
+                .collect()
+        })
+        .collect();
+    let order = load_order(
+        &link_of
+            .iter()
+            .map(|l| l.iter().flatten().copied().collect())
+            .collect::<Vec<_>>(),
+    );
+    let targets: Vec<bool> = (0..planned.len())
+        .map(|t| link_of.iter().flatten().any(|l| *l == Some(t)))
+        .collect();
+    let mut ids: Vec<IdSet> = (0..planned.len()).map(|_| IdSet::default()).collect();
+    let mut loaded = vec![false; planned.len()];
     store.load(&mut |sink| {
-        for (p, table) in planned.iter().zip(&made) {
+        for &t in &order {
+            let (p, table) = (&planned[t], &made[t]);
+            // Links whose target's ids are known are checked row by row;
+            // the others by SQL on the source, now.
+            let mut by_set: Vec<Option<usize>> = vec![None; p.fields.len()];
+            for (f, target) in link_of[t].iter().enumerate() {
+                let Some(u) = *target else { continue };
+                if u != t && loaded[u] && !ids[u].overflow {
+                    by_set[f] = Some(u);
+                    continue;
+                }
+                let column = &p.fields[f].0;
+                let to = &planned[u].shape.info;
+                let (count, examples) = db.dangling(&p.shape.info.name, column, &to.name, &to.key[0])?;
+                if count > 0 {
+                    return Err(dangling(&p.shape.info.name, column, &to.name, &examples.join("; ")));
+                }
+            }
             let types: Vec<FieldType> = table.fields.iter().map(|f| f.field_type.clone()).collect();
             let mut columns = Vec::new();
             if p.shape.ids_kept {
@@ -397,6 +416,16 @@ fn fill(
                         ))
                     })?);
                 }
+                for (f, u) in by_set.iter().enumerate() {
+                    if let (Some(u), Value::Integer(v)) = (u, &values[f]) {
+                        if !ids[*u].contains(*v) {
+                            return Err(dangling(&p.shape.info.name, &p.fields[f].0, &planned[*u].shape.info.name, &v.to_string()));
+                        }
+                    }
+                }
+                if targets[t] {
+                    ids[t].insert(id);
+                }
                 sink.put(table.id, id, &values)?;
                 done += 1;
                 if done % TICK_ROWS == 0 {
@@ -407,6 +436,7 @@ fn fill(
                 }
                 Ok(true)
             })?;
+            loaded[t] = true;
         }
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled());
@@ -418,6 +448,13 @@ fn fill(
         total_rows: total.max(done),
     });
     Ok((made_apps, made))
+}
+
+/// The refusal for link values that name no row of their table.
+fn dangling(table: &str, column: &str, target: &str, examples: &str) -> Error {
+    Error::invalid(format!(
+        "Nothing was created: values of \"{table}\".\"{column}\" name no row of \"{target}\" (for example {examples}). Make the column a number instead of a link, or fix the source."
+    ))
 }
 
 fn cancelled() -> Error {

@@ -16,5 +16,6 @@
 mod create;
 mod csv;
 mod file;
+mod links;
 mod preview;
 mod read;
