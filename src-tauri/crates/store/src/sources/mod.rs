@@ -17,5 +17,6 @@ mod create;
 mod csv;
 mod file;
 mod links;
+mod plan;
 mod preview;
 mod read;
