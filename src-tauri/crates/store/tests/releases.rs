@@ -466,11 +466,13 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
         .collect();
     assert!(!before.is_empty());
     // Put the control database back as schema 14 left it (no fts_rowid,
-    // no backup platform columns), the index numbered 1..n by the old
-    // whole rebuild.
+    // no backup platform columns, nothing kept aside), the index numbered
+    // 1..n by the old whole rebuild.
     ws.connect()?
         .execute_batch(
-            "ALTER TABLE release_notes DROP COLUMN fts_rowid;
+            "DROP TABLE kept_backups;
+             DROP TABLE retired_stores;
+             ALTER TABLE release_notes DROP COLUMN fts_rowid;
              ALTER TABLE backups DROP COLUMN platform_version;
              ALTER TABLE backups DROP COLUMN extensions;
              DELETE FROM release_notes_fts;
