@@ -85,6 +85,7 @@ pub fn new_account_problems(
     if let Err(e) = crate::release::Version::parse(new.platform_version.trim()) {
         out.push(format!("Platform version: {}", e.message));
     }
+    let zone_ok = zone_problem.is_none();
     if let Some(p) = zone_problem {
         out.push(format!("Time zone: {p}"));
     }
@@ -96,16 +97,13 @@ pub fn new_account_problems(
             out.push(format!("Your name: {}", e.message));
         }
     }
-    if let (Some(settings), None) = (&new.calendar, &zone_problem_of(new)) {
+    // The calendar is read in the zone: checked once the zone is valid.
+    if let (Some(settings), true) = (&new.calendar, zone_ok) {
         if let Err(e) = crate::schedule::Calendar::new(new.time_zone.trim(), settings.clone()) {
             out.push(format!("Calendar: {}", e.message));
         }
     }
     out
-}
-
-fn zone_problem_of(new: &NewAccount) -> Option<String> {
-    time_zone_problem(&new.time_zone)
 }
 
 /// What a release package says of itself, read to fill a new account's

@@ -201,15 +201,7 @@ impl Workspace {
 
     /// How many manual backups each environment keeps.
     pub fn backup_retention(&self) -> Result<u32> {
-        let value: Option<String> = self
-            .connect()?
-            .query_row(
-                "SELECT value FROM settings WHERE key = 'backup_retention_manual'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .context("reading the backup retention")?;
+        let value = crate::control::setting(&self.connect()?, "backup_retention_manual")?;
         Ok(value
             .and_then(|v| v.parse().ok())
             .unwrap_or(rules::DEFAULT_MANUAL_RETENTION))
@@ -224,13 +216,11 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<u32> {
         let keep = rules::validate_retention(keep)?;
-        self.connect()?
-            .execute(
-                "INSERT INTO settings (key, value) VALUES ('backup_retention_manual', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [keep.to_string()],
-            )
-            .context("saving the backup retention")?;
+        crate::control::set_setting(
+            &self.connect()?,
+            "backup_retention_manual",
+            &keep.to_string(),
+        )?;
         self.log_activity(
             now,
             &admin.name,

@@ -61,6 +61,27 @@ pub fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A value of this desktop's `settings` table.
+pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+    .context("reading a setting")
+}
+
+/// Sets a value of this desktop's `settings` table.
+pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+    .context("saving a setting")?;
+    Ok(())
+}
+
 /// Opens the control database, creating and migrating it if needed.
 pub fn open(path: &Path) -> Result<Connection> {
     let mut conn = connect(path)?;

@@ -8,7 +8,7 @@ use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::admin::{validate_admin_name, Admin, AdminId, Admins, Role};
 use cutover_core::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 const CURRENT_KEY: &str = "current_admin";
 const FALLBACK_NAME: &str = "Administrator";
@@ -111,15 +111,8 @@ impl Workspace {
             insert_admin(&conn, FALLBACK_NAME, Role::SuperAdmin, now)?;
             admins = read_admins(&conn)?;
         }
-        let chosen: Option<i64> = conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [CURRENT_KEY],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()
-            .context("reading the current admin")?
-            .and_then(|v| v.parse().ok());
+        let chosen: Option<i64> =
+            crate::control::setting(&conn, CURRENT_KEY)?.and_then(|v| v.parse().ok());
         // A removed or unset current admin falls back to the first super-admin.
         let current = chosen
             .and_then(|id| admins.iter().find(|a| a.id == id))
@@ -147,13 +140,7 @@ impl Workspace {
                 "That admin no longer exists. Choose another one.",
             ));
         }
-        self.connect()?
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![CURRENT_KEY, id.to_string()],
-            )
-            .context("switching the current admin")?;
+        crate::control::set_setting(&self.connect()?, CURRENT_KEY, &id.to_string())?;
         self.admins(now)
     }
 

@@ -15,6 +15,9 @@ use cutover_core::storage::{
 };
 use cutover_core::{Error, Result};
 use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
+
+const RETENTION_KEY: &str = "storage_retention_days";
 
 /// Where a retired store came from, as recorded when it was retired.
 struct Origin {
@@ -25,24 +28,42 @@ struct Origin {
     version: String,
 }
 
+fn origin_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Origin> {
+    Ok(Origin {
+        account_id: r.get(0)?,
+        account_name: r.get(1)?,
+        environment_name: r.get(2)?,
+        kind: r.get(3)?,
+        version: r.get(4)?,
+    })
+}
+
+const ORIGIN_COLUMNS: &str = "account_id, account_name, environment_name, kind, version";
+
 impl Workspace {
     fn origin(&self, key: &str) -> Result<Option<Origin>> {
         self.connect()?
             .query_row(
-                "SELECT account_id, account_name, environment_name, kind, version FROM retired_stores WHERE store_key = ?1",
+                &format!("SELECT {ORIGIN_COLUMNS} FROM retired_stores WHERE store_key = ?1"),
                 [key],
-                |r| {
-                    Ok(Origin {
-                        account_id: r.get(0)?,
-                        account_name: r.get(1)?,
-                        environment_name: r.get(2)?,
-                        kind: r.get(3)?,
-                        version: r.get(4)?,
-                    })
-                },
+                origin_of,
             )
             .optional()
             .context("reading a retired store's origin")
+    }
+
+    /// Every recorded origin, by store key, read at once.
+    fn origins(&self, conn: &rusqlite::Connection) -> Result<HashMap<String, Origin>> {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {ORIGIN_COLUMNS}, store_key FROM retired_stores"
+            ))
+            .context("reading retired stores' origins")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(5)?, origin_of(r)?)))
+            .context("reading retired stores' origins")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading retired stores' origins")
     }
 
     /// Days kept-aside data stays before it is purged.
@@ -69,13 +90,7 @@ impl Workspace {
     ) -> Result<()> {
         ensure_super_admin(admin, "change how long deleted data is kept")?;
         let days = validate_retention_days(days)?;
-        self.connect()?
-            .execute(
-                "INSERT INTO settings (key, value) VALUES ('storage_retention_days', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [days.to_string()],
-            )
-            .context("saving the storage retention")?;
+        crate::control::set_setting(&self.connect()?, RETENTION_KEY, &days.to_string())?;
         self.log_activity(
             now,
             &admin.name,
@@ -88,15 +103,12 @@ impl Workspace {
 
     /// Everything kept aside, oldest first, with the total it weighs.
     pub fn storage(&self) -> Result<StorageView> {
-        let accounts: Vec<i64> = column(
-            &self.connect()?,
-            "SELECT id FROM accounts",
-            [],
-            "listing accounts",
-        )?;
+        let conn = self.connect()?;
+        let accounts: Vec<i64> = column(&conn, "SELECT id FROM accounts", [], "listing accounts")?;
+        let mut origins = self.origins(&conn)?;
         let mut retired = Vec::new();
         for entry in self.backend().retired()? {
-            let origin = self.origin(&entry.key)?;
+            let origin = origins.remove(&entry.key);
             retired.push(RetiredStore {
                 file: entry.name,
                 size_bytes: entry.size_bytes,
@@ -109,7 +121,6 @@ impl Workspace {
                 version: origin.map(|o| o.version),
             });
         }
-        let conn = self.connect()?;
         let mut stmt = conn
             .prepare(
                 "SELECT id, account_name, environment_name, taken_at, kept_at, size_bytes, platform_version, path
