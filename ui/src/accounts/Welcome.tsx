@@ -20,7 +20,7 @@ export function Welcome({ onNotice }: { onNotice: (text: string) => void }) {
       <div className="welcome-choices">
         <div className="welcome-choice">
           <h2>Set up your account</h2>
-          <p>Name your platform, its version and time zone, and trust your vendor's signing key. Production starts empty.</p>
+          <p>Name your platform, its version and time zone, and trust your vendor's signing key. Production starts empty, or from a SQLite database or CSV files you already have.</p>
           <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="welcome-own">
             Set up your account
           </button>
