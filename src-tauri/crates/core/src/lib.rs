@@ -47,6 +47,8 @@ pub mod schedule_view;
 pub mod source;
 pub mod source_plan;
 pub mod storage;
+pub mod uat;
+pub mod uat_view;
 pub mod upgrade;
 pub mod upgrade_view;
 pub mod value;

@@ -18,6 +18,7 @@
 //! - [`upgrade`]: upgrade runs and the data upgrade;
 //! - [`releases`]: vendor packages, catalog, release notes;
 //! - [`schedule`]: calendars, scheduled upgrades, reminders;
+//! - [`uat`]: UAT cycles: test plans, evidence, upgrade issues, sign-off;
 //! - [`people`]: admins, contacts, activity, inbox;
 //! - [`demo`]: the demo account;
 //! - [`control`] and [`env_store`]: the two kinds of database.
@@ -34,6 +35,7 @@ pub mod releases;
 pub mod schedule;
 pub mod sources;
 pub mod storage;
+pub mod uat;
 pub mod upgrade;
 mod workspace;
 

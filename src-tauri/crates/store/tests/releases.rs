@@ -466,11 +466,18 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
         .collect();
     assert!(!before.is_empty());
     // Put the control database back as schema 14 left it (no fts_rowid,
-    // no backup platform columns, nothing kept aside), the index numbered
-    // 1..n by the old whole rebuild.
+    // no backup platform columns, nothing kept aside, no UAT cycles), the
+    // index numbered 1..n by the old whole rebuild.
     ws.connect()?
         .execute_batch(
-            "DROP TABLE kept_backups;
+            "DROP TABLE uat_history;
+             DROP TABLE uat_issue_cases;
+             DROP TABLE uat_issues;
+             DROP TABLE uat_evidence;
+             DROP TABLE uat_cases;
+             DROP TABLE uat_regression_cases;
+             DROP TABLE uat_cycles;
+             DROP TABLE kept_backups;
              DROP TABLE retired_stores;
              ALTER TABLE release_notes DROP COLUMN fts_rowid;
              ALTER TABLE backups DROP COLUMN platform_version;

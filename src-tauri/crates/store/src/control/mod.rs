@@ -48,6 +48,7 @@ pub fn migrations() -> Migrations<'static> {
             "../../migrations/control/016_backup_platform.sql"
         )),
         M::up(include_str!("../../migrations/control/017_storage.sql")),
+        M::up(include_str!("../../migrations/control/018_uat.sql")),
     ])
 }
 
@@ -121,7 +122,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 17);
+        assert_eq!(version, 18);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

@@ -67,7 +67,15 @@ impl Workspace {
         let window_before = self.window_at(&conn, account_id, now)?;
         let tx = conn.transaction().context("starting the import")?;
         let note_count = insert_package(&tx, account_id, &package, &version, admin, now)?;
+        let retests = crate::uat::hotfix_arrived(&tx, account_id, manifest, &admin.name, now)?;
         tx.commit().context("committing the release")?;
+        if !retests.is_empty() {
+            self.post_notice(
+                now,
+                &format!("Hotfix {version} arrived: retest in UAT ({account_name})"),
+                &retests.join(" "),
+            )?;
+        }
         let window_after = self.window_at(&conn, account_id, now)?;
         let dropped: Vec<String> = window_before
             .iter()

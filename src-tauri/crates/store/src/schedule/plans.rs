@@ -223,6 +223,16 @@ impl Workspace {
         )
         .context("scheduling")?;
         let plan_id = tx.last_insert_rowid();
+        if plan.uat_start.is_some() {
+            // Its UAT cycle: made once per release, kept across reschedules
+            // (which also end a delay "until fixed").
+            tx.execute(
+                "INSERT INTO uat_cycles (account_id, release_id, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account_id, release_id) DO UPDATE SET delayed_until_fixed = 0",
+                params![account_id, release_id, now],
+            )
+            .context("scheduling the UAT cycle")?;
+        }
         for (kind, due_at) in schedule::reminders(&calendar, &plan) {
             // A reminder whose time has already passed is moot for a new plan.
             if due_at > now {

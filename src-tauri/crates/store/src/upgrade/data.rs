@@ -66,6 +66,17 @@ impl Workspace {
         let at = now();
         let window_end = self.window_end(&run, at)?;
         let left = window_end.map(|end| (end - at).num_milliseconds().max(0) as u64);
+        if run.view.production {
+            let conn = self.connect()?;
+            let release_id: i64 = conn
+                .query_row(
+                    "SELECT release_id FROM upgrade_runs WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .context("reading the run's release")?;
+            self.ensure_production_cleared(&conn, run.account_id, release_id)?;
+        }
         rules::ensure_gate_open(
             &run.view.packages,
             u64::from(run.view.predicted_ms.unwrap_or(0)),

@@ -88,6 +88,9 @@ impl Workspace {
             upgrades_from: &upgrades_from,
             production: sandboxes.as_deref(),
         })?;
+        if env.kind == EnvironmentKind::Production {
+            self.ensure_production_cleared(&conn, env.account_id, release_id)?;
+        }
         let size = self.backend().open(&row.store_key)?.stats()?.size_bytes;
         let free = fs2::available_space(self.root()).context("measuring free disk space")?;
         rules::ensure_disk_space(size, free)?;
