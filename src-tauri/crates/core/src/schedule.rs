@@ -503,15 +503,22 @@ pub enum ReminderKind {
     UatEnding,
     /// Sandboxes behind production are due tomorrow.
     SandboxDeadline,
+    /// UAT must hold a fresh copy of production today (seed 001).
+    UatRefresh,
+    /// Each week of the UAT window, on its last business day (seed 001).
+    UatCheckIn,
 }
 
 text_enum!(ReminderKind {
     UpgradeTomorrow = "upgrade_tomorrow",
     UatEnding = "uat_ending",
     SandboxDeadline = "sandbox_deadline",
+    UatRefresh = "uat_refresh",
+    UatCheckIn = "uat_check_in",
 });
 
-/// When each reminder of `plan` is due, at the reminder time, local.
+/// When each reminder of `plan` is due, at the reminder time, local. A
+/// kind may come more than once (the weekly check-ins), in time order.
 pub fn reminders(calendar: &Calendar, plan: &UpgradePlan) -> Vec<(ReminderKind, DateTime<Utc>)> {
     let at = |date: NaiveDate| calendar.instant(date, calendar.settings.reminder_time);
     let upgrade_day = calendar.local_date(plan.slot.start);
@@ -519,6 +526,14 @@ pub fn reminders(calendar: &Calendar, plan: &UpgradePlan) -> Vec<(ReminderKind, 
         ReminderKind::UpgradeTomorrow,
         at(upgrade_day - Duration::days(1)),
     )];
+    if let Some(refresh) = plan.uat_refresh {
+        out.push((ReminderKind::UatRefresh, at(refresh)));
+    }
+    if let (Some(start), Some(end)) = (plan.uat_start, plan.uat_end) {
+        for day in check_in_days(calendar, start, end) {
+            out.push((ReminderKind::UatCheckIn, at(day)));
+        }
+    }
     if let Some(end) = plan.uat_end {
         let two_before = calendar.business_day_before(calendar.business_day_before(end));
         out.push((ReminderKind::UatEnding, at(two_before)));
@@ -527,6 +542,22 @@ pub fn reminders(calendar: &Calendar, plan: &UpgradePlan) -> Vec<(ReminderKind, 
         ReminderKind::SandboxDeadline,
         at(plan.sandbox_deadline - Duration::days(1)),
     ));
+    out
+}
+
+/// The last business day of each ISO week the UAT window touches, within
+/// the window.
+pub fn check_in_days(calendar: &Calendar, start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
+    let mut out: Vec<NaiveDate> = Vec::new();
+    for day in start.iter_days().take_while(|d| *d <= end) {
+        if !calendar.is_business_day(day) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.iso_week() == day.iso_week() => *last = day,
+            _ => out.push(day),
+        }
+    }
     out
 }
 

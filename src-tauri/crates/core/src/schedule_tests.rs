@@ -268,11 +268,33 @@ fn uat_ending_and_sandbox_deadline_reminders() {
     )
     .expect("plan");
     let due = reminders(&cal, &plan);
+    let of = |kind| -> Vec<DateTime<Utc>> {
+        due.iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, at)| *at)
+            .collect()
+    };
     // UAT ends Fri 15 Jan: two business days before is Wed 13 Jan.
-    assert_eq!(due[1], (ReminderKind::UatEnding, utc(2027, 1, 13, 8, 0)));
+    assert_eq!(of(ReminderKind::UatEnding), [utc(2027, 1, 13, 8, 0)]);
+    assert_eq!(of(ReminderKind::SandboxDeadline), [utc(2027, 1, 22, 8, 0)]);
+    // UAT runs Mon 4 to Fri 15 Jan: refreshed the Monday before, checked
+    // in on the Friday of each week.
+    assert_eq!(of(ReminderKind::UatRefresh), [utc(2026, 12, 28, 8, 0)]);
     assert_eq!(
-        due[2],
-        (ReminderKind::SandboxDeadline, utc(2027, 1, 22, 8, 0))
+        of(ReminderKind::UatCheckIn),
+        [utc(2027, 1, 8, 8, 0), utc(2027, 1, 15, 8, 0)]
+    );
+}
+
+#[test]
+fn check_ins_fall_on_each_week_s_last_business_day_in_the_window() {
+    let mut settings = CalendarSettings::default();
+    // Good Friday off: that week's check-in is on the Thursday.
+    settings.holidays = vec![day(2027, 3, 26)];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    assert_eq!(
+        check_in_days(&cal, day(2027, 3, 17), day(2027, 3, 31)),
+        [day(2027, 3, 19), day(2027, 3, 25), day(2027, 3, 31)]
     );
 }
 

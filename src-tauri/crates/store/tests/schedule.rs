@@ -27,6 +27,17 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
+fn due_of(
+    reminders: &[cutover_core::schedule_view::ReminderState],
+    kind: ReminderKind,
+) -> DateTime<Utc> {
+    reminders
+        .iter()
+        .find(|r| r.kind == kind)
+        .map(|r| r.due_at)
+        .expect("a reminder of that kind")
+}
+
 fn sam() -> Admin {
     Admin {
         id: 3,
@@ -154,16 +165,27 @@ fn waves_are_refused_with_their_reason_and_a_valid_one_is_planned() -> Result<()
         (plan.uat_start, plan.uat_end),
         (Some(day(2027, 1, 18)), Some(day(2027, 1, 29)))
     );
-    let kinds: Vec<ReminderKind> = plan.reminders.iter().map(|r| r.kind).collect();
+    let mut kinds: Vec<&str> = plan.reminders.iter().map(|r| r.kind.as_str()).collect();
+    kinds.sort();
     assert_eq!(
         kinds,
         [
-            ReminderKind::UatEnding,
-            ReminderKind::UpgradeTomorrow,
-            ReminderKind::SandboxDeadline
+            "sandbox_deadline",
+            "uat_check_in",
+            "uat_check_in",
+            "uat_ending",
+            "uat_refresh",
+            "upgrade_tomorrow"
         ]
     );
-    assert_eq!(plan.reminders[1].due_at, utc(2027, 1, 29, 8, 0));
+    assert_eq!(
+        due_of(&plan.reminders, ReminderKind::UpgradeTomorrow),
+        utc(2027, 1, 29, 8, 0)
+    );
+    assert_eq!(
+        due_of(&plan.reminders, ReminderKind::UatRefresh),
+        utc(2027, 1, 11, 8, 0)
+    );
 
     // Rescheduling replaces the plan and its reminders.
     let moved = ws.schedule_upgrade(release, day(2027, 2, 13), &boss(), now())?;
@@ -176,7 +198,21 @@ fn waves_are_refused_with_their_reason_and_a_valid_one_is_planned() -> Result<()
     settings.reminder_time = NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default();
     ws.set_account_calendar(account, "Europe/London", settings, &boss())?;
     let retimed = ws.scheduled_upgrade(moved.id)?;
-    assert_eq!(retimed.reminders[1].due_at, utc(2027, 2, 12, 7, 30));
+    assert_eq!(
+        due_of(&retimed.reminders, ReminderKind::UpgradeTomorrow),
+        utc(2027, 2, 12, 7, 30)
+    );
+    let check_ins: Vec<DateTime<Utc>> = retimed
+        .reminders
+        .iter()
+        .filter(|r| r.kind == ReminderKind::UatCheckIn)
+        .map(|r| r.due_at)
+        .collect();
+    assert_eq!(
+        check_ins,
+        [utc(2027, 2, 5, 7, 30), utc(2027, 2, 12, 7, 30)],
+        "each weekly check-in moves"
+    );
     ws.cancel_upgrade(moved.id, &boss())?;
     assert_eq!(ws.next_reminder_due()?, None);
     Ok(())
@@ -186,7 +222,37 @@ fn waves_are_refused_with_their_reason_and_a_valid_one_is_planned() -> Result<()
 fn reminders_fire_exactly_once_on_time_or_late_also_across_restarts() -> Result<()> {
     let (dir, ws, account, release) = setup()?;
     let plan = ws.schedule_upgrade(release, day(2027, 1, 16), &boss(), now())?;
-    let uat_ending = plan.reminders[0].due_at;
+    // UAT: refreshed Mon 28 Dec, tested 4 to 15 Jan, checked in each Friday.
+    let refresh_day = due_of(&plan.reminders, ReminderKind::UatRefresh);
+    assert_eq!(refresh_day, utc(2026, 12, 28, 8, 0));
+    assert!(ws
+        .fire_due_reminders(refresh_day - chrono::Duration::seconds(1))?
+        .is_empty());
+    let fired = ws.fire_due_reminders(refresh_day)?;
+    assert_eq!(fired.len(), 1);
+    assert_eq!(
+        fired[0].title,
+        "Refresh UAT today for 10.0.2: Northwind Foods (demo)"
+    );
+    assert!(
+        fired[0]
+            .body
+            .contains("UAT testing of 10.0.2 starts on Mon 4 Jan."),
+        "{}",
+        fired[0].body
+    );
+    let fired = ws.fire_due_reminders(utc(2027, 1, 8, 8, 0))?;
+    assert_eq!(fired.len(), 1);
+    assert_eq!(
+        fired[0].title,
+        "UAT check-in for 10.0.2: Northwind Foods (demo)"
+    );
+    assert!(
+        fired[0].body.contains("no test plan yet"),
+        "{}",
+        fired[0].body
+    );
+    let uat_ending = due_of(&plan.reminders, ReminderKind::UatEnding);
     assert!(ws
         .fire_due_reminders(uat_ending - chrono::Duration::seconds(1))?
         .is_empty());
@@ -213,20 +279,28 @@ fn reminders_fire_exactly_once_on_time_or_late_also_across_restarts() -> Result<
     let ws = Workspace::open(dir.path())?;
     let later = utc(2027, 1, 15, 12, 0);
     let fired = ws.fire_due_reminders(later)?;
-    assert_eq!(fired.len(), 1);
+    // The eve's reminder and the last check-in (both 08:00 Fri 15 Jan).
+    assert_eq!(fired.len(), 2);
+    let eve = fired
+        .iter()
+        .find(|n| n.title.starts_with("Upgrade to"))
+        .expect("the eve's reminder");
     assert_eq!(
-        fired[0].title,
+        eve.title,
         "Upgrade to 10.0.2 tomorrow: Northwind Foods (demo) (late)"
     );
     assert!(
-        fired[0]
-            .body
+        eve.body
             .contains("due Fri 15 Jan 08:00 GMT while Cutover was closed"),
         "{}",
-        fired[0].body
+        eve.body
     );
     let state = ws.scheduled_upgrade(plan.id)?.reminders;
-    assert!(state[1].late && state[1].fired_at == Some(later));
+    let eve = state
+        .iter()
+        .find(|r| r.kind == ReminderKind::UpgradeTomorrow)
+        .expect("eve");
+    assert!(eve.late && eve.fired_at == Some(later));
     // A second process racing for the same reminder files it once.
     let other = Workspace::open(dir.path())?;
     let deadline_eve = utc(2027, 1, 22, 8, 0);
@@ -252,7 +326,7 @@ fn reminders_fire_exactly_once_on_time_or_late_also_across_restarts() -> Result<
             .iter()
             .filter(|t| t.contains("tomorrow") || t.contains("due tomorrow") || t.contains("UAT"))
             .count(),
-        3,
+        6,
         "{titles:?}"
     );
     assert_eq!(ws.next_reminder_due()?, None);

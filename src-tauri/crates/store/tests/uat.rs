@@ -760,3 +760,65 @@ fn an_override_needs_its_reason_and_a_super_admin_and_check_ins_keep_the_progres
     assert_eq!(d.cycle.signed_off_at, None);
     Ok(())
 }
+
+#[test]
+fn on_the_refresh_day_uat_without_unpromoted_work_is_refreshed_alone_and_otherwise_the_reminder_says_what_would_be_lost(
+) -> Result<()> {
+    use cutover_core::backup::BackupReason;
+    use cutover_core::change::Change;
+    let s = setup()?;
+    let refresh_day = utc(2027, 1, 11, 8);
+    // UAT with a change of its own: the reminder lists it and nothing runs.
+    s.ws.apply_change(
+        s.uat,
+        &Change::CreateApp {
+            name: "Trial app".into(),
+        },
+        &sam_super(),
+        now(),
+        false,
+    )?;
+    let before = s.ws.backups(s.uat)?.len();
+    let fired = s.ws.fire_due_reminders(refresh_day)?;
+    assert_eq!(fired.len(), 1);
+    assert!(
+        fired[0].body.contains("never promoted (Priya Shah: 1)")
+            && fired[0].body.contains("they are lost in a refresh"),
+        "{}",
+        fired[0].body
+    );
+    assert_eq!(s.ws.backups(s.uat)?.len(), before);
+    assert!(!s.ws.refresh_preview(s.uat)?.unpromoted.is_empty());
+
+    // Without unpromoted work it is refreshed on its own, backed up first.
+    let t = setup()?;
+    t.ws.refresh(t.uat, &boss(), now(), &|_| {})?;
+    let before = t.ws.backups(t.uat)?.len();
+    let fired = t.ws.fire_due_reminders(refresh_day)?;
+    assert!(
+        fired[0]
+            .body
+            .contains("refreshed from production on its own"),
+        "{}",
+        fired[0].body
+    );
+    let after = t.ws.backups(t.uat)?;
+    assert_eq!(after.len(), before + 1);
+    assert!(after
+        .iter()
+        .any(|b| b.reason == BackupReason::BeforeRefresh && b.taken_at == refresh_day));
+    assert_eq!(
+        t.ws.inbox()?[0].body,
+        fired[0].body,
+        "the inbox says the same"
+    );
+    Ok(())
+}
+
+fn sam_super() -> Admin {
+    Admin {
+        id: 2,
+        name: "Priya Shah".into(),
+        role: Role::SuperAdmin,
+    }
+}

@@ -100,3 +100,25 @@ INSERT INTO uat_cycles (account_id, release_id, created_at)
 SELECT p.account_id, p.release_id, p.created_at
 FROM upgrade_plans p JOIN releases r ON r.id = p.release_id
 WHERE p.status = 'scheduled' AND r.release_type IN ('minor', 'major');
+
+-- Reminders of the UAT cycle: the refresh day, and a check-in each week
+-- of the window (the n-th of a kind is `seq`).
+CREATE TABLE reminders_v18 (
+    id         INTEGER PRIMARY KEY,
+    plan_id    INTEGER NOT NULL REFERENCES upgrade_plans (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('upgrade_tomorrow', 'uat_ending', 'sandbox_deadline',
+                   'uat_refresh', 'uat_check_in')),
+    seq        INTEGER NOT NULL DEFAULT 0,
+    due_at     TEXT NOT NULL,
+    -- Set in the same transaction as the inbox notice it files: a reminder
+    -- fires exactly once, also across restarts.
+    fired_at   TEXT,
+    late       INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+    notice_id  INTEGER REFERENCES inbox (id),
+    UNIQUE (plan_id, kind, seq)
+) STRICT;
+INSERT INTO reminders_v18 (id, plan_id, kind, seq, due_at, fired_at, late, notice_id)
+SELECT id, plan_id, kind, 0, due_at, fired_at, late, notice_id FROM reminders;
+DROP TABLE reminders;
+ALTER TABLE reminders_v18 RENAME TO reminders;
+CREATE INDEX reminders_due ON reminders (due_at) WHERE fired_at IS NULL;

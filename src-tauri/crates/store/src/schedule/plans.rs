@@ -233,10 +233,10 @@ impl Workspace {
             )
             .context("scheduling the UAT cycle")?;
         }
-        for (kind, due_at) in schedule::reminders(&calendar, &plan) {
+        for (kind, seq, due_at) in numbered(schedule::reminders(&calendar, &plan)) {
             // A reminder whose time has already passed is moot for a new plan.
             if due_at > now {
-                insert_reminder(&tx, plan_id, kind, due_at)?;
+                insert_reminder(&tx, plan_id, kind, seq, due_at)?;
             }
         }
         tx.commit().context("scheduling")?;
@@ -299,16 +299,35 @@ impl Workspace {
     }
 }
 
+/// Numbers the reminders of each kind in time order (the n-th weekly
+/// check-in is `seq` n - 1), which is how a reminder is known again when
+/// its plan's times move.
+fn numbered(
+    mut reminders: Vec<(ReminderKind, DateTime<Utc>)>,
+) -> Vec<(ReminderKind, i64, DateTime<Utc>)> {
+    reminders.sort_by_key(|(_, at)| *at);
+    let mut seen: Vec<ReminderKind> = Vec::new();
+    reminders
+        .into_iter()
+        .map(|(kind, at)| {
+            let seq = seen.iter().filter(|k| **k == kind).count() as i64;
+            seen.push(kind);
+            (kind, seq, at)
+        })
+        .collect()
+}
+
 fn insert_reminder(
     tx: &Connection,
     plan_id: i64,
     kind: ReminderKind,
+    seq: i64,
     due_at: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO reminders (plan_id, kind, due_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (plan_id, kind) DO UPDATE SET due_at = excluded.due_at WHERE fired_at IS NULL",
-        params![plan_id, kind.as_str(), due_at],
+        "INSERT INTO reminders (plan_id, kind, seq, due_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (plan_id, kind, seq) DO UPDATE SET due_at = excluded.due_at WHERE fired_at IS NULL",
+        params![plan_id, kind.as_str(), seq, due_at],
     )
     .context("storing a reminder")?;
     Ok(())
@@ -367,10 +386,10 @@ fn retime_reminders(tx: &Connection, account_id: AccountId, calendar: &Calendar)
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("reading schedules")?;
     for (plan_id, plan) in plans {
-        for (kind, due_at) in schedule::reminders(calendar, &plan) {
+        for (kind, seq, due_at) in numbered(schedule::reminders(calendar, &plan)) {
             tx.execute(
-                "UPDATE reminders SET due_at = ?3 WHERE plan_id = ?1 AND kind = ?2 AND fired_at IS NULL",
-                params![plan_id, kind.as_str(), due_at],
+                "UPDATE reminders SET due_at = ?3 WHERE plan_id = ?1 AND kind = ?2 AND seq = ?4 AND fired_at IS NULL",
+                params![plan_id, kind.as_str(), due_at, seq],
             )
             .context("moving a reminder")?;
         }

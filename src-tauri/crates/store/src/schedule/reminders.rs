@@ -6,6 +6,8 @@
 use crate::{Context, Workspace};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use cutover_core::admin::{Admin, Role};
+use cutover_core::environment::EnvironmentKind;
 use cutover_core::inbox::Notice;
 use cutover_core::schedule::ReminderKind;
 use cutover_core::Result;
@@ -23,8 +25,10 @@ struct Due {
     time_zone: String,
     version: String,
     window_start: DateTime<Utc>,
+    uat_start: Option<chrono::NaiveDate>,
     uat_end: Option<chrono::NaiveDate>,
     deadline: chrono::NaiveDate,
+    release_id: i64,
 }
 
 impl Workspace {
@@ -49,7 +53,13 @@ impl Workspace {
         let mut filed = Vec::new();
         for d in due {
             let late = now - d.due_at > LATE_AFTER;
-            let (title, body) = text(&d, late, &recipients(&conn, d.account_id)?);
+            let uat = match d.kind {
+                ReminderKind::UatRefresh | ReminderKind::UatCheckIn => {
+                    self.uat_reminder(&d, now)?
+                }
+                _ => UatFacts::default(),
+            };
+            let (title, body) = text(&d, late, &recipients(&conn, d.account_id)?, &uat);
             let tx = conn.transaction().context("firing a reminder")?;
             // Claim it first: if another process fired it, nothing happens.
             let claimed = tx
@@ -74,6 +84,12 @@ impl Workspace {
             .context("filing the reminder")?;
             tx.commit().context("firing a reminder")?;
             tracing::info!(reminder = d.id, late, "fired a reminder");
+            let body = match (d.kind, uat.refresh_alone) {
+                (ReminderKind::UatRefresh, Some(uat_id)) => {
+                    self.refresh_uat_alone(uat_id, notice_id, &body, now)
+                }
+                _ => body,
+            };
             filed.push(Notice {
                 id: notice_id,
                 at: now,
@@ -91,7 +107,8 @@ impl Workspace {
 fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Due>> {
     let mut stmt = conn
         .prepare(
-            "SELECT m.id, m.kind, m.due_at, a.id, a.name, a.time_zone, r.version, p.window_start, p.uat_end, p.sandbox_deadline
+            "SELECT m.id, m.kind, m.due_at, a.id, a.name, a.time_zone, r.version, p.window_start, p.uat_end, p.sandbox_deadline,
+                    p.uat_start, p.release_id
              FROM reminders m JOIN upgrade_plans p ON p.id = m.plan_id
              JOIN accounts a ON a.id = p.account_id JOIN releases r ON r.id = p.release_id
              WHERE m.fired_at IS NULL AND p.status = 'scheduled' AND m.due_at <= ?1
@@ -111,6 +128,8 @@ fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Due>> {
                 r.get(7)?,
                 r.get(8)?,
                 r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
             ))
         })
         .context("reading due reminders")?
@@ -129,6 +148,8 @@ fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Due>> {
                 window_start,
                 uat_end,
                 deadline,
+                uat_start,
+                release_id,
             )| {
                 Ok(Due {
                     id,
@@ -139,8 +160,10 @@ fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Due>> {
                     time_zone,
                     version,
                     window_start,
+                    uat_start,
                     uat_end,
                     deadline,
+                    release_id,
                 })
             },
         )
@@ -160,7 +183,85 @@ fn recipients(conn: &Connection, account_id: i64) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn text(d: &Due, late: bool, recipients: &[String]) -> (String, String) {
+/// What a UAT reminder says beyond its dates.
+#[derive(Default)]
+struct UatFacts {
+    /// The account's UAT environment, if it has one.
+    uat: Option<(i64, String)>,
+    /// Changes made in UAT and never promoted, by author ("Priya Shah: 3").
+    unpromoted: Vec<String>,
+    /// UAT to refresh on its own: it exists and has no unpromoted work.
+    refresh_alone: Option<i64>,
+    progress: String,
+}
+
+impl Workspace {
+    fn uat_reminder(&self, d: &Due, now: DateTime<Utc>) -> Result<UatFacts> {
+        let conn = self.connect()?;
+        let uat = self
+            .environment_rows(&conn, d.account_id)?
+            .into_iter()
+            .find(|r| r.environment.kind == EnvironmentKind::Uat)
+            .map(|r| (r.environment.id, r.environment.name));
+        let mut facts = UatFacts::default();
+        if let Some((id, _)) = &uat {
+            facts.unpromoted = self
+                .refresh_preview(*id)?
+                .unpromoted
+                .into_iter()
+                .map(|a| format!("{}: {}", a.author, a.entries))
+                .collect();
+            if facts.unpromoted.is_empty() {
+                facts.refresh_alone = Some(*id);
+            }
+        }
+        facts.uat = uat;
+        facts.progress = self
+            .uat_cycles(d.account_id, now)?
+            .into_iter()
+            .find(|c| c.release_id == d.release_id && c.progress.cases > 0)
+            .map(|c| c.progress.describe())
+            .unwrap_or_default();
+        Ok(facts)
+    }
+
+    /// On the refresh day, UAT with no unpromoted work is refreshed without
+    /// asking (a backup of it is taken first, as always); the reminder's
+    /// notice then says so, or why it could not be.
+    fn refresh_uat_alone(
+        &self,
+        uat: i64,
+        notice_id: i64,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> String {
+        let cutover = Admin {
+            id: 0,
+            name: "Cutover (refresh day)".into(),
+            role: Role::SuperAdmin,
+        };
+        let outcome = match self.refresh(uat, &cutover, now, &|_| {}) {
+            Ok(_) => "UAT had no unpromoted work, so it was refreshed from production on its own; its previous state is kept in the backup taken before the refresh (Backup & Restore).".to_string(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the refresh-day refresh failed");
+                format!("Refreshing UAT on its own failed: {} Refresh it from the UAT screen.", e.message)
+            }
+        };
+        let body = format!("{body} {outcome}");
+        if let Err(e) = self.connect().and_then(|c| {
+            c.execute(
+                "UPDATE inbox SET body = ?2 WHERE id = ?1",
+                params![notice_id, body],
+            )
+            .context("recording the refresh")
+        }) {
+            tracing::error!(error = %e, "the refresh-day notice was not updated");
+        }
+        body
+    }
+}
+
+fn text(d: &Due, late: bool, recipients: &[String], uat: &UatFacts) -> (String, String) {
     let tz: Tz = d.time_zone.parse().unwrap_or(Tz::UTC);
     let local = |at: DateTime<Utc>| {
         at.with_timezone(&tz)
@@ -183,6 +284,35 @@ fn text(d: &Due, late: bool, recipients: &[String]) -> (String, String) {
                 "The UAT window of {} ends on {}. Finish testing and raise any upgrade issue now.",
                 d.version,
                 d.uat_end.map(|e| e.format("%a %-d %b").to_string()).unwrap_or_default()
+            ),
+        ),
+        ReminderKind::UatRefresh => (
+            format!("Refresh UAT today for {}: {}", d.version, d.account),
+            match &uat.uat {
+                None => format!(
+                    "UAT testing of {} starts on {} and {} has no UAT environment. Create UAT from production today (Environments → New environment, kind UAT).",
+                    d.version,
+                    d.uat_start.map(|e| e.format("%a %-d %b").to_string()).unwrap_or_default(),
+                    d.account
+                ),
+                Some((_, name)) if !uat.unpromoted.is_empty() => format!(
+                    "UAT testing of {} starts on {}. {name} must hold a fresh copy of production, but it has changes that were never promoted ({}); they are lost in a refresh. Promote or note them, then refresh {name} from the UAT screen (a backup is taken first).",
+                    d.version,
+                    d.uat_start.map(|e| e.format("%a %-d %b").to_string()).unwrap_or_default(),
+                    uat.unpromoted.join(", ")
+                ),
+                Some(_) => format!(
+                    "UAT testing of {} starts on {}.",
+                    d.version,
+                    d.uat_start.map(|e| e.format("%a %-d %b").to_string()).unwrap_or_default()
+                ),
+            },
+        ),
+        ReminderKind::UatCheckIn => (
+            format!("UAT check-in for {}: {}", d.version, d.account),
+            format!(
+                "This week's UAT check-in: {}. Record it on the UAT screen (Check in), with what is waiting.",
+                if uat.progress.is_empty() { "no test plan yet".to_string() } else { uat.progress.clone() }
             ),
         ),
         ReminderKind::SandboxDeadline => (
