@@ -7,7 +7,7 @@
 use crate::commands::environments::{design, extensions, integrations, records, refresh};
 use crate::commands::people::{admins, inbox};
 use crate::commands::{
-    accounts, app, backups, environments, promotion, releases, schedule, storage, upgrade,
+    accounts, app, backups, environments, promotion, releases, schedule, storage, uat, upgrade,
 };
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
@@ -116,6 +116,20 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::computer_user_name,
             accounts::describe_package,
             accounts::calendar_defaults,
+            uat::uat_cycles,
+            uat::uat_cycle,
+            uat::generate_uat_plan,
+            uat::add_uat_case,
+            uat::record_uat_result,
+            uat::attach_uat_evidence,
+            uat::uat_evidence_image,
+            uat::open_uat_evidence,
+            uat::raise_uat_issue,
+            uat::set_uat_issue_status,
+            uat::decide_uat_issue,
+            uat::uat_check_in,
+            uat::uat_sign_off,
+            uat::uat_override,
             app::report_interactive,
         ])
 }

@@ -215,6 +215,27 @@ export const commands = {
 	describePackage: (path: string) => typedError<PackageFacts, CommandError>(__TAURI_INVOKE("describe_package", { path })),
 	/**  The documented calendar defaults a new account starts from. */
 	calendarDefaults: () => typedError<CalendarSettings, CommandError>(__TAURI_INVOKE("calendar_defaults")),
+	/**  The cycles of every account (0) or one, with their state today. */
+	uatCycles: (accountId: number) => typedError<UatCycle[], CommandError>(__TAURI_INVOKE("uat_cycles", { accountId })),
+	uatCycle: (cycleId: number) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_cycle", { cycleId })),
+	generateUatPlan: (cycleId: number) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("generate_uat_plan", { cycleId })),
+	addUatCase: (cycleId: number, input: CaseInput) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("add_uat_case", { cycleId, input })),
+	recordUatResult: (caseId: number, input: ResultInput) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("record_uat_result", { caseId, input })),
+	attachUatEvidence: (caseId: number, path: string) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("attach_uat_evidence", { caseId, path })),
+	/**  An evidence image as a `data:` URL, its checksum checked. */
+	uatEvidenceImage: (evidenceId: number) => typedError<string, CommandError>(__TAURI_INVOKE("uat_evidence_image", { evidenceId })),
+	/**  Opens a copy of the evidence with the system's application for its type. */
+	openUatEvidence: (evidenceId: number) => typedError<null, CommandError>(__TAURI_INVOKE("open_uat_evidence", { evidenceId })),
+	raiseUatIssue: (cycleId: number, input: IssueInput) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("raise_uat_issue", { cycleId, input })),
+	setUatIssueStatus: (issueId: number, status: IssueStatus) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("set_uat_issue_status", { issueId, status })),
+	/**
+	 *  Records a decision and shows its notice on the desktop; a delay wakes
+	 *  the reminder engine for the moved schedule.
+	 */
+	decideUatIssue: (issueId: number, decision: IssueDecision) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("decide_uat_issue", { issueId, decision })),
+	uatCheckIn: (cycleId: number, note: string) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_check_in", { cycleId, note })),
+	uatSignOff: (cycleId: number) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_sign_off", { cycleId })),
+	uatOverride: (cycleId: number, reason: string) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_override", { cycleId, reason })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -377,6 +398,26 @@ export type CalendarSettings = {
 	uatBusinessDays: number,
 };
 
+/**  A case as written in the case dialog. */
+export type CaseInput = {
+	title: string,
+	steps: string,
+	area: string,
+	tester: string,
+	/**  Keep it in the account's regression cases for the next cycles. */
+	regression: boolean,
+};
+
+/**  Where a case came from. */
+export type CaseOrigin = 
+/**  A release note of an area the account uses. */
+"note" | 
+/**  The account's own regression cases, carried from cycle to cycle. */
+"regression" | "manual";
+
+/**  A test case's result. */
+export type CaseResult = "not_run" | "passed" | "failed" | "blocked" | "waived";
+
 export type Catalog = {
 	accountId: number,
 	accountName: string,
@@ -528,6 +569,31 @@ export type Cumulative = {
 	reviewedCount: number,
 };
 
+/**  A cycle with its plan, issues and history. */
+export type CycleDetail = {
+	cycle: UatCycle,
+	cases: UatCase[],
+	issues: UatIssue[],
+	history: HistoryEntry[],
+	/**  What still stops a sign-off, if anything. */
+	signOffRefusal: string | null,
+};
+
+/**  Where a cycle stands on a day. */
+export type CycleState = 
+/**  Before the refresh week. */
+"planned" | 
+/**  From the refresh day (a week before testing) to the first test day. */
+"refresh_due" | 
+/**  The business days of the UAT window. */
+"testing" | 
+/**  The window is over and nobody signed off yet. */
+"sign_off_due" | "signed_off" | 
+/**  A critical issue has no decision (hotfix, workaround or delay). */
+"blocked" | 
+/**  Production was delayed "until fixed": no date until a decision moves it. */
+"delayed";
+
 /**
  *  The steps of the data upgrade, in order. Each is safe to run again, so
  *  an intermittent failure resumes from the step that failed.
@@ -635,6 +701,17 @@ export type ErrorKind =
 
 export type EventKind = "maintenance_window" | "upgrade" | "uat_window" | "uat_refresh" | "freeze" | "sandbox_deadline";
 
+export type Evidence = {
+	id: number,
+	fileName: string,
+	sha256: string,
+	bytes: number,
+	/**  `image/png` and the like when it can be shown inline. */
+	imageType: string | null,
+	addedAt: string,
+	addedBy: string,
+};
+
 /**  An extension package in an account's catalog. */
 export type ExtensionSummary = {
 	id: number,
@@ -676,6 +753,12 @@ export type Freeze = {
 	from: string,
 	to: string,
 	reason: string,
+};
+
+export type HistoryEntry = {
+	at: string,
+	author: string,
+	text: string,
 };
 
 /**  What an import sends while it runs: progress, then one report. */
@@ -754,6 +837,30 @@ export type Integration = {
 };
 
 export type IntegrationKind = "crm_sync" | "webhook" | "data_feed" | "other";
+
+/**  What the admin decided about a critical issue (seed 000). */
+export type IssueDecision = 
+/**  Wait for the vendor's hotfix `version`. */
+{ kind: "hotfix"; version: string } | 
+/**  Go live with a workaround that `accepted_by` agreed to. */
+{ kind: "workaround"; what: string; acceptedBy: string } | 
+/**  Move production to a later wave, or (no date) until it is fixed. */
+{ kind: "delay"; until: string | null };
+
+/**  An upgrade issue as raised. */
+export type IssueInput = {
+	title: string,
+	detail: string,
+	area: string,
+	severity: Severity,
+	/**  Raised from these cases (a failed one, usually). */
+	caseIds: number[],
+	noteId: number | null,
+};
+
+export type IssueStatus = "open" | "workaround" | "waiting_for_hotfix" | 
+/**  The awaited hotfix arrived: its cases are to be run again. */
+"retest" | "fixed" | "closed";
 
 /**  A backup of an environment that was deleted. */
 export type KeptBackup = {
@@ -896,6 +1003,20 @@ export type PlannedChange = {
 	entityName: string,
 	action: StepAction,
 	authors: string[],
+};
+
+export type Progress = {
+	cases: number,
+	passed: number,
+	failed: number,
+	blocked: number,
+	waived: number,
+	notRun: number,
+	/**
+	 *  Open issues (not fixed or closed) by severity: critical, high,
+	 *  medium, low.
+	 */
+	openIssues: [number, number, number, number],
 };
 
 /**  A promotion as the history shows it. */
@@ -1059,6 +1180,14 @@ export type Resolution =
 /**  Leave production's version; the sandbox's step is dropped. */
 "keep_production";
 
+/**  A result as recorded in the case dialog. */
+export type ResultInput = {
+	result: CaseResult,
+	reason: string,
+	notes: string,
+	tester: string,
+};
+
 /**  A retired store: a deleted environment's data. */
 export type RetiredStore = {
 	/**  The file's name in the retired folder. */
@@ -1136,6 +1265,8 @@ export type Selectable =
 "not_yet_available" | 
 /**  Newer GA releases have pushed it out of the window. */
 "dropped_out";
+
+export type Severity = "critical" | "high" | "medium" | "low";
 
 /**  A concrete stretch of time, in UTC. */
 export type Slot = {
@@ -1255,6 +1386,68 @@ export type TrustedKey = {
 	fingerprint: string,
 	addedAt: string,
 	addedBy: string,
+};
+
+export type UatCase = {
+	id: number,
+	title: string,
+	steps: string,
+	area: string,
+	origin: CaseOrigin,
+	noteId: number | null,
+	tester: string,
+	result: CaseResult,
+	reason: string,
+	notes: string,
+	runAt: string | null,
+	runBy: string | null,
+	evidence: Evidence[],
+	/**  Issues raised from this case. */
+	issueIds: number[],
+};
+
+/**  One cycle in the list: its release, dates and progress. */
+export type UatCycle = {
+	id: number,
+	accountId: number,
+	accountName: string,
+	/**  The account's IANA zone, in which the dates are meant. */
+	timeZone: string,
+	releaseId: number,
+	version: string,
+	state: CycleState,
+	/**
+	 *  The current schedule's dates; none once production is delayed
+	 *  until a fix.
+	 */
+	refresh: string | null,
+	testStart: string | null,
+	testEnd: string | null,
+	businessDays: number,
+	/**  Production's upgrade (start of its maintenance window). */
+	productionAt: string | null,
+	wave: string | null,
+	progress: Progress,
+	signedOffAt: string | null,
+	signedOffBy: string | null,
+	/**  Set when production was cleared without a sign-off. */
+	overrideReason: string | null,
+};
+
+export type UatIssue = {
+	id: number,
+	title: string,
+	detail: string,
+	area: string,
+	severity: Severity,
+	status: IssueStatus,
+	noteId: number | null,
+	caseIds: number[],
+	raisedAt: string,
+	raisedBy: string,
+	decision: IssueDecision | null,
+	decidedAt: string | null,
+	decidedBy: string | null,
 };
 
 /**  What undoing a promotion would discard, said before it runs. */

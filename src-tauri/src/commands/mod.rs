@@ -20,4 +20,5 @@ pub mod promotion;
 pub mod releases;
 pub mod schedule;
 pub mod storage;
+pub mod uat;
 pub mod upgrade;

@@ -16,6 +16,8 @@ pub struct UatCycle {
     pub id: CycleId,
     pub account_id: i64,
     pub account_name: String,
+    /// The account's IANA zone, in which the dates are meant.
+    pub time_zone: String,
     pub release_id: ReleaseId,
     pub version: String,
     pub state: CycleState,

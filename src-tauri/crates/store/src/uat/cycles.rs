@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 const CYCLE_COLUMNS: &str = "c.id, c.account_id, a.name, c.release_id, r.version, c.signed_off_at,
     c.signed_off_by, c.override_reason, c.delayed_until_fixed, p.wave, p.window_start,
-    p.uat_refresh, p.uat_start, p.uat_end";
+    p.uat_refresh, p.uat_start, p.uat_end, a.time_zone";
 const CYCLE_FROM: &str = "uat_cycles c JOIN accounts a ON a.id = c.account_id
     JOIN releases r ON r.id = c.release_id
     LEFT JOIN upgrade_plans p ON p.account_id = c.account_id AND p.release_id = c.release_id
@@ -41,6 +41,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
             id: r.get(0)?,
             account_id: r.get(1)?,
             account_name: r.get(2)?,
+            time_zone: r.get(14)?,
             release_id: r.get(3)?,
             version: r.get(4)?,
             state: rules::CycleState::Planned,
