@@ -6,6 +6,7 @@ import { InboxButton } from "./inbox/InboxButton";
 import { EnvironmentScreen, type Tab } from "./environment/EnvironmentScreen";
 import { ReleasesScreen } from "./releases/ReleasesScreen";
 import { CalendarScreen } from "./calendar/CalendarScreen";
+import { UatScreen } from "./uat/UatScreen";
 
 export type Open = (environmentId: number, tab?: Tab) => void;
 
@@ -13,7 +14,7 @@ export function App() {
   const fetching = useIsFetching();
   const queryClient = useQueryClient();
   const [opened, setOpened] = useState<{ id: number; tab: Tab } | null>(null);
-  const [screen, setScreen] = useState<"environments" | "releases" | "calendar">("environments");
+  const [screen, setScreen] = useState<"environments" | "releases" | "calendar" | "uat">("environments");
   const open: Open = (id, tab = "designer") => (setScreen("environments"), setOpened({ id, tab }));
   return (
     <div className="shell">
@@ -39,6 +40,9 @@ export function App() {
           <button type="button" className={`nav-item ${screen === "calendar" ? "active" : ""}`} onClick={() => setScreen("calendar")} data-testid="nav-calendar">
             Calendar
           </button>
+          <button type="button" className={`nav-item ${screen === "uat" ? "active" : ""}`} onClick={() => setScreen("uat")} data-testid="nav-uat">
+            UAT
+          </button>
         </nav>
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
           {fetching ? "Refreshing…" : ""}
@@ -54,6 +58,8 @@ export function App() {
           <ReleasesScreen />
         ) : screen === "calendar" ? (
           <CalendarScreen />
+        ) : screen === "uat" ? (
+          <UatScreen />
         ) : opened ? (
           <EnvironmentScreen
             environmentId={opened.id}

@@ -1,0 +1,269 @@
+//! A UAT cycle through the real app, "on" 5 January 2027 (London account):
+//! release 10.0.2 scheduled on Wave 2; its cycle on the UAT screen; the
+//! test plan generated from the release notes and a regression case added;
+//! a case failed with a PNG the test made (a screenshot of the app) as
+//! evidence, shown inline with its checksum; a critical issue raised from
+//! it blocks the sign-off; the decision "wait for hotfix 10.0.2.1"; that
+//! hotfix imported puts the issue to retest and the case back to not run;
+//! retested and passed, the rest passed or waived with a reason; signed
+//! off.
+
+use cutover_e2e::{workspace_root, App, Result};
+use cutover_package::{build, sign};
+use sha2::{Digest, Sha256};
+
+/// A hotfix 10.0.2.1 for 10.0.2's Projects area, signed with the demo
+/// vendor's key, written to `dir`.
+fn hotfix_package(dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    let demo = workspace_root().join("packages/demo");
+    let mut files = build::read_folder(&demo.join("10.0.4"))?;
+    let mut manifest: serde_json::Value = serde_json::from_slice(&files[0].1)?;
+    manifest["version"] = "10.0.2.1".into();
+    manifest["type"] = "hotfix".into();
+    manifest["waves"] = serde_json::json!([]);
+    manifest["required_hotfixes"] = serde_json::json!([]);
+    manifest["upgrades_from"] = serde_json::json!(["10.0.2"]);
+    manifest["fixes"] = serde_json::json!({"versions": ["10.0.2"], "areas": ["Projects"]});
+    files[0].1 = serde_json::to_vec(&manifest)?;
+    files[1].1 =
+        b"# Portfolio budgets stay within their programme\narea: Projects\nkind: fix\n\nFixed.\n"
+            .to_vec();
+    let key = sign::parse_signing_key(&std::fs::read_to_string(demo.join("vendor-demo.key"))?)?;
+    let path = dir.join("northwind-10.0.2.1.zip");
+    std::fs::write(&path, build::build(&files, &key)?)?;
+    Ok(path)
+}
+
+const CASE: &str = r#"[data-testid="uat-case"][data-title="Portfolio view for projects"]"#;
+
+async fn open_case(app: &App, title: &str) -> Result<()> {
+    app.click(&format!(
+        r#"[data-testid="uat-case"][data-title="{title}"] [data-testid="open-case"]"#
+    ))
+    .await?;
+    app.wait_for(r#"[data-testid="case-dialog"]"#).await?;
+    Ok(())
+}
+
+async fn record(app: &App, title: &str, result: &str, reason: Option<&str>) -> Result<()> {
+    open_case(app, title).await?;
+    app.click(&format!(
+        r#"[data-testid="result"][data-result="{result}"] input"#
+    ))
+    .await?;
+    if let Some(reason) = reason {
+        app.type_into(r#"[data-testid="waive-reason"]"#, reason)
+            .await?;
+    }
+    app.click(r#"[data-testid="save-result"]"#).await?;
+    app.wait_gone(r#"[data-testid="case-dialog"]"#).await?;
+    app.wait_for(&format!(
+        r#"[data-testid="uat-case"][data-title="{title}"][data-result="{result}"]"#
+    ))
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    let outside = tempfile::tempdir()?;
+    let clock = [(
+        "CUTOVER_CLOCK_START".to_string(),
+        "2027-01-05T09:00:00Z".to_string(),
+    )];
+    let mut app = App::launch_with("uat", holder, &data, &clock).await?;
+    app.explore_demo().await?;
+
+    // No cycle before a minor release is scheduled.
+    app.click(r#"[data-testid="nav-uat"]"#).await?;
+    app.wait_for(r#"[data-testid="uat-empty"]"#).await?;
+    app.screenshot("empty").await?;
+
+    app.click(r#"[data-testid="nav-releases"]"#).await?;
+    app.click_in(
+        r#"[data-testid="release-row"][data-version="10.0.2"]"#,
+        r#"[data-testid="schedule-release"]"#,
+    )
+    .await?;
+    app.click(r#"[data-testid="wave"][data-date="2027-01-30"]"#)
+        .await?;
+    app.click(r#"[data-testid="schedule"]"#).await?;
+    app.wait_for_text(r#"[data-testid="plan"]"#, "Scheduled: Wave 2")
+        .await?;
+    app.click_in(r#"[data-testid="schedule-dialog"]"#, "button.secondary")
+        .await?;
+
+    app.click(r#"[data-testid="nav-uat"]"#).await?;
+    let card = app
+        .wait_for(r#"[data-testid="uat-cycle"][data-version="10.0.2"][data-state="planned"]"#)
+        .await?;
+    let text = card.text().await?;
+    assert!(
+        text.contains("Refresh Mon 11 Jan 2027")
+            && text.contains("testing Mon 18 Jan 2027 – Fri 29 Jan 2027 (10 business days)"),
+        "{text}"
+    );
+    card.click().await?;
+    app.click(r#"[data-testid="generate-plan"]"#).await?;
+    app.wait_for(CASE).await?;
+    let cases = app.texts(r#"[data-testid="uat-case"]"#).await?.len();
+    assert!(cases >= 5, "{cases} cases");
+    // The sign-off says why it is off.
+    app.wait_for_text(r#"[data-testid="sign-off-refusal"]"#, "not run")
+        .await?;
+    let disabled = app
+        .eval(r#"return document.querySelector('[data-testid="sign-off"]').disabled"#)
+        .await?;
+    assert_eq!(disabled, serde_json::json!(true));
+
+    app.click(r#"[data-testid="add-case"]"#).await?;
+    app.type_into(r#"[data-testid="case-title"]"#, "Integration with the CRM")
+        .await?;
+    app.type_into(
+        r#"[data-testid="case-steps"]"#,
+        "Create an order; it reaches the CRM within 5 minutes.",
+    )
+    .await?;
+    app.type_into(r#"[data-testid="case-area"]"#, "Integrations")
+        .await?;
+    app.click(r#"[data-testid="case-regression"]"#).await?;
+    app.click(r#"[data-testid="save-case"]"#).await?;
+    app.wait_for(r#"[data-testid="uat-case"][data-title="Integration with the CRM"]"#)
+        .await?;
+    app.screenshot("plan").await?;
+
+    // A case fails; the evidence is a screenshot the test just took.
+    record(&app, "Portfolio view for projects", "failed", None).await?;
+    let shot = app.screenshot("failed").await?;
+    let evidence = outside.path().join("portfolio-budgets.png");
+    std::fs::copy(&shot, &evidence)?;
+    let sha = format!("{:x}", Sha256::digest(std::fs::read(&evidence)?));
+    open_case(&app, "Portfolio view for projects").await?;
+    app.type_into(
+        r#"[data-testid="evidence-path"]"#,
+        &evidence.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="attach-evidence"]"#).await?;
+    let item = app
+        .wait_for(r#"[data-testid="evidence"][data-name="portfolio-budgets.png"]"#)
+        .await?;
+    assert!(item.text().await?.contains(&sha), "the checksum is shown");
+    app.wait_for(r#"[data-testid="evidence-image"]"#).await?;
+    let width = app
+        .eval(r#"const i = document.querySelector('[data-testid="evidence-image"]'); return i.complete ? i.naturalWidth : 0"#)
+        .await?;
+    assert!(
+        width.as_u64().unwrap_or(0) > 100,
+        "the image is drawn: {width}"
+    );
+    assert_eq!(
+        std::fs::read(data.join("evidence").join(&sha))?,
+        std::fs::read(&evidence)?
+    );
+    app.screenshot("evidence").await?;
+
+    // A critical issue from the failed case blocks the cycle.
+    app.click(r#"[data-testid="raise-from-case"]"#).await?;
+    app.type_into(
+        r#"[data-testid="issue-title"]"#,
+        "Portfolio shows other programmes' budgets",
+    )
+    .await?;
+    app.select(r#"[data-testid="issue-severity"]"#, "critical")
+        .await?;
+    app.click(r#"[data-testid="save-issue"]"#).await?;
+    app.wait_for(r#"[data-testid="uat-cycle-view"][data-state="blocked"]"#)
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="sign-off-refusal"]"#,
+        "critical issue without a decision",
+    )
+    .await?;
+    app.screenshot("blocked").await?;
+
+    // Decision: wait for hotfix 10.0.2.1.
+    app.click(r#"[data-testid="uat-issue"] [data-testid="decide-issue"]"#)
+        .await?;
+    app.click(r#"[data-testid="decision"][data-kind="hotfix"] input"#)
+        .await?;
+    app.type_into(r#"[data-testid="hotfix-version"]"#, "10.0.2.1")
+        .await?;
+    app.click(r#"[data-testid="save-decision"]"#).await?;
+    app.wait_for(r#"[data-testid="uat-issue"][data-status="waiting_for_hotfix"]"#)
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="issue-decision"]"#,
+        "Wait for hotfix 10.0.2.1",
+    )
+    .await?;
+
+    // The hotfix arrives as a package.
+    let package = hotfix_package(outside.path())?;
+    app.click(r#"[data-testid="nav-releases"]"#).await?;
+    app.type_into(
+        r#"[data-testid="package-path"]"#,
+        &package.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="import-package"]"#).await?;
+    app.wait_for_text(r#"[data-testid="import-done"]"#, "10.0.2.1")
+        .await?;
+    app.click(r#"[data-testid="nav-uat"]"#).await?;
+    app.click(r#"[data-testid="uat-cycle"][data-version="10.0.2"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="uat-issue"][data-status="retest"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="uat-case"][data-title="Portfolio view for projects"][data-result="not_run"]"#).await?;
+    app.wait_for_text(r#"[data-testid="uat-history"]"#, "Hotfix 10.0.2.1 imported")
+        .await?;
+    app.screenshot("retest").await?;
+
+    // Retested and passed; the rest passed, one waived with its reason.
+    record(&app, "Portfolio view for projects", "passed", None).await?;
+    let titles: Vec<String> = app
+        .eval(r#"return [...document.querySelectorAll('[data-testid="uat-case"][data-result="not_run"]')].map(r => r.dataset.title)"#)
+        .await?
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_string))
+        .collect();
+    assert!(!titles.is_empty());
+    for (n, title) in titles.iter().enumerate() {
+        if n == 0 {
+            record(
+                &app,
+                title,
+                "waived",
+                Some("Not used by this account; agreed with the HR lead."),
+            )
+            .await?;
+        } else {
+            record(&app, title, "passed", None).await?;
+        }
+    }
+    app.click(r#"[data-testid="check-in"]"#).await?;
+    app.type_into(
+        r#"[data-testid="check-in-note"]"#,
+        "All run; ready for the change board.",
+    )
+    .await?;
+    app.click(r#"[data-testid="check-in-note-save"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="uat-history"]"#,
+        "All run; ready for the change board.",
+    )
+    .await?;
+    app.click(r#"[data-testid="sign-off"]"#).await?;
+    app.wait_for(r#"[data-testid="uat-cycle-view"][data-state="signed_off"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="uat-signed-off"]"#, "by Alex Morgan")
+        .await?;
+    app.screenshot("signed-off").await?;
+    app.close().await
+}
