@@ -11,6 +11,8 @@ use cutover_core::Result;
 use cutover_store::{demo, Context, Workspace};
 use std::path::{Path, PathBuf};
 
+pub mod uat;
+
 /// 1 Dec 2026 at `h:m` UTC (London is on GMT): the default maintenance
 /// window is 16:00–19:00 every day.
 pub fn at(h: u32, m: u32) -> DateTime<Utc> {
