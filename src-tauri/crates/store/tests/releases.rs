@@ -466,11 +466,12 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
         .collect();
     assert!(!before.is_empty());
     // Put the control database back as schema 14 left it (no fts_rowid,
-    // no backup platform columns, nothing kept aside, no UAT cycles), the
+    // no backup platform columns, nothing kept aside, no UAT cycles or log chains), the
     // index numbered 1..n by the old whole rebuild.
     ws.connect()?
         .execute_batch(
             "DROP TABLE uat_history;
+             ALTER TABLE activity DROP COLUMN hash;
              DROP TABLE uat_issue_cases;
              DROP TABLE uat_issues;
              DROP TABLE uat_evidence;

@@ -91,7 +91,9 @@ CREATE TABLE uat_history (
     cycle_id INTEGER NOT NULL REFERENCES uat_cycles (id) ON DELETE CASCADE,
     at       TEXT NOT NULL,
     author   TEXT NOT NULL,
-    text     TEXT NOT NULL
+    text     TEXT NOT NULL,
+    -- SHA-256 chaining it to the cycle's entry before (people/chain.rs).
+    hash     TEXT
 ) STRICT;
 CREATE INDEX uat_history_by_cycle ON uat_history (cycle_id, id);
 
@@ -122,3 +124,6 @@ SELECT id, plan_id, kind, 0, due_at, fired_at, late, notice_id FROM reminders;
 DROP TABLE reminders;
 ALTER TABLE reminders_v18 RENAME TO reminders;
 CREATE INDEX reminders_due ON reminders (due_at) WHERE fired_at IS NULL;
+
+-- The activity log is chained too; entries from before have no hash.
+ALTER TABLE activity ADD COLUMN hash TEXT;

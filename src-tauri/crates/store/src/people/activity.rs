@@ -24,8 +24,13 @@ impl Workspace {
         action: ActivityAction,
         detail: &str,
     ) {
-        let written = self.connect().and_then(|c| {
-            c.execute(
+        let written = self.connect().and_then(|mut c| {
+            // Immediate: the entry and its link to the last one are written
+            // by one writer at a time, so the chain never forks.
+            let tx = c
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .context("recording activity")?;
+            tx.execute(
                 "INSERT INTO activity (at, author, environment_id, environment_name, action, detail)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
@@ -37,7 +42,9 @@ impl Workspace {
                     detail
                 ],
             )
-            .context("recording activity")
+            .context("recording activity")?;
+            super::chain::seal(&tx, super::chain::Chain::Activity, tx.last_insert_rowid())?;
+            tx.commit().context("recording activity")
         });
         if let Err(e) = written {
             tracing::error!(error = %e, action = action.as_str(), author, "activity not recorded");

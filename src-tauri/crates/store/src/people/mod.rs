@@ -4,12 +4,14 @@
 //!
 //! Invariants: there is always a current admin (a desktop without admins
 //! gets a super-admin, so nobody is locked out); recording activity is best
-//! effort after the action succeeded and never undoes it; the inbox keeps
-//! every notice whether or not it was shown on the desktop.
+//! effort after the action succeeded and never undoes it, and each entry is
+//! chained to the one before (`chain.rs`); the inbox keeps every notice
+//! whether or not it was shown on the desktop.
 //!
 //! Calls: `control` only; every other area calls it.
 
 mod activity;
 pub(crate) mod admins;
+pub(crate) mod chain;
 mod inbox;
 pub mod recipients;

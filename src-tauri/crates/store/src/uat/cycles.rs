@@ -1,6 +1,7 @@
 //! Reading cycles, their state and progress; check-ins, sign-off, the
 //! override, and the gate production's upgrade passes.
 
+use crate::people::chain::Chain;
 use crate::{Context, Workspace};
 use chrono::{DateTime, NaiveDate, Utc};
 use cutover_core::account::AccountId;
@@ -389,5 +390,5 @@ pub(super) fn add_history(
         params![cycle_id, at, author, text],
     )
     .context("recording the cycle's history")?;
-    Ok(())
+    crate::people::chain::seal(conn, Chain::UatHistory(cycle_id), conn.last_insert_rowid())
 }
