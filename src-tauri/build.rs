@@ -115,6 +115,7 @@ const COMMANDS: &[&str] = &[
     "uat_check_in",
     "uat_sign_off",
     "uat_override",
+    "export_uat_pack",
     "report_interactive",
 ];
 

@@ -130,6 +130,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             uat::uat_check_in,
             uat::uat_sign_off,
             uat::uat_override,
+            uat::export_uat_pack,
             app::report_interactive,
         ])
 }

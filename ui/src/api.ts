@@ -204,6 +204,7 @@ export const api = {
   uatCheckIn: (cycleId: number, note: string) => call(commands.uatCheckIn(cycleId, note)),
   uatSignOff: (cycleId: number) => call(commands.uatSignOff(cycleId)),
   uatOverride: (cycleId: number, reason: string) => call(commands.uatOverride(cycleId, reason)),
+  exportUatPack: (cycleId: number, folder: string) => call(commands.exportUatPack(cycleId, folder)),
   refreshEnvironment: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.refreshEnvironment(environmentId, progressChannel(onProgress))),
 };

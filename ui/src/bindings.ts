@@ -236,6 +236,8 @@ export const commands = {
 	uatCheckIn: (cycleId: number, note: string) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_check_in", { cycleId, note })),
 	uatSignOff: (cycleId: number) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_sign_off", { cycleId })),
 	uatOverride: (cycleId: number, reason: string) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_override", { cycleId, reason })),
+	/**  Writes the cycle's evidence pack into a new folder inside `folder`. */
+	exportUatPack: (cycleId: number, folder: string) => typedError<PackExported, CommandError>(__TAURI_INVOKE("export_uat_pack", { cycleId, folder })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -958,6 +960,14 @@ export type OfferedWave = {
 	date: string,
 };
 
+/**  Where the pack was written and what its checks found. */
+export type PackExported = {
+	folder: string,
+	files: number,
+	/**  Where a log's hash chain breaks; empty when both hold. */
+	chainProblems: string[],
+};
+
 /**
  *  What a release package says of itself, read to fill a new account's
  *  form (the signer is shown, not trusted).
@@ -1164,7 +1174,11 @@ export type ReminderKind =
 /**  The UAT window ends in two business days. */
 "uat_ending" | 
 /**  Sandboxes behind production are due tomorrow. */
-"sandbox_deadline";
+"sandbox_deadline" | 
+/**  UAT must hold a fresh copy of production today (seed 001). */
+"uat_refresh" | 
+/**  Each week of the UAT window, on its last business day (seed 001). */
+"uat_check_in";
 
 export type ReminderState = {
 	kind: ReminderKind,

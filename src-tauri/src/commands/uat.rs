@@ -6,6 +6,7 @@ use crate::state::{run_blocking, AppState};
 use cutover_core::account::AccountId;
 use cutover_core::uat::{CaseId, CycleId, IssueDecision, IssueId, IssueStatus};
 use cutover_core::uat_view::{CaseInput, CycleDetail, IssueInput, ResultInput, UatCycle};
+use cutover_store::uat::pack::PackExported;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::State;
@@ -209,6 +210,21 @@ pub async fn uat_override(
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
         ws.uat_override(cycle_id, &reason, &admin, now)
+    })
+    .await
+}
+
+/// Writes the cycle's evidence pack into a new folder inside `folder`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_uat_pack(
+    state: State<'_, Arc<AppState>>,
+    cycle_id: CycleId,
+    folder: PathBuf,
+) -> CommandResult<PackExported> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.export_uat_pack(cycle_id, &folder, &admin, now)
     })
     .await
 }

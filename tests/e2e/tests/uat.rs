@@ -6,7 +6,7 @@
 //! it blocks the sign-off; the decision "wait for hotfix 10.0.2.1"; that
 //! hotfix imported puts the issue to retest and the case back to not run;
 //! retested and passed, the rest passed or waived with a reason; signed
-//! off.
+//! off; the evidence pack exported and its checksums verified.
 
 use cutover_e2e::{workspace_root, App, Result};
 use cutover_package::{build, sign};
@@ -265,5 +265,44 @@ async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
     app.wait_for_text(r#"[data-testid="uat-signed-off"]"#, "by Alex Morgan")
         .await?;
     app.screenshot("signed-off").await?;
+
+    // The evidence pack, checked as a change board would.
+    let board = tempfile::tempdir()?;
+    app.click(r#"[data-testid="open-pack"]"#).await?;
+    app.type_into(
+        r#"[data-testid="pack-folder"]"#,
+        &board.path().display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="export-pack"]"#).await?;
+    app.wait_for_text(r#"[data-testid="pack-done"]"#, "Wrote 3 files")
+        .await?;
+    app.screenshot("pack").await?;
+    let folder = std::fs::read_dir(board.path())?
+        .next()
+        .ok_or("no pack folder")??
+        .path();
+    let sums = std::fs::read_to_string(folder.join("SHA256SUMS"))?;
+    assert_eq!(sums.lines().count(), 2, "{sums}");
+    for line in sums.lines() {
+        let (hash, file) = line.split_once("  ").ok_or("a SHA256SUMS line")?;
+        let actual = format!("{:x}", Sha256::digest(std::fs::read(folder.join(file))?));
+        assert_eq!(hash, actual, "{file}");
+    }
+    assert!(sums.contains(&sha), "the evidence is in the manifest");
+    let report = std::fs::read_to_string(folder.join("report.html"))?;
+    for said in [
+        "Signed off by Alex Morgan",
+        "Portfolio shows other programmes&#39; budgets",
+        "wait for hotfix 10.0.2.1",
+        "chain verified",
+        &sha,
+    ] {
+        assert!(report.contains(said), "{said} missing from the report");
+    }
+    assert!(
+        !report.contains("://"),
+        "the report refers to nothing outside"
+    );
     app.close().await
 }

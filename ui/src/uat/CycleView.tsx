@@ -9,6 +9,7 @@ import { CaseDialog } from "./CaseDialog";
 import { AddCaseDialog, IssueDialog, TextDialog } from "./Forms";
 import { DecisionDialog } from "./DecisionDialog";
 import { RefreshDialog } from "../dashboard/RefreshDialog";
+import { PackDialog } from "./PackDialog";
 import { RESULT_LABELS, SEVERITY_LABELS, STATE_LABELS, STATUS_LABELS, tone } from "./labels";
 
 type Dialog =
@@ -18,7 +19,8 @@ type Dialog =
   | { kind: "decide"; issue: UatIssue }
   | { kind: "check-in" }
   | { kind: "override" }
-  | { kind: "refresh" };
+  | { kind: "refresh" }
+  | { kind: "pack" };
 
 export function describeDecision(d: IssueDecision): string {
   switch (d.kind) {
@@ -143,6 +145,9 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
         </button>
         <button type="button" className="secondary" onClick={() => setDialog({ kind: "check-in" })} data-testid="check-in">
           Check in
+        </button>
+        <button type="button" className="secondary" onClick={() => setDialog({ kind: "pack" })} data-testid="open-pack">
+          Evidence pack…
         </button>
         <span className="grow" />
         {!c.signedOffAt && !c.overrideReason && (
@@ -282,6 +287,7 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
         )}
       </section>
       {openCase && <CaseDialog item={openCase} timeZone={tz} onSaved={done} onRaise={() => setDialog({ kind: "issue", from: openCase })} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "pack" && <PackDialog cycleId={cycleId} onClose={() => setDialog(null)} />}
       {dialog?.kind === "refresh" && uat && <RefreshDialog target={uat} onClose={() => setDialog(null)} onNotice={(text) => setSaved(text)} />}
       {dialog?.kind === "add-case" && <AddCaseDialog cycleId={cycleId} onSaved={done} onClose={() => setDialog(null)} />}
       {dialog?.kind === "issue" && <IssueDialog cycleId={cycleId} from={dialog.from} onSaved={done} onClose={() => setDialog(null)} />}

@@ -53,6 +53,16 @@ fn notes(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<
 
 /// Text for HTML, with FTS5's match markers (\u{1}, \u{2}) turned into `<mark>`.
 pub(super) fn escape_marked(text: &str) -> String {
+    escape_with(text, true)
+}
+
+/// Text for HTML: the five special characters escaped, other control
+/// characters than line breaks and tabs dropped.
+pub(crate) fn escape_html(text: &str) -> String {
+    escape_with(text, false)
+}
+
+fn escape_with(text: &str, marks: bool) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
@@ -61,8 +71,10 @@ pub(super) fn escape_marked(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\u{1}' => out.push_str("<mark>"),
-            '\u{2}' => out.push_str("</mark>"),
+            '\u{1}' if marks => out.push_str("<mark>"),
+            '\u{2}' if marks => out.push_str("</mark>"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

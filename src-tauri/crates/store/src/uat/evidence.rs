@@ -169,7 +169,10 @@ impl Workspace {
         Ok(target)
     }
 
-    fn read_evidence(&self, evidence_id: i64) -> Result<(String, Option<String>, Vec<u8>)> {
+    pub(super) fn read_evidence(
+        &self,
+        evidence_id: i64,
+    ) -> Result<(String, Option<String>, Vec<u8>)> {
         let (file_name, sha256, image_type): (String, String, Option<String>) = self
             .connect()?
             .query_row(

@@ -18,5 +18,6 @@ mod cases;
 mod cycles;
 mod evidence;
 mod issues;
+pub mod pack;
 
 pub(crate) use issues::hotfix_arrived;
