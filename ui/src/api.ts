@@ -178,7 +178,7 @@ export const api = {
   openUpgrade: (environmentId: number) => call(commands.openUpgrade(environmentId)),
   upgradeRun: (runId: number) => call(commands.upgradeRun(runId)),
   upgradeHistory: (environmentId: number) => call(commands.upgradeHistory(environmentId)),
-  startUpgrade: (environmentId: number, target: string) => call(commands.startUpgrade(environmentId, target)),
+  startUpgrade: (environmentId: number, target: string, beforeWaveConfirmed = false) => call(commands.startUpgrade(environmentId, target, beforeWaveConfirmed)),
   prepareUpgrade: (runId: number) => call(commands.prepareUpgrade(runId)),
   applyNextPackage: (runId: number) => call(commands.applyNextPackage(runId)),
   signOffPackage: (runId: number) => call(commands.signOffPackage(runId)),

@@ -137,7 +137,7 @@ export const commands = {
 	upgradeRun: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("upgrade_run", { runId })),
 	/**  Every run of the environment, newest first. */
 	upgradeHistory: (environmentId: number) => typedError<UpgradeRun[], CommandError>(__TAURI_INVOKE("upgrade_history", { environmentId })),
-	startUpgrade: (environmentId: number, target: string) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("start_upgrade", { environmentId, target })),
+	startUpgrade: (environmentId: number, target: string, beforeWaveConfirmed: boolean) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("start_upgrade", { environmentId, target, beforeWaveConfirmed })),
 	/**  Makes the parallel copy; long for a big environment (poll the run). */
 	prepareUpgrade: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("prepare_upgrade", { runId })),
 	applyNextPackage: (runId: number) => typedError<UpgradeRun, CommandError>(__TAURI_INVOKE("apply_next_package", { runId })),

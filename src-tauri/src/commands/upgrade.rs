@@ -48,10 +48,15 @@ pub async fn start_upgrade(
     state: State<'_, Arc<AppState>>,
     environment_id: EnvironmentId,
     target: String,
+    before_wave_confirmed: bool,
 ) -> CommandResult<UpgradeRun> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.start_upgrade(environment_id, &target, &admin, now)
+        if before_wave_confirmed {
+            ws.start_upgrade_before_wave(environment_id, &target, &admin, now)
+        } else {
+            ws.start_upgrade(environment_id, &target, &admin, now)
+        }
     })
     .await
 }

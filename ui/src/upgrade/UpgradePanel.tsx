@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment } from "../bindings";
-import { api } from "../api";
+import { AppError, api } from "../api";
 import { formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { compare } from "../releases/WhatChanges";
@@ -24,21 +24,37 @@ export function UpgradePanel({ env, account }: { env: Environment; account: Acco
   const targets = (releases.data?.releases ?? []).filter((r) => r.selectable === "yes" && compare(r.version, env.version) > 0);
   const [target, setTarget] = useState("");
   const chosen = target || targets[0]?.version || "";
+  // Production's run to a scheduled release asks first before its wave's
+  // day (the backend says why, as `unconfirmed`).
   const start = useMutation({
-    mutationFn: async () => {
+    mutationFn: async (beforeWave: boolean) => {
       setBusy(true);
-      const run = await api.startUpgrade(env.id, chosen);
+      const run = await api.startUpgrade(env.id, chosen, beforeWave);
       await refresh();
       return api.prepareUpgrade(run.id);
     },
     onSettled: () => (setBusy(false), refresh()),
   });
+  const early = start.error instanceof AppError && start.error.kind === "unconfirmed" ? start.error.message : null;
   const run = open.data;
   const lastCommitted = history.data?.[0]?.state === "committed" && history.data[0].postUpgradeActions.length > 0 ? history.data[0] : null;
   return (
     <div className="stack" data-testid="upgrade">
       {[open, history, releases].map((q, i) => q.isError && <ErrorBanner key={i} error={q.error} />)}
-      {start.isError && <ErrorBanner error={start.error} onDismiss={() => start.reset()} />}
+      {start.isError && !early && <ErrorBanner error={start.error} onDismiss={() => start.reset()} />}
+      {early && (
+        <div className="confirm" role="alertdialog" aria-label="Start before the wave" data-testid="before-wave">
+          <p>{early}</p>
+          <div className="actions-inline">
+            <button type="button" className="secondary" onClick={() => start.reset()}>
+              Wait for the wave
+            </button>
+            <button type="button" className="primary" onClick={() => start.mutate(true)} data-testid="start-before-wave">
+              Start now anyway
+            </button>
+          </div>
+        </div>
+      )}
       {!run && lastCommitted && <Checklist run={lastCommitted} />}
       {run ? (
         <RunView run={run} account={account} nowOffset={offset} setBusy={setBusy} />
@@ -63,7 +79,7 @@ export function UpgradePanel({ env, account }: { env: Environment; account: Acco
                   ))}
                 </select>
               </label>
-              <button type="button" className="primary" disabled={start.isPending || !chosen} onClick={() => start.mutate()} data-testid="start-upgrade">
+              <button type="button" className="primary" disabled={start.isPending || !chosen} onClick={() => start.mutate(false)} data-testid="start-upgrade">
                 {start.isPending ? "Starting…" : "Start the upgrade"}
               </button>
             </div>

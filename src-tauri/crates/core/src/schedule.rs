@@ -545,6 +545,61 @@ pub fn reminders(calendar: &Calendar, plan: &UpgradePlan) -> Vec<(ReminderKind, 
     out
 }
 
+/// Production's run to a scheduled release started before the day of its
+/// window: asks first (`Unconfirmed`), saying when the run's 10-day timer
+/// would end, since a run that expires before its window loses its copy.
+pub fn ensure_on_wave(
+    calendar: &Calendar,
+    version: &str,
+    wave: Option<&str>,
+    slot: &Slot,
+    timer_ends: DateTime<Utc>,
+    confirmed: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let day = calendar.local_date(slot.start);
+    if confirmed || calendar.local_date(now) >= day {
+        return Ok(());
+    }
+    let wave = wave.map(|w| format!(" ({w})")).unwrap_or_default();
+    let expires = if timer_ends < slot.start {
+        format!(
+            " Its 10-day timer would end {}, before that window: the copy would then be deleted and the run would have to start again.",
+            calendar.describe(timer_ends)
+        )
+    } else {
+        String::new()
+    };
+    Err(Error::unconfirmed(format!(
+        "Production's upgrade to {version} is scheduled for {}{wave}. Starting the run now prepares and rehearses it early; the data upgrade still waits for that window.{expires} Start it now anyway?",
+        calendar.describe(slot.start)
+    )))
+}
+
+/// Production's data upgrade to a scheduled release runs in the
+/// maintenance window it was scheduled in, not in any window.
+pub fn ensure_scheduled_window(
+    calendar: &Calendar,
+    version: &str,
+    wave: Option<&str>,
+    slot: &Slot,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if slot.start <= now && now < slot.end {
+        return Ok(());
+    }
+    let wave = wave.map(|w| format!(" ({w})")).unwrap_or_default();
+    let when = if now < slot.start {
+        "Start the data upgrade then"
+    } else {
+        "That window has passed: reschedule it under Releases"
+    };
+    Err(Error::forbidden(format!(
+        "Production's upgrade to {version} is scheduled in the maintenance window of {}{wave}. {when}.",
+        calendar.describe(slot.start)
+    )))
+}
+
 /// The last business day of each ISO week the UAT window touches, within
 /// the window.
 pub fn check_in_days(calendar: &Calendar, start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {

@@ -489,3 +489,59 @@ fn window_starts_in_skipped_or_repeated_hours_are_listed_with_where_they_move() 
         .window_shifts(day(2027, 3, 1), 60)
         .is_empty());
 }
+
+#[test]
+fn production_starts_on_its_wave_day_and_upgrades_in_its_scheduled_window() {
+    let cal = calendar("Europe/London");
+    let slot = Slot {
+        start: utc(2027, 1, 30, 16, 0),
+        end: utc(2027, 1, 30, 19, 0),
+    };
+    let early = utc(2027, 1, 18, 9, 0);
+    let e = ensure_on_wave(
+        &cal,
+        "10.0.2",
+        Some("Wave 2"),
+        &slot,
+        early + Duration::days(10),
+        false,
+        early,
+    )
+    .expect_err("asks first");
+    assert_eq!(e.kind, crate::ErrorKind::Unconfirmed);
+    assert!(
+        e.message
+            .contains("10-day timer would end Thu 28 Jan 2027 09:00 GMT"),
+        "{}",
+        e.message
+    );
+    assert!(ensure_on_wave(&cal, "10.0.2", None, &slot, early, true, early).is_ok());
+    // The wave's own day, even in the morning, needs no question.
+    let morning = utc(2027, 1, 30, 7, 0);
+    assert!(ensure_on_wave(
+        &cal,
+        "10.0.2",
+        None,
+        &slot,
+        morning + Duration::days(10),
+        false,
+        morning
+    )
+    .is_ok());
+
+    assert!(ensure_scheduled_window(&cal, "10.0.2", None, &slot, utc(2027, 1, 30, 16, 0)).is_ok());
+    let before = ensure_scheduled_window(&cal, "10.0.2", None, &slot, utc(2027, 1, 29, 16, 30))
+        .expect_err("another day's window");
+    assert!(
+        before.message.contains("Start the data upgrade then"),
+        "{}",
+        before.message
+    );
+    let after = ensure_scheduled_window(&cal, "10.0.2", None, &slot, utc(2027, 1, 30, 19, 0))
+        .expect_err("window over");
+    assert!(
+        after.message.contains("reschedule it under Releases"),
+        "{}",
+        after.message
+    );
+}

@@ -414,7 +414,42 @@ fn sign_off_waits_for_every_case_and_a_decision_and_production_waits_for_the_sig
             .kind,
         ErrorKind::Conflict
     );
-    let run = s.ws.start_upgrade(s.production, "10.0.2", &boss(), now())?;
+    // Production's run belongs to Wave 2: earlier, it asks first.
+    let e =
+        s.ws.start_upgrade(s.production, "10.0.2", &boss(), now())
+            .expect_err("before its wave");
+    assert_eq!(e.kind, ErrorKind::Unconfirmed);
+    assert!(
+        e.message
+            .contains("scheduled for Sat 30 Jan 2027 16:00 GMT (Wave 2)")
+            && e.message
+                .contains("timer would end Fri 15 Jan 2027 09:00 GMT, before that window"),
+        "{}",
+        e.message
+    );
+    assert!(s.ws.open_upgrade(s.production)?.is_none());
+    let run =
+        s.ws.start_upgrade_before_wave(s.production, "10.0.2", &boss(), now())?;
     assert_eq!(run.to_version, "10.0.2");
+    // Its data upgrade waits for the scheduled window, not any window.
+    s.ws.prepare_upgrade(run.id, &now)?;
+    for _ in 0..run.packages.len() {
+        s.ws.apply_next_package(run.id, &boss(), &now)?;
+        s.ws.sign_off_package(run.id, &boss(), now())?;
+    }
+    let daily_window = utc(2027, 1, 5, 16) + chrono::Duration::minutes(5);
+    let e =
+        s.ws.start_data_upgrade(run.id, &boss(), &|| daily_window)
+            .expect_err("not its window");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    assert!(
+        e.message.contains("scheduled in the maintenance window of Sat 30 Jan 2027 16:00 GMT (Wave 2). Start the data upgrade then."),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        s.ws.upgrade_run(run.id)?.state,
+        cutover_core::upgrade::UpgradeState::Packages
+    );
     Ok(())
 }

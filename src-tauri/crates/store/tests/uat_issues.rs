@@ -189,7 +189,7 @@ fn a_delay_moves_production_to_a_later_wave_or_off_the_calendar_until_fixed() ->
     )?;
     assert!(s
         .ws
-        .start_upgrade(s.production, "10.0.2", &boss(), now())
+        .start_upgrade_before_wave(s.production, "10.0.2", &boss(), now())
         .is_ok());
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// A cycle run to its sign-off, with evidence, a decided critical issue,
-/// and production upgraded to 10.0.2 inside its maintenance window.
+/// and production upgraded to 10.0.2 inside its scheduled window.
 fn signed_off_and_upgraded(s: &Setup, evidence: &Path) -> Result<()> {
     uat_on_10_0_2(s)?;
     let d = s.ws.generate_uat_plan(s.cycle, &boss(), now())?;
@@ -68,8 +68,8 @@ fn signed_off_and_upgraded(s: &Setup, evidence: &Path) -> Result<()> {
         now(),
     )?;
     s.ws.uat_sign_off(s.cycle, &boss(), now())?;
-    // 16:05 in London, inside the daily maintenance window.
-    let in_window = utc(2027, 1, 5, 16) + chrono::Duration::minutes(5);
+    // Wave 2, Sat 30 Jan 16:05 in London: inside its scheduled window.
+    let in_window = utc(2027, 1, 30, 16) + chrono::Duration::minutes(5);
     let run =
         s.ws.start_upgrade(s.production, "10.0.2", &boss(), in_window)?;
     s.ws.prepare_upgrade(run.id, &|| in_window)?;

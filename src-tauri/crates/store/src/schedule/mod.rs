@@ -12,5 +12,5 @@
 
 mod calendar;
 mod ics;
-mod plans;
+pub(crate) mod plans;
 mod reminders;

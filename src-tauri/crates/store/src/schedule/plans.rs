@@ -317,6 +317,30 @@ fn numbered(
         .collect()
 }
 
+/// Production's scheduled slot and wave for a release, if it is scheduled.
+pub(crate) fn scheduled_slot(
+    conn: &Connection,
+    account_id: AccountId,
+    release_id: i64,
+) -> Result<Option<(Slot, Option<String>)>> {
+    conn.query_row(
+        "SELECT window_start, window_end, wave FROM upgrade_plans
+         WHERE account_id = ?1 AND release_id = ?2 AND status = 'scheduled'",
+        params![account_id, release_id],
+        |r| {
+            Ok((
+                Slot {
+                    start: r.get(0)?,
+                    end: r.get(1)?,
+                },
+                r.get(2)?,
+            ))
+        },
+    )
+    .optional()
+    .context("reading the schedule")
+}
+
 fn insert_reminder(
     tx: &Connection,
     plan_id: i64,

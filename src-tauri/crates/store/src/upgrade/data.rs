@@ -64,8 +64,6 @@ impl Workspace {
         }
         self.writable(run.view.environment_id)?;
         let at = now();
-        let window_end = self.window_end(&run, at)?;
-        let left = window_end.map(|end| (end - at).num_milliseconds().max(0) as u64);
         if run.view.production {
             let conn = self.connect()?;
             let release_id: i64 = conn
@@ -76,7 +74,20 @@ impl Workspace {
                 )
                 .context("reading the run's release")?;
             self.ensure_production_cleared(&conn, run.account_id, release_id)?;
+            if let Some((slot, wave)) =
+                crate::schedule::plans::scheduled_slot(&conn, run.account_id, release_id)?
+            {
+                cutover_core::schedule::ensure_scheduled_window(
+                    &self.calendar_of(run.account_id)?,
+                    &run.view.to_version,
+                    wave.as_deref(),
+                    &slot,
+                    at,
+                )?;
+            }
         }
+        let window_end = self.window_end(&run, at)?;
+        let left = window_end.map(|end| (end - at).num_milliseconds().max(0) as u64);
         rules::ensure_gate_open(
             &run.view.packages,
             u64::from(run.view.predicted_ms.unwrap_or(0)),

@@ -26,13 +26,38 @@ use rusqlite::params;
 
 impl Workspace {
     /// Step 1: starts a run of `environment_id` to `target`; the timer
-    /// starts now. Refusals change nothing.
+    /// starts now. Refusals change nothing. Production's run to a
+    /// scheduled release is refused as `Unconfirmed` before the day of its
+    /// window (see `start_upgrade_before_wave`).
     pub fn start_upgrade(
         &self,
         environment_id: EnvironmentId,
         target: &str,
         admin: &Admin,
         now: DateTime<Utc>,
+    ) -> Result<UpgradeRun> {
+        self.start_run(environment_id, target, admin, now, false)
+    }
+
+    /// Starts production's run before the day of its scheduled window, the
+    /// admin having read what that means.
+    pub fn start_upgrade_before_wave(
+        &self,
+        environment_id: EnvironmentId,
+        target: &str,
+        admin: &Admin,
+        now: DateTime<Utc>,
+    ) -> Result<UpgradeRun> {
+        self.start_run(environment_id, target, admin, now, true)
+    }
+
+    fn start_run(
+        &self,
+        environment_id: EnvironmentId,
+        target: &str,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        early_confirmed: bool,
     ) -> Result<UpgradeRun> {
         ensure_super_admin(admin, "upgrade an environment")?;
         let row = self.writable(environment_id)?;
@@ -90,6 +115,19 @@ impl Workspace {
         })?;
         if env.kind == EnvironmentKind::Production {
             self.ensure_production_cleared(&conn, env.account_id, release_id)?;
+            if let Some((slot, wave)) =
+                crate::schedule::plans::scheduled_slot(&conn, env.account_id, release_id)?
+            {
+                cutover_core::schedule::ensure_on_wave(
+                    &self.calendar_of(env.account_id)?,
+                    &target.to_string(),
+                    wave.as_deref(),
+                    &slot,
+                    rules::deadline(now),
+                    early_confirmed,
+                    now,
+                )?;
+            }
         }
         let size = self.backend().open(&row.store_key)?.stats()?.size_bytes;
         let free = fs2::available_space(self.root()).context("measuring free disk space")?;
