@@ -125,7 +125,7 @@ pub fn run() {
             let courier = Arc::clone(&state);
             std::thread::spawn(move || {
                 if let Ok(ws) = courier.workspace() {
-                    desktop::deliver_pending(ws);
+                    desktop::deliver_pending(ws, courier.clock.now());
                 }
             });
             reminders::spawn(Arc::clone(&state));

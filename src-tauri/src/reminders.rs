@@ -6,7 +6,6 @@
 //! beat (at most five minutes late).
 
 use crate::state::AppState;
-use cutover_store::people::recipients::Category;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,30 +48,16 @@ fn fire(state: &AppState) -> Option<chrono::DateTime<chrono::Utc>> {
         "reminder pass"
     );
     match fired {
-        Ok(notices) if !notices.is_empty() => {
-            // The inbox keeps every reminder; the desktop shows it to the
-            // current admin only if they opted in to reminders.
-            let wants = ws
-                .current_admin(now)
-                .and_then(|admin| Ok((ws.admin_wants(&admin, Category::Reminders)?, admin.name)));
-            if let Ok((false, name)) = &wants {
-                for n in &notices {
-                    let why =
-                        format!("Not shown on the desktop: {name} has not opted in to reminders.");
-                    if let Err(e) = ws.notice_delivered(n.id, Err(why)) {
-                        tracing::error!(error = %e, "could not record a reminder");
-                    }
-                }
-            }
-            crate::desktop::deliver_pending(ws);
-        }
+        // The inbox keeps every reminder; the desktop shows it to the
+        // current admin only if they opted in to reminders.
+        Ok(notices) if !notices.is_empty() => crate::desktop::deliver_pending(ws, now),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "could not fire reminders"),
     }
     // The upgrade runs' 10-day timers are checked on the same beat.
     match ws.apply_upgrade_timers(now) {
         Ok(0) => {}
-        Ok(_) => crate::desktop::deliver_pending(ws),
+        Ok(_) => crate::desktop::deliver_pending(ws, now),
         Err(e) => tracing::error!(error = %e, "could not apply the upgrade timers"),
     }
     ws.next_reminder_due().unwrap_or_else(|e| {

@@ -434,8 +434,15 @@ export type Catalog = {
 	trustedKeys: TrustedKey[],
 };
 
-/**  A notification category a recipient opts in to. */
-export type Category = "upgrade_info" | "system_health" | "reminders";
+/**
+ *  What a notice is about; recipients opt in per category and account
+ *  (seed 000), and the desktop shows a notice only to an admin who did.
+ */
+export type Category = 
+/**  Releases, hotfixes, UAT decisions, upgrades done or rolled back. */
+"upgrade_info" | 
+/**  Production changed or restored: promotions, restores, recoveries. */
+"system_health" | "reminders";
 
 /**  One field's new value, as typed. */
 export type CellInput = {
@@ -948,6 +955,9 @@ export type Notice = {
 	at: string,
 	title: string,
 	body: string,
+	category: Category,
+	/**  The account it concerns, when it concerns one. */
+	accountId: number | null,
 	read: boolean,
 	/**  Why the desktop notification could not be shown, if it could not. */
 	undelivered: string | null,

@@ -46,7 +46,7 @@ pub async fn promote(
             &forward(&on_progress),
         );
         // Success or failure, the promotion filed a notice: show it.
-        crate::desktop::deliver_pending(ws);
+        crate::desktop::deliver_pending(ws, s.clock.now());
         outcome
     })
     .await

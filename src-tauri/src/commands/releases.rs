@@ -38,7 +38,7 @@ pub async fn import_release(
         let (ws, admin, now) = s.acting()?;
         let imported =
             ws.import_release_file(account_id, &PathBuf::from(path.trim()), &admin, now)?;
-        crate::desktop::deliver_pending(ws);
+        crate::desktop::deliver_pending(ws, s.clock.now());
         Ok(imported)
     })
     .await

@@ -167,7 +167,7 @@ pub async fn decide_uat_issue(
         let (ws, admin, now) = s.acting()?;
         let decided = ws.decide_uat_issue(issue_id, decision, &admin, now);
         s.wake.notify_one();
-        crate::desktop::deliver_pending(ws);
+        crate::desktop::deliver_pending(ws, s.clock.now());
         decided
     })
     .await

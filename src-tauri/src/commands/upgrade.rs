@@ -124,7 +124,7 @@ pub async fn start_data_upgrade(
     run_blocking(&state, move |s| {
         let (ws, admin, _) = s.acting()?;
         let outcome = ws.start_data_upgrade(run_id, &admin, &|| s.clock.now());
-        crate::desktop::deliver_pending(ws);
+        crate::desktop::deliver_pending(ws, s.clock.now());
         outcome
     })
     .await
@@ -139,7 +139,7 @@ pub async fn resume_upgrade(
     run_blocking(&state, move |s| {
         let (ws, admin, _) = s.acting()?;
         let outcome = ws.resume_upgrade(run_id, &admin, &|| s.clock.now());
-        crate::desktop::deliver_pending(ws);
+        crate::desktop::deliver_pending(ws, s.clock.now());
         outcome
     })
     .await
@@ -153,7 +153,9 @@ pub async fn commit_upgrade(
 ) -> CommandResult<UpgradeRun> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.commit_upgrade(run_id, &admin, now)
+        let committed = ws.commit_upgrade(run_id, &admin, now);
+        crate::desktop::deliver_pending(ws, now);
+        committed
     })
     .await
 }
@@ -180,7 +182,7 @@ pub async fn roll_back_upgrade(
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
         let outcome = ws.roll_back_upgrade(run_id, &admin, now);
-        crate::desktop::deliver_pending(ws);
+        crate::desktop::deliver_pending(ws, s.clock.now());
         outcome
     })
     .await

@@ -421,8 +421,32 @@ pub fn plan_upgrade(
     date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
+    plan_upgrade_after_uat(calendar, release_type, false, date, now)
+}
+
+/// As `plan_upgrade`; once the release's UAT is signed off (a reschedule
+/// after a delay or a rollback), no new UAT window is planned.
+pub fn plan_upgrade_after_uat(
+    calendar: &Calendar,
+    release_type: ReleaseType,
+    uat_signed_off: bool,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<UpgradePlan> {
     let slot = calendar.check_upgrade_date(date, now)?;
-    plan_from_slot(calendar, release_type, date, slot, now)
+    plan_from_slot(
+        calendar,
+        needs_uat(release_type, uat_signed_off),
+        date,
+        slot,
+        now,
+    )
+}
+
+/// Minor and major releases get a UAT window before production, until
+/// their UAT is signed off.
+fn needs_uat(release_type: ReleaseType, uat_signed_off: bool) -> bool {
+    matches!(release_type, ReleaseType::Minor | ReleaseType::Major) && !uat_signed_off
 }
 
 /// Plans a production upgrade on wave `date` of a release that offers
@@ -436,10 +460,23 @@ pub fn plan_upgrade_on_wave(
     date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
+    plan_wave_after_uat(calendar, release_type, false, waves, date, now)
+}
+
+/// As `plan_upgrade_on_wave`, with `plan_upgrade_after_uat`'s rule.
+pub fn plan_wave_after_uat(
+    calendar: &Calendar,
+    release_type: ReleaseType,
+    uat_signed_off: bool,
+    waves: &[(String, NaiveDate)],
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<UpgradePlan> {
+    let uat = needs_uat(release_type, uat_signed_off);
     let plan = |d: NaiveDate| {
         calendar
             .check_date(d, now)
-            .and_then(|slot| plan_from_slot(calendar, release_type, d, slot, now))
+            .and_then(|slot| plan_from_slot(calendar, uat, d, slot, now))
     };
     plan(date).map_err(|e| {
         let mut sorted: Vec<&(String, NaiveDate)> = waves.iter().collect();
@@ -457,13 +494,13 @@ pub fn plan_upgrade_on_wave(
 
 fn plan_from_slot(
     calendar: &Calendar,
-    release_type: ReleaseType,
+    needs_uat: bool,
     date: NaiveDate,
     slot: Slot,
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
     let sandbox_deadline = calendar.local_date(slot.end) + Duration::days(7);
-    if matches!(release_type, ReleaseType::Maintenance | ReleaseType::Hotfix) {
+    if !needs_uat {
         return Ok(UpgradePlan {
             slot,
             uat_refresh: None,

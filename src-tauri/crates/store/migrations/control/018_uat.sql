@@ -127,3 +127,10 @@ CREATE INDEX reminders_due ON reminders (due_at) WHERE fired_at IS NULL;
 
 -- The activity log is chained too; entries from before have no hash.
 ALTER TABLE activity ADD COLUMN hash TEXT;
+
+-- Notices carry their category and account, so the desktop shows each only
+-- to an admin who opted in to it for that account (seed 000).
+ALTER TABLE inbox ADD COLUMN category TEXT NOT NULL DEFAULT 'system_health'
+    CHECK (category IN ('upgrade_info', 'system_health', 'reminders'));
+ALTER TABLE inbox ADD COLUMN account_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL;
+UPDATE inbox SET category = 'reminders' WHERE id IN (SELECT notice_id FROM reminders);

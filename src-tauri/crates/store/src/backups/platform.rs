@@ -66,6 +66,8 @@ impl Workspace {
                 tracing::warn!(environment = id, %recorded, %actual, "the store's platform version differs from the recorded one");
                 self.post_notice(
                     now,
+                    self.account_of(id).ok(),
+                    cutover_core::inbox::Category::SystemHealth,
                     &format!("{name} runs platform {actual}, not {recorded}"),
                     &format!(
                         "{name}'s data store holds platform {actual}, but Cutover had recorded {recorded} (the store was restored or replaced outside a Cutover upgrade). Cutover now shows {actual}; check its extensions, and upgrade it again if it should run {recorded}."

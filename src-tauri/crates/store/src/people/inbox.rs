@@ -2,31 +2,56 @@
 
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
-use cutover_core::inbox::Notice;
+use cutover_core::account::AccountId;
+use cutover_core::admin::Admin;
+use cutover_core::inbox::{Category, Notice};
 use cutover_core::Result;
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
 const NEWEST: i64 = 100;
 
 impl Workspace {
-    /// Files a notice; the desktop shell then shows it on the desktop
-    /// (see `pending_desktop`).
-    pub fn post_notice(&self, now: DateTime<Utc>, title: &str, body: &str) -> Result<Notice> {
+    /// Files a notice about `account_id` (if it concerns one) in
+    /// `category`; the desktop shell then shows it on the desktop of an
+    /// admin who opted in (see `pending_desktop`, `desktop_refusal`).
+    pub fn post_notice(
+        &self,
+        now: DateTime<Utc>,
+        account_id: Option<AccountId>,
+        category: Category,
+        title: &str,
+        body: &str,
+    ) -> Result<Notice> {
         let conn = self.connect()?;
-        conn.execute(
-            "INSERT INTO inbox (at, title, body) VALUES (?1, ?2, ?3)",
-            params![now, title, body],
-        )
-        .context("filing a notice")?;
+        let id = file_notice(&conn, now, account_id, category, title, body)?;
         Ok(Notice {
-            id: conn.last_insert_rowid(),
+            id,
             at: now,
             title: title.to_string(),
             body: body.to_string(),
+            category,
+            account_id,
             read: false,
             undelivered: None,
             desktop_pending: true,
         })
+    }
+
+    /// Why `admin` is not shown `notice` on the desktop, if they are not:
+    /// they opted out of its category for its account.
+    pub fn desktop_refusal(&self, notice: &Notice, admin: &Admin) -> Result<Option<String>> {
+        if self.admin_wants_for(admin, notice.account_id, notice.category)? {
+            return Ok(None);
+        }
+        let what = match notice.category {
+            Category::UpgradeInfo => "upgrade information",
+            Category::SystemHealth => "system health",
+            Category::Reminders => "reminders",
+        };
+        Ok(Some(format!(
+            "Not shown on the desktop: {} has not opted in to {what}.",
+            admin.name
+        )))
     }
 
     /// Records how showing a notice on the desktop went: `Err(why)` keeps why.
@@ -62,23 +87,34 @@ impl Workspace {
     pub fn inbox(&self) -> Result<Vec<Notice>> {
         let conn = self.connect()?;
         let mut stmt = conn
-            .prepare("SELECT id, at, title, body, read, undelivered, desktop = 'pending' FROM inbox ORDER BY id DESC LIMIT ?1")
+            .prepare("SELECT id, at, title, body, read, undelivered, desktop = 'pending', category, account_id FROM inbox ORDER BY id DESC LIMIT ?1")
             .context("reading the inbox")?;
         let rows = stmt
             .query_map([NEWEST], |r| {
-                Ok(Notice {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    title: r.get(2)?,
-                    body: r.get(3)?,
-                    read: r.get(4)?,
-                    undelivered: r.get(5)?,
-                    desktop_pending: r.get(6)?,
-                })
+                Ok((
+                    r.get::<_, String>(7)?,
+                    Notice {
+                        id: r.get(0)?,
+                        at: r.get(1)?,
+                        title: r.get(2)?,
+                        body: r.get(3)?,
+                        category: Category::SystemHealth,
+                        account_id: r.get(8)?,
+                        read: r.get(4)?,
+                        undelivered: r.get(5)?,
+                        desktop_pending: r.get(6)?,
+                    },
+                ))
             })
+            .context("reading the inbox")?
+            .collect::<rusqlite::Result<Vec<_>>>()
             .context("reading the inbox")?;
-        rows.collect::<rusqlite::Result<_>>()
-            .context("reading the inbox")
+        rows.into_iter()
+            .map(|(category, mut n)| {
+                n.category = Category::parse(&category)?;
+                Ok(n)
+            })
+            .collect()
     }
 
     pub fn mark_inbox_read(&self) -> Result<()> {
@@ -87,4 +123,21 @@ impl Workspace {
             .context("marking the inbox read")?;
         Ok(())
     }
+}
+
+/// Files a notice in the caller's transaction; returns its id.
+pub(crate) fn file_notice(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    account_id: Option<AccountId>,
+    category: Category,
+    title: &str,
+    body: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO inbox (at, title, body, category, account_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![now, title, body, category.as_str(), account_id],
+    )
+    .context("filing a notice")?;
+    Ok(conn.last_insert_rowid())
 }

@@ -13,5 +13,5 @@
 mod activity;
 pub(crate) mod admins;
 pub(crate) mod chain;
-mod inbox;
+pub(crate) mod inbox;
 pub mod recipients;

@@ -7,26 +7,9 @@ use cutover_core::account::AccountId;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::schedule_view::Recipient;
 use cutover_core::{Error, Result};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
-/// A notification category a recipient opts in to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    UpgradeInfo,
-    SystemHealth,
-    Reminders,
-}
-
-impl Category {
-    fn column(self) -> &'static str {
-        match self {
-            Self::UpgradeInfo => "upgrade_info",
-            Self::SystemHealth => "system_health",
-            Self::Reminders => "reminders",
-        }
-    }
-}
+pub use cutover_core::inbox::Category;
 
 impl Workspace {
     pub fn recipients(&self, account_id: AccountId) -> Result<Vec<Recipient>> {
@@ -103,7 +86,7 @@ impl Workspace {
             .execute(
                 &format!(
                     "UPDATE recipients SET {} = ?2 WHERE id = ?1",
-                    category.column()
+                    category.as_str()
                 ),
                 params![recipient_id, on],
             )
@@ -122,13 +105,43 @@ impl Workspace {
             .query_row(
                 &format!(
                     "SELECT count(*), coalesce(sum({}), 0) FROM recipients WHERE admin_id = ?1",
-                    category.column()
+                    category.as_str()
                 ),
                 [admin.id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .context("reading recipients")?;
         Ok(rows == 0 || wanted > 0)
+    }
+
+    /// Whether `admin` wants notices of `category` about `account_id`: their
+    /// recipient row of that account says; without one (or for a notice of
+    /// no account), as `admin_wants`.
+    pub fn admin_wants_for(
+        &self,
+        admin: &Admin,
+        account_id: Option<AccountId>,
+        category: Category,
+    ) -> Result<bool> {
+        let Some(account_id) = account_id else {
+            return self.admin_wants(admin, category);
+        };
+        let wanted: Option<bool> = self
+            .connect()?
+            .query_row(
+                &format!(
+                    "SELECT {} FROM recipients WHERE admin_id = ?1 AND account_id = ?2",
+                    category.as_str()
+                ),
+                params![admin.id, account_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("reading recipients")?;
+        match wanted {
+            Some(w) => Ok(w),
+            None => self.admin_wants(admin, category),
+        }
     }
 
     /// Makes every admin of this desktop a recipient of `account_id`.
@@ -141,4 +154,25 @@ impl Workspace {
             .context("adding recipients")?;
         Ok(())
     }
+}
+
+/// The names of an account's recipients who opted in to `category`, for a
+/// notice's "To:" line.
+pub(crate) fn recipient_names(
+    conn: &rusqlite::Connection,
+    account_id: AccountId,
+    category: Category,
+) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT name FROM recipients WHERE account_id = ?1 AND {} ORDER BY name",
+            category.as_str()
+        ))
+        .context("reading recipients")?;
+    let names = stmt
+        .query_map([account_id], |r| r.get(0))
+        .context("reading recipients")?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .context("reading recipients");
+    names
 }

@@ -52,7 +52,13 @@ impl Workspace {
             let settled = self.promotion(*id)?;
             let (title, body) =
                 crate::promotion::run::notice_text(&settled, &row.environment.name, 0);
-            self.post_notice(now, &title, &body)?;
+            self.post_notice(
+                now,
+                self.account_of(*production).ok(),
+                cutover_core::inbox::Category::SystemHealth,
+                &title,
+                &body,
+            )?;
         }
         Ok(ids.len())
     }

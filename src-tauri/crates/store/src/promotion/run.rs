@@ -178,7 +178,13 @@ impl Workspace {
             &detail,
         );
         let (title, body) = notice_text(&record, &production.environment.name, steps.len());
-        if let Err(e) = self.post_notice(now(), &title, &body) {
+        if let Err(e) = self.post_notice(
+            now(),
+            self.account_of(production.environment.id).ok(),
+            cutover_core::inbox::Category::SystemHealth,
+            &title,
+            &body,
+        ) {
             tracing::error!(error = %e, "the promotion's notice was not filed");
         }
         outcome.map(|()| record)
@@ -237,6 +243,8 @@ impl Workspace {
             tracing::error!(promotion = id, error = %e.message, "after a committed promotion");
             self.post_notice(
                 now(),
+                Some(production.environment.account_id),
+                cutover_core::inbox::Category::SystemHealth,
                 &format!("Check the integrations of {}", production.environment.name),
                 &format!(
                     "The promotion into {} was committed, but Cutover could not finish after it: {} Check that its integrations run again.",

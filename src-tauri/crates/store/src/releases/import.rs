@@ -72,6 +72,8 @@ impl Workspace {
         if !retests.is_empty() {
             self.post_notice(
                 now,
+                Some(account_id),
+                cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Hotfix {version} arrived: retest in UAT ({account_name})"),
                 &retests.join(" "),
             )?;
@@ -98,6 +100,8 @@ impl Workspace {
                 .unwrap_or_default();
             self.post_notice(
                 now,
+                Some(account_id),
+                cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Hotfix {version} concerns {account_name}"),
                 &format!(
                     "{} run{} a version that hotfix {version} fixes ({fixes}). Read its notes under Releases and plan the upgrade.",
@@ -242,7 +246,7 @@ impl Workspace {
     }
 
     /// The account an environment belongs to.
-    pub(super) fn account_of(&self, environment_id: EnvironmentId) -> Result<AccountId> {
+    pub(crate) fn account_of(&self, environment_id: EnvironmentId) -> Result<AccountId> {
         Ok(self.environment(environment_id)?.account_id)
     }
 }

@@ -190,15 +190,32 @@ impl Workspace {
             Some(wave.name.clone())
         };
         let calendar = self.calendar_of(account_id)?;
+        // A release whose UAT is signed off (or cleared by an override) is
+        // rescheduled without a new UAT window.
+        let uat_done: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM uat_cycles WHERE account_id = ?1 AND release_id = ?2
+                   AND (signed_off_at IS NOT NULL OR override_reason IS NOT NULL))",
+                params![account_id, release_id],
+                |r| r.get(0),
+            )
+            .context("reading the UAT cycle")?;
         let plan = if manifest.waves.is_empty() {
-            schedule::plan_upgrade(&calendar, release.release_type, date, now)?
+            schedule::plan_upgrade_after_uat(&calendar, release.release_type, uat_done, date, now)?
         } else {
             let waves: Vec<(String, chrono::NaiveDate)> = manifest
                 .waves
                 .iter()
                 .map(|w| (w.name.clone(), w.date))
                 .collect();
-            schedule::plan_upgrade_on_wave(&calendar, release.release_type, &waves, date, now)?
+            schedule::plan_wave_after_uat(
+                &calendar,
+                release.release_type,
+                uat_done,
+                &waves,
+                date,
+                now,
+            )?
         };
         let tx = conn.transaction().context("scheduling")?;
         tx.execute(

@@ -3,12 +3,13 @@
 //! killed or restarted. One that fell due while the app was closed fires at
 //! the next start, marked late. The desktop shell shows the new notices.
 
+use crate::people::recipients::recipient_names;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use cutover_core::admin::{Admin, Role};
 use cutover_core::environment::EnvironmentKind;
-use cutover_core::inbox::Notice;
+use cutover_core::inbox::{Category, Notice};
 use cutover_core::schedule::ReminderKind;
 use cutover_core::Result;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -59,7 +60,12 @@ impl Workspace {
                 }
                 _ => UatFacts::default(),
             };
-            let (title, body) = text(&d, late, &recipients(&conn, d.account_id)?, &uat);
+            let (title, body) = text(
+                &d,
+                late,
+                &recipient_names(&conn, d.account_id, Category::Reminders)?,
+                &uat,
+            );
             let tx = conn.transaction().context("firing a reminder")?;
             // Claim it first: if another process fired it, nothing happens.
             let claimed = tx
@@ -71,12 +77,14 @@ impl Workspace {
             if claimed == 0 {
                 continue;
             }
-            tx.execute(
-                "INSERT INTO inbox (at, title, body) VALUES (?1, ?2, ?3)",
-                params![now, title, body],
-            )
-            .context("filing the reminder")?;
-            let notice_id = tx.last_insert_rowid();
+            let notice_id = crate::people::inbox::file_notice(
+                &tx,
+                now,
+                Some(d.account_id),
+                Category::Reminders,
+                &title,
+                &body,
+            )?;
             tx.execute(
                 "UPDATE reminders SET notice_id = ?2 WHERE id = ?1",
                 params![d.id, notice_id],
@@ -95,6 +103,8 @@ impl Workspace {
                 at: now,
                 title,
                 body,
+                category: Category::Reminders,
+                account_id: Some(d.account_id),
                 read: false,
                 undelivered: None,
                 desktop_pending: true,
@@ -168,19 +178,6 @@ fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Due>> {
             },
         )
         .collect()
-}
-
-/// Names of the account's recipients who opted in to reminders.
-fn recipients(conn: &Connection, account_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare("SELECT name FROM recipients WHERE account_id = ?1 AND reminders ORDER BY name")
-        .context("reading recipients")?;
-    let names = stmt
-        .query_map([account_id], |r| r.get(0))
-        .context("reading recipients")?
-        .collect::<rusqlite::Result<Vec<String>>>()
-        .context("reading recipients")?;
-    Ok(names)
 }
 
 /// What a UAT reminder says beyond its dates.

@@ -179,13 +179,19 @@ impl Workspace {
         );
         add_history(&tx, cycle_id, now, &admin.name, &said)?;
         tx.commit().context("recording the decision")?;
-        let to = upgrade_info_recipients(&self.connect()?, summary.account_id)?;
+        let to = crate::people::recipients::recipient_names(
+            &self.connect()?,
+            summary.account_id,
+            cutover_core::inbox::Category::UpgradeInfo,
+        )?;
         let mut body = format!("{said} Decided by {}.", admin.name);
         if !to.is_empty() {
             body.push_str(&format!(" To: {}.", to.join(", ")));
         }
         self.post_notice(
             now,
+            Some(summary.account_id),
+            cutover_core::inbox::Category::UpgradeInfo,
             &format!(
                 "UAT of {} ({}): decision on a critical issue",
                 summary.version, summary.account_name
@@ -333,18 +339,6 @@ fn issue_of(conn: &Connection, issue_id: IssueId) -> Result<(CycleId, String)> {
     .optional()
     .context("reading the issue")?
     .ok_or_else(|| Error::not_found("That upgrade issue no longer exists; reload the UAT screen."))
-}
-
-fn upgrade_info_recipients(conn: &Connection, account_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare("SELECT name FROM recipients WHERE account_id = ?1 AND upgrade_info ORDER BY name")
-        .context("reading recipients")?;
-    let names = stmt
-        .query_map([account_id], |r| r.get(0))
-        .context("reading recipients")?
-        .collect::<rusqlite::Result<Vec<String>>>()
-        .context("reading recipients");
-    names
 }
 
 fn status_label(status: IssueStatus) -> &'static str {

@@ -261,6 +261,8 @@ impl Workspace {
         );
         self.post_notice(
             at,
+            self.account_of(run.environment_id).ok(),
+            cutover_core::inbox::Category::UpgradeInfo,
             &format!("{} upgraded to {}", run.environment_name, run.to_version),
             &text,
         )?;

@@ -5,11 +5,15 @@
 
 use crate::control::failpoint::{Failpoint, Site};
 use crate::environments::integrations::PausedBy;
+use crate::people::recipients::recipient_names;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::upgrade::{DataStep, RollbackImpact, UpgradeRun, UpgradeState};
+use cutover_core::environment::EnvironmentKind;
+use cutover_core::inbox::Category;
+use cutover_core::release::Version;
+use cutover_core::upgrade::{duration_text, DataStep, RollbackImpact, UpgradeRun, UpgradeState};
 use cutover_core::{Error, Result};
 use rusqlite::params;
 
@@ -43,6 +47,19 @@ impl Workspace {
                 )
                 .context("releasing the restore point")?;
             }
+            // Seed 000, step 8: production's upgrade is announced as
+            // completed in the same transaction, so exactly once.
+            if run.view.production {
+                let (title, body) = self.completed_notice(&tx, &run, admin)?;
+                crate::people::inbox::file_notice(
+                    &tx,
+                    now,
+                    Some(run.account_id),
+                    Category::UpgradeInfo,
+                    &title,
+                    &body,
+                )?;
+            }
             tx.commit().context("committing the upgrade")?;
         }
         Failpoint::fire(self.failpoint(), Site::UpgradeCommitted)?;
@@ -74,6 +91,75 @@ impl Workspace {
             &text,
         );
         self.upgrade_run(id)
+    }
+
+    /// "Upgrade completed": what production runs now, its downtime, what
+    /// is left to do, and what becomes of UAT and the sandboxes left behind.
+    fn completed_notice(
+        &self,
+        conn: &rusqlite::Connection,
+        run: &crate::upgrade::view::RunRow,
+        admin: &Admin,
+    ) -> Result<(String, String)> {
+        let v = &run.view;
+        let account = self
+            .accounts()?
+            .into_iter()
+            .find(|a| a.id == run.account_id)
+            .map(|a| a.name)
+            .unwrap_or_default();
+        let downtime = match (v.data_started_at, v.data_finished_at) {
+            (Some(s), Some(f)) => format!(
+                " Downtime was {} (predicted {}).",
+                duration_text((f - s).num_milliseconds().max(0) as u64),
+                duration_text(u64::from(v.predicted_ms.unwrap_or(0)))
+            ),
+            _ => String::new(),
+        };
+        let mut body = format!(
+            "{} committed the upgrade of {} to {} (from {}).{downtime}",
+            admin.name, v.environment_name, v.to_version, v.from_version
+        );
+        if !v.post_upgrade_actions.is_empty() {
+            body.push_str(&format!(
+                " Still to do: {}",
+                v.post_upgrade_actions.join(" ")
+            ));
+        }
+        let target = Version::parse(&v.to_version)?;
+        let mut behind = Vec::new();
+        for r in self.environment_rows(conn, run.account_id)? {
+            let e = r.environment;
+            if e.kind == EnvironmentKind::Production {
+                continue;
+            }
+            let at = Version::parse(&e.version)?;
+            if e.kind == EnvironmentKind::Uat && at >= target {
+                body.push_str(&format!(
+                    " {} runs {} like production again and can be the playground for the next changes.",
+                    e.name, e.version
+                ));
+            } else if at < target {
+                behind.push(e.name);
+            }
+        }
+        if !behind.is_empty() {
+            body.push_str(&format!(
+                " Behind production now: {} — upgrade or recreate them by their deadline (Calendar).",
+                behind.join(", ")
+            ));
+        }
+        let to = recipient_names(conn, run.account_id, Category::UpgradeInfo)?;
+        if !to.is_empty() {
+            body.push_str(&format!(" To: {}.", to.join(", ")));
+        }
+        Ok((
+            format!(
+                "Upgrade completed: {account} production runs {}",
+                v.to_version
+            ),
+            body,
+        ))
     }
 
     /// What a rollback would discard: changes made since the restore point.

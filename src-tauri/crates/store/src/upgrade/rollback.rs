@@ -86,6 +86,8 @@ impl Workspace {
             let _ = self.log_run(id, at, &text);
             let _ = self.post_notice(
                 at,
+                Some(run.account_id),
+                cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Upgrade of {} stopped", run.view.environment_name),
                 &text,
             );
@@ -132,6 +134,8 @@ impl Workspace {
         let _ = self.log_run(run.view.id, at, &text);
         let _ = self.post_notice(
             at,
+            Some(run.account_id),
+            cutover_core::inbox::Category::SystemHealth,
             &format!("Rollback of {} stopped", run.view.environment_name),
             &text,
         );
@@ -172,15 +176,7 @@ impl Workspace {
         self.unlock_after_upgrade(id, env, at)?;
         let calendar = self.calendar_of(run.account_id)?;
         let next = if run.view.production {
-            calendar
-                .earliest_slot(at)
-                .map(|s| {
-                    format!(
-                        " The next valid date for another attempt: {}.",
-                        calendar.describe(s.start)
-                    )
-                })
-                .unwrap_or_default()
+            self.next_attempt(&calendar, run, at)?
         } else {
             String::new()
         };
@@ -204,10 +200,60 @@ impl Workspace {
         );
         self.post_notice(
             at,
+            Some(run.account_id),
+            cutover_core::inbox::Category::UpgradeInfo,
             &format!("Upgrade of {} rolled back", run.view.environment_name),
             &text,
         )?;
         Ok(text)
+    }
+
+    /// Where a rolled-back production upgrade can go next: a release that
+    /// offers waves goes to the first wave the notice rule still accepts,
+    /// one without to the earliest window with notice.
+    fn next_attempt(
+        &self,
+        calendar: &cutover_core::schedule::Calendar,
+        run: &RunRow,
+        at: DateTime<Utc>,
+    ) -> Result<String> {
+        let target = cutover_core::release::Version::parse(&run.view.to_version)?;
+        let manifest = self
+            .release_manifest(run.account_id, &target)?
+            .map(|(_, m)| m);
+        if let Some(m) = manifest.filter(|m| !m.waves.is_empty()) {
+            let mut waves = m.waves.clone();
+            waves.sort_by_key(|w| w.date);
+            // UAT was done for this attempt: only the notice rule, the
+            // windows and the freezes decide.
+            let first = waves.iter().find_map(|w| {
+                cutover_core::schedule::plan_upgrade_after_uat(
+                    calendar,
+                    m.release_type(),
+                    true,
+                    w.date,
+                    at,
+                )
+                .ok()
+                .map(|p| (w.name.clone(), p.slot.start))
+            });
+            return Ok(match first {
+                Some((name, start)) => format!(
+                    " The next wave that can still be scheduled: {name}, {}. Reschedule it under Releases; the calendar and reminders follow.",
+                    calendar.describe(start)
+                ),
+                None => " No wave of this release can still be scheduled: ask the vendor for a later wave.".into(),
+            });
+        }
+        Ok(calendar
+            .earliest_slot(at)
+            .map(|s| {
+                format!(
+                    " The next valid date for another attempt: {}.",
+                    calendar.describe(s.start)
+                )
+            })
+            .unwrap_or_default())
     }
 
     /// Rolls back runs a stop interrupted during the data upgrade. Runs at

@@ -360,6 +360,8 @@ impl Workspace {
             self.log_run(id, now, &text)?;
             self.post_notice(
                 now,
+                Some(run.account_id),
+                cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Upgrade of {} expired", run.view.environment_name),
                 &text,
             )?;
