@@ -1559,6 +1559,8 @@ export type UpgradeRun = {
 	 *  window with enough notice, to schedule the next attempt.
 	 */
 	nextWindow: string | null,
+	/**  The release's wave that `next_window` opens, when it offers waves. */
+	nextWave: string | null,
 	postUpgradeActions: string[],
 	/**  Indexes of the post-upgrade actions ticked off. */
 	actionsDone: number[],

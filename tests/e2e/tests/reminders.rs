@@ -1,7 +1,8 @@
 //! Reminders reach a real notification daemon (dunst on a private D-Bus
 //! session): one that fell due while Cutover was closed fires at start,
 //! marked late, and the next fires on time, while the app runs; a restart
-//! after both fired shows neither again.
+//! after they fired shows none again. The UAT cycle's refresh-day and
+//! weekly check-in reminders come the same way.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use cutover_e2e::{app_binary, Dunst, Group, Result};
@@ -103,14 +104,25 @@ fn reminders_fire_late_at_start_and_on_time_while_running() -> Result<()> {
     }
     // dunst prints each notification's summary once on a "summary:" line.
     let printed = dunst.printed();
-    for summary in [
-        "summary: 'Upgrade to 10.0.2 tomorrow",
-        "summary: 'UAT for 10.0.2 ends in two business days",
+    // The UAT cycle's reminders fell due while closed too: the refresh
+    // day, the first week's check-in; the second check-in is on time.
+    for (summary, times) in [
+        ("summary: 'Upgrade to 10.0.2 tomorrow", 1),
+        ("summary: 'UAT for 10.0.2 ends in two business days", 1),
+        (
+            "summary: 'Refresh UAT today for 10.0.2: Northwind Foods (demo) (late)",
+            1,
+        ),
+        (
+            "summary: 'UAT check-in for 10.0.2: Northwind Foods (demo) (late)",
+            1,
+        ),
+        ("summary: 'UAT check-in for 10.0.2", 2),
     ] {
         assert_eq!(
             printed.matches(summary).count(),
-            1,
-            "{summary} once:\n{printed}"
+            times,
+            "{summary} {times} times:\n{printed}"
         );
     }
 
@@ -121,14 +133,14 @@ fn reminders_fire_late_at_start_and_on_time_while_running() -> Result<()> {
             .iter()
             .filter(|r| r.fired_at.is_some())
             .count()
-            == 2
+            == 5
     );
     let fired: Vec<_> = ws
         .inbox()?
         .into_iter()
         .filter(|n| n.title.contains("10.0.2"))
         .collect();
-    assert_eq!(fired.len(), 2);
+    assert_eq!(fired.len(), 5);
     assert!(fired
         .iter()
         .all(|n| n.undelivered.is_none() && !n.desktop_pending));

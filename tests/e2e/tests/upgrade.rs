@@ -154,7 +154,7 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     for said in [
         "Failed at \"Run the release's checks\": Check injected by CUTOVER_FAILPOINT failed",
         "Production was restored to the restore point",
-        "next valid date for another attempt",
+        "Next wave that can still be scheduled: Weekend 1",
     ] {
         app.wait_for_text(r#"[data-testid="upgrade-reason"]"#, said)
             .await?;

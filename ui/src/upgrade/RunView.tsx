@@ -52,7 +52,11 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
           <div>
             <strong>{run.state === "failed" ? "Stopped — resume or roll back" : "Rolled back"}</strong>
             <p>{outcome}</p>
-            {run.nextWindow && !outcome.includes("next valid date") && <p>Next valid date for another attempt: {when(run.nextWindow)}.</p>}
+            {run.nextWindow && (
+              <p data-testid="next-attempt">
+                {run.nextWave ? `Next wave that can still be scheduled: ${run.nextWave}, ${when(run.nextWindow)}. Reschedule it under Releases.` : `Next valid date for another attempt: ${when(run.nextWindow)}.`}
+              </p>
+            )}
           </div>
         </div>
       )}

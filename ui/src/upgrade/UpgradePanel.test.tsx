@@ -33,6 +33,7 @@ const run: UpgradeRun = {
   resumable: false,
   hasCopy: true,
   nextWindow: null,
+  nextWave: null,
   postUpgradeActions: [],
   actionsDone: [],
   log: [],

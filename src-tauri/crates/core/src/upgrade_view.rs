@@ -42,6 +42,8 @@ pub struct UpgradeRun {
     /// For a production run that was rolled back: the next maintenance
     /// window with enough notice, to schedule the next attempt.
     pub next_window: Option<DateTime<Utc>>,
+    /// The release's wave that `next_window` opens, when it offers waves.
+    pub next_wave: Option<String>,
     pub post_upgrade_actions: Vec<String>,
     /// Indexes of the post-upgrade actions ticked off.
     pub actions_done: Vec<u32>,

@@ -93,18 +93,28 @@ fn a_rolled_back_production_upgrade_names_the_next_wave_still_open() -> Result<(
         s.ws.start_data_upgrade(run.id, &boss(), &|| at)
             .expect_err("a failing check");
     assert!(
-        e.message.contains(
-            "The next wave that can still be scheduled: Wave 3, Sat 13 Feb 2027 16:00 GMT"
-        ),
+        e.message.contains("It is back online on 10.0.1."),
         "{}",
         e.message
+    );
+    // The run and the notice offer the same next attempt.
+    let view = s.ws.upgrade_run(run.id)?;
+    assert_eq!(
+        (view.next_wave.as_deref(), view.next_window),
+        (Some("Wave 3"), Some(utc(2027, 2, 13, 16)))
     );
     let notice =
         s.ws.inbox()?
             .into_iter()
             .find(|n| n.title == "Upgrade of Production rolled back")
             .expect("notice");
-    assert!(notice.body.contains("Wave 3"), "{}", notice.body);
+    assert!(
+        notice.body.contains(
+            "The next wave that can still be scheduled: Wave 3, Sat 13 Feb 2027 16:00 GMT"
+        ),
+        "{}",
+        notice.body
+    );
     assert_eq!(notice.category, Category::UpgradeInfo);
     // Rescheduling there needs no new UAT window: UAT is signed off.
     let release = release_id(&s.ws, s.account, "10.0.2")?;

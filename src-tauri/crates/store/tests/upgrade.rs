@@ -337,7 +337,16 @@ fn production_fails_a_check_and_is_restored_with_its_reason_and_next_date() -> R
     );
     let notice = &ws.inbox()?[0];
     assert!(notice.title.contains("rolled back"), "{}", notice.title);
-    assert!(notice.body.contains("next valid date"), "{}", notice.body);
+    // 10.0.4 offers weekend waves: the next attempt is the first one the
+    // notice rule accepts, on the run and in the notice alike.
+    assert_eq!(run.next_wave.as_deref(), Some("Weekend 1"));
+    assert!(
+        notice.body.contains(
+            "The next wave that can still be scheduled: Weekend 1, Sat 9 Jan 2027 16:00 GMT"
+        ),
+        "{}",
+        notice.body
+    );
     Ok(())
 }
 

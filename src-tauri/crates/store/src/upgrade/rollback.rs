@@ -180,8 +180,11 @@ impl Workspace {
         } else {
             String::new()
         };
+        // The run's log and the error say what happened; the notice also
+        // says where to go next (the Upgrade screen shows that live, from
+        // the same rule, as `next_window`).
         let text = format!(
-            "The upgrade of {} to {} was rolled back. {reason}{restored} It is back online on {}.{next}",
+            "The upgrade of {} to {} was rolled back. {reason}{restored} It is back online on {}.",
             run.view.environment_name, run.view.to_version, run.view.from_version
         );
         self.connect()?
@@ -203,57 +206,61 @@ impl Workspace {
             Some(run.account_id),
             cutover_core::inbox::Category::UpgradeInfo,
             &format!("Upgrade of {} rolled back", run.view.environment_name),
-            &text,
+            &format!("{text}{next}"),
         )?;
         Ok(text)
     }
 
-    /// Where a rolled-back production upgrade can go next: a release that
-    /// offers waves goes to the first wave the notice rule still accepts,
-    /// one without to the earliest window with notice.
+    /// Where a rolled-back production upgrade can go next, said for a
+    /// notice.
     fn next_attempt(
         &self,
         calendar: &cutover_core::schedule::Calendar,
         run: &RunRow,
         at: DateTime<Utc>,
     ) -> Result<String> {
-        let target = cutover_core::release::Version::parse(&run.view.to_version)?;
-        let manifest = self
-            .release_manifest(run.account_id, &target)?
-            .map(|(_, m)| m);
+        Ok(match self.next_attempt_slot(run.account_id, &run.view.to_version, at)? {
+            Some((Some(wave), start)) => format!(
+                " The next wave that can still be scheduled: {wave}, {}. Reschedule it under Releases; the calendar and reminders follow.",
+                calendar.describe(start)
+            ),
+            Some((None, start)) => format!(
+                " The next valid date for another attempt: {}.",
+                calendar.describe(start)
+            ),
+            None => " No wave of this release can still be scheduled: ask the vendor for a later wave.".into(),
+        })
+    }
+
+    /// The next attempt of production's upgrade to `version` from `at`: a
+    /// release that offers waves goes to the first wave the notice rule
+    /// still accepts (its UAT was done: no new UAT window), one without to
+    /// the earliest window with notice.
+    pub(super) fn next_attempt_slot(
+        &self,
+        account_id: i64,
+        version: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<(Option<String>, DateTime<Utc>)>> {
+        let calendar = self.calendar_of(account_id)?;
+        let target = cutover_core::release::Version::parse(version)?;
+        let manifest = self.release_manifest(account_id, &target)?.map(|(_, m)| m);
         if let Some(m) = manifest.filter(|m| !m.waves.is_empty()) {
             let mut waves = m.waves.clone();
             waves.sort_by_key(|w| w.date);
-            // UAT was done for this attempt: only the notice rule, the
-            // windows and the freezes decide.
-            let first = waves.iter().find_map(|w| {
+            return Ok(waves.iter().find_map(|w| {
                 cutover_core::schedule::plan_upgrade_after_uat(
-                    calendar,
+                    &calendar,
                     m.release_type(),
                     true,
                     w.date,
                     at,
                 )
                 .ok()
-                .map(|p| (w.name.clone(), p.slot.start))
-            });
-            return Ok(match first {
-                Some((name, start)) => format!(
-                    " The next wave that can still be scheduled: {name}, {}. Reschedule it under Releases; the calendar and reminders follow.",
-                    calendar.describe(start)
-                ),
-                None => " No wave of this release can still be scheduled: ask the vendor for a later wave.".into(),
-            });
+                .map(|p| (Some(w.name.clone()), p.slot.start))
+            }));
         }
-        Ok(calendar
-            .earliest_slot(at)
-            .map(|s| {
-                format!(
-                    " The next valid date for another attempt: {}.",
-                    calendar.describe(s.start)
-                )
-            })
-            .unwrap_or_default())
+        Ok(calendar.earliest_slot(at).map(|s| (None, s.start)))
     }
 
     /// Rolls back runs a stop interrupted during the data upgrade. Runs at

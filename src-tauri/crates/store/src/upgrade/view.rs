@@ -127,12 +127,16 @@ impl Workspace {
         let predicted_ms = copy_ms.map(|c| (c + applied).clamp(0, u32::MAX as i64) as u32);
         let log = self.upgrade_log(id)?;
         let production = EnvironmentKind::parse(&kind)? == EnvironmentKind::Production;
-        let next_window = match (state, production) {
+        let (next_wave, next_window) = match (state, production) {
             (UpgradeState::RolledBack, true) => self
-                .calendar_of(account_id)?
-                .earliest_slot(finished_at.or(data_finished_at).unwrap_or(started_at))
-                .map(|s| s.start),
-            _ => None,
+                .next_attempt_slot(
+                    account_id,
+                    &to,
+                    finished_at.or(data_finished_at).unwrap_or(started_at),
+                )?
+                .map(|(wave, start)| (wave, Some(start)))
+                .unwrap_or((None, None)),
+            _ => (None, None),
         };
         Ok(RunRow {
             view: UpgradeRun {
@@ -159,6 +163,7 @@ impl Workspace {
                 resumable,
                 has_copy: copy_key.is_some(),
                 next_window,
+                next_wave,
                 post_upgrade_actions: manifest.post_upgrade_actions,
                 actions_done: serde_json::from_str(&actions_done)
                     .context("reading the checklist")?,
