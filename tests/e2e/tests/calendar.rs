@@ -195,3 +195,50 @@ async fn a_window_in_a_skipped_hour_is_pointed_out_in_the_settings() -> Result<(
     app.screenshot("window-shift").await?;
     app.close().await
 }
+
+/// A maintenance release goes on this weekend's wave: no UAT, and none of
+/// the 14 days' notice a minor release needs, as the dialog says.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn a_maintenance_release_goes_on_this_weekends_wave() -> Result<()> {
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    let env = [(
+        "CUTOVER_CLOCK_START".to_string(),
+        "2027-01-05T09:00:00Z".to_string(),
+    )];
+    let mut app = App::launch_with("calendar-maintenance", holder, &data, &env).await?;
+    app.explore_demo().await?;
+    app.click(r#"[data-testid="nav-releases"]"#).await?;
+    let package = workspace_root().join("packages/demo/northwind-10.0.4.zip");
+    app.type_into(
+        r#"[data-testid="package-path"]"#,
+        &package.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="import-package"]"#).await?;
+    app.wait_for_text(r#"[data-testid="import-done"]"#, "10.0.4")
+        .await?;
+    app.click_in(
+        r#"[data-testid="release-row"][data-version="10.0.4"]"#,
+        r#"[data-testid="schedule-release"]"#,
+    )
+    .await?;
+    app.wait_for_text(
+        r#"[data-testid="schedule-rule"]"#,
+        "needs no UAT and none of the notice minor and major upgrades need",
+    )
+    .await?;
+    app.click(r#"[data-testid="wave"][data-date="2027-01-09"]"#)
+        .await?;
+    app.click(r#"[data-testid="schedule"]"#).await?;
+    let plan = app
+        .wait_for_text(
+            r#"[data-testid="plan"]"#,
+            "Scheduled: Weekend 1, Sat 9 Jan 2027",
+        )
+        .await?;
+    assert!(!plan.text().await?.contains("UAT is refreshed"));
+    app.screenshot("maintenance-scheduled").await?;
+    app.close().await
+}

@@ -17,6 +17,13 @@ export function ScheduleDialog({ release, timeZone, current, onClose }: { releas
   return (
     <Modal title={`Schedule production's upgrade to ${release.version}`} onClose={onClose} busy={schedule.isPending} wide>
       <div className="form" data-testid="schedule-dialog">
+        <p className="hint" data-testid="schedule-rule">
+          {release.releaseType === "maintenance"
+            ? "A maintenance release goes in on one of the vendor's weekend waves, inside a maintenance window and outside freezes. It needs no UAT and none of the notice minor and major upgrades need."
+            : release.releaseType === "hotfix"
+              ? "A hotfix goes in inside a maintenance window, outside freezes, with the account's minimum notice; it needs no UAT window."
+              : "A minor or major upgrade needs the account's minimum notice and a UAT window before it: UAT is refreshed the week before and tested for the business days up to the upgrade."}
+        </p>
         {release.waves.length > 0 ? (
           <fieldset className="waves">
             <legend>Waves offered by the vendor</legend>

@@ -238,7 +238,21 @@ impl Calendar {
     }
 
     fn notice_ok(&self, slot: &Slot, now: DateTime<Utc>) -> bool {
-        slot.start - now >= Duration::days(i64::from(self.settings.min_notice_days))
+        self.notice_ok_for(slot, now, self.settings.min_notice_days)
+    }
+
+    fn notice_ok_for(&self, slot: &Slot, now: DateTime<Utc>, days: u32) -> bool {
+        slot.start > now && slot.start - now >= Duration::days(i64::from(days))
+    }
+
+    /// The days' notice a production upgrade of `release_type` needs: the
+    /// account's minimum for minor, major and hotfix releases; none for the
+    /// weekly maintenance releases (seed 000), which only need a window.
+    pub fn notice_days_for(&self, release_type: ReleaseType) -> u32 {
+        match release_type {
+            ReleaseType::Maintenance => 0,
+            _ => self.settings.min_notice_days,
+        }
     }
 
     /// The maintenance windows that open from the local day before `now`
@@ -298,16 +312,17 @@ impl Calendar {
     /// day, with the minimum notice, outside any freeze. A refusal names
     /// the earliest start that would be accepted.
     pub fn check_upgrade_date(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<Slot> {
-        self.check_date(date, now).map_err(|e| {
-            let hint = match self.earliest_slot(now) {
-                Some(s) => format!(
-                    " The earliest possible start is {}.",
-                    self.describe(s.start)
-                ),
-                None => String::new(),
-            };
-            Error::new(e.kind, format!("{}{hint}", e.message))
-        })
+        self.check_date(date, now, self.settings.min_notice_days)
+            .map_err(|e| {
+                let hint = match self.earliest_slot(now) {
+                    Some(s) => format!(
+                        " The earliest possible start is {}.",
+                        self.describe(s.start)
+                    ),
+                    None => String::new(),
+                };
+                Error::new(e.kind, format!("{}{hint}", e.message))
+            })
     }
 
     /// Days on which a window's local start does not exist (skipped by a
@@ -348,7 +363,7 @@ impl Calendar {
             .collect()
     }
 
-    fn check_date(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<Slot> {
+    fn check_date(&self, date: NaiveDate, now: DateTime<Utc>, notice_days: u32) -> Result<Slot> {
         let Some(slot) = self.window_on(date) else {
             return Err(Error::invalid(format!(
                 "No maintenance window opens on {} (windows: {}). Pick another date or add a window.",
@@ -356,12 +371,18 @@ impl Calendar {
                 self.describe_windows(),
             )));
         };
-        if !self.notice_ok(&slot, now) {
+        if slot.start <= now {
+            return Err(Error::invalid(format!(
+                "{} has passed; pick a later date.",
+                self.describe(slot.start)
+            )));
+        }
+        if !self.notice_ok_for(&slot, now, notice_days) {
             return Err(Error::invalid(format!(
                 "{} is only {} away; a production upgrade needs at least {} days' notice.",
                 self.describe(slot.start),
                 days_and_hours(slot.start - now),
-                self.settings.min_notice_days,
+                notice_days,
             )));
         }
         if let Some(f) = self.freeze_over(&slot) {
@@ -433,7 +454,20 @@ pub fn plan_upgrade_after_uat(
     date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
-    let slot = calendar.check_upgrade_date(date, now)?;
+    let notice = calendar.notice_days_for(release_type);
+    let slot = calendar.check_date(date, now, notice).map_err(|e| {
+        let hint = calendar
+            .windows_from(now)
+            .find(|s| calendar.notice_ok_for(s, now, notice) && calendar.freeze_over(s).is_none())
+            .map(|s| {
+                format!(
+                    " The earliest possible start is {}.",
+                    calendar.describe(s.start)
+                )
+            })
+            .unwrap_or_default();
+        Error::new(e.kind, format!("{}{hint}", e.message))
+    })?;
     plan_from_slot(
         calendar,
         needs_uat(release_type, uat_signed_off),
@@ -473,9 +507,10 @@ pub fn plan_wave_after_uat(
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
     let uat = needs_uat(release_type, uat_signed_off);
+    let notice = calendar.notice_days_for(release_type);
     let plan = |d: NaiveDate| {
         calendar
-            .check_date(d, now)
+            .check_date(d, now, notice)
             .and_then(|slot| plan_from_slot(calendar, uat, d, slot, now))
     };
     plan(date).map_err(|e| {

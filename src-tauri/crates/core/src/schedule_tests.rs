@@ -431,20 +431,17 @@ fn a_refused_wave_names_the_first_wave_that_would_be_accepted() {
         "{}",
         e.message
     );
-    // A maintenance release has no UAT lead: wave 2 is the first.
-    let e = plan_upgrade_on_wave(
+    // A maintenance release needs neither UAT nor the 14 days' notice:
+    // this weekend's wave is fine.
+    let plan = plan_upgrade_on_wave(
         &cal,
         ReleaseType::Maintenance,
         &waves,
         day(2026, 11, 28),
         now,
     )
-    .expect_err("notice");
-    assert!(
-        e.message.contains("is Wave 2, Sat 12 Dec 2026"),
-        "{}",
-        e.message
-    );
+    .expect("a weekend wave for a maintenance release");
+    assert_eq!(plan.uat_start, None);
     let e = plan_upgrade_on_wave(
         &cal,
         ReleaseType::Minor,
@@ -543,5 +540,58 @@ fn production_starts_on_its_wave_day_and_upgrades_in_its_scheduled_window() {
         after.message.contains("reschedule it under Releases"),
         "{}",
         after.message
+    );
+}
+
+#[test]
+fn maintenance_releases_need_a_window_outside_freezes_but_no_notice() {
+    let mut settings = CalendarSettings::default();
+    settings.windows = vec![MaintenanceWindow {
+        weekdays: vec![6, 7],
+        start: hm(16, 0),
+        minutes: 180,
+    }];
+    settings.freezes = vec![Freeze {
+        from: day(2026, 12, 5),
+        to: day(2026, 12, 6),
+        reason: "Month-end close".into(),
+    }];
+    let cal = Calendar::new("Europe/London", settings).expect("calendar");
+    // Wednesday 25 Nov: Saturday's window is three days away.
+    let now = utc(2026, 11, 25, 9, 0);
+    assert_eq!(cal.notice_days_for(ReleaseType::Maintenance), 0);
+    assert_eq!(cal.notice_days_for(ReleaseType::Minor), 14);
+    let plan =
+        plan_upgrade(&cal, ReleaseType::Maintenance, day(2026, 11, 28), now).expect("weekend");
+    assert_eq!(plan.slot.start, utc(2026, 11, 28, 16, 0));
+    let minor = plan_upgrade(&cal, ReleaseType::Minor, day(2026, 11, 28), now).expect_err("notice");
+    assert!(
+        minor.message.contains("needs at least 14 days' notice"),
+        "{}",
+        minor.message
+    );
+    // No window on a weekday, none in a freeze, none in the past.
+    assert!(
+        plan_upgrade(&cal, ReleaseType::Maintenance, day(2026, 11, 26), now)
+            .expect_err("weekday")
+            .message
+            .contains("No maintenance window opens")
+    );
+    let frozen =
+        plan_upgrade(&cal, ReleaseType::Maintenance, day(2026, 12, 5), now).expect_err("freeze");
+    assert!(
+        frozen.message.contains("Month-end close")
+            && frozen
+                .message
+                .contains("The earliest possible start is Sat 28 Nov 2026 16:00 GMT."),
+        "{}",
+        frozen.message
+    );
+    let late = utc(2026, 11, 28, 17, 0);
+    assert!(
+        plan_upgrade(&cal, ReleaseType::Maintenance, day(2026, 11, 28), late)
+            .expect_err("passed")
+            .message
+            .contains("has passed")
     );
 }

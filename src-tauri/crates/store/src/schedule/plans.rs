@@ -240,16 +240,21 @@ impl Workspace {
         )
         .context("scheduling")?;
         let plan_id = tx.last_insert_rowid();
+        // Its UAT cycle: made once per release that gets a UAT window, kept
+        // across reschedules; a new schedule ends a delay "until fixed".
         if plan.uat_start.is_some() {
-            // Its UAT cycle: made once per release, kept across reschedules
-            // (which also end a delay "until fixed").
             tx.execute(
                 "INSERT INTO uat_cycles (account_id, release_id, created_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (account_id, release_id) DO UPDATE SET delayed_until_fixed = 0",
+                 ON CONFLICT (account_id, release_id) DO NOTHING",
                 params![account_id, release_id, now],
             )
             .context("scheduling the UAT cycle")?;
         }
+        tx.execute(
+            "UPDATE uat_cycles SET delayed_until_fixed = 0 WHERE account_id = ?1 AND release_id = ?2",
+            params![account_id, release_id],
+        )
+        .context("scheduling the UAT cycle")?;
         for (kind, seq, due_at) in numbered(schedule::reminders(&calendar, &plan)) {
             // A reminder whose time has already passed is moot for a new plan.
             if due_at > now {
