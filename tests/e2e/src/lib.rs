@@ -113,6 +113,14 @@ async fn start_session(
 ) -> Result<(Client, Group)> {
     let (port, native_port) = (free_port()?, free_port()?);
     let mut command = Command::new(tauri_driver());
+    // Single instance goes through the session bus: keep the app off the
+    // developer's bus, or a running Cutover would swallow this launch. A
+    // scenario may give it a private bus instead (with a notification
+    // daemon on it) in `env`.
+    command.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/cutover-e2e",
+    );
     command.envs(env.iter().map(|(k, v)| (k, v)));
     let driver = Group::spawn(
         command
@@ -123,12 +131,6 @@ async fn start_session(
                 &native_port.to_string(),
             ])
             .env("CUTOVER_DATA_DIR", data_path)
-            // Single instance goes through the session bus: keep the app off the
-            // developer's bus, or a running Cutover would swallow this launch.
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/cutover-e2e",
-            )
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit()),

@@ -6,11 +6,15 @@
 //! it blocks the sign-off; the decision "wait for hotfix 10.0.2.1"; that
 //! hotfix imported puts the issue to retest and the case back to not run;
 //! retested and passed, the rest passed or waived with a reason; signed
-//! off; the evidence pack exported and its checksums verified.
+//! off; the evidence pack exported and its checksums verified; UAT
+//! upgraded; production's run asking first before its wave; then, on Wave
+//! 2's day, production upgraded in its window and the "upgrade completed"
+//! notice received by a real notification daemon.
 
-use cutover_e2e::{workspace_root, App, Result};
+use cutover_e2e::{env_row, workspace_root, App, Dunst, Result};
 use cutover_package::{build, sign};
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 /// A hotfix 10.0.2.1 for 10.0.2's Projects area, signed with the demo
 /// vendor's key, written to `dir`.
@@ -304,5 +308,94 @@ async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
         !report.contains("://"),
         "the report refers to nothing outside"
     );
+    app.click(r#"[data-testid="pack-dialog"] .actions button.secondary"#)
+        .await?;
+
+    // UAT itself goes to 10.0.2, so production may follow it.
+    upgrade(&app, "UAT", "10.0.2").await?;
+    app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
+        .await?;
+    app.click(r#"[data-testid="commit-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
+        .await?;
+    // Production belongs to Wave 2: today it asks first, and waits.
+    open_upgrade_tab(&app, "Production").await?;
+    app.select(r#"[data-testid="upgrade-target"]"#, "10.0.2")
+        .await?;
+    app.click(r#"[data-testid="start-upgrade"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="before-wave"]"#,
+        "scheduled for Sat 30 Jan 2027 16:00 GMT (Wave 2)",
+    )
+    .await?;
+    app.screenshot("before-the-wave").await?;
+    app.click(r#"[data-testid="before-wave"] button.secondary"#)
+        .await?;
+    app.wait_gone(r#"[data-testid="before-wave"]"#).await?;
+
+    // Production day: Sat 30 Jan 16:05 London, a notification daemon listening.
+    let holder = app.close_keeping_data().await?;
+    let bus = tempfile::tempdir()?;
+    let dunst = Dunst::start(bus.path())?;
+    let day = [
+        (
+            "CUTOVER_CLOCK_START".to_string(),
+            "2027-01-30T16:05:00Z".to_string(),
+        ),
+        (
+            "DBUS_SESSION_BUS_ADDRESS".to_string(),
+            dunst.address.clone(),
+        ),
+    ];
+    let mut app = App::launch_with("uat-production-day", holder, &data, &day).await?;
+    upgrade(&app, "Production", "10.0.2").await?;
+    app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
+        .await?;
+    app.click(r#"[data-testid="commit-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
+        .await?;
+    let printed = dunst.wait_for(
+        "Upgrade completed: Northwind Foods (demo) production runs 10.0.2",
+        Duration::from_secs(20),
+    )?;
+    assert!(printed.contains("like production again"), "{printed}");
+    app.screenshot("production-committed").await?;
     app.close().await
+}
+
+async fn open_upgrade_tab(app: &App, env: &str) -> Result<()> {
+    app.click(r#"[data-testid="nav-environments"]"#).await?;
+    app.click_in(&env_row(env), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.click(r#"[data-testid="tab-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-start"]"#).await?;
+    Ok(())
+}
+
+/// Starts a run of `env` to `version` and applies and signs off every
+/// package on its copy.
+async fn upgrade(app: &App, env: &str, version: &str) -> Result<()> {
+    open_upgrade_tab(app, env).await?;
+    app.select(r#"[data-testid="upgrade-target"]"#, version)
+        .await?;
+    app.click(r#"[data-testid="start-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-run"][data-state="packages"]"#)
+        .await?;
+    for n in 1..=8 {
+        let more = app
+            .eval(r#"return !!document.querySelector('[data-testid="apply-next-package"]')"#)
+            .await?;
+        if more != serde_json::json!(true) {
+            return Ok(());
+        }
+        app.click(r#"[data-testid="apply-next-package"]"#).await?;
+        app.click(r#"[data-testid="sign-off-package"]"#).await?;
+        app.wait_for(&format!(
+            r#"[data-testid="upgrade-package"]:nth-child({n})[data-state="signed_off"]"#
+        ))
+        .await?;
+    }
+    Err("more than 8 packages".into())
 }
