@@ -267,7 +267,17 @@ impl Workspace {
             let _ = self.backend.discard(&key);
             return Err(e);
         }
-        let inserted = conn.execute(
+        // The row and its activity entry commit together; a failure of
+        // either discards the copy, so nothing is half made.
+        let mut conn = conn;
+        let tx = match conn.transaction() {
+            Ok(tx) => tx,
+            Err(e) => {
+                let _ = self.backend.discard(&key);
+                return Err(e).context("recording the new environment");
+            }
+        };
+        let inserted = tx.execute(
             "INSERT INTO environments (account_id, name, kind, version, status, store_kind, store_key, copied_from, created_at)
              VALUES (?1, ?2, ?3, ?4, 'ready', ?5, ?6, ?7, ?8)",
             params![
@@ -283,15 +293,21 @@ impl Workspace {
         );
         match inserted {
             Ok(_) => {
-                let created = self.environment(conn.last_insert_rowid())?;
-                self.log_activity(
+                let id = tx.last_insert_rowid();
+                let recorded = crate::people::activity::record_activity(
+                    &tx,
                     now,
                     &admin.name,
-                    Some((created.id, &created.name)),
+                    Some((id, &name)),
                     ActivityAction::CreatedEnvironment,
                     &format!("Created as a copy of {}", source.environment.name),
-                );
-                Ok(created)
+                )
+                .and_then(|()| tx.commit().context("recording the new environment"));
+                if let Err(e) = recorded {
+                    let _ = self.backend.discard(&key);
+                    return Err(e);
+                }
+                self.environment(id)
             }
             Err(e) => {
                 // The copy is not recorded anywhere: remove it so nothing is half made.
@@ -371,19 +387,22 @@ impl Workspace {
             (row.environment.account_id, &account_name),
             now,
         )?;
+        // Recorded before the row goes, which the entry's environment_id
+        // must still name (the deletion then sets it to NULL).
+        crate::people::activity::record_activity(
+            &tx,
+            now,
+            &admin.name,
+            Some((id, &row.environment.name)),
+            ActivityAction::DeletedEnvironment,
+            "Deleted; its data file and its backups are kept aside (see Storage)",
+        )?;
         tx.execute("DELETE FROM environments WHERE id = ?1", [id])
             .context("deleting the environment")?;
         // Retire before committing: if retiring fails the row stays, so the
         // control database never points at a store that is gone.
         self.backend.retire(&row.store_key, now)?;
         tx.commit().context("committing the deletion")?;
-        self.log_activity(
-            now,
-            &admin.name,
-            Some((id, &row.environment.name)),
-            ActivityAction::DeletedEnvironment,
-            "Deleted; its data file and its backups are kept aside (see Storage)",
-        );
         Ok(())
     }
 }

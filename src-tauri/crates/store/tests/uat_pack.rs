@@ -249,3 +249,50 @@ fn a_pack_needs_a_folder_and_a_refusal_writes_nothing() -> Result<()> {
     assert_eq!(left, vec![std::ffi::OsString::from("not-a-folder.txt")]);
     Ok(())
 }
+
+#[test]
+fn activity_commits_with_its_action_and_a_deleted_environment_keeps_the_chain_whole() -> Result<()>
+{
+    use cutover_core::account::AccountEdit;
+    let s = setup()?;
+    let envs = s.ws.overview()?[0].environments.clone();
+    let sandbox = envs
+        .iter()
+        .find(|e| e.environment.name == "Promotable sandbox")
+        .map(|e| e.environment.id)
+        .expect("sandbox");
+    // The deletion is recorded (in its transaction, naming the environment).
+    s.ws.delete_environment(sandbox, &boss(), now())?;
+    let conn = s.ws.connect()?;
+    let (env_id, name): (Option<i64>, String) = conn
+        .query_row(
+            "SELECT environment_id, environment_name FROM activity WHERE action = 'deleted_environment'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .context("the deletion's entry")?;
+    assert_eq!((env_id, name.as_str()), (None, "Promotable sandbox"));
+    let out = tempfile::tempdir().context("temp dir")?;
+    assert!(s
+        .ws
+        .export_uat_pack(s.cycle, out.path(), &boss(), now())?
+        .chain_problems
+        .is_empty());
+
+    // An entry that cannot be written stops its action: nothing changes.
+    conn.execute_batch(
+        "CREATE TRIGGER refuse_activity BEFORE INSERT ON activity BEGIN SELECT RAISE(ABORT, 'activity refused'); END;",
+    )
+    .context("trigger")?;
+    let edit = AccountEdit {
+        name: "Northwind Renamed".into(),
+        platform: "Northwind Cloud Platform".into(),
+        time_zone: "Europe/London".into(),
+    };
+    assert!(s.ws.edit_account(s.account, &edit, &boss(), now()).is_err());
+    assert_eq!(s.ws.accounts()?[0].name, "Northwind Foods (demo)");
+    let uat = s.uat;
+    assert!(s.ws.delete_environment(uat, &boss(), now()).is_err());
+    assert!(s.ws.environment(uat).is_ok(), "UAT is still there");
+    Ok(())
+}

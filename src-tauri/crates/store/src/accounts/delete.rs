@@ -118,6 +118,19 @@ impl Workspace {
         let tx = conn.transaction().context("deleting the account")?;
         let refs: Vec<_> = rows.iter().collect();
         crate::storage::keep_aside(&tx, &refs, (id, &what.name), now)?;
+        crate::people::activity::record_activity(
+            &tx,
+            now,
+            &admin.name,
+            None,
+            ActivityAction::DeletedEnvironment,
+            &format!(
+                "Deleted the account {}: {} environments retired and their backups kept aside (see Storage), production backed up first (taken {})",
+                what.name,
+                rows.len(),
+                backup.taken_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        )?;
         for sql in [
             "DELETE FROM promotions WHERE production_id IN (SELECT id FROM environments WHERE account_id = ?1)
                 OR sandbox_id IN (SELECT id FROM environments WHERE account_id = ?1)",
@@ -138,18 +151,6 @@ impl Workspace {
                 tracing::warn!(error = %e, key = row.store_key, "a deleted account's store is left for the start-up recovery");
             }
         }
-        self.log_activity(
-            now,
-            &admin.name,
-            None,
-            ActivityAction::DeletedEnvironment,
-            &format!(
-                "Deleted the account {}: {} environments retired and their backups kept aside (see Storage), production backed up first (taken {})",
-                what.name,
-                rows.len(),
-                backup.taken_at.format("%Y-%m-%d %H:%M UTC")
-            ),
-        );
         tracing::info!(account = id, "deleted an account");
         Ok(what)
     }

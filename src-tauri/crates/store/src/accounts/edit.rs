@@ -59,12 +59,15 @@ impl Workspace {
                 )));
             }
         }
-        conn.execute(
+        let mut conn = conn;
+        let tx = conn.transaction().context("saving the account")?;
+        tx.execute(
             "UPDATE accounts SET name = ?2, platform = ?3, time_zone = ?4 WHERE id = ?1",
             params![id, name, platform, edit.time_zone.trim()],
         )
         .context("saving the account")?;
-        self.log_activity(
+        crate::people::activity::record_activity(
+            &tx,
             now,
             &admin.name,
             None,
@@ -74,7 +77,7 @@ impl Workspace {
                 before.name,
                 edit.time_zone.trim()
             ),
-        );
-        Ok(())
+        )?;
+        tx.commit().context("saving the account")
     }
 }

@@ -1,8 +1,10 @@
 //! Writing and reading the activity log (see `cutover_core::activity`).
 //!
-//! Recording is best effort after the action itself succeeded: the action
-//! is what matters to the user, so a failure to log it is logged to the
-//! file log instead of undoing or failing the action.
+//! An action whose writes are all in the control database records its
+//! entry in its own transaction (`record_activity`). An action on an
+//! environment store or on files records it after it succeeded, best
+//! effort (`log_activity`): the action is what matters to the user, so a
+//! failure to log it goes to the file log instead of undoing the action.
 
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
@@ -10,6 +12,37 @@ use cutover_core::account::EnvironmentId;
 use cutover_core::activity::{Activity, ActivityAction};
 use cutover_core::Result;
 use rusqlite::params;
+
+/// Records an entry in the caller's transaction: for actions whose own
+/// writes are in the control database, so the action and its entry commit
+/// together or not at all.
+pub(crate) fn record_activity(
+    conn: &rusqlite::Connection,
+    now: DateTime<Utc>,
+    author: &str,
+    environment: Option<(EnvironmentId, &str)>,
+    action: ActivityAction,
+    detail: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO activity (at, author, environment_id, environment_name, action, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            now,
+            author,
+            environment.map(|e| e.0),
+            environment.map(|e| e.1),
+            action.as_str(),
+            detail
+        ],
+    )
+    .context("recording activity")?;
+    super::chain::seal(
+        conn,
+        super::chain::Chain::Activity,
+        conn.last_insert_rowid(),
+    )
+}
 
 /// The newest entries shown for one environment.
 pub const ACTIVITY_PAGE: u32 = 200;
@@ -30,20 +63,7 @@ impl Workspace {
             let tx = c
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .context("recording activity")?;
-            tx.execute(
-                "INSERT INTO activity (at, author, environment_id, environment_name, action, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    now,
-                    author,
-                    environment.map(|e| e.0),
-                    environment.map(|e| e.1),
-                    action.as_str(),
-                    detail
-                ],
-            )
-            .context("recording activity")?;
-            super::chain::seal(&tx, super::chain::Chain::Activity, tx.last_insert_rowid())?;
+            record_activity(&tx, now, author, environment, action, detail)?;
             tx.commit().context("recording activity")
         });
         if let Err(e) = written {

@@ -35,10 +35,11 @@ impl Chain {
     /// The columns hashed, as SQL expressions.
     fn fields(self) -> &'static [&'static str] {
         match self {
+            // Not environment_id: deleting the environment sets it to NULL
+            // (the name stays, for reading the history after).
             Chain::Activity => &[
                 "at",
                 "author",
-                "coalesce(environment_id, '')",
                 "coalesce(environment_name, '')",
                 "action",
                 "detail",

@@ -3,14 +3,15 @@
 //! log and the inbox.
 //!
 //! Invariants: there is always a current admin (a desktop without admins
-//! gets a super-admin, so nobody is locked out); recording activity is best
-//! effort after the action succeeded and never undoes it, and each entry is
-//! chained to the one before (`chain.rs`); the inbox keeps every notice
+//! gets a super-admin, so nobody is locked out); activity is recorded in the
+//! action's transaction when the action is all in the control database,
+//! otherwise best effort after it succeeded (never undoing it), and each
+//! entry is chained to the one before (`chain.rs`); the inbox keeps every notice
 //! whether or not it was shown on the desktop.
 //!
 //! Calls: `control` only; every other area calls it.
 
-mod activity;
+pub(crate) mod activity;
 pub(crate) mod admins;
 pub(crate) mod chain;
 pub(crate) mod inbox;

@@ -47,6 +47,25 @@ impl Workspace {
                 )
                 .context("releasing the restore point")?;
             }
+            crate::people::activity::record_activity(
+                &tx,
+                now,
+                &admin.name,
+                Some((run.view.environment_id, &run.view.environment_name)),
+                ActivityAction::Upgraded,
+                &format!(
+                    "{} committed the upgrade of {} to {}; its parallel copy is deleted{}.",
+                    admin.name,
+                    run.view.environment_name,
+                    run.view.to_version,
+                    run.view
+                        .restore_backup_id
+                        .map(|b| format!(
+                            " and its restore point (backup #{b}) released to the backup retention"
+                        ))
+                        .unwrap_or_default()
+                ),
+            )?;
             // Seed 000, step 8: production's upgrade is announced as
             // completed in the same transaction, so exactly once.
             if run.view.production {
@@ -83,13 +102,6 @@ impl Workspace {
             admin.name, run.view.environment_name, run.view.to_version
         );
         self.log_run(id, now, &text)?;
-        self.log_activity(
-            now,
-            &admin.name,
-            Some((run.view.environment_id, &run.view.environment_name)),
-            ActivityAction::Upgraded,
-            &text,
-        );
         self.upgrade_run(id)
     }
 
