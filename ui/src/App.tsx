@@ -23,7 +23,7 @@ export function App() {
           <span className="logo" aria-hidden="true">
             ⇄
           </span>
-          Cutover
+          <span className="brand-name">Cutover</span>
         </div>
         <nav>
           <button

@@ -48,6 +48,11 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
   };
   const generate = useMutation({ mutationFn: () => api.generateUatPlan(cycleId), onSuccess: (d) => done(d, d.history[d.history.length - 1]?.text) });
   const signOff = useMutation({ mutationFn: () => api.uatSignOff(cycleId), onSuccess: (d) => done(d, "Signed off: production may take the upgrade.") });
+  // One click when the account has no UAT: a copy of production.
+  const createUat = useMutation({
+    mutationFn: (sourceId: number) => api.createEnvironment({ sourceId, name: "UAT", kind: "uat" }),
+    onSuccess: () => (queryClient.invalidateQueries({ queryKey: ["overview"] }), setSaved("UAT created as a copy of production.")),
+  });
   const d = detail.data;
   if (detail.isError) return <ErrorBanner error={detail.error} />;
   if (!d) return <p className="muted">Loading the UAT cycle…</p>;
@@ -55,7 +60,9 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
   const tz = c.timeZone;
   const busy = generate.isPending || signOff.isPending;
   const openCase = dialog?.kind === "case" ? d.cases.find((x) => x.id === dialog.id) : undefined;
-  const uat = overview.data?.find((o) => o.account.id === c.accountId)?.environments.find((e) => e.environment.kind === "uat");
+  const accountEnvs = overview.data?.find((o) => o.account.id === c.accountId)?.environments;
+  const uat = accountEnvs?.find((e) => e.environment.kind === "uat");
+  const production = accountEnvs?.find((e) => e.environment.kind === "production");
   const beforeTesting = c.state === "planned" || c.state === "refresh_due";
   return (
     <div className="page" data-testid="uat-cycle-view" data-state={c.state}>
@@ -123,12 +130,17 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
                 {uat.environment.name} must hold a fresh copy of production before testing starts{c.refresh ? ` (refresh on ${longDay(c.refresh)})` : ""}. On that day Cutover refreshes it on its own if it has no unpromoted work, and reminds you otherwise.
               </p>
             ) : (
-              <p>This account has no UAT environment. Create one from production on the dashboard (New environment, kind UAT) before testing starts.</p>
+              <p>This account has no UAT environment: create it as a copy of production before testing starts.</p>
             )}
           </div>
           {uat && (
             <button type="button" className="secondary" onClick={() => setDialog({ kind: "refresh" })} data-testid="refresh-uat">
               Refresh {uat.environment.name} now…
+            </button>
+          )}
+          {!uat && production && (
+            <button type="button" className="secondary" disabled={createUat.isPending} onClick={() => createUat.mutate(production.environment.id)} data-testid="create-uat">
+              {createUat.isPending ? "Copying production…" : "Create UAT from production"}
             </button>
           )}
         </div>
@@ -176,6 +188,7 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
       )}
       {generate.isError && <ErrorBanner error={generate.error} onDismiss={() => generate.reset()} />}
       {signOff.isError && <ErrorBanner error={signOff.error} onDismiss={() => signOff.reset()} />}
+      {createUat.isError && <ErrorBanner error={createUat.error} onDismiss={() => createUat.reset()} />}
       {saved && (
         <div className="notice" role="status" data-testid="uat-saved">
           {saved}

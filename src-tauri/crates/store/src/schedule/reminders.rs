@@ -287,7 +287,7 @@ fn text(d: &Due, late: bool, recipients: &[String], uat: &UatFacts) -> (String, 
             format!("Refresh UAT today for {}: {}", d.version, d.account),
             match &uat.uat {
                 None => format!(
-                    "UAT testing of {} starts on {} and {} has no UAT environment. Create UAT from production today (Environments → New environment, kind UAT).",
+                    "UAT testing of {} starts on {} and {} has no UAT environment. Create it from production today (UAT screen → Create UAT from production).",
                     d.version,
                     d.uat_start.map(|e| e.format("%a %-d %b").to_string()).unwrap_or_default(),
                     d.account
