@@ -453,3 +453,53 @@ fn sign_off_waits_for_every_case_and_a_decision_and_production_waits_for_the_sig
     );
     Ok(())
 }
+
+#[test]
+fn evidence_cut_short_by_a_stop_is_removed_at_start_and_whole_evidence_stays() -> Result<()> {
+    let s = setup()?;
+    let d = s.ws.generate_uat_plan(s.cycle, &boss(), now())?;
+    let case = case_id(&d, "Portfolio view for projects");
+    let outside = tempfile::tempdir().context("temp dir")?;
+    let shot = outside.path().join("shot.png");
+    std::fs::write(&shot, b"\x89PNG\r\n\x1a\nwhole").context("png")?;
+    let d = s.ws.attach_uat_evidence(case, &shot, &sam(), now())?;
+    let sha = d
+        .cases
+        .iter()
+        .find(|c| c.id == case)
+        .expect("case")
+        .evidence[0]
+        .sha256
+        .clone();
+    let folder = s.ws.root().join("evidence");
+    // What a kill mid-copy leaves, and a viewer's copy in tmp/.
+    std::fs::write(folder.join("0f3e.partial"), b"\x89PNG half").context("partial")?;
+    let viewer = s.ws.evidence_copy(
+        d.cases
+            .iter()
+            .find(|c| c.id == case)
+            .expect("case")
+            .evidence[0]
+            .id,
+    )?;
+    assert!(viewer.is_file());
+    s.ws.recover(now())?;
+    let left: Vec<String> = std::fs::read_dir(&folder)
+        .context("evidence")?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+        .collect();
+    assert_eq!(left, vec![sha]);
+    assert!(!viewer.exists(), "the viewer's copy is cleared");
+    assert!(s
+        .ws
+        .uat_evidence_image(
+            d.cases
+                .iter()
+                .find(|c| c.id == case)
+                .expect("case")
+                .evidence[0]
+                .id
+        )?
+        .starts_with("data:image/png"));
+    Ok(())
+}

@@ -18,7 +18,8 @@ pub(crate) const RECOVERY: &str = "Cutover (start-up recovery)";
 impl Workspace {
     /// Removes what the `tmp/` folder holds: copies an operation (a
     /// refresh) makes there only live while it runs, so at start-up any
-    /// file there was left by a stop. Returns how many.
+    /// file there was left by a stop; and evidence files cut short while
+    /// being attached. Returns how many.
     pub(crate) fn remove_temporary_files(&self) -> Result<usize> {
         let Ok(entries) = std::fs::read_dir(self.root().join("tmp")) else {
             return Ok(0);
@@ -30,6 +31,22 @@ impl Workspace {
                 std::fs::remove_file(&path).context("removing a temporary file")?;
                 tracing::warn!(file = %path.display(), "removed a temporary file left by a stop");
                 removed += 1;
+            } else if path.is_dir() {
+                // Copies of UAT evidence handed to the system's viewer.
+                std::fs::remove_dir_all(&path).context("removing a temporary folder")?;
+                removed += 1;
+            }
+        }
+        // Evidence being attached is written as `<uuid>.partial` and renamed
+        // once whole: a leftover one was cut short by a stop.
+        if let Ok(entries) = std::fs::read_dir(self.root().join("evidence")) {
+            for entry in entries {
+                let path = entry.context("reading the evidence folder")?.path();
+                if path.extension().is_some_and(|e| e == "partial") {
+                    std::fs::remove_file(&path).context("removing a partial evidence file")?;
+                    tracing::warn!(file = %path.display(), "removed evidence cut short by a stop");
+                    removed += 1;
+                }
             }
         }
         Ok(removed)
