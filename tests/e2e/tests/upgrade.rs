@@ -4,6 +4,7 @@
 //! CUTOVER_FAILPOINT) and is rolled back automatically, with its reason on
 //! screen and a notice in the inbox.
 
+use common::open_upgrade_tab;
 use cutover_e2e::{env_row, workspace_root, App, Result};
 
 mod common;
@@ -11,15 +12,6 @@ mod common;
 /// Tuesday 1 Dec 2026, 16:05 in London: inside the demo account's daily
 /// maintenance window (16:00–19:00).
 const IN_THE_WINDOW: &str = "2026-12-01T16:05:00Z";
-
-async fn open_upgrade_tab(app: &App, env: &str) -> Result<()> {
-    app.click(r#"[data-testid="nav-environments"]"#).await?;
-    app.click_in(&env_row(env), r#"[data-testid="open-env"]"#)
-        .await?;
-    app.click(r#"[data-testid="tab-upgrade"]"#).await?;
-    app.wait_for(r#"[data-testid="upgrade-start"]"#).await?;
-    Ok(())
-}
 
 /// Starts a run to 10.0.4 and applies and signs off every package.
 async fn rehearse(app: &mut App, shots: &str) -> Result<()> {

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use cutover_core::definitions::{Definitions, Record};
-use cutover_e2e::Result;
+use cutover_e2e::{env_row, App, Result};
 use cutover_store::Workspace;
 use std::path::Path;
 
@@ -46,4 +46,14 @@ pub fn environment_data(data_dir: &Path, name: &str) -> Result<EnvironmentData> 
         definitions,
         records,
     })
+}
+
+/// Opens `env`'s Upgrade tab from the dashboard.
+pub async fn open_upgrade_tab(app: &App, env: &str) -> Result<()> {
+    app.click(r#"[data-testid="nav-environments"]"#).await?;
+    app.click_in(&env_row(env), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.click(r#"[data-testid="tab-upgrade"]"#).await?;
+    app.wait_for(r#"[data-testid="upgrade-start"]"#).await?;
+    Ok(())
 }
