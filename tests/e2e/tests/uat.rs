@@ -11,10 +11,13 @@
 //! 2's day, production upgraded in its window and the "upgrade completed"
 //! notice received by a real notification daemon.
 
-use cutover_e2e::{env_row, workspace_root, App, Dunst, Result};
+use common::open_upgrade_tab;
+use cutover_e2e::{workspace_root, App, Dunst, Result};
 use cutover_package::{build, sign};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
+
+mod common;
 
 /// A hotfix 10.0.2.1 for 10.0.2's Projects area, signed with the demo
 /// vendor's key, written to `dir`.
@@ -363,15 +366,6 @@ async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
     assert!(printed.contains("like production again"), "{printed}");
     app.screenshot("production-committed").await?;
     app.close().await
-}
-
-async fn open_upgrade_tab(app: &App, env: &str) -> Result<()> {
-    app.click(r#"[data-testid="nav-environments"]"#).await?;
-    app.click_in(&env_row(env), r#"[data-testid="open-env"]"#)
-        .await?;
-    app.click(r#"[data-testid="tab-upgrade"]"#).await?;
-    app.wait_for(r#"[data-testid="upgrade-start"]"#).await?;
-    Ok(())
 }
 
 /// Starts a run of `env` to `version` and applies and signs off every
