@@ -601,7 +601,9 @@ export type CycleState =
 /**  A critical issue has no decision (hotfix, workaround or delay). */
 "blocked" | 
 /**  Production was delayed "until fixed": no date until a decision moves it. */
-"delayed";
+"delayed" | 
+/**  The release's schedule was cancelled: no dates until it is scheduled again. */
+"unscheduled";
 
 /**
  *  The steps of the data upgrade, in order. Each is safe to run again, so

@@ -90,7 +90,7 @@ export function CycleView({ cycleId, onBack }: { cycleId: number; onBack: () => 
         ) : (
           <>
             <dt>Schedule</dt>
-            <dd>Production's upgrade is off the calendar until a fix is known.</dd>
+            <dd>{c.state === "delayed" ? "Production's upgrade is off the calendar until a fix is known." : "Not scheduled: schedule the release under Releases to plan its UAT window."}</dd>
           </>
         )}
         {c.productionAt && (

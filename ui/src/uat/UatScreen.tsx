@@ -8,11 +8,11 @@ import { STATE_LABELS, tone } from "./labels";
 
 // UAT cycles across accounts: one per scheduled minor or major release.
 // Choosing one opens its test plan, issues and history.
-export function UatScreen() {
+export function UatScreen({ initial = null }: { initial?: number | null }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const accounts = overview.data?.map((o) => o.account) ?? [];
   const [accountId, setAccountId] = useState(0);
-  const [open, setOpen] = useState<number | null>(null);
+  const [open, setOpen] = useState<number | null>(initial);
   const cycles = useQuery({ queryKey: ["uat-cycles", accountId], queryFn: () => api.uatCycles(accountId) });
   if (open !== null) return <CycleView cycleId={open} onBack={() => setOpen(null)} />;
   return (
@@ -49,7 +49,9 @@ export function UatScreen() {
               <span className="muted">
                 {c.testStart && c.testEnd && c.refresh
                   ? `Refresh ${longDay(c.refresh)} · testing ${longDay(c.testStart)} – ${longDay(c.testEnd)} (${c.businessDays} business days)${c.wave ? ` · production ${c.wave}` : ""}`
-                  : "Production's upgrade is off the calendar until a fix is known."}
+                  : c.state === "delayed"
+                    ? "Production's upgrade is off the calendar until a fix is known."
+                    : "Not scheduled: schedule the release under Releases to plan its UAT window."}
               </span>
               <span className="muted">
                 {c.progress.cases === 0

@@ -8,6 +8,7 @@ export const STATE_LABELS: Record<CycleState, string> = {
   signed_off: "Signed off",
   blocked: "Blocked",
   delayed: "Delayed until fixed",
+  unscheduled: "Not scheduled",
 };
 
 export const RESULT_LABELS: Record<CaseResult, string> = {

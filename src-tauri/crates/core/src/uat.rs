@@ -42,6 +42,8 @@ pub enum CycleState {
     Blocked,
     /// Production was delayed "until fixed": no date until a decision moves it.
     Delayed,
+    /// The release's schedule was cancelled: no dates until it is scheduled again.
+    Unscheduled,
 }
 
 /// The dates a cycle follows, from its release's current schedule.
@@ -58,6 +60,7 @@ pub struct CycleDates {
 pub fn cycle_state(
     calendar: &Calendar,
     dates: Option<CycleDates>,
+    delayed_until_fixed: bool,
     signed_off: bool,
     undecided_critical: usize,
     now: DateTime<Utc>,
@@ -68,8 +71,11 @@ pub fn cycle_state(
     if signed_off {
         return CycleState::SignedOff;
     }
-    let Some(d) = dates else {
+    if delayed_until_fixed {
         return CycleState::Delayed;
+    }
+    let Some(d) = dates else {
+        return CycleState::Unscheduled;
     };
     let today = calendar.local_date(now);
     if today < d.refresh {

@@ -53,7 +53,7 @@ fn the_window_is_ten_business_days_over_a_holiday_and_a_daylight_saving_change()
 #[test]
 fn states_follow_the_account_local_day() {
     let (calendar, dates) = london_over_easter();
-    let state = |at| cycle_state(&calendar, Some(dates), false, 0, at);
+    let state = |at| cycle_state(&calendar, Some(dates), false, false, 0, at);
     assert_eq!(state(utc(2027, 3, 11, 23)), CycleState::Planned);
     // Refresh day begins at local midnight.
     assert_eq!(state(utc(2027, 3, 12, 0)), CycleState::RefreshDue);
@@ -67,23 +67,28 @@ fn states_follow_the_account_local_day() {
             &calendar,
             Some(dates),
             false,
+            false,
             0,
             utc(2027, 4, 2, 23) + chrono::Duration::minutes(30)
         ),
         CycleState::SignOffDue
     );
     assert_eq!(
-        cycle_state(&calendar, Some(dates), true, 0, utc(2027, 3, 1, 9)),
+        cycle_state(&calendar, Some(dates), false, true, 0, utc(2027, 3, 1, 9)),
         CycleState::SignedOff
     );
     // A critical issue without a decision blocks, even after a sign-off.
     assert_eq!(
-        cycle_state(&calendar, Some(dates), true, 1, utc(2027, 3, 30, 9)),
+        cycle_state(&calendar, Some(dates), false, true, 1, utc(2027, 3, 30, 9)),
         CycleState::Blocked
     );
     assert_eq!(
-        cycle_state(&calendar, None, false, 0, utc(2027, 3, 30, 9)),
+        cycle_state(&calendar, None, true, false, 0, utc(2027, 3, 30, 9)),
         CycleState::Delayed
+    );
+    assert_eq!(
+        cycle_state(&calendar, None, false, false, 0, utc(2027, 3, 30, 9)),
+        CycleState::Unscheduled
     );
 }
 

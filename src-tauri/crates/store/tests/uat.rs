@@ -64,6 +64,15 @@ fn a_scheduled_minor_release_gets_one_cycle_whose_state_follows_the_days() -> Re
         now(),
     )?;
     assert_eq!(s.ws.uat_cycles(s.account, now())?.len(), 1);
+    // A cancelled schedule leaves the cycle without dates, not delayed.
+    let plan =
+        s.ws.scheduled_upgrades(s.account)?
+            .into_iter()
+            .find(|p| p.version == "10.0.2")
+            .expect("plan");
+    s.ws.cancel_upgrade(plan.id, &boss())?;
+    let c = &s.ws.uat_cycles(s.account, now())?[0];
+    assert_eq!((c.state, c.test_start), (CycleState::Unscheduled, None));
     Ok(())
 }
 

@@ -136,6 +136,7 @@ impl Workspace {
         r.cycle.state = rules::cycle_state(
             &calendar,
             dates,
+            r.delayed,
             r.cycle.signed_off_at.is_some(),
             undecided,
             now,
