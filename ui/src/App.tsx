@@ -16,6 +16,8 @@ export function App() {
   const [opened, setOpened] = useState<{ id: number; tab: Tab } | null>(null);
   const [screen, setScreen] = useState<"environments" | "releases" | "calendar" | "uat">("environments");
   const open: Open = (id, tab = "designer") => (setScreen("environments"), setOpened({ id, tab }));
+  const [uatCycle, setUatCycle] = useState<number | null>(null);
+  const openUat = (cycleId: number | null) => (setUatCycle(cycleId), setScreen("uat"));
   return (
     <div className="shell">
       <header className="topbar">
@@ -40,7 +42,7 @@ export function App() {
           <button type="button" className={`nav-item ${screen === "calendar" ? "active" : ""}`} onClick={() => setScreen("calendar")} data-testid="nav-calendar">
             Calendar
           </button>
-          <button type="button" className={`nav-item ${screen === "uat" ? "active" : ""}`} onClick={() => setScreen("uat")} data-testid="nav-uat">
+          <button type="button" className={`nav-item ${screen === "uat" ? "active" : ""}`} onClick={() => openUat(null)} data-testid="nav-uat">
             UAT
           </button>
         </nav>
@@ -59,7 +61,7 @@ export function App() {
         ) : screen === "calendar" ? (
           <CalendarScreen />
         ) : screen === "uat" ? (
-          <UatScreen />
+          <UatScreen key={uatCycle ?? 0} initial={uatCycle} />
         ) : opened ? (
           <EnvironmentScreen
             environmentId={opened.id}
@@ -68,7 +70,7 @@ export function App() {
             onBack={() => setOpened(null)}
           />
         ) : (
-          <Dashboard onOpen={open} />
+          <Dashboard onOpen={open} onOpenUat={openUat} />
         )}
       </main>
     </div>

@@ -113,9 +113,10 @@ async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(upgrade, "11:00 Production upgrade to 10.0.2 (Wave 2)");
+    // The UAT window says where its cycle stands.
     assert_eq!(
         app.eval(&cell("2027-01-18", "uat_window")).await?,
-        "UAT of 10.0.2"
+        "UAT of 10.0.2 · Planned"
     );
     assert_eq!(
         app.eval(&cell("2027-01-23", "maintenance_window")).await?,

@@ -2,6 +2,7 @@
 //! 1280×800, 1920×1080), with a cycle holding a plan, a failed case with
 //! evidence and a critical issue: nothing scrolls sideways and the
 //! sign-off and row actions stay inside the window. Screenshots are kept.
+//! The dashboard's line for the cycle opens it.
 
 use cutover_core::uat::{CaseResult, Severity};
 use cutover_core::uat_view::{IssueInput, ResultInput};
@@ -92,8 +93,13 @@ async fn the_uat_screen_fits_every_window_size() -> Result<()> {
         "2027-01-05T09:00:00Z".to_string(),
     )];
     let mut app = App::launch_with("uat-layout", holder, &data, &clock).await?;
-    app.click(r#"[data-testid="nav-uat"]"#).await?;
-    app.click(r#"[data-testid="uat-cycle"]"#).await?;
+    // The dashboard says where the cycle stands and opens it.
+    app.wait_for_text(
+        r#"[data-testid="uat-summary"][data-state="blocked"]"#,
+        "1 of 11 cases run · 1 critical issue open",
+    )
+    .await?;
+    app.click(r#"[data-testid="open-uat-cycle"]"#).await?;
     app.wait_for(r#"[data-testid="uat-issue"]"#).await?;
     for (w, h) in [(960, 600), (1280, 800), (1920, 1080)] {
         app.resize(w, h).await?;

@@ -6,6 +6,7 @@ import { api, toAppError, type AppError } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { CalendarSettingsForm } from "./CalendarSettingsForm";
 import { addDays, both, localDay, longDay, ownZone } from "./time";
+import { STATE_LABELS } from "../uat/labels";
 
 type View = "month" | "agenda" | "settings";
 export const EVENT_LABELS: Record<EventKind, string> = {
@@ -66,6 +67,13 @@ export function CalendarScreen() {
     } catch (e) {
       setError(toAppError(e));
     }
+  };
+  // A UAT window says where its cycle stands (testing, blocked…).
+  const cycles = useQuery({ queryKey: ["uat-cycles", accountId], queryFn: () => api.uatCycles(accountId), enabled: view !== "settings" });
+  const uatState = new Map((cycles.data ?? []).map((c) => [`${c.accountId}:${c.version}`, STATE_LABELS[c.state]]));
+  const titleOf = (e: CalendarEvent) => {
+    const state = e.kind === "uat_window" ? uatState.get(`${e.accountId}:${e.key}`) : undefined;
+    return state ? `${e.title} · ${state}` : e.title;
   };
   const byDay = new Map<string, CalendarEvent[]>();
   for (const e of events.data ?? []) for (const d of days(e, zone)) byDay.set(d, [...(byDay.get(d) ?? []), e]);
@@ -138,9 +146,9 @@ export function CalendarScreen() {
             <div key={d} className={`month-day ${d.slice(0, 7) === month.slice(0, 7) ? "" : "other"} ${d === today() ? "today" : ""}`} data-day={d}>
               <span className="day-number">{Number(d.slice(8))}</span>
               {(byDay.get(d) ?? []).map((e, i) => (
-                <div key={i} className={`event event-${e.kind}`} title={`${e.title} — ${e.accountName}${e.allDay ? "" : `, ${both(e.start, e.timeZone, zone)}`}`} data-testid="event" data-kind={e.kind}>
+                <div key={i} className={`event event-${e.kind}`} title={`${titleOf(e)} — ${e.accountName}${e.allDay ? "" : `, ${both(e.start, e.timeZone, zone)}`}`} data-testid="event" data-kind={e.kind}>
                   {e.allDay ? "" : `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(e.start))} `}
-                  {e.kind === "maintenance_window" ? "window" : e.title}
+                  {e.kind === "maintenance_window" ? "window" : titleOf(e)}
                 </div>
               ))}
             </div>
@@ -154,7 +162,7 @@ export function CalendarScreen() {
             .map((e, i) => (
               <li key={i} data-testid="agenda-item" data-kind={e.kind}>
                 <span className={`pill event-${e.kind}`}>{EVENT_LABELS[e.kind]}</span>
-                <strong>{e.title}</strong>
+                <strong>{titleOf(e)}</strong>
                 <span className="muted">{e.accountName}</span>
                 <span data-testid="agenda-when">
                   {e.allDay ? `${longDay(localDay(e.start, e.timeZone))}${days(e, zone).length > 1 ? ` – ${longDay(addDays(localDay(e.end, e.timeZone), -1))}` : ""}` : `${longDay(localDay(e.start, zone))}, ${both(e.start, e.timeZone, zone)} – ${both(e.end, e.timeZone, zone)}`}

@@ -9,10 +9,11 @@ import { PromoteDialog } from "../promotion/PromoteDialog";
 import { DeleteAccountDialog } from "../accounts/DeleteAccountDialog";
 import { EditAccountDialog } from "../accounts/EditAccountDialog";
 import type { Open } from "../App";
+import { UatSummary } from "../uat/UatSummary";
 
-type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open };
+type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open; onOpenUat?: (cycleId: number) => void };
 
-export function AccountSection({ overview, onNotice, onOpen }: Props) {
+export function AccountSection({ overview, onNotice, onOpen, onOpenUat }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
   const [deletingAccount, setDeletingAccount] = useState(false);
@@ -51,6 +52,7 @@ export function AccountSection({ overview, onNotice, onOpen }: Props) {
           </button>
         </div>
       </header>
+      <UatSummary accountId={account.id} onOpen={onOpenUat} />
       {editing && <EditAccountDialog account={account} onClose={() => setEditing(false)} onNotice={onNotice} />}
       {deletingAccount && <DeleteAccountDialog account={account} onClose={() => setDeletingAccount(false)} onNotice={onNotice} />}
       <EnvironmentTable

@@ -8,7 +8,7 @@ import { StorageDialog } from "../storage/StorageDialog";
 import { useAddDemo, Welcome } from "../accounts/Welcome";
 import type { Open } from "../App";
 
-export function Dashboard({ onOpen }: { onOpen: Open }) {
+export function Dashboard({ onOpen, onOpenUat }: { onOpen: Open; onOpenUat?: (cycleId: number) => void }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const [notice, setNotice] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
@@ -80,7 +80,7 @@ export function Dashboard({ onOpen }: { onOpen: Open }) {
           </div>
           {demo.isError && <ErrorBanner error={demo.error} />}
           {overview.data.map((a) => (
-            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} />
+            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} onOpenUat={onOpenUat} />
           ))}
         </>
       )}
