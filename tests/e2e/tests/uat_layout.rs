@@ -99,6 +99,7 @@ async fn the_uat_screen_fits_every_window_size() -> Result<()> {
         "1 of 11 cases run · 1 critical issue open",
     )
     .await?;
+    app.screenshot("dashboard").await?;
     app.click(r#"[data-testid="open-uat-cycle"]"#).await?;
     app.wait_for(r#"[data-testid="uat-issue"]"#).await?;
     for (w, h) in [(960, 600), (1280, 800), (1920, 1080)] {
