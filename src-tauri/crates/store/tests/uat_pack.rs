@@ -296,3 +296,29 @@ fn activity_commits_with_its_action_and_a_deleted_environment_keeps_the_chain_wh
     assert!(s.ws.environment(uat).is_ok(), "UAT is still there");
     Ok(())
 }
+
+#[test]
+fn a_big_image_is_listed_not_embedded_so_the_report_stays_small() -> Result<()> {
+    let s = setup()?;
+    let d = s.ws.generate_uat_plan(s.cycle, &boss(), now())?;
+    let case = case_id(&d, "Portfolio view for projects");
+    let outside = tempfile::tempdir().context("temp dir")?;
+    let big = outside.path().join("full-screen.png");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.resize(3 * 1024 * 1024, 7);
+    std::fs::write(&big, &bytes).context("big png")?;
+    s.ws.attach_uat_evidence(case, &big, &sam(), now())?;
+    let out = tempfile::tempdir().context("temp dir")?;
+    let pack = s.ws.export_uat_pack(s.cycle, out.path(), &boss(), now())?;
+    let folder = Path::new(&pack.folder);
+    let html = std::fs::read_to_string(folder.join("report.html")).context("report")?;
+    assert!(html.contains("not embedded: too large") && !html.contains("data:image/png"));
+    assert!(html.len() < 200_000, "{} bytes", html.len());
+    let checked = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(folder)
+        .output()
+        .context("sha256sum")?;
+    assert!(checked.status.success());
+    Ok(())
+}

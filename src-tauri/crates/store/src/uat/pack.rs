@@ -30,6 +30,11 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid 
 .mono{font-family:monospace;font-size:12px}img{max-width:14rem;max-height:10rem;border:1px solid #ccc}
 tr,li{break-inside:avoid}@media print{body{margin:0}}";
 
+/// The largest image embedded in the report, and all embedded images
+/// together; bigger ones are only listed (their files are in the pack).
+const MAX_EMBEDDED: usize = 2 * 1024 * 1024;
+const EMBED_BUDGET: usize = 40 * 1024 * 1024;
+
 /// Where the pack was written and what its checks found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -142,6 +147,7 @@ impl Workspace {
         std::fs::create_dir_all(folder.join("evidence")).map_err(write_err)?;
         let mut sums = Vec::new();
         let mut thumbs = std::collections::HashMap::new();
+        let mut embedded = 0usize;
         for case in &d.cases {
             for ev in &case.evidence {
                 // Checked against its checksum as it is read.
@@ -149,9 +155,19 @@ impl Workspace {
                 let stored = format!("evidence/{}-{}", &ev.sha256[..12], folder_name(&file_name));
                 std::fs::write(folder.join(&stored), &bytes).map_err(write_err)?;
                 sums.push((ev.sha256.clone(), stored.clone()));
-                if let Some(t) = image_type {
-                    let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
-                    thumbs.insert(ev.id, format!("data:{t};base64,{data}"));
+                // The report embeds images up to a budget, so its size (and
+                // the memory it is built in) stays bounded; the rest are
+                // named with their checksum, their files beside it.
+                match image_type {
+                    Some(t)
+                        if bytes.len() <= MAX_EMBEDDED
+                            && embedded + bytes.len() <= EMBED_BUDGET =>
+                    {
+                        embedded += bytes.len();
+                        let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+                        thumbs.insert(ev.id, format!("data:{t};base64,{data}"));
+                    }
+                    _ => {}
                 }
             }
         }
@@ -275,10 +291,11 @@ fn report(
     for x in &d.cases {
         let mut ev = String::new();
         for f in &x.evidence {
-            let img = thumbs
-                .get(&f.id)
-                .map(|src| format!("<img src=\"{src}\" alt=\"{}\"><br>", e(&f.file_name)))
-                .unwrap_or_default();
+            let img = match (thumbs.get(&f.id), &f.image_type) {
+                (Some(src), _) => format!("<img src=\"{src}\" alt=\"{}\"><br>", e(&f.file_name)),
+                (None, Some(_)) => "<span class=\"meta\">(not embedded: too large; its file is in evidence/)</span><br>".into(),
+                (None, None) => String::new(),
+            };
             let _ = write!(
                 ev,
                 "<div>{img}{} ({} bytes)<br><span class=\"mono\">SHA-256 {}</span></div>",
