@@ -98,8 +98,15 @@ fn a_hotfix_decision_waits_and_the_hotfix_import_puts_the_issue_back_to_retest()
         .starts_with("Hotfix 10.0.2.1 arrived: retest in UAT")));
     // Retested and passed, the issue fixed by hand: nothing blocks.
     s.ws.record_uat_result(case, result(CaseResult::Passed, ""), &sam(), now())?;
+    // An app-admin cannot close a critical issue: that would unblock it.
+    assert_eq!(
+        s.ws.set_uat_issue_status(issue, IssueStatus::Fixed, &sam(), now())
+            .expect_err("app-admin")
+            .kind,
+        ErrorKind::Forbidden
+    );
     let d =
-        s.ws.set_uat_issue_status(issue, IssueStatus::Fixed, &sam(), now())?;
+        s.ws.set_uat_issue_status(issue, IssueStatus::Fixed, &boss(), now())?;
     assert_eq!(d.cycle.progress.open_issues, [0, 0, 0, 0]);
     Ok(())
 }

@@ -78,7 +78,8 @@ impl Workspace {
         self.uat_cycle(cycle_id, now)
     }
 
-    /// Moves an issue to `status` by hand (fixed, closed, open again…).
+    /// Moves an issue to `status` by hand (fixed, closed, open again…); a
+    /// critical one only by a super-admin.
     pub fn set_uat_issue_status(
         &self,
         issue_id: IssueId,
@@ -89,6 +90,18 @@ impl Workspace {
         let mut conn = self.connect()?;
         let tx = conn.transaction().context("updating the issue")?;
         let (cycle_id, title) = issue_of(&tx, issue_id)?;
+        // Fixing or closing a critical issue unblocks the sign-off as a
+        // decision does: only a super-admin may.
+        let severity: String = tx
+            .query_row(
+                "SELECT severity FROM uat_issues WHERE id = ?1",
+                [issue_id],
+                |r| r.get(0),
+            )
+            .context("reading the issue")?;
+        if Severity::parse(&severity)? == Severity::Critical {
+            ensure_super_admin(admin, "change the status of a critical issue")?;
+        }
         tx.execute(
             "UPDATE uat_issues SET status = ?2 WHERE id = ?1",
             params![issue_id, status.as_str()],
