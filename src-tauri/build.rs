@@ -116,6 +116,8 @@ const COMMANDS: &[&str] = &[
     "uat_sign_off",
     "uat_override",
     "export_uat_pack",
+    "mark_notice_read",
+    "clear_read_notices",
     "report_interactive",
 ];
 

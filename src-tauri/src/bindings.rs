@@ -131,6 +131,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             uat::uat_sign_off,
             uat::uat_override,
             uat::export_uat_pack,
+            inbox::mark_notice_read,
+            inbox::clear_read_notices,
             app::report_interactive,
         ])
 }

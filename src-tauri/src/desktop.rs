@@ -40,7 +40,9 @@ pub fn deliver_pending(ws: &Workspace, now: DateTime<Utc>) {
             .body(&notice.body)
             .show()
             .map(|_| ())
-            .map_err(|e| format!("The desktop did not accept the notification ({e})."));
+            .map_err(|e| {
+                format!("Not shown on the desktop: it did not accept the notification ({e}).")
+            });
         if let Err(why) = &shown {
             tracing::warn!(notice = notice.id, %why, "desktop notification not shown");
         }

@@ -91,7 +91,7 @@ export const commands = {
 	undoPromotion: (promotionId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("undo_promotion", { promotionId, onProgress })),
 	/**  The newest notices, newest first. */
 	listInbox: () => typedError<Notice[], CommandError>(__TAURI_INVOKE("list_inbox")),
-	/**  Marks every notice read (the user opened the inbox). */
+	/**  Marks every notice read. */
 	markInboxRead: () => typedError<null, CommandError>(__TAURI_INVOKE("mark_inbox_read")),
 	listIntegrations: (environmentId: number) => typedError<Integration[], CommandError>(__TAURI_INVOKE("list_integrations", { environmentId })),
 	addIntegration: (environmentId: number, name: string, kind: IntegrationKind) => typedError<Integration, CommandError>(__TAURI_INVOKE("add_integration", { environmentId, name, kind })),
@@ -238,6 +238,10 @@ export const commands = {
 	uatOverride: (cycleId: number, reason: string) => typedError<CycleDetail, CommandError>(__TAURI_INVOKE("uat_override", { cycleId, reason })),
 	/**  Writes the cycle's evidence pack into a new folder inside `folder`. */
 	exportUatPack: (cycleId: number, folder: string) => typedError<PackExported, CommandError>(__TAURI_INVOKE("export_uat_pack", { cycleId, folder })),
+	/**  Marks one notice read. */
+	markNoticeRead: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("mark_notice_read", { id })),
+	/**  Deletes the notices already read; returns how many. */
+	clearReadNotices: () => typedError<number, CommandError>(__TAURI_INVOKE("clear_read_notices")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).

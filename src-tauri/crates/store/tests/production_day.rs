@@ -155,3 +155,36 @@ fn the_desktop_shows_a_notice_only_to_an_admin_who_opted_in_for_its_account() ->
     assert_eq!(s.ws.desktop_refusal(&upgrade, &sam())?, None);
     Ok(())
 }
+
+#[test]
+fn notices_are_marked_read_one_by_one_and_read_ones_cleared() -> Result<()> {
+    let s = setup()?;
+    // A reminder's notice, then two more.
+    let fired = s.ws.fire_due_reminders(utc(2027, 1, 11, 8))?;
+    assert_eq!(fired.len(), 1);
+    let a =
+        s.ws.post_notice(now(), Some(s.account), Category::UpgradeInfo, "A", "…")?;
+    let b =
+        s.ws.post_notice(now(), None, Category::SystemHealth, "B", "…")?;
+    for n in [&fired[0], &a, &b] {
+        s.ws.notice_delivered(n.id, Ok(()))?;
+    }
+    s.ws.mark_notice_read(fired[0].id)?;
+    s.ws.mark_notice_read(a.id)?;
+    assert!(s.ws.mark_notice_read(9_999).is_err());
+    let unread: Vec<String> =
+        s.ws.inbox()?
+            .into_iter()
+            .filter(|n| !n.read)
+            .map(|n| n.title)
+            .collect();
+    assert!(unread.contains(&"B".to_string()) && !unread.contains(&"A".to_string()));
+    let before = s.ws.inbox()?.len();
+    assert_eq!(s.ws.clear_read_notices()?, 2);
+    let left = s.ws.inbox()?;
+    assert_eq!(left.len(), before - 2);
+    assert!(left.iter().all(|n| n.id != a.id && n.id != fired[0].id));
+    // The reminder stays fired: it does not come back.
+    assert!(s.ws.fire_due_reminders(utc(2027, 1, 11, 9))?.is_empty());
+    Ok(())
+}

@@ -13,9 +13,23 @@ pub async fn list_inbox(state: State<'_, Arc<AppState>>) -> CommandResult<Vec<No
     run_blocking(&state, |s| s.workspace()?.inbox()).await
 }
 
-/// Marks every notice read (the user opened the inbox).
+/// Marks every notice read.
 #[tauri::command]
 #[specta::specta]
 pub async fn mark_inbox_read(state: State<'_, Arc<AppState>>) -> CommandResult<()> {
     run_blocking(&state, |s| s.workspace()?.mark_inbox_read()).await
+}
+
+/// Marks one notice read.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_notice_read(state: State<'_, Arc<AppState>>, id: i64) -> CommandResult<()> {
+    run_blocking(&state, move |s| s.workspace()?.mark_notice_read(id)).await
+}
+
+/// Deletes the notices already read; returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn clear_read_notices(state: State<'_, Arc<AppState>>) -> CommandResult<u32> {
+    run_blocking(&state, |s| Ok(s.workspace()?.clear_read_notices()? as u32)).await
 }

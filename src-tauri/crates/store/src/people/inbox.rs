@@ -141,3 +141,38 @@ pub(crate) fn file_notice(
     .context("filing a notice")?;
     Ok(conn.last_insert_rowid())
 }
+
+impl Workspace {
+    /// Marks one notice read.
+    pub fn mark_notice_read(&self, id: i64) -> Result<()> {
+        let changed = self
+            .connect()?
+            .execute("UPDATE inbox SET read = 1 WHERE id = ?1", [id])
+            .context("marking a notice read")?;
+        if changed == 0 {
+            return Err(cutover_core::Error::not_found(
+                "That notice is no longer in the inbox.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Deletes the notices already read (and already shown on the desktop
+    /// or refused there); returns how many. The reminders that filed them
+    /// stay fired.
+    pub fn clear_read_notices(&self) -> Result<usize> {
+        let mut conn = self.connect()?;
+        let tx = conn.transaction().context("clearing the inbox")?;
+        let done = "read = 1 AND desktop <> 'pending'";
+        tx.execute(
+            &format!("UPDATE reminders SET notice_id = NULL WHERE notice_id IN (SELECT id FROM inbox WHERE {done})"),
+            [],
+        )
+        .context("clearing the inbox")?;
+        let n = tx
+            .execute(&format!("DELETE FROM inbox WHERE {done}"), [])
+            .context("clearing the inbox")?;
+        tx.commit().context("clearing the inbox")?;
+        Ok(n)
+    }
+}
