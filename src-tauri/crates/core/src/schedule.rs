@@ -237,10 +237,6 @@ impl Calendar {
         }
     }
 
-    fn notice_ok(&self, slot: &Slot, now: DateTime<Utc>) -> bool {
-        self.notice_ok_for(slot, now, self.settings.min_notice_days)
-    }
-
     fn notice_ok_for(&self, slot: &Slot, now: DateTime<Utc>, days: u32) -> bool {
         slot.start > now && slot.start - now >= Duration::days(i64::from(days))
     }
@@ -266,8 +262,13 @@ impl Calendar {
 
     /// The first maintenance window with enough notice and outside freezes.
     pub fn earliest_slot(&self, now: DateTime<Utc>) -> Option<Slot> {
+        self.earliest_slot_with(now, self.settings.min_notice_days)
+    }
+
+    /// As `earliest_slot`, with `notice_days` of notice.
+    fn earliest_slot_with(&self, now: DateTime<Utc>, notice_days: u32) -> Option<Slot> {
         self.windows_from(now)
-            .find(|s| self.notice_ok(s, now) && self.freeze_over(s).is_none())
+            .find(|s| self.notice_ok_for(s, now, notice_days) && self.freeze_over(s).is_none())
     }
 
     /// The maintenance window `now` falls in, if any.
@@ -312,17 +313,26 @@ impl Calendar {
     /// day, with the minimum notice, outside any freeze. A refusal names
     /// the earliest start that would be accepted.
     pub fn check_upgrade_date(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<Slot> {
-        self.check_date(date, now, self.settings.min_notice_days)
-            .map_err(|e| {
-                let hint = match self.earliest_slot(now) {
-                    Some(s) => format!(
-                        " The earliest possible start is {}.",
-                        self.describe(s.start)
-                    ),
-                    None => String::new(),
-                };
-                Error::new(e.kind, format!("{}{hint}", e.message))
-            })
+        self.check_upgrade_date_with(date, now, self.settings.min_notice_days)
+    }
+
+    /// As `check_upgrade_date`, with `notice_days` of notice.
+    fn check_upgrade_date_with(
+        &self,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+        notice_days: u32,
+    ) -> Result<Slot> {
+        self.check_date(date, now, notice_days).map_err(|e| {
+            let hint = match self.earliest_slot_with(now, notice_days) {
+                Some(s) => format!(
+                    " The earliest possible start is {}.",
+                    self.describe(s.start)
+                ),
+                None => String::new(),
+            };
+            Error::new(e.kind, format!("{}{hint}", e.message))
+        })
     }
 
     /// Days on which a window's local start does not exist (skipped by a
@@ -454,20 +464,8 @@ pub fn plan_upgrade_after_uat(
     date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<UpgradePlan> {
-    let notice = calendar.notice_days_for(release_type);
-    let slot = calendar.check_date(date, now, notice).map_err(|e| {
-        let hint = calendar
-            .windows_from(now)
-            .find(|s| calendar.notice_ok_for(s, now, notice) && calendar.freeze_over(s).is_none())
-            .map(|s| {
-                format!(
-                    " The earliest possible start is {}.",
-                    calendar.describe(s.start)
-                )
-            })
-            .unwrap_or_default();
-        Error::new(e.kind, format!("{}{hint}", e.message))
-    })?;
+    let slot =
+        calendar.check_upgrade_date_with(date, now, calendar.notice_days_for(release_type))?;
     plan_from_slot(
         calendar,
         needs_uat(release_type, uat_signed_off),
