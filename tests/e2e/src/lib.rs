@@ -11,6 +11,8 @@
 //! `let mut app = App::launch("name").await?;`, then `app.click(...)`,
 //! `app.wait_for(...)`, `app.screenshot("step")`, and `app.close().await`.
 
+mod inspect;
+
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
