@@ -668,7 +668,7 @@ export type EnvironmentOverview = {
 	/**  The CSV import running in it, if any; writes and promotion wait. */
 	runningImport: ImportJob | null,
 	/**  Hotfixes in the catalog that fix the version it runs. */
-	hotfixes: string[],
+	hotfixes: HotfixMark[],
 	/**  Its open upgrade run, if any. */
 	upgrade: UpgradeBadge | null,
 };
@@ -685,11 +685,8 @@ export type EnvironmentVersion = {
 	name: string,
 	kind: EnvironmentKind,
 	version: string,
-	/**
-	 *  "Hotfix 10.0.3 fixes Projects, Security in 10.0.1" for each hotfix
-	 *  that concerns the version it runs.
-	 */
-	hotfixes: string[],
+	/**  Each hotfix in the catalog that fixes the version it runs. */
+	hotfixes: HotfixMark[],
 };
 
 export type Error = {
@@ -774,6 +771,15 @@ export type HistoryEntry = {
 	at: string,
 	author: string,
 	text: string,
+};
+
+/**
+ *  A hotfix that concerns an environment: its version and the areas it
+ *  fixes (in the version the environment runs).
+ */
+export type HotfixMark = {
+	version: string,
+	areas: string[],
 };
 
 /**  What an import sends while it runs: progress, then one report. */

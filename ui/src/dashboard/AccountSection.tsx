@@ -24,7 +24,7 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat }: Props)
   const [promoting, setPromoting] = useState<EnvironmentOverview | null>(null);
   const production = environments.find((e) => e.environment.kind === "production");
   return (
-    <section className="account" data-testid="account" aria-label={account.name}>
+    <section className="account actions-room" data-testid="account" aria-label={account.name}>
       <header className="account-head">
         <div>
           <h2>

@@ -2,6 +2,7 @@ import type { Account, EnvironmentOverview } from "../bindings";
 import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
 import { KIND_LABELS } from "../shared/labels";
 import type { Open } from "../App";
+import { RowActions } from "../shared/RowActions";
 import { STATE_LABELS, timeLeft } from "../upgrade/labels";
 import { useAppNowOffset } from "../upgrade/useAppNow";
 
@@ -58,11 +59,17 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
               <td>
                 <span className={`kind kind-${env.kind}`}>{KIND_LABELS[env.kind]}</span>
               </td>
-              <td className="mono">
-                {env.version}
+              <td>
+                <span className="mono">{env.version}</span>
                 {row.hotfixes.map((h) => (
-                  <div key={h} className="hotfix-mark" data-testid="env-hotfix" title="Read its notes under Releases">
-                    {h}
+                  <div key={h.version}>
+                    <span
+                      className="pill pill-danger hotfix-pill"
+                      data-testid="env-hotfix"
+                      title={`Hotfix ${h.version} fixes ${h.areas.join(", ") || "problems"} in ${env.version}. Read its notes under Releases.`}
+                    >
+                      Hotfix {h.version}
+                    </span>
                   </div>
                 ))}
               </td>
@@ -88,10 +95,19 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                 {row.storeError ? "—" : formatCount(row.recordCount)}
               </td>
               <td className="num">{row.storeError ? "—" : formatBytes(row.dataSizeBytes)}</td>
-              <td className={row.lastBackupAt ? "nowrap" : "muted nowrap"} data-testid="last-backup">
-                {row.lastBackupAt ? formatInstant(row.lastBackupAt, account.timeZone) : "None yet"}
+              <td data-testid="last-backup">
+                {row.lastBackupAt ? (
+                  formatInstant(row.lastBackupAt, account.timeZone)
+                ) : env.kind === "production" ? (
+                  <span className="danger-text strong" title="Production has no backup to restore: take one from Backups." data-alarm="no-backup">
+                    None yet
+                  </span>
+                ) : (
+                  <span className="muted">None yet</span>
+                )}
               </td>
               <td className="row-actions">
+                <RowActions label={env.name}>
                 {env.kind === "promotable" && (
                   <button type="button" className="ghost strong-text" onClick={() => onPromote(row)} data-testid="promote-env">
                     Promote
@@ -108,6 +124,7 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                 <button type="button" className="ghost danger-text" onClick={() => onDelete(row)} data-testid="delete-env">
                   Delete
                 </button>
+                </RowActions>
               </td>
             </tr>
           );

@@ -44,8 +44,14 @@ export function InboxButton() {
   const error = markOne.error ?? markAll.error ?? clear.error;
   return (
     <div className="inbox" ref={box}>
-      <button type="button" className="topbar-button" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="inbox-button" aria-label={`Inbox, ${unread} unread`}>
-        Inbox{unread > 0 && <span className="count" data-testid="inbox-unread">{unread}</span>}
+      <button type="button" className="topbar-button" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="inbox-button">
+        Inbox
+        {unread > 0 && (
+          <span className="count" data-testid="inbox-unread">
+            {unread}
+            <span className="sr-only"> unread</span>
+          </span>
+        )}
       </button>
       {open && (
         <div className="inbox-panel" role="dialog" aria-label="Inbox" data-testid="inbox-panel">

@@ -70,19 +70,19 @@ export function RecordsPanel({ env }: { env: Environment }) {
       {data && (
         <>
           <div className="grid-scroll">
-            <table className="grid">
+            <table className="grid records">
               <thead>
                 <tr>
-                  <th className="num">#</th>
+                  <th className="num id-col">#</th>
                   {data.fields.map((f) => (
                     <th key={f.id}>
-                      <button type="button" className="sort" onClick={() => sortBy(f.id)} data-testid="sort" data-field-name={f.name}>
+                      <button type="button" className="sort" onClick={() => sortBy(f.id)} data-testid="sort" data-field-name={f.name} title={`Sort by ${f.name}`}>
                         {f.name}
                         {query.sortFieldId === f.id ? (query.descending ? " ▼" : " ▲") : ""}
                       </button>
                     </th>
                   ))}
-                  <th aria-label="Actions" />
+                  <th aria-label="Actions" className="actions-col" />
                 </tr>
               </thead>
               <tbody>
@@ -90,7 +90,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
                   <tr key={r.id} data-testid="record-row" data-record-id={r.id}>
                     <td className="num muted">{r.id}</td>
                     {r.values.map((v, i) => (
-                      <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num" : ""}>
+                      <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num cell" : "cell"} title={formatValue(v)}>
                         {formatValue(v)}
                       </td>
                     ))}

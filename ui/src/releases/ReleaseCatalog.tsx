@@ -87,8 +87,8 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
           </div>
         </div>
       ))}
-      <div className="grid-scroll">
-        <table className="grid" data-testid="releases">
+      <div className="grid-scroll actions-room">
+        <table className="grid catalog" data-testid="releases">
           <thead>
             <tr>
               <th>Version</th>
@@ -99,14 +99,19 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
               <th>Upgrade target</th>
               <th>Notes reviewed</th>
               <th>Production upgrade</th>
-              <th>Imported</th>
             </tr>
           </thead>
           <tbody>
             {catalog.releases.map((r) => (
               <tr key={r.id} data-testid="release-row" data-version={r.version} data-selectable={r.selectable}>
                 <td>
-                  <button type="button" className="link strong" onClick={() => onOpen(r.id)} data-testid="open-release">
+                  <button
+                    type="button"
+                    className="link strong"
+                    onClick={() => onOpen(r.id)}
+                    data-testid="open-release"
+                    title={`Imported ${formatInstant(r.importedAt, timeZone)} by ${r.importedBy}. Open its notes.`}
+                  >
                     {r.version}
                   </button>
                 </td>
@@ -121,9 +126,13 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
                 </td>
                 <td className="num">
                   {r.reviewedCount} of {r.noteCount}
-                  {r.actionRequiredCount > 0 && <span className="pill pill-danger">{r.actionRequiredCount} action</span>}
+                  {r.actionRequiredCount > 0 && (
+                    <div>
+                      <span className="pill pill-danger">{r.actionRequiredCount} need action</span>
+                    </div>
+                  )}
                 </td>
-                <td className="nowrap" data-testid="production-upgrade">
+                <td data-testid="production-upgrade">
                   {planOf(r.id) && <div>{longDay(localDay(planOf(r.id)?.slot.start ?? "", timeZone))}</div>}
                   {r.selectable === "yes" && production && compare(r.version, production.version) > 0 && (
                     <button type="button" className="ghost" onClick={() => setScheduling(r)} data-testid="schedule-release">
@@ -131,14 +140,11 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
                     </button>
                   )}
                 </td>
-                <td className="muted nowrap">
-                  {formatInstant(r.importedAt, timeZone)} by {r.importedBy}
-                </td>
               </tr>
             ))}
             {catalog.releases.length === 0 && (
               <tr>
-                <td colSpan={9} className="muted">
+                <td colSpan={8} className="muted">
                   No release imported yet. Import the vendor's package to read its notes and plan an upgrade.
                 </td>
               </tr>
@@ -175,8 +181,8 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
               <td>{e.version}</td>
               <td>
                 {e.hotfixes.map((h) => (
-                  <span key={h} className="pill pill-danger" data-testid="hotfix-mark">
-                    {h}
+                  <span key={h.version} className="pill pill-danger" data-testid="hotfix-mark">
+                    Hotfix {h.version} fixes {h.areas.join(", ") || "problems"} in {e.version}
                   </span>
                 ))}
               </td>

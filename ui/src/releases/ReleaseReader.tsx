@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Note } from "../bindings";
 import { api } from "../api";
-import { formatDate } from "../format";
+import { formatDate, formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { NoteItem } from "./NoteItem";
 import { NOTE_KINDS, RELEASE_TYPES, SELECTABLE } from "./labels";
@@ -35,6 +35,10 @@ export function ReleaseReader({ releaseId, timeZone, onBack }: { releaseId: numb
         <dd>{formatDate(release.published, "UTC")}</dd>
         <dt>Generally available</dt>
         <dd>{formatDate(release.generalAvailability, "UTC")}</dd>
+        <dt>Imported</dt>
+        <dd data-testid="imported">
+          {formatInstant(release.importedAt, timeZone)} by {release.importedBy}
+        </dd>
         {release.waves.length > 0 && (
           <>
             <dt>Waves offered</dt>

@@ -197,7 +197,7 @@ pub struct EnvironmentOverview {
     /// The CSV import running in it, if any; writes and promotion wait.
     pub running_import: Option<ImportJob>,
     /// Hotfixes in the catalog that fix the version it runs.
-    pub hotfixes: Vec<String>,
+    pub hotfixes: Vec<crate::release_view::HotfixMark>,
     /// Its open upgrade run, if any.
     pub upgrade: Option<crate::upgrade_view::UpgradeBadge>,
 }

@@ -52,9 +52,17 @@ pub struct EnvironmentVersion {
     pub name: String,
     pub kind: EnvironmentKind,
     pub version: String,
-    /// "Hotfix 10.0.3 fixes Projects, Security in 10.0.1" for each hotfix
-    /// that concerns the version it runs.
-    pub hotfixes: Vec<String>,
+    /// Each hotfix in the catalog that fixes the version it runs.
+    pub hotfixes: Vec<HotfixMark>,
+}
+
+/// A hotfix that concerns an environment: its version and the areas it
+/// fixes (in the version the environment runs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HotfixMark {
+    pub version: String,
+    pub areas: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

@@ -81,10 +81,11 @@ fn the_demo_starts_with_three_releases_a_trusted_key_and_a_hotfix_notice() -> Re
         catalog.releases[2].running_in,
         ["Production", "UAT", "Promotable sandbox"]
     );
-    assert!(catalog
-        .environments
-        .iter()
-        .all(|e| e.hotfixes == ["Hotfix 10.0.3 fixes Projects, Security in 10.0.1"]));
+    assert!(catalog.environments.iter().all(|e| e.hotfixes
+        == [cutover_core::release_view::HotfixMark {
+            version: "10.0.3".into(),
+            areas: vec!["Projects".into(), "Security".into()],
+        }]));
     let overview = ws.overview()?;
     assert_eq!(overview[0].environments[0].hotfixes.len(), 1);
     let inbox = ws.inbox()?;

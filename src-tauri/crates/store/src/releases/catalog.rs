@@ -10,7 +10,9 @@ use cutover_core::account::AccountId;
 use cutover_core::admin::Admin;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::release::{self, ReleaseType, Version};
-use cutover_core::release_view::{Catalog, EnvironmentVersion, OfferedWave, ReleaseSummary};
+use cutover_core::release_view::{
+    Catalog, EnvironmentVersion, HotfixMark, OfferedWave, ReleaseSummary,
+};
 use cutover_core::{Error, Result};
 use cutover_package::Manifest;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -148,14 +150,13 @@ impl Workspace {
         for (version, manifest) in hotfixes {
             let manifest = parse_manifest(&manifest)?;
             let fixed = manifest.fixed_versions();
-            let areas = manifest
-                .fixes
-                .map(|f| f.areas.join(", "))
-                .unwrap_or_default();
+            let areas = manifest.fixes.map(|f| f.areas).unwrap_or_default();
             for env in &mut envs {
                 if Version::parse(&env.version).is_ok_and(|v| release::hotfix_affects(&fixed, &v)) {
-                    env.hotfixes
-                        .push(format!("Hotfix {version} fixes {areas} in {}", env.version));
+                    env.hotfixes.push(HotfixMark {
+                        version: version.clone(),
+                        areas: areas.clone(),
+                    });
                 }
             }
         }

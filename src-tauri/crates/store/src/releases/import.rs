@@ -85,11 +85,10 @@ impl Workspace {
             .map(Version::to_string)
             .collect();
         // The same marks the catalog shows: environments this hotfix concerns.
-        let mark = format!("Hotfix {version} ");
         let affected: Vec<String> = self
             .environment_versions(&conn, account_id)?
             .into_iter()
-            .filter(|e| e.hotfixes.iter().any(|h| h.starts_with(&mark)))
+            .filter(|e| e.hotfixes.iter().any(|h| h.version == version.to_string()))
             .map(|e| e.name)
             .collect();
         if !affected.is_empty() {
