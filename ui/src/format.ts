@@ -3,6 +3,12 @@
 
 const count = new Intl.NumberFormat("en-GB");
 
+// "1 change", "4 changes", never "change(s)"; the plural is given so that
+// irregular nouns stay right.
+export function counted(n: number, singular: string, plural: string): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
 export function formatCount(n: number): string {
   return count.format(n);
 }

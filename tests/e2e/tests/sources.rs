@@ -175,7 +175,7 @@ async fn an_account_is_made_from_an_existing_database() -> Result<()> {
     app.type_into(r#"[data-testid="confirm-name"]"#, "Production")
         .await?;
     app.click(r#"[data-testid="promote-submit"]"#).await?;
-    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 1 change(s)")
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 1 change from")
         .await?;
     app.screenshot("promoted").await?;
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CopyProgress, Decision, EnvironmentOverview, PlanStep, Resolution, StepAction } from "../bindings";
 import { api } from "../api";
-import { formatDuration } from "../format";
+import { formatDuration, counted } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 
@@ -55,7 +55,7 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
       const locked = p.lockedAt && p.unlockedAt ? formatDuration(p.lockedAt, p.unlockedAt) : null;
       onClose();
       onNotice(
-        `Promoted ${plan.data?.steps.length ?? 0} change(s) from ${env.name} to ${plan.data?.productionName}.` +
+        `Promoted ${counted(plan.data?.steps.length ?? 0, "change", "changes")} from ${env.name} to ${plan.data?.productionName}.` +
           (locked != null ? ` Production was locked for ${locked}.` : "") +
           (p.pausedIntegrations.length > 0 ? ` Paused and resumed: ${p.pausedIntegrations.join(", ")}.` : "") +
           ` Its state before is backup #${p.backupId} in Backups.`,

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { counted } from "../format";
 import type { UpgradeRun } from "../bindings";
 import { api } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -14,7 +15,7 @@ export function Checklist({ run }: { run: UpgradeRun }) {
   return (
     <section className="upgrade-start" data-testid="post-upgrade-actions">
       <h3>After the upgrade to {run.toVersion}</h3>
-      <p className="hint">{left === 0 ? "Every post-upgrade action is done." : `${left} post-upgrade action(s) from the release still to do:`}</p>
+      <p className="hint">{left === 0 ? "Every post-upgrade action is done." : `${counted(left, "post-upgrade action", "post-upgrade actions")} from the release still to do:`}</p>
       {tick.isError && <ErrorBanner error={tick.error} onDismiss={() => tick.reset()} />}
       <ul className="checklist">
         {run.postUpgradeActions.map((action, index) => {

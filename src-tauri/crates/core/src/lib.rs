@@ -52,5 +52,6 @@ pub mod uat_view;
 pub mod upgrade;
 pub mod upgrade_view;
 pub mod value;
+pub mod wording;
 
 pub use error::{Error, ErrorKind, Result};

@@ -223,7 +223,7 @@ fn a_promotion_applies_the_plan_after_a_backup_and_unlocks() -> Result<()> {
     assert!(
         notice
             .body
-            .starts_with("Alex Morgan promoted 4 change(s) from Promotable sandbox."),
+            .starts_with("Alex Morgan promoted 4 changes from Promotable sandbox."),
         "{}",
         notice.body
     );

@@ -404,7 +404,7 @@ fn rollback_after_validation_says_what_it_discards_and_restores() -> Result<()> 
         .reason
         .as_deref()
         .unwrap_or("")
-        .contains("1 record change(s)"));
+        .contains("1 record change and"));
     assert_eq!(dump(&store_file(&ws, uat)?)?, before);
     assert_eq!(ws.environment(uat)?.version, "10.0.1");
     // The copy stays until the timer, so the data upgrade can be tried again.
@@ -527,7 +527,7 @@ fn a_commit_releases_the_restore_point_to_the_backup_retention() -> Result<()> {
     let run = ws.commit_upgrade(run.id, &boss(), at(10, 0))?;
     assert!(run.log.last().is_some_and(|l| l
         .message
-        .contains("released to the backup retention, which pruned 1 backup(s)")));
+        .contains("released to the backup retention, which pruned 1 backup")));
     // Newest one kept: the restore point; the older manual backup went.
     assert_eq!(listed(&ws)?, [point]);
     let released = ws

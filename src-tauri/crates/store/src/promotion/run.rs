@@ -10,6 +10,7 @@ use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{BackupReason, CopyProgress};
 use cutover_core::promotion::{self as rules, Decision, Promotion, PromotionState, PromotionStep};
+use cutover_core::wording::counted;
 use cutover_core::{Error, Result};
 use rusqlite::params;
 
@@ -55,8 +56,9 @@ pub(super) fn notice_text(p: &Promotion, production: &str, steps: usize) -> (Str
         PromotionState::Committed => (
             format!("Promoted to {production}"),
             format!(
-                "{} promoted {steps} change(s) from {}.{locked}{paused} The state before is backup #{}.",
+                "{} promoted {} from {}.{locked}{paused} The state before is backup #{}.",
                 p.author,
+                counted(steps, "change", "changes"),
                 p.sandbox_name,
                 p.backup_id.unwrap_or_default()
             ),
@@ -159,8 +161,8 @@ impl Workspace {
         let record = self.promotion(id)?;
         let detail = match &outcome {
             Ok(()) => format!(
-                "Promoted {} change(s) from {}",
-                steps.len(),
+                "Promoted {} from {}",
+                counted(steps.len(), "change", "changes"),
                 plan.sandbox_name
             ),
             Err(e) => format!(

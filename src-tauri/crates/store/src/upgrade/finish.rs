@@ -14,6 +14,7 @@ use cutover_core::environment::EnvironmentKind;
 use cutover_core::inbox::Category;
 use cutover_core::release::Version;
 use cutover_core::upgrade::{duration_text, DataStep, RollbackImpact, UpgradeRun, UpgradeState};
+use cutover_core::wording::counted;
 use cutover_core::{Error, Result};
 use rusqlite::params;
 
@@ -89,7 +90,7 @@ impl Workspace {
                 format!(
                     " The restore point (backup #{backup}) is released to the backup retention{}.",
                     if pruned > 0 {
-                        format!(", which pruned {pruned} backup(s)")
+                        format!(", which pruned {}", counted(pruned, "backup", "backups"))
                     } else {
                         String::new()
                     }
@@ -230,8 +231,14 @@ impl Workspace {
                 .context("recording the rollback")?;
         }
         let reason = format!(
-            "{} rolled it back; {} record change(s) and {} definition change(s) made since the restore point were discarded.",
-            admin.name, impact.records_changed, impact.definitions_changed
+            "{} rolled it back; {} and {} made since the restore point were discarded.",
+            admin.name,
+            counted(impact.records_changed, "record change", "record changes"),
+            counted(
+                impact.definitions_changed,
+                "definition change",
+                "definition changes"
+            )
         );
         let rolled = self
             .pause_integrations(run.view.environment_id, PausedBy::Upgrade(id))
