@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
+import { FeedbackProvider } from "./feedback/Feedback";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -17,7 +18,9 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <App />
+        <FeedbackProvider>
+          <App />
+        </FeedbackProvider>
       </QueryClientProvider>
     </StrictMode>,
   );

@@ -317,9 +317,13 @@ async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
     // UAT itself goes to 10.0.2, so production may follow it.
     upgrade(&app, "UAT", "10.0.2").await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-data-upgrade-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
         .await?;
     app.click(r#"[data-testid="commit-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-commit-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
         .await?;
     // Production belongs to Wave 2: today it asks first, and waits.
@@ -354,9 +358,13 @@ async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
     let mut app = App::launch_with("uat-production-day", holder, &data, &day).await?;
     upgrade(&app, "Production", "10.0.2").await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-data-upgrade-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
         .await?;
     app.click(r#"[data-testid="commit-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-commit-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
         .await?;
     let printed = dunst.wait_for(

@@ -99,12 +99,16 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
         .await?;
     app.click(r#"[data-testid="tab-upgrade"]"#).await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-data-upgrade-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
         .await?;
     app.wait_for(r#"[data-step="unlock"][data-status="done"]"#)
         .await?;
     app.screenshot("uat-validating").await?;
     app.click(r#"[data-testid="commit-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-commit-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
         .await?;
     app.wait_for_text(
@@ -140,6 +144,8 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
     open_upgrade_tab(&app, "Production").await?;
     rehearse(&mut app, "production").await?;
     app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+    app.click(r#"[data-testid="confirm-data-upgrade-submit"]"#)
+        .await?;
     app.wait_for(r#"[data-testid="upgrade-run"][data-state="rolled_back"]"#)
         .await?;
     // The reason, what was restored and the next date, said once.

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Backup, CopyProgress } from "../bindings";
+import { FeedbackProvider } from "../feedback/Feedback";
 import { BackupsDialog } from "./BackupsDialog";
 import { demoOverview } from "../test/fixtures";
 
@@ -18,12 +19,14 @@ function mockBackend(handler: Handler) {
   mockIPC((cmd, args) => (cmd === "backup_retention" ? 10 : handler(cmd, args)));
 }
 
-function renderDialog(notices: string[] = []) {
+function renderDialog() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const overview = demoOverview()[0];
   return render(
     <QueryClientProvider client={client}>
-      <BackupsDialog account={overview.account} target={overview.environments[0]} onClose={() => undefined} onNotice={(n) => notices.push(n)} />
+      <FeedbackProvider>
+        <BackupsDialog account={overview.account} target={overview.environments[0]} onClose={() => undefined} />
+      </FeedbackProvider>
     </QueryClientProvider>,
   );
 }
@@ -104,16 +107,17 @@ describe("BackupsDialog", () => {
         return backup(2, "before_restore", "2026-11-23T10:00:00Z");
       }
     });
-    const notices: string[] = [];
     const user = userEvent.setup();
-    renderDialog(notices);
+    renderDialog();
     await user.click(await screen.findByTestId("restore-backup"));
     expect(restored).toEqual([]);
     expect(screen.getByTestId("restore-confirm")).toHaveTextContent("Before restore");
     await user.click(screen.getByTestId("restore-confirm-submit"));
     await screen.findByTestId("backup-row");
     expect(restored).toEqual([expect.objectContaining({ backupId: 1, platformChangeConfirmed: false })]);
-    expect(notices[0]).toContain("Its previous state is in the backup of 23 Nov 2026, 10:00:00 GMT");
+    // The outcome shows in the notification area (above the dialog) and stays.
+    expect(await screen.findByTestId("notice")).toHaveTextContent("restored to backup #1 (23 Nov 2026, 09:05:00 GMT). Its previous state is in backup #2");
+    expect(screen.getByTestId("notice")).toHaveAttribute("data-tone", "success");
   });
 
   it("says first that a backup of another platform changes the version, and confirms exactly that", async () => {

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Backup, BackupReason, CopyProgress, EnvironmentOverview } from "../bindings";
+import { useNotify, type Tone } from "../feedback/Feedback";
 import { api, toAppError } from "../api";
 import { formatBytes, formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -17,13 +18,19 @@ const REASONS: Record<BackupReason, string> = {
   before_upgrade: "Before upgrade",
 };
 
-type Props = { account: Account; target: EnvironmentOverview; onClose: () => void; onNotice: (text: string) => void };
+type Props = { account: Account; target: EnvironmentOverview; onClose: () => void };
+
+// What an action reports: a routine line, or a message with its tone.
+type Said = string | { text: string; tone?: Tone; sticky?: boolean };
 
 // Backup & Restore for one environment. A restore asks first and says that
-// the current state is backed up before it is replaced.
-export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
+// the current state is backed up before it is replaced. Outcomes go to the
+// notification area, above this dialog; backups are named by number there
+// and in the list.
+export function BackupsDialog({ account, target, onClose }: Props) {
   const env = target.environment;
   const queryClient = useQueryClient();
+  const notify = useNotify();
   const backups = useQuery({ queryKey: ["backups", env.id], queryFn: () => api.listBackups(env.id) });
   const [restoring, setRestoring] = useState<Backup | null>(null);
   // What the chosen backup would also change about the platform (asked
@@ -38,7 +45,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
   // A restore changes everything shown of the environment: reload it all.
   const refresh = () => queryClient.invalidateQueries();
   const act = useMutation({
-    mutationFn: async (action: () => Promise<string>) => {
+    mutationFn: async (action: () => Promise<Said>) => {
       setProgress(null);
       return action();
     },
@@ -47,7 +54,8 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
       setRestoring(null);
       setConfirmDelete(null);
       await refresh();
-      if (notice) onNotice(notice);
+      if (typeof notice === "string") notify(notice);
+      else notify(notice.text, notice);
     },
     onError: async () => {
       await refresh();
@@ -63,7 +71,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
         if (toAppError(e).kind === "conflict" && !confirmed) setConfirmDelete(b.id);
         throw e;
       }
-      return `The backup of ${when(b.takenAt)} was deleted.`;
+      return `Backup #${b.id} (${when(b.takenAt)}) was deleted.`;
     });
 
   return (
@@ -76,7 +84,12 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
           type="button"
           className="primary"
           disabled={act.isPending}
-          onClick={() => act.mutate(async () => `Backup of ${env.name} taken at ${when((await api.takeBackup(env.id, setProgress)).takenAt)}.`)}
+          onClick={() =>
+            act.mutate(async () => {
+              const taken = await api.takeBackup(env.id, setProgress);
+              return `Backup #${taken.id} of ${env.name} taken at ${when(taken.takenAt)} and verified.`;
+            })
+          }
           data-testid="take-backup"
         >
           {act.isPending ? "Working…" : "Take backup"}
@@ -94,7 +107,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
       {restoring && platformChange.isSuccess && (
         <div className="confirm" role="alertdialog" data-testid="restore-confirm">
           <p>
-            Restore <strong>{env.name}</strong> to its state of {when(restoring.takenAt)}? Changes made since then are replaced; they are kept in a
+            Restore <strong>{env.name}</strong> to backup #{restoring.id}, its state of {when(restoring.takenAt)}? Changes made since then are replaced; they are kept in a
             new “Before restore” backup, from which this restore can be undone.
           </p>
           {platformChange.data && (
@@ -114,7 +127,10 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
               onClick={() =>
                 act.mutate(async () => {
                   const safety = await api.restoreBackup(restoring.id, platformChange.data != null, setProgress);
-                  return `${env.name} was restored to ${when(restoring.takenAt)}. Its previous state is in the backup of ${when(safety.takenAt)}.`;
+                  return {
+                    text: `${env.name} was restored to backup #${restoring.id} (${when(restoring.takenAt)}). Its previous state is in backup #${safety.id}, from which this restore can be undone.`,
+                    sticky: true,
+                  };
                 })
               }
             >
@@ -134,6 +150,7 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
         <table className="backups">
           <thead>
             <tr>
+              <th className="num">#</th>
               <th>Taken</th>
               <th>Reason</th>
               <th>By</th>
@@ -146,6 +163,9 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
           <tbody>
             {backups.data.map((b) => (
               <tr key={b.id} data-testid="backup-row" data-reason={b.reason}>
+                <td className="num muted" data-testid="backup-id">
+                  #{b.id}
+                </td>
                 <td className="nowrap">{when(b.takenAt)}</td>
                 <td title={b.releasedAt ? "Its upgrade was committed: kept under the retention like a manual backup" : undefined}>
                   {REASONS[b.reason]}
@@ -170,7 +190,9 @@ export function BackupsDialog({ account, target, onClose, onNotice }: Props) {
                 <td className="row-actions">
                   <button type="button" className="ghost" disabled={act.isPending} onClick={() => act.mutate(async () => {
                     const checked = await api.verifyBackup(b.id);
-                    return checked.problem ? "" : `The backup of ${when(b.takenAt)} is intact.`;
+                    return checked.problem
+                      ? { text: `Backup #${b.id} (${when(b.takenAt)}) is damaged: ${checked.problem}. Do not rely on it; take a new backup.`, tone: "warning" as const }
+                      : `Backup #${b.id} (${when(b.takenAt)}) is intact: its checksum matches.`;
                   })}>
                     Verify
                   </button>

@@ -66,7 +66,7 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat }: Props)
       />
       {promoting && <PromoteDialog sandbox={promoting} onClose={() => setPromoting(null)} onNotice={onNotice} />}
       {refreshing && <RefreshDialog target={refreshing} onClose={() => setRefreshing(null)} onNotice={onNotice} />}
-      {backingUp && <BackupsDialog account={account} target={backingUp} onClose={() => setBackingUp(null)} onNotice={onNotice} />}
+      {backingUp && <BackupsDialog account={account} target={backingUp} onClose={() => setBackingUp(null)} />}
       {creating && (
         <CreateEnvironmentDialog
           account={overview}

@@ -7,10 +7,12 @@ import { NewAccountDialog } from "../accounts/NewAccountDialog";
 import { StorageDialog } from "../storage/StorageDialog";
 import { useAddDemo, Welcome } from "../accounts/Welcome";
 import type { Open } from "../App";
+import { useNotify } from "../feedback/Feedback";
 
 export function Dashboard({ onOpen, onOpenUat }: { onOpen: Open; onOpenUat?: (cycleId: number) => void }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
-  const [notice, setNotice] = useState<string | null>(null);
+  const notify = useNotify();
+  const setNotice = (text: string) => notify(text);
   const [creating, setCreating] = useState(false);
   const [storage, setStorage] = useState(false);
   const demo = useAddDemo(setNotice);
@@ -23,12 +25,6 @@ export function Dashboard({ onOpen, onOpenUat }: { onOpen: Open; onOpenUat?: (cy
       api.reportInteractive().catch(() => undefined);
     }
   }, [overview.isSuccess]);
-
-  useEffect(() => {
-    if (!notice) return;
-    const t = window.setTimeout(() => setNotice(null), 6000);
-    return () => window.clearTimeout(t);
-  }, [notice]);
 
   if (overview.isPending) {
     return (
@@ -49,11 +45,6 @@ export function Dashboard({ onOpen, onOpenUat }: { onOpen: Open; onOpenUat?: (cy
   }
   return (
     <div className="page" data-testid="dashboard">
-      {notice && (
-        <div className="notice" role="status" data-testid="notice">
-          {notice}
-        </div>
-      )}
       {overview.data.length === 0 ? (
         <>
           <Welcome onNotice={setNotice} />

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment, PromotionState } from "../bindings";
+import { useNotify } from "../feedback/Feedback";
 import { api } from "../api";
-import { formatDuration, formatInstant } from "../format";
+import { formatDuration, formatInstant, counted } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 
 const OUTCOMES: Record<PromotionState, string> = { running: "Running", committed: "Promoted", failed: "Failed", undone: "Undone" };
@@ -14,10 +15,17 @@ export function PromotionsPanel({ env, account }: { env: Environment; account: A
   const list = useQuery({ queryKey: ["promotions", env.id], queryFn: () => api.promotions(env.id), staleTime: 0 });
   const [undoing, setUndoing] = useState<number | null>(null);
   const preview = useQuery({ queryKey: ["undo-preview", undoing], queryFn: () => api.undoPreview(undoing ?? 0), enabled: undoing != null, staleTime: 0 });
+  const notify = useNotify();
   const undo = useMutation({
     mutationFn: (id: number) => api.undoPromotion(id),
     onSettled: () => queryClient.invalidateQueries(),
-    onSuccess: () => setUndoing(null),
+    onSuccess: (safety) => {
+      const from = preview.data?.promotion.sandboxName ?? "the sandbox";
+      setUndoing(null);
+      notify(`The promotion from ${from} was undone: ${env.name} is back to its state before it. What it held just before the undo is in backup #${safety.id}.`, {
+        sticky: true,
+      });
+    },
   });
   if (list.isError) return <ErrorBanner error={list.error} />;
   if (!list.data) return <p className="muted">Loading…</p>;
@@ -32,7 +40,8 @@ export function PromotionsPanel({ env, account }: { env: Environment; account: A
             Undo the promotion from {preview.data.promotion.sandboxName}? {env.name} goes back to its state before it (backup #{preview.data.promotion.backupId}).
           </strong>
           <p>
-            Since then, {preview.data.definitionChanges} definition change(s) and {preview.data.dataChanges} data change(s) were made in {env.name}; they
+            Since then, {counted(preview.data.definitionChanges, "definition change", "definition changes")} and{" "}
+            {counted(preview.data.dataChanges, "data change", "data changes")} were made in {env.name}; they
             will be discarded (kept in a new “Before restore” backup).
           </p>
           <div className="actions">

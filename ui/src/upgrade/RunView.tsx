@@ -2,8 +2,10 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Account, RollbackImpact, UpgradeRun } from "../bindings";
 import { api, toAppError } from "../api";
-import { formatInstant } from "../format";
+import { formatInstant, counted } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { Confirm } from "../shared/Confirm";
+import { useNotify } from "../feedback/Feedback";
 import { PackagesStep } from "./PackagesStep";
 import { DATA_STEPS, STATE_LABELS, dataStepStatus, downtime, duration, timeLeft } from "./labels";
 
@@ -17,6 +19,9 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
   const queryClient = useQueryClient();
   const now = Date.now() + nowOffset;
   const when = (iso: string) => formatInstant(iso, account.timeZone);
+  const notify = useNotify();
+  // An action, and what to say once it has worked (the run's new state
+  // shows too; the message says it in words, above any dialog).
   const act = useMutation({
     mutationFn: async (f: () => Promise<unknown>) => {
       setBusy(true);
@@ -24,6 +29,9 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
     },
     onSettled: () => (setBusy(false), queryClient.invalidateQueries()),
   });
+  const [asking, setAsking] = useState<"start" | "commit" | "cancel" | null>(null);
+  const perform = (f: () => Promise<unknown>, said: string) => (setAsking(null), act.mutate(f, { onSuccess: () => notify(said, { sticky: true }) }));
+  const signedOff = run.packages.filter((p) => p.signedOffBy).length;
   const [impact, setImpact] = useState<RollbackImpact | null>(null);
   const askImpact = useMutation({ mutationFn: () => api.upgradeRollbackImpact(run.id), onSuccess: setImpact });
   const down = downtime(run, now);
@@ -98,11 +106,30 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
               );
             })}
           </ul>
-          {(run.state === "packages" || (run.state === "rolled_back" && run.hasCopy && !run.finishedAt)) && (
-            <button type="button" className="primary" disabled={act.isPending} onClick={() => act.mutate(() => api.startDataUpgrade(run.id))} data-testid="start-data-upgrade">
-              {run.state === "rolled_back" ? "Try the data upgrade again" : "Start the data upgrade"}
-            </button>
-          )}
+          {(run.state === "packages" || (run.state === "rolled_back" && run.hasCopy && !run.finishedAt)) &&
+            (asking === "start" ? (
+              <Confirm
+                testid="confirm-data-upgrade"
+                title={`Take ${run.environmentName} offline and upgrade its data?`}
+                action="Start the downtime"
+                cancel="Not yet"
+                busy={act.isPending}
+                onCancel={() => setAsking(null)}
+                onConfirm={() =>
+                  perform(() => api.startDataUpgrade(run.id), `The data upgrade of ${run.environmentName} to ${run.toVersion} finished. Check the business on it, then commit or roll back.`)
+                }
+              >
+                <p>
+                  Users and integrations are locked out of {run.environmentName} now
+                  {run.predictedMs === null ? "" : ` for about ${duration(run.predictedMs)} (the rehearsal's time)`}. A verified restore point is taken first;
+                  if any step fails, {run.environmentName} is restored to it and opened again.
+                </p>
+              </Confirm>
+            ) : (
+              <button type="button" className="primary" disabled={act.isPending} onClick={() => setAsking("start")} data-testid="start-data-upgrade">
+                {run.state === "rolled_back" ? "Try the data upgrade again…" : "Start the data upgrade…"}
+              </button>
+            ))}
           {run.state === "failed" && (
             <div className="actions">
               {run.resumable && (
@@ -124,7 +151,8 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
               {impact ? (
                 <div className="confirm" data-testid="rollback-impact">
                   <p>
-                    Rolling back discards {impact.recordsChanged} record change(s) and {impact.definitionsChanged} definition change(s) made since the restore point.
+                    Rolling back discards {counted(impact.recordsChanged, "record change", "record changes")} and{" "}
+                    {counted(impact.definitionsChanged, "definition change", "definition changes")} made since the restore point.
                   </p>
                   <button type="button" className="danger" disabled={act.isPending} onClick={() => (setImpact(null), act.mutate(() => api.rollBackUpgrade(run.id)))} data-testid="confirm-roll-back">
                     Discard them and roll back
@@ -133,10 +161,32 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
                     Keep the upgrade
                   </button>
                 </div>
+              ) : asking === "commit" ? (
+                <Confirm
+                  testid="confirm-commit"
+                  title={`Commit ${run.environmentName} on ${run.toVersion}?`}
+                  action="Commit and delete the copy"
+                  cancel="Keep validating"
+                  danger={false}
+                  busy={act.isPending}
+                  onCancel={() => setAsking(null)}
+                  onConfirm={() =>
+                    perform(
+                      () => api.commitUpgrade(run.id),
+                      `${run.environmentName} is committed on ${run.toVersion}. The parallel copy was deleted${run.restoreBackupId === null ? "" : ` and the restore point (backup #${run.restoreBackupId}) went to the backup retention`}.`,
+                    )
+                  }
+                >
+                  <p>
+                    Committing deletes the parallel copy
+                    {run.restoreBackupId === null ? "" : ` and releases the restore point (backup #${run.restoreBackupId}) to the backup retention, where newer backups may prune it`}.
+                    Rolling back is then no longer one click: only a restore from Backups brings the old version back.
+                  </p>
+                </Confirm>
               ) : (
                 <div className="actions">
-                  <button type="button" className="primary" disabled={act.isPending} onClick={() => act.mutate(() => api.commitUpgrade(run.id))} data-testid="commit-upgrade">
-                    Commit the upgrade
+                  <button type="button" className="primary" disabled={act.isPending} onClick={() => setAsking("commit")} data-testid="commit-upgrade">
+                    Commit the upgrade…
                   </button>
                   <button type="button" className="danger" disabled={askImpact.isPending} onClick={() => askImpact.mutate()} data-testid="roll-back-upgrade">
                     Roll back…
@@ -147,11 +197,33 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
           )}
         </li>
       </ol>
-      {(run.state === "preparing" || run.state === "packages" || run.state === "rolled_back") && (
-        <button type="button" className="ghost" disabled={act.isPending} onClick={() => act.mutate(() => api.cancelUpgradeRun(run.id))} data-testid="cancel-upgrade">
-          {run.state === "rolled_back" ? "Close the run and delete the copy" : `Cancel the upgrade (${run.environmentName} is not touched)`}
-        </button>
-      )}
+      {(run.state === "preparing" || run.state === "packages" || run.state === "rolled_back") &&
+        (asking === "cancel" ? (
+          <Confirm
+            testid="confirm-cancel"
+            title={run.state === "rolled_back" ? "Close the run?" : "Cancel the upgrade?"}
+            action={run.state === "rolled_back" ? "Close and delete the copy" : "Cancel the upgrade"}
+            cancel="Keep the run"
+            busy={act.isPending}
+            onCancel={() => setAsking(null)}
+            onConfirm={() => perform(() => api.cancelUpgradeRun(run.id), `The upgrade run of ${run.environmentName} was closed; its copy was deleted. ${run.environmentName} was not touched.`)}
+          >
+            <p>
+              The parallel copy is deleted{signedOff > 0 ? ` with the sign-offs of ${counted(signedOff, "package", "packages")}, which a new run asks for again` : ""}.{" "}
+              {run.environmentName} is not touched.
+            </p>
+          </Confirm>
+        ) : (
+          <button
+            type="button"
+            className="ghost"
+            disabled={act.isPending}
+            onClick={() => (signedOff > 0 || run.state === "rolled_back" ? setAsking("cancel") : perform(() => api.cancelUpgradeRun(run.id), `The upgrade run of ${run.environmentName} was cancelled. ${run.environmentName} was not touched.`))}
+            data-testid="cancel-upgrade"
+          >
+            {run.state === "rolled_back" ? "Close the run and delete the copy…" : `Cancel the upgrade (${run.environmentName} is not touched)`}
+          </button>
+        ))}
       <details className="run-log" open={run.state === "data_upgrade"}>
         <summary>Log ({run.log.length} lines)</summary>
         <ol data-testid="upgrade-log">
