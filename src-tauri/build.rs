@@ -118,6 +118,7 @@ const COMMANDS: &[&str] = &[
     "export_uat_pack",
     "mark_notice_read",
     "clear_read_notices",
+    "needs_you",
     "report_interactive",
 ];
 

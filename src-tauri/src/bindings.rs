@@ -133,6 +133,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             uat::export_uat_pack,
             inbox::mark_notice_read,
             inbox::clear_read_notices,
+            accounts::needs_you,
             app::report_interactive,
         ])
 }

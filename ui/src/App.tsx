@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { Target } from "./bindings";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Dashboard } from "./dashboard/Dashboard";
 import { AdminSwitcher } from "./people/AdminSwitcher";
@@ -9,6 +10,8 @@ import { CalendarScreen } from "./calendar/CalendarScreen";
 import { UatScreen } from "./uat/UatScreen";
 
 export type Open = (environmentId: number, tab?: Tab) => void;
+// Opens the place an attention item, a notice or a link is about.
+export type Go = (target: Target) => void;
 
 export function App() {
   const fetching = useIsFetching();
@@ -18,6 +21,26 @@ export function App() {
   const open: Open = (id, tab = "designer") => (setScreen("environments"), setOpened({ id, tab }));
   const [uatCycle, setUatCycle] = useState<number | null>(null);
   const openUat = (cycleId: number | null) => (setUatCycle(cycleId), setScreen("uat"));
+  // Where Releases opens (an account's catalog, or one release's notes) and
+  // which environment's Backups the dashboard opens; a new value remounts.
+  const [releasesAt, setReleasesAt] = useState<{ accountId?: number; releaseId?: number; n: number }>({ n: 0 });
+  const [backupsOf, setBackupsOf] = useState<{ environmentId: number; n: number } | null>(null);
+  const go: Go = (t) => {
+    switch (t.kind) {
+      case "backups":
+        return (setScreen("environments"), setOpened(null), setBackupsOf({ environmentId: t.environment_id, n: (backupsOf?.n ?? 0) + 1 }));
+      case "upgrade":
+        return open(t.environment_id, "upgrade");
+      case "release":
+        return (setReleasesAt({ accountId: t.account_id, releaseId: t.release_id, n: releasesAt.n + 1 }), setScreen("releases"));
+      case "catalog":
+        return (setReleasesAt({ accountId: t.account_id, n: releasesAt.n + 1 }), setScreen("releases"));
+      case "uat":
+        return openUat(t.cycle_id);
+      case "calendar":
+        return setScreen("calendar");
+    }
+  };
   return (
     <div className="shell">
       <header className="topbar">
@@ -57,7 +80,7 @@ export function App() {
       </header>
       <main>
         {screen === "releases" ? (
-          <ReleasesScreen />
+          <ReleasesScreen key={releasesAt.n} initialAccount={releasesAt.accountId} initialRelease={releasesAt.releaseId} />
         ) : screen === "calendar" ? (
           <CalendarScreen />
         ) : screen === "uat" ? (
@@ -70,7 +93,7 @@ export function App() {
             onBack={() => setOpened(null)}
           />
         ) : (
-          <Dashboard onOpen={open} onOpenUat={openUat} />
+          <Dashboard onOpen={open} onOpenUat={openUat} go={go} backupsOf={backupsOf} />
         )}
       </main>
     </div>

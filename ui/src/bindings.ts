@@ -243,6 +243,11 @@ export const commands = {
 	/**  Deletes the notices already read; returns how many. */
 	clearReadNotices: () => typedError<number, CommandError>(__TAURI_INVOKE("clear_read_notices")),
 	/**
+	 *  What needs the admin across every account, most urgent first, each with
+	 *  the place that deals with it.
+	 */
+	needsYou: () => typedError<Attention[], CommandError>(__TAURI_INVOKE("needs_you")),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -331,6 +336,20 @@ export type Admins = {
 export type AppDef = {
 	id: number,
 	name: string,
+};
+
+/**
+ *  One line of the list. `at` is an instant the UI shows in the account's
+ *  time zone (after the title), when there is one.
+ */
+export type Attention = {
+	accountId: number,
+	accountName: string,
+	urgency: Urgency,
+	title: string,
+	detail: string,
+	at: string | null,
+	target: Target,
 };
 
 export type AuthorCount = {
@@ -1415,6 +1434,21 @@ export type TablePlan = {
 	columns: ColumnPlan[],
 };
 
+/**  Where the admin deals with it: the UI opens that place. */
+export type Target = 
+/**  An environment's Backups. */
+{ kind: "backups"; environment_id: number } | 
+/**  An environment's Upgrade tab. */
+{ kind: "upgrade"; environment_id: number } | 
+/**  A release's notes, in its account's catalog. */
+{ kind: "release"; account_id: number; release_id: number } | 
+/**  The account's release catalog and version window. */
+{ kind: "catalog"; account_id: number } | 
+/**  A UAT cycle. */
+{ kind: "uat"; cycle_id: number } | 
+/**  The account's calendar. */
+{ kind: "calendar"; account_id: number };
+
 export type TrustedKey = {
 	id: number,
 	name: string,
@@ -1595,6 +1629,15 @@ export type UpgradeState =
 "validating" | "committed" | "rolled_back" | "cancelled" | 
 /**  The timer ran out before the data upgrade; the copy was deleted. */
 "expired";
+
+/**  How soon it matters, most urgent first when sorted. */
+export type Urgency = 
+/**  Something is at risk or waits for the admin now. */
+"now" | 
+/**  To do in the coming days. */
+"soon" | 
+/**  Worth knowing: what is planned next. */
+"planned";
 
 /**  One value of a record, as stored. */
 export type Value = null | boolean | number | number | null | string;

@@ -222,3 +222,17 @@ pub async fn describe_package(
 pub async fn calendar_defaults() -> CommandResult<cutover_core::schedule::CalendarSettings> {
     Ok(cutover_core::schedule::CalendarSettings::default())
 }
+
+/// What needs the admin across every account, most urgent first, each with
+/// the place that deals with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn needs_you(
+    state: State<'_, Arc<AppState>>,
+) -> CommandResult<Vec<cutover_core::attention::Attention>> {
+    run_blocking(&state, |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.needs_you(&admin, now)
+    })
+    .await
+}

@@ -114,7 +114,7 @@ async fn review_resolve_and_promote() -> Result<()> {
     app.type_into(r#"[data-testid="confirm-name"]"#, "Production")
         .await?;
     app.click(r#"[data-testid="promote-submit"]"#).await?;
-    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 2 change(s)")
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 2 changes")
         .await?;
     app.wait_for_text(
         r#"[data-testid="notice"]"#,
@@ -177,7 +177,7 @@ async fn review_resolve_and_promote() -> Result<()> {
 
     // Undo it: the app says what would be discarded, then restores.
     app.click(r#"[data-testid="undo-promotion"]"#).await?;
-    app.wait_for_text(r#"[data-testid="undo-confirm"]"#, "0 definition change(s)")
+    app.wait_for_text(r#"[data-testid="undo-confirm"]"#, "0 definition changes")
         .await?;
     app.screenshot("undo-confirm").await?;
     app.click(r#"[data-testid="undo-submit"]"#).await?;

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { AccountOverview, EnvironmentOverview } from "../bindings";
 import { CreateEnvironmentDialog } from "./CreateEnvironmentDialog";
 import { BackupsDialog } from "../backups/BackupsDialog";
@@ -11,15 +11,27 @@ import { EditAccountDialog } from "../accounts/EditAccountDialog";
 import type { Open } from "../App";
 import { UatSummary } from "../uat/UatSummary";
 
-type Props = { overview: AccountOverview; onNotice: (text: string) => void; onOpen: Open; onOpenUat?: (cycleId: number) => void };
+type Props = {
+  overview: AccountOverview;
+  onNotice: (text: string) => void;
+  onOpen: Open;
+  onOpenUat?: (cycleId: number) => void;
+  // An environment whose Backups to open (from "what needs you").
+  backupsOf?: { environmentId: number; n: number } | null;
+};
 
-export function AccountSection({ overview, onNotice, onOpen, onOpenUat }: Props) {
+export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsOf }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
   const [deletingAccount, setDeletingAccount] = useState(false);
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
+  useEffect(() => {
+    const asked = backupsOf && overview.environments.find((e) => e.environment.id === backupsOf.environmentId);
+    if (asked) setBackingUp(asked);
+    // Only a new request opens it; the overview refreshing must not.
+  }, [backupsOf]);
   const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);
   const [promoting, setPromoting] = useState<EnvironmentOverview | null>(null);
   const production = environments.find((e) => e.environment.kind === "production");

@@ -4,20 +4,30 @@ import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { Dashboard } from "./Dashboard";
+import type { Go } from "../App";
+import { FeedbackProvider } from "../feedback/Feedback";
+import type { Attention, Target } from "../bindings";
 import { demoOverview, env } from "../test/fixtures";
 
-function renderDashboard() {
+// The dashboard always asks what needs the admin: nothing, unless a test says.
+function mockBackend(handler: (cmd: string, args: unknown) => unknown) {
+  mockIPC((cmd, args) => handler(cmd, args) ?? (cmd === "needs_you" ? [] : undefined));
+}
+
+function renderDashboard(go: Go = () => undefined) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   return render(
     <QueryClientProvider client={client}>
-      <Dashboard onOpen={() => undefined} />
+      <FeedbackProvider>
+        <Dashboard onOpen={() => undefined} go={go} />
+      </FeedbackProvider>
     </QueryClientProvider>,
   );
 }
 
 describe("Dashboard", () => {
   it("lists every environment with kind, version, records, size and backup", async () => {
-    mockIPC((cmd) => {
+    mockBackend((cmd) => {
       if (cmd === "environments_overview") return demoOverview();
       if (cmd === "report_interactive") return { millisSinceLaunch: 1 };
     });
@@ -43,7 +53,7 @@ describe("Dashboard", () => {
       recordCount: 0,
       storeError: { kind: "not_found", message: "The data store of this environment is missing. Restore it from a backup." },
     };
-    mockIPC((cmd) => (cmd === "environments_overview" ? overview : undefined));
+    mockBackend((cmd) => (cmd === "environments_overview" ? overview : undefined));
     renderDashboard();
     const rows = await screen.findAllByTestId("env-row");
     expect(within(rows[1]).getByTestId("store-error")).toHaveTextContent("Restore it from a backup");
@@ -52,7 +62,7 @@ describe("Dashboard", () => {
   });
 
   it("shows the backend's error with its kind when the overview fails", async () => {
-    mockIPC((cmd) => {
+    mockBackend((cmd) => {
       if (cmd === "environments_overview") throw { kind: "not_found", message: "The data store of this environment is missing." };
     });
     renderDashboard();
@@ -65,7 +75,7 @@ describe("Dashboard", () => {
   it("creates a sandbox from production and shows it after the refresh", async () => {
     let overview = demoOverview();
     const calls: unknown[] = [];
-    mockIPC((cmd, args) => {
+    mockBackend((cmd, args) => {
       if (cmd === "environments_overview") return overview;
       if (cmd === "create_environment") {
         calls.push(args);
@@ -87,7 +97,7 @@ describe("Dashboard", () => {
   });
 
   it("keeps the dialog open and shows a refusal when the name is taken", async () => {
-    mockIPC((cmd) => {
+    mockBackend((cmd) => {
       if (cmd === "environments_overview") return demoOverview();
       if (cmd === "create_environment") throw { kind: "conflict", message: 'This account already has an environment named "UAT". Choose another name.' };
     });
@@ -103,7 +113,7 @@ describe("Dashboard", () => {
 
   it("asks for the name before deleting and shows a refusal for production", async () => {
     const deleted: unknown[] = [];
-    mockIPC((cmd, args) => {
+    mockBackend((cmd, args) => {
       if (cmd === "environments_overview") return demoOverview();
       if (cmd === "delete_environment") {
         deleted.push(args);
@@ -126,12 +136,37 @@ describe("Dashboard", () => {
   });
 
   it("turns a denied command into an internal error instead of swallowing it", async () => {
-    mockIPC((cmd) => {
+    mockBackend((cmd) => {
       if (cmd === "environments_overview") throw new Error("Command environments_overview not allowed by ACL");
     });
     renderDashboard();
     const banner = await screen.findByTestId("error");
     expect(banner).toHaveAttribute("data-kind", "internal");
     expect(banner).toHaveTextContent("not allowed by ACL");
+  });
+
+  it("lists what needs the admin first, each opening its place, and says so when nothing does", async () => {
+    const needs: Attention[] = [
+      { accountId: 1, accountName: "Northwind Foods (demo)", urgency: "now", title: "Production has no backup", detail: "Take one now.", at: null, target: { kind: "backups", environment_id: 1 } },
+      { accountId: 1, accountName: "Northwind Foods (demo)", urgency: "planned", title: "Production upgrade to 10.0.2", detail: "Scheduled.", at: "2027-01-30T16:00:00Z", target: { kind: "calendar", account_id: 1 } },
+    ];
+    let answer = needs;
+    mockBackend((cmd) => {
+      if (cmd === "environments_overview") return demoOverview();
+      if (cmd === "needs_you") return answer;
+      if (cmd === "report_interactive") return { millisSinceLaunch: 1 };
+    });
+    const opened: Target[] = [];
+    const view = renderDashboard((t) => opened.push(t));
+    const items = await screen.findAllByTestId("attention");
+    expect(items.map((i) => i.getAttribute("data-urgency"))).toEqual(["now", "planned"]);
+    // The instant is shown in the account's zone.
+    expect(items[1]).toHaveTextContent("Production upgrade to 10.0.2 · 30 Jan 2027, 16:00 GMT");
+    await userEvent.click(within(items[0]).getByRole("button", { name: "Production has no backup" }));
+    expect(opened).toEqual([{ kind: "backups", environment_id: 1 }]);
+    view.unmount();
+    answer = [];
+    renderDashboard();
+    expect(await screen.findByTestId("needs-nothing")).toHaveTextContent("Nothing needs you now");
   });
 });

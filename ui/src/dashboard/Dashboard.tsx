@@ -6,10 +6,13 @@ import { ErrorBanner } from "../shared/ErrorBanner";
 import { NewAccountDialog } from "../accounts/NewAccountDialog";
 import { StorageDialog } from "../storage/StorageDialog";
 import { useAddDemo, Welcome } from "../accounts/Welcome";
-import type { Open } from "../App";
+import type { Go, Open } from "../App";
+import { NeedsYou } from "./NeedsYou";
 import { useNotify } from "../feedback/Feedback";
 
-export function Dashboard({ onOpen, onOpenUat }: { onOpen: Open; onOpenUat?: (cycleId: number) => void }) {
+type Props = { onOpen: Open; onOpenUat?: (cycleId: number) => void; go: Go; backupsOf?: { environmentId: number; n: number } | null };
+
+export function Dashboard({ onOpen, onOpenUat, go, backupsOf }: Props) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const notify = useNotify();
   const setNotice = (text: string) => notify(text);
@@ -70,8 +73,9 @@ export function Dashboard({ onOpen, onOpenUat }: { onOpen: Open; onOpenUat?: (cy
             </button>
           </div>
           {demo.isError && <ErrorBanner error={demo.error} />}
+          <NeedsYou accounts={overview.data.map((a) => a.account)} go={go} />
           {overview.data.map((a) => (
-            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} onOpenUat={onOpenUat} />
+            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} onOpenUat={onOpenUat} backupsOf={backupsOf} />
           ))}
         </>
       )}

@@ -18,13 +18,13 @@ const TABS: [Tab, string][] = [
 
 // The Releases screen of one account: everything works offline, from the
 // packages imported into Cutover's own database.
-export function ReleasesScreen() {
+export function ReleasesScreen({ initialAccount, initialRelease }: { initialAccount?: number; initialRelease?: number }) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const accounts = overview.data?.map((o) => o.account) ?? [];
-  const [accountId, setAccountId] = useState<number | null>(null);
-  const account = accounts.find((a) => a.id === accountId) ?? accounts[0];
+  const [accountId, setAccountId] = useState<number | null>(initialAccount ?? null);
   const [tab, setTab] = useState<Tab>("catalog");
-  const [reading, setReading] = useState<number | null>(null);
+  const [reading, setReading] = useState<number | null>(initialRelease ?? null);
+  const account = accounts.find((a) => a.id === accountId) ?? accounts[0];
   const catalog = useQuery({ queryKey: ["catalog", account?.id], queryFn: () => api.releaseCatalog(account?.id ?? 0), enabled: account !== undefined });
   const openRelease = (id: number) => {
     setReading(id);

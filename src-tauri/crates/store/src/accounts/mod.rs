@@ -12,6 +12,7 @@
 //!
 //! Calls: `env_store` (the new store), `people` (recipients, activity).
 
+mod attention;
 mod create;
 mod delete;
 mod edit;
