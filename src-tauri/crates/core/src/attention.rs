@@ -5,6 +5,7 @@
 
 use crate::account::{AccountId, EnvironmentId};
 use crate::release_view::ReleaseId;
+pub use crate::target::Target;
 use crate::uat::{CycleId, CycleState};
 use crate::upgrade::UpgradeState;
 use chrono::{DateTime, Duration, Utc};
@@ -24,27 +25,6 @@ pub enum Urgency {
     Soon,
     /// Worth knowing: what is planned next.
     Planned,
-}
-
-/// Where the admin deals with it: the UI opens that place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Target {
-    /// An environment's Backups.
-    Backups { environment_id: EnvironmentId },
-    /// An environment's Upgrade tab.
-    Upgrade { environment_id: EnvironmentId },
-    /// A release's notes, in its account's catalog.
-    Release {
-        account_id: AccountId,
-        release_id: ReleaseId,
-    },
-    /// The account's release catalog and version window.
-    Catalog { account_id: AccountId },
-    /// A UAT cycle.
-    Uat { cycle_id: CycleId },
-    /// The account's calendar.
-    Calendar { account_id: AccountId },
 }
 
 /// One line of the list. `at` is an instant the UI shows in the account's

@@ -48,6 +48,7 @@ pub mod schedule_view;
 pub mod source;
 pub mod source_plan;
 pub mod storage;
+pub mod target;
 pub mod uat;
 pub mod uat_view;
 pub mod upgrade;
