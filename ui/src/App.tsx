@@ -31,6 +31,8 @@ export function App() {
         return (setScreen("environments"), setOpened(null), setBackupsOf({ environmentId: t.environment_id, n: (backupsOf?.n ?? 0) + 1 }));
       case "upgrade":
         return open(t.environment_id, "upgrade");
+      case "promotions":
+        return open(t.environment_id, "promotions");
       case "release":
         return (setReleasesAt({ accountId: t.account_id, releaseId: t.release_id, n: releasesAt.n + 1 }), setScreen("releases"));
       case "catalog":
@@ -72,7 +74,7 @@ export function App() {
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
           {fetching ? "Refreshing…" : ""}
         </div>
-        <InboxButton />
+        <InboxButton go={go} />
         <AdminSwitcher />
         <button type="button" className="topbar-button" onClick={() => queryClient.invalidateQueries()} data-testid="refresh">
           Reload

@@ -994,6 +994,8 @@ export type Notice = {
 	undelivered: string | null,
 	/**  Not shown on the desktop yet. */
 	desktopPending: boolean,
+	/**  What it is about, for the inbox to open. */
+	target: Target | null,
 };
 
 export type OfferedWave = {
@@ -1438,6 +1440,8 @@ export type TablePlan = {
 export type Target = 
 /**  An environment's Backups. */
 { kind: "backups"; environment_id: number } | 
+/**  Production's promotions (each with its undo). */
+{ kind: "promotions"; environment_id: number } | 
 /**  An environment's Upgrade tab. */
 { kind: "upgrade"; environment_id: number } | 
 /**  A release's notes, in its account's catalog. */

@@ -1,6 +1,6 @@
 //! The inbox as a real inbox: notices stay unread until marked, filter by
-//! account and kind, read ones are cleared, and Escape or a click outside
-//! closes it. Notices are filed through the store before the app starts.
+//! account and kind, read ones are cleared, Escape or a click outside
+//! closes it, and a notice opens the object it is about. Notices are filed through the store before the app starts.
 
 use cutover_core::inbox::Category;
 use cutover_e2e::{App, Result};
@@ -61,5 +61,18 @@ async fn notices_are_read_filtered_and_cleared() -> Result<()> {
     // nothing) closes it.
     app.click(r#"[data-testid="nav-environments"]"#).await?;
     app.wait_gone(r#"[data-testid="inbox-panel"]"#).await?;
+
+    // A notice opens what it is about, and is read once opened.
+    app.click(r#"[data-testid="inbox-button"]"#).await?;
+    let hotfix = r#"[data-testid="inbox-item"][data-read="false"][data-category="upgrade_info"]"#;
+    app.wait_for_text(hotfix, "Hotfix 10.0.3 concerns").await?;
+    app.click_in(hotfix, r#"[data-testid="inbox-open"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="release-reader"]"#, "Release 10.0.3")
+        .await?;
+    app.wait_gone(r#"[data-testid="inbox-panel"]"#).await?;
+    app.wait_for_text(r#"[data-testid="inbox-unread"]"#, "1")
+        .await?;
+    app.screenshot("opened").await?;
     app.close().await
 }

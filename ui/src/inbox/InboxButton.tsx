@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Category } from "../bindings";
+import type { Category, Target } from "../bindings";
+import type { Go } from "../App";
 import { api } from "../api";
 import { formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -15,7 +16,18 @@ const CATEGORIES: Record<Category, string> = {
 // hotfixes, UAT decisions, reminders), also sent to the desktop. Each
 // notice stays unread until marked; read ones can be cleared. A notice's
 // time is shown in its account's zone, like the rest of the app.
-export function InboxButton() {
+// What a notice's "Open" button says, by the kind of place it opens.
+const OPENS: Record<Target["kind"], string> = {
+  backups: "Open its backups",
+  promotions: "Open the promotions",
+  upgrade: "Open the upgrade",
+  release: "Open the release",
+  catalog: "Open the catalog",
+  uat: "Open the UAT cycle",
+  calendar: "Open the calendar",
+};
+
+export function InboxButton({ go }: { go: Go }) {
   const queryClient = useQueryClient();
   const inbox = useQuery({ queryKey: ["inbox"], queryFn: api.inbox, refetchInterval: 30_000 });
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
@@ -91,11 +103,28 @@ export function InboxButton() {
               </div>
               <p>{n.body}</p>
               {n.undelivered && <p className="hint">{n.undelivered}</p>}
-              {!n.read && (
-                <button type="button" className="ghost align-start" onClick={() => markOne.mutate(n.id)} data-testid="inbox-mark-read">
-                  Mark read
-                </button>
-              )}
+              <div className="notice-actions">
+                {n.target && (
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => {
+                      const target = n.target;
+                      if (!n.read) markOne.mutate(n.id);
+                      setOpen(false);
+                      if (target) go(target);
+                    }}
+                    data-testid="inbox-open"
+                  >
+                    {OPENS[n.target.kind]}
+                  </button>
+                )}
+                {!n.read && (
+                  <button type="button" className="ghost small" onClick={() => markOne.mutate(n.id)} data-testid="inbox-mark-read">
+                    Mark read
+                  </button>
+                )}
+              </div>
             </div>
           ))}
         </div>

@@ -38,4 +38,6 @@ pub struct Notice {
     pub undelivered: Option<String>,
     /// Not shown on the desktop yet.
     pub desktop_pending: bool,
+    /// What it is about, for the inbox to open.
+    pub target: Option<crate::target::Target>,
 }

@@ -14,6 +14,8 @@ use specta::Type;
 pub enum Target {
     /// An environment's Backups.
     Backups { environment_id: EnvironmentId },
+    /// Production's promotions (each with its undo).
+    Promotions { environment_id: EnvironmentId },
     /// An environment's Upgrade tab.
     Upgrade { environment_id: EnvironmentId },
     /// A release's notes, in its account's catalog.

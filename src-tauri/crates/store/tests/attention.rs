@@ -83,3 +83,34 @@ fn the_list_follows_what_the_admin_does() -> Result<()> {
         .any(|t| t.starts_with("UAT: upgrade")));
     Ok(())
 }
+
+/// Notices name what they are about, and a run's notice asking to commit
+/// or roll back is settled (read) once the run is committed.
+#[test]
+fn notices_open_their_object_and_settle_with_the_run() -> Result<()> {
+    let s = setup()?;
+    let hotfix = s.ws.inbox()?;
+    let concerns = hotfix
+        .iter()
+        .find(|n| n.title.starts_with("Hotfix 10.0.3 concerns"))
+        .expect("the demo's hotfix notice");
+    assert!(
+        matches!(concerns.target, Some(Target::Release { account_id, .. }) if account_id == s.account),
+        "{:?}",
+        concerns.target
+    );
+    uat_on_10_0_2(&s)?;
+    let upgraded =
+        s.ws.inbox()?
+            .into_iter()
+            .find(|n| n.title == "UAT upgraded to 10.0.2")
+            .expect("the data upgrade's notice");
+    assert_eq!(
+        upgraded.target,
+        Some(Target::Upgrade {
+            environment_id: s.uat
+        })
+    );
+    assert!(upgraded.read, "settled by the commit");
+    Ok(())
+}

@@ -473,6 +473,7 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
         .execute_batch(
             "DROP TABLE uat_history;
              ALTER TABLE activity DROP COLUMN hash;
+             ALTER TABLE inbox DROP COLUMN target;
              ALTER TABLE inbox DROP COLUMN category;
              ALTER TABLE inbox DROP COLUMN account_id;
              DROP TABLE uat_issue_cases;

@@ -11,6 +11,7 @@ use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
 use cutover_core::backup::{platform_change, BackupId, PlatformState};
+use cutover_core::target::Target;
 use cutover_core::Result;
 use rusqlite::params;
 
@@ -64,15 +65,14 @@ impl Workspace {
                 };
                 found += 1;
                 tracing::warn!(environment = id, %recorded, %actual, "the store's platform version differs from the recorded one");
-                self.post_notice(
+                self.post_notice_about(
                     now,
                     self.account_of(id).ok(),
                     cutover_core::inbox::Category::SystemHealth,
                     &format!("{name} runs platform {actual}, not {recorded}"),
                     &format!(
                         "{name}'s data store holds platform {actual}, but Cutover had recorded {recorded} (the store was restored or replaced outside a Cutover upgrade). Cutover now shows {actual}; check its extensions, and upgrade it again if it should run {recorded}."
-                    ),
-                )?;
+                    ), Some(Target::Backups { environment_id: id }))?;
             }
         }
         Ok(found)

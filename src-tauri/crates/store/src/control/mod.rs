@@ -49,6 +49,9 @@ pub fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!("../../migrations/control/017_storage.sql")),
         M::up(include_str!("../../migrations/control/018_uat.sql")),
+        M::up(include_str!(
+            "../../migrations/control/019_inbox_target.sql"
+        )),
     ])
 }
 
@@ -122,7 +125,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .context("reading the schema version")?;
-        assert_eq!(version, 18);
+        assert_eq!(version, 19);
         let mode: String = conn
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .context("reading the journal mode")?;

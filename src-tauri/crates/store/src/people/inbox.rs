@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::AccountId;
 use cutover_core::admin::Admin;
 use cutover_core::inbox::{Category, Notice};
+use cutover_core::target::Target;
 use cutover_core::Result;
 use rusqlite::{params, Connection};
 
@@ -22,8 +23,21 @@ impl Workspace {
         title: &str,
         body: &str,
     ) -> Result<Notice> {
+        self.post_notice_about(now, account_id, category, title, body, None)
+    }
+
+    /// `post_notice` of a notice about `target`, which the inbox opens.
+    pub fn post_notice_about(
+        &self,
+        now: DateTime<Utc>,
+        account_id: Option<AccountId>,
+        category: Category,
+        title: &str,
+        body: &str,
+        target: Option<Target>,
+    ) -> Result<Notice> {
         let conn = self.connect()?;
-        let id = file_notice(&conn, now, account_id, category, title, body)?;
+        let id = file_notice(&conn, now, account_id, category, (title, body), target)?;
         Ok(Notice {
             id,
             at: now,
@@ -34,6 +48,7 @@ impl Workspace {
             read: false,
             undelivered: None,
             desktop_pending: true,
+            target,
         })
     }
 
@@ -87,7 +102,7 @@ impl Workspace {
     pub fn inbox(&self) -> Result<Vec<Notice>> {
         let conn = self.connect()?;
         let mut stmt = conn
-            .prepare("SELECT id, at, title, body, read, undelivered, desktop = 'pending', category, account_id FROM inbox ORDER BY id DESC LIMIT ?1")
+            .prepare("SELECT id, at, title, body, read, undelivered, desktop = 'pending', category, account_id, target FROM inbox ORDER BY id DESC LIMIT ?1")
             .context("reading the inbox")?;
         let rows = stmt
             .query_map([NEWEST], |r| {
@@ -103,6 +118,10 @@ impl Workspace {
                         read: r.get(4)?,
                         undelivered: r.get(5)?,
                         desktop_pending: r.get(6)?,
+                        // A target this version cannot read opens nothing.
+                        target: r
+                            .get::<_, Option<String>>(9)?
+                            .and_then(|t| serde_json::from_str(&t).ok()),
                     },
                 ))
             })
@@ -125,21 +144,39 @@ impl Workspace {
     }
 }
 
-/// Files a notice in the caller's transaction; returns its id.
+/// Files a notice (its title and body) about `target` in the caller's
+/// transaction; returns its id.
 pub(crate) fn file_notice(
     conn: &Connection,
     now: DateTime<Utc>,
     account_id: Option<AccountId>,
     category: Category,
-    title: &str,
-    body: &str,
+    (title, body): (&str, &str),
+    target: Option<Target>,
 ) -> Result<i64> {
+    let target = target
+        .map(|t| serde_json::to_string(&t))
+        .transpose()
+        .context("writing a notice's target")?;
     conn.execute(
-        "INSERT INTO inbox (at, title, body, category, account_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![now, title, body, category.as_str(), account_id],
+        "INSERT INTO inbox (at, title, body, category, account_id, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![now, title, body, category.as_str(), account_id, target],
     )
     .context("filing a notice")?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Marks read the unread notices about `target` filed so far: what they
+/// asked for (commit or roll back) is settled, so the inbox no longer
+/// shows them as waiting.
+pub(crate) fn settle_notices(conn: &Connection, target: Target) -> Result<()> {
+    let target = serde_json::to_string(&target).context("writing a notice's target")?;
+    conn.execute(
+        "UPDATE inbox SET read = 1 WHERE target = ?1 AND read = 0",
+        [target],
+    )
+    .context("settling earlier notices")?;
+    Ok(())
 }
 
 impl Workspace {

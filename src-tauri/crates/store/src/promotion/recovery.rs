@@ -7,6 +7,7 @@
 use crate::environments::integrations::PausedBy;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
+use cutover_core::target::Target;
 use cutover_core::Result;
 use rusqlite::params;
 
@@ -52,12 +53,15 @@ impl Workspace {
             let settled = self.promotion(*id)?;
             let (title, body) =
                 crate::promotion::run::notice_text(&settled, &row.environment.name, 0);
-            self.post_notice(
+            self.post_notice_about(
                 now,
                 self.account_of(*production).ok(),
                 cutover_core::inbox::Category::SystemHealth,
                 &title,
                 &body,
+                Some(Target::Promotions {
+                    environment_id: *production,
+                }),
             )?;
         }
         Ok(ids.len())

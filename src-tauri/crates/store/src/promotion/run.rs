@@ -10,6 +10,7 @@ use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::{BackupReason, CopyProgress};
 use cutover_core::promotion::{self as rules, Decision, Promotion, PromotionState, PromotionStep};
+use cutover_core::target::Target;
 use cutover_core::wording::counted;
 use cutover_core::{Error, Result};
 use rusqlite::params;
@@ -180,12 +181,15 @@ impl Workspace {
             &detail,
         );
         let (title, body) = notice_text(&record, &production.environment.name, steps.len());
-        if let Err(e) = self.post_notice(
+        if let Err(e) = self.post_notice_about(
             now(),
             self.account_of(production.environment.id).ok(),
             cutover_core::inbox::Category::SystemHealth,
             &title,
             &body,
+            Some(Target::Promotions {
+                environment_id: production.environment.id,
+            }),
         ) {
             tracing::error!(error = %e, "the promotion's notice was not filed");
         }
@@ -243,7 +247,7 @@ impl Workspace {
         // says; a failure to resume integrations is reported, not undone.
         if let Err(e) = resumed.and_then(|_| self.fire(PromotionPoint::Unlocked)) {
             tracing::error!(promotion = id, error = %e.message, "after a committed promotion");
-            self.post_notice(
+            self.post_notice_about(
                 now(),
                 Some(production.environment.account_id),
                 cutover_core::inbox::Category::SystemHealth,
@@ -251,8 +255,7 @@ impl Workspace {
                 &format!(
                     "The promotion into {} was committed, but Cutover could not finish after it: {} Check that its integrations run again.",
                     production.environment.name, e.message
-                ),
-            )?;
+                ), Some(Target::Promotions { environment_id: production.environment.id }))?;
         }
         Ok(())
     }

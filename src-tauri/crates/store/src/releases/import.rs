@@ -11,6 +11,7 @@ use cutover_core::account::{AccountId, EnvironmentId};
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::release::{self, Version};
 use cutover_core::release_view::{ReleaseImported, TrustedKey};
+use cutover_core::target::Target;
 use cutover_core::{Error, Result};
 use cutover_package::{notes, sign, Package};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -69,13 +70,24 @@ impl Workspace {
         let note_count = insert_package(&tx, account_id, &package, &version, admin, now)?;
         let retests = crate::uat::hotfix_arrived(&tx, account_id, manifest, &admin.name, now)?;
         tx.commit().context("committing the release")?;
+        let release_id: i64 = conn
+            .query_row(
+                "SELECT id FROM releases WHERE account_id = ?1 AND version = ?2",
+                params![account_id, version.to_string()],
+                |r| r.get(0),
+            )
+            .context("reading the imported release")?;
         if !retests.is_empty() {
-            self.post_notice(
+            self.post_notice_about(
                 now,
                 Some(account_id),
                 cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Hotfix {version} arrived: retest in UAT ({account_name})"),
                 &retests.join(" "),
+                Some(Target::Release {
+                    account_id,
+                    release_id,
+                }),
             )?;
         }
         let window_after = self.window_at(&conn, account_id, now)?;
@@ -97,7 +109,7 @@ impl Workspace {
                 .as_ref()
                 .map(|f| f.areas.join(", "))
                 .unwrap_or_default();
-            self.post_notice(
+            self.post_notice_about(
                 now,
                 Some(account_id),
                 cutover_core::inbox::Category::UpgradeInfo,
@@ -106,8 +118,7 @@ impl Workspace {
                     "{} run{} a version that hotfix {version} fixes ({fixes}). Read its notes under Releases and plan the upgrade.",
                     affected.join(", "),
                     if affected.len() == 1 { "s" } else { "" }
-                ),
-            )?;
+                ), Some(Target::Release { account_id, release_id }))?;
         }
         tracing::info!(account_id, %version, "imported a release");
         Ok(ReleaseImported {

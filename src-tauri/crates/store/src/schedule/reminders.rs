@@ -11,6 +11,7 @@ use cutover_core::admin::{Admin, Role};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::inbox::{Category, Notice};
 use cutover_core::schedule::ReminderKind;
+use cutover_core::target::Target;
 use cutover_core::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -77,13 +78,31 @@ impl Workspace {
             if claimed == 0 {
                 continue;
             }
+            // A UAT reminder opens its cycle; the others the calendar.
+            let cycle: Option<i64> = match d.kind {
+                ReminderKind::UatRefresh | ReminderKind::UatCheckIn => tx
+                    .query_row(
+                        "SELECT id FROM uat_cycles WHERE release_id = ?1",
+                        [d.release_id],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .context("finding the reminder's UAT cycle")?,
+                _ => None,
+            };
+            let target = Some(match cycle {
+                Some(cycle_id) => Target::Uat { cycle_id },
+                None => Target::Calendar {
+                    account_id: d.account_id,
+                },
+            });
             let notice_id = crate::people::inbox::file_notice(
                 &tx,
                 now,
                 Some(d.account_id),
                 Category::Reminders,
-                &title,
-                &body,
+                (&title, &body),
+                target,
             )?;
             tx.execute(
                 "UPDATE reminders SET notice_id = ?2 WHERE id = ?1",
@@ -108,6 +127,7 @@ impl Workspace {
                 read: false,
                 undelivered: None,
                 desktop_pending: true,
+                target,
             });
         }
         Ok(filed)

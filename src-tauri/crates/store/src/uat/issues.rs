@@ -9,6 +9,7 @@ use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::release::Version;
+use cutover_core::target::Target;
 use cutover_core::uat::{self as rules, CycleId, IssueDecision, IssueId, IssueStatus, Severity};
 use cutover_core::uat_view::{CycleDetail, IssueInput, UatIssue};
 use cutover_core::{Error, Result};
@@ -201,7 +202,7 @@ impl Workspace {
         if !to.is_empty() {
             body.push_str(&format!(" To: {}.", to.join(", ")));
         }
-        self.post_notice(
+        self.post_notice_about(
             now,
             Some(summary.account_id),
             cutover_core::inbox::Category::UpgradeInfo,
@@ -210,6 +211,7 @@ impl Workspace {
                 summary.version, summary.account_name
             ),
             &body,
+            Some(Target::Uat { cycle_id }),
         )?;
         self.uat_cycle(cycle_id, now)
     }

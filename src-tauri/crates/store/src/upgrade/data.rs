@@ -17,6 +17,7 @@ use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::backup::BackupReason;
 use cutover_core::release::Version;
+use cutover_core::target::Target;
 use cutover_core::upgrade::{self as rules, DataStep, PackageKind, UpgradeRun, UpgradeState};
 use cutover_core::{Error, Result};
 use rusqlite::params;
@@ -259,12 +260,15 @@ impl Workspace {
             ActivityAction::Upgraded,
             &text,
         );
-        self.post_notice(
+        self.post_notice_about(
             at,
             self.account_of(run.environment_id).ok(),
             cutover_core::inbox::Category::UpgradeInfo,
             &format!("{} upgraded to {}", run.environment_name, run.to_version),
             &text,
+            Some(Target::Upgrade {
+                environment_id: run.environment_id,
+            }),
         )?;
         Ok(run)
     }

@@ -13,6 +13,7 @@ use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::inbox::Category;
 use cutover_core::release::Version;
+use cutover_core::target::Target;
 use cutover_core::upgrade::{duration_text, DataStep, RollbackImpact, UpgradeRun, UpgradeState};
 use cutover_core::wording::counted;
 use cutover_core::{Error, Result};
@@ -69,6 +70,11 @@ impl Workspace {
             )?;
             // Seed 000, step 8: production's upgrade is announced as
             // completed in the same transaction, so exactly once.
+            // The run's notices asking to commit or roll back are settled.
+            let about = Target::Upgrade {
+                environment_id: run.view.environment_id,
+            };
+            crate::people::inbox::settle_notices(&tx, about)?;
             if run.view.production {
                 let (title, body) = self.completed_notice(&tx, &run, admin)?;
                 crate::people::inbox::file_notice(
@@ -76,10 +82,11 @@ impl Workspace {
                     now,
                     Some(run.account_id),
                     Category::UpgradeInfo,
-                    &title,
-                    &body,
+                    (&title, &body),
+                    Some(about),
                 )?;
             }
+
             tx.commit().context("committing the upgrade")?;
         }
         Failpoint::fire(self.failpoint(), Site::UpgradeCommitted)?;

@@ -9,6 +9,7 @@ use crate::upgrade::view::RunRow;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
+use cutover_core::target::Target;
 use cutover_core::upgrade::DataStep;
 use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::params;
@@ -84,12 +85,15 @@ impl Workspace {
                 run.view.environment_name, run.view.to_version, step.label(), e.message, run.view.environment_name
             );
             let _ = self.log_run(id, at, &text);
-            let _ = self.post_notice(
+            let _ = self.post_notice_about(
                 at,
                 Some(run.account_id),
                 cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Upgrade of {} stopped", run.view.environment_name),
                 &text,
+                Some(Target::Upgrade {
+                    environment_id: run.view.environment_id,
+                }),
             );
             return Error::new(e.kind, text);
         }
@@ -132,12 +136,15 @@ impl Workspace {
             return fault;
         }
         let _ = self.log_run(run.view.id, at, &text);
-        let _ = self.post_notice(
+        let _ = self.post_notice_about(
             at,
             Some(run.account_id),
             cutover_core::inbox::Category::SystemHealth,
             &format!("Rollback of {} stopped", run.view.environment_name),
             &text,
+            Some(Target::Upgrade {
+                environment_id: run.view.environment_id,
+            }),
         );
         Error::new(fault.kind, text)
     }
@@ -201,12 +208,22 @@ impl Workspace {
             ActivityAction::Upgraded,
             &text,
         );
-        self.post_notice(
+        // Its earlier notices (commit or roll back) are settled.
+        crate::people::inbox::settle_notices(
+            &self.connect()?,
+            Target::Upgrade {
+                environment_id: run.view.environment_id,
+            },
+        )?;
+        self.post_notice_about(
             at,
             Some(run.account_id),
             cutover_core::inbox::Category::UpgradeInfo,
             &format!("Upgrade of {} rolled back", run.view.environment_name),
             &format!("{text}{next}"),
+            Some(Target::Upgrade {
+                environment_id: run.view.environment_id,
+            }),
         )?;
         Ok(text)
     }

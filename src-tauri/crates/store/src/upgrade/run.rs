@@ -17,6 +17,7 @@ use cutover_core::backup::CopyProgress;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::extension::{upgrade_changes, InstalledExtension};
 use cutover_core::release::Version;
+use cutover_core::target::Target;
 use cutover_core::upgrade::{
     self as rules, RequiredHotfix, TimerOutcome, UpgradePackage, UpgradeRun, UpgradeState,
 };
@@ -358,12 +359,22 @@ impl Workspace {
             let text = format!("The 10 days of the upgrade of {} to {} ran out. {what}, so the parallel copy was deleted; {} is unchanged. Start a new run to upgrade.",
                 run.view.environment_name, run.view.to_version, run.view.environment_name);
             self.log_run(id, now, &text)?;
-            self.post_notice(
+            // Its earlier notices (commit or roll back) are settled.
+            crate::people::inbox::settle_notices(
+                &self.connect()?,
+                Target::Upgrade {
+                    environment_id: run.view.environment_id,
+                },
+            )?;
+            self.post_notice_about(
                 now,
                 Some(run.account_id),
                 cutover_core::inbox::Category::UpgradeInfo,
                 &format!("Upgrade of {} expired", run.view.environment_name),
                 &text,
+                Some(Target::Upgrade {
+                    environment_id: run.view.environment_id,
+                }),
             )?;
             closed += 1;
         }
