@@ -4,6 +4,7 @@ import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Dashboard } from "./dashboard/Dashboard";
 import { AdminSwitcher } from "./people/AdminSwitcher";
 import { InboxButton } from "./inbox/InboxButton";
+import { ThemeButton } from "./theme/ThemeButton";
 import { EnvironmentScreen, type Tab } from "./environment/EnvironmentScreen";
 import { ReleasesScreen } from "./releases/ReleasesScreen";
 import { CalendarScreen } from "./calendar/CalendarScreen";
@@ -76,6 +77,7 @@ export function App() {
         </div>
         <InboxButton go={go} />
         <AdminSwitcher />
+        <ThemeButton />
         <button type="button" className="topbar-button" onClick={() => queryClient.invalidateQueries()} data-testid="refresh">
           Reload
         </button>

@@ -4,6 +4,10 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
 import { FeedbackProvider } from "./feedback/Feedback";
 import "./styles.css";
+import { applyTheme, storedTheme } from "./theme/ThemeButton";
+
+// Before the first paint, so a dark desktop never flashes light.
+applyTheme(storedTheme());
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -4,7 +4,8 @@
 //! cycle and a critical issue. At each, the page is measured for what a user
 //! would see as broken (nothing scrolls sideways; no control outside the
 //! window or cut by its container; no cut text without a tooltip) and
-//! audited by axe-core (no serious or critical violation). The screenshots
+//! audited by axe-core (no serious or critical violation), and once more
+//! at 1280×800 in the dark theme (contrast included). The screenshots
 //! are kept in tests/e2e/screenshots/screens/. Every fault of every view is
 //! listed at the end, so one run says all that is wrong.
 
@@ -313,8 +314,21 @@ async fn every_screen_fits_every_window_size_and_passes_the_audit() -> Result<()
     let mut app = App::launch_with("screens", holder, &data, &clock).await?;
     app.wait_for(r#"[data-testid="env-hotfix"]"#).await?;
     let mut faults = Vec::new();
-    for (w, h) in [(960, 600), (1280, 800), (1920, 1080)] {
+    // The three sizes in the system's (light) theme, then 1280×800 dark,
+    // chosen as an admin would: the theme button goes system → light → dark.
+    for (w, h, theme) in [
+        (960, 600, ""),
+        (1280, 800, ""),
+        (1920, 1080, ""),
+        (1280, 800, "-dark"),
+    ] {
         app.resize(w, h).await?;
+        if theme == "-dark" {
+            app.click(r#"[data-testid="theme"]"#).await?;
+            app.click(r#"[data-testid="theme"][data-theme="light"]"#)
+                .await?;
+            app.wait_for(r#"html[data-theme="dark"]"#).await?;
+        }
         for v in views() {
             for css in &v.clicks {
                 // "?css": only where it shows (a row's menu when it is narrow).
@@ -327,7 +341,7 @@ async fn every_screen_fits_every_window_size_and_passes_the_audit() -> Result<()
                 app.click(css).await?;
             }
             app.wait_for(v.ready).await?;
-            faults.extend(app.inspect(&format!("{}-{w}x{h}", v.name)).await?);
+            faults.extend(app.inspect(&format!("{}-{w}x{h}{theme}", v.name)).await?);
             if v.dialog {
                 app.eval("window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' })); return null")
                     .await?;
