@@ -119,6 +119,7 @@ const COMMANDS: &[&str] = &[
     "mark_notice_read",
     "clear_read_notices",
     "needs_you",
+    "allowed_actions",
     "report_interactive",
 ];
 

@@ -134,6 +134,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             inbox::mark_notice_read,
             inbox::clear_read_notices,
             accounts::needs_you,
+            admins::allowed_actions,
             app::report_interactive,
         ])
 }

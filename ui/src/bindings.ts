@@ -248,6 +248,11 @@ export const commands = {
 	 */
 	needsYou: () => typedError<Attention[], CommandError>(__TAURI_INVOKE("needs_you")),
 	/**
+	 *  What the acting admin may do with every account and environment, with
+	 *  the reason for each refusal, so the UI offers only what would work.
+	 */
+	allowedActions: () => typedError<Allowed, CommandError>(__TAURI_INVOKE("allowed_actions")),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -264,6 +269,13 @@ export type Account = {
 	timeZone: string,
 	/**  A demo account made on first start; labelled as such everywhere. */
 	isDemo: boolean,
+};
+
+export type AccountAction = "edit" | "delete" | "schedule";
+
+export type AccountAllowances = {
+	accountId: number,
+	actions: Allowance<AccountAction>[],
 };
 
 export type AccountCalendar = {
@@ -331,6 +343,19 @@ export type Admins = {
 	 *  ("Administrator"): the first account's form asks who you are.
 	 */
 	unnamed: boolean,
+};
+
+/**  One action and, when it would be refused, the refusal's message. */
+export type Allowance<A> = {
+	action: A,
+	refusal: string | null,
+};
+
+/**  Everything the acting admin may do, for the UI to ask once. */
+export type Allowed = {
+	admin: string,
+	environments: EnvironmentAllowances[],
+	accounts: AccountAllowances[],
 };
 
 export type AppDef = {
@@ -661,6 +686,13 @@ export type Environment = {
 	createdAt: string,
 	/**  The environment this one was copied from, if it still exists. */
 	copiedFrom: number | null,
+};
+
+export type EnvironmentAction = "delete" | "refresh" | "promote" | "restore" | "export" | "upgrade" | "install_extension";
+
+export type EnvironmentAllowances = {
+	environmentId: number,
+	actions: Allowance<EnvironmentAction>[],
 };
 
 export type EnvironmentKind = "production" | "uat" | "sandbox" | "promotable" | "development";

@@ -70,15 +70,17 @@ async fn first_start_shows_the_demo_account_and_copies_production() -> Result<()
     app.screenshot("duplicate-name-refused").await?;
     dismiss_dialog(&app).await?;
 
-    // Production cannot be deleted, even after typing its name.
-    delete_through_dialog(&app, "Production").await?;
-    app.wait_for_text(
-        r#"[data-testid="error"][data-kind="forbidden"]"#,
-        "cannot be deleted",
-    )
-    .await?;
-    app.screenshot("production-deletion-refused").await?;
-    dismiss_dialog(&app).await?;
+    // Production's Delete is off, saying why (the backend's own refusal),
+    // before anyone types its name.
+    let delete_production = format!(
+        r#"{} [data-testid="delete-env"][data-refused="true"]"#,
+        env_row("Production")
+    );
+    let off = app.wait_for(&delete_production).await?;
+    assert!(!off.is_enabled().await?);
+    let why = off.attr("title").await?.unwrap_or_default();
+    assert!(why.contains("cannot be deleted"), "{why}");
+    app.screenshot("production-deletion-off").await?;
     assert_eq!(records_of(&app, "Production").await?, production_records);
 
     // A sandbox can be deleted; it leaves the list and its file is retired.

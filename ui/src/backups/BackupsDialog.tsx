@@ -7,6 +7,7 @@ import { formatBytes, formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { RetentionSetting } from "./RetentionSetting";
+import { GuardedButton, useAllowed } from "../people/allowed";
 
 const REASONS: Record<BackupReason, string> = {
   manual: "Manual",
@@ -31,6 +32,7 @@ export function BackupsDialog({ account, target, onClose }: Props) {
   const env = target.environment;
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const may = useAllowed();
   const backups = useQuery({ queryKey: ["backups", env.id], queryFn: () => api.listBackups(env.id) });
   const [restoring, setRestoring] = useState<Backup | null>(null);
   // What the chosen backup would also change about the platform (asked
@@ -196,9 +198,9 @@ export function BackupsDialog({ account, target, onClose }: Props) {
                   })}>
                     Verify
                   </button>
-                  <button type="button" className="ghost" disabled={act.isPending} onClick={() => setRestoring(b)} data-testid="restore-backup">
+                  <GuardedButton type="button" className="ghost" disabled={act.isPending} refusal={may.environment(env.id, "restore")} onClick={() => setRestoring(b)} data-testid="restore-backup">
                     Restore…
-                  </button>
+                  </GuardedButton>
                   <button type="button" className="ghost danger-text" disabled={act.isPending} onClick={() => remove(b, confirmDelete === b.id)} data-testid="delete-backup">
                     {confirmDelete === b.id ? "Delete anyway" : "Delete"}
                   </button>

@@ -10,6 +10,7 @@ import { DeleteAccountDialog } from "../accounts/DeleteAccountDialog";
 import { EditAccountDialog } from "../accounts/EditAccountDialog";
 import type { Open } from "../App";
 import { UatSummary } from "../uat/UatSummary";
+import { GuardedButton, useAllowed } from "../people/allowed";
 
 type Props = {
   overview: AccountOverview;
@@ -35,6 +36,7 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
   const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);
   const [promoting, setPromoting] = useState<EnvironmentOverview | null>(null);
   const production = environments.find((e) => e.environment.kind === "production");
+  const may = useAllowed();
   return (
     <section className="account actions-room" data-testid="account" aria-label={account.name}>
       <header className="account-head">
@@ -53,12 +55,12 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
           </p>
         </div>
         <div className="head-actions">
-          <button type="button" className="ghost" onClick={() => setEditing(true)} data-testid="edit-account">
+          <GuardedButton type="button" className="ghost" refusal={may.account(account.id, "edit")} onClick={() => setEditing(true)} data-testid="edit-account">
             Edit account…
-          </button>
-          <button type="button" className="ghost danger-text" onClick={() => setDeletingAccount(true)} data-testid="delete-account">
+          </GuardedButton>
+          <GuardedButton type="button" className="ghost danger-text" refusal={may.account(account.id, "delete")} onClick={() => setDeletingAccount(true)} data-testid="delete-account">
             Delete account…
-          </button>
+          </GuardedButton>
           <button type="button" className="primary" onClick={() => setCreating(true)} data-testid="new-env">
             New sandbox
           </button>

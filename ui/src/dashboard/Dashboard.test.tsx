@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -11,7 +11,7 @@ import { demoOverview, env } from "../test/fixtures";
 
 // The dashboard always asks what needs the admin: nothing, unless a test says.
 function mockBackend(handler: (cmd: string, args: unknown) => unknown) {
-  mockIPC((cmd, args) => handler(cmd, args) ?? (cmd === "needs_you" ? [] : undefined));
+  mockIPC((cmd, args) => handler(cmd, args) ?? (cmd === "needs_you" ? [] : cmd === "allowed_actions" ? { admin: "", accounts: [], environments: [] } : undefined));
 }
 
 function renderDashboard(go: Go = () => undefined) {
@@ -111,28 +111,29 @@ describe("Dashboard", () => {
     expect(within(dialog).getByTestId("new-env-name")).toHaveValue("UAT");
   });
 
-  it("asks for the name before deleting and shows a refusal for production", async () => {
+  it("offers no delete for production, saying why, and asks for the name before deleting a sandbox", async () => {
     const deleted: unknown[] = [];
+    const refusal = '"Production" is the account\'s production environment and cannot be deleted.';
     mockBackend((cmd, args) => {
       if (cmd === "environments_overview") return demoOverview();
-      if (cmd === "delete_environment") {
-        deleted.push(args);
-        throw { kind: "forbidden", message: '"Production" is the account\'s production environment and cannot be deleted.' };
-      }
+      if (cmd === "allowed_actions")
+        return { admin: "Alex Morgan", accounts: [], environments: [{ environmentId: 1, actions: [{ action: "delete", refusal }] }] };
+      if (cmd === "delete_environment") deleted.push(args);
     });
     const user = userEvent.setup();
     renderDashboard();
     const rows = await screen.findAllByTestId("env-row");
-    await user.click(within(rows[0]).getByTestId("delete-env"));
+    const production = within(rows[0]).getByTestId("delete-env");
+    await waitFor(() => expect(production).toBeDisabled());
+    expect(production).toHaveAttribute("title", refusal);
+    expect(production).toHaveAccessibleDescription(refusal);
+    await user.click(within(rows[1]).getByTestId("delete-env"));
     const submit = screen.getByTestId("delete-confirm-submit");
     expect(submit).toBeDisabled();
-    await user.type(screen.getByTestId("delete-confirm-name"), "Production");
+    await user.type(screen.getByTestId("delete-confirm-name"), "UAT");
     expect(submit).toBeEnabled();
     await user.click(submit);
-    const banner = await screen.findByTestId("error");
-    expect(banner).toHaveAttribute("data-kind", "forbidden");
-    expect(banner).toHaveTextContent("Not allowed");
-    expect(deleted).toEqual([{ environmentId: 1 }]);
+    await waitFor(() => expect(deleted).toEqual([{ environmentId: 2 }]));
   });
 
   it("turns a denied command into an internal error instead of swallowing it", async () => {

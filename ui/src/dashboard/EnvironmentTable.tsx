@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
 import { KIND_LABELS } from "../shared/labels";
 import type { Open } from "../App";
 import { RowActions } from "../shared/RowActions";
+import { GuardedButton, useAllowed } from "../people/allowed";
 import { STATE_LABELS, timeLeft } from "../upgrade/labels";
 import { useAppNowOffset } from "../upgrade/useAppNow";
 
@@ -18,6 +19,7 @@ type Props = {
 
 export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onPromote, onOpen }: Props) {
   const offset = useAppNowOffset();
+  const may = useAllowed();
   if (environments.length === 0) {
     return <p className="empty">This account has no environments yet.</p>;
   }
@@ -109,21 +111,21 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
               <td className="row-actions">
                 <RowActions label={env.name}>
                 {env.kind === "promotable" && (
-                  <button type="button" className="ghost strong-text" onClick={() => onPromote(row)} data-testid="promote-env">
+                  <GuardedButton type="button" className="ghost strong-text" refusal={may.environment(env.id, "promote")} onClick={() => onPromote(row)} data-testid="promote-env">
                     Promote
-                  </button>
+                  </GuardedButton>
                 )}
                 {env.kind !== "production" && (
-                  <button type="button" className="ghost" onClick={() => onRefresh(row)} data-testid="refresh-env">
+                  <GuardedButton type="button" className="ghost" refusal={may.environment(env.id, "refresh")} onClick={() => onRefresh(row)} data-testid="refresh-env">
                     Refresh
-                  </button>
+                  </GuardedButton>
                 )}
                 <button type="button" className="ghost" onClick={() => onBackups(row)} data-testid="open-backups">
                   Backups
                 </button>
-                <button type="button" className="ghost danger-text" onClick={() => onDelete(row)} data-testid="delete-env">
+                <GuardedButton type="button" className="ghost danger-text" refusal={may.environment(env.id, "delete")} onClick={() => onDelete(row)} data-testid="delete-env">
                   Delete
-                </button>
+                </GuardedButton>
                 </RowActions>
               </td>
             </tr>

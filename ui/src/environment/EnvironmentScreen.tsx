@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { GuardedButton, useAllowed } from "../people/allowed";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -30,6 +31,7 @@ type Props = { environmentId: number; tab: Tab; onTab: (tab: Tab) => void; onBac
 
 // One environment: its definitions, its records, its changelog and who did what.
 export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) {
+  const may = useAllowed();
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const [exporting, setExporting] = useState(false);
   if (overview.isError) return <ErrorBanner error={overview.error} />;
@@ -63,9 +65,9 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
         <span className="muted mono">{env.version}</span>
         <span className="muted">{account.account.name}</span>
         {row.runningImport && <span className="status status-busy">Importing {row.runningImport.fileName}…</span>}
-        <button type="button" className="secondary push-right" onClick={() => setExporting(true)} data-testid="export-environment">
+        <GuardedButton type="button" className="secondary push-right" refusal={may.environment(env.id, "export")} onClick={() => setExporting(true)} data-testid="export-environment">
           Export to a file…
-        </button>
+        </GuardedButton>
       </div>
       {exporting && <ExportDialog env={env} accountName={account.account.name} onClose={() => setExporting(false)} />}
       {env.kind === "production" && (

@@ -18,7 +18,8 @@ export function AdminSwitcher() {
     mutationFn: (id: number) => api.switchAdmin(id),
     onSuccess: (data) => {
       queryClient.setQueryData(["admins"], data);
-      void queryClient.invalidateQueries({ queryKey: ["changelog"] });
+      // What the new admin may do and what needs them differ.
+      for (const key of ["changelog", "allowed", "needs-you"]) void queryClient.invalidateQueries({ queryKey: [key] });
     },
   });
   if (admins.isError) return <span className="admin-error" title={admins.error.message}>Admins unavailable</span>;

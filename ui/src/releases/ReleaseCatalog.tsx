@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { GuardedButton, useAllowed } from "../people/allowed";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { open } from "@tauri-apps/plugin-dialog";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
@@ -15,6 +16,7 @@ import { localDay, longDay } from "../calendar/time";
 // environments' versions and hotfix marks, and importing a package by
 // choosing or dropping its file.
 export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog; timeZone: string; onOpen: (releaseId: number) => void }) {
+  const may = useAllowed();
   const queryClient = useQueryClient();
   const [path, setPath] = useState("");
   const [error, setError] = useState<AppError | null>(null);
@@ -135,9 +137,9 @@ export function ReleaseCatalog({ catalog, timeZone, onOpen }: { catalog: Catalog
                 <td data-testid="production-upgrade">
                   {planOf(r.id) && <div>{longDay(localDay(planOf(r.id)?.slot.start ?? "", timeZone))}</div>}
                   {r.selectable === "yes" && production && compare(r.version, production.version) > 0 && (
-                    <button type="button" className="ghost" onClick={() => setScheduling(r)} data-testid="schedule-release">
+                    <GuardedButton type="button" className="ghost" refusal={may.account(catalog.accountId, "schedule")} onClick={() => setScheduling(r)} data-testid="schedule-release">
                       {planOf(r.id) ? "Reschedule…" : "Schedule…"}
-                    </button>
+                    </GuardedButton>
                   )}
                 </td>
               </tr>

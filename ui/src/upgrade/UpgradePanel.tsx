@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { GuardedButton, useAllowed } from "../people/allowed";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Account, Environment } from "../bindings";
 import { AppError, api } from "../api";
@@ -13,6 +14,7 @@ import { useAppNowOffset } from "./useAppNow";
 // The Upgrade tab: start a run to a version of the window, follow it step by
 // step (the RunView), and the history of past runs with their outcome.
 export function UpgradePanel({ env, account }: { env: Environment; account: Account }) {
+  const may = useAllowed();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
   // While a long step runs the screen polls the run for its live progress.
@@ -79,9 +81,9 @@ export function UpgradePanel({ env, account }: { env: Environment; account: Acco
                   ))}
                 </select>
               </label>
-              <button type="button" className="primary" disabled={start.isPending || !chosen} onClick={() => start.mutate(false)} data-testid="start-upgrade">
+              <GuardedButton type="button" className="primary" disabled={start.isPending || !chosen} refusal={may.environment(env.id, "upgrade")} onClick={() => start.mutate(false)} data-testid="start-upgrade">
                 {start.isPending ? "Starting…" : "Start the upgrade"}
-              </button>
+              </GuardedButton>
             </div>
           )}
         </section>

@@ -28,6 +28,7 @@ macro_rules! text_enum {
 pub mod account;
 pub mod activity;
 pub mod admin;
+pub mod allowed;
 pub mod attention;
 pub mod backup;
 pub mod change;

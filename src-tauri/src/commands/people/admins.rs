@@ -1,4 +1,5 @@
-//! The title bar's admin switcher: list, add and switch the acting admin.
+//! The title bar's admin switcher: list, add and switch the acting admin,
+//! and what the acting admin may do.
 
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
@@ -38,6 +39,20 @@ pub async fn add_admin(
 ) -> CommandResult<Admins> {
     run_blocking(&state, move |s| {
         s.workspace()?.add_admin(&name, role, s.clock.now())
+    })
+    .await
+}
+
+/// What the acting admin may do with every account and environment, with
+/// the reason for each refusal, so the UI offers only what would work.
+#[tauri::command]
+#[specta::specta]
+pub async fn allowed_actions(
+    state: State<'_, Arc<AppState>>,
+) -> CommandResult<cutover_core::allowed::Allowed> {
+    run_blocking(&state, |s| {
+        let (ws, admin, _) = s.acting()?;
+        ws.allowed(&admin)
     })
     .await
 }

@@ -1,6 +1,6 @@
 //! Who acts and who is told: the admins of this desktop and the current one,
 //! outside contacts per account and what each opted in to, the activity
-//! log and the inbox.
+//! log, the inbox, and what the acting admin may do (`allowed`).
 //!
 //! Invariants: there is always a current admin (a desktop without admins
 //! gets a super-admin, so nobody is locked out); activity is recorded in the
@@ -13,6 +13,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod admins;
+pub(crate) mod allowed;
 pub(crate) mod chain;
 pub(crate) mod inbox;
 pub mod recipients;
