@@ -120,6 +120,7 @@ const COMMANDS: &[&str] = &[
     "clear_read_notices",
     "needs_you",
     "allowed_actions",
+    "extension_offers",
     "report_interactive",
 ];
 

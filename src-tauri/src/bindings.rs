@@ -135,6 +135,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             inbox::clear_read_notices,
             accounts::needs_you,
             admins::allowed_actions,
+            extensions::extension_offers,
             app::report_interactive,
         ])
 }

@@ -174,6 +174,7 @@ export const api = {
   setRecipientCategory: (recipientId: number, category: Category, on: boolean) =>
     call(commands.setRecipientCategory(recipientId, category, on)),
   extensionCatalog: (accountId: number) => call(commands.extensionCatalog(accountId)),
+  extensionOffers: (environmentId: number) => call(commands.extensionOffers(environmentId)),
   importExtension: (accountId: number, path: string) => call(commands.importExtension(accountId, path)),
   environmentExtensions: (environmentId: number) => call(commands.environmentExtensions(environmentId)),
   installExtension: (environmentId: number, extensionId: number) => call(commands.installExtension(environmentId, extensionId)),

@@ -253,6 +253,11 @@ export const commands = {
 	 */
 	allowedActions: () => typedError<Allowed, CommandError>(__TAURI_INVOKE("allowed_actions")),
 	/**
+	 *  For each catalog extension, why installing it in the environment would
+	 *  be refused (platform, already installed, dependencies), if it would.
+	 */
+	extensionOffers: (environmentId: number) => typedError<ExtensionOffer[], CommandError>(__TAURI_INVOKE("extension_offers", { environmentId })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -773,6 +778,13 @@ export type Evidence = {
 	imageType: string | null,
 	addedAt: string,
 	addedBy: string,
+};
+
+/**  A catalog extension as offered to one environment. */
+export type ExtensionOffer = {
+	extensionId: number,
+	/**  Why installing it in the environment would be refused, if it would. */
+	refusal: string | null,
 };
 
 /**  An extension package in an account's catalog. */
@@ -1634,6 +1646,12 @@ export type UpgradeRun = {
 	reason: string | null,
 	/**  Whether the failure may be resumed from its step. */
 	resumable: boolean,
+	/**
+	 *  Why the data upgrade cannot start yet (a package not signed off, a
+	 *  hotfix missing), while the packages step is open; the window's fit
+	 *  is checked when it starts.
+	 */
+	dataUpgradeRefusal: string | null,
 	/**  Whether the parallel copy still exists. */
 	hasCopy: boolean,
 	/**

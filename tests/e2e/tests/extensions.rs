@@ -1,6 +1,6 @@
 //! Customizations through the real app: the demo's production shows its
-//! installed extensions; an extension made for a newer platform is refused
-//! with the reason; uninstalling (after a backup) and reinstalling work.
+//! installed extensions; an extension made for a newer platform is not
+//! offered, with the reason; uninstalling (after a backup) and reinstalling work.
 
 use cutover_e2e::{env_row, App, Result};
 
@@ -17,11 +17,13 @@ async fn install_refuse_and_uninstall_extensions() -> Result<()> {
         .await?;
     app.screenshot("installed").await?;
 
-    let newer = r#"[data-testid="catalog-extension"][data-version="2.0"]"#;
-    app.click_in(newer, r#"[data-testid="install"]"#).await?;
-    app.wait_for_text(r#"[data-testid="error"]"#, "this environment runs 10.0.1")
-        .await?;
-    app.screenshot("refused").await?;
+    // One made for a newer platform is not offered, and says why.
+    let newer = r#"[data-testid="catalog-extension"][data-version="2.0"] [data-testid="install"][data-refused="true"]"#;
+    let off = app.wait_for(newer).await?;
+    assert!(!off.is_enabled().await?);
+    let why = off.attr("title").await?.unwrap_or_default();
+    assert!(why.contains("this environment runs 10.0.1"), "{why}");
+    app.screenshot("not-offered").await?;
 
     let export = r#"[data-testid="installed-extension"][data-name="Project export"]"#;
     app.click_in(export, r#"[data-testid="uninstall"]"#).await?;

@@ -4,6 +4,7 @@ import type { Account, Environment, ExtensionSummary } from "../bindings";
 import { api } from "../api";
 import { formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { GuardedButton } from "../people/allowed";
 
 const range = (from: string, before: string | null) => (before ? `${from} up to ${before} (not included)` : `${from} and newer`);
 
@@ -14,6 +15,9 @@ export function ExtensionsPanel({ env, account }: { env: Environment; account: A
   const queryClient = useQueryClient();
   const installed = useQuery({ queryKey: ["extensions", env.id], queryFn: () => api.environmentExtensions(env.id) });
   const catalog = useQuery({ queryKey: ["extension-catalog", account.id], queryFn: () => api.extensionCatalog(account.id) });
+  // Why each catalog extension cannot be installed here, if it cannot.
+  const offers = useQuery({ queryKey: ["extension-offers", env.id], queryFn: () => api.extensionOffers(env.id) });
+  const refusalOf = (e: ExtensionSummary) => offers.data?.find((o) => o.extensionId === e.id)?.refusal ?? null;
   const refresh = () => queryClient.invalidateQueries();
   const install = useMutation({ mutationFn: (e: ExtensionSummary) => api.installExtension(env.id, e.id), onSuccess: refresh });
   const uninstall = useMutation({ mutationFn: (name: string) => api.uninstallExtension(env.id, name), onSuccess: refresh });
@@ -27,7 +31,7 @@ export function ExtensionsPanel({ env, account }: { env: Environment; account: A
       <p className="hint">
         Customizations of {env.name} (platform {env.version}). An upgrade removes the ones that do not support the target version and reinstalls their newest compatible version.
       </p>
-      {[installed, catalog].map((q, i) => q.isError && <ErrorBanner key={i} error={q.error} />)}
+      {[installed, catalog, offers].map((q, i) => q.isError && <ErrorBanner key={i} error={q.error} />)}
       {install.isError && <ErrorBanner error={install.error} onDismiss={() => install.reset()} />}
       {uninstall.isError && <ErrorBanner error={uninstall.error} onDismiss={() => uninstall.reset()} />}
       {importing.isError && <ErrorBanner error={importing.error} onDismiss={() => importing.reset()} />}
@@ -94,9 +98,9 @@ export function ExtensionsPanel({ env, account }: { env: Environment; account: A
                 {isInstalled(e) ? (
                   <span className="muted">Installed</span>
                 ) : (
-                  <button type="button" className="secondary" disabled={busy} onClick={() => install.mutate(e)} data-testid="install">
+                  <GuardedButton type="button" className="secondary" disabled={busy || !offers.isSuccess} refusal={refusalOf(e)} onClick={() => install.mutate(e)} data-testid="install">
                     Install
-                  </button>
+                  </GuardedButton>
                 )}
               </td>
             </tr>

@@ -39,7 +39,10 @@ describe("PromoteDialog", () => {
     expect(screen.getByTestId("conflict")).toHaveTextContent("Sam Lee also changed field “Role”");
     expect(await screen.findByTestId("to-pause")).toHaveTextContent("Order webhook");
     const submit = screen.getByTestId("promote-submit");
-    await userEvent.type(screen.getByTestId("confirm-name"), "Production");
+    // A name that is not production's leaves the button off.
+    await userEvent.type(screen.getByTestId("confirm-name"), "Productio");
+    expect(screen.getByTestId("promote-submit")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("confirm-name"), "n");
     expect(submit).toBeDisabled();
     await userEvent.click(screen.getByTestId("keep-production"));
     expect(submit).toBeEnabled();

@@ -68,7 +68,7 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
   const data = plan.data;
   const undecided = data ? data.conflicts.filter((c) => !chosen(c.entityKind, c.entityId)).length : 0;
   return (
-    <Modal title={`Promote ${env.name} to production`} onClose={onClose} busy={promote.isPending} wide>
+    <Modal title={`Promote changes from ${env.name} to production`} onClose={onClose} busy={promote.isPending} wide>
       <div className="form" data-testid="promote-dialog">
         {plan.isError && <ErrorBanner error={plan.error} />}
         {promote.isError && <ErrorBanner error={promote.error} />}
@@ -162,7 +162,9 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
           <button
             type="button"
             className="danger"
-            disabled={!data || data.steps.length === 0 || undecided > 0 || typed.trim() === "" || promote.isPending}
+            // The name must match as the backend checks it (trimmed, exact);
+            // the backend checks again.
+            disabled={!data || data.steps.length === 0 || undecided > 0 || typed.trim() !== data.productionName || promote.isPending}
             onClick={() => promote.mutate()}
             data-testid="promote-submit"
           >

@@ -5,6 +5,7 @@ import { api, toAppError } from "../api";
 import { formatInstant, counted } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Confirm } from "../shared/Confirm";
+import { GuardedButton } from "../people/allowed";
 import { useNotify } from "../feedback/Feedback";
 import { PackagesStep } from "./PackagesStep";
 import { DATA_STEPS, STATE_LABELS, dataStepStatus, downtime, duration, timeLeft } from "./labels";
@@ -126,9 +127,9 @@ export function RunView({ run, account, nowOffset, setBusy }: Props) {
                 </p>
               </Confirm>
             ) : (
-              <button type="button" className="primary" disabled={act.isPending} onClick={() => setAsking("start")} data-testid="start-data-upgrade">
+              <GuardedButton type="button" className="primary" disabled={act.isPending} refusal={run.dataUpgradeRefusal} onClick={() => setAsking("start")} data-testid="start-data-upgrade">
                 {run.state === "rolled_back" ? "Try the data upgrade again…" : "Start the data upgrade…"}
-              </button>
+              </GuardedButton>
             ))}
           {run.state === "failed" && (
             <div className="actions">

@@ -32,6 +32,7 @@ const run: UpgradeRun = {
   finishedAt: null,
   reason: null,
   resumable: false,
+  dataUpgradeRefusal: null,
   hasCopy: true,
   nextWindow: null,
   nextWave: null,

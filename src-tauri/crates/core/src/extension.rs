@@ -48,7 +48,7 @@ pub fn ensure_installable(
             Some(before) => format!("{} up to (not including) {before}", ext.platform_from),
             None => format!("{} and newer", ext.platform_from),
         };
-        return Err(Error::invalid(format!(
+        return Err(Error::conflict(format!(
             "{} supports platform {range}; this environment runs {platform}. Install a version of {} made for {platform}.",
             ext.label(),
             ext.name
@@ -68,7 +68,7 @@ pub fn ensure_installable(
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {
-        return Err(Error::invalid(format!(
+        return Err(Error::conflict(format!(
             "{} needs {} installed first.",
             ext.label(),
             missing.join(", ")
@@ -197,6 +197,15 @@ impl InstalledExtension {
             depends_on: self.depends_on.clone(),
         })
     }
+}
+
+/// A catalog extension as offered to one environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtensionOffer {
+    pub extension_id: i64,
+    /// Why installing it in the environment would be refused, if it would.
+    pub refusal: Option<String>,
 }
 
 /// An extension package in an account's catalog.

@@ -37,6 +37,10 @@ pub struct UpgradeRun {
     pub reason: Option<String>,
     /// Whether the failure may be resumed from its step.
     pub resumable: bool,
+    /// Why the data upgrade cannot start yet (a package not signed off, a
+    /// hotfix missing), while the packages step is open; the window's fit
+    /// is checked when it starts.
+    pub data_upgrade_refusal: Option<String>,
     /// Whether the parallel copy still exists.
     pub has_copy: bool,
     /// For a production run that was rolled back: the next maintenance

@@ -99,3 +99,50 @@ fn every_announced_refusal_is_the_operations_own() -> Result<()> {
     }
     Ok(())
 }
+
+/// The run says why its data upgrade cannot start until every package is
+/// signed off, with the message starting it would give.
+#[test]
+fn the_data_upgrade_is_off_until_every_package_is_signed_off() -> Result<()> {
+    let s = setup()?;
+    let run = s.ws.start_upgrade(s.uat, "10.0.2", &boss(), now())?;
+    let run = s.ws.prepare_upgrade(run.id, &now)?;
+    let said = run
+        .data_upgrade_refusal
+        .clone()
+        .expect("off before sign-off");
+    assert!(said.contains("is not signed off yet"), "{said}");
+    let refused = message(s.ws.start_data_upgrade(run.id, &boss(), &now));
+    assert_eq!(said, refused);
+    let mut run = run;
+    for _ in 0..run.packages.len() {
+        s.ws.apply_next_package(run.id, &boss(), &now)?;
+        run = s.ws.sign_off_package(run.id, &boss(), now())?;
+    }
+    assert_eq!(run.data_upgrade_refusal, None);
+    Ok(())
+}
+
+/// Each catalog extension is offered to an environment with the refusal
+/// installing it would give: made for a newer platform, already installed.
+#[test]
+fn extensions_are_offered_with_the_installs_own_refusal() -> Result<()> {
+    let s = setup()?;
+    let catalog = s.ws.extension_catalog(s.account)?;
+    let offers = s.ws.install_refusals(s.production)?;
+    assert_eq!(offers.len(), catalog.len());
+    let mut refused_for_platform = false;
+    for (e, offer) in catalog.iter().zip(&offers) {
+        assert_eq!(offer.extension_id, e.id);
+        match &offer.refusal {
+            Some(said) => {
+                let refused = message(s.ws.install_extension(s.production, e.id, &boss(), now()));
+                assert_eq!(said, &refused, "{} {}", e.name, e.version);
+                refused_for_platform |= said.contains("this environment runs 10.0.1");
+            }
+            None => {}
+        }
+    }
+    assert!(refused_for_platform, "{offers:?}");
+    Ok(())
+}

@@ -75,3 +75,17 @@ pub async fn uninstall_extension(
     })
     .await
 }
+
+/// For each catalog extension, why installing it in the environment would
+/// be refused (platform, already installed, dependencies), if it would.
+#[tauri::command]
+#[specta::specta]
+pub async fn extension_offers(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<Vec<cutover_core::extension::ExtensionOffer>> {
+    run_blocking(&state, move |s| {
+        s.workspace()?.install_refusals(environment_id)
+    })
+    .await
+}

@@ -172,17 +172,9 @@ impl Workspace {
             .find(|e| e.id == extension_id)
             .ok_or_else(|| Error::not_found("That extension is not in this account's catalog."))?;
         let ext = summary.installed(now, &admin.name);
+        let (platform, installed) = self.install_facts(environment_id)?;
+        extension::ensure_installable(&ext.rule()?, &platform, &installed)?;
         let mut store = self.store(environment_id)?;
-        let installed = store
-            .installed_extensions()?
-            .iter()
-            .map(InstalledExtension::rule)
-            .collect::<Result<Vec<_>>>()?;
-        extension::ensure_installable(
-            &ext.rule()?,
-            &Version::parse(&environment.version)?,
-            &installed,
-        )?;
         store.install_extension(
             &ext,
             &self.extension_scripts(extension_id, "install")?,
@@ -190,6 +182,47 @@ impl Workspace {
         )?;
         tracing::info!(environment_id, name = %ext.name, version = %ext.version, "installed an extension");
         Ok(ext)
+    }
+
+    /// The platform an environment runs and the extensions installed in it,
+    /// as the install rule needs them.
+    fn install_facts(
+        &self,
+        environment_id: EnvironmentId,
+    ) -> Result<(Version, Vec<extension::Extension>)> {
+        let environment = self.environment(environment_id)?;
+        let installed = self
+            .store(environment_id)?
+            .installed_extensions()?
+            .iter()
+            .map(InstalledExtension::rule)
+            .collect::<Result<Vec<_>>>()?;
+        Ok((Version::parse(&environment.version)?, installed))
+    }
+
+    /// For each extension of the account's catalog, why it cannot be
+    /// installed in this environment, if it cannot (the install's own
+    /// refusal), so the UI offers only what would work.
+    pub fn install_refusals(
+        &self,
+        environment_id: EnvironmentId,
+    ) -> Result<Vec<extension::ExtensionOffer>> {
+        let environment = self.environment(environment_id)?;
+        let (platform, installed) = self.install_facts(environment_id)?;
+        self.extension_catalog(environment.account_id)?
+            .into_iter()
+            .map(|e| {
+                // When and by whom it would be installed do not matter to the rule.
+                let rule = e.installed(DateTime::<Utc>::UNIX_EPOCH, "").rule()?;
+                let refusal = extension::ensure_installable(&rule, &platform, &installed)
+                    .err()
+                    .map(|e| e.message);
+                Ok(extension::ExtensionOffer {
+                    extension_id: e.id,
+                    refusal,
+                })
+            })
+            .collect()
     }
 
     /// Uninstalls `name` from an environment after a verified backup.

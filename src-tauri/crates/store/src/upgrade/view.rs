@@ -138,6 +138,12 @@ impl Workspace {
                 .unwrap_or((None, None)),
             _ => (None, None),
         };
+        let data_upgrade_refusal = match state {
+            UpgradeState::Packages => rules::ensure_gate_open(&packages, 0, None)
+                .err()
+                .map(|e| e.message),
+            _ => None,
+        };
         Ok(RunRow {
             view: UpgradeRun {
                 id,
@@ -161,6 +167,7 @@ impl Workspace {
                 finished_at,
                 reason,
                 resumable,
+                data_upgrade_refusal,
                 has_copy: copy_key.is_some(),
                 next_window,
                 next_wave,
