@@ -1,14 +1,28 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CopyProgress, Decision, EnvironmentOverview, PlanStep, Resolution, StepAction } from "../bindings";
+import type { CopyProgress, Decision, EnvironmentOverview, PlanStep, Resolution, } from "../bindings";
 import { api } from "../api";
 import { formatDuration, counted } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 
-const ACTIONS: Record<StepAction, string> = { create: "Add", modify: "Change", delete: "Delete" };
-
 const INTERNAL = new Set(["id", "tableId", "appId"]);
+// Properties by the names the designer uses.
+const PROPERTIES: Record<string, string> = { name: "Name", fieldType: "Type", options: "Options", apps: "Apps", fields: "Fields", filter: "Filter", sort: "Sort" };
+const property = (p: string) => PROPERTIES[p] ?? p;
+
+// The step's verb, the same the changelog uses for what it compacts: a
+// step that only renames is a "Rename", one that changes a type a
+// "Change type".
+function verb(step: PlanStep): string {
+  if (step.action === "create") return "Create";
+  if (step.action === "delete") return "Delete";
+  const changed = step.diff.map((d) => d.property).filter((p) => !INTERNAL.has(p));
+  if (changed.length === 1 && changed[0] === "name") return "Rename";
+  if (changed.includes("fieldType")) return "Change type";
+  if (changed.length === 1 && changed[0] === "options") return "Edit options";
+  return "Edit";
+}
 
 /** A property's value as a person reads it: field types by name, not JSON. */
 function readable(property: string, value: string | null): string {
@@ -26,7 +40,9 @@ function describe(step: PlanStep): string {
   if (step.action === "delete") return `Removes the ${step.entityKind}${step.entityKind === "field" ? " and its values" : ""}.`;
   return step.diff
     .filter((d) => !INTERNAL.has(d.property))
-    .map((d) => (d.before == null ? `${d.property}: ${readable(d.property, d.after)}` : `${d.property}: ${readable(d.property, d.before)} → ${readable(d.property, d.after)}`))
+    .map((d) =>
+      d.before == null ? `${property(d.property)}: ${readable(d.property, d.after)}` : `${property(d.property)}: ${readable(d.property, d.before)} → ${readable(d.property, d.after)}`,
+    )
     .join(" · ");
 }
 
@@ -94,7 +110,7 @@ export function PromoteDialog({ sandbox, onClose, onNotice }: Props) {
                   <tr key={`${s.entityKind}-${s.entityId}`} data-testid="plan-step" data-entity={s.entityName}>
                     <td className="num muted">{i + 1}</td>
                     <td className="nowrap strong">
-                      {ACTIONS[s.action]} {s.entityKind} “{s.entityName}”
+                      {verb(s)} {s.entityKind} “{s.entityName}”
                     </td>
                     <td>
                       <div>{describe(s)}</div>

@@ -128,16 +128,34 @@ impl ImportOutcome {
     }
 }
 
+/// A column or field name as the mapping compares it: letters and digits
+/// only, lower case ("E-mail address", "email_address" and "EmailAddress"
+/// all read "emailaddress").
+fn comparable(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Suggests a mapping: each header goes to the field with the same name,
-/// ignoring case and surrounding spaces.
+/// ignoring case, spaces and punctuation; each field is suggested once
+/// (to its first matching column), and a header with no letters or digits
+/// matches nothing.
 pub fn suggest_mapping(headers: &[String], fields: &[FieldDef]) -> Vec<Option<i64>> {
+    let mut taken = Vec::new();
     headers
         .iter()
         .map(|h| {
-            fields
+            let wanted = comparable(h);
+            let found = fields
                 .iter()
-                .find(|f| f.name.eq_ignore_ascii_case(h.trim()))
-                .map(|f| f.id)
+                .find(|f| {
+                    !wanted.is_empty() && comparable(&f.name) == wanted && !taken.contains(&f.id)
+                })
+                .map(|f| f.id);
+            taken.extend(found);
+            found
         })
         .collect()
 }
@@ -167,6 +185,18 @@ mod tests {
         assert_eq!(
             suggest_mapping(&headers, &fields),
             vec![Some(7), None, Some(8)]
+        );
+        // Spaces, underscores, hyphens and case do not matter; a field is
+        // suggested once; punctuation alone matches nothing.
+        let headers = vec![
+            "FULL_NAME".into(),
+            "full-name".into(),
+            "--".into(),
+            "salary ".into(),
+        ];
+        assert_eq!(
+            suggest_mapping(&headers, &fields),
+            vec![Some(7), None, None, Some(8)]
         );
     }
 }
