@@ -1,10 +1,11 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import type { Target } from "./bindings";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Dashboard } from "./dashboard/Dashboard";
 import { AdminSwitcher } from "./people/AdminSwitcher";
 import { InboxButton } from "./inbox/InboxButton";
 import { ThemeButton } from "./theme/ThemeButton";
+import { ShortcutsDialog, useShortcuts, type ShortcutAction } from "./shortcuts/Shortcuts";
 import { EnvironmentScreen, type Tab } from "./environment/EnvironmentScreen";
 import { ReleasesScreen } from "./releases/ReleasesScreen";
 import { CalendarScreen } from "./calendar/CalendarScreen";
@@ -26,6 +27,16 @@ export function App() {
   // which environment's Backups the dashboard opens; a new value remounts.
   const [releasesAt, setReleasesAt] = useState<{ accountId?: number; releaseId?: number; n: number }>({ n: 0 });
   const [backupsOf, setBackupsOf] = useState<{ environmentId: number; n: number } | null>(null);
+  const [help, setHelp] = useState(false);
+  const [inboxToggles, setInboxToggles] = useState(0);
+  const onShortcut = useCallback((a: ShortcutAction) => {
+    if (a === "help") return setHelp(true);
+    if (a === "inbox") return setInboxToggles((n) => n + 1);
+    if (a === "environments") setOpened(null);
+    if (a === "uat") setUatCycle(null);
+    setScreen(a);
+  }, []);
+  useShortcuts(onShortcut);
   const go: Go = (t) => {
     switch (t.kind) {
       case "backups":
@@ -58,24 +69,24 @@ export function App() {
             type="button"
             className={`nav-item ${screen === "environments" && !opened ? "active" : ""}`}
             onClick={() => (setScreen("environments"), setOpened(null))}
-            data-testid="nav-environments"
+            data-testid="nav-environments" title="Ctrl+1" aria-keyshortcuts="Control+1"
           >
             Environments
           </button>
-          <button type="button" className={`nav-item ${screen === "releases" ? "active" : ""}`} onClick={() => setScreen("releases")} data-testid="nav-releases">
+          <button type="button" className={`nav-item ${screen === "releases" ? "active" : ""}`} onClick={() => setScreen("releases")} data-testid="nav-releases" title="Ctrl+2" aria-keyshortcuts="Control+2">
             Releases
           </button>
-          <button type="button" className={`nav-item ${screen === "calendar" ? "active" : ""}`} onClick={() => setScreen("calendar")} data-testid="nav-calendar">
+          <button type="button" className={`nav-item ${screen === "calendar" ? "active" : ""}`} onClick={() => setScreen("calendar")} data-testid="nav-calendar" title="Ctrl+3" aria-keyshortcuts="Control+3">
             Calendar
           </button>
-          <button type="button" className={`nav-item ${screen === "uat" ? "active" : ""}`} onClick={() => openUat(null)} data-testid="nav-uat">
+          <button type="button" className={`nav-item ${screen === "uat" ? "active" : ""}`} onClick={() => openUat(null)} data-testid="nav-uat" title="Ctrl+4" aria-keyshortcuts="Control+4">
             UAT
           </button>
         </nav>
         <div className={`sync ${fetching ? "on" : ""}`} aria-live="polite">
           {fetching ? "Refreshing…" : ""}
         </div>
-        <InboxButton go={go} />
+        <InboxButton go={go} toggles={inboxToggles} />
         <AdminSwitcher />
         <ThemeButton />
         <button type="button" className="topbar-button" onClick={() => queryClient.invalidateQueries()} data-testid="refresh">
@@ -100,6 +111,7 @@ export function App() {
           <Dashboard onOpen={open} onOpenUat={openUat} go={go} backupsOf={backupsOf} />
         )}
       </main>
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );
 }

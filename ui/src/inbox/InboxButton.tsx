@@ -27,7 +27,8 @@ const OPENS: Record<Target["kind"], string> = {
   calendar: "Open the calendar",
 };
 
-export function InboxButton({ go }: { go: Go }) {
+// `toggles` counts Ctrl+I presses: each one opens or closes the inbox.
+export function InboxButton({ go, toggles = 0 }: { go: Go; toggles?: number }) {
   const queryClient = useQueryClient();
   const inbox = useQuery({ queryKey: ["inbox"], queryFn: api.inbox, refetchInterval: 30_000 });
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
@@ -39,6 +40,9 @@ export function InboxButton({ go }: { go: Go }) {
   const markAll = useMutation({ mutationFn: api.markInboxRead, onSuccess: refresh });
   const clear = useMutation({ mutationFn: api.clearReadNotices, onSuccess: refresh });
   const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (toggles > 0) setOpen((o) => !o);
+  }, [toggles]);
   // Escape or a click outside closes it, as any popover.
   useEffect(() => {
     if (!open) return;
@@ -56,7 +60,7 @@ export function InboxButton({ go }: { go: Go }) {
   const error = markOne.error ?? markAll.error ?? clear.error;
   return (
     <div className="inbox" ref={box}>
-      <button type="button" className="topbar-button" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="inbox-button">
+      <button type="button" className="topbar-button" onClick={() => setOpen(!open)} aria-expanded={open} aria-keyshortcuts="Control+I" title="Inbox (Ctrl+I)" data-testid="inbox-button">
         Inbox
         {unread > 0 && (
           <span className="count" data-testid="inbox-unread">
