@@ -75,7 +75,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
                 <tr>
                   <th className="num id-col">#</th>
                   {data.fields.map((f) => (
-                    <th key={f.id}>
+                    <th key={f.id} title={f.name}>
                       <button type="button" className="sort" onClick={() => sortBy(f.id)} data-testid="sort" data-field-name={f.name} title={`Sort by ${f.name}`}>
                         {f.name}
                         {query.sortFieldId === f.id ? (query.descending ? " ▼" : " ▲") : ""}
@@ -91,7 +91,8 @@ export function RecordsPanel({ env }: { env: Environment }) {
                     <td className="num muted">{r.id}</td>
                     {r.values.map((v, i) => (
                       <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num cell" : "cell"} title={formatValue(v)}>
-                        {formatValue(v)}
+                        {/* In a span: WebDriver counts text set straight in a cell that clips as hidden. */}
+                        <span>{formatValue(v)}</span>
                       </td>
                     ))}
                     <td className="row-actions">
