@@ -354,14 +354,34 @@ impl App {
 
     /// Clicks the element matching `inner` inside the first match of `outer`.
     pub async fn click_in(&self, outer: &str, inner: &str) -> Result<()> {
-        self.wait_for(outer)
+        let el = self
+            .wait_for(outer)
             .await?
             .find(Locator::Css(inner))
             .await
-            .map_err(|_| format!("{outer} holds nothing matching {inner}"))?
-            .click()
+            .map_err(|_| format!("{outer} holds nothing matching {inner}"))?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![serde_json::to_value(&el)?],
+            )
             .await?;
+        el.click().await?;
         Ok(())
+    }
+
+    /// Dismisses every message in the notification area, as a user clears
+    /// what covers the page before going on.
+    pub async fn dismiss_notices(&self) -> Result<()> {
+        for button in self
+            .client
+            .find_all(Locator::Css(r#"[data-testid="dismiss-notice"]"#))
+            .await?
+        {
+            // One that left on its own meanwhile needs no click.
+            let _ = button.click().await;
+        }
+        self.wait_gone(r#"[data-testid="notice"]"#).await
     }
 
     /// Resizes the window (the screen must be at least as large), for

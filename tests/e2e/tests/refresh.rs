@@ -56,6 +56,8 @@ async fn refresh_backs_up_and_restore_brings_the_change_back() -> Result<()> {
     app.wait_for_text(r#"[data-testid="notice"]"#, "was restored")
         .await?;
     app.click(r#"[data-testid="close-backups"]"#).await?;
+    // The restore's message stays until dismissed; it covers the list's corner.
+    app.dismiss_notices().await?;
 
     app.click_in(&sandbox, r#"[data-testid="open-env"]"#)
         .await?;
