@@ -121,6 +121,7 @@ const COMMANDS: &[&str] = &[
     "needs_you",
     "allowed_actions",
     "extension_offers",
+    "open_note_link",
     "report_interactive",
 ];
 

@@ -136,6 +136,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::needs_you,
             admins::allowed_actions,
             extensions::extension_offers,
+            releases::open_note_link,
             app::report_interactive,
         ])
 }

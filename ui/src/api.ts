@@ -74,6 +74,7 @@ function progressChannel<T = CopyProgress>(onMessage: (m: T) => void): Channel<T
 export const api = {
   overview: () => call(commands.environmentsOverview()),
   needsYou: () => call(commands.needsYou()),
+  openNoteLink: (href: string) => call(commands.openNoteLink(href)),
   allowedActions: () => call(commands.allowedActions()),
   createEnvironment: (request: Parameters<typeof commands.createEnvironment>[0]) =>
     call(commands.createEnvironment(request)),

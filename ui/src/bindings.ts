@@ -258,6 +258,11 @@ export const commands = {
 	 */
 	extensionOffers: (environmentId: number) => typedError<ExtensionOffer[], CommandError>(__TAURI_INVOKE("extension_offers", { environmentId })),
 	/**
+	 *  Opens a release note's link in the system's browser, on the admin's
+	 *  request; only web addresses (`release::web_link`).
+	 */
+	openNoteLink: (href: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_note_link", { href })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */

@@ -164,3 +164,21 @@ pub async fn export_cumulative(
     })
     .await
 }
+
+/// Opens a release note's link in the system's browser, on the admin's
+/// request; only web addresses (`release::web_link`).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_note_link(state: State<'_, Arc<AppState>>, href: String) -> CommandResult<()> {
+    run_blocking(&state, move |_| {
+        let link = cutover_core::release::web_link(&href)?;
+        open::that_detached(&link).map_err(|e| {
+            cutover_core::Error::conflict(format!(
+                "No browser could open {link}: {e}. Copy the link and open it yourself."
+            ))
+        })?;
+        tracing::info!(%link, "opened a release-note link in the browser");
+        Ok(())
+    })
+    .await
+}

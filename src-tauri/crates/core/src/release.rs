@@ -246,3 +246,29 @@ mod tests;
 pub fn same_platform(package: &str, account: &str) -> bool {
     package.trim() == account.trim()
 }
+
+/// The longest link a release note may hand to the system's browser.
+pub const MAX_LINK_LEN: usize = 2048;
+
+/// A release-note link the admin asked to open in the system's browser:
+/// only a web address (http or https) with no spaces or control
+/// characters, so a note cannot make the desktop run a program or open a
+/// local file.
+pub fn web_link(href: &str) -> Result<String> {
+    let link = href.trim();
+    let lower = link.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    let host = link.split("://").nth(1).unwrap_or("");
+    if !web || host.is_empty() || host.starts_with('/') {
+        return Err(Error::invalid(format!(
+            "Only web addresses (http or https) open in the browser; \"{}\" is not one. Copy it instead if you need it.",
+            link.chars().take(200).collect::<String>()
+        )));
+    }
+    if link.len() > MAX_LINK_LEN || link.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid(
+            "That link is too long or has spaces or control characters in it, so it is not opened. Copy it instead if you need it.",
+        ));
+    }
+    Ok(link.to_string())
+}

@@ -145,3 +145,27 @@ fn release_types_read_and_write_as_text() {
     }
     assert!(ReleaseType::parse("service-pack").is_err());
 }
+
+#[test]
+fn only_web_links_go_to_the_browser() {
+    assert_eq!(
+        web_link(" https://docs.northwind.example/security ").as_deref(),
+        Ok("https://docs.northwind.example/security")
+    );
+    assert!(web_link("HTTP://example.com/a?b=c#d").is_ok());
+    for bad in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "/usr/bin/xterm",
+        "https://",
+        "https:///etc/passwd",
+        "https://example.com/a b",
+        "https://example.com/\u{7}",
+        "mailto:someone@example.com",
+    ] {
+        let e = web_link(bad).expect_err(bad);
+        assert_eq!(e.kind, crate::ErrorKind::Invalid, "{bad}");
+    }
+    let long = format!("https://example.com/{}", "a".repeat(MAX_LINK_LEN));
+    assert!(web_link(&long).is_err());
+}
