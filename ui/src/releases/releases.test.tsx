@@ -1,3 +1,4 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -10,7 +11,11 @@ describe("release notes", () => {
   });
 
   it("shows where a link goes instead of following it", async () => {
-    render(<NoteBody html={'<p>See <a href="https://vendor.example/guide" rel="noopener">the guide</a>.</p>'} />);
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <NoteBody html={'<p>See <a href="https://vendor.example/guide" rel="noopener">the guide</a>.</p>'} />
+      </QueryClientProvider>,
+    );
     // jsdom never navigates, so look at what a browser would do: the
     // click's default action (following the link) must be prevented.
     let prevented: boolean | null = null;
