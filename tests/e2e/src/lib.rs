@@ -133,6 +133,12 @@ async fn start_session(
                 &native_port.to_string(),
             ])
             .env("CUTOVER_DATA_DIR", data_path)
+            // The webview's own storage (the theme chosen, window state)
+            // lives under the XDG folders: one set per scenario, so that
+            // nothing carries over from the one before.
+            .env("XDG_DATA_HOME", data_path.join(".xdg/data"))
+            .env("XDG_CONFIG_HOME", data_path.join(".xdg/config"))
+            .env("XDG_CACHE_HOME", data_path.join(".xdg/cache"))
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit()),
