@@ -122,6 +122,7 @@ const COMMANDS: &[&str] = &[
     "allowed_actions",
     "extension_offers",
     "open_note_link",
+    "export_rejected_rows",
     "report_interactive",
 ];
 

@@ -137,6 +137,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             admins::allowed_actions,
             extensions::extension_offers,
             releases::open_note_link,
+            records::export_rejected_rows,
             app::report_interactive,
         ])
 }

@@ -5,6 +5,7 @@ import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   type CalendarSettings,
+  type RejectedRow,
   type Category,
   type CellInput,
   type Change,
@@ -74,6 +75,7 @@ function progressChannel<T = CopyProgress>(onMessage: (m: T) => void): Channel<T
 export const api = {
   overview: () => call(commands.environmentsOverview()),
   needsYou: () => call(commands.needsYou()),
+  exportRejectedRows: (source: string, rejected: RejectedRow[], dest: string) => call(commands.exportRejectedRows(source, rejected, dest)),
   openNoteLink: (href: string) => call(commands.openNoteLink(href)),
   allowedActions: () => call(commands.allowedActions()),
   createEnvironment: (request: Parameters<typeof commands.createEnvironment>[0]) =>

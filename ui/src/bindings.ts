@@ -263,6 +263,11 @@ export const commands = {
 	 */
 	openNoteLink: (href: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_note_link", { href })),
 	/**
+	 *  Writes the rows an import rejected, as they were in `source`, with the
+	 *  reason in a last column, to `dest`; returns how many.
+	 */
+	exportRejectedRows: (source: string, rejected: RejectedRow[], dest: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_rejected_rows", { source, rejected, dest })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */

@@ -1,5 +1,6 @@
 //! CSV import through the real app: map the columns, import a file with
-//! some bad rows, and read the report of what was rejected and why.
+//! some bad rows, read the report of what was rejected and why, and export
+//! the rejected rows to correct them.
 
 use cutover_e2e::{env_row, App, Result};
 
@@ -54,8 +55,27 @@ async fn import_reports_rejected_rows() -> Result<()> {
     )
     .await?;
     app.screenshot("report").await?;
-    app.click_in(r#"[data-testid="import-dialog"]"#, "button.secondary")
+
+    // The rejected rows go to a CSV beside the file, as they were, with why.
+    app.click(r#"[data-testid="export-rejected"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "2 rejected rows written to")
         .await?;
+    let rejected = std::fs::read_to_string(app.data_dir().join("new-starters rejected.csv"))?;
+    let lines: Vec<&str> = rejected.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Name,Email,Start date,Active,Notes,Rejected because"
+    );
+    assert!(
+        lines[1].starts_with("Bob Stone,bob@example.com,1st of May,yes,x,"),
+        "{rejected}"
+    );
+    assert!(
+        lines[2].starts_with("Cy Young,cy@example.com,2026-12-03,perhaps,x,"),
+        "{rejected}"
+    );
+    assert_eq!(lines.len(), 3, "{rejected}");
+    app.click(r#"[data-testid="close-import"]"#).await?;
     app.wait_for_text(r#"[data-testid="records-total"]"#, "of 152")
         .await?;
     app.click(r#"[data-testid="back"]"#).await?;

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { open } from "@tauri-apps/plugin-dialog";
-import type { CsvPreview, Environment, ImportJob, ImportProgress, ImportReport, TableDef } from "../bindings";
+import { open, save } from "@tauri-apps/plugin-dialog";
+import type { CsvPreview, Environment, ImportJob, ImportProgress, ImportReport, RejectedRow, TableDef } from "../bindings";
 import { api, toAppError } from "../api";
-import { formatCount } from "../format";
+import { counted, formatCount } from "../format";
+import { useNotify } from "../feedback/Feedback";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 
@@ -25,6 +26,9 @@ export function ImportDialog({ env, table, onClose }: Props) {
   const [mapping, setMapping] = useState<(number | null)[]>([]);
   const [job, setJob] = useState<ImportJob | null>(null);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
+  // Where the rejected rows go, to correct and import again.
+  const [rejectedTo, setRejectedTo] = useState("");
+  const notify = useNotify();
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<unknown>(null);
   const refresh = () =>
@@ -158,10 +162,13 @@ export function ImportDialog({ env, table, onClose }: Props) {
                 </tbody>
               </table>
             )}
+            {report.rejected.length > 0 && (
+              <RejectedExport source={path} rejected={report.rejected} dest={rejectedTo} setDest={setRejectedTo} onDone={notify} />
+            )}
           </div>
         )}
         <div className="actions">
-          <button type="button" className="secondary" onClick={onClose} disabled={running}>
+          <button type="button" className="secondary" onClick={onClose} disabled={running} data-testid="close-import">
             {report ? "Close" : "Cancel"}
           </button>
           {!report && (
@@ -172,5 +179,37 @@ export function ImportDialog({ env, table, onClose }: Props) {
         </div>
       </div>
     </Modal>
+  );
+}
+
+// Writes the rejected rows (as they were, with the reason in a last
+// column) to a CSV file chosen here, to correct and import again.
+function RejectedExport(props: { source: string; rejected: RejectedRow[]; dest: string; setDest: (d: string) => void; onDone: (text: string) => void }) {
+  const suggested = props.source.replace(/(\.csv)?$/i, " rejected.csv");
+  const dest = props.dest.trim() || suggested;
+  const write = useMutation({
+    mutationFn: () => api.exportRejectedRows(props.source, props.rejected, dest),
+    onSuccess: (n) => props.onDone(`${counted(n, "rejected row", "rejected rows")} written to ${dest}. Correct them there and import that file.`),
+  });
+  const browse = async () => {
+    const chosen = await save({ defaultPath: suggested, filters: [{ name: "CSV", extensions: ["csv"] }] });
+    if (typeof chosen === "string") props.setDest(chosen);
+  };
+  return (
+    <div className="stack" data-testid="rejected-export">
+      <div className="form-row">
+        <label className="grow">
+          Rejected rows to
+          <input value={props.dest} placeholder={suggested} onChange={(e) => props.setDest(e.target.value)} data-testid="rejected-path" />
+        </label>
+        <button type="button" className="secondary" onClick={browse}>
+          Browse…
+        </button>
+        <button type="button" className="secondary" onClick={() => write.mutate()} disabled={write.isPending} data-testid="export-rejected">
+          Export rejected rows
+        </button>
+      </div>
+      {write.isError && <ErrorBanner error={write.error} onDismiss={() => write.reset()} />}
+    </div>
   );
 }

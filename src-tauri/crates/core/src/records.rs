@@ -68,7 +68,7 @@ pub struct ImportProgress {
     pub rejected: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedRow {
     /// The line in the file, counting the header as line 1.

@@ -167,3 +167,20 @@ pub async fn cancel_import(state: State<'_, Arc<AppState>>, import_id: i64) -> C
     })
     .await
 }
+
+/// Writes the rows an import rejected, as they were in `source`, with the
+/// reason in a last column, to `dest`; returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_rejected_rows(
+    state: State<'_, Arc<AppState>>,
+    source: PathBuf,
+    rejected: Vec<cutover_core::records::RejectedRow>,
+    dest: PathBuf,
+) -> CommandResult<u32> {
+    run_blocking(&state, move |s| {
+        s.workspace()?
+            .export_rejected_rows(&source, &rejected, &dest)
+    })
+    .await
+}

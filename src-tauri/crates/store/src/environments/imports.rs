@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 const SAMPLE_ROWS: usize = 5;
 
-fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+pub(super) fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
     csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -35,7 +35,7 @@ fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
         })
 }
 
-fn bad_csv(e: csv::Error) -> Error {
+pub(super) fn bad_csv(e: csv::Error) -> Error {
     Error::invalid(format!(
         "The file is not valid CSV ({e}). Save it as CSV (UTF-8) and try again."
     ))

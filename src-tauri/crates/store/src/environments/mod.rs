@@ -1,5 +1,5 @@
 //! Working on one environment: designer changes and record edits with
-//! their changelog, CSV imports, exports to a file, extensions, integrations, and refreshing a
+//! their changelog, CSV imports (and their rejected rows written back), exports to a file, extensions, integrations, and refreshing a
 //! sandbox or UAT from production.
 //!
 //! Invariants: every write checks the environment's rules first (locked,
@@ -17,3 +17,4 @@ mod extensions;
 mod imports;
 pub(crate) mod integrations;
 pub mod refresh;
+mod rejected;
