@@ -78,23 +78,18 @@ async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
     // On the calendar, in the admin's zone with the account's beside it.
     app.click(r#"[data-testid="nav-calendar"]"#).await?;
     app.click(r#"[data-testid="calendar-tab-month"]"#).await?;
-    for _ in 0..36 {
-        let title = app
-            .wait_for(r#"[data-testid="month-title"]"#)
-            .await?
-            .text()
-            .await?;
-        if title == "January 2027" {
-            break;
-        }
-        let later = title.ends_with("2025") || title.ends_with("2026");
-        app.click(if later {
-            r#"[data-testid="next-month"]"#
-        } else {
-            r#"[data-testid="prev-month"]"#
-        })
+    // It opens on the app clock's month with its today marked (the machine's
+    // date is another), and comes back to it with Today.
+    app.wait_for_text(r#"[data-testid="month-title"]"#, "January 2027")
         .await?;
-    }
+    app.wait_for(r#".month-day.today[data-day="2027-01-05"]"#)
+        .await?;
+    app.click(r#"[data-testid="next-month"]"#).await?;
+    app.wait_for_text(r#"[data-testid="month-title"]"#, "February 2027")
+        .await?;
+    app.click(r#"[data-testid="this-month"]"#).await?;
+    app.wait_for_text(r#"[data-testid="month-title"]"#, "January 2027")
+        .await?;
     // The month's last row may be below the fold: read the cells' text.
     let cell = |day: &str, kind: &str| {
         format!("return document.querySelector('[data-day=\"{day}\"] [data-kind=\"{kind}\"]')?.textContent ?? ''")

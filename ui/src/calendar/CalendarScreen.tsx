@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useAppNowOffset } from "../upgrade/useAppNow";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { save } from "@tauri-apps/plugin-dialog";
 import type { CalendarEvent, EventKind } from "../bindings";
@@ -18,7 +19,6 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   sandbox_deadline: "Sandbox deadline",
 };
 
-const today = () => new Date().toISOString().slice(0, 10);
 const firstOfMonth = (day: string) => `${day.slice(0, 7)}-01`;
 function shiftMonth(first: string, n: number): string {
   const d = new Date(`${first}T00:00:00Z`);
@@ -42,7 +42,12 @@ export function CalendarScreen() {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const accounts = overview.data?.map((o) => o.account) ?? [];
   const [view, setView] = useState<View>("month");
-  const [month, setMonth] = useState(firstOfMonth(today()));
+  // Today by the app's clock (the one the rules use), in the admin's zone;
+  // the month shown follows it until the admin moves to another.
+  const offset = useAppNowOffset();
+  const today = localDay(new Date(Date.now() + offset).toISOString(), zone);
+  const [chosenMonth, setMonth] = useState<string | null>(null);
+  const month = chosenMonth ?? firstOfMonth(today);
   const [accountId, setAccountId] = useState(0);
   const gridStart = addDays(month, -((new Date(`${month}T00:00:00Z`).getUTCDay() + 6) % 7));
   const gridEnd = addDays(gridStart, 42);
@@ -133,6 +138,9 @@ export function CalendarScreen() {
           <button type="button" className="ghost" onClick={() => setMonth(shiftMonth(month, 1))} aria-label="Next month" data-testid="next-month">
             →
           </button>
+          <button type="button" className="secondary small" onClick={() => setMonth(null)} disabled={chosenMonth === null} data-testid="this-month">
+            Today
+          </button>
         </div>
       )}
       {view === "month" && (
@@ -143,7 +151,7 @@ export function CalendarScreen() {
             </div>
           ))}
           {Array.from({ length: 42 }, (_, i) => addDays(gridStart, i)).map((d) => (
-            <div key={d} className={`month-day ${d.slice(0, 7) === month.slice(0, 7) ? "" : "other"} ${d === today() ? "today" : ""}`} data-day={d}>
+            <div key={d} className={`month-day ${d.slice(0, 7) === month.slice(0, 7) ? "" : "other"} ${d === today ? "today" : ""}`} data-day={d}>
               <span className="day-number">{Number(d.slice(8))}</span>
               {(byDay.get(d) ?? []).map((e, i) => (
                 <div key={i} className={`event event-${e.kind}`} title={`${titleOf(e)} — ${e.accountName}${e.allDay ? "" : `, ${both(e.start, e.timeZone, zone)}`}`} data-testid="event" data-kind={e.kind}>
