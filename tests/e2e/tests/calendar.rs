@@ -125,6 +125,17 @@ async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
     )
     .await?;
     app.screenshot("agenda").await?;
+    // From December the agenda still shows the upgrade at the end of
+    // January: it looks ahead months, not the six weeks of the month view.
+    app.click(r#"[data-testid="prev-month"]"#).await?;
+    app.wait_for_text(r#"[data-testid="month-title"]"#, "December 2026")
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="agenda-item"][data-kind="upgrade"]"#,
+        "Sat 30 Jan 2027",
+    )
+    .await?;
+    app.click(r#"[data-testid="this-month"]"#).await?;
 
     let ics = app.data_dir().join("northwind.ics");
     app.type_into(r#"[data-testid="ics-path"]"#, &ics.display().to_string())

@@ -19,6 +19,8 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   sandbox_deadline: "Sandbox deadline",
 };
 
+// How far the agenda looks ahead from the month shown.
+const AGENDA_DAYS = 183;
 const firstOfMonth = (day: string) => `${day.slice(0, 7)}-01`;
 function shiftMonth(first: string, n: number): string {
   const d = new Date(`${first}T00:00:00Z`);
@@ -50,10 +52,11 @@ export function CalendarScreen() {
   const month = chosenMonth ?? firstOfMonth(today);
   const [accountId, setAccountId] = useState(0);
   const gridStart = addDays(month, -((new Date(`${month}T00:00:00Z`).getUTCDay() + 6) % 7));
-  const gridEnd = addDays(gridStart, 42);
+  // The month view reads its six weeks; the agenda looks six months ahead.
+  const rangeEnd = view === "agenda" ? addDays(month, AGENDA_DAYS) : addDays(gridStart, 42);
   const events = useQuery({
-    queryKey: ["calendar", accountId, gridStart],
-    queryFn: () => api.calendarEvents(accountId, `${addDays(gridStart, -1)}T00:00:00Z`, `${addDays(gridEnd, 1)}T00:00:00Z`),
+    queryKey: ["calendar", accountId, gridStart, rangeEnd],
+    queryFn: () => api.calendarEvents(accountId, `${addDays(gridStart, -1)}T00:00:00Z`, `${addDays(rangeEnd, 1)}T00:00:00Z`),
     enabled: view !== "settings",
   });
   const [error, setError] = useState<AppError | null>(null);
@@ -177,7 +180,7 @@ export function CalendarScreen() {
                 </span>
               </li>
             ))}
-          {events.data && events.data.filter((e) => e.kind !== "maintenance_window").length === 0 && <li className="muted">Nothing scheduled in these weeks. Schedule an upgrade from Releases.</li>}
+          {events.data && events.data.filter((e) => e.kind !== "maintenance_window").length === 0 && <li className="muted">Nothing scheduled in the next six months. Schedule an upgrade from Releases.</li>}
         </ul>
       )}
       {view === "settings" && settingsAccount && <CalendarSettingsForm accountId={settingsAccount.id} />}
