@@ -158,8 +158,11 @@ export function CalendarScreen() {
               <span className="day-number">{Number(d.slice(8))}</span>
               {(byDay.get(d) ?? []).map((e, i) => (
                 <div key={i} className={`event event-${e.kind}`} title={`${titleOf(e)} — ${e.accountName}${e.allDay ? "" : `, ${both(e.start, e.timeZone, zone)}`}`} data-testid="event" data-kind={e.kind}>
-                  {e.allDay ? "" : `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(e.start))} `}
-                  {e.kind === "maintenance_window" ? "window" : titleOf(e)}
+                  {/* The daily window is a band (its time on hover and for screen readers), not the same words every day. */}
+                  <span className={e.kind === "maintenance_window" ? "sr-only" : undefined}>
+                    {e.allDay ? "" : `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(e.start))} `}
+                    {e.kind === "maintenance_window" ? "window" : titleOf(e)}
+                  </span>
                 </div>
               ))}
             </div>
