@@ -47,6 +47,14 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
     const t = window.setTimeout(() => onDismiss(toast.id), ROUTINE_MS);
     return () => window.clearTimeout(t);
   }, [toast, resting, onDismiss]);
+  // A pointer that rested on it and then acted elsewhere (a click) has left,
+  // even when no mouseleave came (a message that appeared under it).
+  useEffect(() => {
+    if (!resting) return;
+    const away = (e: MouseEvent) => !(e.target as HTMLElement).closest?.(".toast") && setResting(false);
+    window.addEventListener("mousedown", away);
+    return () => window.removeEventListener("mousedown", away);
+  }, [resting]);
   return (
     <div
       className={`toast toast-${toast.tone}`}
