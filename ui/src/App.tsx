@@ -97,7 +97,7 @@ export function App() {
         {screen === "releases" ? (
           <ReleasesScreen key={releasesAt.n} initialAccount={releasesAt.accountId} initialRelease={releasesAt.releaseId} />
         ) : screen === "calendar" ? (
-          <CalendarScreen />
+          <CalendarScreen go={go} />
         ) : screen === "uat" ? (
           <UatScreen key={uatCycle ?? 0} initial={uatCycle} />
         ) : opened ? (

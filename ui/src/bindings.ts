@@ -449,6 +449,8 @@ export type CalendarEvent = {
 	start: string,
 	end: string,
 	allDay: boolean,
+	/**  What clicking it opens (the release, its UAT cycle), when anything. */
+	target: Target | null,
 };
 
 export type CalendarSettings = {

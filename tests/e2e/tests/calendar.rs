@@ -159,6 +159,18 @@ async fn schedule_a_wave_and_export_the_calendar() -> Result<()> {
         checked.status.success(),
         "the .ics did not pass the independent check:\n{said}"
     );
+
+    // An event opens what it is about: the upgrade its release's notes,
+    // the UAT window its cycle.
+    app.click(r#"[data-testid="calendar-tab-month"]"#).await?;
+    app.click(r#"[data-day="2027-01-30"] [data-kind="upgrade"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="release-reader"]"#, "Release 10.0.2")
+        .await?;
+    app.click(r#"[data-testid="nav-calendar"]"#).await?;
+    app.click(r#"[data-day="2027-01-20"] [data-kind="uat_window"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="generate-plan"]"#).await?;
     app.close().await
 }
 

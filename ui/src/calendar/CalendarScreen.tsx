@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { Go } from "../App";
 import { useAppNowOffset } from "../upgrade/useAppNow";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { save } from "@tauri-apps/plugin-dialog";
@@ -39,7 +40,7 @@ function days(e: CalendarEvent, zone: string): string[] {
 
 // One calendar across accounts, in the admin's own time zone, with each
 // account's local time beside it when it differs.
-export function CalendarScreen() {
+export function CalendarScreen({ go }: { go?: Go }) {
   const zone = ownZone();
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const accounts = overview.data?.map((o) => o.account) ?? [];
@@ -49,6 +50,18 @@ export function CalendarScreen() {
   const offset = useAppNowOffset();
   const today = localDay(new Date(Date.now() + offset).toISOString(), zone);
   const [chosenMonth, setMonth] = useState<string | null>(null);
+  // An event about something (a release, a UAT cycle) opens it on a click
+  // or Enter; the month's cells are small, so the whole event is the target.
+  const opener = (e: CalendarEvent) => {
+    const target = e.target;
+    if (!target || !go) return {};
+    return {
+      role: "button",
+      tabIndex: 0,
+      onClick: () => go(target),
+      onKeyDown: (k: React.KeyboardEvent) => (k.key === "Enter" || k.key === " ") && (k.preventDefault(), go(target)),
+    };
+  };
   const month = chosenMonth ?? firstOfMonth(today);
   const [accountId, setAccountId] = useState(0);
   const gridStart = addDays(month, -((new Date(`${month}T00:00:00Z`).getUTCDay() + 6) % 7));
@@ -157,7 +170,14 @@ export function CalendarScreen() {
             <div key={d} className={`month-day ${d.slice(0, 7) === month.slice(0, 7) ? "" : "other"} ${d === today ? "today" : ""}`} data-day={d}>
               <span className="day-number">{Number(d.slice(8))}</span>
               {(byDay.get(d) ?? []).map((e, i) => (
-                <div key={i} className={`event event-${e.kind}`} title={`${titleOf(e)} — ${e.accountName}${e.allDay ? "" : `, ${both(e.start, e.timeZone, zone)}`}`} data-testid="event" data-kind={e.kind}>
+                <div
+                  key={i}
+                  className={`event event-${e.kind}${e.target && go ? " opens" : ""}`}
+                  title={`${titleOf(e)} — ${e.accountName}${e.allDay ? "" : `, ${both(e.start, e.timeZone, zone)}`}${e.target && go ? " (click to open)" : ""}`}
+                  data-testid="event"
+                  data-kind={e.kind}
+                  {...opener(e)}
+                >
                   {/* The daily window is a band (its time on hover and for screen readers), not the same words every day. */}
                   <span className={e.kind === "maintenance_window" ? "sr-only" : undefined}>
                     {e.allDay ? "" : `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(e.start))} `}
@@ -176,7 +196,13 @@ export function CalendarScreen() {
             .map((e, i) => (
               <li key={i} data-testid="agenda-item" data-kind={e.kind}>
                 <span className={`pill event-${e.kind}`}>{EVENT_LABELS[e.kind]}</span>
-                <strong>{titleOf(e)}</strong>
+                {e.target && go ? (
+                  <button type="button" className="link strong" onClick={() => e.target && go(e.target)} data-testid="agenda-open">
+                    {titleOf(e)}
+                  </button>
+                ) : (
+                  <strong>{titleOf(e)}</strong>
+                )}
                 <span className="muted">{e.accountName}</span>
                 <span data-testid="agenda-when">
                   {e.allDay ? `${longDay(localDay(e.start, e.timeZone))}${days(e, zone).length > 1 ? ` – ${longDay(addDays(localDay(e.end, e.timeZone), -1))}` : ""}` : `${longDay(localDay(e.start, zone))}, ${both(e.start, e.timeZone, zone)} – ${both(e.end, e.timeZone, zone)}`}

@@ -77,6 +77,8 @@ pub struct CalendarEvent {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub all_day: bool,
+    /// What clicking it opens (the release, its UAT cycle), when anything.
+    pub target: Option<crate::target::Target>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

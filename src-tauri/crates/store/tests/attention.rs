@@ -114,3 +114,33 @@ fn notices_open_their_object_and_settle_with_the_run() -> Result<()> {
     assert!(upgraded.read, "settled by the commit");
     Ok(())
 }
+
+/// Calendar events open what they are about: the upgrade its release, the
+/// UAT window and refresh day their cycle.
+#[test]
+fn calendar_events_name_their_object() -> Result<()> {
+    let s = setup()?;
+    let events =
+        s.ws.calendar_events(s.account, utc(2027, 1, 1, 0), utc(2027, 2, 28, 0))?;
+    let target = |kind: cutover_core::schedule_view::EventKind| {
+        events
+            .iter()
+            .find(|e| e.kind == kind)
+            .and_then(|e| e.target)
+    };
+    use cutover_core::schedule_view::EventKind;
+    assert!(matches!(
+        target(EventKind::Upgrade),
+        Some(Target::Release { account_id, .. }) if account_id == s.account
+    ));
+    assert_eq!(
+        target(EventKind::UatWindow),
+        Some(Target::Uat { cycle_id: s.cycle })
+    );
+    assert_eq!(
+        target(EventKind::UatRefresh),
+        Some(Target::Uat { cycle_id: s.cycle })
+    );
+    assert_eq!(target(EventKind::MaintenanceWindow), None);
+    Ok(())
+}

@@ -2,11 +2,12 @@
 //! scheduled upgrade with its UAT window and sandbox deadline, as events
 //! between two instants.
 
-use crate::Workspace;
+use crate::{Context, Workspace};
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use cutover_core::account::AccountId;
 use cutover_core::schedule::Calendar;
 use cutover_core::schedule_view::{CalendarEvent, EventKind};
+use cutover_core::target::Target;
 use cutover_core::{Error, Result};
 
 /// The longest span one calendar query may cover.
@@ -42,6 +43,11 @@ impl Workspace {
                 start,
                 end,
                 all_day,
+                target: None,
+            };
+            let about = |mut e: CalendarEvent, target: Target| {
+                e.target = Some(target);
+                e
             };
             let midnight = |d: NaiveDate| calendar.instant(d, NaiveTime::MIN);
             let all_day = |kind, key: String, title: String, first: NaiveDate, last: NaiveDate| {
@@ -79,49 +85,83 @@ impl Workspace {
                 ));
             }
             for plan in self.scheduled_upgrades(account.id)? {
+                let release = Target::Release {
+                    account_id: account.id,
+                    release_id: plan.release_id,
+                };
+                // A UAT event opens its cycle, when the release has one.
+                let uat = self
+                    .cycle_of_release(plan.release_id)?
+                    .map(|cycle_id| Target::Uat { cycle_id })
+                    .unwrap_or(release);
                 let wave = plan
                     .wave
                     .as_deref()
                     .map(|w| format!(" ({w})"))
                     .unwrap_or_default();
-                events.push(event(
-                    EventKind::Upgrade,
-                    plan.version.clone(),
-                    format!("Production upgrade to {}{wave}", plan.version),
-                    plan.slot.start,
-                    plan.slot.end,
-                    false,
+                events.push(about(
+                    event(
+                        EventKind::Upgrade,
+                        plan.version.clone(),
+                        format!("Production upgrade to {}{wave}", plan.version),
+                        plan.slot.start,
+                        plan.slot.end,
+                        false,
+                    ),
+                    release,
                 ));
                 if let (Some(start), Some(end)) = (plan.uat_start, plan.uat_end) {
-                    events.push(all_day(
-                        EventKind::UatWindow,
-                        plan.version.clone(),
-                        format!("UAT of {}", plan.version),
-                        start,
-                        end,
+                    events.push(about(
+                        all_day(
+                            EventKind::UatWindow,
+                            plan.version.clone(),
+                            format!("UAT of {}", plan.version),
+                            start,
+                            end,
+                        ),
+                        uat,
                     ));
                 }
                 if let Some(refresh) = plan.uat_refresh {
-                    events.push(all_day(
-                        EventKind::UatRefresh,
-                        plan.version.clone(),
-                        format!("Refresh UAT from production for {}", plan.version),
-                        refresh,
-                        refresh,
+                    events.push(about(
+                        all_day(
+                            EventKind::UatRefresh,
+                            plan.version.clone(),
+                            format!("Refresh UAT from production for {}", plan.version),
+                            refresh,
+                            refresh,
+                        ),
+                        uat,
                     ));
                 }
-                events.push(all_day(
-                    EventKind::SandboxDeadline,
-                    plan.version.clone(),
-                    format!("Sandboxes behind {} due", plan.version),
-                    plan.sandbox_deadline,
-                    plan.sandbox_deadline,
+                events.push(about(
+                    all_day(
+                        EventKind::SandboxDeadline,
+                        plan.version.clone(),
+                        format!("Sandboxes behind {} due", plan.version),
+                        plan.sandbox_deadline,
+                        plan.sandbox_deadline,
+                    ),
+                    release,
                 ));
             }
         }
         events.retain(|e| e.end > from && e.start < to);
         events.sort_by_key(|e| (e.start, e.account_id));
         Ok(events)
+    }
+
+    /// The UAT cycle of a release, if it has one.
+    fn cycle_of_release(&self, release_id: i64) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        self.connect()?
+            .query_row(
+                "SELECT id FROM uat_cycles WHERE release_id = ?1",
+                [release_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("reading the release's UAT cycle")
     }
 
     /// The calendars of the accounts a query covers, for the export.
