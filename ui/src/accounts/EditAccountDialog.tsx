@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { TimeZoneInput } from "../shared/TimeZoneInput";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api";
 import type { Account } from "../bindings";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -10,7 +11,6 @@ type Props = { account: Account; onClose: () => void; onNotice: (text: string) =
 // An account's name, platform name and time zone. Trusted keys are kept in
 // Releases and business days, holidays and windows in Calendar.
 export function EditAccountDialog({ account, onClose, onNotice }: Props) {
-  const zones = useQuery({ queryKey: ["time-zones"], queryFn: api.timeZones, staleTime: Infinity });
   const [name, setName] = useState(account.name);
   const [platform, setPlatform] = useState(account.platform);
   const [timeZone, setTimeZone] = useState(account.timeZone);
@@ -41,12 +41,7 @@ export function EditAccountDialog({ account, onClose, onNotice }: Props) {
         <p className="hint">The platform's name as the vendor's packages give it; once a release is imported it must stay that name.</p>
         <label>
           Time zone
-          <input list="edit-time-zone-list" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} data-testid="edit-account-time-zone" />
-          <datalist id="edit-time-zone-list">
-            {(zones.data ?? []).map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
+          <TimeZoneInput value={timeZone} onChange={setTimeZone} testid="edit-account-time-zone" />
         </label>
         <p className="hint">
           Scheduled upgrades, backups and reminders keep their moment and are shown in the new zone; maintenance windows and

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { TimeZoneInput } from "../shared/TimeZoneInput";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CalendarSettings } from "../bindings";
 import { api, AppError } from "../api";
@@ -74,7 +75,7 @@ export function CalendarSettingsForm({ accountId }: { accountId: number }) {
         )}
         <label>
           Time zone (IANA name)
-          <input value={zone} onChange={(e) => setZone(e.target.value)} data-testid="time-zone" />
+          <TimeZoneInput value={zone} onChange={setZone} testid="time-zone" />
         </label>
         <div className="field">
           Business days
