@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { TimeZoneInput } from "../shared/TimeZoneInput";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, AppError, toAppError } from "../api";
@@ -181,18 +182,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
         </label>
         <label>
           Time zone
-          <input
-            list="time-zone-list"
-            value={zone}
-            onChange={(e) => setTimeZone(e.target.value)}
-            placeholder={zones.isPending ? "Loading time zones…" : "Type to search, e.g. Europe/London"}
-            data-testid="account-time-zone"
-          />
-          <datalist id="time-zone-list">
-            {(zones.data ?? []).map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
+          <TimeZoneInput value={zone} onChange={setTimeZone} testid="account-time-zone" />
         </label>
         {zones.isError && <ErrorBanner error={zones.error} />}
         <p className="hint">Maintenance windows, reminders and the calendar use this zone.</p>
