@@ -114,6 +114,13 @@ async fn start_session(
     env: &[(String, String)],
 ) -> Result<(Client, Group)> {
     let (port, native_port) = (free_port()?, free_port()?);
+    // Beside the data, unless the scenario made the data directory's path
+    // a file (to see that refused): then a folder of this test process.
+    let xdg = if data_path.is_file() {
+        std::env::temp_dir().join(format!("cutover-e2e-xdg-{}", std::process::id()))
+    } else {
+        data_path.join(".xdg")
+    };
     let mut command = Command::new(tauri_driver());
     // Single instance goes through the session bus: keep the app off the
     // developer's bus, or a running Cutover would swallow this launch. A
@@ -136,9 +143,9 @@ async fn start_session(
             // The webview's own storage (the theme chosen, window state)
             // lives under the XDG folders: one set per scenario, so that
             // nothing carries over from the one before.
-            .env("XDG_DATA_HOME", data_path.join(".xdg/data"))
-            .env("XDG_CONFIG_HOME", data_path.join(".xdg/config"))
-            .env("XDG_CACHE_HOME", data_path.join(".xdg/cache"))
+            .env("XDG_DATA_HOME", xdg.join("data"))
+            .env("XDG_CONFIG_HOME", xdg.join("config"))
+            .env("XDG_CACHE_HOME", xdg.join("cache"))
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit()),
