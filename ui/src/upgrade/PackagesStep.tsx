@@ -14,13 +14,14 @@ export function PackagesStep({ run, act, pending }: Props) {
   return (
     <>
       <h4>Packages on the copy</h4>
-      <table className="grid" data-testid="upgrade-packages">
+      {/* Fixed widths: the columns stay put as packages are applied and signed off. */}
+      <table className="grid packages" data-testid="upgrade-packages">
         <thead>
           <tr>
-            <th>Package</th>
-            <th>State</th>
-            <th>Rehearsal</th>
-            <th>Signed off</th>
+            <th className="col-package">Package</th>
+            <th className="col-state">State</th>
+            <th className="col-rehearsal num">Rehearsal</th>
+            <th className="col-signed">Signed off</th>
           </tr>
         </thead>
         <tbody>
