@@ -23,10 +23,11 @@ export function App() {
   const open: Open = (id, tab = "designer") => (setScreen("environments"), setOpened({ id, tab }));
   const [uatCycle, setUatCycle] = useState<number | null>(null);
   const openUat = (cycleId: number | null) => (setUatCycle(cycleId), setScreen("uat"));
-  // Where Releases opens (an account's catalog, or one release's notes) and
-  // which environment's Backups the dashboard opens; a new value remounts.
+  // Where Releases opens (an account's catalog, or one release's notes; a
+  // new value remounts it) and which environment's Backups the dashboard opens.
   const [releasesAt, setReleasesAt] = useState<{ accountId?: number; releaseId?: number; n: number }>({ n: 0 });
-  const [backupsOf, setBackupsOf] = useState<{ environmentId: number; n: number } | null>(null);
+  // Cleared once shown, so coming back to the dashboard does not reopen it.
+  const [backupsOf, setBackupsOf] = useState<number | null>(null);
   const [help, setHelp] = useState(false);
   const [inboxToggles, setInboxToggles] = useState(0);
   const onShortcut = useCallback((a: ShortcutAction) => {
@@ -40,7 +41,7 @@ export function App() {
   const go: Go = (t) => {
     switch (t.kind) {
       case "backups":
-        return (setScreen("environments"), setOpened(null), setBackupsOf({ environmentId: t.environment_id, n: (backupsOf?.n ?? 0) + 1 }));
+        return (setScreen("environments"), setOpened(null), setBackupsOf(t.environment_id));
       case "upgrade":
         return open(t.environment_id, "upgrade");
       case "promotions":
@@ -108,7 +109,7 @@ export function App() {
             onBack={() => setOpened(null)}
           />
         ) : (
-          <Dashboard onOpen={open} onOpenUat={openUat} go={go} backupsOf={backupsOf} />
+          <Dashboard onOpen={open} onOpenUat={openUat} go={go} backupsOf={backupsOf} onBackupsShown={() => setBackupsOf(null)} />
         )}
       </main>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}

@@ -55,6 +55,13 @@ async fn each_line_opens_its_place_and_leaves_once_dealt_with() -> Result<()> {
     app.wait_for(r#"[data-testid="calendar-screen"]"#).await?;
     press(&app, "\u{E009}1").await?;
     app.wait_for(r#"[data-testid="needs-you"]"#).await?;
+    // Back on the dashboard, the Backups opened from the list earlier stay shut.
+    app.wait_for(&format!(
+        r#"{} [data-testid="open-backups"]"#,
+        cutover_e2e::env_row("Production")
+    ))
+    .await?;
+    assert!(!app.shown(r#"[role="dialog"]"#).await?);
     press(&app, "?").await?;
     app.wait_for_text(r#"[data-testid="shortcuts"]"#, "Ctrl+4")
         .await?;

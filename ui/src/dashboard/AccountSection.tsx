@@ -17,11 +17,13 @@ type Props = {
   onNotice: (text: string) => void;
   onOpen: Open;
   onOpenUat?: (cycleId: number) => void;
-  // An environment whose Backups to open (from "what needs you").
-  backupsOf?: { environmentId: number; n: number } | null;
+  // An environment whose Backups to open (from "what needs you"), and how
+  // to say it was opened.
+  backupsOf?: number | null;
+  onBackupsShown?: () => void;
 };
 
-export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsOf }: Props) {
+export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsOf, onBackupsShown }: Props) {
   const { account, environments } = overview;
   const [creating, setCreating] = useState(false);
   const [deletingAccount, setDeletingAccount] = useState(false);
@@ -29,8 +31,11 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
   useEffect(() => {
-    const asked = backupsOf && overview.environments.find((e) => e.environment.id === backupsOf.environmentId);
-    if (asked) setBackingUp(asked);
+    const asked = overview.environments.find((e) => e.environment.id === backupsOf);
+    if (asked) {
+      setBackingUp(asked);
+      onBackupsShown?.();
+    }
     // Only a new request opens it; the overview refreshing must not.
   }, [backupsOf]);
   const [refreshing, setRefreshing] = useState<EnvironmentOverview | null>(null);

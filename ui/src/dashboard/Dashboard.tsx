@@ -10,9 +10,9 @@ import type { Go, Open } from "../App";
 import { NeedsYou } from "./NeedsYou";
 import { useNotify } from "../feedback/Feedback";
 
-type Props = { onOpen: Open; onOpenUat?: (cycleId: number) => void; go: Go; backupsOf?: { environmentId: number; n: number } | null };
+type Props = { onOpen: Open; onOpenUat?: (cycleId: number) => void; go: Go; backupsOf?: number | null; onBackupsShown?: () => void };
 
-export function Dashboard({ onOpen, onOpenUat, go, backupsOf }: Props) {
+export function Dashboard({ onOpen, onOpenUat, go, backupsOf, onBackupsShown }: Props) {
   const overview = useQuery({ queryKey: ["overview"], queryFn: api.overview });
   const notify = useNotify();
   const setNotice = (text: string) => notify(text);
@@ -75,7 +75,7 @@ export function Dashboard({ onOpen, onOpenUat, go, backupsOf }: Props) {
           {demo.isError && <ErrorBanner error={demo.error} />}
           <NeedsYou accounts={overview.data.map((a) => a.account)} go={go} />
           {overview.data.map((a) => (
-            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} onOpenUat={onOpenUat} backupsOf={backupsOf} />
+            <AccountSection key={a.account.id} overview={a} onNotice={setNotice} onOpen={onOpen} onOpenUat={onOpenUat} backupsOf={backupsOf} onBackupsShown={onBackupsShown} />
           ))}
         </>
       )}
