@@ -323,6 +323,14 @@ async fn every_screen_fits_every_window_size_and_passes_the_audit() -> Result<()
         (1280, 800, "-dark"),
     ] {
         app.resize(w, h).await?;
+        // The window manager-less resize lands a moment later: measure and
+        // take pictures only once the page has the new width.
+        for _ in 0..100 {
+            if app.eval("return window.innerWidth").await? == serde_json::json!(w) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         if theme == "-dark" {
             app.click(r#"[data-testid="theme"]"#).await?;
             app.click(r#"[data-testid="theme"][data-theme="light"]"#)
