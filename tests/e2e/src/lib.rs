@@ -89,8 +89,12 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// Two different free ports: both listeners are held until both ports are
+/// known, so the system cannot hand out the same one twice.
+fn free_ports() -> Result<(u16, u16)> {
+    let first = TcpListener::bind("127.0.0.1:0")?;
+    let second = TcpListener::bind("127.0.0.1:0")?;
+    Ok((first.local_addr()?.port(), second.local_addr()?.port()))
 }
 
 async fn wait_for_port(port: u16) -> Result<()> {
@@ -104,7 +108,7 @@ async fn wait_for_port(port: u16) -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Err(format!("tauri-driver did not listen on port {port} within {PATIENCE:?}").into())
+    Err(format!("the WebDriver did not listen on port {port} within {PATIENCE:?}").into())
 }
 
 /// Starts tauri-driver on free ports and opens a session that launches the app.
@@ -113,7 +117,7 @@ async fn start_session(
     data_path: &Path,
     env: &[(String, String)],
 ) -> Result<(Client, Group)> {
-    let (port, native_port) = (free_port()?, free_port()?);
+    let (port, native_port) = free_ports()?;
     // Beside the data, unless the scenario made the data directory's path
     // a file (to see that refused): then a folder of this test process.
     let xdg = if data_path.is_file() {
@@ -155,7 +159,10 @@ async fn start_session(
             "cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --locked"
         )
     })?;
+    // tauri-driver forwards to WebKitWebDriver, which it starts itself: a
+    // session asked for before that one listens is dropped.
     wait_for_port(port).await?;
+    wait_for_port(native_port).await?;
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
@@ -236,17 +243,18 @@ impl App {
             )
             .into());
         }
-        // WebKitWebDriver occasionally drops the very first session of a
-        // fresh machine; one more try with a new driver, never more.
+        // WebKitWebDriver occasionally drops a session as it starts; two
+        // more tries with a new driver each, a moment apart, never more.
         let mut attempt = 0;
         let (client, driver) = loop {
             attempt += 1;
             match start_session(&binary, data_path, env).await {
                 Ok(started) => break started,
-                Err(e) if attempt < 2 => {
+                Err(e) if attempt < 3 => {
                     eprintln!(
-                        "{scenario}: the WebDriver session failed to start ({e}); trying once more"
+                        "{scenario}: the WebDriver session failed to start ({e}); trying again"
                     );
+                    tokio::time::sleep(Duration::from_secs(2)).await;
                 }
                 Err(e) => return Err(e),
             }
