@@ -1,3 +1,4 @@
+import { createPortal } from "react-dom";
 import { useEffect, type ReactNode } from "react";
 
 // A modal dialog: Escape and the backdrop cancel unless an action is running.
@@ -9,12 +10,15 @@ export function Modal({ title, children, onClose, busy, wide }: { title: string;
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose, busy]);
-  return (
+  // On <body>, whichever component opens it (a top-bar button, say), so it
+  // inherits nothing from where it was declared.
+  return createPortal(
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onClose()}>
       <div className={wide ? "modal wide" : "modal"} role="dialog" aria-modal="true" aria-label={title}>
         <h2>{title}</h2>
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

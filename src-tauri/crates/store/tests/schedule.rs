@@ -189,6 +189,10 @@ fn waves_are_refused_with_their_reason_and_a_valid_one_is_planned() -> Result<()
 
     // Rescheduling replaces the plan and its reminders.
     let moved = ws.schedule_upgrade(release, day(2027, 2, 13), &boss(), now())?;
+    assert!(
+        ws.start_at_login_offer_due()?,
+        "a pending reminder offers starting at login"
+    );
     let current = ws.scheduled_upgrades(account)?;
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].id, moved.id);
@@ -215,6 +219,10 @@ fn waves_are_refused_with_their_reason_and_a_valid_one_is_planned() -> Result<()
     );
     ws.cancel_upgrade(moved.id, &boss())?;
     assert_eq!(ws.next_reminder_due()?, None);
+    assert!(
+        !ws.start_at_login_offer_due()?,
+        "no reminder pending, nothing to start at login for"
+    );
     Ok(())
 }
 
@@ -418,5 +426,21 @@ fn the_calendar_and_its_icalendar_export() -> Result<()> {
         "freeze, end exclusive"
     );
     assert!(ics.split("\r\n").all(|l| l.len() <= 75), "folded");
+    Ok(())
+}
+
+#[test]
+fn starting_at_login_is_offered_once_a_reminder_is_pending_and_only_once() -> Result<()> {
+    let (dir, ws, _account, release) = setup()?;
+    assert!(!ws.start_at_login_offer_due()?, "nothing scheduled yet");
+    ws.schedule_upgrade(release, day(2027, 1, 30), &boss(), now())?;
+    assert!(ws.start_at_login_offer_due()?);
+    ws.settle_start_at_login_offer()?;
+    assert!(!ws.start_at_login_offer_due()?, "answered: not asked again");
+    let reopened = Workspace::open(dir.path())?;
+    assert!(
+        !reopened.start_at_login_offer_due()?,
+        "the answer outlives a restart"
+    );
     Ok(())
 }

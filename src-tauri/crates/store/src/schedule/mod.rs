@@ -1,7 +1,8 @@
 //! Time: each account's calendar (time zone, business days, holidays,
 //! maintenance windows, freezes), scheduled production upgrades with their
 //! reminders, the one calendar across accounts and its iCalendar export,
-//! and firing reminders.
+//! firing reminders, and when to offer starting at login (reminders fire
+//! only while Cutover runs).
 //!
 //! Invariants: instants are stored in UTC and shown in the account's zone;
 //! a schedule and its reminders are written in one transaction; a reminder
@@ -12,5 +13,6 @@
 
 mod calendar;
 mod ics;
+mod login;
 pub(crate) mod plans;
 mod reminders;
