@@ -123,6 +123,9 @@ const COMMANDS: &[&str] = &[
     "extension_offers",
     "open_note_link",
     "export_rejected_rows",
+    "start_at_login",
+    "set_start_at_login",
+    "decline_start_at_login",
     "report_interactive",
 ];
 

@@ -138,6 +138,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             extensions::extension_offers,
             releases::open_note_link,
             records::export_rejected_rows,
+            app::start_at_login,
+            app::set_start_at_login,
+            app::decline_start_at_login,
             app::report_interactive,
         ])
 }

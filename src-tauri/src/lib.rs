@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use tauri::Manager;
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// The environment variable that overrides the data directory (tests use a
 /// temporary one).
@@ -79,6 +80,11 @@ fn clock() -> Arc<dyn Clock> {
     }
 }
 
+/// What of the main window is remembered between starts.
+fn window_kept() -> StateFlags {
+    StateFlags::all() - StateFlags::VISIBLE
+}
+
 pub fn run() {
     let launched = Instant::now();
     let commands = bindings::builder();
@@ -91,6 +97,16 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_dialog::init())
+        // Size, place and maximised state come back at the next start. Not
+        // whether the window was shown: one closed to the tray opens again.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(window_kept())
+                .build(),
+        )
+        // Off until the admin turns it on (Settings, or the offer made once a
+        // reminder is pending): it writes the desktop's autostart entry.
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
@@ -138,6 +154,11 @@ pub fn run() {
                     window.on_window_event(move |event| {
                         if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                             api.prevent_close();
+                            // Saved now, not only at quit: a logout or a
+                            // kill while in the tray keeps the place too.
+                            if let Err(e) = hidden.app_handle().save_window_state(window_kept()) {
+                                tracing::warn!(error = %e, "the window's place was not saved");
+                            }
                             let _ = hidden.hide();
                         }
                     });

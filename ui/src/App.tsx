@@ -5,6 +5,8 @@ import { Dashboard } from "./dashboard/Dashboard";
 import { AdminSwitcher } from "./people/AdminSwitcher";
 import { InboxButton } from "./inbox/InboxButton";
 import { ThemeButton } from "./theme/ThemeButton";
+import { DesktopSettingsButton } from "./settings/DesktopSettings";
+import { StartAtLoginOffer } from "./settings/StartAtLogin";
 import { ShortcutsDialog, useShortcuts, type ShortcutAction } from "./shortcuts/Shortcuts";
 import { EnvironmentScreen, type Tab } from "./environment/EnvironmentScreen";
 import { ReleasesScreen } from "./releases/ReleasesScreen";
@@ -90,11 +92,13 @@ export function App() {
         <InboxButton go={go} toggles={inboxToggles} />
         <AdminSwitcher />
         <ThemeButton />
+        <DesktopSettingsButton />
         <button type="button" className="topbar-button" onClick={() => queryClient.invalidateQueries()} data-testid="refresh">
           Reload
         </button>
       </header>
       <main>
+        <StartAtLoginOffer />
         {screen === "releases" ? (
           <ReleasesScreen key={releasesAt.n} initialAccount={releasesAt.accountId} initialRelease={releasesAt.releaseId} />
         ) : screen === "calendar" ? (

@@ -267,6 +267,17 @@ export const commands = {
 	 *  reason in a last column, to `dest`; returns how many.
 	 */
 	exportRejectedRows: (source: string, rejected: RejectedRow[], dest: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_rejected_rows", { source, rejected, dest })),
+	startAtLogin: () => typedError<StartAtLogin, CommandError>(__TAURI_INVOKE("start_at_login")),
+	/**
+	 *  Turns starting at login on or off (the desktop's autostart entry); either
+	 *  answers the offer, so it is not made again.
+	 */
+	setStartAtLogin: (enabled: boolean) => typedError<StartAtLogin, CommandError>(__TAURI_INVOKE("set_start_at_login", { enabled })),
+	/**
+	 *  "Not now" to the offer: nothing changes on the desktop, and the offer is
+	 *  not made again (the setting stays under Settings).
+	 */
+	declineStartAtLogin: () => typedError<StartAtLogin, CommandError>(__TAURI_INVOKE("decline_start_at_login")),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -1460,6 +1471,15 @@ export type SourceTable = {
 	columns: SourceColumn[],
 	/**  Why the table cannot be imported (then it is left out). */
 	problem: string | null,
+};
+
+/**
+ *  Whether Cutover starts when the user logs in to the desktop, and whether
+ *  to offer it now (a reminder is pending and the offer was never answered).
+ */
+export type StartAtLogin = {
+	enabled: boolean,
+	offerDue: boolean,
 };
 
 export type StartupReport = {

@@ -12,6 +12,7 @@
 //! `app.wait_for(...)`, `app.screenshot("step")`, and `app.close().await`.
 
 mod inspect;
+pub mod x11;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -287,7 +288,16 @@ impl App {
                 }
             }
             if Instant::now() > deadline {
-                return Err(format!("nothing matching {css} appeared within {PATIENCE:?}").into());
+                // What the window showed instead, for whoever reads the failure.
+                let seen = self.shots.join("timed-out.png");
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(&seen, png);
+                }
+                return Err(format!(
+                    "nothing matching {css} appeared within {PATIENCE:?} (the window then: {})",
+                    seen.display()
+                )
+                .into());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -431,6 +441,14 @@ impl App {
     pub async fn screenshot(&mut self, name: &str) -> Result<PathBuf> {
         self.shot += 1;
         let path = self.shots.join(format!("{:02}-{name}.png", self.shot));
+        // The picture is of the last frame painted: wait for two more, so
+        // that what the page just changed is in it.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await?;
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
     }

@@ -100,6 +100,12 @@ fn views() -> Vec<View> {
             true,
         ),
         view(
+            "desktop-settings",
+            &[dashboard, r#"[data-testid="desktop-settings"]"#],
+            r#"[data-testid="start-at-login"]:enabled"#,
+            true,
+        ),
+        view(
             "new-account",
             &[dashboard, r#"[data-testid="new-account"]"#],
             r#"[data-testid="new-account-form"]"#,

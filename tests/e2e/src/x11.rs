@@ -1,0 +1,61 @@
+//! A plain X client, for what a window manager or the user's title bar
+//! does to the app: ask its window to close (`WM_DELETE_WINDOW`, as the ×
+//! button does) and see whether it is still shown.
+
+use crate::Result;
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{
+    AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, Window,
+};
+use x11rb::rust_connection::RustConnection;
+
+/// The app's top-level windows titled `title`, on the display of `DISPLAY`.
+fn windows_titled(conn: &RustConnection, root: Window, title: &str) -> Result<Vec<Window>> {
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(window) = stack.pop() {
+        let name = conn
+            .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::STRING, 0, 256)?
+            .reply()?;
+        if name.value == title.as_bytes() {
+            found.push(window);
+        }
+        stack.extend(conn.query_tree(window)?.reply()?.children);
+    }
+    Ok(found)
+}
+
+fn connect() -> Result<(RustConnection, Window)> {
+    let (conn, screen) = x11rb::connect(None)?;
+    let root = conn.setup().roots[screen].root;
+    Ok((conn, root))
+}
+
+/// Sends `WM_DELETE_WINDOW` to every window titled `title`: what clicking
+/// the title bar's × asks. Errors when there is no such window.
+pub fn ask_to_close(title: &str) -> Result<()> {
+    let (conn, root) = connect()?;
+    let protocols = conn.intern_atom(false, b"WM_PROTOCOLS")?.reply()?.atom;
+    let delete = conn.intern_atom(false, b"WM_DELETE_WINDOW")?.reply()?.atom;
+    let windows = windows_titled(&conn, root, title)?;
+    if windows.is_empty() {
+        return Err(format!("no window titled {title:?} to close").into());
+    }
+    for window in windows {
+        let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+        conn.send_event(false, window, EventMask::NO_EVENT, event)?;
+    }
+    conn.flush()?;
+    Ok(())
+}
+
+/// Whether any window titled `title` is on screen (mapped and viewable).
+pub fn shown(title: &str) -> Result<bool> {
+    let (conn, root) = connect()?;
+    for window in windows_titled(&conn, root, title)? {
+        if conn.get_window_attributes(window)?.reply()?.map_state == MapState::VIEWABLE {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
