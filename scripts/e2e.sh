@@ -3,7 +3,8 @@
 # one at a time (they are #[ignore]d; the same --workspace flags as every
 # other cargo call, so nothing is rebuilt). The other #[ignore]d functions,
 # named child_process_*, are child processes that fault tests start with
-# their orders: they refuse to run alone, so they are skipped here. Screenshots land in tests/e2e/screenshots/ (git-ignored).
+# their orders: they refuse to run alone, so they are skipped here. So is
+# installed_*, which needs the installed package (scripts/test.sh). Screenshots land in tests/e2e/screenshots/ (git-ignored).
 # Scenarios named offline_* run inside a network namespace with only
 # loopback, so they prove the app works without a network.
 set -euo pipefail
@@ -13,7 +14,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # launch is not slowed by a cold disk cache past WebKitWebDriver's patience.
 cat target/debug/cutover > /dev/null 2>&1 || true
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test --locked --workspace -- --ignored --test-threads=1 --skip offline_ --skip child_process_ "$@"
+  cargo test --locked --workspace -- --ignored --test-threads=1 --skip offline_ --skip child_process_ --skip installed_ "$@"
 # The namespace needs root (CI runs as root) or unprivileged user namespaces.
 if [ "$(id -u)" -eq 0 ]; then unshare_flags=(--net); else unshare_flags=(--net --map-root-user); fi
 CUTOVER_E2E_OFFLINE=1 unshare "${unshare_flags[@]}" bash -c '

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every check and test: formatting, lints, type
 # checks, UI unit tests, Rust tests (including the stale-bindings check),
-# and the end-to-end scenarios through the real app.
+# the end-to-end scenarios through the real app, and the Debian package
+# (built, installed with dpkg, started from its installed path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -35,6 +36,14 @@ bash scripts/fuzz.sh 30
 
 say "End to end: the real app under Xvfb through tauri-driver"
 bash scripts/e2e.sh
+
+say "Package: the .deb from Tauri's bundler, installed with dpkg and started from /usr/bin"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+deb=$(bash scripts/package.sh --debug)
+as_root dpkg -i "$deb"
+dpkg-query -W -f='${Package} ${Version} ${Status}\n' cutover
+CUTOVER_APP=/usr/bin/cutover xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test --locked --workspace -- --ignored --exact installed_package_starts_from_its_installed_path
 
 # One closing line for every runner above (vitest, cargo test).
 strip() { sed 's/\x1b\[[0-9;]*m//g' "$log"; }
