@@ -126,6 +126,7 @@ const COMMANDS: &[&str] = &[
     "start_at_login",
     "set_start_at_login",
     "decline_start_at_login",
+    "changelog_activity",
     "report_interactive",
 ];
 

@@ -141,6 +141,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::start_at_login,
             app::set_start_at_login,
             app::decline_start_at_login,
+            design::changelog_activity,
             app::report_interactive,
         ])
 }

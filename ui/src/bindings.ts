@@ -279,6 +279,11 @@ export const commands = {
 	 */
 	declineStartAtLogin: () => typedError<StartAtLogin, CommandError>(__TAURI_INVOKE("decline_start_at_login")),
 	/**
+	 *  How many changes each author made in each of the last twelve weeks
+	 *  (the account's weeks), oldest first: the Changelog tab's chart.
+	 */
+	changelogActivity: (environmentId: number) => typedError<WeekActivity[], CommandError>(__TAURI_INVOKE("changelog_activity", { environmentId })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -432,6 +437,11 @@ export type Backup = {
 	 *  before Cutover recorded it.
 	 */
 	platformVersion: string | null,
+	/**
+	 *  How many records it holds; `None` for backups taken before Cutover
+	 *  counted them.
+	 */
+	records: number | null,
 };
 
 export type BackupReason = "manual" | "before_refresh" | "before_restore" | "before_promotion" | "before_upgrade" | 
@@ -1744,6 +1754,17 @@ export type ViewFilter = {
 	op: FilterOp,
 	/**  The value to compare with, as typed (unused by the emptiness tests). */
 	value: string,
+};
+
+/**
+ *  How many changes each author made in one week (Monday to Sunday in the
+ *  account's time zone).
+ */
+export type WeekActivity = {
+	/**  The week's Monday, in the account's time zone. */
+	starts: string,
+	/**  Authors with at least one change that week, by name. */
+	authors: AuthorCount[],
 };
 
 /* Tauri Specta runtime */

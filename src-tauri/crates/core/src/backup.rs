@@ -85,6 +85,9 @@ pub struct Backup {
     /// The platform version the backup holds; `None` for backups taken
     /// before Cutover recorded it.
     pub platform_version: Option<String>,
+    /// How many records it holds; `None` for backups taken before Cutover
+    /// counted them.
+    pub records: Option<u64>,
 }
 
 impl Backup {

@@ -15,6 +15,7 @@ fn backup(id: BackupId, hour: u32, reason: BackupReason) -> Backup {
         author: "Alex".into(),
         released_at: None,
         platform_version: Some("10.0.1".into()),
+        records: Some(1_000),
     }
 }
 

@@ -209,6 +209,41 @@ fn render(v: &serde_json::Value) -> String {
     }
 }
 
+/// How many changes each author made in one week (Monday to Sunday in the
+/// account's time zone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WeekActivity {
+    /// The week's Monday, in the account's time zone.
+    pub starts: NaiveDate,
+    /// Authors with at least one change that week, by name.
+    pub authors: Vec<AuthorCount>,
+}
+
+/// The weeks the Changelog tab charts: the last `weeks` weeks up to and
+/// including the one holding `now`, oldest first, each as its Monday and
+/// the instants bounding it in `time_zone` (so a week with a daylight-
+/// saving change has 167 or 169 hours).
+pub fn recent_weeks(
+    now: DateTime<Utc>,
+    time_zone: &str,
+    weeks: u32,
+) -> Result<Vec<(NaiveDate, DateTime<Utc>, DateTime<Utc>)>> {
+    use chrono::Datelike;
+    let tz: Tz = time_zone.parse().map_err(|_| {
+        Error::internal(format!("The account's time zone {time_zone:?} is unknown."))
+    })?;
+    let today = now.with_timezone(&tz).date_naive();
+    let this_monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    let mut out = Vec::new();
+    for back in (0..weeks).rev() {
+        let monday = this_monday - Days::new(7 * u64::from(back));
+        let next = monday + Days::new(7);
+        out.push((monday, start_of_day(tz, monday), start_of_day(tz, next)));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 #[path = "changelog_tests.rs"]
 mod tests;

@@ -102,3 +102,24 @@ fn kinds_and_actions_round_trip_as_text() {
     );
     assert!(ChangeAction::parse("explode").is_err());
 }
+
+#[test]
+fn recent_weeks_run_monday_to_monday_in_the_account_zone_across_daylight_saving() {
+    // Thursday 29 Oct 2026 in London; clocks went back on Sunday 25 Oct.
+    let weeks = recent_weeks(utc("2026-10-29T12:00:00Z"), "Europe/London", 3).unwrap();
+    let mondays: Vec<NaiveDate> = weeks.iter().map(|w| w.0).collect();
+    assert_eq!(
+        mondays,
+        [day(2026, 10, 12), day(2026, 10, 19), day(2026, 10, 26)]
+    );
+    // 19 Oct starts at 00:00 BST (23:00 UTC the day before) and lasts
+    // 169 hours, up to 00:00 GMT on 26 Oct.
+    assert_eq!(weeks[1].1, utc("2026-10-18T23:00:00Z"));
+    assert_eq!(weeks[1].2, utc("2026-10-26T00:00:00Z"));
+    assert_eq!((weeks[1].2 - weeks[1].1).num_hours(), 169);
+    assert_eq!(weeks[0].2, weeks[1].1, "weeks meet with no gap");
+    // Late on Sunday in New York is already Monday in UTC: still Sunday's week.
+    let ny = recent_weeks(utc("2026-11-02T03:00:00Z"), "America/New_York", 1).unwrap();
+    assert_eq!(ny[0].0, day(2026, 10, 26));
+    assert!(recent_weeks(utc("2026-11-02T03:00:00Z"), "Mars/Olympus", 1).is_err());
+}

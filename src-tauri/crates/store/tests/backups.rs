@@ -68,7 +68,14 @@ fn a_backup_is_verified_listed_and_shown_as_the_last_backup() -> Result<()> {
     assert_eq!(backup.reason, BackupReason::Manual);
     assert_eq!(backup.sha256.len(), 64);
     assert!(backup.size_bytes > 0 && backup.is_usable());
+    assert_eq!(backup.records, Some(count(&ws)?), "counted from the file");
     assert_eq!(ws.backups(id)?, vec![backup.clone()]);
+    // The next backup counts what production holds then: the history of
+    // its record count.
+    change_production(&ws, 7)?;
+    let later = ws.take_backup(id, BackupReason::Manual, &boss(), at(7), &|_| {})?;
+    assert_eq!(later.records.map(|n| n - 7), backup.records);
+    ws.delete_backup(later.id, true, &boss(), at(8))?;
     assert_eq!(
         ws.overview()?[0].environments[0].last_backup_at,
         Some(at(5))

@@ -146,6 +146,13 @@ impl EnvironmentStore for FaultyStore {
     fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>> {
         self.inner.unpromoted_authors()
     }
+    fn changelog_activity(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<AuthorCount>> {
+        self.inner.changelog_activity(from, until)
+    }
     fn mark_copied(&mut self) -> Result<i64> {
         self.inner.mark_copied()
     }

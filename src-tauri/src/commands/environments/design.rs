@@ -5,7 +5,7 @@ use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
 use cutover_core::change::Change;
-use cutover_core::changelog::{ChangeEntry, ChangelogPage, ChangelogQuery};
+use cutover_core::changelog::{ChangeEntry, ChangelogPage, ChangelogQuery, WeekActivity};
 use cutover_core::definitions::Definitions;
 use std::sync::Arc;
 use tauri::State;
@@ -32,6 +32,21 @@ pub async fn apply_change(
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
         ws.apply_change(environment_id, &change, &admin, now, confirmed)
+    })
+    .await
+}
+
+/// How many changes each author made in each of the last twelve weeks
+/// (the account's weeks), oldest first: the Changelog tab's chart.
+#[tauri::command]
+#[specta::specta]
+pub async fn changelog_activity(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<Vec<WeekActivity>> {
+    run_blocking(&state, move |s| {
+        s.workspace()?
+            .changelog_activity(environment_id, s.clock.now(), 12)
     })
     .await
 }

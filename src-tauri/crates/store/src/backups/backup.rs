@@ -20,7 +20,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 const BACKUP_COLUMNS: &str =
-    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at, platform_version";
+    "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at, platform_version, records";
 
 /// A backup row and where its file is, relative to the data directory.
 pub(super) struct BackupRow {
@@ -42,6 +42,7 @@ struct RawBackup {
     author: String,
     released_at: Option<DateTime<Utc>>,
     platform_version: Option<String>,
+    records: Option<i64>,
 }
 
 fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
@@ -58,6 +59,7 @@ fn backup_from_row(r: &Row<'_>) -> rusqlite::Result<RawBackup> {
         author: r.get(9)?,
         released_at: r.get(10)?,
         platform_version: r.get(11)?,
+        records: r.get(12)?,
     })
 }
 
@@ -75,6 +77,7 @@ fn finish(raw: RawBackup) -> Result<BackupRow> {
             author: raw.author,
             released_at: raw.released_at,
             platform_version: raw.platform_version,
+            records: raw.records.map(|n| n as u64),
         },
         path: raw.path,
     })
@@ -151,9 +154,10 @@ impl Workspace {
                 .context("measuring a backup")?
                 .len();
             let platform = crate::env_store::sqlite::platform_state_of(&path)?;
+            let records = crate::env_store::sqlite::records_in(&path)?;
             conn.execute(
-                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256, author, platform_version, extensions)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6, ?7, ?8, ?9)",
+                "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256, author, platform_version, extensions, records)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     environment_id,
                     now,
@@ -163,7 +167,8 @@ impl Workspace {
                     sha256,
                     author.name,
                     platform.version,
-                    serde_json::to_string(&platform.extensions).context("recording a backup")?
+                    serde_json::to_string(&platform.extensions).context("recording a backup")?,
+                    records as i64
                 ],
             )
             .context("recording a backup")?;

@@ -52,6 +52,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/control/019_inbox_target.sql"
         )),
+        M::up(include_str!(
+            "../../migrations/control/020_backup_records.sql"
+        )),
     ])
 }
 

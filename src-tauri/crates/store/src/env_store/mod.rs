@@ -182,6 +182,13 @@ pub trait EnvironmentStore {
     /// Who made the changes not yet promoted, and how many each.
     fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>>;
 
+    /// How many changes each author made in `[from, until)`, by name.
+    fn changelog_activity(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<AuthorCount>>;
+
     /// Marks the changelog so far as inherited, not this environment's own
     /// work: called on a store that was just copied or refreshed.
     fn mark_copied(&mut self) -> Result<i64>;

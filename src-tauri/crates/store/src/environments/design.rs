@@ -9,11 +9,23 @@ use cutover_core::account::EnvironmentId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
 use cutover_core::change::Change;
-use cutover_core::changelog::{ChangeEntry, ChangelogPage, ChangelogQuery};
+use cutover_core::changelog::{
+    recent_weeks, ChangeEntry, ChangelogPage, ChangelogQuery, WeekActivity,
+};
 use cutover_core::definitions::{Definitions, Record};
 use cutover_core::environment::{ensure_confirmed, ensure_unlocked};
 use cutover_core::records::{CellInput, RecordPage, RecordQuery};
 use cutover_core::{Error, Result};
+
+/// The IANA time zone of an account.
+fn account_time_zone(conn: &rusqlite::Connection, account_id: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT time_zone FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| r.get(0),
+    )
+    .context("reading the account's time zone")
+}
 
 impl Workspace {
     /// The row of an environment that may be written to now: not locked and
@@ -26,13 +38,7 @@ impl Workspace {
             .running_promotion(id)?
             .and_then(|p| p.locked_at.map(|at| (p, at)))
         {
-            let zone: String = conn
-                .query_row(
-                    "SELECT time_zone FROM accounts WHERE id = ?1",
-                    [row.environment.account_id],
-                    |r| r.get(0),
-                )
-                .context("reading the account's time zone")?;
+            let zone = account_time_zone(&conn, row.environment.account_id)?;
             let since = match zone.parse::<chrono_tz::Tz>() {
                 Ok(tz) => locked_at.with_timezone(&tz).format("%H:%M %Z").to_string(),
                 Err(_) => locked_at.format("%H:%M UTC").to_string(),
@@ -82,6 +88,29 @@ impl Workspace {
         Ok(entry)
     }
 
+    /// Changes per author in each of the last `weeks` weeks (the account's
+    /// weeks, Monday to Sunday), oldest first, for the Changelog tab's chart.
+    pub fn changelog_activity(
+        &self,
+        id: EnvironmentId,
+        now: DateTime<Utc>,
+        weeks: u32,
+    ) -> Result<Vec<WeekActivity>> {
+        let conn = self.connect()?;
+        let row = self.environment_row(&conn, id)?;
+        let time_zone = account_time_zone(&conn, row.environment.account_id)?;
+        let store = self.backend().open(&row.store_key)?;
+        recent_weeks(now, &time_zone, weeks)?
+            .into_iter()
+            .map(|(starts, from, until)| {
+                Ok(WeekActivity {
+                    starts,
+                    authors: store.changelog_activity(from, until)?,
+                })
+            })
+            .collect()
+    }
+
     /// A page of an environment's changelog; days are the account's days.
     pub fn changelog(
         &self,
@@ -91,13 +120,7 @@ impl Workspace {
     ) -> Result<ChangelogPage> {
         let conn = self.connect()?;
         let row = self.environment_row(&conn, id)?;
-        let time_zone: String = conn
-            .query_row(
-                "SELECT time_zone FROM accounts WHERE id = ?1",
-                [row.environment.account_id],
-                |r| r.get(0),
-            )
-            .context("reading the account's time zone")?;
+        let time_zone = account_time_zone(&conn, row.environment.account_id)?;
         let filter = query.resolve(&time_zone)?;
         let store = self.backend().open(&row.store_key)?;
         let (entries, total) = store.changelog(&filter)?;

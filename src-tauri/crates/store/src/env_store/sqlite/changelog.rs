@@ -351,6 +351,30 @@ pub(super) fn unpromoted_authors(conn: &Connection) -> Result<Vec<AuthorCount>> 
     Ok(out)
 }
 
+/// Changes per author in `[from, until)`: a range of the `at` index.
+pub(super) fn activity(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<AuthorCount>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT author, count(*) FROM platform_changelog
+             WHERE at >= ?1 AND at < ?2 GROUP BY author ORDER BY author",
+        )
+        .context("reading changelog activity")?;
+    let rows = stmt
+        .query_map(params![from, until], |r| {
+            Ok(AuthorCount {
+                author: r.get(0)?,
+                entries: r.get::<_, i64>(1)? as u32,
+            })
+        })
+        .context("reading changelog activity")?;
+    rows.collect::<rusqlite::Result<_>>()
+        .context("reading changelog activity")
+}
+
 /// Every entry after `seq`, oldest first.
 pub(super) fn entries_after(conn: &Connection, seq: i64) -> Result<Vec<ChangeEntry>> {
     let base = base(conn)?;

@@ -51,6 +51,25 @@ pub fn platform_state_of(path: &Path) -> Result<cutover_core::backup::PlatformSt
     ))
 }
 
+/// How many records the store file at `path` (a backup) holds, in all its
+/// tables.
+pub fn records_in(path: &Path) -> Result<u64> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .context("opening a backup to count its records")?;
+    let tables: Vec<i64> = conn
+        .prepare("SELECT id FROM platform_tables")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .context("listing a backup's tables")?;
+    let mut total = 0u64;
+    for id in tables {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM rec_{id}"), [], |r| r.get(0))
+            .context("counting a backup's records")?;
+        total += n as u64;
+    }
+    Ok(total)
+}
+
 /// The platform schema's history. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![

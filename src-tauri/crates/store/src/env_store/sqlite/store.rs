@@ -273,6 +273,14 @@ impl EnvironmentStore for SqliteStore {
         changelog::unpromoted_authors(&self.conn)
     }
 
+    fn changelog_activity(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<AuthorCount>> {
+        changelog::activity(&self.conn, from, until)
+    }
+
     fn mark_copied(&mut self) -> Result<i64> {
         changelog::mark_base(&self.conn)
     }
