@@ -183,6 +183,7 @@ export const api = {
   installExtension: (environmentId: number, extensionId: number) => call(commands.installExtension(environmentId, extensionId)),
   uninstallExtension: (environmentId: number, name: string) => call(commands.uninstallExtension(environmentId, name)),
   appNow: () => call(commands.appNow()),
+  changelogActivity: (environmentId: number) => call(commands.changelogActivity(environmentId)),
   startAtLogin: () => call(commands.startAtLogin()),
   setStartAtLogin: (enabled: boolean) => call(commands.setStartAtLogin(enabled)),
   declineStartAtLogin: () => call(commands.declineStartAtLogin()),

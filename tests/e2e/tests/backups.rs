@@ -75,6 +75,22 @@ async fn backup_change_and_restore_production() -> Result<()> {
         .await?;
     app.wait_for_text(r#"[data-testid="notice"]"#, "was restored")
         .await?;
+    // Two backups: the chart of size and records over time, drawn.
+    app.wait_for(
+        r#"[data-testid="backup-chart"][data-points="2"] canvas[aria-label*="Records 1000"][aria-label*="Records 1005"]"#,
+    )
+    .await?;
+    let drawn = app
+        .eval(
+            "const c = document.querySelector('[data-testid=backup-chart] canvas'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;",
+        )
+        .await?;
+    assert!(
+        drawn.as_u64().unwrap_or(0) > 1000,
+        "the chart is drawn: {drawn}"
+    );
     app.screenshot("restored").await?;
     app.click(r#"[data-testid="close-backups"]"#).await?;
     app.wait_for_text(&records, "1,000").await?;

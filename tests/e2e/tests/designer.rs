@@ -87,6 +87,11 @@ async fn changes_reach_the_changelog_with_their_authors() -> Result<()> {
         .await?;
     app.wait_for_text(r#"[data-testid="other-authors"]"#, "Alex Morgan")
         .await?;
+    // This week's bar has one change by each.
+    app.wait_for(
+        r#"[data-testid="activity-chart"] canvas[aria-label*="Alex Morgan 1, Priya Shah 1"]"#,
+    )
+    .await?;
     app.screenshot("changelog-other-author").await?;
     app.select(r#"[data-testid="filter-author"]"#, "Alex Morgan")
         .await?;

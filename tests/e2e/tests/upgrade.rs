@@ -122,6 +122,10 @@ async fn upgrade_uat_with_sign_offs_then_production_rolls_back_on_a_failing_chec
         "Every post-upgrade action is done",
     )
     .await?;
+    app.wait_for(
+        r#"[data-testid="downtime-chart"][data-points="1"] canvas[aria-label*="Actual (s)"]"#,
+    )
+    .await?;
     app.screenshot("uat-committed").await?;
     app.click(r#"[data-testid="tab-extensions"]"#).await?;
     app.wait_for_text(

@@ -9,7 +9,7 @@ import { BackupsDialog } from "./BackupsDialog";
 import { demoOverview } from "../test/fixtures";
 
 function backup(id: number, reason: Backup["reason"], takenAt: string): Backup {
-  return { id, environmentId: 1, takenAt, reason, sizeBytes: 140_000, sha256: "ab".repeat(32), verifiedAt: takenAt, problem: null, author: "Alex Morgan", releasedAt: null, platformVersion: "10.0.1" };
+  return { id, environmentId: 1, takenAt, reason, sizeBytes: 140_000, sha256: "ab".repeat(32), verifiedAt: takenAt, problem: null, author: "Alex Morgan", releasedAt: null, platformVersion: "10.0.1", records: 1_000 };
 }
 
 type Handler = Parameters<typeof mockIPC>[0];

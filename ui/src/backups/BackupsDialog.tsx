@@ -8,6 +8,8 @@ import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { RetentionSetting } from "./RetentionSetting";
 import { GuardedButton, useAllowed } from "../people/allowed";
+import { Chart } from "../charts/Chart";
+import { backupSeries } from "../charts/series";
 
 const REASONS: Record<BackupReason, string> = {
   manual: "Manual",
@@ -209,6 +211,9 @@ export function BackupsDialog({ account, target, onClose }: Props) {
             ))}
           </tbody>
         </table>
+      )}
+      {backups.isSuccess && backups.data.length > 1 && (
+        <Chart kind="lines-two-axes" data={backupSeries(backups.data, account.timeZone)} title={`${env.name}'s size and records at each backup`} testid="backup-chart" />
       )}
       <div className="actions spread">
         <RetentionSetting />

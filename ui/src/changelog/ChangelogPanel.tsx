@@ -4,6 +4,8 @@ import type { Account, ChangeAction, ChangeEntry, ChangelogQuery, EntityKind, En
 import { api } from "../api";
 import { formatCount, formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { Chart } from "../charts/Chart";
+import { activitySeries } from "../charts/series";
 
 const PAGE = 50;
 const KINDS: EntityKind[] = ["app", "table", "field", "view"];
@@ -32,6 +34,8 @@ export function ChangelogPanel({ env, account }: { env: Environment; account: Ac
     placeholderData: keepPreviousData,
   });
   const defs = useQuery({ queryKey: ["definitions", env.id], queryFn: () => api.definitions(env.id) });
+  const activity = useQuery({ queryKey: ["changelog", env.id, "activity"], queryFn: () => api.changelogActivity(env.id) });
+  const weekly = activity.data ? activitySeries(activity.data) : null;
   const set = (patch: Partial<ChangelogQuery>) => {
     setQuery({ ...query, ...patch, offset: 0 });
     setSelected(null);
@@ -52,6 +56,8 @@ export function ChangelogPanel({ env, account }: { env: Environment; account: Ac
           </div>
         </div>
       )}
+      {activity.isError && <ErrorBanner error={activity.error} />}
+      {weekly && weekly.series.length > 0 && <Chart kind="stacked" data={weekly} title="Changes per author per week (last 12 weeks)" testid="activity-chart" />}
       <div className="filters">
         <label>
           Author

@@ -10,6 +10,8 @@ import { Checklist } from "./Checklist";
 import { RunView } from "./RunView";
 import { STATE_LABELS, downtime, duration } from "./labels";
 import { useAppNowOffset } from "./useAppNow";
+import { Chart } from "../charts/Chart";
+import { downtimeSeries } from "../charts/series";
 
 // The Upgrade tab: start a run to a version of the window, follow it step by
 // step (the RunView), and the history of past runs with their outcome.
@@ -124,6 +126,10 @@ export function UpgradePanel({ env, account }: { env: Environment; account: Acco
           </tbody>
         </table>
       )}
+      {(() => {
+        const down = downtimeSeries(history.data ?? [], account.timeZone);
+        return down.labels.length > 0 && <Chart kind="bars" data={down} title={`Downtime of ${env.name}'s upgrades: predicted and actual`} testid="downtime-chart" />;
+      })()}
     </div>
   );
 }
