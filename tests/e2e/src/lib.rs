@@ -293,8 +293,19 @@ impl App {
                 if let Ok(png) = self.client.screenshot().await {
                     let _ = std::fs::write(&seen, png);
                 }
+                // The page's own account of where it is (a picture can lag).
+                let at = self
+                    .client
+                    .execute(
+                        "const h = document.querySelector('main h1, main h2'); const n = document.querySelector('nav .active'); \
+                         return `screen ${n ? n.textContent : '?'}, heading ${h ? h.textContent : '?'}, dialogs ${document.querySelectorAll('[role=dialog]').length}, scrolled ${window.scrollY}`;",
+                        Vec::new(),
+                    )
+                    .await
+                    .map(|v| v.as_str().unwrap_or_default().to_string())
+                    .unwrap_or_default();
                 return Err(format!(
-                    "nothing matching {css} appeared within {PATIENCE:?} (the window then: {})",
+                    "nothing matching {css} appeared within {PATIENCE:?} ({at}; the window then: {})",
                     seen.display()
                 )
                 .into());
@@ -342,6 +353,7 @@ impl App {
                 vec![serde_json::to_value(&el)?],
             )
             .await?;
+        self.settle().await?;
         el.click().await?;
         Ok(())
     }
@@ -354,6 +366,7 @@ impl App {
                 vec![serde_json::to_value(&el)?],
             )
             .await?;
+        self.settle().await?;
         el.clear().await?;
         el.send_keys(text).await?;
         Ok(())
@@ -397,6 +410,7 @@ impl App {
                 vec![serde_json::to_value(&el)?],
             )
             .await?;
+        self.settle().await?;
         el.click().await?;
         Ok(())
     }
@@ -436,19 +450,25 @@ impl App {
         Ok(self.client.execute(script, Vec::new()).await?)
     }
 
-    /// Saves what the window shows as `NN-name.png` in
-    /// `tests/e2e/screenshots/<scenario>/` (git-ignored).
-    pub async fn screenshot(&mut self, name: &str) -> Result<PathBuf> {
-        self.shot += 1;
-        let path = self.shots.join(format!("{:02}-{name}.png", self.shot));
-        // The picture is of the last frame painted: wait for two more, so
-        // that what the page just changed is in it.
+    /// Waits for two frames to be painted. Pictures are of the last frame
+    /// painted, and a click is aimed at what that frame shows: after a
+    /// scroll or a change, a loaded machine may not have painted it yet.
+    pub async fn settle(&self) -> Result<()> {
         self.client
             .execute_async(
                 "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
                 Vec::new(),
             )
             .await?;
+        Ok(())
+    }
+
+    /// Saves what the window shows as `NN-name.png` in
+    /// `tests/e2e/screenshots/<scenario>/` (git-ignored).
+    pub async fn screenshot(&mut self, name: &str) -> Result<PathBuf> {
+        self.shot += 1;
+        let path = self.shots.join(format!("{:02}-{name}.png", self.shot));
+        self.settle().await?;
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
     }

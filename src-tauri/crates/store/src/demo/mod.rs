@@ -6,7 +6,10 @@
 //! sandbox are copied from it. The data is generated deterministically, so
 //! every first start (and every test) sees the same records.
 
+mod big;
 pub mod releases;
+
+pub use big::grow_production;
 
 use crate::env_store::EnvironmentStore;
 use crate::{Context, Workspace};
