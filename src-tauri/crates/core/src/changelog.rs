@@ -220,15 +220,14 @@ pub struct WeekActivity {
     pub authors: Vec<AuthorCount>,
 }
 
+/// A week's Monday and the instants it starts (inclusive) and ends.
+pub type WeekBounds = (NaiveDate, DateTime<Utc>, DateTime<Utc>);
+
 /// The weeks the Changelog tab charts: the last `weeks` weeks up to and
 /// including the one holding `now`, oldest first, each as its Monday and
 /// the instants bounding it in `time_zone` (so a week with a daylight-
 /// saving change has 167 or 169 hours).
-pub fn recent_weeks(
-    now: DateTime<Utc>,
-    time_zone: &str,
-    weeks: u32,
-) -> Result<Vec<(NaiveDate, DateTime<Utc>, DateTime<Utc>)>> {
+pub fn recent_weeks(now: DateTime<Utc>, time_zone: &str, weeks: u32) -> Result<Vec<WeekBounds>> {
     use chrono::Datelike;
     let tz: Tz = time_zone.parse().map_err(|_| {
         Error::internal(format!("The account's time zone {time_zone:?} is unknown."))

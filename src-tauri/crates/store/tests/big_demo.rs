@@ -15,7 +15,7 @@ fn the_demo_production_grows_to_the_size_asked_and_only_production() -> Result<(
     let heard = Cell::new(0u64);
     let size = demo::grow_production(&d.ws, 8 * 1_048_576, &|s| heard.set(s))?;
     let after = d.ws.store(d.production)?.stats()?;
-    assert!(size >= 8 * 1_048_576 && size < 16 * 1_048_576, "{size}");
+    assert!((8 * 1_048_576..16 * 1_048_576).contains(&size), "{size}");
     assert!(after.size_bytes >= 4 * 1_048_576, "{}", after.size_bytes);
     assert!(heard.get() > before.size_bytes, "progress was reported");
     assert!(after.record_count > before.record_count + 1_000);
