@@ -127,6 +127,7 @@ const COMMANDS: &[&str] = &[
     "set_start_at_login",
     "decline_start_at_login",
     "changelog_activity",
+    "cancel_backup",
     "report_interactive",
 ];
 

@@ -13,7 +13,10 @@ export const commands = {
 	deleteEnvironment: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("delete_environment", { environmentId })),
 	/**  Every backup of an environment, newest first. */
 	listBackups: (environmentId: number) => typedError<Backup[], CommandError>(__TAURI_INVOKE("list_backups", { environmentId })),
-	/**  Takes a manual backup of a live environment, reporting its progress. */
+	/**
+	 *  Takes a manual backup of a live environment, reporting its progress;
+	 *  `cancel_backup` stops it while it copies.
+	 */
 	takeBackup: (environmentId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("take_backup", { environmentId, onProgress })),
 	/**  Checks a backup's checksum and integrity; the outcome is on the backup. */
 	verifyBackup: (backupId: number) => typedError<Backup, CommandError>(__TAURI_INVOKE("verify_backup", { backupId })),
@@ -283,6 +286,11 @@ export const commands = {
 	 *  (the account's weeks), oldest first: the Changelog tab's chart.
 	 */
 	changelogActivity: (environmentId: number) => typedError<WeekActivity[], CommandError>(__TAURI_INVOKE("changelog_activity", { environmentId })),
+	/**
+	 *  Stops the manual backup of an environment while it copies; it ends
+	 *  `cancelled` and nothing is kept. Once copied, it completes.
+	 */
+	cancelBackup: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_backup", { environmentId })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -798,7 +806,9 @@ export type ErrorKind =
 /**  Allowed, but only once the user confirms (a change to production). */
 "unconfirmed" | 
 /**  A fault in Cutover or its environment; see the log. */
-"internal";
+"internal" | 
+/**  The user stopped it before it finished; nothing was kept. */
+"cancelled";
 
 export type EventKind = "maintenance_window" | "upgrade" | "uat_window" | "uat_refresh" | "freeze" | "sandbox_deadline";
 

@@ -6,6 +6,8 @@ use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::EnvironmentId;
 use cutover_core::backup::{Backup, BackupId, BackupReason, CopyProgress};
+use cutover_core::Error;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -20,7 +22,8 @@ pub async fn list_backups(
     run_blocking(&state, move |s| s.workspace()?.backups(environment_id)).await
 }
 
-/// Takes a manual backup of a live environment, reporting its progress.
+/// Takes a manual backup of a live environment, reporting its progress;
+/// `cancel_backup` stops it while it copies.
 #[tauri::command]
 #[specta::specta]
 pub async fn take_backup(
@@ -30,13 +33,53 @@ pub async fn take_backup(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.take_backup(
+        let stop = Arc::new(AtomicBool::new(false));
+        {
+            let mut running = s.backups.lock().map_err(|_| unusable())?;
+            if running.contains_key(&environment_id) {
+                return Err(Error::conflict(
+                    "A backup of this environment is already being taken; wait for it or cancel it.",
+                ));
+            }
+            running.insert(environment_id, Arc::clone(&stop));
+        }
+        let taken = ws.take_backup_until(
             environment_id,
             BackupReason::Manual,
             &admin,
             now,
             &forward(&on_progress),
-        )
+            &stop,
+        );
+        s.backups
+            .lock()
+            .map_err(|_| unusable())?
+            .remove(&environment_id);
+        taken
+    })
+    .await
+}
+
+fn unusable() -> Error {
+    Error::internal("The list of running backups is unusable; restart Cutover.")
+}
+
+/// Stops the manual backup of an environment while it copies; it ends
+/// `cancelled` and nothing is kept. Once copied, it completes.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_backup(
+    state: State<'_, Arc<AppState>>,
+    environment_id: EnvironmentId,
+) -> CommandResult<()> {
+    run_blocking(&state, move |s| {
+        s.backups
+            .lock()
+            .map_err(|_| unusable())?
+            .get(&environment_id)
+            .ok_or_else(|| Error::not_found("That backup has already finished."))?
+            .store(true, Ordering::Relaxed);
+        Ok(())
     })
     .await
 }

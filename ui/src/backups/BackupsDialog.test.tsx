@@ -97,6 +97,29 @@ describe("BackupsDialog", () => {
     await waitFor(() => expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument());
   });
 
+  it("cancels a backup while it copies and says nothing was kept", async () => {
+    let stop: (e: unknown) => void = () => undefined;
+    const calls: string[] = [];
+    mockBackend((cmd) => {
+      calls.push(cmd);
+      if (cmd === "list_backups") return [];
+      if (cmd === "take_backup") return new Promise<Backup>((_, reject) => (stop = reject));
+      if (cmd === "cancel_backup") {
+        stop({ kind: "cancelled", message: "Stopped before the copy was complete; nothing was kept." });
+        return null;
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    await user.click(await screen.findByTestId("take-backup"));
+    await user.click(await screen.findByTestId("cancel-backup"));
+    expect(await screen.findByText(/was cancelled\. Stopped before the copy was complete; nothing was kept\./)).toBeInTheDocument();
+    expect(calls).toContain("cancel_backup");
+    expect(screen.queryByTestId("error")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument();
+    expect(screen.getByTestId("no-backups")).toBeInTheDocument();
+  });
+
   it("restores only after confirmation and names the safety backup", async () => {
     const restored: unknown[] = [];
     mockBackend((cmd, args) => {

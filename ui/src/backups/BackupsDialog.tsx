@@ -46,6 +46,9 @@ export function BackupsDialog({ account, target, onClose }: Props) {
   });
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
   const [progress, setProgress] = useState<CopyProgress | null>(null);
+  // A manual backup may be stopped while it copies (nothing is kept).
+  const [taking, setTaking] = useState(false);
+  const [stopping, setStopping] = useState(false);
   // A restore changes everything shown of the environment: reload it all.
   const refresh = () => queryClient.invalidateQueries();
   const act = useMutation({
@@ -61,8 +64,13 @@ export function BackupsDialog({ account, target, onClose }: Props) {
       if (typeof notice === "string") notify(notice);
       else notify(notice.text, notice);
     },
-    onError: async () => {
+    onError: async (e) => {
       await refresh();
+      // Stopped on request: say so calmly, it is not a failure.
+      if (toAppError(e).kind === "cancelled") {
+        act.reset();
+        notify(`The backup of ${env.name} was cancelled. ${toAppError(e).message}`, { tone: "info" });
+      }
     },
   });
   const when = (iso: string) => formatInstant(iso, account.timeZone, true);
@@ -90,8 +98,14 @@ export function BackupsDialog({ account, target, onClose }: Props) {
           disabled={act.isPending}
           onClick={() =>
             act.mutate(async () => {
-              const taken = await api.takeBackup(env.id, setProgress);
-              return `Backup #${taken.id} of ${env.name} taken at ${when(taken.takenAt)} and verified.`;
+              setTaking(true);
+              try {
+                const taken = await api.takeBackup(env.id, setProgress);
+                return `Backup #${taken.id} of ${env.name} taken at ${when(taken.takenAt)} and verified.`;
+              } finally {
+                setTaking(false);
+                setStopping(false);
+              }
             })
           }
           data-testid="take-backup"
@@ -99,10 +113,24 @@ export function BackupsDialog({ account, target, onClose }: Props) {
           {act.isPending ? "Working…" : "Take backup"}
         </button>
       </div>
-      {act.isPending && progress && progress.totalPages > 0 && (
+      {act.isPending && ((progress && progress.totalPages > 0) || taking) && (
         <div className="progress" data-testid="copy-progress">
-          <progress max={progress.totalPages} value={progress.donePages} />
-          <span>{Math.floor((100 * progress.donePages) / progress.totalPages)}% copied</span>
+          <progress max={progress?.totalPages || 1} value={progress?.donePages ?? 0} aria-label="Copied so far" />
+          <span>{progress && progress.totalPages > 0 ? `${Math.floor((100 * progress.donePages) / progress.totalPages)}% copied` : "Starting…"}</span>
+          {taking && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={stopping}
+              onClick={() => {
+                setStopping(true);
+                api.cancelBackup(env.id).catch((e) => notify(toAppError(e).message, { tone: "warning" }));
+              }}
+              data-testid="cancel-backup"
+            >
+              {stopping ? "Cancelling…" : "Cancel"}
+            </button>
+          )}
         </div>
       )}
       {act.isError && <ErrorBanner error={act.error} onDismiss={() => act.reset()} />}

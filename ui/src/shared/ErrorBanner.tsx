@@ -11,6 +11,7 @@ const HEADINGS: Record<ErrorKind, string> = {
   locked: "Locked",
   unconfirmed: "Confirmation needed",
   internal: "Something went wrong",
+  cancelled: "Cancelled",
 };
 
 export function ErrorBanner({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Unconfirmed,
     /// A fault in Cutover or its environment; see the log.
     Internal,
+    /// The user stopped it before it finished; nothing was kept.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Type)]
@@ -64,6 +66,9 @@ impl Error {
     }
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, message)
+    }
+    pub fn cancelled(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Cancelled, message)
     }
 }
 

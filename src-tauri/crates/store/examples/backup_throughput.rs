@@ -103,7 +103,12 @@ fn main() -> Result<()> {
     })?;
     let online = best_of(runs, |i| {
         let dest = out.join(format!("online-{i}.sqlite"));
-        backend.backup_to(key, &dest, &|_| {})?;
+        backend.backup_to(
+            key,
+            &dest,
+            &|_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )?;
         std::fs::remove_file(dest).context("rm")
     })?;
 

@@ -235,9 +235,15 @@ impl StoreBackend for Faulty {
     fn copy(&self, s: &str, t: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
         self.inner.copy(s, t, p)
     }
-    fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+    fn backup_to(
+        &self,
+        key: &str,
+        dest: &Path,
+        progress: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<()> {
         self.check("backup_to")?;
-        self.inner.backup_to(key, dest, progress)
+        self.inner.backup_to(key, dest, progress, stop)
     }
     fn restore_from(
         &self,

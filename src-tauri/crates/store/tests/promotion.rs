@@ -714,7 +714,12 @@ fn a_watch_sees_any_commit_made_after_it_began() -> Result<()> {
     let watch = backend.watch("w")?;
     // Reading, and copying, change nothing.
     store.definitions()?;
-    backend.backup_to("w", &dir.path().join("copy.sqlite"), &|_| {})?;
+    backend.backup_to(
+        "w",
+        &dir.path().join("copy.sqlite"),
+        &|_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )?;
     assert!(!watch.changed()?);
     store.create_app("Finance")?;
     assert!(watch.changed()?);

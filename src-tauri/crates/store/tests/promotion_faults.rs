@@ -61,9 +61,15 @@ impl StoreBackend for Faulty {
         self.fault.check("copy")?;
         self.inner.copy(s, t, p)
     }
-    fn backup_to(&self, key: &str, dest: &Path, p: &dyn Fn(CopyProgress)) -> Result<()> {
+    fn backup_to(
+        &self,
+        key: &str,
+        dest: &Path,
+        p: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<()> {
         self.fault.check("backup_to")?;
-        self.inner.backup_to(key, dest, p)
+        self.inner.backup_to(key, dest, p, stop)
     }
     fn restore_from(&self, key: &str, src: &Path, p: &dyn Fn(CopyProgress)) -> Result<()> {
         self.inner.restore_from(key, src, p)

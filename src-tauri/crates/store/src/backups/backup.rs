@@ -18,6 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 const BACKUP_COLUMNS: &str =
     "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at, platform_version, records";
@@ -142,11 +143,28 @@ impl Workspace {
         now: DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<Backup> {
+        let never = AtomicBool::new(false);
+        self.take_backup_until(environment_id, reason, author, now, progress, &never)
+    }
+
+    /// [`Self::take_backup`] that the admin may stop while it copies (a
+    /// manual backup): setting `stop` ends it `cancelled`, with no file
+    /// and no row left. Once copied it is recorded regardless.
+    pub fn take_backup_until(
+        &self,
+        environment_id: EnvironmentId,
+        reason: BackupReason,
+        author: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<Backup> {
         let conn = self.connect()?;
         let env = self.environment_row(&conn, environment_id)?;
         let relative = format!("backups/{}.sqlite", uuid::Uuid::new_v4().simple());
         let path = self.backup_path(&relative);
-        self.backend().backup_to(&env.store_key, &path, progress)?;
+        self.backend()
+            .backup_to(&env.store_key, &path, progress, stop)?;
         let recorded = (|| {
             Failpoint::fire(self.failpoint(), Site::BackupPlaced)?;
             let sha256 = sha256_of(&path)?;

@@ -17,6 +17,7 @@ use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::Result;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// What can be measured of a store without reading its records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,8 +85,15 @@ pub trait StoreBackend: Send + Sync {
     }
 
     /// Writes a consistent, integrity-checked copy of a live store to `dest`
-    /// (a file that must not exist yet), for Backup & Restore.
-    fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()>;
+    /// (a file that must not exist yet), for Backup & Restore. Setting
+    /// `stop` ends it early with a `cancelled` error and no file left.
+    fn backup_to(
+        &self,
+        key: &str,
+        dest: &Path,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<()>;
 
     /// Replaces the contents of a store with those of a backup file, in one
     /// transaction: if interrupted, the store keeps its old contents whole.

@@ -92,7 +92,12 @@ impl Workspace {
         // never production's changes counted as the target's own.
         let copied = self
             .backend()
-            .backup_to(&production.store_key, &tmp, progress)
+            .backup_to(
+                &production.store_key,
+                &tmp,
+                progress,
+                &std::sync::atomic::AtomicBool::new(false),
+            )
             .and_then(|()| crate::env_store::sqlite::mark_copied_file(&tmp))
             .and_then(|base| {
                 self.backend()

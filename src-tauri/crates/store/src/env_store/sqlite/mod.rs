@@ -28,6 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 pub use store::SqliteStore;
@@ -203,6 +204,7 @@ impl StoreBackend for SqliteBackend {
             self.pace,
             true,
             progress,
+            &AtomicBool::new(false),
         );
         if let Err(e) = result {
             let _ = fs::remove_file(&partial);
@@ -212,7 +214,13 @@ impl StoreBackend for SqliteBackend {
         sync_dir(&self.dir)
     }
 
-    fn backup_to(&self, key: &str, dest: &Path, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+    fn backup_to(
+        &self,
+        key: &str,
+        dest: &Path,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<()> {
         if dest.exists() {
             return Err(Error::conflict(format!(
                 "A backup file {} already exists.",
@@ -234,6 +242,7 @@ impl StoreBackend for SqliteBackend {
             self.pace,
             false,
             progress,
+            stop,
         ) {
             let _ = fs::remove_file(&partial);
             return Err(e);
@@ -255,7 +264,7 @@ impl StoreBackend for SqliteBackend {
         // The backup API writes the destination under one write transaction,
         // committed at the end: an interrupted restore leaves the old contents.
         let restore = Backup::new(&backup, &mut live).context("starting the restore")?;
-        run_copy(&restore, self.pace, progress).context("restoring the environment store")?;
+        run_copy(&restore, self.pace, progress, &AtomicBool::new(false))?;
         drop(restore);
         check_integrity(&live, "The restored store")
     }
@@ -423,6 +432,7 @@ fn copy_verified(
     pace: Pace,
     wal: bool,
     progress: &dyn Fn(CopyProgress),
+    stop: &AtomicBool,
 ) -> Result<()> {
     // Reading through a memory map is faster than through the page cache.
     source
@@ -440,7 +450,7 @@ fn copy_verified(
         .context("preparing the copy")?;
     {
         let backup = Backup::new(source, &mut target).context("starting the copy")?;
-        run_copy(&backup, pace, progress).context("copying the environment store")?;
+        run_copy(&backup, pace, progress, stop)?;
     }
     check_integrity(&target, "The copy")?;
     let mode = if wal { "WAL" } else { "DELETE" };
@@ -456,15 +466,24 @@ fn copy_verified(
         .context("writing the copy to disk")
 }
 
-/// Runs a backup-API copy step by step, reporting pages done after each.
+/// Runs a backup-API copy step by step, reporting pages done after each
+/// and ending early, `cancelled`, once `stop` is set.
 fn run_copy(
     copy: &Backup<'_, '_>,
     pace: Pace,
     progress: &dyn Fn(CopyProgress),
-) -> rusqlite::Result<()> {
+    stop: &AtomicBool,
+) -> Result<()> {
     use rusqlite::backup::StepResult;
     loop {
-        let step = copy.step(pace.pages_per_step)?;
+        if stop.load(Ordering::Relaxed) {
+            return Err(Error::cancelled(
+                "Stopped before the copy was complete; nothing was kept.",
+            ));
+        }
+        let step = copy
+            .step(pace.pages_per_step)
+            .context("copying the environment store")?;
         let p = copy.progress();
         progress(CopyProgress {
             done_pages: (p.pagecount - p.remaining).max(0) as u32,

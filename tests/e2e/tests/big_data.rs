@@ -1,0 +1,50 @@
+//! Long jobs at a real account's size: the demo's production grown to
+//! 300 MB (as `big_demo` does), a manual backup showing its progress and
+//! cancelled half-way (nothing kept, in the list or on disk), then taken
+//! to the end; pictures of the dashboard and the dialog with big data.
+
+use cutover_e2e::{env_row, App, Result};
+use cutover_store::{demo, Workspace};
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn a_big_backup_shows_progress_and_can_be_cancelled() -> Result<()> {
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    {
+        let ws = Workspace::open(&data)?;
+        demo::ensure_demo(&ws, chrono::Utc::now())?;
+        demo::grow_production(&ws, 300 * 1_048_576, &|_| {})?;
+    }
+    let mut app = App::launch_at("big-data", holder, &data).await?;
+    let production = env_row("Production");
+    app.wait_for(&production).await?;
+    app.screenshot("dashboard").await?;
+    let menu = format!(r#"{production} [data-testid="row-menu"]"#);
+    if app.shown(&menu).await? {
+        app.click(&menu).await?;
+    }
+    app.click(&format!(r#"{production} [data-testid="open-backups"]"#))
+        .await?;
+    app.click(r#"[data-testid="take-backup"]"#).await?;
+    app.wait_for_text(r#"[data-testid="copy-progress"]"#, "% copied")
+        .await?;
+    app.screenshot("backup-progress").await?;
+    app.click(r#"[data-testid="cancel-backup"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "was cancelled")
+        .await?;
+    app.wait_for(r#"[data-testid="no-backups"]"#).await?;
+    let left: Vec<_> = std::fs::read_dir(data.join("backups"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "nothing kept on disk: {left:?}");
+    app.screenshot("backup-cancelled").await?;
+
+    app.click(r#"[data-testid="take-backup"]"#).await?;
+    app.wait_for(r#"[data-testid="backup-row"][data-reason="manual"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "taken at")
+        .await?;
+    app.screenshot("backup-taken").await?;
+    app.close().await
+}
