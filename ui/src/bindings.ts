@@ -1218,16 +1218,25 @@ export type RecordPage = {
 	/**  The table's fields, in the order of each record's values. */
 	fields: FieldDef[],
 	records: Record[],
-	/**  Records in the table, across all pages. */
+	/**
+	 *  Records that match the search (all when there is none), across
+	 *  all pages.
+	 */
 	total: number,
+	/**  Records in the table, whatever the search. */
+	inTable: number,
 };
 
-/**  Which page of a table's records to show, sorted by a field (or by id). */
+/**
+ *  Which page of a table's records to show, sorted by a field (or by id),
+ *  and only those with `search` in a value (any field, any case) if given.
+ */
 export type RecordQuery = {
 	sortFieldId: number | null,
 	descending: boolean,
 	offset: number,
 	limit: number,
+	search?: string | null,
 };
 
 /**  What a refresh of an environment will overwrite, shown before it runs. */

@@ -367,8 +367,14 @@ impl App {
             )
             .await?;
         self.settle().await?;
-        el.clear().await?;
-        el.send_keys(text).await?;
+        if text.is_empty() {
+            // Emptied as a user does (select all, delete), so the page hears
+            // an input event, which clearing alone does not send.
+            el.send_keys("\u{E009}a\u{E009}\u{E003}").await?;
+        } else {
+            el.clear().await?;
+            el.send_keys(text).await?;
+        }
         Ok(())
     }
 

@@ -51,6 +51,19 @@ async fn records_designer_refusals_integrations_and_admins() -> Result<()> {
     app.click(r#"[data-testid="save-record"]"#).await?;
     app.wait_for_text(first, "Nurse").await?;
     app.screenshot("record-edited").await?;
+    // Search finds her by any value, in any case; clearing it shows all.
+    app.type_into(r#"[data-testid="records-search"]"#, "zoe QUINN")
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="records-total"]"#,
+        "1–1 of 1 holding “zoe QUINN” (151 in the table)",
+    )
+    .await?;
+    app.screenshot("record-search").await?;
+    app.type_into(r#"[data-testid="records-search"]"#, "")
+        .await?;
+    app.wait_for_text(r#"[data-testid="records-total"]"#, "of 151")
+        .await?;
     app.click_in(first, r#"[data-testid="delete-record"]"#)
         .await?;
     app.wait_for_text(

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Environment, Record as DataRecord, RecordQuery } from "../bindings";
 import { api } from "../api";
@@ -15,7 +15,13 @@ export function RecordsPanel({ env }: { env: Environment }) {
   const queryClient = useQueryClient();
   const defs = useQuery({ queryKey: ["definitions", env.id], queryFn: () => api.definitions(env.id) });
   const [tableId, setTableId] = useState<number | null>(null);
-  const [query, setQuery] = useState<RecordQuery>({ sortFieldId: null, descending: false, offset: 0, limit: PAGE });
+  const [query, setQuery] = useState<RecordQuery>({ sortFieldId: null, descending: false, offset: 0, limit: PAGE, search: null });
+  // What is typed in Search reaches the query once typing pauses.
+  const [typed, setTyped] = useState("");
+  useEffect(() => {
+    const t = window.setTimeout(() => setQuery((q) => ((q.search ?? "") === typed.trim() ? q : { ...q, offset: 0, search: typed.trim() || null })), 250);
+    return () => window.clearTimeout(t);
+  }, [typed]);
   const [editing, setEditing] = useState<DataRecord | "new" | null>(null);
   const [importing, setImporting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
@@ -45,7 +51,8 @@ export function RecordsPanel({ env }: { env: Environment }) {
             value={table.id}
             onChange={(e) => {
               setTableId(Number(e.target.value));
-              setQuery({ sortFieldId: null, descending: false, offset: 0, limit: PAGE });
+              setQuery({ sortFieldId: null, descending: false, offset: 0, limit: PAGE, search: null });
+              setTyped("");
             }}
             data-testid="records-table"
           >
@@ -55,6 +62,10 @@ export function RecordsPanel({ env }: { env: Environment }) {
               </option>
             ))}
           </select>
+        </label>
+        <label className="inline search">
+          Search
+          <input type="search" value={typed} maxLength={200} placeholder="Any value in any field" onChange={(e) => setTyped(e.target.value)} data-testid="records-search" />
         </label>
         <div className="detail-actions">
           <button type="button" className="secondary" onClick={() => setImporting(true)} data-testid="import-csv">
@@ -117,7 +128,11 @@ export function RecordsPanel({ env }: { env: Environment }) {
           </div>
           <div className="pager">
             <span className="muted" data-testid="records-total">
-              {data.total === 0 ? "No records" : `${formatCount(query.offset + 1)}–${formatCount(query.offset + data.records.length)} of ${formatCount(data.total)}`}
+              {data.total === 0
+                ? query.search
+                  ? `No record holds “${query.search}” (${formatCount(data.inTable)} in the table)`
+                  : "No records"
+                : `${formatCount(query.offset + 1)}–${formatCount(query.offset + data.records.length)} of ${formatCount(data.total)}${query.search ? ` holding “${query.search}” (${formatCount(data.inTable)} in the table)` : ""}`}
             </span>
             <button type="button" className="secondary" disabled={query.offset === 0} onClick={() => setQuery({ ...query, offset: Math.max(0, query.offset - PAGE) })}>
               Previous

@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 pub const MAX_RECORD_PAGE: u32 = 500;
+/// The longest search text accepted, in characters.
+pub const MAX_SEARCH: usize = 200;
 
-/// Which page of a table's records to show, sorted by a field (or by id).
+/// Which page of a table's records to show, sorted by a field (or by id),
+/// and only those with `search` in a value (any field, any case) if given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordQuery {
@@ -18,6 +21,8 @@ pub struct RecordQuery {
     pub descending: bool,
     pub offset: u32,
     pub limit: u32,
+    #[serde(default)]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -26,8 +31,11 @@ pub struct RecordPage {
     /// The table's fields, in the order of each record's values.
     pub fields: Vec<FieldDef>,
     pub records: Vec<Record>,
-    /// Records in the table, across all pages.
+    /// Records that match the search (all when there is none), across
+    /// all pages.
     pub total: u32,
+    /// Records in the table, whatever the search.
+    pub in_table: u32,
 }
 
 /// One field's new value, as typed.

@@ -89,6 +89,7 @@ fn records_are_paged_sorted_and_type_checked() -> Result<()> {
         descending: true,
         offset: 10,
         limit: 20,
+        search: None,
     };
     let page = d.ws.record_page(d.sandbox, d.employees, &q)?;
     assert_eq!(page.total, 150);
