@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { CalendarSettings } from "../bindings";
+import { DaysPicker } from "../shared/DateField";
 import { Weekdays } from "../calendar/CalendarSettingsForm";
 
 const withSeconds = (t: string) => (t.length === 5 ? `${t}:00` : t);
@@ -33,6 +34,7 @@ export function NewAccountCalendar({ value: s, onChange, onHolidayError, disable
           Holidays
         </label>
         <input id="account-holidays" className="grow" value={holidays} onChange={(e) => readHolidays(e.target.value)} placeholder="2026-12-25, 2027-01-01" data-testid="account-holidays" />
+        <DaysPicker days={s.holidays} onChange={(days) => readHolidays(days.join(", "))} label="Holidays" testid="account-pick-holidays" />
       </div>
       <div className="cal-row">
         <span className="cal-label">First maintenance window</span>

@@ -4,6 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CalendarSettings } from "../bindings";
 import { api, AppError } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { DateField, DaysPicker, parseDay } from "../shared/DateField";
+
+/** The valid ISO days of a typed holiday list, for the picker. */
+const isoDays = (text: string) => text.split(/[\s,]+/).map(parseDay).filter((d): d is string => d !== null);
 import { Recipients } from "./Recipients";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -83,7 +87,10 @@ export function CalendarSettingsForm({ accountId }: { accountId: number }) {
         </div>
         <label>
           Holidays (YYYY-MM-DD, separated by commas)
-          <input value={holidays} onChange={(e) => setHolidays(e.target.value)} placeholder="2026-12-25, 2026-12-28" data-testid="holidays" />
+          <span className="with-picker">
+            <input value={holidays} onChange={(e) => setHolidays(e.target.value)} placeholder="2026-12-25, 2026-12-28" data-testid="holidays" />
+            <DaysPicker days={isoDays(holidays)} onChange={(days) => setHolidays(days.join(", "))} label="Holidays" testid="pick-holidays" />
+          </span>
         </label>
         <div className="field">
           Maintenance windows (production may be down)
@@ -127,8 +134,8 @@ export function CalendarSettingsForm({ accountId }: { accountId: number }) {
             const update = (patch: Partial<typeof f>) => set({ freezes: s.freezes.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
             return (
               <div key={i} className="window-row" data-testid="freeze">
-                <input type="date" value={f.from} onChange={(e) => update({ from: e.target.value })} aria-label="From" />
-                <input type="date" value={f.to} onChange={(e) => update({ to: e.target.value })} aria-label="To" />
+                <DateField value={f.from || null} onChange={(from) => update({ from: from ?? "" })} label="From" testid="freeze-from" />
+                <DateField value={f.to || null} onChange={(to) => update({ to: to ?? "" })} label="To" testid="freeze-to" />
                 <input value={f.reason} onChange={(e) => update({ reason: e.target.value })} placeholder="Reason, e.g. Year end" aria-label="Reason" />
                 <button type="button" className="ghost" onClick={() => set({ freezes: s.freezes.filter((_, j) => j !== i) })}>
                   Remove

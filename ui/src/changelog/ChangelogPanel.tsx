@@ -4,6 +4,7 @@ import type { Account, ChangeAction, ChangeEntry, ChangelogQuery, EntityKind, En
 import { api } from "../api";
 import { formatCount, formatInstant } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { DateField } from "../shared/DateField";
 import { Chart } from "../charts/Chart";
 import { activitySeries } from "../charts/series";
 
@@ -72,11 +73,11 @@ export function ChangelogPanel({ env, account }: { env: Environment; account: Ac
         </label>
         <label>
           From
-          <input type="date" value={query.from ?? ""} onChange={(e) => set({ from: e.target.value || null })} data-testid="filter-from" />
+          <DateField value={query.from} onChange={(from) => set({ from })} label="From" testid="filter-from" />
         </label>
         <label>
           To
-          <input type="date" value={query.to ?? ""} onChange={(e) => set({ to: e.target.value || null })} data-testid="filter-to" />
+          <DateField value={query.to} onChange={(to) => set({ to })} label="To" testid="filter-to" />
         </label>
         <label>
           App
