@@ -50,6 +50,8 @@ async fn records_designer_refusals_integrations_and_admins() -> Result<()> {
     app.type_into(&field("Job title"), "Nurse").await?;
     app.click(r#"[data-testid="save-record"]"#).await?;
     app.wait_for_text(first, "Nurse").await?;
+    // Her start date shows as days do everywhere, though typed as ISO.
+    app.wait_for_text(first, "1 Dec 2026").await?;
     app.screenshot("record-edited").await?;
     // Search finds her by any value, in any case; clearing it shows all.
     app.type_into(r#"[data-testid="records-search"]"#, "zoe QUINN")

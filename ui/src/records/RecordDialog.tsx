@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Environment, FieldDef, Record as DataRecord, TableDef } from "../bindings";
+import type { Environment, FieldDef, Record as DataRecord, TableDef, Value } from "../bindings";
 import { api } from "../api";
 import { formatValue } from "../format";
+import { parseDay, showDay } from "../shared/DateField";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 
@@ -12,7 +13,9 @@ type Props = { env: Environment; table: TableDef; fields: FieldDef[]; record: Da
 // them against the field types and names every bad one.
 export function RecordDialog({ env, table, fields, record, onClose }: Props) {
   const queryClient = useQueryClient();
-  const [texts, setTexts] = useState<string[]>(fields.map((_, i) => (record ? formatValue(record.values[i] ?? null) : "")));
+  // Days are edited as the app shows them ("1 Dec 2026"); the backend reads that or ISO.
+  const shown = (f: FieldDef, v: Value | null) => (f.fieldType.type === "date" && typeof v === "string" && parseDay(v) === v ? showDay(v) : formatValue(v));
+  const [texts, setTexts] = useState<string[]>(fields.map((f, i) => (record ? shown(f, record.values[i] ?? null) : "")));
   const save = useMutation({
     mutationFn: () => {
       const cells = fields.map((f, i) => ({ fieldId: f.id, text: texts[i] ?? "" }));
@@ -54,7 +57,7 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
                   <input
                     value={texts[i]}
                     onChange={(e) => set(e.target.value)}
-                    placeholder={t.type === "date" ? "YYYY-MM-DD" : t.type === "link" ? "record id" : ""}
+                    placeholder={t.type === "date" ? "e.g. 1 Dec 2026" : t.type === "link" ? "record id" : ""}
                     inputMode={t.type === "number" || t.type === "link" ? "decimal" : undefined}
                     data-testid="record-field"
                     data-field-name={f.name}

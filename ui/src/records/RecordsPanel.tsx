@@ -4,6 +4,7 @@ import type { Environment, Record as DataRecord, RecordQuery } from "../bindings
 import { api } from "../api";
 import { formatCount, formatValue } from "../format";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { parseDay, showDay } from "../shared/DateField";
 import { RecordDialog } from "./RecordDialog";
 import { ImportDialog } from "./ImportDialog";
 
@@ -100,12 +101,17 @@ export function RecordsPanel({ env }: { env: Environment }) {
                 {data.records.map((r) => (
                   <tr key={r.id} data-testid="record-row" data-record-id={r.id}>
                     <td className="num muted">{r.id}</td>
-                    {r.values.map((v, i) => (
-                      <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num cell" : "cell"} title={formatValue(v)}>
-                        {/* In a span: WebDriver counts text set straight in a cell that clips as hidden. */}
-                        <span>{formatValue(v)}</span>
-                      </td>
-                    ))}
+                    {r.values.map((v, i) => {
+                      // Days as the app writes them everywhere (stored as ISO).
+                      const day = data.fields[i]?.fieldType.type === "date" && typeof v === "string" && parseDay(v) === v;
+                      const shown = day ? showDay(v as string) : formatValue(v);
+                      return (
+                        <td key={data.fields[i]?.id ?? i} className={typeof v === "number" ? "num cell" : "cell"} title={day ? `${shown} (${v})` : shown}>
+                          {/* In a span: WebDriver counts text set straight in a cell that clips as hidden. */}
+                          <span>{shown}</span>
+                        </td>
+                      );
+                    })}
                     <td className="row-actions">
                       <button type="button" className="ghost" onClick={() => setEditing(r)} data-testid="edit-record">
                         Edit

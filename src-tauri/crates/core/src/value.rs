@@ -50,11 +50,19 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(d);
     }
+    // As the app shows days: "1 Dec 2026" (or the month in full).
+    for shown in ["%d %b %Y", "%d %B %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(text.trim(), shown) {
+            return Ok(d);
+        }
+    }
     let stamp = text.trim_end_matches('Z').replacen('T', " ", 1);
     let at = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
         .iter()
         .find_map(|f| chrono::NaiveDateTime::parse_from_str(&stamp, f).ok())
-        .ok_or_else(|| format!("\"{text}\" is not a date as YYYY-MM-DD."))?;
+        .ok_or_else(|| {
+            format!("\"{text}\" is not a date: write it as 2026-12-01 or 1 Dec 2026.")
+        })?;
     if at.time() == chrono::NaiveTime::MIN {
         Ok(at.date())
     } else {
@@ -126,6 +134,18 @@ mod tests {
         );
         assert!(parse_input(&FieldType::Date, "2026-02-30").is_err());
         assert!(parse_input(&FieldType::Date, "29/03/2026").is_err());
+        // As the app shows days, the month short or in full.
+        for shown in ["1 Dec 2026", " 1 December 2026 ", "01 dec 2026"] {
+            assert_eq!(
+                parse_input(&FieldType::Date, shown),
+                Ok(Value::Text("2026-12-01".into())),
+                "{shown}"
+            );
+        }
+        assert!(parse_input(&FieldType::Date, "31 Feb 2026").is_err());
+        assert!(parse_input(&FieldType::Date, "1 Dex 2026")
+            .unwrap_err()
+            .contains("write it as 2026-12-01 or 1 Dec 2026"));
         assert_eq!(
             parse_input(&FieldType::Boolean, "Yes"),
             Ok(Value::Bool(true))
