@@ -3,6 +3,8 @@
 //! removed), the × closing the window to the tray while Cutover keeps
 //! running, and the window's size and place remembered across a restart.
 
+mod common;
+
 use cutover_e2e::{app_binary, x11, App, Result};
 use std::time::{Duration, Instant};
 
@@ -39,21 +41,7 @@ async fn start_at_login_close_to_tray_and_a_remembered_window() -> Result<()> {
     assert!(!app.shown(offer).await?, "no reminder yet, no offer");
 
     // Scheduling production's upgrade sets reminders: the offer appears.
-    app.click(r#"[data-testid="nav-releases"]"#).await?;
-    app.click_in(
-        r#"[data-testid="release-row"][data-version="10.0.2"]"#,
-        r#"[data-testid="schedule-release"]"#,
-    )
-    .await?;
-    app.click(r#"[data-testid="wave"][data-date="2027-01-30"]"#)
-        .await?;
-    app.wait_for(r#"[data-testid="wave"][data-date="2027-01-30"] input:checked"#)
-        .await?;
-    app.click(r#"[data-testid="schedule"]"#).await?;
-    app.wait_for_text(r#"[data-testid="plan"]"#, "Scheduled:")
-        .await?;
-    app.click_in(r#"[data-testid="schedule-dialog"]"#, "button.secondary")
-        .await?;
+    common::schedule_wave(&app, "10.0.2", "2027-01-30").await?;
     app.wait_for(offer).await?;
     app.screenshot("offer").await?;
     app.click(r#"[data-testid="start-at-login-accept"]"#)

@@ -89,19 +89,7 @@ async fn a_uat_cycle_from_the_plan_to_the_sign_off() -> Result<()> {
     app.wait_for(r#"[data-testid="uat-empty"]"#).await?;
     app.screenshot("empty").await?;
 
-    app.click(r#"[data-testid="nav-releases"]"#).await?;
-    app.click_in(
-        r#"[data-testid="release-row"][data-version="10.0.2"]"#,
-        r#"[data-testid="schedule-release"]"#,
-    )
-    .await?;
-    app.click(r#"[data-testid="wave"][data-date="2027-01-30"]"#)
-        .await?;
-    app.click(r#"[data-testid="schedule"]"#).await?;
-    app.wait_for_text(r#"[data-testid="plan"]"#, "Scheduled: Wave 2")
-        .await?;
-    app.click_in(r#"[data-testid="schedule-dialog"]"#, "button.secondary")
-        .await?;
+    common::schedule_wave(&app, "10.0.2", "2027-01-30").await?;
 
     app.click(r#"[data-testid="nav-uat"]"#).await?;
     let card = app

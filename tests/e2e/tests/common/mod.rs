@@ -57,3 +57,22 @@ pub async fn open_upgrade_tab(app: &App, env: &str) -> Result<()> {
     app.wait_for(r#"[data-testid="upgrade-start"]"#).await?;
     Ok(())
 }
+
+/// Under Releases, schedules production's upgrade to `version` on the wave
+/// of `day` (YYYY-MM-DD) and closes the dialog, as an admin does.
+pub async fn schedule_wave(app: &App, version: &str, day: &str) -> Result<()> {
+    app.click(r#"[data-testid="nav-releases"]"#).await?;
+    app.click_in(
+        &format!(r#"[data-testid="release-row"][data-version="{version}"]"#),
+        r#"[data-testid="schedule-release"]"#,
+    )
+    .await?;
+    let wave = format!(r#"[data-testid="wave"][data-date="{day}"]"#);
+    app.click(&wave).await?;
+    app.wait_for(&format!("{wave} input:checked")).await?;
+    app.click(r#"[data-testid="schedule"]"#).await?;
+    app.wait_for_text(r#"[data-testid="plan"]"#, "Scheduled:")
+        .await?;
+    app.click_in(r#"[data-testid="schedule-dialog"]"#, "button.secondary")
+        .await
+}
