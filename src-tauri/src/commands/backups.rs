@@ -43,21 +43,35 @@ pub async fn take_backup(
             }
             running.insert(environment_id, Arc::clone(&stop));
         }
-        let taken = ws.take_backup_until(
+        let _listed = Listed {
+            state: s,
+            environment_id,
+        };
+        ws.take_backup_until(
             environment_id,
             BackupReason::Manual,
             &admin,
             now,
             &forward(&on_progress),
             &stop,
-        );
-        s.backups
-            .lock()
-            .map_err(|_| unusable())?
-            .remove(&environment_id);
-        taken
+        )
     })
     .await
+}
+
+/// A running backup's place in the list, given up however the backup ends
+/// (a panic included), so the next one is not refused.
+struct Listed<'a> {
+    state: &'a AppState,
+    environment_id: EnvironmentId,
+}
+
+impl Drop for Listed<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.state.backups.lock() {
+            running.remove(&self.environment_id);
+        }
+    }
 }
 
 fn unusable() -> Error {
