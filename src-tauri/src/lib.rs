@@ -110,6 +110,7 @@ pub fn run() {
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
+            desktop::attach(app.handle().clone());
             let clock = clock();
             let workspace = data_dir(app).and_then(|dir| {
                 std::fs::create_dir_all(&dir).map_err(|e| {

@@ -1,4 +1,5 @@
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { listen } from "@tauri-apps/api/event";
 import type { Target } from "./bindings";
 import { useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { Dashboard } from "./dashboard/Dashboard";
@@ -40,6 +41,12 @@ export function App() {
     setScreen(a);
   }, []);
   useShortcuts(onShortcut);
+  // A desktop notification clicked: the backend names what it is about.
+  const goRef = useRef<Go>(() => undefined);
+  useEffect(() => {
+    const stop = listen<Target>("open-target", (e) => goRef.current(e.payload));
+    return () => void stop.then((unlisten) => unlisten());
+  }, []);
   const go: Go = (t) => {
     switch (t.kind) {
       case "backups":
@@ -58,6 +65,7 @@ export function App() {
         return setScreen("calendar");
     }
   };
+  goRef.current = go;
   return (
     <div className="shell">
       <header className="topbar">

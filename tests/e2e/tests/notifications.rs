@@ -4,7 +4,7 @@
 
 use cutover_core::backup::BackupReason;
 use cutover_core::change::Change;
-use cutover_e2e::{app_binary, Dunst, Group, Result, PATIENCE};
+use cutover_e2e::{app_binary, App, Dunst, Group, Result, PATIENCE};
 use cutover_store::{demo, Workspace};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -86,4 +86,40 @@ fn a_settled_promotion_is_notified_on_the_desktop() -> Result<()> {
         .iter()
         .all(|a| a.name != "Half promoted"));
     Ok(())
+}
+
+/// Clicking the notification (dunst's default action, as a click on it
+/// does) brings Cutover up on the promotion it is about.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn clicking_a_notification_opens_what_it_is_about() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    interrupted_promotion(&data)?;
+    // The demo's own notices (a hotfix released) count as shown already, so
+    // the promotion's is the one notification on screen.
+    let ws = Workspace::open(&data)?;
+    for notice in ws.pending_desktop()? {
+        ws.notice_delivered(notice.id, Ok(()))?;
+    }
+    drop(ws);
+    let dunst = Dunst::start(dir.path())?;
+    let bus = [(
+        "DBUS_SESSION_BUS_ADDRESS".to_string(),
+        dunst.address.clone(),
+    )];
+    let mut app = App::launch_with("notification-click", dir, &data, &bus).await?;
+    app.wait_for(r#"[data-testid="env-row"]"#).await?;
+    dunst.wait_for("Promotion to Production failed", PATIENCE)?;
+    assert!(!app.shown(r#"[data-testid="promotions"]"#).await?);
+    let clicked = Command::new("dunstctl")
+        .arg("action")
+        .env("DBUS_SESSION_BUS_ADDRESS", &dunst.address)
+        .status()?;
+    assert!(clicked.success(), "dunstctl action: {clicked}");
+    app.wait_for(r#"[data-testid="promotions"] [data-testid="promotion-row"]"#)
+        .await?;
+    app.screenshot("opened-from-notification").await?;
+    drop(dunst);
+    app.close().await
 }
