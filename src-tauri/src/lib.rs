@@ -15,6 +15,7 @@ mod tray;
 
 use cutover_core::clock::{Clock, ShiftedClock, SystemClock};
 use cutover_core::Error;
+use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
 use cutover_store::Workspace;
 use state::AppState;
 use std::path::PathBuf;
@@ -39,7 +40,21 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Error> {
 }
 
 fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace, Error> {
-    let workspace = Workspace::open(dir)?;
+    let workspace = match std::env::var(COPY_PAUSE_VAR)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        Some(ms) => {
+            tracing::warn!(ms, "copies rest between steps: for end-to-end tests only");
+            let backend = SqliteBackend::new(dir.join("environments"), dir.join("retired"))?
+                .with_pace(Pace {
+                    pause: std::time::Duration::from_millis(ms),
+                    ..Pace::default()
+                });
+            Workspace::with_backend(dir, Box::new(backend))?
+        }
+        None => Workspace::open(dir)?,
+    };
     if let Some(point) = std::env::var(FAILPOINT_VAR).ok().filter(|p| !p.is_empty()) {
         tracing::warn!(
             point,
@@ -57,6 +72,10 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
     // which offers one's own account or the demo.
     Ok(workspace)
 }
+
+/// Set to a number of milliseconds, copies and backups rest that long
+/// between steps, so that a test can act while one runs (cancel it).
+pub const COPY_PAUSE_VAR: &str = "CUTOVER_COPY_PAUSE_MS";
 
 /// Set to `<step>:<mode>` (see `cutover_store::control::failpoint`), a data upgrade
 /// fails on purpose at that step: for end-to-end tests only.

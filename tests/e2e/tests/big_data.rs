@@ -16,7 +16,9 @@ async fn a_big_backup_shows_progress_and_can_be_cancelled() -> Result<()> {
         demo::ensure_demo(&ws, chrono::Utc::now())?;
         demo::grow_production(&ws, 300 * 1_048_576, &|_| {})?;
     }
-    let mut app = App::launch_at("big-data", holder, &data).await?;
+    // Copies rest between steps, so that Cancel surely comes while it runs.
+    let pause = [("CUTOVER_COPY_PAUSE_MS".to_string(), "100".to_string())];
+    let mut app = App::launch_with("big-data", holder, &data, &pause).await?;
     let production = env_row("Production");
     app.wait_for(&production).await?;
     app.screenshot("dashboard").await?;
