@@ -1,5 +1,5 @@
 //! Long jobs at a real account's size: the demo's production grown to
-//! 300 MB (as `big_demo` does), a manual backup showing its progress and
+//! 100 MB (as `big_demo` does), a manual backup showing its progress and
 //! cancelled half-way (nothing kept, in the list or on disk), then taken
 //! to the end; pictures of the dashboard and the dialog with big data.
 
@@ -14,7 +14,7 @@ async fn a_big_backup_shows_progress_and_can_be_cancelled() -> Result<()> {
     {
         let ws = Workspace::open(&data)?;
         demo::ensure_demo(&ws, chrono::Utc::now())?;
-        demo::grow_production(&ws, 300 * 1_048_576, &|_| {})?;
+        demo::grow_production(&ws, 100 * 1_048_576, &|_| {})?;
     }
     // Copies rest between steps, so that Cancel surely comes while it runs.
     let pause = [("CUTOVER_COPY_PAUSE_MS".to_string(), "100".to_string())];
