@@ -180,7 +180,10 @@ pub fn run() {
                             if let Err(e) = hidden.app_handle().save_window_state(window_kept()) {
                                 tracing::warn!(error = %e, "the window's place was not saved");
                             }
-                            let _ = hidden.hide();
+                            match hidden.hide() {
+                                Ok(()) => tracing::info!("the window was closed to the tray"),
+                                Err(e) => tracing::warn!(error = %e, "the window could not be hidden"),
+                            }
                         }
                     });
                 }

@@ -12,6 +12,7 @@
 //! `app.wait_for(...)`, `app.screenshot("step")`, and `app.close().await`.
 
 mod inspect;
+pub mod tray;
 pub mod x11;
 
 use fantoccini::elements::Element;
@@ -496,6 +497,31 @@ impl App {
         closed?;
         Ok(self.data_dir)
     }
+
+    /// After the app quit by itself (from its tray menu): stops the driver
+    /// and keeps the data directory, to start it again on the same data.
+    pub fn after_quit(mut self) -> TempDir {
+        self.driver.kill();
+        self.data_dir
+    }
+}
+
+/// Whether a process running `binary` has `key=value` in its environment:
+/// how a scenario tells its own app from any other Cutover on the machine.
+pub fn running_with(binary: &Path, key: &str, value: &str) -> bool {
+    let Ok(binary) = binary.canonicalize() else {
+        return false;
+    };
+    let wanted = format!("{key}={value}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let dir = entry.path();
+        std::fs::read_link(dir.join("exe")).is_ok_and(|exe| exe == binary)
+            && std::fs::read(dir.join("environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
+    })
 }
 
 /// Starts a private D-Bus session bus with its socket in `dir`; returns the

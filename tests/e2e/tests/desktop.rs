@@ -6,18 +6,7 @@
 mod common;
 
 use cutover_e2e::{app_binary, x11, App, Result};
-use std::time::{Duration, Instant};
-
-async fn until_hidden(title: &str) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while x11::shown(title)? {
-        if Instant::now() > deadline {
-            return Err(format!("the window {title:?} is still shown").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(())
-}
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
@@ -71,8 +60,7 @@ async fn start_at_login_close_to_tray_and_a_remembered_window() -> Result<()> {
     // the window's size and place are saved.
     app.client.set_window_rect(70, 50, 1100, 720).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    x11::ask_to_close("Cutover")?;
-    until_hidden("Cutover").await?;
+    x11::close_until_hidden("Cutover")?;
     assert_eq!(app.eval("return 6 * 7").await?, serde_json::json!(42));
     let saved = data.join(".xdg/config/app.cutover.console/.window-state.json");
     let state = std::fs::read_to_string(&saved).map_err(|e| format!("{}: {e}", saved.display()))?;
