@@ -10,10 +10,9 @@ use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
 use cutover_core::activity::ActivityAction;
-use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::admin::Admin;
 use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
-use cutover_core::environment::ensure_unlocked;
-use cutover_core::{Error, ErrorKind, Result};
+use cutover_core::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -292,71 +291,6 @@ impl Workspace {
         Ok(self.backup_row(&conn, id)?.backup)
     }
 
-    /// Restores an environment from one of its backups. Verifies the backup,
-    /// takes a `before_restore` backup of the current state, then replaces the
-    /// store's contents in one transaction. Returns that safety backup.
-    /// A backup of another platform (version or extensions) is refused
-    /// with what it would change unless `platform_change_confirmed`;
-    /// afterwards the control database's version is the store's.
-    pub fn restore_backup(
-        &self,
-        id: BackupId,
-        platform_change_confirmed: bool,
-        admin: &Admin,
-        now: DateTime<Utc>,
-        progress: &dyn Fn(CopyProgress),
-    ) -> Result<Backup> {
-        let conn = self.connect()?;
-        ensure_super_admin(admin, "restore a backup")?;
-        let row = self.backup_row(&conn, id)?;
-        let env = self.environment_row(&conn, row.backup.environment_id)?;
-        ensure_unlocked(env.environment.status, &env.environment.name)?;
-        rules::ensure_restorable(&self.verify_backup(id, now)?)?;
-        let change = self.restore_platform_change(id)?;
-        if let (Some(change), false) = (&change, platform_change_confirmed) {
-            return Err(Error::new(
-                ErrorKind::Unconfirmed,
-                format!("{change}. Confirm to restore it anyway, or pick a backup taken on the platform it runs now."),
-            ));
-        }
-        let safety = self.take_backup(
-            env.environment.id,
-            BackupReason::BeforeRestore,
-            admin,
-            now,
-            progress,
-        )?;
-        self.backend()
-            .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
-        // Invariant: the store is restored from here on; the control
-        // database follows it, and if recording that fails, the next start
-        // reads the version from the store (`report_version_mismatches`).
-        if let Err(e) = Failpoint::fire(self.failpoint(), Site::RestoreWritten)
-            .and_then(|()| self.version_from_store(env.environment.id))
-        {
-            tracing::error!(backup = id, error = %e.message, "after a restore");
-        }
-        tracing::info!(
-            environment_id = env.environment.id,
-            backup = id,
-            safety = safety.id,
-            "restored a backup"
-        );
-        self.log_activity(
-            now,
-            &admin.name,
-            Some((env.environment.id, &env.environment.name)),
-            ActivityAction::RestoredBackup,
-            &format!(
-                "Restored backup #{id} ({}); the state before is backup #{}{}",
-                reason_text(row.backup.reason),
-                safety.id,
-                change.map(|c| format!(". {c}")).unwrap_or_default()
-            ),
-        );
-        Ok(safety)
-    }
-
     /// The file of a backup, after checking it against its checksum and
     /// SQLite's integrity check (for restores done by an operation itself).
     pub(crate) fn backup_file(&self, id: BackupId) -> Result<PathBuf> {
@@ -402,7 +336,7 @@ impl Workspace {
 }
 
 /// How a backup's reason reads in the activity log.
-fn reason_text(reason: BackupReason) -> &'static str {
+pub(super) fn reason_text(reason: BackupReason) -> &'static str {
     match reason {
         BackupReason::Manual => "manual",
         BackupReason::BeforeRefresh => "before refresh",

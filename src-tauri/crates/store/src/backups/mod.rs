@@ -15,4 +15,5 @@
 pub(crate) mod backup;
 mod platform;
 mod recovery;
+mod restore;
 pub(crate) use recovery::RECOVERY;
