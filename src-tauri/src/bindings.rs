@@ -142,7 +142,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::set_start_at_login,
             app::decline_start_at_login,
             design::changelog_activity,
-            backups::cancel_backup,
+            backups::cancel_copy,
             app::report_interactive,
         ])
 }

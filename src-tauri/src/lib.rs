@@ -154,7 +154,7 @@ pub fn run() {
                 launched,
                 imports: Default::default(),
                 making_account: Default::default(),
-                backups: Default::default(),
+                copies: Default::default(),
                 wake: Default::default(),
             });
             // Notices filed while the app was away (a promotion settled at

@@ -25,9 +25,9 @@ pub struct AppState {
     /// The cancel flag of the account being made from a source, if any:
     /// one at a time, since each reads a whole database.
     pub making_account: Mutex<Option<Arc<AtomicBool>>>,
-    /// The stop flags of the manual backups being taken, by environment: one
-    /// at a time per environment.
-    pub backups: Mutex<HashMap<i64, Arc<AtomicBool>>>,
+    /// The stop flags of the stoppable copies running (a manual backup, a
+    /// refresh, a restore), by environment: one at a time per environment.
+    pub copies: Mutex<HashMap<i64, Arc<AtomicBool>>>,
     /// Wakes the reminder engine when a schedule changes.
     pub wake: tokio::sync::Notify,
 }
@@ -94,7 +94,7 @@ mod tests {
             launched: Instant::now(),
             imports: Default::default(),
             making_account: Default::default(),
-            backups: Default::default(),
+            copies: Default::default(),
             wake: Default::default(),
         })
     }

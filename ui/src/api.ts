@@ -83,7 +83,7 @@ export const api = {
   deleteEnvironment: (id: number) => call(commands.deleteEnvironment(id)),
   reportInteractive: () => call(commands.reportInteractive()),
   listBackups: (environmentId: number) => call(commands.listBackups(environmentId)),
-  cancelBackup: (environmentId: number) => call(commands.cancelBackup(environmentId)),
+  cancelCopy: (environmentId: number) => call(commands.cancelCopy(environmentId)),
   takeBackup: (environmentId: number, onProgress: (p: CopyProgress) => void = () => undefined) =>
     call(commands.takeBackup(environmentId, progressChannel(onProgress))),
   verifyBackup: (backupId: number) => call(commands.verifyBackup(backupId)),

@@ -15,14 +15,15 @@ export const commands = {
 	listBackups: (environmentId: number) => typedError<Backup[], CommandError>(__TAURI_INVOKE("list_backups", { environmentId })),
 	/**
 	 *  Takes a manual backup of a live environment, reporting its progress;
-	 *  `cancel_backup` stops it while it copies.
+	 *  `cancel_copy` stops it while it copies.
 	 */
 	takeBackup: (environmentId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("take_backup", { environmentId, onProgress })),
 	/**  Checks a backup's checksum and integrity; the outcome is on the backup. */
 	verifyBackup: (backupId: number) => typedError<Backup, CommandError>(__TAURI_INVOKE("verify_backup", { backupId })),
 	/**
 	 *  Restores an environment from a backup, after taking a backup of its
-	 *  current state (returned, so the UI can say how to undo the restore).
+	 *  current state (returned, so the UI can say how to undo the restore);
+	 *  `cancel_copy` stops it while that backup is taken.
 	 *  A backup of another platform is refused as `unconfirmed`, saying what
 	 *  it would change, unless `platform_change_confirmed`.
 	 */
@@ -65,7 +66,8 @@ export const commands = {
 	refreshPreview: (environmentId: number) => typedError<RefreshPreview, CommandError>(__TAURI_INVOKE("refresh_preview", { environmentId })),
 	/**
 	 *  Backs the environment up, then copies production over it. Returns the
-	 *  backup, which restores the environment as it was.
+	 *  backup, which restores the environment as it was. `cancel_copy` stops
+	 *  it until the environment starts being replaced.
 	 */
 	refreshEnvironment: (environmentId: number, onProgress: Channel<CopyProgress>) => typedError<Backup, CommandError>(__TAURI_INVOKE("refresh_environment", { environmentId, onProgress })),
 	/**
@@ -287,10 +289,11 @@ export const commands = {
 	 */
 	changelogActivity: (environmentId: number) => typedError<WeekActivity[], CommandError>(__TAURI_INVOKE("changelog_activity", { environmentId })),
 	/**
-	 *  Stops the manual backup of an environment while it copies; it ends
-	 *  `cancelled` and nothing is kept. Once copied, it completes.
+	 *  Stops the backup, refresh or restore running on an environment while
+	 *  stopping leaves it as it was (the progress says `cancellable`); it ends
+	 *  `cancelled`. Past that point it completes.
 	 */
-	cancelBackup: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_backup", { environmentId })),
+	cancelCopy: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_copy", { environmentId })),
 	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
@@ -633,11 +636,33 @@ export type Conflict = {
 	productionSeqs: number[],
 };
 
-/**  How far a long copy (a backup or a restore) has got, in database pages. */
+/**
+ *  How far a long copy (a backup or a restore) has got, in database pages,
+ *  and in which stage of the job it is.
+ */
 export type CopyProgress = {
 	donePages: number,
 	totalPages: number,
+	stage: CopyStage,
+	/**
+	 *  Whether stopping now leaves the environment as it was. False once
+	 *  the environment is being replaced: that runs to its end.
+	 */
+	cancellable: boolean,
 };
+
+/**
+ *  The stages of a job that copies environments: a refresh backs the
+ *  target up, copies production, then replaces the target; a restore backs
+ *  up, then replaces; a backup only copies.
+ */
+export type CopyStage = 
+/**  The backup of what is about to be replaced. */
+"backing_up" | 
+/**  A copy of an environment (a backup, or production for a refresh). */
+"copying" | 
+/**  Writing over the environment, in one transaction. */
+"replacing";
 
 export type CreateEnvironmentRequest = {
 	/**  The environment to copy (production for every kind but development). */

@@ -23,7 +23,7 @@ pub async fn list_backups(
 }
 
 /// Takes a manual backup of a live environment, reporting its progress;
-/// `cancel_backup` stops it while it copies.
+/// `cancel_copy` stops it while it copies.
 #[tauri::command]
 #[specta::specta]
 pub async fn take_backup(
@@ -33,20 +33,7 @@ pub async fn take_backup(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        {
-            let mut running = s.backups.lock().map_err(|_| unusable())?;
-            if running.contains_key(&environment_id) {
-                return Err(Error::conflict(
-                    "A backup of this environment is already being taken; wait for it or cancel it.",
-                ));
-            }
-            running.insert(environment_id, Arc::clone(&stop));
-        }
-        let _listed = Listed {
-            state: s,
-            environment_id,
-        };
+        let (stop, _listed) = stoppable(s, environment_id)?;
         ws.take_backup_until(
             environment_id,
             BackupReason::Manual,
@@ -59,39 +46,63 @@ pub async fn take_backup(
     .await
 }
 
-/// A running backup's place in the list, given up however the backup ends
+/// Lists a stoppable copy on an environment for `cancel_copy`; one at a
+/// time per environment. The place is given up when the guard drops.
+pub(crate) fn stoppable(
+    state: &AppState,
+    environment_id: EnvironmentId,
+) -> Result<(Arc<AtomicBool>, Listed<'_>), Error> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut running = state.copies.lock().map_err(|_| unusable())?;
+    if running.contains_key(&environment_id) {
+        return Err(Error::conflict(
+            "A backup, refresh or restore of this environment is already running; wait for it or cancel it.",
+        ));
+    }
+    running.insert(environment_id, Arc::clone(&stop));
+    Ok((
+        stop,
+        Listed {
+            state,
+            environment_id,
+        },
+    ))
+}
+
+/// A running copy's place in the list, given up however the copy ends
 /// (a panic included), so the next one is not refused.
-struct Listed<'a> {
+pub(crate) struct Listed<'a> {
     state: &'a AppState,
     environment_id: EnvironmentId,
 }
 
 impl Drop for Listed<'_> {
     fn drop(&mut self) {
-        if let Ok(mut running) = self.state.backups.lock() {
+        if let Ok(mut running) = self.state.copies.lock() {
             running.remove(&self.environment_id);
         }
     }
 }
 
 fn unusable() -> Error {
-    Error::internal("The list of running backups is unusable; restart Cutover.")
+    Error::internal("The list of running copies is unusable; restart Cutover.")
 }
 
-/// Stops the manual backup of an environment while it copies; it ends
-/// `cancelled` and nothing is kept. Once copied, it completes.
+/// Stops the backup, refresh or restore running on an environment while
+/// stopping leaves it as it was (the progress says `cancellable`); it ends
+/// `cancelled`. Past that point it completes.
 #[tauri::command]
 #[specta::specta]
-pub async fn cancel_backup(
+pub async fn cancel_copy(
     state: State<'_, Arc<AppState>>,
     environment_id: EnvironmentId,
 ) -> CommandResult<()> {
     run_blocking(&state, move |s| {
-        s.backups
+        s.copies
             .lock()
             .map_err(|_| unusable())?
             .get(&environment_id)
-            .ok_or_else(|| Error::not_found("That backup has already finished."))?
+            .ok_or_else(|| Error::not_found("That job has already finished."))?
             .store(true, Ordering::Relaxed);
         Ok(())
     })
@@ -112,7 +123,8 @@ pub async fn verify_backup(
 }
 
 /// Restores an environment from a backup, after taking a backup of its
-/// current state (returned, so the UI can say how to undo the restore).
+/// current state (returned, so the UI can say how to undo the restore);
+/// `cancel_copy` stops it while that backup is taken.
 /// A backup of another platform is refused as `unconfirmed`, saying what
 /// it would change, unless `platform_change_confirmed`.
 #[tauri::command]
@@ -125,12 +137,14 @@ pub async fn restore_backup(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.restore_backup(
+        let (stop, _listed) = stoppable(s, ws.backup(backup_id)?.environment_id)?;
+        ws.restore_backup_until(
             backup_id,
             platform_change_confirmed,
             &admin,
             now,
             &forward(&on_progress),
+            &stop,
         )
     })
     .await

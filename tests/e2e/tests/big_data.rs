@@ -1,7 +1,9 @@
 //! Long jobs at a real account's size: the demo's production grown to
 //! 100 MB (as `big_demo` does), a manual backup showing its progress and
 //! cancelled half-way (nothing kept, in the list or on disk), then taken
-//! to the end; pictures of the dashboard and the dialog with big data.
+//! to the end; a refresh of UAT from it stopped while production is
+//! copied (UAT unchanged, its backup kept, no copy left); pictures of the
+//! dashboard and the dialogs with big data.
 
 use cutover_e2e::{env_row, App, Result};
 use cutover_store::{demo, Workspace};
@@ -32,8 +34,8 @@ async fn a_big_backup_shows_progress_and_can_be_cancelled() -> Result<()> {
     app.wait_for_text(r#"[data-testid="copy-progress"]"#, "% copied")
         .await?;
     app.screenshot("backup-progress").await?;
-    app.click(r#"[data-testid="cancel-backup"]"#).await?;
-    app.wait_for_text(r#"[data-testid="notice"]"#, "was cancelled")
+    app.click(r#"[data-testid="cancel-copy"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Cancelled")
         .await?;
     app.wait_for(r#"[data-testid="no-backups"]"#).await?;
     let left: Vec<_> = std::fs::read_dir(data.join("backups"))
@@ -48,5 +50,33 @@ async fn a_big_backup_shows_progress_and_can_be_cancelled() -> Result<()> {
     app.wait_for_text(r#"[data-testid="notice"]"#, "taken at")
         .await?;
     app.screenshot("backup-taken").await?;
+    app.click(r#"[data-testid="close-backups"]"#).await?;
+    app.dismiss_notices().await?;
+
+    // A refresh of UAT from the big production, stopped while production
+    // is copied: UAT as it was, its backup kept, no copy left behind.
+    let uat = env_row("UAT");
+    app.click_in(&uat, r#"[data-testid="refresh-env"]"#).await?;
+    app.click(r#"[data-testid="confirm-refresh"]"#).await?;
+    app.wait_for(r#"[data-testid="copy-progress"][data-stage="copying"]"#)
+        .await?;
+    app.screenshot("refresh-progress").await?;
+    app.click(r#"[data-testid="cancel-copy"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="notice"]"#,
+        "stopped while production was being copied; UAT is unchanged",
+    )
+    .await?;
+    let tmp: Vec<_> = std::fs::read_dir(data.join("tmp"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(tmp.is_empty(), "no copy of production left: {tmp:?}");
+    let backups = std::fs::read_dir(data.join("backups"))?.count();
+    assert_eq!(backups, 2, "production's backup and UAT's kept one");
+    app.screenshot("refresh-cancelled").await?;
+    app.click_in(&uat, r#"[data-testid="open-backups"]"#)
+        .await?;
+    app.wait_for(r#"[data-testid="backup-row"][data-reason="before_refresh"]"#)
+        .await?;
     app.close().await
 }

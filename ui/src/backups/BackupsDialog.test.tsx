@@ -91,7 +91,7 @@ describe("BackupsDialog", () => {
     renderDialog();
     await user.click(await screen.findByTestId("take-backup"));
     await waitFor(() => expect(channel).not.toBeNull());
-    act(() => channel?.onmessage({ donePages: 30, totalPages: 120 }));
+    act(() => channel?.onmessage({ donePages: 30, totalPages: 120, stage: "copying", cancellable: true }));
     expect(await screen.findByTestId("copy-progress")).toHaveTextContent("25% copied");
     await act(async () => finish(backup(1, "manual", "2026-11-23T09:05:00Z")));
     await waitFor(() => expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument());
@@ -104,7 +104,7 @@ describe("BackupsDialog", () => {
       calls.push(cmd);
       if (cmd === "list_backups") return [];
       if (cmd === "take_backup") return new Promise<Backup>((_, reject) => (stop = reject));
-      if (cmd === "cancel_backup") {
+      if (cmd === "cancel_copy") {
         stop({ kind: "cancelled", message: "Stopped before the copy was complete; nothing was kept." });
         return null;
       }
@@ -112,9 +112,9 @@ describe("BackupsDialog", () => {
     const user = userEvent.setup();
     renderDialog();
     await user.click(await screen.findByTestId("take-backup"));
-    await user.click(await screen.findByTestId("cancel-backup"));
-    expect(await screen.findByText(/was cancelled\. Stopped before the copy was complete; nothing was kept\./)).toBeInTheDocument();
-    expect(calls).toContain("cancel_backup");
+    await user.click(await screen.findByTestId("cancel-copy"));
+    expect(await screen.findByText(/Cancelled\. Stopped before the copy was complete; nothing was kept\./)).toBeInTheDocument();
+    expect(calls).toContain("cancel_copy");
     expect(screen.queryByTestId("error")).not.toBeInTheDocument();
     expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument();
     expect(screen.getByTestId("no-backups")).toBeInTheDocument();
@@ -141,6 +141,32 @@ describe("BackupsDialog", () => {
     // The outcome shows in the notification area (above the dialog) and stays.
     expect(await screen.findByTestId("notice")).toHaveTextContent("restored to backup #1 (23 Nov 2026, 09:05:00 GMT). Its previous state is in backup #2");
     expect(screen.getByTestId("notice")).toHaveAttribute("data-tone", "success");
+  });
+
+  it("offers Cancel while a restore backs up, and not once it replaces the environment", async () => {
+    let finish: (b: Backup) => void = () => undefined;
+    let channel: { onmessage: (p: CopyProgress) => void } | null = null;
+    mockBackend((cmd, args) => {
+      if (cmd === "list_backups") return [backup(1, "manual", "2026-11-23T09:05:00Z")];
+      if (cmd === "restore_platform_change") return null;
+      if (cmd === "restore_backup") {
+        channel = (args as { onProgress: typeof channel }).onProgress;
+        return new Promise<Backup>((resolve) => (finish = resolve));
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    await user.click(await screen.findByTestId("restore-backup"));
+    await user.click(await screen.findByTestId("restore-confirm-submit"));
+    await waitFor(() => expect(channel).not.toBeNull());
+    act(() => channel?.onmessage({ donePages: 10, totalPages: 40, stage: "backing_up", cancellable: true }));
+    expect(await screen.findByTestId("copy-progress")).toHaveTextContent("Backing up Production first: 25%");
+    expect(screen.getByTestId("cancel-copy")).toBeEnabled();
+    act(() => channel?.onmessage({ donePages: 20, totalPages: 40, stage: "replacing", cancellable: false }));
+    expect(await screen.findByTestId("copy-progress")).toHaveTextContent("Replacing Production: 50% (this last step cannot be stopped)");
+    expect(screen.queryByTestId("cancel-copy")).not.toBeInTheDocument();
+    await act(async () => finish(backup(2, "before_restore", "2026-11-23T10:00:00Z")));
+    await waitFor(() => expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument());
   });
 
   it("says first that a backup of another platform changes the version, and confirms exactly that", async () => {

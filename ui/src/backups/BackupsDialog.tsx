@@ -4,6 +4,7 @@ import type { Account, Backup, BackupReason, CopyProgress, EnvironmentOverview }
 import { useNotify, type Tone } from "../feedback/Feedback";
 import { api, toAppError } from "../api";
 import { formatBytes, formatInstant } from "../format";
+import { CopyProgressBar } from "../shared/CopyProgressBar";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { RetentionSetting } from "./RetentionSetting";
@@ -46,8 +47,9 @@ export function BackupsDialog({ account, target, onClose }: Props) {
   });
   const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
   const [progress, setProgress] = useState<CopyProgress | null>(null);
-  // A manual backup may be stopped while it copies (nothing is kept).
-  const [taking, setTaking] = useState(false);
+  // A backup, or a restore while it backs up, may be stopped (nothing is
+  // kept, the environment is as it was).
+  const [copying, setCopying] = useState(false);
   const [stopping, setStopping] = useState(false);
   // A restore changes everything shown of the environment: reload it all.
   const refresh = () => queryClient.invalidateQueries();
@@ -69,7 +71,8 @@ export function BackupsDialog({ account, target, onClose }: Props) {
       // Stopped on request: say so calmly, it is not a failure.
       if (toAppError(e).kind === "cancelled") {
         act.reset();
-        notify(`The backup of ${env.name} was cancelled. ${toAppError(e).message}`, { tone: "info" });
+        setRestoring(null);
+        notify(`Cancelled. ${toAppError(e).message}`, { tone: "info" });
       }
     },
   });
@@ -98,12 +101,12 @@ export function BackupsDialog({ account, target, onClose }: Props) {
           disabled={act.isPending}
           onClick={() =>
             act.mutate(async () => {
-              setTaking(true);
+              setCopying(true);
               try {
                 const taken = await api.takeBackup(env.id, setProgress);
                 return `Backup #${taken.id} of ${env.name} taken at ${when(taken.takenAt)} and verified.`;
               } finally {
-                setTaking(false);
+                setCopying(false);
                 setStopping(false);
               }
             })
@@ -113,25 +116,16 @@ export function BackupsDialog({ account, target, onClose }: Props) {
           {act.isPending ? "Working…" : "Take backup"}
         </button>
       </div>
-      {act.isPending && ((progress && progress.totalPages > 0) || taking) && (
-        <div className="progress" data-testid="copy-progress">
-          <progress max={progress?.totalPages || 1} value={progress?.donePages ?? 0} aria-label="Copied so far" />
-          <span>{progress && progress.totalPages > 0 ? `${Math.floor((100 * progress.donePages) / progress.totalPages)}% copied` : "Starting…"}</span>
-          {taking && (
-            <button
-              type="button"
-              className="secondary"
-              disabled={stopping}
-              onClick={() => {
-                setStopping(true);
-                api.cancelBackup(env.id).catch((e) => notify(toAppError(e).message, { tone: "warning" }));
-              }}
-              data-testid="cancel-backup"
-            >
-              {stopping ? "Cancelling…" : "Cancel"}
-            </button>
-          )}
-        </div>
+      {act.isPending && (progress != null || copying) && (
+        <CopyProgressBar
+          progress={progress}
+          envName={env.name}
+          stopping={stopping}
+          onCancel={() => {
+            setStopping(true);
+            api.cancelCopy(env.id).catch((e) => notify(toAppError(e).message, { tone: "warning" }));
+          }}
+        />
       )}
       {act.isError && <ErrorBanner error={act.error} onDismiss={() => act.reset()} />}
       {restoring && platformChange.isPending && <p className="muted">Checking what the backup holds…</p>}
@@ -158,11 +152,17 @@ export function BackupsDialog({ account, target, onClose }: Props) {
               data-testid="restore-confirm-submit"
               onClick={() =>
                 act.mutate(async () => {
-                  const safety = await api.restoreBackup(restoring.id, platformChange.data != null, setProgress);
-                  return {
-                    text: `${env.name} was restored to backup #${restoring.id} (${when(restoring.takenAt)}). Its previous state is in backup #${safety.id}, from which this restore can be undone.`,
-                    sticky: true,
-                  };
+                  setCopying(true);
+                  try {
+                    const safety = await api.restoreBackup(restoring.id, platformChange.data != null, setProgress);
+                    return {
+                      text: `${env.name} was restored to backup #${restoring.id} (${when(restoring.takenAt)}). Its previous state is in backup #${safety.id}, from which this restore can be undone.`,
+                      sticky: true,
+                    };
+                  } finally {
+                    setCopying(false);
+                    setStopping(false);
+                  }
                 })
               }
             >

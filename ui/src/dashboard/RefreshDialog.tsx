@@ -1,8 +1,10 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CopyProgress, EnvironmentOverview } from "../bindings";
-import { api } from "../api";
+import { api, toAppError } from "../api";
+import { useNotify } from "../feedback/Feedback";
 import { formatCount } from "../format";
+import { CopyProgressBar } from "../shared/CopyProgressBar";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 
@@ -16,14 +18,36 @@ export function RefreshDialog({ target, onClose, onNotice }: Props) {
   const queryClient = useQueryClient();
   const preview = useQuery({ queryKey: ["refresh-preview", env.id], queryFn: () => api.refreshPreview(env.id), staleTime: 0 });
   const [progress, setProgress] = useState<CopyProgress | null>(null);
+  const [stopping, setStopping] = useState(false);
+  const notify = useNotify();
   const refresh = useMutation({
-    mutationFn: () => api.refreshEnvironment(env.id, setProgress),
-    onSettled: () => queryClient.invalidateQueries(),
+    mutationFn: () => {
+      setProgress(null);
+      return api.refreshEnvironment(env.id, setProgress);
+    },
+    onSettled: () => {
+      setStopping(false);
+      return queryClient.invalidateQueries();
+    },
     onSuccess: () => {
       onClose();
       onNotice(`${env.name} was refreshed from production. Its previous state is in Backups (reason "Before refresh").`);
     },
+    onError: (e) => {
+      // Stopped on request: not a failure; the dialog says what was kept.
+      if (toAppError(e).kind === "cancelled") {
+        onClose();
+        onNotice(toAppError(e).message);
+      }
+    },
   });
+  const cancel = () => {
+    setStopping(true);
+    api.cancelCopy(env.id).catch((e) => {
+      setStopping(false);
+      notify(toAppError(e).message, { tone: "warning" });
+    });
+  };
   const lost = preview.data?.unpromoted ?? [];
   const lostCount = lost.reduce((n, a) => n + a.entries, 0);
   return (
@@ -60,15 +84,20 @@ export function RefreshDialog({ target, onClose, onNotice }: Props) {
           </div>
         )}
         {refresh.isPending && (
-          <div className="progress" role="status">
-            <span>{progress ? "Copying…" : "Backing up, then copying…"}</span>
-            {progress && <progress max={progress.totalPages} value={progress.donePages} />}
-          </div>
+          <CopyProgressBar
+            progress={progress}
+            envName={env.name}
+            copying={`Copying ${preview.data?.sourceName ?? "production"}`}
+            onCancel={cancel}
+            stopping={stopping}
+          />
         )}
         <div className="actions">
-          <button type="button" className="secondary" onClick={onClose} disabled={refresh.isPending}>
-            Cancel
-          </button>
+          {!refresh.isPending && (
+            <button type="button" className="secondary" onClick={onClose}>
+              Cancel
+            </button>
+          )}
           <button
             type="button"
             className="danger"
@@ -76,7 +105,7 @@ export function RefreshDialog({ target, onClose, onNotice }: Props) {
             onClick={() => refresh.mutate()}
             data-testid="confirm-refresh"
           >
-            Back up and refresh
+            {refresh.isPending ? "Refreshing…" : "Back up and refresh"}
           </button>
         </div>
       </div>

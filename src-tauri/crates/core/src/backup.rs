@@ -102,12 +102,52 @@ impl Backup {
     }
 }
 
-/// How far a long copy (a backup or a restore) has got, in database pages.
+/// How far a long copy (a backup or a restore) has got, in database pages,
+/// and in which stage of the job it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CopyProgress {
     pub done_pages: u32,
     pub total_pages: u32,
+    pub stage: CopyStage,
+    /// Whether stopping now leaves the environment as it was. False once
+    /// the environment is being replaced: that runs to its end.
+    pub cancellable: bool,
+}
+
+/// The stages of a job that copies environments: a refresh backs the
+/// target up, copies production, then replaces the target; a restore backs
+/// up, then replaces; a backup only copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyStage {
+    /// The backup of what is about to be replaced.
+    BackingUp,
+    /// A copy of an environment (a backup, or production for a refresh).
+    Copying,
+    /// Writing over the environment, in one transaction.
+    Replacing,
+}
+
+impl CopyProgress {
+    /// A copy's progress (stage `Copying`, cancellable).
+    pub fn copying(done_pages: u32, total_pages: u32) -> Self {
+        Self {
+            done_pages,
+            total_pages,
+            stage: CopyStage::Copying,
+            cancellable: true,
+        }
+    }
+
+    /// The same progress, reported as part of `stage` of a larger job.
+    pub fn in_stage(self, stage: CopyStage) -> Self {
+        Self {
+            stage,
+            cancellable: stage != CopyStage::Replacing,
+            ..self
+        }
+    }
 }
 
 /// A backup may be deleted unless it is the newest one guarding an

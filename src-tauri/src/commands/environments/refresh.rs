@@ -1,5 +1,6 @@
 //! Refresh an environment from production, after showing what it loses.
 
+use crate::commands::backups::stoppable;
 use crate::commands::forward;
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
@@ -24,7 +25,8 @@ pub async fn refresh_preview(
 }
 
 /// Backs the environment up, then copies production over it. Returns the
-/// backup, which restores the environment as it was.
+/// backup, which restores the environment as it was. `cancel_copy` stops
+/// it until the environment starts being replaced.
 #[tauri::command]
 #[specta::specta]
 pub async fn refresh_environment(
@@ -34,7 +36,8 @@ pub async fn refresh_environment(
 ) -> CommandResult<Backup> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.refresh(environment_id, &admin, now, &forward(&on_progress))
+        let (stop, _listed) = stoppable(s, environment_id)?;
+        ws.refresh_until(environment_id, &admin, now, &forward(&on_progress), &stop)
     })
     .await
 }

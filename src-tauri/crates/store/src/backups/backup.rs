@@ -113,6 +113,11 @@ impl Workspace {
         self.root().join(relative)
     }
 
+    /// One backup, by id.
+    pub fn backup(&self, id: BackupId) -> Result<Backup> {
+        Ok(self.backup_row(&self.connect()?, id)?.backup)
+    }
+
     /// Every backup of an environment, newest first.
     pub fn backups(&self, environment_id: EnvironmentId) -> Result<Vec<Backup>> {
         let conn = self.connect()?;

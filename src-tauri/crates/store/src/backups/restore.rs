@@ -8,9 +8,12 @@ use crate::Workspace;
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
+use cutover_core::backup::{
+    self as rules, Backup, BackupId, BackupReason, CopyProgress, CopyStage,
+};
 use cutover_core::environment::ensure_unlocked;
 use cutover_core::{Error, ErrorKind, Result};
+use std::sync::atomic::AtomicBool;
 
 impl Workspace {
     /// Restores an environment from one of its backups. Verifies the backup,
@@ -27,6 +30,22 @@ impl Workspace {
         now: DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<Backup> {
+        let never = AtomicBool::new(false);
+        self.restore_backup_until(id, platform_change_confirmed, admin, now, progress, &never)
+    }
+
+    /// [`Self::restore_backup`] that the admin may stop while the current
+    /// state is backed up: it ends `cancelled` with the environment as it
+    /// was and nothing kept. Replacing the store is not stoppable.
+    pub fn restore_backup_until(
+        &self,
+        id: BackupId,
+        platform_change_confirmed: bool,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<Backup> {
         let conn = self.connect()?;
         ensure_super_admin(admin, "restore a backup")?;
         let row = self.backup_row(&conn, id)?;
@@ -40,13 +59,22 @@ impl Workspace {
                 format!("{change}. Confirm to restore it anyway, or pick a backup taken on the platform it runs now."),
             ));
         }
-        let safety = self.take_backup(
-            env.environment.id,
-            BackupReason::BeforeRestore,
-            admin,
-            now,
-            progress,
-        )?;
+        let safety = self
+            .take_backup_until(
+                env.environment.id,
+                BackupReason::BeforeRestore,
+                admin,
+                now,
+                &|p| progress(p.in_stage(CopyStage::BackingUp)),
+                stop,
+            )
+            .map_err(|e| match e.kind {
+                ErrorKind::Cancelled => Error::cancelled(format!(
+                    "The restore was stopped while {} was being backed up; {} is unchanged and nothing was kept.",
+                    env.environment.name, env.environment.name
+                )),
+                _ => e,
+            })?;
         self.backend()
             .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
         // Invariant: the store is restored from here on; the control

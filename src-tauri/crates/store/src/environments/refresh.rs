@@ -12,12 +12,13 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::backup::{Backup, BackupReason, CopyProgress};
+use cutover_core::backup::{Backup, BackupReason, CopyProgress, CopyStage};
 use cutover_core::changelog::AuthorCount;
 use cutover_core::environment::{ensure_refreshable, EnvironmentKind};
-use cutover_core::{Error, Result};
+use cutover_core::{Error, ErrorKind, Result};
 use serde::Serialize;
 use specta::Type;
+use std::sync::atomic::AtomicBool;
 
 /// What a refresh of an environment will overwrite, shown before it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -77,10 +78,41 @@ impl Workspace {
         now: DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<Backup> {
+        let never = AtomicBool::new(false);
+        self.refresh_until(target, admin, now, progress, &never)
+    }
+
+    /// [`Self::refresh`] that the admin may stop until the target starts
+    /// being replaced: it ends `cancelled` with the target as it was. The
+    /// backup taken of it first, if complete, stays listed (it is a good
+    /// backup of the current state); no copy of production is left.
+    pub fn refresh_until(
+        &self,
+        target: EnvironmentId,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<Backup> {
         ensure_super_admin(admin, "refresh an environment from production")?;
         let (row, production) = self.production_of(target)?;
         self.writable(target)?;
-        let safety = self.take_backup(target, BackupReason::BeforeRefresh, admin, now, progress)?;
+        let name = &row.environment.name;
+        let safety = self
+            .take_backup_until(
+                target,
+                BackupReason::BeforeRefresh,
+                admin,
+                now,
+                &|p| progress(p.in_stage(CopyStage::BackingUp)),
+                stop,
+            )
+            .map_err(|e| match e.kind {
+                ErrorKind::Cancelled => Error::cancelled(format!(
+                    "The refresh was stopped while {name} was being backed up; {name} is unchanged and nothing was kept."
+                )),
+                _ => e,
+            })?;
         // Production stays online: copy it consistently to a file first,
         // then swap that into the target in one transaction.
         let tmp_dir = self.root().join("tmp");
@@ -92,12 +124,7 @@ impl Workspace {
         // never production's changes counted as the target's own.
         let copied = self
             .backend()
-            .backup_to(
-                &production.store_key,
-                &tmp,
-                progress,
-                &std::sync::atomic::AtomicBool::new(false),
-            )
+            .backup_to(&production.store_key, &tmp, progress, stop)
             .and_then(|()| crate::env_store::sqlite::mark_copied_file(&tmp))
             .and_then(|base| {
                 self.backend()
@@ -105,7 +132,13 @@ impl Workspace {
                     .map(|()| base)
             });
         let _ = std::fs::remove_file(&tmp);
-        let base = copied?;
+        let base = copied.map_err(|e| match e.kind {
+            ErrorKind::Cancelled => Error::cancelled(format!(
+                "The refresh was stopped while production was being copied; {name} is unchanged. The backup taken of it first is kept in its Backups (#{}).",
+                safety.id
+            )),
+            _ => e,
+        })?;
         // Invariant: the target is refreshed from here on; what follows
         // is bookkeeping, reported but not undone.
         if let Err(e) = Failpoint::fire(self.failpoint(), Site::RefreshWritten).and_then(|()| {

@@ -21,7 +21,7 @@ mod store;
 use super::{EnvironmentStore, StoreBackend, Watch};
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
-use cutover_core::backup::CopyProgress;
+use cutover_core::backup::{CopyProgress, CopyStage};
 use cutover_core::{Error, Result};
 use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
@@ -264,7 +264,8 @@ impl StoreBackend for SqliteBackend {
         // The backup API writes the destination under one write transaction,
         // committed at the end: an interrupted restore leaves the old contents.
         let restore = Backup::new(&backup, &mut live).context("starting the restore")?;
-        run_copy(&restore, self.pace, progress, &AtomicBool::new(false))?;
+        let replacing = |p: CopyProgress| progress(p.in_stage(CopyStage::Replacing));
+        run_copy(&restore, self.pace, &replacing, &AtomicBool::new(false))?;
         drop(restore);
         check_integrity(&live, "The restored store")
     }
@@ -485,10 +486,10 @@ fn run_copy(
             .step(pace.pages_per_step)
             .context("copying the environment store")?;
         let p = copy.progress();
-        progress(CopyProgress {
-            done_pages: (p.pagecount - p.remaining).max(0) as u32,
-            total_pages: p.pagecount.max(0) as u32,
-        });
+        progress(CopyProgress::copying(
+            (p.pagecount - p.remaining).max(0) as u32,
+            p.pagecount.max(0) as u32,
+        ));
         match step {
             StepResult::Done => return Ok(()),
             StepResult::More => std::thread::sleep(pace.pause),

@@ -1,0 +1,229 @@
+//! Stopping a refresh or a restore while it may still be stopped: the
+//! environment is exactly as it was (every row), no copy of production is
+//! left in the temporary folder, and the backups folder and list hold only
+//! what the message says was kept. Once replacing starts, the progress says
+//! it can no longer be stopped.
+
+mod common;
+
+use common::{backup_files, boss, dump, env, instant as at, store_file};
+use cutover_core::backup::{BackupReason, CopyProgress, CopyStage};
+use cutover_core::{ErrorKind, Result};
+use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
+use cutover_store::{demo, Context, Workspace};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// The demo on a backend that copies four pages a step, so that every
+/// stage reports several times.
+fn paced() -> Result<(tempfile::TempDir, Workspace)> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let pace = Pace {
+        pages_per_step: 4,
+        pause: Duration::ZERO,
+    };
+    let backend = SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?
+        .with_pace(pace);
+    let ws = Workspace::with_backend(dir.path(), Box::new(backend))?;
+    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
+    Ok((dir, ws))
+}
+
+fn employees_of(ws: &Workspace, id: i64) -> Result<i64> {
+    Ok(ws
+        .definitions(id)?
+        .tables
+        .iter()
+        .find(|t| t.name == "Employees")
+        .expect("the demo has Employees")
+        .id)
+}
+
+/// Files left in the data directory's temporary folder.
+fn tmp_files(ws: &Workspace) -> Vec<String> {
+    std::fs::read_dir(ws.root().join("tmp"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A progress callback that records what it saw and sets `stop` at the
+/// second report of `stage`.
+fn stopping_at<'a>(
+    stage: CopyStage,
+    stop: &'a AtomicBool,
+    seen: &'a RefCell<Vec<CopyProgress>>,
+) -> impl Fn(CopyProgress) + 'a {
+    move |p| {
+        seen.borrow_mut().push(p);
+        let in_stage = seen.borrow().iter().filter(|s| s.stage == stage).count();
+        if in_stage == 2 {
+            stop.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+#[test]
+fn a_refresh_stopped_while_backing_up_or_copying_changes_nothing() -> Result<()> {
+    let (_dir, ws) = paced()?;
+    let target = env(&ws, "Promotable sandbox")?;
+    let now = at("2026-11-02T09:00:00Z");
+    // The sandbox holds a record production does not, so a refresh shows.
+    let employees = employees_of(&ws, target)?;
+    ws.insert_record(target, employees, &[], &boss(), now)?;
+    let before = dump(&store_file(&ws, target)?)?;
+
+    // Stopped while the target is backed up: nothing kept at all.
+    let (stop, seen) = (AtomicBool::new(false), RefCell::new(Vec::new()));
+    let err = ws
+        .refresh_until(
+            target,
+            &boss(),
+            now,
+            &stopping_at(CopyStage::BackingUp, &stop, &seen),
+            &stop,
+        )
+        .expect_err("stopped");
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+    assert!(err.message.contains("nothing was kept"), "{}", err.message);
+    assert!(seen
+        .borrow()
+        .iter()
+        .all(|p| p.stage == CopyStage::BackingUp && p.cancellable));
+    assert!(ws.backups(target)?.is_empty());
+    assert_eq!(backup_files(&ws)?, (vec![], vec![]));
+    assert!(
+        dump(&store_file(&ws, target)?)? == before,
+        "the target is as it was"
+    );
+    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    common::assert_whole(&ws)?;
+
+    // Stopped while production is copied: the target as it was, its
+    // complete backup kept (and said so), no copy of production left.
+    let (stop, seen) = (AtomicBool::new(false), RefCell::new(Vec::new()));
+    let err = ws
+        .refresh_until(
+            target,
+            &boss(),
+            now,
+            &stopping_at(CopyStage::Copying, &stop, &seen),
+            &stop,
+        )
+        .expect_err("stopped");
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+    let kept = ws.backups(target)?;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].reason, BackupReason::BeforeRefresh);
+    assert!(
+        err.message.contains(&format!("#{}", kept[0].id)),
+        "{}",
+        err.message
+    );
+    assert_eq!(backup_files(&ws)?.0.len(), 1, "{:?}", backup_files(&ws)?);
+    assert!(
+        dump(&store_file(&ws, target)?)? == before,
+        "the target is as it was"
+    );
+    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    common::assert_whole(&ws)?;
+
+    // Not stopped: backing up, copying, then replacing, which alone is not
+    // cancellable; the target now holds production's content.
+    let seen = RefCell::new(Vec::new());
+    ws.refresh_until(
+        target,
+        &boss(),
+        now,
+        &|p| seen.borrow_mut().push(p),
+        &AtomicBool::new(false),
+    )?;
+    let mut stages: Vec<(CopyStage, bool)> = seen
+        .borrow()
+        .iter()
+        .map(|p| (p.stage, p.cancellable))
+        .collect();
+    stages.dedup();
+    assert_eq!(
+        stages,
+        [
+            (CopyStage::BackingUp, true),
+            (CopyStage::Copying, true),
+            (CopyStage::Replacing, false)
+        ]
+    );
+    assert!(
+        dump(&store_file(&ws, target)?)? != before,
+        "the target was refreshed"
+    );
+    assert!(tmp_files(&ws).is_empty());
+    common::assert_whole(&ws)
+}
+
+#[test]
+fn a_restore_stopped_while_backing_up_changes_nothing() -> Result<()> {
+    let (_dir, ws) = paced()?;
+    let production = env(&ws, "Production")?;
+    let now = at("2026-11-02T09:00:00Z");
+    let manual = ws.take_backup(production, BackupReason::Manual, &boss(), now, &|_| {})?;
+    // Production moves on after the backup, so a restore would change it.
+    let employees = employees_of(&ws, production)?;
+    ws.insert_record(production, employees, &[], &boss(), now)?;
+    let before = dump(&store_file(&ws, production)?)?;
+    let files = backup_files(&ws)?;
+
+    let (stop, seen) = (AtomicBool::new(false), RefCell::new(Vec::new()));
+    let err = ws
+        .restore_backup_until(
+            manual.id,
+            false,
+            &boss(),
+            now,
+            &stopping_at(CopyStage::BackingUp, &stop, &seen),
+            &stop,
+        )
+        .expect_err("stopped");
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+    assert!(
+        err.message.contains("Production is unchanged"),
+        "{}",
+        err.message
+    );
+    assert_eq!(ws.backups(production)?, vec![manual.clone()]);
+    assert_eq!(backup_files(&ws)?, files);
+    assert!(
+        dump(&store_file(&ws, production)?)? == before,
+        "production is as it was"
+    );
+    common::assert_whole(&ws)?;
+
+    // Not stopped: backed up, then replaced (not cancellable).
+    let seen = RefCell::new(Vec::new());
+    ws.restore_backup_until(
+        manual.id,
+        false,
+        &boss(),
+        now,
+        &|p| seen.borrow_mut().push(p),
+        &AtomicBool::new(false),
+    )?;
+    let mut stages: Vec<(CopyStage, bool)> = seen
+        .borrow()
+        .iter()
+        .map(|p| (p.stage, p.cancellable))
+        .collect();
+    stages.dedup();
+    assert_eq!(
+        stages,
+        [(CopyStage::BackingUp, true), (CopyStage::Replacing, false)]
+    );
+    assert!(
+        dump(&store_file(&ws, production)?)? != before,
+        "production was restored"
+    );
+    common::assert_whole(&ws)
+}
