@@ -11,6 +11,7 @@
 //! Calls: `env_store`, `backups` (the backup before a destructive change),
 //! `releases` (the extension catalog's packages), `control`, `people`.
 
+mod create;
 mod design;
 mod export;
 mod extensions;
