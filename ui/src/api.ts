@@ -78,8 +78,8 @@ export const api = {
   exportRejectedRows: (source: string, rejected: RejectedRow[], dest: string) => call(commands.exportRejectedRows(source, rejected, dest)),
   openNoteLink: (href: string) => call(commands.openNoteLink(href)),
   allowedActions: () => call(commands.allowedActions()),
-  createEnvironment: (request: Parameters<typeof commands.createEnvironment>[0]) =>
-    call(commands.createEnvironment(request)),
+  createEnvironment: (request: Parameters<typeof commands.createEnvironment>[0], onProgress: (p: CopyProgress) => void = () => undefined) =>
+    call(commands.createEnvironment(request, progressChannel(onProgress))),
   deleteEnvironment: (id: number) => call(commands.deleteEnvironment(id)),
   reportInteractive: () => call(commands.reportInteractive()),
   listBackups: (environmentId: number) => call(commands.listBackups(environmentId)),

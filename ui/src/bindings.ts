@@ -7,8 +7,11 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	/**  Every account with its environments and what each store holds. */
 	environmentsOverview: () => typedError<AccountOverview[], CommandError>(__TAURI_INVOKE("environments_overview")),
-	/**  Creates an environment as a copy of another while the source stays online. */
-	createEnvironment: (request: CreateEnvironmentRequest) => typedError<Environment, CommandError>(__TAURI_INVOKE("create_environment", { request })),
+	/**
+	 *  Creates an environment as a copy of another while the source stays online,
+	 *  reporting the copy's progress; `cancel_copy` on the source stops it.
+	 */
+	createEnvironment: (request: CreateEnvironmentRequest, onProgress: Channel<CopyProgress>) => typedError<Environment, CommandError>(__TAURI_INVOKE("create_environment", { request, onProgress })),
 	/**  Deletes a non-production environment; its store is retired, not destroyed. */
 	deleteEnvironment: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("delete_environment", { environmentId })),
 	/**  Every backup of an environment, newest first. */
@@ -289,7 +292,8 @@ export const commands = {
 	 */
 	changelogActivity: (environmentId: number) => typedError<WeekActivity[], CommandError>(__TAURI_INVOKE("changelog_activity", { environmentId })),
 	/**
-	 *  Stops the backup, refresh or restore running on an environment while
+	 *  Stops the backup, refresh, restore or copy (for a new environment made
+	 *  from it) running on an environment while
 	 *  stopping leaves it as it was (the progress says `cancellable`); it ends
 	 *  `cancelled`. Past that point it completes.
 	 */

@@ -56,7 +56,7 @@ pub(crate) fn stoppable(
     let mut running = state.copies.lock().map_err(|_| unusable())?;
     if running.contains_key(&environment_id) {
         return Err(Error::conflict(
-            "A backup, refresh or restore of this environment is already running; wait for it or cancel it.",
+            "A backup, refresh, restore or copy of this environment is already running; wait for it or cancel it.",
         ));
     }
     running.insert(environment_id, Arc::clone(&stop));
@@ -88,7 +88,8 @@ fn unusable() -> Error {
     Error::internal("The list of running copies is unusable; restart Cutover.")
 }
 
-/// Stops the backup, refresh or restore running on an environment while
+/// Stops the backup, refresh, restore or copy (for a new environment made
+/// from it) running on an environment while
 /// stopping leaves it as it was (the progress says `cancellable`); it ends
 /// `cancelled`. Past that point it completes.
 #[tauri::command]

@@ -2,7 +2,8 @@
 //! 100 MB (as `big_demo` does), a manual backup showing its progress and
 //! cancelled half-way (nothing kept, in the list or on disk), then taken
 //! to the end; a refresh of UAT from it stopped while production is
-//! copied (UAT unchanged, its backup kept, no copy left); pictures of the
+//! copied (UAT unchanged, its backup kept, no copy left), a new sandbox
+//! from it stopped while it copies (not made); pictures of the
 //! dashboard and the dialogs with big data.
 
 use cutover_e2e::{env_row, App, Result};
@@ -78,5 +79,25 @@ async fn a_big_backup_shows_progress_and_can_be_cancelled() -> Result<()> {
         .await?;
     app.wait_for(r#"[data-testid="backup-row"][data-reason="before_refresh"]"#)
         .await?;
+    app.click(r#"[data-testid="close-backups"]"#).await?;
+    app.dismiss_notices().await?;
+
+    // A new sandbox from it, stopped while it copies: not made, no file.
+    let stores =
+        || -> usize { std::fs::read_dir(data.join("environments")).map_or(0, |d| d.count()) };
+    let before = stores();
+    app.click(r#"[data-testid="new-env"]"#).await?;
+    app.type_into(r#"[data-testid="new-env-name"]"#, "HR sandbox")
+        .await?;
+    app.click(r#"[data-testid="create-env-submit"]"#).await?;
+    app.wait_for(r#"[data-testid="copy-progress"][data-stage="copying"]"#)
+        .await?;
+    app.screenshot("new-sandbox-progress").await?;
+    app.click(r#"[data-testid="cancel-copy"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "HR sandbox was not created")
+        .await?;
+    assert_eq!(stores(), before, "no store and no partial copy left");
+    assert!(!app.shown(&env_row("HR sandbox")).await?);
+    app.screenshot("new-sandbox-cancelled").await?;
     app.close().await
 }

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { AccountOverview, Environment, EnvironmentKind } from "../bindings";
-import { api } from "../api";
+import type { AccountOverview, CopyProgress, Environment, EnvironmentKind } from "../bindings";
+import { api, toAppError } from "../api";
+import { useNotify } from "../feedback/Feedback";
+import { CopyProgressBar } from "../shared/CopyProgressBar";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { CREATABLE_KINDS, KIND_LABELS } from "../shared/labels";
@@ -15,13 +17,34 @@ export function CreateEnvironmentDialog({ account, onClose, onCreated }: Props) 
   const [kind, setKind] = useState<EnvironmentKind>("sandbox");
   const [sourceId, setSourceId] = useState<number>(production?.environment.id ?? account.environments[0]?.environment.id ?? 0);
   const queryClient = useQueryClient();
+  const notify = useNotify();
+  const [progress, setProgress] = useState<CopyProgress | null>(null);
+  const [stopping, setStopping] = useState(false);
   const create = useMutation({
-    mutationFn: () => api.createEnvironment({ sourceId, name, kind }),
+    mutationFn: () => {
+      setProgress(null);
+      return api.createEnvironment({ sourceId, name, kind }, setProgress);
+    },
+    onSettled: () => setStopping(false),
     onSuccess: async (env) => {
       await queryClient.invalidateQueries({ queryKey: ["overview"] });
       onCreated(env);
     },
+    onError: (e) => {
+      // Stopped on request: nothing was made; say so calmly and stay.
+      if (toAppError(e).kind === "cancelled") {
+        create.reset();
+        notify(toAppError(e).message, { tone: "info" });
+      }
+    },
   });
+  const cancel = () => {
+    setStopping(true);
+    api.cancelCopy(sourceId).catch((e) => {
+      setStopping(false);
+      notify(toAppError(e).message, { tone: "warning" });
+    });
+  };
   const source = account.environments.find((e) => e.environment.id === sourceId);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -62,11 +85,16 @@ export function CreateEnvironmentDialog({ account, onClose, onCreated }: Props) 
             Copies {formatCount(source.recordCount)} records in {source.tableCount} tables at version {source.environment.version}.
           </p>
         )}
+        {create.isPending && (
+          <CopyProgressBar progress={progress} envName={name} copying={`Copying ${source?.environment.name ?? "the source"}`} onCancel={cancel} stopping={stopping} />
+        )}
         {create.isError && <ErrorBanner error={create.error} />}
         <div className="actions">
-          <button type="button" className="secondary" onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </button>
+          {!create.isPending && (
+            <button type="button" className="secondary" onClick={onClose}>
+              Cancel
+            </button>
+          )}
           <button type="submit" className="primary" disabled={create.isPending} data-testid="create-env-submit">
             {create.isPending ? "Copying…" : "Create"}
           </button>

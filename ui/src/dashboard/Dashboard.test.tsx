@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { Dashboard } from "./Dashboard";
 import type { Go } from "../App";
 import { FeedbackProvider } from "../feedback/Feedback";
-import type { Attention, Target } from "../bindings";
+import type { Attention, CopyProgress, Target } from "../bindings";
 import { demoOverview, env } from "../test/fixtures";
 
 // The dashboard always asks what needs the admin: nothing, unless a test says.
@@ -90,10 +90,42 @@ describe("Dashboard", () => {
     await user.type(screen.getByTestId("new-env-name"), "HR sandbox");
     await user.click(screen.getByTestId("create-env-submit"));
     expect(await screen.findByTestId("notice")).toHaveTextContent("HR sandbox was created");
-    expect(calls).toEqual([{ request: { sourceId: 1, name: "HR sandbox", kind: "sandbox" } }]);
+    expect(calls).toEqual([expect.objectContaining({ request: { sourceId: 1, name: "HR sandbox", kind: "sandbox" } })]);
     const row = screen.getAllByTestId("env-row").find((r) => r.getAttribute("data-env-name") === "HR sandbox");
     expect(row).toBeDefined();
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("shows the copy's progress for a new sandbox and stops it on Cancel, keeping the dialog", async () => {
+    let channel: { onmessage: (p: CopyProgress) => void } | null = null;
+    let stop: (e: unknown) => void = () => undefined;
+    const cancelled: unknown[] = [];
+    mockBackend((cmd, args) => {
+      if (cmd === "environments_overview") return demoOverview();
+      if (cmd === "create_environment") {
+        channel = (args as { onProgress: typeof channel }).onProgress;
+        return new Promise((_, reject) => (stop = reject));
+      }
+      if (cmd === "cancel_copy") {
+        cancelled.push(args);
+        stop({ kind: "cancelled", message: "HR sandbox was not created: the copy of Production was stopped and nothing was kept." });
+        return null;
+      }
+    });
+    const user = userEvent.setup();
+    renderDashboard();
+    await user.click(await screen.findByTestId("new-env"));
+    await user.type(screen.getByTestId("new-env-name"), "HR sandbox");
+    await user.click(screen.getByTestId("create-env-submit"));
+    await waitFor(() => expect(channel).not.toBeNull());
+    act(() => channel?.onmessage({ donePages: 50, totalPages: 200, stage: "copying", cancellable: true }));
+    expect(await screen.findByTestId("copy-progress")).toHaveTextContent("Copying Production: 25%");
+    await user.click(screen.getByTestId("cancel-copy"));
+    expect(await screen.findByTestId("notice")).toHaveTextContent("HR sandbox was not created: the copy of Production was stopped and nothing was kept.");
+    expect(cancelled).toEqual([{ environmentId: 1 }]);
+    expect(screen.queryByTestId("copy-progress")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("error")).not.toBeInTheDocument();
+    expect(screen.getByTestId("new-env-name")).toHaveValue("HR sandbox");
   });
 
   it("keeps the dialog open and shows a refusal when the name is taken", async () => {

@@ -232,8 +232,14 @@ impl StoreBackend for Faulty {
     fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>> {
         self.inner.open(key)
     }
-    fn copy(&self, s: &str, t: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
-        self.inner.copy(s, t, p)
+    fn copy(
+        &self,
+        s: &str,
+        t: &str,
+        p: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<()> {
+        self.inner.copy(s, t, p, stop)
     }
     fn backup_to(
         &self,

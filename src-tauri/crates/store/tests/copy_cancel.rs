@@ -2,15 +2,17 @@
 //! environment is exactly as it was (every row), no copy of production is
 //! left in the temporary folder, and the backups folder and list hold only
 //! what the message says was kept. Once replacing starts, the progress says
-//! it can no longer be stopped.
+//! it can no longer be stopped. A new sandbox stopped while it copies is
+//! not made: no row, no store, no partial file.
 
 mod common;
 
 use common::{backup_files, boss, dump, env, instant as at, store_file};
 use cutover_core::backup::{BackupReason, CopyProgress, CopyStage};
+use cutover_core::environment::EnvironmentKind;
 use cutover_core::{ErrorKind, Result};
 use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
-use cutover_store::{demo, Context, Workspace};
+use cutover_store::{demo, Context, NewEnvironment, Workspace};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -225,5 +227,64 @@ fn a_restore_stopped_while_backing_up_changes_nothing() -> Result<()> {
         dump(&store_file(&ws, production)?)? != before,
         "production was restored"
     );
+    common::assert_whole(&ws)
+}
+
+#[test]
+fn a_new_sandbox_stopped_while_copying_is_not_made() -> Result<()> {
+    let (_dir, ws) = paced()?;
+    let production = env(&ws, "Production")?;
+    let now = at("2026-11-02T09:00:00Z");
+    let environments = ws.overview()?[0].environments.len();
+    let folder = || -> Vec<String> {
+        std::fs::read_dir(ws.root().join("environments"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let files = folder();
+    let request = NewEnvironment {
+        source_id: production,
+        name: "HR sandbox".into(),
+        kind: EnvironmentKind::Sandbox,
+    };
+
+    let (stop, seen) = (AtomicBool::new(false), RefCell::new(Vec::new()));
+    let err = ws
+        .create_copy_until(
+            &request,
+            &boss(),
+            now,
+            &stopping_at(CopyStage::Copying, &stop, &seen),
+            &stop,
+        )
+        .expect_err("stopped");
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+    assert!(
+        err.message.contains("HR sandbox was not created"),
+        "{}",
+        err.message
+    );
+    assert_eq!(ws.overview()?[0].environments.len(), environments);
+    assert_eq!(folder(), files, "no store and no partial copy left");
+    let (on_disk, recorded) = common::store_files(&ws)?;
+    assert_eq!(on_disk, recorded);
+    common::assert_whole(&ws)?;
+
+    // Not stopped, the same request makes it, reporting its copy.
+    let seen = RefCell::new(Vec::new());
+    let made = ws.create_copy_until(
+        &request,
+        &boss(),
+        now,
+        &|p| seen.borrow_mut().push(p),
+        &AtomicBool::new(false),
+    )?;
+    assert_eq!(made.name, "HR sandbox");
+    assert!(seen.borrow().len() > 1, "progress reported step by step");
+    assert!(seen.borrow().iter().all(|p| p.stage == CopyStage::Copying));
     common::assert_whole(&ws)
 }

@@ -57,9 +57,15 @@ impl StoreBackend for Faulty {
             fault: self.fault.clone(),
         }))
     }
-    fn copy(&self, s: &str, t: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
+    fn copy(
+        &self,
+        s: &str,
+        t: &str,
+        p: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<()> {
         self.fault.check("copy")?;
-        self.inner.copy(s, t, p)
+        self.inner.copy(s, t, p, stop)
     }
     fn backup_to(
         &self,

@@ -8,15 +8,19 @@ pub mod integrations;
 pub mod records;
 pub mod refresh;
 
+use crate::commands::backups::stoppable;
+use crate::commands::forward;
 use crate::error::CommandResult;
 use crate::state::{run_blocking, AppState};
 use cutover_core::account::{AccountOverview, Environment, EnvironmentId};
 use cutover_core::activity::Activity;
+use cutover_core::backup::CopyProgress;
 use cutover_core::environment::EnvironmentKind;
 use cutover_store::NewEnvironment;
 use serde::Deserialize;
 use specta::Type;
 use std::sync::Arc;
+use tauri::ipc::Channel;
 use tauri::State;
 
 /// Every account with its environments and what each store holds.
@@ -37,12 +41,14 @@ pub struct CreateEnvironmentRequest {
     pub kind: EnvironmentKind,
 }
 
-/// Creates an environment as a copy of another while the source stays online.
+/// Creates an environment as a copy of another while the source stays online,
+/// reporting the copy's progress; `cancel_copy` on the source stops it.
 #[tauri::command]
 #[specta::specta]
 pub async fn create_environment(
     state: State<'_, Arc<AppState>>,
     request: CreateEnvironmentRequest,
+    on_progress: Channel<CopyProgress>,
 ) -> CommandResult<Environment> {
     run_blocking(&state, move |s| {
         let request = NewEnvironment {
@@ -51,7 +57,10 @@ pub async fn create_environment(
             kind: request.kind,
         };
         let (ws, admin, now) = s.acting()?;
-        let created = ws.create_copy(&request, &admin, now)?;
+        // Listed under the source: `cancel_copy` on it stops the copy.
+        let (stop, _listed) = stoppable(s, request.source_id)?;
+        let created =
+            ws.create_copy_until(&request, &admin, now, &forward(&on_progress), &stop)?;
         tracing::info!(id = created.id, name = %created.name, kind = %created.kind, "created an environment");
         Ok(created)
     })

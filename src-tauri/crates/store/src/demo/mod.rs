@@ -20,6 +20,7 @@ use cutover_core::definitions::{FieldType, Value};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::Result;
 use rusqlite::params;
+use std::sync::atomic::AtomicBool;
 
 pub const ACCOUNT_NAME: &str = "Northwind Foods (demo)";
 /// Production's connected systems, paused during promotions.
@@ -379,7 +380,7 @@ fn make(workspace: &Workspace, now: DateTime<Utc>) -> Result<AccountId> {
         ("Promotable sandbox", EnvironmentKind::Promotable, key()),
     ];
     for (_, _, k) in &copies {
-        backend.copy(&production, k, &|_| {})?;
+        backend.copy(&production, k, &|_| {}, &AtomicBool::new(false))?;
         backend.open(k)?.mark_copied()?;
     }
 

@@ -75,7 +75,14 @@ pub trait StoreBackend: Send + Sync {
 
     /// Makes `target` a consistent copy of `source` while `source` stays
     /// online; `target` appears only once the copy is complete and verified.
-    fn copy(&self, source: &str, target: &str, progress: &dyn Fn(CopyProgress)) -> Result<()>;
+    /// `stop` ends it early with a `cancelled` error and no `target`.
+    fn copy(
+        &self,
+        source: &str,
+        target: &str,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<()>;
 
     /// The one file holding store `key`, for backends that have one (so
     /// that an upgrade's rehearsal can time checksumming it, as taking the

@@ -6,9 +6,11 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::Environment;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
+use cutover_core::backup::CopyProgress;
 use cutover_core::environment as rules;
-use cutover_core::{Error, Result};
+use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::params;
+use std::sync::atomic::AtomicBool;
 
 use crate::workspace::NewEnvironment;
 
@@ -21,6 +23,20 @@ impl Workspace {
         admin: &Admin,
         now: DateTime<Utc>,
     ) -> Result<Environment> {
+        let never = AtomicBool::new(false);
+        self.create_copy_until(request, admin, now, &|_| {}, &never)
+    }
+
+    /// [`Self::create_copy`] reporting the copy's progress, which the admin
+    /// may stop while it copies: it ends `cancelled` and nothing is made.
+    pub fn create_copy_until(
+        &self,
+        request: &NewEnvironment,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<Environment> {
         let name = rules::validate_name(&request.name)?;
         let conn = self.connect()?;
         let source = self.environment_row(&conn, request.source_id)?;
@@ -30,7 +46,15 @@ impl Workspace {
         rules::ensure_unique_name(&name, siblings.iter().map(|s| s.environment.name.as_str()))?;
 
         let key = uuid::Uuid::new_v4().simple().to_string();
-        self.backend().copy(&source.store_key, &key, &|_| {})?;
+        self.backend()
+            .copy(&source.store_key, &key, progress, stop)
+            .map_err(|e| match e.kind {
+                ErrorKind::Cancelled => Error::cancelled(format!(
+                    "{name} was not created: the copy of {} was stopped and nothing was kept.",
+                    source.environment.name
+                )),
+                _ => e,
+            })?;
         if let Err(e) = self.backend().open(&key).and_then(|mut s| s.mark_copied()) {
             let _ = self.backend().discard(&key);
             return Err(e);

@@ -14,6 +14,7 @@ use cutover_core::target::Target;
 use cutover_core::wording::counted;
 use cutover_core::{Error, Result};
 use rusqlite::params;
+use std::sync::atomic::AtomicBool;
 
 /// The record tables a promotion's entries changed: a field's table, or a
 /// table itself.
@@ -210,7 +211,12 @@ impl Workspace {
         let backend = self.backend();
         // 1. Dry run on a throw-away copy; production is not locked yet.
         let trial = format!("dryrun-{}", uuid::Uuid::new_v4().simple());
-        backend.copy(&production.store_key, &trial, &|_| {})?;
+        backend.copy(
+            &production.store_key,
+            &trial,
+            &|_| {},
+            &AtomicBool::new(false),
+        )?;
         let tried = backend.open(&trial).and_then(|mut s| {
             s.apply_plan(steps, &admin.name, now())
                 .and_then(|_| s.check(None))

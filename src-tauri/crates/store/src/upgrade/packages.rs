@@ -15,6 +15,7 @@ use cutover_core::upgrade::{
     self as rules, PackageKind, PackageState, UpgradePackage, UpgradeRun, UpgradeState,
 };
 use cutover_core::{Error, Result};
+use std::sync::atomic::AtomicBool;
 
 impl Workspace {
     /// Applies one package to `store` (the copy, or the original during the
@@ -131,7 +132,8 @@ impl Workspace {
             }
             _ => {
                 self.backend().discard(key)?;
-                self.backend().copy(&snapshot, key, &|_| {})
+                self.backend()
+                    .copy(&snapshot, key, &|_| {}, &AtomicBool::new(false))
             }
         }
     }
@@ -171,8 +173,12 @@ impl Workspace {
         if self.has_snapshot(&key, index) {
             self.restore_snapshot(&key, index)?;
         } else {
-            self.backend()
-                .copy(&key, &format!("{key}-before-{index}"), &|_| {})?;
+            self.backend().copy(
+                &key,
+                &format!("{key}-before-{index}"),
+                &|_| {},
+                &AtomicBool::new(false),
+            )?;
         }
         self.log_run(
             id,

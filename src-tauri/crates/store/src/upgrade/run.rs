@@ -24,6 +24,7 @@ use cutover_core::upgrade::{
 use cutover_core::{Error, Result};
 use cutover_package::Manifest;
 use rusqlite::params;
+use std::sync::atomic::AtomicBool;
 
 impl Workspace {
     /// Step 1: starts a run of `environment_id` to `target`; the timer
@@ -241,7 +242,8 @@ impl Workspace {
             }
         };
         let started = std::time::Instant::now();
-        self.backend().copy(&source.store_key, &key, &progress)?;
+        self.backend()
+            .copy(&source.store_key, &key, &progress, &AtomicBool::new(false))?;
         let copied = started.elapsed();
         // The restore point is a copy plus its checksum: time that too, so
         // the rehearsal predicts the downtime the restore point will add.

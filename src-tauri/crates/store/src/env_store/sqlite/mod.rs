@@ -189,7 +189,13 @@ impl StoreBackend for SqliteBackend {
         Some(self.path_of(key))
     }
 
-    fn copy(&self, source: &str, target: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+    fn copy(
+        &self,
+        source: &str,
+        target: &str,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<()> {
         let final_path = self.path_of(target);
         if final_path.exists() {
             return Err(Error::conflict(format!(
@@ -204,7 +210,7 @@ impl StoreBackend for SqliteBackend {
             self.pace,
             true,
             progress,
-            &AtomicBool::new(false),
+            stop,
         );
         if let Err(e) = result {
             let _ = fs::remove_file(&partial);
