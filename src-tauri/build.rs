@@ -127,7 +127,7 @@ const COMMANDS: &[&str] = &[
     "set_start_at_login",
     "decline_start_at_login",
     "changelog_activity",
-    "cancel_backup",
+    "cancel_copy",
     "report_interactive",
 ];
 
