@@ -89,7 +89,7 @@ const COMMANDS: &[&str] = &[
     "add_demo_account",
     "preview_source",
     "start_account_from_source",
-    "cancel_account_from_source",
+    "cancel_source_job",
     "export_environment",
     "account_deletion",
     "delete_account",

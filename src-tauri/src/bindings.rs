@@ -104,7 +104,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::add_demo_account,
             accounts::preview_source,
             accounts::start_account_from_source,
-            accounts::cancel_account_from_source,
+            accounts::cancel_source_job,
             environments::export_environment,
             accounts::account_deletion,
             accounts::delete_account,

@@ -153,7 +153,7 @@ pub fn run() {
                 clock,
                 launched,
                 imports: Default::default(),
-                making_account: Default::default(),
+                source_job: Default::default(),
                 copies: Default::default(),
                 wake: Default::default(),
             });

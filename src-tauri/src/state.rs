@@ -22,9 +22,10 @@ pub struct AppState {
     pub launched: Instant,
     /// The cancel flags of the imports running in this process, by import id.
     pub imports: Mutex<HashMap<i64, Arc<AtomicBool>>>,
-    /// The cancel flag of the account being made from a source, if any:
-    /// one at a time, since each reads a whole database.
-    pub making_account: Mutex<Option<Arc<AtomicBool>>>,
+    /// The cancel flag of the job reading a source (its preview, or the
+    /// account being made from it), if any: one at a time, since each
+    /// reads a whole database.
+    pub source_job: Mutex<Option<Arc<AtomicBool>>>,
     /// The stop flags of the stoppable copies running (a manual backup, a
     /// refresh, a restore), by environment: one at a time per environment.
     pub copies: Mutex<HashMap<i64, Arc<AtomicBool>>>,
@@ -93,7 +94,7 @@ mod tests {
             clock: Arc::new(FixedClock::at(at)),
             launched: Instant::now(),
             imports: Default::default(),
-            making_account: Default::default(),
+            source_job: Default::default(),
             copies: Default::default(),
             wake: Default::default(),
         })

@@ -185,15 +185,22 @@ export const commands = {
 	keyFingerprint: (publicKey: string) => typedError<string, CommandError>(__TAURI_INVOKE("key_fingerprint", { publicKey })),
 	/**  Adds the demo account (the welcome screen's "Explore the demo account"). */
 	addDemoAccount: () => typedError<number, CommandError>(__TAURI_INVOKE("add_demo_account")),
-	/**  Reads a SQLite database (only reads it) and proposes production's model. */
-	previewSource: (path: string) => typedError<SourcePreview, CommandError>(__TAURI_INVOKE("preview_source", { path })),
+	/**
+	 *  Reads a SQLite database or CSV folder (only reads it) and proposes
+	 *  production's model; rows read arrive on `on_progress`, and
+	 *  `cancel_source_job` stops it.
+	 */
+	previewSource: (path: string, onProgress: Channel<SourceProgress>) => typedError<SourcePreview, CommandError>(__TAURI_INVOKE("preview_source", { path, onProgress })),
 	/**
 	 *  Starts making an account whose production comes from a database, in the
 	 *  background; progress and the outcome arrive on `on_event`.
 	 */
 	startAccountFromSource: (account: NewAccount, plan: SourcePlan, onEvent: Channel<SourceEvent>) => typedError<null, CommandError>(__TAURI_INVOKE("start_account_from_source", { account, plan, onEvent })),
-	/**  Asks the account being made from a database to stop; nothing is created. */
-	cancelAccountFromSource: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_account_from_source")),
+	/**
+	 *  Stops the job reading a source: its preview, or the account being made
+	 *  from it (nothing is created).
+	 */
+	cancelSourceJob: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_source_job")),
 	/**  Writes an environment to a standalone SQLite file. */
 	exportEnvironment: (environmentId: number, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_environment", { environmentId, path })),
 	/**  What deleting an account would take away. */

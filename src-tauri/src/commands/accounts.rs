@@ -9,7 +9,7 @@ use cutover_core::account::{
     time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount, PackageFacts,
 };
 use cutover_core::backup::CopyProgress;
-use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview};
+use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview, SourceProgress};
 use cutover_core::Error;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,17 +56,55 @@ pub async fn key_fingerprint(public_key: String) -> CommandResult<String> {
     Ok(cutover_store::accounts::key_fingerprint(&public_key)?)
 }
 
-/// Reads a SQLite database (only reads it) and proposes production's model.
+/// Reads a SQLite database or CSV folder (only reads it) and proposes
+/// production's model; rows read arrive on `on_progress`, and
+/// `cancel_source_job` stops it.
 #[tauri::command]
 #[specta::specta]
 pub async fn preview_source(
     state: State<'_, Arc<AppState>>,
     path: String,
+    on_progress: Channel<SourceProgress>,
 ) -> CommandResult<SourcePreview> {
     run_blocking(&state, move |s| {
-        s.workspace()?.preview_source(&PathBuf::from(path))
+        let stop = claim_source_job(s)?;
+        let _done = SourceJobDone(s);
+        s.workspace()?.preview_source_until(
+            &PathBuf::from(path),
+            &|p| {
+                let _ = on_progress.send(p);
+            },
+            &stop,
+        )
     })
     .await
+}
+
+/// Takes the one slot for a job reading a source, with its cancel flag.
+fn claim_source_job(state: &AppState) -> Result<Arc<AtomicBool>, Error> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut job = state
+        .source_job
+        .lock()
+        .map_err(|_| Error::internal("The job list is unusable; restart Cutover."))?;
+    if job.is_some() {
+        return Err(Error::conflict(
+            "A source is already being read (a preview, or an account being made from it). Wait for it to finish, or cancel it.",
+        ));
+    }
+    *job = Some(Arc::clone(&cancel));
+    Ok(cancel)
+}
+
+/// Gives the slot up however the preview ends (a panic included).
+struct SourceJobDone<'a>(&'a AppState);
+
+impl Drop for SourceJobDone<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut job) = self.0.source_job.lock() {
+            *job = None;
+        }
+    }
 }
 
 /// Starts making an account whose production comes from a database, in the
@@ -79,20 +117,7 @@ pub async fn start_account_from_source(
     plan: SourcePlan,
     on_event: Channel<SourceEvent>,
 ) -> CommandResult<()> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let mut making = state
-            .making_account
-            .lock()
-            .map_err(|_| Error::internal("The job list is unusable; restart Cutover."))?;
-        if making.is_some() {
-            return Err(Error::conflict(
-                "An account is already being made from a database. Wait for it to finish, or cancel it.",
-            )
-            .into());
-        }
-        *making = Some(cancel.clone());
-    }
+    let cancel = claim_source_job(&state)?;
     let app = Arc::clone(&state);
     let spawned = std::thread::Builder::new()
         .name("account-from-source".into())
@@ -108,7 +133,7 @@ pub async fn start_account_from_source(
                     "Cutover hit an internal fault while making the account; nothing was created. See the log for details.",
                 ))
             });
-            if let Ok(mut making) = app.making_account.lock() {
+            if let Ok(mut making) = app.source_job.lock() {
                 *making = None;
             }
             let _ = on_event.send(match outcome {
@@ -120,7 +145,7 @@ pub async fn start_account_from_source(
             });
         });
     if let Err(e) = spawned {
-        if let Ok(mut making) = state.making_account.lock() {
+        if let Ok(mut making) = state.source_job.lock() {
             *making = None;
         }
         return Err(CommandError::internal(format!(
@@ -130,17 +155,18 @@ pub async fn start_account_from_source(
     Ok(())
 }
 
-/// Asks the account being made from a database to stop; nothing is created.
+/// Stops the job reading a source: its preview, or the account being made
+/// from it (nothing is created).
 #[tauri::command]
 #[specta::specta]
-pub async fn cancel_account_from_source(state: State<'_, Arc<AppState>>) -> CommandResult<()> {
-    let making = state
-        .making_account
+pub async fn cancel_source_job(state: State<'_, Arc<AppState>>) -> CommandResult<()> {
+    let job = state
+        .source_job
         .lock()
         .map_err(|_| Error::internal("The job list is unusable; restart Cutover."))?;
-    let cancel = making
+    let cancel = job
         .as_ref()
-        .ok_or_else(|| Error::not_found("No account is being made any more."))?;
+        .ok_or_else(|| Error::not_found("Nothing is reading a source any more."))?;
     cancel.store(true, Ordering::Relaxed);
     Ok(())
 }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, AppError, toAppError } from "../api";
 import type { CalendarSettings, SourcePlan, SourceProgress } from "../bindings";
+import { useNotify } from "../feedback/Feedback";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { planMisfits, proposedPlan, SourcePreview } from "./SourcePreview";
@@ -46,10 +47,23 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
   const [progress, setProgress] = useState<SourceProgress | null>(null);
   const [making, setMaking] = useState(false);
   const [failure, setFailure] = useState<AppError | null>(null);
+  const notify = useNotify();
+  const [readProgress, setReadProgress] = useState<SourceProgress | null>(null);
   const read = useMutation({
-    mutationFn: () => api.previewSource(sourcePath.trim()),
+    mutationFn: () => {
+      setReadProgress(null);
+      return api.previewSource(sourcePath.trim(), setReadProgress);
+    },
     onSuccess: (p) => setPlan(proposedPlan(p)),
+    onError: (e) => {
+      // Stopped on request: it only read, so nothing to undo; say so calmly.
+      if (toAppError(e).kind === "cancelled") {
+        read.reset();
+        notify(toAppError(e).message, { tone: "info" });
+      }
+    },
   });
+  const stopReading = useMutation({ mutationFn: api.cancelSourceJob, onError: (e) => notify(toAppError(e).message, { tone: "warning" }) });
   const preview = read.data && plan && plan.path === read.data.path ? read.data : null;
   const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey, yourName: admins.data?.unnamed ? you : "", calendar: shownCalendar });
   const finished = async (text: string) => {
@@ -85,7 +99,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
       }
     },
   });
-  const cancel = useMutation({ mutationFn: api.cancelAccountFromSource, onError: (e) => setFailure(toAppError(e)) });
+  const cancel = useMutation({ mutationFn: api.cancelSourceJob, onError: (e) => setFailure(toAppError(e)) });
   const browse = async () => {
     try {
       const chosen =
@@ -249,7 +263,19 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
                 {read.isPending ? "Reading…" : from === "csv" ? "Read files" : "Read database"}
               </button>
             </div>
-            {read.isPending && <p className="hint" role="status">Reading every table to see what fits; a large source takes a while.</p>}
+            {read.isPending && (
+              <div className="progress" role="status" data-testid="source-read-progress">
+                <progress max={readProgress?.totalRows || 1} value={readProgress?.doneRows ?? 0} aria-label="Rows read so far" />
+                <span>
+                  {readProgress && readProgress.totalRows > 0
+                    ? `Read ${readProgress.doneRows.toLocaleString()} of ${readProgress.totalRows.toLocaleString()} rows to see what fits`
+                    : "Opening the source…"}
+                </span>
+                <button type="button" className="secondary" onClick={() => stopReading.mutate()} disabled={stopReading.isPending} data-testid="source-read-cancel">
+                  {stopReading.isPending ? "Cancelling…" : "Cancel"}
+                </button>
+              </div>
+            )}
             {read.isError && <ErrorBanner error={read.error} />}
             {preview && plan && <SourcePreview preview={preview} plan={plan} onChange={setPlan} disabled={busy} />}
             {misfits > 0 && (

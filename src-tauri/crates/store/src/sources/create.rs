@@ -28,7 +28,18 @@ impl Workspace {
     /// Reads a source database and proposes the model, with what would not
     /// fit. Only reads the file.
     pub fn preview_source(&self, path: &Path) -> Result<SourcePreview> {
-        super::preview::preview(path, &self.root().join("tmp"))
+        self.preview_source_until(path, &|_| {}, &AtomicBool::new(false))
+    }
+
+    /// [`Self::preview_source`] reporting rows read of all there are; the
+    /// admin may stop it (`cancelled`), which is always safe: it only reads.
+    pub fn preview_source_until(
+        &self,
+        path: &Path,
+        progress: &dyn Fn(SourceProgress),
+        stop: &AtomicBool,
+    ) -> Result<SourcePreview> {
+        super::preview::preview(path, &self.root().join("tmp"), progress, stop)
     }
 
     /// Creates `new` with production made from `plan`'s source. Refuses,

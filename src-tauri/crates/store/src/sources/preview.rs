@@ -8,12 +8,13 @@ use super::read::{SourceDb, TableInfo};
 use crate::env_store::sqlite::export::FileFieldType;
 use cutover_core::definitions::FieldType;
 use cutover_core::source::{
-    platform_name, take, Misfits, Profile, SourceColumn, SourceKind, SourcePreview, SourceTable,
-    VALUE_KINDS,
+    platform_name, take, Misfits, Profile, SourceColumn, SourceKind, SourcePreview, SourceProgress,
+    SourceTable, VALUE_KINDS,
 };
 use cutover_core::{Error, Result};
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the schema and the keys' values say of a table, before any column
 /// is profiled.
@@ -104,16 +105,71 @@ pub fn shapes(db: &SourceDb) -> Result<Vec<Shape>> {
     Ok(out)
 }
 
+/// How far a preview has read, reported every this many rows (and where
+/// a stop is noticed).
+const REPORT_EVERY: u64 = 8192;
+
+/// The rows a preview has read of all it will read, and the admin's stop.
+struct Reading<'a> {
+    done: u64,
+    total: u64,
+    progress: &'a dyn Fn(SourceProgress),
+    stop: &'a AtomicBool,
+}
+
+impl Reading<'_> {
+    fn row(&mut self) -> Result<()> {
+        self.done += 1;
+        if self.done % REPORT_EVERY == 0 {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(Error::cancelled(
+                    "Stopped reading the source; nothing was created or changed.",
+                ));
+            }
+            (self.progress)(SourceProgress {
+                done_rows: self.done,
+                total_rows: self.total,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Reads `path` (a database, or a folder of CSV files converted under
-/// `tmp_dir`) and proposes the model, with every misfit counted.
-pub fn preview(path: &Path, tmp_dir: &Path) -> Result<SourcePreview> {
+/// `tmp_dir`) and proposes the model, with every misfit counted. Reports
+/// rows read of all there are; `stop` ends it `cancelled` (it only reads).
+pub fn preview(
+    path: &Path,
+    tmp_dir: &Path,
+    progress: &dyn Fn(SourceProgress),
+    stop: &AtomicBool,
+) -> Result<SourcePreview> {
     let opened = super::csv::open(path, tmp_dir)?;
     let db = &opened.db;
     let shapes = shapes(db)?;
     let model = db.file_model()?;
+    let mut reading = Reading {
+        done: 0,
+        total: 0,
+        progress,
+        stop,
+    };
+    for shape in shapes.iter().filter(|s| s.info.problem.is_none()) {
+        reading.total += db.count(&shape.info.name)?;
+    }
+    progress(SourceProgress {
+        done_rows: 0,
+        total_rows: reading.total,
+    });
     let mut tables = Vec::new();
     for shape in &shapes {
-        tables.push(table_preview(db, shape, &shapes, model.as_ref())?);
+        tables.push(table_preview(
+            db,
+            shape,
+            &shapes,
+            model.as_ref(),
+            &mut reading,
+        )?);
     }
     if tables.is_empty() {
         return Err(Error::invalid(format!(
@@ -152,6 +208,7 @@ fn table_preview(
     shape: &Shape,
     shapes: &[Shape],
     model: Option<&FileModel>,
+    reading: &mut Reading<'_>,
 ) -> Result<SourceTable> {
     let info = &shape.info;
     if info.problem.is_some() {
@@ -212,6 +269,7 @@ fn table_preview(
     let mut rows = 0u64;
     db.scan(info, &columns, &mut |cells| {
         rows += 1;
+        reading.row()?;
         for (i, cell) in cells.iter().enumerate() {
             profiles[i].see(cell);
             if let Some((ft, m)) = &mut exact[i] {
