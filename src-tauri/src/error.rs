@@ -1,9 +1,11 @@
-//! The one error that crosses IPC: `{ kind, message }`.
+//! The one error that crosses IPC: `{ kind, message, fields }`.
 //!
-//! The UI switches on `kind` and shows `message`; it never parses messages.
+//! The UI switches on `kind` and shows `message` (and each of `fields` at
+//! its form field); it never parses messages.
 //! Domain and store errors convert into it unchanged; faults of Tauri itself
 //! and panics in a command become `internal` with the detail in the log.
 
+use cutover_core::error::FieldProblem;
 use cutover_core::{Error, ErrorKind};
 use serde::Serialize;
 use specta::Type;
@@ -12,6 +14,7 @@ use specta::Type;
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    pub fields: Vec<FieldProblem>,
 }
 
 pub type CommandResult<T> = Result<T, CommandError>;
@@ -21,6 +24,7 @@ impl CommandError {
         Self {
             kind: ErrorKind::Internal,
             message: message.into(),
+            fields: Vec::new(),
         }
     }
 }
@@ -35,6 +39,7 @@ impl From<Error> for CommandError {
         Self {
             kind: e.kind,
             message: e.message,
+            fields: e.fields,
         }
     }
 }

@@ -12,6 +12,7 @@ import {
   type ChangelogQuery,
   type CommandError,
   type CopyProgress,
+  type FieldProblem,
   type SourceProgress,
   type Decision,
   type CaseInput,
@@ -31,11 +32,20 @@ import {
 
 export class AppError extends Error {
   readonly kind: ErrorKind;
-  constructor(kind: ErrorKind, message: string) {
+  /** Each field's problem, when the error is about what was typed in a form. */
+  readonly fields: FieldProblem[];
+  constructor(kind: ErrorKind, message: string, fields: FieldProblem[] = []) {
     super(message);
     this.kind = kind;
+    this.fields = fields;
     this.name = "AppError";
   }
+}
+
+/** The problem the backend found with one field of a form, if any. */
+export function problemAt(error: unknown, field: string): string | undefined {
+  if (error == null) return undefined;
+  return toAppError(error).fields.find((p) => p.field === field)?.message;
 }
 
 type Answer<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
@@ -50,8 +60,8 @@ export async function call<T>(pending: Promise<Answer<T>>): Promise<T> {
     throw new AppError("internal", `The desktop shell refused the request: ${detail}`);
   }
   if (answer.status === "error") {
-    const { kind, message } = answer.error ?? {};
-    if (typeof kind === "string" && typeof message === "string") throw new AppError(kind, message);
+    const { kind, message, fields } = answer.error ?? {};
+    if (typeof kind === "string" && typeof message === "string") throw new AppError(kind, message, Array.isArray(fields) ? fields : []);
     throw new AppError("internal", `Unexpected error from the backend: ${JSON.stringify(answer.error)}`);
   }
   return answer.data;
@@ -61,7 +71,8 @@ export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   // An error that arrived inside an event (`{kind, message}`).
   if (typeof e === "object" && e !== null && "kind" in e && "message" in e && typeof e.message === "string") {
-    return new AppError(e.kind as ErrorKind, e.message);
+    const fields = "fields" in e && Array.isArray(e.fields) ? (e.fields as FieldProblem[]) : [];
+    return new AppError(e.kind as ErrorKind, e.message, fields);
   }
   return new AppError("internal", e instanceof Error ? e.message : String(e));
 }

@@ -632,6 +632,7 @@ export type ColumnPlan = {
 export type CommandError = {
 	kind: ErrorKind,
 	message: string,
+	fields: FieldProblem[],
 };
 
 /**
@@ -825,6 +826,12 @@ export type EnvironmentVersion = {
 export type Error = {
 	kind: ErrorKind,
 	message: string,
+	/**
+	 *  What is wrong with each field of a form, when the error is about
+	 *  what was typed in one (empty otherwise): the UI shows each at its
+	 *  field, all at once. `message` says the same in one sentence.
+	 */
+	fields: FieldProblem[],
 };
 
 /**  What kind of failure this is; the UI switches on it, never on messages. */
@@ -892,6 +899,15 @@ export type FieldDiff = {
 	property: string,
 	before: string | null,
 	after: string | null,
+};
+
+/**
+ *  One field's problem: `field` names it as the form does (a record
+ *  field's name, or an input such as `name` or `options`).
+ */
+export type FieldProblem = {
+	field: string,
+	message: string,
 };
 
 export type FieldType = { type: "text" } | { type: "number" } | 

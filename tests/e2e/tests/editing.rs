@@ -20,17 +20,27 @@ async fn records_designer_refusals_integrations_and_admins() -> Result<()> {
     app.wait_for_text(r#"[data-testid="records-total"]"#, "of 150")
         .await?;
 
-    // A bad value is refused in the dialog, naming the field; the input stays.
+    // Bad values are refused in the dialog, each shown at its own field,
+    // all at once; the inputs stay.
     let field = |name: &str| format!(r#"[data-testid="record-field"][data-field-name="{name}"]"#);
+    let problem =
+        |name: &str| format!(r#"[data-testid="field-problem"][data-field-name="{name}"]"#);
     app.click(r#"[data-testid="add-record"]"#).await?;
     app.type_into(&field("Name"), "Zoe Quinn").await?;
     app.type_into(&field("Start date"), "soon").await?;
     app.click(r#"[data-testid="save-record"]"#).await?;
+    app.wait_for_text(&problem("Start date"), "\"soon\" is not a date")
+        .await?;
     app.wait_for_text(
         r#"[data-testid="record-dialog"] [data-testid="error"]"#,
-        "Start date: \"soon\" is not a date",
+        "One field needs a change",
     )
     .await?;
+    assert!(!app.shown(&problem("Name")).await?);
+    let marked = app
+        .eval(r#"return document.querySelector('[data-field-name="Start date"][data-testid="record-field"]').getAttribute("aria-invalid")"#)
+        .await?;
+    assert_eq!(marked, serde_json::json!("true"));
     app.screenshot("record-refused").await?;
     app.type_into(&field("Start date"), "2026-12-01").await?;
     app.click(r#"[data-testid="save-record"]"#).await?;

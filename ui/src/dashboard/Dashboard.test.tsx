@@ -51,7 +51,7 @@ describe("Dashboard", () => {
     overview[0].environments[1] = {
       ...overview[0].environments[1],
       recordCount: 0,
-      storeError: { kind: "not_found", message: "The data store of this environment is missing. Restore it from a backup." },
+      storeError: { kind: "not_found", message: "The data store of this environment is missing. Restore it from a backup.", fields: [] },
     };
     mockBackend((cmd) => (cmd === "environments_overview" ? overview : undefined));
     renderDashboard();

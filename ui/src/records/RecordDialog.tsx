@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Environment, FieldDef, Record as DataRecord, TableDef, Value } from "../bindings";
-import { api } from "../api";
+import { api, problemAt } from "../api";
 import { formatValue } from "../format";
 import { parseDay, showDay } from "../shared/DateField";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -41,11 +41,14 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
           {fields.map((f, i) => {
             const set = (v: string) => setTexts(texts.map((t, j) => (j === i ? v : t)));
             const t = f.fieldType;
+            const problem = problemAt(save.error, f.name);
+            const problemId = `record-problem-${f.id}`;
+            const invalid = problem ? { "aria-invalid": true, "aria-describedby": problemId } : {};
             return (
-              <label key={f.id}>
+              <label key={f.id} className={problem ? "has-problem" : undefined}>
                 {f.name}
                 {t.type === "choice" || t.type === "boolean" ? (
-                  <select value={texts[i]} onChange={(e) => set(e.target.value)} data-testid="record-field" data-field-name={f.name}>
+                  <select value={texts[i]} onChange={(e) => set(e.target.value)} data-testid="record-field" data-field-name={f.name} {...invalid}>
                     <option value="">(empty)</option>
                     {(t.type === "choice" ? t.options : ["yes", "no"]).map((o) => (
                       <option key={o} value={o}>
@@ -61,7 +64,13 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
                     inputMode={t.type === "number" || t.type === "link" ? "decimal" : undefined}
                     data-testid="record-field"
                     data-field-name={f.name}
+                    {...invalid}
                   />
+                )}
+                {problem && (
+                  <span className="field-problem" id={problemId} data-testid="field-problem" data-field-name={f.name}>
+                    {problem}
+                  </span>
                 )}
               </label>
             );

@@ -20,7 +20,11 @@ export function ErrorBanner({ error, onDismiss }: { error: unknown; onDismiss?: 
     <div className={`banner banner-${e.kind === "internal" ? "fault" : "refusal"}`} role="alert" data-testid="error" data-kind={e.kind}>
       <div>
         <strong>{HEADINGS[e.kind]}</strong>
-        <p>{e.message}</p>
+        {e.fields.length > 0 ? (
+          <p>{e.fields.length === 1 ? "One field needs a change; it is marked below." : `${e.fields.length} fields need a change; each is marked below.`}</p>
+        ) : (
+          <p>{e.message}</p>
+        )}
         {e.kind === "internal" && <p className="muted">The details are in Cutover's log, in the logs folder of its data directory.</p>}
       </div>
       {onDismiss && (

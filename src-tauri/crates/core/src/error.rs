@@ -35,6 +35,18 @@ pub enum ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
+    /// What is wrong with each field of a form, when the error is about
+    /// what was typed in one (empty otherwise): the UI shows each at its
+    /// field, all at once. `message` says the same in one sentence.
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One field's problem: `field` names it as the form does (a record
+/// field's name, or an input such as `name` or `options`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -44,6 +56,22 @@ impl Error {
         Self {
             kind,
             message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// An `invalid` error naming each field's problem; the message lists
+    /// them all ("Name: … Budget: …").
+    pub fn invalid_fields(fields: Vec<FieldProblem>) -> Self {
+        let message = fields
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            kind: ErrorKind::Invalid,
+            message,
+            fields,
         }
     }
     pub fn not_found(message: impl Into<String>) -> Self {

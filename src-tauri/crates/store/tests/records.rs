@@ -128,6 +128,18 @@ fn records_are_paged_sorted_and_type_checked() -> Result<()> {
         "{}",
         e.message
     );
+    // Each problem is also given by field, for the form to show at each.
+    let by_field: Vec<(&str, bool)> = e
+        .fields
+        .iter()
+        .map(|p| {
+            (
+                p.field.as_str(),
+                p.message.contains("perhaps") || p.message.contains("next week"),
+            )
+        })
+        .collect();
+    assert_eq!(by_field, [("Start date", true), ("Active", true)]);
     assert_eq!(d.count(d.sandbox), 150);
 
     let added = d.ws.insert_record(

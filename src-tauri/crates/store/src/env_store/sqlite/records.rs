@@ -11,6 +11,7 @@ use super::store::{read_value, SqlValue};
 use crate::env_store::CsvRow;
 use crate::Context;
 use cutover_core::definitions::{FieldDef, FieldType, Record, Value};
+use cutover_core::error::FieldProblem;
 use cutover_core::records::{
     CellInput, RecordPage, RecordQuery, RejectedRow, MAX_RECORD_PAGE, MAX_SEARCH,
 };
@@ -154,31 +155,36 @@ fn record(conn: &Connection, table_id: i64, fields: &[FieldDef], id: i64) -> Res
     .ok_or_else(|| Error::not_found(format!("Record {id} no longer exists. Reload the records.")))
 }
 
-/// Parses typed cells into values; one message names every bad cell.
+/// Parses typed cells into values, or names every bad cell's problem by
+/// its field's name.
 pub(super) fn parse_cells(
     conn: &Connection,
     fields: &[FieldDef],
     cells: &[CellInput],
-) -> Result<Vec<(i64, Value)>, String> {
+) -> Result<Vec<(i64, Value)>, Vec<FieldProblem>> {
     let mut out = Vec::with_capacity(cells.len());
     let mut problems = Vec::new();
+    let problem = |field: String, message: String| FieldProblem { field, message };
     for cell in cells {
         let Some(field) = fields.iter().find(|f| f.id == cell.field_id) else {
-            problems.push(format!("field {} is not in this table.", cell.field_id));
+            problems.push(problem(
+                format!("field {}", cell.field_id),
+                "is not in this table.".into(),
+            ));
             continue;
         };
         match parse_input(&field.field_type, &cell.text) {
             Ok(v) => match link_problem(conn, field, &v) {
-                Some(p) => problems.push(format!("{}: {p}", field.name)),
+                Some(p) => problems.push(problem(field.name.clone(), p)),
                 None => out.push((field.id, v)),
             },
-            Err(why) => problems.push(format!("{}: {why}", field.name)),
+            Err(why) => problems.push(problem(field.name.clone(), why)),
         }
     }
     if problems.is_empty() {
         Ok(out)
     } else {
-        Err(problems.join(" "))
+        Err(problems)
     }
 }
 
@@ -202,7 +208,7 @@ fn link_problem(conn: &Connection, field: &FieldDef, v: &Value) -> Option<String
 
 pub(super) fn insert(conn: &Connection, table_id: i64, cells: &[CellInput]) -> Result<Record> {
     let table = defs::table(conn, table_id)?;
-    let values = parse_cells(conn, &table.fields, cells).map_err(Error::invalid)?;
+    let values = parse_cells(conn, &table.fields, cells).map_err(Error::invalid_fields)?;
     let id = insert_values(conn, table_id, &values)?;
     record(conn, table_id, &table.fields, id)
 }
@@ -237,7 +243,7 @@ pub(super) fn update(
 ) -> Result<Record> {
     let table = defs::table(conn, table_id)?;
     record(conn, table_id, &table.fields, record_id)?;
-    let values = parse_cells(conn, &table.fields, cells).map_err(Error::invalid)?;
+    let values = parse_cells(conn, &table.fields, cells).map_err(Error::invalid_fields)?;
     if !values.is_empty() {
         let sets: Vec<String> = values
             .iter()
@@ -349,9 +355,9 @@ pub(super) fn import(
                     insert_values(&tx, table_id, &values)?;
                     accepted += 1;
                 }
-                Err(reason) => rejected.push(RejectedRow {
+                Err(problems) => rejected.push(RejectedRow {
                     line: row.line,
-                    reason,
+                    reason: Error::invalid_fields(problems).message,
                 }),
             }
         }
