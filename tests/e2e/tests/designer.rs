@@ -38,11 +38,17 @@ async fn changes_reach_the_changelog_with_their_authors() -> Result<()> {
         .await?;
     app.screenshot("designer").await?;
 
-    // A bad name is refused in the dialog, with the input kept.
+    // A bad name is refused in the dialog, said at the name, with the
+    // input kept.
     add_field(&app, "Badge #", "number").await?;
     app.wait_for_text(
-        r#"[data-testid="change-dialog"] [data-testid="error"]"#,
+        r#"[data-testid="change-dialog"] [data-testid="field-problem"]"#,
         "remove \"#\"",
+    )
+    .await?;
+    app.wait_for_text(
+        r#"[data-testid="change-dialog"] [data-testid="error"]"#,
+        "One field needs a change",
     )
     .await?;
     app.screenshot("refused-name").await?;

@@ -52,4 +52,32 @@ describe("ChangeDialog", () => {
     expect(await screen.findByTestId("error")).toHaveTextContent("already has a field named");
     expect(screen.getByTestId("change-name")).toHaveValue("Name");
   });
+
+  it("marks the name and the options at once when the backend refuses both", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "apply_change")
+        throw {
+          kind: "invalid",
+          message: 'A field name must start with a letter ("9 lives" does not). The option "low" is listed twice.',
+          fields: [
+            { field: "name", message: 'A field name must start with a letter ("9 lives" does not).' },
+            { field: "options", message: 'The option "low" is listed twice.' },
+          ],
+        };
+    });
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <ChangeDialog env={{ ...production, kind: "promotable" }} defs={defs} spec={{ kind: "add_field", table }} onClose={() => undefined} onDone={() => undefined} />
+      </QueryClientProvider>,
+    );
+    await userEvent.type(screen.getByTestId("change-name"), "9 lives");
+    await userEvent.selectOptions(screen.getByTestId("field-type"), "choice");
+    await userEvent.type(screen.getByTestId("choice-options"), "Low{enter}low");
+    await userEvent.click(screen.getByTestId("apply-change"));
+    expect(await screen.findByTestId("error")).toHaveTextContent("2 fields need a change; each is marked below.");
+    expect(screen.getByTestId("change-name")).toHaveAccessibleDescription('A field name must start with a letter ("9 lives" does not).');
+    expect(screen.getByTestId("change-name")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("choice-options")).toHaveAccessibleDescription('The option "low" is listed twice.');
+    expect(screen.getAllByTestId("field-problem")).toHaveLength(2);
+  });
 });

@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { AppDef, Change, ChangeEntry, Definitions, Environment, FieldDef, FilterOp, TableDef, ViewDef } from "../bindings";
+import { problemAt } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { useApplyChange } from "./useApplyChange";
@@ -99,7 +100,7 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
           ))}
         </select>
       </Labelled>
-      {typeName === "choice" && optionsEditor(options, setOptions)}
+      {typeName === "choice" && optionsEditor(options, setOptions, problemAt(change.error, "options"))}
       {typeName === "link" && (
         <Labelled label="Links to records of">
           <select value={linkTable ?? ""} onChange={(e) => setLinkTable(Number(e.target.value))}>
@@ -113,9 +114,17 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
       )}
     </>
   );
+  const nameProblem = problemAt(change.error, "name");
   const nameInput = (label: string) => (
-    <Labelled label={label}>
-      <input value={name} onChange={(e) => setName(e.target.value)} autoFocus data-testid="change-name" />
+    <Labelled label={label} problem={nameProblem} problemId="change-name-problem">
+      <input
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        autoFocus
+        data-testid="change-name"
+        aria-invalid={nameProblem ? true : undefined}
+        aria-describedby={nameProblem ? "change-name-problem" : undefined}
+      />
     </Labelled>
   );
   const tableFields = spec.kind === "view" ? spec.table.fields : [];
@@ -158,7 +167,7 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
             {typeEditor}
           </>
         )}
-        {spec.kind === "options" && optionsEditor(options, setOptions)}
+        {spec.kind === "options" && optionsEditor(options, setOptions, problemAt(change.error, "options"))}
         {spec.kind === "delete" && (
           <p>
             Delete <strong>{spec.field.name}</strong> and every value in it? Take a backup first if you may need them.
@@ -239,20 +248,32 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
   );
 }
 
-function Labelled({ label, children }: { label: string; children: ReactNode }) {
+// A labelled input, with the backend's problem with it shown under it.
+function Labelled({ label, children, problem, problemId }: { label: string; children: ReactNode; problem?: string; problemId?: string }) {
   return (
-    <label>
+    <label className={problem ? "has-problem" : undefined}>
       {label}
       {children}
+      {problem && (
+        <span className="field-problem" id={problemId} data-testid="field-problem" data-field-name={label}>
+          {problem}
+        </span>
+      )}
     </label>
   );
 }
 
-function optionsEditor(value: string, set: (v: string) => void) {
+function optionsEditor(value: string, set: (v: string) => void, problem?: string) {
   return (
-    <label>
-      Options, one per line
-      <textarea rows={5} value={value} onChange={(e) => set(e.target.value)} data-testid="choice-options" />
-    </label>
+    <Labelled label="Options, one per line" problem={problem} problemId="choice-options-problem">
+      <textarea
+        rows={5}
+        value={value}
+        onChange={(e) => set(e.target.value)}
+        data-testid="choice-options"
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? "choice-options-problem" : undefined}
+      />
+    </Labelled>
   );
 }

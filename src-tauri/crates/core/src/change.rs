@@ -5,6 +5,7 @@
 //! database (names, options, filters) live here.
 
 use crate::definitions::{FieldDef, FieldType};
+use crate::error::FieldProblem;
 use crate::value::parse_input;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,63 @@ pub fn validate_options(options: &[String]) -> Result<Vec<String>> {
         out.push(option);
     }
     Ok(out)
+}
+
+/// Every problem with what was typed for a change that needs no database,
+/// by the designer form's input (`name`, `options`), all at once. The
+/// store checks the rest (duplicates, links) against the model.
+pub fn input_problems(change: &Change) -> Vec<FieldProblem> {
+    let (what, name, options) = match change {
+        Change::CreateApp { name } => ("app", Some(name), None),
+        Change::CreateTable { name, .. } => ("table", Some(name), None),
+        Change::AddField {
+            name, field_type, ..
+        } => ("field", Some(name), choice_options(field_type)),
+        Change::RenameField { name, .. } => ("field", Some(name), None),
+        Change::RetypeField { field_type, .. } => ("field", None, choice_options(field_type)),
+        Change::SetChoiceOptions { options, .. } => ("field", None, Some(options)),
+        Change::CreateView { name, .. } | Change::EditView { name, .. } => {
+            ("view", Some(name), None)
+        }
+        Change::ShareTable { .. } | Change::DeleteField { .. } => return Vec::new(),
+    };
+    let mut problems = Vec::new();
+    if let Some(Err(e)) = name.map(|n| validate_entity_name(what, n)) {
+        problems.push(FieldProblem {
+            field: "name".into(),
+            message: e.message,
+        });
+    }
+    if let Some(Err(e)) = options.map(|o| validate_options(o)) {
+        problems.push(FieldProblem {
+            field: "options".into(),
+            message: e.message,
+        });
+    }
+    problems
+}
+
+impl Change {
+    /// Whether the change carries a name the user typed (its form's
+    /// `name` input), so that a refusal of that name is shown there.
+    pub fn names_something(&self) -> bool {
+        matches!(
+            self,
+            Change::CreateApp { .. }
+                | Change::CreateTable { .. }
+                | Change::AddField { .. }
+                | Change::RenameField { .. }
+                | Change::CreateView { .. }
+                | Change::EditView { .. }
+        )
+    }
+}
+
+fn choice_options(field_type: &FieldType) -> Option<&Vec<String>> {
+    match field_type {
+        FieldType::Choice { options } => Some(options),
+        _ => None,
+    }
 }
 
 /// Checks a field type as the user gave it; a choice's options are

@@ -74,6 +74,21 @@ impl Error {
             fields,
         }
     }
+
+    /// An `invalid` error about a form's inputs whose messages say which
+    /// input they are about; the message is them all, one after another.
+    pub fn invalid_inputs(fields: Vec<FieldProblem>) -> Self {
+        let message = fields
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            kind: ErrorKind::Invalid,
+            message,
+            fields,
+        }
+    }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }
@@ -97,6 +112,18 @@ impl Error {
     }
     pub fn cancelled(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Cancelled, message)
+    }
+
+    /// The same error, said to be about the form's `field` (its kind and
+    /// message unchanged), unless it already names fields.
+    pub fn at_field(mut self, field: &str) -> Self {
+        if self.fields.is_empty() {
+            self.fields.push(FieldProblem {
+                field: field.to_string(),
+                message: self.message.clone(),
+            });
+        }
+        self
     }
 }
 

@@ -481,3 +481,51 @@ fn the_changelog_filters_by_author_day_app_kind_and_action() -> Result<()> {
     assert_eq!(paged.total, 4);
     Ok(())
 }
+
+#[test]
+fn a_refused_change_names_the_form_inputs_at_fault_all_at_once() -> Result<()> {
+    let d = demo()?;
+    let before = d.defs()?;
+    let employees = table(&before, "Employees").id;
+    let inputs = |e: &cutover_core::Error| -> Vec<String> {
+        e.fields.iter().map(|p| p.field.clone()).collect()
+    };
+    // A bad name and bad options: both, in one refusal.
+    let e = d
+        .apply(
+            Change::AddField {
+                table_id: employees,
+                name: "9 lives".into(),
+                field_type: FieldType::Choice {
+                    options: vec!["Low".into(), "low".into()],
+                },
+            },
+            &d.alex,
+            "2026-11-02T10:00:00Z",
+        )
+        .expect_err("refused");
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    assert_eq!(inputs(&e), ["name", "options"]);
+    assert!(e.fields[0].message.contains("start with a letter"), "{e:?}");
+    assert!(e.fields[1].message.contains("listed twice"), "{e:?}");
+    assert!(e.message.contains("start with a letter") && e.message.contains("listed twice"));
+
+    // A name already taken: a conflict, shown at the name.
+    let e = d
+        .apply(
+            Change::AddField {
+                table_id: employees,
+                name: "email".into(),
+                field_type: FieldType::Text,
+            },
+            &d.alex,
+            "2026-11-02T10:00:00Z",
+        )
+        .expect_err("refused");
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert_eq!(inputs(&e), ["name"]);
+
+    // Nothing changed.
+    assert_eq!(d.defs()?, before);
+    Ok(())
+}

@@ -14,7 +14,7 @@ use cutover_core::change::{self as rules, Change};
 use cutover_core::changelog::{ChangeAction, ChangeEntry, EntityKind};
 use cutover_core::definitions::{FieldDef, FieldType, TableDef, Value, ViewDef};
 use cutover_core::value::to_text;
-use cutover_core::{Error, Result};
+use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::{params, Connection, Transaction};
 use serde_json::json;
 
@@ -24,8 +24,20 @@ pub(super) fn apply(
     author: &str,
     at: DateTime<Utc>,
 ) -> Result<ChangeEntry> {
+    let problems = rules::input_problems(change);
+    if !problems.is_empty() {
+        return Err(Error::invalid_inputs(problems));
+    }
     let tx = conn.transaction().context("starting a change")?;
-    let entry = apply_in(&tx, change, author, at)?;
+    // A conflict of a named change is its name being taken: shown at the
+    // form's name input.
+    let entry = apply_in(&tx, change, author, at).map_err(|e| {
+        if e.kind == ErrorKind::Conflict && change.names_something() {
+            e.at_field("name")
+        } else {
+            e
+        }
+    })?;
     tx.commit().context("committing a change")?;
     Ok(entry)
 }
@@ -251,9 +263,9 @@ fn rename_field(tx: &Transaction, field_id: i64, name: &str) -> Result<Outcome> 
     let table = defs::table(tx, before.table_id)?;
     let name = rules::validate_entity_name("field", name)?;
     if name == before.name {
-        return Err(Error::invalid(format!(
-            "The field is already named \"{name}\"."
-        )));
+        return Err(
+            Error::invalid(format!("The field is already named \"{name}\".")).at_field("name"),
+        );
     }
     match tx.execute(
         "UPDATE platform_fields SET name = ?2 WHERE id = ?1",
