@@ -14,6 +14,7 @@ mod extensions;
 mod model;
 mod platform;
 mod promote;
+mod record_page;
 mod records;
 mod retype;
 mod store;

@@ -1,6 +1,6 @@
-//! Records of a SQLite store: pages sorted by any field, single-record
-//! edits checked against the field types, and the one-transaction insert
-//! behind a CSV import.
+//! Records of a SQLite store: single-record edits checked against the
+//! field types, and the one-transaction insert behind a CSV import (pages
+//! are read in `record_page.rs`).
 //!
 //! Links are checked here, not by foreign keys (see `store.rs`): a link must
 //! point at an existing record, and a record others link to cannot be
@@ -12,99 +12,10 @@ use crate::env_store::CsvRow;
 use crate::Context;
 use cutover_core::definitions::{FieldDef, FieldType, Record, Value};
 use cutover_core::error::FieldProblem;
-use cutover_core::records::{
-    CellInput, RecordPage, RecordQuery, RejectedRow, MAX_RECORD_PAGE, MAX_SEARCH,
-};
+use cutover_core::records::{CellInput, RejectedRow};
 use cutover_core::value::parse_input;
 use cutover_core::{Error, Result};
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
-
-pub(super) fn page(conn: &Connection, table_id: i64, q: &RecordQuery) -> Result<RecordPage> {
-    let table = defs::table(conn, table_id)?;
-    let order = match q.sort_field_id {
-        None => String::new(),
-        Some(id) => {
-            if !table.fields.iter().any(|f| f.id == id) {
-                return Err(Error::invalid(
-                    "That sort field is not in this table. Reload the records.",
-                ));
-            }
-            // Empty values last in either direction, then by id for stability.
-            format!(
-                "f_{id} IS NULL, f_{id} {}, ",
-                if q.descending { "DESC" } else { "ASC" }
-            )
-        }
-    };
-    let id_dir = if q.descending && q.sort_field_id.is_none() {
-        "DESC"
-    } else {
-        "ASC"
-    };
-    let columns = select_list(&table.fields);
-    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if search.is_some_and(|s| s.chars().count() > MAX_SEARCH) {
-        return Err(Error::invalid(format!(
-            "Search for at most {MAX_SEARCH} characters; shorten what you typed."
-        )));
-    }
-    // A value holds the text, in any case (SQLite's LIKE folds ASCII case);
-    // % and _ typed by the user are themselves, not wildcards.
-    let (filter, pattern) = match search {
-        None => (String::new(), String::new()),
-        Some(s) => {
-            let escaped = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let any: Vec<String> = table
-                .fields
-                .iter()
-                .map(|f| format!("CAST(f_{} AS TEXT) LIKE ?3 ESCAPE '\\'", f.id))
-                .collect();
-            let any = if any.is_empty() {
-                "0".to_string()
-            } else {
-                any.join(" OR ")
-            };
-            (format!("WHERE {any}"), format!("%{escaped}%"))
-        }
-    };
-    let sql = format!(
-        "SELECT {columns} FROM rec_{table_id} {filter} ORDER BY {order}id {id_dir} LIMIT ?1 OFFSET ?2"
-    );
-    let mut stmt = conn.prepare(&sql).context("reading records")?;
-    let limit = q.limit.clamp(1, MAX_RECORD_PAGE);
-    let page_params = params![i64::from(limit), i64::from(q.offset), pattern];
-    let used = if search.is_some() { 3 } else { 2 };
-    let records = stmt
-        .query_map(&page_params[..used], |r| row_to_record(r, &table.fields))
-        .context("reading records")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .context("reading records")?;
-    let in_table: i64 = conn
-        .query_row(&format!("SELECT count(*) FROM rec_{table_id}"), [], |r| {
-            r.get(0)
-        })
-        .context("counting records")?;
-    let total: i64 = if search.is_some() {
-        // Only ?3 is used; SQLite numbers parameters up to the highest.
-        conn.query_row(
-            &format!("SELECT count(*) FROM rec_{table_id} {filter}"),
-            page_params,
-            |r| r.get(0),
-        )
-        .context("counting records")?
-    } else {
-        in_table
-    };
-    Ok(RecordPage {
-        fields: table.fields,
-        records,
-        total: total as u32,
-        in_table: in_table as u32,
-    })
-}
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 /// Reads one record through the table's definitions: fails if a field has
 /// no column. Costs the same whatever the table's size.
@@ -123,14 +34,17 @@ pub(super) fn probe(conn: &Connection, table: &cutover_core::definitions::TableD
     Ok(())
 }
 
-fn select_list(fields: &[FieldDef]) -> String {
+pub(super) fn select_list(fields: &[FieldDef]) -> String {
     std::iter::once("id".to_string())
         .chain(fields.iter().map(|f| format!("f_{}", f.id)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn row_to_record(r: &rusqlite::Row<'_>, fields: &[FieldDef]) -> rusqlite::Result<Record> {
+pub(super) fn row_to_record(
+    r: &rusqlite::Row<'_>,
+    fields: &[FieldDef],
+) -> rusqlite::Result<Record> {
     let mut values = Vec::with_capacity(fields.len());
     for (i, f) in fields.iter().enumerate() {
         values.push(read_value(r.get_ref(i + 1)?, &f.field_type));

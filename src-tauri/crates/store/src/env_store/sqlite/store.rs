@@ -5,7 +5,9 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
-use super::{changelog, defs, designer, export, extensions, model, platform, promote, records};
+use super::{
+    changelog, defs, designer, export, extensions, model, platform, promote, record_page, records,
+};
 use crate::control::fault::{column, is_unique_violation};
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
 use crate::Context;
@@ -286,7 +288,7 @@ impl EnvironmentStore for SqliteStore {
     }
 
     fn record_page(&self, table_id: i64, query: &RecordQuery) -> Result<RecordPage> {
-        records::page(&self.conn, table_id, query)
+        record_page::page(&self.conn, table_id, query)
     }
 
     fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record> {
