@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { AppDef, Change, ChangeEntry, Definitions, Environment, FieldDef, FilterOp, TableDef, ViewDef } from "../bindings";
 import { problemAt } from "../api";
+import { FILTER_OPS } from "../shared/labels";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { useApplyChange } from "./useApplyChange";
@@ -28,16 +29,6 @@ const TITLES: Record<ChangeSpec["kind"], string> = {
   delete: "Delete a field",
   view: "View",
 };
-
-const OPS: { id: FilterOp; label: string }[] = [
-  { id: "equals", label: "equals" },
-  { id: "not_equals", label: "does not equal" },
-  { id: "contains", label: "contains" },
-  { id: "greater_than", label: "is greater than" },
-  { id: "less_than", label: "is less than" },
-  { id: "is_empty", label: "is empty" },
-  { id: "is_not_empty", label: "is not empty" },
-];
 
 type Props = { env: Environment; defs: Definitions; spec: ChangeSpec; onClose: () => void; onDone: (entry: ChangeEntry) => void };
 
@@ -204,7 +195,7 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
                 <>
                   <Labelled label="Condition">
                     <select value={filterOp} onChange={(e) => setFilterOp(e.target.value as FilterOp)}>
-                      {OPS.map((o) => (
+                      {FILTER_OPS.map((o) => (
                         <option key={o.id} value={o.id}>
                           {o.label}
                         </option>
