@@ -1289,6 +1289,11 @@ export type RecordQuery = {
 	offset: number,
 	limit: number,
 	search?: string | null,
+	/**
+	 *  Only records whose field compares so with the value (as a view's
+	 *  filter); its value is read as the field's type.
+	 */
+	filter?: ViewFilter | null,
 };
 
 /**  What a refresh of an environment will overwrite, shown before it runs. */

@@ -76,6 +76,33 @@ async fn records_designer_refusals_integrations_and_admins() -> Result<()> {
         .await?;
     app.wait_for_text(r#"[data-testid="records-total"]"#, "of 151")
         .await?;
+    // A filter on one field: started after 30 Nov 2026, only she did. A
+    // value that is no day is refused at the filter's value.
+    app.select_label(r#"[data-testid="filter-by"]"#, "Start date")
+        .await?;
+    app.select(r#"[data-testid="filter-op"]"#, "greater_than")
+        .await?;
+    app.type_into(r#"[data-testid="filter-value"]"#, "soon")
+        .await?;
+    app.click(r#"[data-testid="filter-apply"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="record-filter"] [data-testid="field-problem"]"#,
+        "is not a date",
+    )
+    .await?;
+    app.type_into(r#"[data-testid="filter-value"]"#, "30 Nov 2026")
+        .await?;
+    app.click(r#"[data-testid="filter-apply"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="records-total"]"#,
+        "1–1 of 1 where Start date is greater than “30 Nov 2026” (151 in the table)",
+    )
+    .await?;
+    app.wait_for_text(first, "Zoe Quinn").await?;
+    app.screenshot("record-filter").await?;
+    app.click(r#"[data-testid="filter-clear"]"#).await?;
+    app.wait_for_text(r#"[data-testid="records-total"]"#, "of 151")
+        .await?;
     app.click_in(first, r#"[data-testid="delete-record"]"#)
         .await?;
     app.wait_for_text(

@@ -3,10 +3,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { Environment, Record as DataRecord, RecordQuery } from "../bindings";
 import { api } from "../api";
 import { formatCount, formatValue } from "../format";
+import { FILTER_OPS } from "../shared/labels";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { parseDay, showDay } from "../shared/DateField";
 import { RecordDialog } from "./RecordDialog";
 import { ImportDialog } from "./ImportDialog";
+import { RecordFilter } from "./RecordFilter";
 
 const PAGE = 50;
 
@@ -16,7 +18,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
   const queryClient = useQueryClient();
   const defs = useQuery({ queryKey: ["definitions", env.id], queryFn: () => api.definitions(env.id) });
   const [tableId, setTableId] = useState<number | null>(null);
-  const [query, setQuery] = useState<RecordQuery>({ sortFieldId: null, descending: false, offset: 0, limit: PAGE, search: null });
+  const [query, setQuery] = useState<RecordQuery>({ sortFieldId: null, descending: false, offset: 0, limit: PAGE, search: null, filter: null });
   // What is typed in Search reaches the query once typing pauses.
   const [typed, setTyped] = useState("");
   useEffect(() => {
@@ -52,7 +54,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
             value={table.id}
             onChange={(e) => {
               setTableId(Number(e.target.value));
-              setQuery({ sortFieldId: null, descending: false, offset: 0, limit: PAGE, search: null });
+              setQuery({ sortFieldId: null, descending: false, offset: 0, limit: PAGE, search: null, filter: null });
               setTyped("");
             }}
             data-testid="records-table"
@@ -77,6 +79,13 @@ export function RecordsPanel({ env }: { env: Environment }) {
           </button>
         </div>
       </div>
+      <RecordFilter
+        key={table.id}
+        fields={table.fields}
+        applied={query.filter ?? null}
+        error={page.error}
+        onApply={(filter) => setQuery({ ...query, offset: 0, filter })}
+      />
       {page.isError && <ErrorBanner error={page.error} />}
       {remove.isError && <ErrorBanner error={remove.error} onDismiss={() => remove.reset()} />}
       {data && (
@@ -134,11 +143,7 @@ export function RecordsPanel({ env }: { env: Environment }) {
           </div>
           <div className="pager">
             <span className="muted" data-testid="records-total">
-              {data.total === 0
-                ? query.search
-                  ? `No record holds “${query.search}” (${formatCount(data.inTable)} in the table)`
-                  : "No records"
-                : `${formatCount(query.offset + 1)}–${formatCount(query.offset + data.records.length)} of ${formatCount(data.total)}${query.search ? ` holding “${query.search}” (${formatCount(data.inTable)} in the table)` : ""}`}
+              {totalText(query, data.total, data.records.length, data.inTable, table.fields)}
             </span>
             <button type="button" className="secondary" disabled={query.offset === 0} onClick={() => setQuery({ ...query, offset: Math.max(0, query.offset - PAGE) })}>
               Previous
@@ -155,4 +160,19 @@ export function RecordsPanel({ env }: { env: Environment }) {
       {importing && <ImportDialog env={env} table={table} onClose={() => setImporting(false)} />}
     </div>
   );
+}
+
+/** "1–50 of 120 holding “x” where Department equals Finance (151 in the table)". */
+function totalText(query: RecordQuery, total: number, shown: number, inTable: number, fields: { id: number; name: string }[]): string {
+  const parts: string[] = [];
+  if (query.search) parts.push(`holding “${query.search}”`);
+  const f = query.filter;
+  if (f) {
+    const name = fields.find((x) => x.id === f.fieldId)?.name ?? "a field";
+    const op = FILTER_OPS.find((o) => o.id === f.op)?.label ?? f.op;
+    parts.push(`where ${name} ${op}${f.op === "is_empty" || f.op === "is_not_empty" ? "" : ` “${f.value}”`}`);
+  }
+  const narrowed = parts.length > 0 ? ` ${parts.join(" ")} (${formatCount(inTable)} in the table)` : "";
+  if (total === 0) return parts.length > 0 ? `No record${narrowed}` : "No records";
+  return `${formatCount(query.offset + 1)}–${formatCount(query.offset + shown)} of ${formatCount(total)}${narrowed}`;
 }

@@ -23,6 +23,10 @@ pub struct RecordQuery {
     pub limit: u32,
     #[serde(default)]
     pub search: Option<String>,
+    /// Only records whose field compares so with the value (as a view's
+    /// filter); its value is read as the field's type.
+    #[serde(default)]
+    pub filter: Option<crate::change::ViewFilter>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]

@@ -90,6 +90,7 @@ fn records_are_paged_sorted_and_type_checked() -> Result<()> {
         offset: 10,
         limit: 20,
         search: None,
+        filter: None,
     };
     let page = d.ws.record_page(d.sandbox, d.employees, &q)?;
     assert_eq!(page.total, 150);
