@@ -42,17 +42,6 @@ fn employees_of(ws: &Workspace, id: i64) -> Result<i64> {
         .id)
 }
 
-/// Files left in the data directory's temporary folder.
-fn tmp_files(ws: &Workspace) -> Vec<String> {
-    std::fs::read_dir(ws.root().join("tmp"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// A progress callback that records what it saw and sets `stop` at the
 /// second report of `stage`.
 fn stopping_at<'a>(
@@ -102,7 +91,11 @@ fn a_refresh_stopped_while_backing_up_or_copying_changes_nothing() -> Result<()>
         dump(&store_file(&ws, target)?)? == before,
         "the target is as it was"
     );
-    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    assert!(
+        common::tmp_files(&ws).is_empty(),
+        "{:?}",
+        common::tmp_files(&ws)
+    );
     common::assert_whole(&ws)?;
 
     // Stopped while production is copied: the target as it was, its
@@ -131,7 +124,11 @@ fn a_refresh_stopped_while_backing_up_or_copying_changes_nothing() -> Result<()>
         dump(&store_file(&ws, target)?)? == before,
         "the target is as it was"
     );
-    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    assert!(
+        common::tmp_files(&ws).is_empty(),
+        "{:?}",
+        common::tmp_files(&ws)
+    );
     common::assert_whole(&ws)?;
 
     // Not stopped: backing up, copying, then replacing, which alone is not
@@ -162,7 +159,7 @@ fn a_refresh_stopped_while_backing_up_or_copying_changes_nothing() -> Result<()>
         dump(&store_file(&ws, target)?)? != before,
         "the target was refreshed"
     );
-    assert!(tmp_files(&ws).is_empty());
+    assert!(common::tmp_files(&ws).is_empty());
     common::assert_whole(&ws)
 }
 

@@ -3,6 +3,8 @@
 //! exactly as it was, and nothing is left in the temporary folder (a CSV
 //! folder is converted there first).
 
+mod common;
+
 use cutover_core::source::SourceProgress;
 use cutover_core::{ErrorKind, Result};
 use cutover_store::{Context, Workspace};
@@ -22,16 +24,6 @@ fn big_source(path: &Path) -> Result<()> {
          INSERT INTO orders SELECT i, 'Customer ' || (i % 97), i * 1.5 FROM n;"
     ))
     .context("filling the source")
-}
-
-fn tmp_files(ws: &Workspace) -> Vec<String> {
-    std::fs::read_dir(ws.root().join("tmp"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]
@@ -81,7 +73,11 @@ fn a_preview_reports_its_rows_and_stops_when_asked() -> Result<()> {
         std::fs::read(&source).context("reading the source")? == bytes,
         "the source is as it was"
     );
-    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    assert!(
+        common::tmp_files(&ws).is_empty(),
+        "{:?}",
+        common::tmp_files(&ws)
+    );
     Ok(())
 }
 
@@ -110,7 +106,11 @@ fn a_csv_folder_stopped_while_read_leaves_no_conversion_behind() -> Result<()> {
         )
         .expect_err("stopped");
     assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
-    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    assert!(
+        common::tmp_files(&ws).is_empty(),
+        "{:?}",
+        common::tmp_files(&ws)
+    );
     assert_eq!(
         std::fs::read_to_string(folder.join("orders.csv")).context("csv")?,
         csv

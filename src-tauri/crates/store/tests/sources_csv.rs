@@ -62,16 +62,6 @@ fn listing(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-fn tmp_files(ws: &Workspace) -> Vec<String> {
-    std::fs::read_dir(ws.root().join("tmp"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_folder_of_csv_files_becomes_production() -> Result<()> {
     let src = tempfile::tempdir().context("temp")?;
@@ -107,7 +97,11 @@ fn a_folder_of_csv_files_becomes_production() -> Result<()> {
         Some(SourceKind::Text),
         "times of day are kept"
     );
-    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    assert!(
+        common::tmp_files(&ws).is_empty(),
+        "{:?}",
+        common::tmp_files(&ws)
+    );
 
     let mut plan = p.proposed_plan();
     assert!(plan.set_kind("customers", "tier", SourceKind::Choice));
@@ -120,7 +114,11 @@ fn a_folder_of_csv_files_becomes_production() -> Result<()> {
         &|_| {},
     )?;
     assert_eq!(listing(src.path())?, before, "the files are only read");
-    assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+    assert!(
+        common::tmp_files(&ws).is_empty(),
+        "{:?}",
+        common::tmp_files(&ws)
+    );
     let prod = ws
         .overview()?
         .into_iter()
@@ -173,7 +171,11 @@ fn files_that_cannot_be_read_whole_are_refused_with_where() -> Result<()> {
         }
         let e = ws.preview_source(src.path()).expect_err(needle);
         assert!(e.message.contains(needle), "{needle} in {}", e.message);
-        assert!(tmp_files(&ws).is_empty(), "{:?}", tmp_files(&ws));
+        assert!(
+            common::tmp_files(&ws).is_empty(),
+            "{:?}",
+            common::tmp_files(&ws)
+        );
         Ok(())
     };
     // Latin-1, as older spreadsheets save it.

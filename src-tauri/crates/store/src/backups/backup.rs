@@ -11,8 +11,10 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
-use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
-use cutover_core::{Error, Result};
+use cutover_core::backup::{
+    self as rules, Backup, BackupId, BackupReason, CopyProgress, CopyStage,
+};
+use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -307,6 +309,37 @@ impl Workspace {
             ))
         })?;
         Ok(path)
+    }
+
+    /// The backup a destructive `job` ("refresh", "restore") takes of
+    /// `environment` first, reported as its `BackingUp` stage; stopped, it
+    /// says that the environment is unchanged and nothing was kept.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn take_backup_before(
+        &self,
+        job: &str,
+        environment: (EnvironmentId, &str),
+        reason: BackupReason,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<Backup> {
+        let (id, name) = environment;
+        self.take_backup_until(
+            id,
+            reason,
+            admin,
+            now,
+            &|p| progress(p.in_stage(CopyStage::BackingUp)),
+            stop,
+        )
+        .map_err(|e| match e.kind {
+            ErrorKind::Cancelled => Error::cancelled(format!(
+                "The {job} was stopped while {name} was being backed up; {name} is unchanged and nothing was kept."
+            )),
+            _ => e,
+        })
     }
 
     /// Deletes a backup and its file. The newest backup guarding an operation

@@ -8,9 +8,7 @@ use crate::Workspace;
 use chrono::{DateTime, Utc};
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::backup::{
-    self as rules, Backup, BackupId, BackupReason, CopyProgress, CopyStage,
-};
+use cutover_core::backup::{self as rules, Backup, BackupId, BackupReason, CopyProgress};
 use cutover_core::environment::ensure_unlocked;
 use cutover_core::{Error, ErrorKind, Result};
 use std::sync::atomic::AtomicBool;
@@ -59,22 +57,15 @@ impl Workspace {
                 format!("{change}. Confirm to restore it anyway, or pick a backup taken on the platform it runs now."),
             ));
         }
-        let safety = self
-            .take_backup_until(
-                env.environment.id,
-                BackupReason::BeforeRestore,
-                admin,
-                now,
-                &|p| progress(p.in_stage(CopyStage::BackingUp)),
-                stop,
-            )
-            .map_err(|e| match e.kind {
-                ErrorKind::Cancelled => Error::cancelled(format!(
-                    "The restore was stopped while {} was being backed up; {} is unchanged and nothing was kept.",
-                    env.environment.name, env.environment.name
-                )),
-                _ => e,
-            })?;
+        let safety = self.take_backup_before(
+            "restore",
+            (env.environment.id, &env.environment.name),
+            BackupReason::BeforeRestore,
+            admin,
+            now,
+            progress,
+            stop,
+        )?;
         self.backend()
             .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
         // Invariant: the store is restored from here on; the control

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::backup::{Backup, BackupReason, CopyProgress, CopyStage};
+use cutover_core::backup::{Backup, BackupReason, CopyProgress};
 use cutover_core::changelog::AuthorCount;
 use cutover_core::environment::{ensure_refreshable, EnvironmentKind};
 use cutover_core::{Error, ErrorKind, Result};
@@ -98,21 +98,15 @@ impl Workspace {
         let (row, production) = self.production_of(target)?;
         self.writable(target)?;
         let name = &row.environment.name;
-        let safety = self
-            .take_backup_until(
-                target,
-                BackupReason::BeforeRefresh,
-                admin,
-                now,
-                &|p| progress(p.in_stage(CopyStage::BackingUp)),
-                stop,
-            )
-            .map_err(|e| match e.kind {
-                ErrorKind::Cancelled => Error::cancelled(format!(
-                    "The refresh was stopped while {name} was being backed up; {name} is unchanged and nothing was kept."
-                )),
-                _ => e,
-            })?;
+        let safety = self.take_backup_before(
+            "refresh",
+            (target, name),
+            BackupReason::BeforeRefresh,
+            admin,
+            now,
+            progress,
+            stop,
+        )?;
         // Production stays online: copy it consistently to a file first,
         // then swap that into the target in one transaction.
         let tmp_dir = self.root().join("tmp");

@@ -366,3 +366,14 @@ pub fn production_rehearsed(dir: &Path) -> Result<(Workspace, i64, i64, Vec<Stri
     let before = dump(&store_file(&ws, production)?)?;
     Ok((ws, production, run.id, before))
 }
+
+/// Files left in the data directory's temporary folder.
+pub fn tmp_files(ws: &Workspace) -> Vec<String> {
+    std::fs::read_dir(ws.root().join("tmp"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
