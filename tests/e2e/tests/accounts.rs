@@ -32,6 +32,8 @@ async fn an_account_of_ones_own_is_created_from_the_dashboard() -> Result<()> {
     app.resize(960, 600).await?;
     app.click(r#"[data-testid="create-account-submit"]"#)
         .await?;
+    // Above the buttons, every problem (the fields are out of view); each
+    // is also marked at its field.
     let error = app
         .wait_for_text(
             r#"[role="dialog"] [data-testid="error"][data-kind="invalid"]"#,
@@ -49,6 +51,22 @@ async fn an_account_of_ones_own_is_created_from_the_dashboard() -> Result<()> {
     ] {
         assert!(error.contains(label), "{label} in {error}");
     }
+    for field in [
+        "name",
+        "platform",
+        "vendorName",
+        "platformVersion",
+        "vendorKey",
+    ] {
+        app.wait_for(&format!(
+            r#"[role="dialog"] [data-testid="field-problem"][data-field-name="{field}"]"#
+        ))
+        .await?;
+    }
+    let marked = app
+        .eval(r#"return document.querySelector('[data-testid="account-version"]').getAttribute("aria-invalid")"#)
+        .await?;
+    assert_eq!(marked, serde_json::json!("true"));
     let seen = app
         .eval(
             r#"const e = document.querySelector('[role="dialog"] [data-testid="error"]').getBoundingClientRect(); const d = document.querySelector('[role="dialog"]'); return e.top >= 0 && e.top < window.innerHeight && d.scrollWidth <= d.clientWidth + 1;"#,

@@ -6,6 +6,7 @@ import { api, AppError, toAppError } from "../api";
 import type { CalendarSettings, SourcePlan, SourceProgress } from "../bindings";
 import { useNotify } from "../feedback/Feedback";
 import { ErrorBanner } from "../shared/ErrorBanner";
+import { fieldProblem } from "../shared/FieldProblem";
 import { Modal } from "../shared/Modal";
 import { planMisfits, proposedPlan, SourcePreview } from "./SourcePreview";
 import { NewAccountCalendar } from "./NewAccountCalendar";
@@ -99,6 +100,8 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
       }
     },
   });
+  // The backend's refusal of the form, each problem at its field.
+  const at = (field: string) => fieldProblem(create.error ?? failure, field, "new-account");
   const cancel = useMutation({ mutationFn: api.cancelSourceJob, onError: (e) => setFailure(toAppError(e)) });
   const browse = async () => {
     try {
@@ -156,20 +159,23 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
         </p>
         {admins.data?.unnamed && (
           <>
-            <label>
+            <label className={at("yourName").message ? "has-problem" : undefined}>
               Your name
-              <input value={you} onChange={(e) => setYourName(e.target.value)} maxLength={200} placeholder="as your colleagues know you" data-testid="account-your-name" />
+              <input value={you} onChange={(e) => setYourName(e.target.value)} maxLength={200} placeholder="as your colleagues know you" data-testid="account-your-name" {...at("yourName").attrs} />
+              {at("yourName").note}
             </label>
             <p className="hint">Everything you do in Cutover is recorded under this name. Add other admins later from the Acting as menu.</p>
           </>
         )}
-        <label>
+        <label className={at("name").message ? "has-problem" : undefined}>
           Account name
-          <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Contoso Finance" maxLength={200} data-testid="account-name" />
+          <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Contoso Finance" maxLength={200} data-testid="account-name" {...at("name").attrs} />
+          {at("name").note}
         </label>
-        <label>
+        <label className={at("platform").message ? "has-problem" : undefined}>
           Platform
-          <input value={platform} onChange={(e) => setPlatform(e.target.value)} placeholder="as the vendor's release notes name it" maxLength={200} data-testid="account-platform" />
+          <input value={platform} onChange={(e) => setPlatform(e.target.value)} placeholder="as the vendor's release notes name it" maxLength={200} data-testid="account-platform" {...at("platform").attrs} />
+          {at("platform").note}
         </label>
         <div className="file-row">
           <label>
@@ -190,23 +196,27 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
             {described.data.signerFingerprint}: compare it with the fingerprint your vendor publishes. Nothing is imported yet.
           </p>
         )}
-        <label>
+        <label className={at("platformVersion").message ? "has-problem" : undefined}>
           Platform version production runs
-          <input value={platformVersion} onChange={(e) => setPlatformVersion(e.target.value)} placeholder="e.g. 10.0.1" maxLength={60} data-testid="account-version" />
+          <input value={platformVersion} onChange={(e) => setPlatformVersion(e.target.value)} placeholder="e.g. 10.0.1" maxLength={60} data-testid="account-version" {...at("platformVersion").attrs} />
+          {at("platformVersion").note}
         </label>
-        <label>
+        <label className={at("timeZone").message ? "has-problem" : undefined}>
           Time zone
           <TimeZoneInput value={zone} onChange={setTimeZone} testid="account-time-zone" />
+          {at("timeZone").note}
         </label>
         {zones.isError && <ErrorBanner error={zones.error} />}
         <p className="hint">Maintenance windows, reminders and the calendar use this zone.</p>
-        <label>
+        <label className={at("vendorName").message ? "has-problem" : undefined}>
           Signing key belongs to
-          <input value={vendorName} onChange={(e) => setVendorName(e.target.value)} placeholder="the vendor's name" maxLength={200} data-testid="account-vendor" />
+          <input value={vendorName} onChange={(e) => setVendorName(e.target.value)} placeholder="the vendor's name" maxLength={200} data-testid="account-vendor" {...at("vendorName").attrs} />
+          {at("vendorName").note}
         </label>
-        <label>
+        <label className={at("vendorKey").message ? "has-problem" : undefined}>
           Vendor's public key
-          <textarea value={vendorKey} onChange={(e) => setVendorKey(e.target.value)} rows={2} placeholder="paste it, or choose the vendor's .pub file below" data-testid="account-key" />
+          <textarea value={vendorKey} onChange={(e) => setVendorKey(e.target.value)} rows={2} placeholder="paste it, or choose the vendor's .pub file below" data-testid="account-key" {...at("vendorKey").attrs} />
+          {at("vendorKey").note}
         </label>
         {key.length > 0 && (
           <p className={fingerprint.isError ? "hint error" : "hint"} data-testid="account-key-fingerprint">
@@ -223,6 +233,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
         </label>
         {fileError && <p className="hint error" role="alert">{fileError}</p>}
         {shownCalendar && <NewAccountCalendar value={shownCalendar} onChange={setCalendar} onHolidayError={setHolidayError} disabled={busy} />}
+        {at("calendar").note}
         {holidayError && (
           <p className="hint error" role="alert" data-testid="account-holiday-error">
             {holidayError}
@@ -297,8 +308,8 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
           </div>
         )}
         <div ref={errorRef}>
-          {create.isError && <ErrorBanner error={create.error} />}
-          {failure && <ErrorBanner error={failure} onDismiss={() => setFailure(null)} />}
+          {create.isError && <ErrorBanner error={create.error} listFields />}
+          {failure && <ErrorBanner error={failure} onDismiss={() => setFailure(null)} listFields />}
         </div>
         <div className="actions">
           <button type="button" className="secondary" onClick={onClose} disabled={busy}>

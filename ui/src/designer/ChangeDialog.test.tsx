@@ -74,7 +74,7 @@ describe("ChangeDialog", () => {
     await userEvent.selectOptions(screen.getByTestId("field-type"), "choice");
     await userEvent.type(screen.getByTestId("choice-options"), "Low{enter}low");
     await userEvent.click(screen.getByTestId("apply-change"));
-    expect(await screen.findByTestId("error")).toHaveTextContent("2 fields need a change; each is marked below.");
+    expect(await screen.findByTestId("error")).toHaveTextContent("2 fields need a change; each is marked at its field.");
     expect(screen.getByTestId("change-name")).toHaveAccessibleDescription('A field name must start with a letter ("9 lives" does not).');
     expect(screen.getByTestId("change-name")).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByTestId("choice-options")).toHaveAccessibleDescription('The option "low" is listed twice.');

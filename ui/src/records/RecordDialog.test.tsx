@@ -43,7 +43,7 @@ describe("RecordDialog", () => {
     await user.type(input("Manager"), "999");
     await user.click(screen.getByTestId("save-record"));
 
-    expect(await screen.findByTestId("error")).toHaveTextContent("2 fields need a change; each is marked below.");
+    expect(await screen.findByTestId("error")).toHaveTextContent("2 fields need a change; each is marked at its field.");
     const problems = screen.getAllByTestId("field-problem");
     expect(problems.map((p) => [p.getAttribute("data-field-name"), p.textContent])).toEqual([
       ["Start date", "“31 Feb 2026” is not a date; type it like 1 Dec 2026."],

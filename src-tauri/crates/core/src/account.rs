@@ -5,6 +5,7 @@
 //! twins are generated from them.
 
 use crate::environment::{EnvironmentKind, EnvironmentStatus};
+use crate::error::FieldProblem;
 use crate::records::ImportJob;
 use crate::Error;
 use chrono::{DateTime, Utc};
@@ -55,55 +56,70 @@ pub struct NewAccount {
     pub calendar: Option<crate::schedule::CalendarSettings>,
 }
 
-/// Every problem with a field, named by its label; empty when all is
-/// valid. Collected whole so that the admin fixes everything at once.
+/// Every problem with a new account's form at once, each by the form's
+/// field (`NewAccount`'s field names, as the UI sends them).
 pub fn new_account_problems(
     new: &NewAccount,
     key_problem: Option<String>,
     zone_problem: Option<String>,
-) -> Vec<String> {
+) -> Vec<FieldProblem> {
     let mut out = Vec::new();
-    let mut text = |label: &str, value: &str, example: &str| {
-        let n = value.trim().chars().count();
-        if n == 0 || n > 80 {
-            out.push(format!(
-                "{label}: enter 1 to 80 characters, e.g. {example}."
-            ));
-        }
+    let mut add = |field: &str, message: String| {
+        out.push(FieldProblem {
+            field: field.into(),
+            message,
+        })
     };
-    text("Account name", &new.name, "\"Contoso Finance\"");
-    text(
-        "Platform",
-        &new.platform,
-        "the name in the vendor's release notes",
-    );
-    text(
-        "Signing key belongs to",
-        &new.vendor_name,
-        "the vendor's name",
-    );
+    let text = |value: &str, example: &str| {
+        let n = value.trim().chars().count();
+        (n == 0 || n > 80).then(|| format!("Enter 1 to 80 characters, e.g. {example}."))
+    };
+    if let Some(p) = text(&new.name, "\"Contoso Finance\"") {
+        add("name", p);
+    }
+    if let Some(p) = text(&new.platform, "the name in the vendor's release notes") {
+        add("platform", p);
+    }
+    if let Some(p) = text(&new.vendor_name, "the vendor's name") {
+        add("vendorName", p);
+    }
     if let Err(e) = crate::release::Version::parse(new.platform_version.trim()) {
-        out.push(format!("Platform version: {}", e.message));
+        add("platformVersion", e.message);
     }
     let zone_ok = zone_problem.is_none();
     if let Some(p) = zone_problem {
-        out.push(format!("Time zone: {p}"));
+        add("timeZone", p);
     }
     if let Some(p) = key_problem {
-        out.push(format!("Vendor's public key: {p}"));
+        add("vendorKey", p);
     }
     if !new.your_name.trim().is_empty() {
         if let Err(e) = crate::admin::validate_admin_name(&new.your_name) {
-            out.push(format!("Your name: {}", e.message));
+            add("yourName", e.message);
         }
     }
     // The calendar is read in the zone: checked once the zone is valid.
     if let (Some(settings), true) = (&new.calendar, zone_ok) {
         if let Err(e) = crate::schedule::Calendar::new(new.time_zone.trim(), settings.clone()) {
-            out.push(format!("Calendar: {}", e.message));
+            add("calendar", e.message);
         }
     }
     out
+}
+
+/// How the new account form labels each of its fields, for messages.
+fn account_field_label(field: &str) -> &str {
+    match field {
+        "name" => "Account name",
+        "platform" => "Platform",
+        "vendorName" => "Signing key belongs to",
+        "platformVersion" => "Platform version",
+        "timeZone" => "Time zone",
+        "vendorKey" => "Vendor's public key",
+        "yourName" => "Your name",
+        "calendar" => "Calendar",
+        other => other,
+    }
 }
 
 /// What a release package says of itself, read to fill a new account's
@@ -152,14 +168,20 @@ pub fn account_edit_problems(edit: &AccountEdit, zone_problem: Option<String>) -
 }
 
 /// The refusal listing every problem, one per line.
-pub fn ensure_new_account_valid(problems: Vec<String>) -> crate::Result<()> {
+pub fn ensure_new_account_valid(problems: Vec<FieldProblem>) -> crate::Result<()> {
     if problems.is_empty() {
         return Ok(());
     }
-    Err(Error::invalid(format!(
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", account_field_label(&p.field), p.message))
+        .collect();
+    let mut e = Error::invalid(format!(
         "Nothing was created. Fix these and try again:\n{}",
-        problems.join("\n")
-    )))
+        lines.join("\n")
+    ));
+    e.fields = problems;
+    Err(e)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -274,20 +296,17 @@ mod new_account_tests {
             Some("not a key".into()),
             time_zone_problem(&new.time_zone),
         );
-        let labels: Vec<&str> = problems
-            .iter()
-            .map(|p| p.split(':').next().unwrap_or_default())
-            .collect();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
-            labels,
+            fields,
             [
-                "Account name",
-                "Platform",
-                "Signing key belongs to",
-                "Platform version",
-                "Time zone",
-                "Vendor's public key",
-                "Your name"
+                "name",
+                "platform",
+                "vendorName",
+                "platformVersion",
+                "timeZone",
+                "vendorKey",
+                "yourName"
             ]
         );
         let e = ensure_new_account_valid(problems).expect_err("refused");
@@ -299,10 +318,11 @@ mod new_account_tests {
         );
         assert!(
             e.message
-                .contains("\"Mars/Olympus\" is not an IANA time zone"),
+                .contains("Time zone: \"Mars/Olympus\" is not an IANA time zone"),
             "{}",
             e.message
         );
+        assert_eq!(e.fields.len(), 7, "each at its field too");
     }
 
     #[test]
