@@ -7,23 +7,12 @@ mod common;
 use common::{backup_files, boss, instant as at};
 use cutover_core::backup::BackupReason;
 use cutover_core::{ErrorKind, Result};
-use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
-use cutover_store::{demo, Context, Workspace};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 #[test]
 fn a_stopped_backup_leaves_nothing_behind() -> Result<()> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let pace = Pace {
-        pages_per_step: 4,
-        pause: Duration::ZERO,
-    };
-    let backend = SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?
-        .with_pace(pace);
-    let ws = Workspace::with_backend(dir.path(), Box::new(backend))?;
-    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
+    let (_dir, ws) = common::paced_demo()?;
     let production = ws.overview()?[0].environments[0].environment.id;
     let records = ws.store(production)?.stats()?.record_count;
 

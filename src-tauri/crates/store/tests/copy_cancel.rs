@@ -11,26 +11,9 @@ use common::{backup_files, boss, dump, env, instant as at, store_file};
 use cutover_core::backup::{BackupReason, CopyProgress, CopyStage};
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::{ErrorKind, Result};
-use cutover_store::env_store::sqlite::{Pace, SqliteBackend};
-use cutover_store::{demo, Context, NewEnvironment, Workspace};
+use cutover_store::{NewEnvironment, Workspace};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-
-/// The demo on a backend that copies four pages a step, so that every
-/// stage reports several times.
-fn paced() -> Result<(tempfile::TempDir, Workspace)> {
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let pace = Pace {
-        pages_per_step: 4,
-        pause: Duration::ZERO,
-    };
-    let backend = SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?
-        .with_pace(pace);
-    let ws = Workspace::with_backend(dir.path(), Box::new(backend))?;
-    demo::ensure_demo(&ws, at("2026-11-01T09:00:00Z"))?;
-    Ok((dir, ws))
-}
 
 fn employees_of(ws: &Workspace, id: i64) -> Result<i64> {
     Ok(ws
@@ -60,7 +43,7 @@ fn stopping_at<'a>(
 
 #[test]
 fn a_refresh_stopped_while_backing_up_or_copying_changes_nothing() -> Result<()> {
-    let (_dir, ws) = paced()?;
+    let (_dir, ws) = common::paced_demo()?;
     let target = env(&ws, "Promotable sandbox")?;
     let now = at("2026-11-02T09:00:00Z");
     // The sandbox holds a record production does not, so a refresh shows.
@@ -165,7 +148,7 @@ fn a_refresh_stopped_while_backing_up_or_copying_changes_nothing() -> Result<()>
 
 #[test]
 fn a_restore_stopped_while_backing_up_changes_nothing() -> Result<()> {
-    let (_dir, ws) = paced()?;
+    let (_dir, ws) = common::paced_demo()?;
     let production = env(&ws, "Production")?;
     let now = at("2026-11-02T09:00:00Z");
     let manual = ws.take_backup(production, BackupReason::Manual, &boss(), now, &|_| {})?;
@@ -229,7 +212,7 @@ fn a_restore_stopped_while_backing_up_changes_nothing() -> Result<()> {
 
 #[test]
 fn a_new_sandbox_stopped_while_copying_is_not_made() -> Result<()> {
-    let (_dir, ws) = paced()?;
+    let (_dir, ws) = common::paced_demo()?;
     let production = env(&ws, "Production")?;
     let now = at("2026-11-02T09:00:00Z");
     let environments = ws.overview()?[0].environments.len();

@@ -377,3 +377,21 @@ pub fn tmp_files(ws: &Workspace) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The demo on a backend that copies four pages a step, so that every
+/// copy (and every stage of a job) reports several times.
+pub fn paced_demo() -> Result<(tempfile::TempDir, Workspace)> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let pace = cutover_store::env_store::sqlite::Pace {
+        pages_per_step: 4,
+        pause: std::time::Duration::ZERO,
+    };
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
+        dir.path().join("environments"),
+        dir.path().join("retired"),
+    )?
+    .with_pace(pace);
+    let ws = Workspace::with_backend(dir.path(), Box::new(backend))?;
+    demo::ensure_demo(&ws, instant("2026-11-01T09:00:00Z"))?;
+    Ok((dir, ws))
+}
