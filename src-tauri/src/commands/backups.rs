@@ -89,9 +89,9 @@ fn unusable() -> Error {
 }
 
 /// Stops the backup, refresh, restore or copy (for a new environment made
-/// from it) running on an environment while
-/// stopping leaves it as it was (the progress says `cancellable`); it ends
-/// `cancelled`. Past that point it completes.
+/// from it) running on an environment, while stopping still leaves it as
+/// it was (the progress says `cancellable`); it ends `cancelled`. Past
+/// that point it completes.
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_copy(

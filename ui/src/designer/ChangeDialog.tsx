@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { AppDef, Change, ChangeEntry, Definitions, Environment, FieldDef, FilterOp, TableDef, ViewDef } from "../bindings";
-import { problemAt } from "../api";
+import { fieldProblem, type FieldProblemView } from "../shared/FieldProblem";
 import { FILTER_OPS } from "../shared/labels";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
@@ -91,7 +91,7 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
           ))}
         </select>
       </Labelled>
-      {typeName === "choice" && optionsEditor(options, setOptions, problemAt(change.error, "options"))}
+      {typeName === "choice" && optionsEditor(options, setOptions, fieldProblem(change.error, "options", "change"))}
       {typeName === "link" && (
         <Labelled label="Links to records of">
           <select value={linkTable ?? ""} onChange={(e) => setLinkTable(Number(e.target.value))}>
@@ -105,17 +105,10 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
       )}
     </>
   );
-  const nameProblem = problemAt(change.error, "name");
+  const nameProblem = fieldProblem(change.error, "name", "change");
   const nameInput = (label: string) => (
-    <Labelled label={label} problem={nameProblem} problemId="change-name-problem">
-      <input
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        autoFocus
-        data-testid="change-name"
-        aria-invalid={nameProblem ? true : undefined}
-        aria-describedby={nameProblem ? "change-name-problem" : undefined}
-      />
+    <Labelled label={label} problem={nameProblem}>
+      <input value={name} onChange={(e) => setName(e.target.value)} autoFocus data-testid="change-name" {...nameProblem.attrs} />
     </Labelled>
   );
   const tableFields = spec.kind === "view" ? spec.table.fields : [];
@@ -158,7 +151,7 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
             {typeEditor}
           </>
         )}
-        {spec.kind === "options" && optionsEditor(options, setOptions, problemAt(change.error, "options"))}
+        {spec.kind === "options" && optionsEditor(options, setOptions, fieldProblem(change.error, "options", "change"))}
         {spec.kind === "delete" && (
           <p>
             Delete <strong>{spec.field.name}</strong> and every value in it? Take a backup first if you may need them.
@@ -240,31 +233,20 @@ export function ChangeDialog({ env, defs, spec, onClose, onDone }: Props) {
 }
 
 // A labelled input, with the backend's problem with it shown under it.
-function Labelled({ label, children, problem, problemId }: { label: string; children: ReactNode; problem?: string; problemId?: string }) {
+function Labelled({ label, children, problem }: { label: string; children: ReactNode; problem?: FieldProblemView }) {
   return (
-    <label className={problem ? "has-problem" : undefined}>
+    <label className={problem?.message ? "has-problem" : undefined}>
       {label}
       {children}
-      {problem && (
-        <span className="field-problem" id={problemId} data-testid="field-problem" data-field-name={label}>
-          {problem}
-        </span>
-      )}
+      {problem?.note}
     </label>
   );
 }
 
-function optionsEditor(value: string, set: (v: string) => void, problem?: string) {
+function optionsEditor(value: string, set: (v: string) => void, problem: FieldProblemView) {
   return (
-    <Labelled label="Options, one per line" problem={problem} problemId="choice-options-problem">
-      <textarea
-        rows={5}
-        value={value}
-        onChange={(e) => set(e.target.value)}
-        data-testid="choice-options"
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? "choice-options-problem" : undefined}
-      />
+    <Labelled label="Options, one per line" problem={problem}>
+      <textarea rows={5} value={value} onChange={(e) => set(e.target.value)} data-testid="choice-options" {...problem.attrs} />
     </Labelled>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Environment, FieldDef, Record as DataRecord, TableDef, Value } from "../bindings";
-import { api, problemAt } from "../api";
+import { api } from "../api";
+import { fieldProblem } from "../shared/FieldProblem";
 import { formatValue } from "../format";
 import { parseDay, showDay } from "../shared/DateField";
 import { ErrorBanner } from "../shared/ErrorBanner";
@@ -41,11 +42,10 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
           {fields.map((f, i) => {
             const set = (v: string) => setTexts(texts.map((t, j) => (j === i ? v : t)));
             const t = f.fieldType;
-            const problem = problemAt(save.error, f.name);
-            const problemId = `record-problem-${f.id}`;
-            const invalid = problem ? { "aria-invalid": true, "aria-describedby": problemId } : {};
+            const problem = fieldProblem(save.error, f.name, "record");
+            const invalid = problem.attrs;
             return (
-              <label key={f.id} className={problem ? "has-problem" : undefined}>
+              <label key={f.id} className={problem.message ? "has-problem" : undefined}>
                 {f.name}
                 {t.type === "choice" || t.type === "boolean" ? (
                   <select value={texts[i]} onChange={(e) => set(e.target.value)} data-testid="record-field" data-field-name={f.name} {...invalid}>
@@ -67,11 +67,7 @@ export function RecordDialog({ env, table, fields, record, onClose }: Props) {
                     {...invalid}
                   />
                 )}
-                {problem && (
-                  <span className="field-problem" id={problemId} data-testid="field-problem" data-field-name={f.name}>
-                    {problem}
-                  </span>
-                )}
+                {problem.note}
               </label>
             );
           })}

@@ -7,19 +7,24 @@ mod common;
 
 use common::{desk, instant as at};
 use cutover_core::change::{FilterOp, ViewFilter};
-use cutover_core::definitions::Value;
+use cutover_core::definitions::{TableDef, Value};
 use cutover_core::records::{CellInput, RecordQuery};
 use cutover_core::{ErrorKind, Result};
+
+/// The sandbox's Employees table.
+fn employees(d: &common::Desk) -> Result<TableDef> {
+    Ok(d.ws
+        .definitions(d.sandbox)?
+        .tables
+        .into_iter()
+        .find(|t| t.name == "Employees")
+        .expect("Employees"))
+}
 
 #[test]
 fn a_search_finds_records_by_any_value_in_any_case() -> Result<()> {
     let d = desk()?;
-    let table =
-        d.ws.definitions(d.sandbox)?
-            .tables
-            .into_iter()
-            .find(|t| t.name == "Employees")
-            .expect("Employees");
+    let table = employees(&d)?;
     let name = table
         .fields
         .iter()
@@ -73,12 +78,7 @@ fn a_search_finds_records_by_any_value_in_any_case() -> Result<()> {
 #[test]
 fn a_filter_keeps_the_records_whose_field_compares_so() -> Result<()> {
     let d = desk()?;
-    let table =
-        d.ws.definitions(d.sandbox)?
-            .tables
-            .into_iter()
-            .find(|t| t.name == "Employees")
-            .expect("Employees");
+    let table = employees(&d)?;
     let field = |n: &str| -> (usize, i64) {
         let i = table.fields.iter().position(|f| f.name == n).expect(n);
         (i, table.fields[i].id)
