@@ -300,9 +300,9 @@ export const commands = {
 	changelogActivity: (environmentId: number) => typedError<WeekActivity[], CommandError>(__TAURI_INVOKE("changelog_activity", { environmentId })),
 	/**
 	 *  Stops the backup, refresh, restore or copy (for a new environment made
-	 *  from it) running on an environment while
-	 *  stopping leaves it as it was (the progress says `cancellable`); it ends
-	 *  `cancelled`. Past that point it completes.
+	 *  from it) running on an environment, while stopping still leaves it as
+	 *  it was (the progress says `cancellable`); it ends `cancelled`. Past
+	 *  that point it completes.
 	 */
 	cancelCopy: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_copy", { environmentId })),
 	/**
