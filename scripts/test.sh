@@ -15,7 +15,13 @@ target/py/bin/pip install --quiet --disable-pip-version-check icalendar==7.3.0 r
 
 # Everything below is also written to a log, to total the tests at the end.
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# A throwaway PostgreSQL server for the server backend's tests, stopped and
+# removed however this script ends.
+pg_dir=$(mktemp -d /tmp/cutover-pg.XXXXXX)
+trap 'bash scripts/pg-server.sh stop "$pg_dir"; rm -f "$log"' EXIT
+trap 'exit 130' INT TERM
+bash scripts/pg-server.sh start "$pg_dir" >/dev/null
+export CUTOVER_TEST_PG_DIR=$pg_dir
 exec > >(tee "$log") 2>&1
 
 say "UI: type check and unit tests"

@@ -851,7 +851,12 @@ export type ErrorKind =
 /**  A fault in Cutover or its environment; see the log. */
 "internal" | 
 /**  The user stopped it before it finished; nothing was kept. */
-"cancelled";
+"cancelled" | 
+/**
+ *  A server the environments live on could not be reached or refused
+ *  the connection; the message says what failed and what to check.
+ */
+"unavailable";
 
 export type EventKind = "maintenance_window" | "upgrade" | "uat_window" | "uat_refresh" | "freeze" | "sandbox_deadline";
 

@@ -12,6 +12,7 @@ const HEADINGS: Record<ErrorKind, string> = {
   unconfirmed: "Confirmation needed",
   internal: "Something went wrong",
   cancelled: "Cancelled",
+  unavailable: "Server unavailable",
 };
 
 // A refusal about a form's fields marks each at its field and says so in

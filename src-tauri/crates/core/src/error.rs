@@ -28,6 +28,9 @@ pub enum ErrorKind {
     Internal,
     /// The user stopped it before it finished; nothing was kept.
     Cancelled,
+    /// A server the environments live on could not be reached or refused
+    /// the connection; the message says what failed and what to check.
+    Unavailable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Type)]
@@ -112,6 +115,9 @@ impl Error {
     }
     pub fn cancelled(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Cancelled, message)
+    }
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unavailable, message)
     }
 
     /// The same error, said to be about the form's `field` (its kind and

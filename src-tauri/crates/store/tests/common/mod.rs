@@ -11,6 +11,7 @@ use cutover_core::Result;
 use cutover_store::{demo, Context, Workspace};
 use std::path::{Path, PathBuf};
 
+pub mod pg;
 pub mod uat;
 
 /// 1 Dec 2026 at `h:m` UTC (London is on GMT): the default maintenance
