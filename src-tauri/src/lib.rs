@@ -46,11 +46,10 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
     {
         Some(ms) => {
             tracing::warn!(ms, "copies rest between steps: for end-to-end tests only");
-            let backend = SqliteBackend::new(dir.join("environments"), dir.join("retired"))?
-                .with_pace(Pace {
-                    pause: std::time::Duration::from_millis(ms),
-                    ..Pace::default()
-                });
+            let backend = SqliteBackend::new(dir)?.with_pace(Pace {
+                pause: std::time::Duration::from_millis(ms),
+                ..Pace::default()
+            });
             Workspace::with_backend(dir, Box::new(backend))?
         }
         None => Workspace::open(dir)?,

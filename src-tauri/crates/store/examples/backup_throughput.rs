@@ -40,7 +40,7 @@ fn main() -> Result<()> {
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5);
     let dir = tempfile::tempdir().context("temp dir")?;
     let root = dir.path();
-    let backend = SqliteBackend::new(root.join("environments"), root.join("retired"))?;
+    let backend = SqliteBackend::new(root)?;
 
     let key = "bench";
     let mut store = backend.create(key, "10.0.1")?;
@@ -103,7 +103,7 @@ fn main() -> Result<()> {
     })?;
     let online = best_of(runs, |i| {
         let dest = out.join(format!("online-{i}.sqlite"));
-        backend.backup_to(
+        backend.write_copy(
             key,
             &dest,
             &|_| {},
@@ -144,7 +144,7 @@ fn report(root: &Path, bytes: u64, runs: usize, [cp, cp_sync, online, taken]: [D
     for (name, d) in [
         ("cp", cp),
         ("cp + fsync", cp_sync),
-        ("backup_to", online),
+        ("online copy", online),
         ("take_backup", taken),
     ] {
         println!(

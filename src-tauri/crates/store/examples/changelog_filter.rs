@@ -85,7 +85,7 @@ fn main() -> Result<()> {
     let n: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(30);
     let dir = tempfile::tempdir().context("temp dir")?;
-    let backend = SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?;
+    let backend = SqliteBackend::new(dir.path())?;
     drop(backend.create("bench", "10.0.1")?);
     fill(&backend.path_of("bench"), n)?;
     if std::env::var_os("CHANGELOG_BENCH_PLAN").is_some() {

@@ -87,7 +87,7 @@ impl Workspace {
     /// Opens (creating if needed) the data directory `root` with the embedded
     /// SQLite backend.
     pub fn open(root: &Path) -> Result<Self> {
-        let backend = SqliteBackend::new(root.join("environments"), root.join("retired"))?;
+        let backend = SqliteBackend::new(root)?;
         Self::with_backend(root, Box::new(backend))
     }
 

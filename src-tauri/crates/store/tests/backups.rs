@@ -56,7 +56,7 @@ fn demo_at(dir: &Path, backend: Box<dyn StoreBackend>) -> Result<Workspace> {
 }
 
 fn sqlite(dir: &Path) -> Result<SqliteBackend> {
-    SqliteBackend::new(dir.join("environments"), dir.join("retired"))
+    SqliteBackend::new(dir)
 }
 
 #[test]
@@ -241,24 +241,59 @@ impl StoreBackend for Faulty {
     ) -> Result<()> {
         self.inner.copy(s, t, p, stop)
     }
-    fn backup_to(
-        &self,
-        key: &str,
-        dest: &Path,
-        progress: &dyn Fn(CopyProgress),
-        stop: &std::sync::atomic::AtomicBool,
-    ) -> Result<()> {
-        self.check("backup_to")?;
-        self.inner.backup_to(key, dest, progress, stop)
+    fn rehearse_point(&self, key: &str) -> Result<()> {
+        self.inner.rehearse_point(key)
     }
-    fn restore_from(
+    fn exists(&self, key: &str) -> Result<bool> {
+        self.inner.exists(key)
+    }
+    fn take_point(
         &self,
         key: &str,
-        source: &Path,
-        progress: &dyn Fn(CopyProgress),
-    ) -> Result<()> {
-        self.check("restore_from")?;
-        self.inner.restore_from(key, source, progress)
+        p: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<cutover_store::env_store::Point> {
+        self.check("take_point")?;
+        self.inner.take_point(key, p, stop)
+    }
+    fn check_point(&self, name: &str, digest: &str) -> std::result::Result<(), String> {
+        self.inner.check_point(name, digest)
+    }
+    fn point_platform(&self, name: &str) -> Result<cutover_core::backup::PlatformState> {
+        self.inner.point_platform(name)
+    }
+    fn restore_point(&self, key: &str, name: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.check("restore_point")?;
+        self.inner.restore_point(key, name, p)
+    }
+    fn drop_point(&self, name: &str) -> Result<()> {
+        self.inner.drop_point(name)
+    }
+    fn drop_points_except(
+        &self,
+        keep: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, u64)>> {
+        self.inner.drop_points_except(keep)
+    }
+    fn changes_since(
+        &self,
+        key: &str,
+        name: &str,
+    ) -> Result<cutover_core::upgrade::RollbackImpact> {
+        self.inner.changes_since(key, name)
+    }
+    fn refresh(
+        &self,
+        source: &str,
+        target: &str,
+        p: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<i64> {
+        self.check("refresh")?;
+        self.inner.refresh(source, target, p, stop)
+    }
+    fn replace(&self, key: &str, from: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.inner.replace(key, from, p)
     }
     fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         self.inner.retire(key, now)
@@ -285,7 +320,7 @@ impl StoreBackend for Faulty {
 
 #[test]
 fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> {
-    for step in ["backup_to", "restore_from"] {
+    for step in ["take_point", "restore_point"] {
         let dir = tempfile::tempdir().context("temp dir")?;
         // Take the backup to restore with a sound backend, then fail one step.
         let good = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
@@ -312,7 +347,7 @@ fn a_fault_at_any_step_of_a_restore_leaves_production_as_it_was() -> Result<()> 
             .backups(id)?
             .iter()
             .any(|b| b.reason == BackupReason::BeforeRestore);
-        assert_eq!(safety_taken, step == "restore_from", "{step}");
+        assert_eq!(safety_taken, step == "restore_point", "{step}");
         let files = std::fs::read_dir(dir.path().join("backups"))
             .context("ls")?
             .flatten();
@@ -488,9 +523,9 @@ fn backups_record_their_author_and_only_a_super_admin_may_restore() -> Result<()
 
 #[test]
 fn a_fault_at_any_step_of_a_refresh_leaves_the_sandbox_as_it_was() -> Result<()> {
-    // Refresh: back up the sandbox (backup_to #1), copy production to a
-    // temporary file (backup_to #2), write it into the sandbox (restore_from).
-    for (step, nth) in [("backup_to", 1), ("backup_to", 2), ("restore_from", 1)] {
+    // Refresh: back up the sandbox (take_point), then replace it with a
+    // copy of production (refresh).
+    for (step, nth) in [("take_point", 1), ("refresh", 1)] {
         let dir = tempfile::tempdir().context("temp dir")?;
         let good = demo_at(dir.path(), Box::new(sqlite(dir.path())?))?;
         let sandbox = good.overview()?[0]
@@ -526,16 +561,10 @@ fn a_fault_at_any_step_of_a_refresh_leaves_the_sandbox_as_it_was() -> Result<()>
             .backups(sandbox)?
             .iter()
             .any(|b| b.reason == BackupReason::BeforeRefresh);
-        assert_eq!(guarded, (step, nth) != ("backup_to", 1), "{step} #{nth}");
-        // The folder is made once the safety backup is taken; from then
-        // on it must be there, and empty.
+        assert_eq!(guarded, step == "refresh", "{step} #{nth}");
         let leftovers = match std::fs::read_dir(dir.path().join("tmp")) {
             Ok(d) => d.count(),
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound && (step, nth) == ("backup_to", 1) =>
-            {
-                0
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
             Err(e) => panic!("{step} #{nth}: the temporary folder: {e}"),
         };
         assert_eq!(leftovers, 0, "{step} #{nth}: the temporary copy is removed");

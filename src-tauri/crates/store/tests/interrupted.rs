@@ -40,11 +40,8 @@ fn child_process_stopping_at_a_failpoint() -> Result<()> {
                 pages_per_step: 1,
                 pause: std::time::Duration::from_millis(20),
             };
-            let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
-                dir.join("environments"),
-                dir.join("retired"),
-            )?
-            .with_pace(pace);
+            let backend =
+                cutover_store::env_store::sqlite::SqliteBackend::new(dir)?.with_pace(pace);
             let ws = Workspace::with_backend(dir, Box::new(backend))?;
             ws.take_backup(
                 env(&ws, "Production")?,

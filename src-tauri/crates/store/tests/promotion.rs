@@ -437,11 +437,7 @@ fn child_process_promoting_slowly() -> Result<()> {
         pages_per_step: 1,
         pause: std::time::Duration::from_millis(15),
     };
-    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
-        dir.join("environments"),
-        dir.join("retired"),
-    )?
-    .with_pace(pace);
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(dir)?.with_pace(pace);
     let ws = Workspace::with_backend(dir, Box::new(backend))?;
     let sandbox = ws.overview()?[0]
         .environments
@@ -705,21 +701,13 @@ fn a_committed_promotion_can_be_undone_after_saying_what_is_discarded() -> Resul
 #[test]
 fn a_watch_sees_any_commit_made_after_it_began() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
-    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
-        dir.path().join("environments"),
-        dir.path().join("retired"),
-    )?;
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(dir.path())?;
     use cutover_store::env_store::StoreBackend;
     let mut store = backend.create("w", "10.0.1")?;
     let watch = backend.watch("w")?;
     // Reading, and copying, change nothing.
     store.definitions()?;
-    backend.backup_to(
-        "w",
-        &dir.path().join("copy.sqlite"),
-        &|_| {},
-        &std::sync::atomic::AtomicBool::new(false),
-    )?;
+    backend.take_point("w", &|_| {}, &std::sync::atomic::AtomicBool::new(false))?;
     assert!(!watch.changed()?);
     store.create_app("Finance")?;
     assert!(watch.changed()?);

@@ -14,7 +14,6 @@ use cutover_core::{Error, Result};
 use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::{CsvRow, EnvironmentStore, StoreBackend, StoreStats, Watch};
 use cutover_store::{demo, Context, Workspace};
-use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -67,18 +66,59 @@ impl StoreBackend for Faulty {
         self.fault.check("copy")?;
         self.inner.copy(s, t, p, stop)
     }
-    fn backup_to(
+    fn rehearse_point(&self, key: &str) -> Result<()> {
+        self.inner.rehearse_point(key)
+    }
+    fn exists(&self, key: &str) -> Result<bool> {
+        self.inner.exists(key)
+    }
+    fn take_point(
         &self,
         key: &str,
-        dest: &Path,
         p: &dyn Fn(CopyProgress),
         stop: &std::sync::atomic::AtomicBool,
-    ) -> Result<()> {
-        self.fault.check("backup_to")?;
-        self.inner.backup_to(key, dest, p, stop)
+    ) -> Result<cutover_store::env_store::Point> {
+        self.fault.check("take_point")?;
+        self.inner.take_point(key, p, stop)
     }
-    fn restore_from(&self, key: &str, src: &Path, p: &dyn Fn(CopyProgress)) -> Result<()> {
-        self.inner.restore_from(key, src, p)
+    fn check_point(&self, name: &str, digest: &str) -> std::result::Result<(), String> {
+        self.inner.check_point(name, digest)
+    }
+    fn point_platform(&self, name: &str) -> Result<cutover_core::backup::PlatformState> {
+        self.inner.point_platform(name)
+    }
+    fn restore_point(&self, key: &str, name: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.fault.check("restore_point")?;
+        self.inner.restore_point(key, name, p)
+    }
+    fn drop_point(&self, name: &str) -> Result<()> {
+        self.inner.drop_point(name)
+    }
+    fn drop_points_except(
+        &self,
+        keep: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, u64)>> {
+        self.inner.drop_points_except(keep)
+    }
+    fn changes_since(
+        &self,
+        key: &str,
+        name: &str,
+    ) -> Result<cutover_core::upgrade::RollbackImpact> {
+        self.inner.changes_since(key, name)
+    }
+    fn refresh(
+        &self,
+        source: &str,
+        target: &str,
+        p: &dyn Fn(CopyProgress),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<i64> {
+        self.fault.check("refresh")?;
+        self.inner.refresh(source, target, p, stop)
+    }
+    fn replace(&self, key: &str, from: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.inner.replace(key, from, p)
     }
     fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         self.inner.retire(key, now)
@@ -255,9 +295,6 @@ impl EnvironmentStore for FaultyStore {
     fn set_platform_version(&mut self, version: &str) -> Result<()> {
         self.inner.set_platform_version(version)
     }
-    fn changes_since(&self, point: &Path) -> Result<cutover_core::upgrade::RollbackImpact> {
-        self.inner.changes_since(point)
-    }
 }
 
 fn now() -> DateTime<Utc> {
@@ -272,7 +309,7 @@ fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
         ("copy", 1, PromotionStep::DryRun),
         ("apply_plan", 1, PromotionStep::DryRun),
         ("check", 1, PromotionStep::DryRun),
-        ("backup_to", 1, PromotionStep::Backup),
+        ("take_point", 1, PromotionStep::Backup),
         ("apply_plan", 2, PromotionStep::Apply),
         ("check", 2, PromotionStep::Verify),
     ];
@@ -330,8 +367,7 @@ fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
             nth,
             calls: AtomicU32::new(0),
         });
-        let backend =
-            SqliteBackend::new(dir.path().join("environments"), dir.path().join("retired"))?;
+        let backend = SqliteBackend::new(dir.path())?;
         let ws = Workspace::with_backend(
             dir.path(),
             Box::new(Faulty {

@@ -217,11 +217,7 @@ fn child_process_upgrading_slowly() -> Result<()> {
         pages_per_step: 1,
         pause: std::time::Duration::from_millis(15),
     };
-    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
-        dir.join("environments"),
-        dir.join("retired"),
-    )?
-    .with_pace(pace);
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(dir)?.with_pace(pace);
     let ws = Workspace::with_backend(dir, Box::new(backend))?;
     ws.start_data_upgrade(run.parse().context("run id")?, &boss(), &|| at(10, 0))?;
     Ok(())

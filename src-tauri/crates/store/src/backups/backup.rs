@@ -1,8 +1,8 @@
 //! Backup & Restore: verified copies of environment stores.
 //!
-//! Files live in `<data dir>/backups/<uuid>.sqlite`; the control database
-//! records each with its reason, size and the SHA-256 taken when it was
-//! written. A restore first takes a backup of the current state, so it can
+//! The backend keeps each backup (a file in the backups folder, a schema on
+//! a server) and names it; the control database records that name with its
+//! reason, size and the digest taken when it was written. A restore first takes a backup of the current state, so it can
 //! itself be undone, and replaces the store in one transaction.
 
 use crate::control::failpoint::{Failpoint, Site};
@@ -16,15 +16,12 @@ use cutover_core::backup::{
 };
 use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use sha2::{Digest, Sha256};
-use std::fs::File;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 const BACKUP_COLUMNS: &str =
     "id, environment_id, taken_at, reason, size_bytes, sha256, verified_at, problem, path, author, released_at, platform_version, records";
 
-/// A backup row and where its file is, relative to the data directory.
+/// A backup row and the name its backend keeps it under.
 pub(super) struct BackupRow {
     pub backup: Backup,
     pub path: String,
@@ -85,14 +82,6 @@ fn finish(raw: RawBackup) -> Result<BackupRow> {
     })
 }
 
-/// SHA-256 of a file, as lowercase hex.
-pub fn sha256_of(path: &Path) -> Result<String> {
-    let mut file = File::open(path).context("opening a backup file")?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).context("reading a backup file")?;
-    Ok(format!("{:x}", hasher.finalize()))
-}
-
 impl Workspace {
     pub(super) fn backup_row(&self, conn: &Connection, id: BackupId) -> Result<BackupRow> {
         let raw = conn
@@ -109,10 +98,6 @@ impl Workspace {
                 ))
             })?;
         finish(raw)
-    }
-
-    pub(super) fn backup_path(&self, relative: &str) -> PathBuf {
-        self.root().join(relative)
     }
 
     /// One backup, by id.
@@ -167,18 +152,9 @@ impl Workspace {
     ) -> Result<Backup> {
         let conn = self.connect()?;
         let env = self.environment_row(&conn, environment_id)?;
-        let relative = format!("backups/{}.sqlite", uuid::Uuid::new_v4().simple());
-        let path = self.backup_path(&relative);
-        self.backend()
-            .backup_to(&env.store_key, &path, progress, stop)?;
+        let point = self.backend().take_point(&env.store_key, progress, stop)?;
         let recorded = (|| {
             Failpoint::fire(self.failpoint(), Site::BackupPlaced)?;
-            let sha256 = sha256_of(&path)?;
-            let size = std::fs::metadata(&path)
-                .context("measuring a backup")?
-                .len();
-            let platform = crate::env_store::sqlite::platform_state_of(&path)?;
-            let records = crate::env_store::sqlite::records_in(&path)?;
             conn.execute(
                 "INSERT INTO backups (environment_id, taken_at, reason, path, size_bytes, verified_at, sha256, author, platform_version, extensions, records)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?6, ?7, ?8, ?9, ?10)",
@@ -186,13 +162,13 @@ impl Workspace {
                     environment_id,
                     now,
                     reason.as_str(),
-                    relative,
-                    size as i64,
-                    sha256,
+                    point.name,
+                    point.size_bytes as i64,
+                    point.digest,
                     author.name,
-                    platform.version,
-                    serde_json::to_string(&platform.extensions).context("recording a backup")?,
-                    records as i64
+                    point.platform.version,
+                    serde_json::to_string(&point.platform.extensions).context("recording a backup")?,
+                    point.records as i64
                 ],
             )
             .context("recording a backup")?;
@@ -222,7 +198,9 @@ impl Workspace {
                 Ok(row.backup)
             }
             Err(e) => {
-                let _ = std::fs::remove_file(&path);
+                if let Err(left) = self.backend().drop_point(&point.name) {
+                    tracing::warn!(error = %left.message, point = %point.name, "an unrecorded backup stayed");
+                }
                 Err(e)
             }
         }
@@ -278,12 +256,15 @@ impl Workspace {
         Ok(doomed.len())
     }
 
-    /// Checks a backup's file against its recorded checksum and SQLite's
+    /// Checks a backup against its recorded digest and the engine's
     /// integrity check, and records the outcome on the backup.
     pub fn verify_backup(&self, id: BackupId, now: DateTime<Utc>) -> Result<Backup> {
         let conn = self.connect()?;
         let row = self.backup_row(&conn, id)?;
-        let problem = check_file(&self.backup_path(&row.path), &row.backup.sha256).err();
+        let problem = self
+            .backend()
+            .check_point(&row.path, &row.backup.sha256)
+            .err();
         match &problem {
             None => conn.execute(
                 "UPDATE backups SET verified_at = ?2, problem = NULL WHERE id = ?1",
@@ -298,17 +279,19 @@ impl Workspace {
         Ok(self.backup_row(&conn, id)?.backup)
     }
 
-    /// The file of a backup, after checking it against its checksum and
-    /// SQLite's integrity check (for restores done by an operation itself).
-    pub(crate) fn backup_file(&self, id: BackupId) -> Result<PathBuf> {
+    /// The name of a backup its backend keeps, after checking it against
+    /// its digest and the engine's integrity check (for restores done by an
+    /// operation itself).
+    pub(crate) fn checked_point(&self, id: BackupId) -> Result<String> {
         let row = self.backup_row(&self.connect()?, id)?;
-        let path = self.backup_path(&row.path);
-        check_file(&path, &row.backup.sha256).map_err(|why| {
-            Error::internal(format!(
-                "Backup #{id} cannot be used to restore: {why} Restore another backup from Backup & Restore."
-            ))
-        })?;
-        Ok(path)
+        self.backend()
+            .check_point(&row.path, &row.backup.sha256)
+            .map_err(|why| {
+                Error::internal(format!(
+                    "Backup #{id} cannot be used to restore: {why} Restore another backup from Backup & Restore."
+                ))
+            })?;
+        Ok(row.path)
     }
 
     /// The backup a destructive `job` ("refresh", "restore") takes of
@@ -342,7 +325,7 @@ impl Workspace {
         })
     }
 
-    /// Deletes a backup and its file. The newest backup guarding an operation
+    /// Deletes a backup, in the control database and its backend. The newest backup guarding an operation
     /// is kept unless `confirmed`.
     pub fn delete_backup(
         &self,
@@ -357,9 +340,8 @@ impl Workspace {
         rules::ensure_backup_deletable(&row.backup, &siblings, confirmed)?;
         conn.execute("DELETE FROM backups WHERE id = ?1", [id])
             .context("deleting a backup")?;
-        let path = self.backup_path(&row.path);
-        if let Err(e) = std::fs::remove_file(&path) {
-            tracing::warn!(error = %e, path = %path.display(), "a deleted backup's file stayed on disk");
+        if let Err(e) = self.backend().drop_point(&row.path) {
+            tracing::warn!(error = %e.message, point = %row.path, "a deleted backup stayed in its backend");
         }
         let env = self.environment(row.backup.environment_id)?;
         self.log_activity(
@@ -384,23 +366,4 @@ pub(super) fn reason_text(reason: BackupReason) -> &'static str {
         BackupReason::BeforeUninstall => "before uninstalling an extension",
         BackupReason::BeforeAccountDeletion => "before deleting the account",
     }
-}
-
-fn check_file(path: &Path, expected: &str) -> Result<(), String> {
-    if !path.exists() {
-        return Err("Its file is missing from the backups folder.".into());
-    }
-    let actual = sha256_of(path).map_err(|e| e.message)?;
-    if actual != expected {
-        return Err("Its file has changed since it was taken (the checksum differs).".into());
-    }
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("It cannot be opened as a database ({e})."))?;
-    let verdict: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| format!("It cannot be read as a database ({e})."))?;
-    if verdict != "ok" {
-        return Err(format!("It fails SQLite's integrity check ({verdict})."));
-    }
-    Ok(())
 }

@@ -6,7 +6,6 @@
 //! version differs from the recorded one is reported, never trusted
 //! silently.
 
-use crate::env_store::sqlite::platform_state_of;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -31,7 +30,7 @@ impl Workspace {
         let conn = self.connect()?;
         let row = self.backup_row(&conn, id)?;
         let env = self.environment_row(&conn, row.backup.environment_id)?;
-        let restored = platform_state_of(&self.backup_path(&row.path))?;
+        let restored = self.backend().point_platform(&row.path)?;
         let current = self.platform_state(env.environment.id)?;
         Ok(platform_change(&env.environment.name, &current, &restored))
     }

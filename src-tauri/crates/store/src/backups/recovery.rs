@@ -52,13 +52,9 @@ impl Workspace {
         Ok(removed)
     }
 
-    /// Removes files in `backups/` that no backup row records; returns
-    /// their names relative to the data directory.
+    /// Removes the backups the backend keeps that no backup row records;
+    /// returns their names.
     pub(crate) fn remove_unrecorded_backup_files(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
-        let folder = self.root().join("backups");
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            return Ok(Vec::new()); // no backup was ever taken
-        };
         let recorded: HashSet<String> = crate::control::fault::column(
             &self.connect()?,
             "SELECT path FROM backups UNION SELECT path FROM kept_backups",
@@ -68,15 +64,7 @@ impl Workspace {
         .into_iter()
         .collect();
         let mut removed = Vec::new();
-        for entry in entries {
-            let entry = entry.context("reading the backups folder")?;
-            let relative = format!("backups/{}", entry.file_name().to_string_lossy());
-            let path = entry.path();
-            if recorded.contains(&relative) || !path.is_file() {
-                continue;
-            }
-            let size = entry.metadata().map(|m| m.len()).unwrap_or_default();
-            std::fs::remove_file(&path).context("removing an unrecorded backup file")?;
+        for (relative, size) in self.backend().drop_points_except(&recorded)? {
             tracing::warn!(file = %relative, size, "removed a backup file that was never recorded");
             self.log_activity(
                 now,

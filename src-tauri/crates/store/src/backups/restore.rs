@@ -67,7 +67,7 @@ impl Workspace {
             stop,
         )?;
         self.backend()
-            .restore_from(&env.store_key, &self.backup_path(&row.path), progress)?;
+            .restore_point(&env.store_key, &row.path, progress)?;
         // Invariant: the store is restored from here on; the control
         // database follows it, and if recording that fails, the next start
         // reads the version from the store (`report_version_mismatches`).

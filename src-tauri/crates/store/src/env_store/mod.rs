@@ -9,15 +9,17 @@ pub mod postgres;
 pub mod sqlite;
 
 use chrono::{DateTime, Utc};
-use cutover_core::backup::CopyProgress;
+use cutover_core::backup::{CopyProgress, PlatformState};
 use cutover_core::change::Change;
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::extension::InstalledExtension;
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
+use cutover_core::upgrade::RollbackImpact;
 use cutover_core::Result;
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 /// What can be measured of a store without reading its records.
@@ -50,6 +52,19 @@ pub struct ModelTable {
 pub trait RecordSink {
     /// Writes one record; `values` in field order.
     fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()>;
+}
+
+/// A copy of a store kept by its backend (see [`StoreBackend::take_point`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// How the backend finds it again; the control database records it.
+    pub name: String,
+    pub size_bytes: u64,
+    /// What [`StoreBackend::check_point`] compares it with later (a file's
+    /// SHA-256, a digest of a schema's rows).
+    pub digest: String,
+    pub platform: PlatformState,
+    pub records: u64,
 }
 
 /// A store kept aside by [`StoreBackend::retire`].
@@ -85,28 +100,64 @@ pub trait StoreBackend: Send + Sync {
         stop: &AtomicBool,
     ) -> Result<()>;
 
-    /// The one file holding store `key`, for backends that have one (so
-    /// that an upgrade's rehearsal can time checksumming it, as taking the
-    /// restore point will); `None` otherwise.
-    fn file_of(&self, _key: &str) -> Option<PathBuf> {
-        None
-    }
+    /// Does the work that taking a restore point of `key` adds to copying
+    /// it (checksumming a file, for the SQLite backend), so that an
+    /// upgrade's rehearsal can time it.
+    fn rehearse_point(&self, key: &str) -> Result<()>;
 
-    /// Writes a consistent, integrity-checked copy of a live store to `dest`
-    /// (a file that must not exist yet), for Backup & Restore. Setting
-    /// `stop` ends it early with a `cancelled` error and no file left.
-    fn backup_to(
+    /// Whether store `key` exists.
+    fn exists(&self, key: &str) -> Result<bool>;
+
+    /// Takes a consistent, integrity-checked copy of a live store and keeps
+    /// it where this backend keeps backups (a file in the backups folder; a
+    /// schema on the server), named by [`Point::name`], for Backup & Restore
+    /// and restore points. Setting `stop` ends it early with a `cancelled`
+    /// error and nothing kept.
+    fn take_point(
         &self,
         key: &str,
-        dest: &Path,
         progress: &dyn Fn(CopyProgress),
         stop: &AtomicBool,
-    ) -> Result<()>;
+    ) -> Result<Point>;
 
-    /// Replaces the contents of a store with those of a backup file, in one
-    /// transaction: if interrupted, the store keeps its old contents whole.
-    fn restore_from(&self, key: &str, source: &Path, progress: &dyn Fn(CopyProgress))
-        -> Result<()>;
+    /// Checks a point against the digest taken with it and the engine's
+    /// own integrity check; the problem in words for the user.
+    fn check_point(&self, name: &str, digest: &str) -> Result<(), String>;
+
+    /// The platform version and extensions a point holds.
+    fn point_platform(&self, name: &str) -> Result<PlatformState>;
+
+    /// Replaces the contents of store `key` with those of point `name`, in
+    /// one transaction: if interrupted, the store keeps its old contents
+    /// whole.
+    fn restore_point(&self, key: &str, name: &str, progress: &dyn Fn(CopyProgress)) -> Result<()>;
+
+    /// Deletes a point for good (a point already gone is not an error).
+    fn drop_point(&self, name: &str) -> Result<()>;
+
+    /// Deletes every point (finished or not) whose name is not in `keep`:
+    /// what an interrupted backup left before it was recorded. Returns
+    /// each one's name and size.
+    fn drop_points_except(&self, keep: &HashSet<String>) -> Result<Vec<(String, u64)>>;
+
+    /// What differs in store `key` from point `name`.
+    fn changes_since(&self, key: &str, name: &str) -> Result<RollbackImpact>;
+
+    /// Replaces the contents of `target` with a consistent copy of `source`
+    /// (online), marked as copied so that none of it counts as the target's
+    /// own work; the copy and its mark arrive in one transaction, so a stop
+    /// leaves the old target or the refreshed one. Returns the copy point.
+    fn refresh(
+        &self,
+        source: &str,
+        target: &str,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<i64>;
+
+    /// Replaces the contents of store `key` with those of store `from`, in
+    /// one transaction (a rehearsal's copy put back to its snapshot).
+    fn replace(&self, key: &str, from: &str, progress: &dyn Fn(CopyProgress)) -> Result<()>;
 
     /// Takes a store out of service. Its data is kept aside, not destroyed,
     /// so a mistaken deletion can still be recovered by hand.
@@ -309,9 +360,6 @@ pub trait EnvironmentStore {
     fn platform_version(&self) -> Result<String>;
 
     fn set_platform_version(&mut self, version: &str) -> Result<()>;
-
-    /// What differs from the store saved in the backup file `point`.
-    fn changes_since(&self, point: &Path) -> Result<cutover_core::upgrade::RollbackImpact>;
 }
 
 /// Tells whether a store has changed since the watch began.

@@ -107,25 +107,13 @@ impl Workspace {
             progress,
             stop,
         )?;
-        // Production stays online: copy it consistently to a file first,
-        // then swap that into the target in one transaction.
-        let tmp_dir = self.root().join("tmp");
-        std::fs::create_dir_all(&tmp_dir).context("creating the temporary folder")?;
-        let tmp = tmp_dir.join(format!("refresh-{}.sqlite", uuid::Uuid::new_v4().simple()));
-        // The copy is marked before it is written, so the target gets
-        // production's content and its copy point in one transaction: a
-        // stop at any moment leaves the old target or the refreshed one,
-        // never production's changes counted as the target's own.
+        // Production stays online; the target gets production's content
+        // and its copy point in one transaction: a stop at any moment
+        // leaves the old target or the refreshed one, never production's
+        // changes counted as the target's own.
         let copied = self
             .backend()
-            .backup_to(&production.store_key, &tmp, progress, stop)
-            .and_then(|()| crate::env_store::sqlite::mark_copied_file(&tmp))
-            .and_then(|base| {
-                self.backend()
-                    .restore_from(&row.store_key, &tmp, progress)
-                    .map(|()| base)
-            });
-        let _ = std::fs::remove_file(&tmp);
+            .refresh(&production.store_key, &row.store_key, progress, stop);
         let base = copied.map_err(|e| match e.kind {
             ErrorKind::Cancelled => Error::cancelled(format!(
                 "The refresh was stopped while production was being copied; {name} is unchanged. The backup taken of it first is kept in its Backups (#{}).",

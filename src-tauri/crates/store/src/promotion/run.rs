@@ -388,9 +388,9 @@ impl Workspace {
         let backup = record
             .backup_id
             .ok_or_else(|| Error::internal("A promotion touched production without a backup."))?;
-        let path = self.backup_file(backup)?;
+        let point = self.checked_point(backup)?;
         self.backend()
-            .restore_from(&production.store_key, &path, &|_| {})?;
+            .restore_point(&production.store_key, &point, &|_| {})?;
         self.put_back_sandbox_marks(id)
     }
 

@@ -202,13 +202,7 @@ impl Workspace {
                     .ok_or_else(|| {
                         Error::not_found("That backup was already purged. Reload the Storage view.")
                     })?;
-                match std::fs::remove_file(self.root().join(&path)) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(Error::internal(format!("Could not delete {path}: {e}.")))
-                    }
-                }
+                self.backend().drop_point(&path)?;
                 self.connect()?
                     .execute("DELETE FROM kept_backups WHERE id = ?1", [id])
                     .context("forgetting a kept backup")?;

@@ -189,8 +189,9 @@ impl Workspace {
             .view
             .restore_backup_id
             .ok_or_else(|| Error::conflict("This run has no restore point to roll back to."))?;
-        self.store(run.view.environment_id)?
-            .changes_since(&self.backup_file(backup)?)
+        let row = self.environment_row(&self.connect()?, run.view.environment_id)?;
+        self.backend()
+            .changes_since(&row.store_key, &self.checked_point(backup)?)
     }
 
     /// Rolls back an upgraded environment (validating, or stopped by an

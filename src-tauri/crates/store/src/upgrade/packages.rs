@@ -122,28 +122,18 @@ impl Workspace {
     /// missing); where a stop removed it, copied from the snapshot again.
     fn restore_snapshot(&self, key: &str, index: usize) -> Result<()> {
         let snapshot = format!("{key}-before-{index}");
-        let files = (
-            self.backend().file_of(key),
-            self.backend().file_of(&snapshot),
-        );
-        match files {
-            (Some(copy), Some(before)) if copy.exists() => {
-                self.backend().restore_from(key, &before, &|_| {})
-            }
-            _ => {
-                self.backend().discard(key)?;
-                self.backend()
-                    .copy(&snapshot, key, &|_| {}, &AtomicBool::new(false))
-            }
+        if self.backend().exists(key)? {
+            self.backend().replace(key, &snapshot, &|_| {})
+        } else {
+            self.backend().discard(key)?;
+            self.backend()
+                .copy(&snapshot, key, &|_| {}, &AtomicBool::new(false))
         }
     }
 
-    /// Whether the snapshot before package `index` is on disk (a backend
-    /// without files keeps every snapshot it was given).
-    fn has_snapshot(&self, key: &str, index: usize) -> bool {
-        self.backend()
-            .file_of(&format!("{key}-before-{index}"))
-            .is_none_or(|path| path.exists())
+    /// Whether the snapshot before package `index` exists.
+    fn has_snapshot(&self, key: &str, index: usize) -> Result<bool> {
+        self.backend().exists(&format!("{key}-before-{index}"))
     }
 
     /// Applies the next package to the copy. A failure (or a failing check
@@ -170,7 +160,7 @@ impl Workspace {
         // exists, the copy equals the snapshot, unless a stop interrupted
         // applying it; so the snapshot is put back, never retaken from a
         // copy that may already hold part of the package.
-        if self.has_snapshot(&key, index) {
+        if self.has_snapshot(&key, index)? {
             self.restore_snapshot(&key, index)?;
         } else {
             self.backend().copy(
@@ -283,7 +273,7 @@ impl Workspace {
             .iter()
             .rposition(|p| matches!(p.state, PackageState::Applied | PackageState::SignedOff))
             .ok_or_else(|| Error::conflict("No package has been applied to the copy yet."))?;
-        if !self.has_snapshot(&key, index) {
+        if !self.has_snapshot(&key, index)? {
             return Err(Error::conflict(format!(
                 "Only the package applied last can be rolled back alone, and {} was applied before the one just rolled back. To undo it, cancel the run and start again.",
                 packages[index].label

@@ -164,8 +164,11 @@ impl Workspace {
         let restored = match self.restore_point_of(id)? {
             Some(backup) if step.touches_data() => {
                 let row = self.environment_row(&self.connect()?, env)?;
-                self.backend()
-                    .restore_from(&row.store_key, &self.backup_file(backup)?, &|_| {})?;
+                self.backend().restore_point(
+                    &row.store_key,
+                    &self.checked_point(backup)?,
+                    &|_| {},
+                )?;
                 Failpoint::fire(self.failpoint(), Site::RollbackRestored)?;
                 format!(
                     " {} was restored to the restore point (backup #{backup}).",

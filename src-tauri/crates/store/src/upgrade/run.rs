@@ -247,9 +247,7 @@ impl Workspace {
         let copied = started.elapsed();
         // The restore point is a copy plus its checksum: time that too, so
         // the rehearsal predicts the downtime the restore point will add.
-        if let Some(file) = self.backend().file_of(&key) {
-            crate::backups::backup::sha256_of(&file)?;
-        }
+        self.backend().rehearse_point(&key)?;
         let restore_point_ms = started.elapsed().as_millis() as i64;
         // A stop from here on leaves the run preparing with a whole copy,
         // which the next prepare replaces.

@@ -387,11 +387,7 @@ pub fn paced_demo() -> Result<(tempfile::TempDir, Workspace)> {
         pages_per_step: 4,
         pause: std::time::Duration::ZERO,
     };
-    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(
-        dir.path().join("environments"),
-        dir.path().join("retired"),
-    )?
-    .with_pace(pace);
+    let backend = cutover_store::env_store::sqlite::SqliteBackend::new(dir.path())?.with_pace(pace);
     let ws = Workspace::with_backend(dir.path(), Box::new(backend))?;
     demo::ensure_demo(&ws, instant("2026-11-01T09:00:00Z"))?;
     Ok((dir, ws))

@@ -13,16 +13,18 @@ pub mod export;
 mod extensions;
 mod model;
 mod platform;
+mod points;
 mod promote;
 mod record_page;
 mod records;
 mod retype;
 mod store;
 
-use super::{EnvironmentStore, StoreBackend, Watch};
+use super::{EnvironmentStore, Point, StoreBackend, Watch};
 use crate::{control, Context};
 use chrono::{DateTime, Utc};
-use cutover_core::backup::{CopyProgress, CopyStage};
+use cutover_core::backup::{CopyProgress, PlatformState};
+use cutover_core::upgrade::RollbackImpact;
 use cutover_core::{Error, Result};
 use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
@@ -32,45 +34,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+pub use points::sha256_of;
 pub use store::SqliteStore;
-
-/// Marks a store file (a copy about to be written into an environment) as
-/// copied: everything in its changelog counts as inherited. Returns the
-/// copy point. Done on the file before it is written, so the content and
-/// its mark arrive in the one transaction that writes them.
-pub fn mark_copied_file(path: &Path) -> Result<i64> {
-    let conn = Connection::open(path).context("opening a copy to mark it")?;
-    changelog::mark_base(&conn)
-}
-
-/// The platform a store file holds (a backup's), read without changing it.
-pub fn platform_state_of(path: &Path) -> Result<cutover_core::backup::PlatformState> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .context("opening a backup to read its platform")?;
-    Ok(cutover_core::backup::PlatformState::new(
-        platform::platform_version(&conn)?,
-        extensions::installed(&conn)?,
-    ))
-}
-
-/// How many records the store file at `path` (a backup) holds, in all its
-/// tables.
-pub fn records_in(path: &Path) -> Result<u64> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .context("opening a backup to count its records")?;
-    let tables: Vec<i64> = conn
-        .prepare("SELECT id FROM platform_tables")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .context("listing a backup's tables")?;
-    let mut total = 0u64;
-    for id in tables {
-        let n: i64 = conn
-            .query_row(&format!("SELECT count(*) FROM rec_{id}"), [], |r| r.get(0))
-            .context("counting a backup's records")?;
-        total += n as u64;
-    }
-    Ok(total)
-}
 
 /// The platform schema's history. Append only.
 pub fn migrations() -> Migrations<'static> {
@@ -93,6 +58,8 @@ pub fn migrations() -> Migrations<'static> {
 pub struct SqliteBackend {
     dir: PathBuf,
     retired_dir: PathBuf,
+    points_dir: PathBuf,
+    tmp_dir: PathBuf,
     pace: Pace,
 }
 
@@ -114,16 +81,21 @@ impl Default for Pace {
 }
 
 impl SqliteBackend {
-    /// A backend keeping stores in `dir` and retired stores in `retired_dir`.
-    pub fn new(dir: PathBuf, retired_dir: PathBuf) -> Result<Self> {
-        for d in [&dir, &retired_dir] {
+    /// A backend keeping its files in the data directory `root`: stores in
+    /// `environments/`, retired stores in `retired/`, backups and restore
+    /// points in `backups/`, copies in the making in `tmp/`.
+    pub fn new(root: &Path) -> Result<Self> {
+        let backend = Self {
+            dir: root.join("environments"),
+            retired_dir: root.join("retired"),
+            points_dir: root.join("backups"),
+            tmp_dir: root.join("tmp"),
+            pace: Pace::default(),
+        };
+        for d in [&backend.dir, &backend.retired_dir] {
             fs::create_dir_all(d).context("creating the environments folder")?;
         }
-        Ok(Self {
-            dir,
-            retired_dir,
-            pace: Pace::default(),
-        })
+        Ok(backend)
     }
 
     pub fn with_pace(mut self, pace: Pace) -> Self {
@@ -186,10 +158,6 @@ impl StoreBackend for SqliteBackend {
         Ok(Box::new(SqliteStore::new(conn, self.path_of(key))))
     }
 
-    fn file_of(&self, key: &str) -> Option<PathBuf> {
-        Some(self.path_of(key))
-    }
-
     fn copy(
         &self,
         source: &str,
@@ -221,60 +189,68 @@ impl StoreBackend for SqliteBackend {
         sync_dir(&self.dir)
     }
 
-    fn backup_to(
-        &self,
-        key: &str,
-        dest: &Path,
-        progress: &dyn Fn(CopyProgress),
-        stop: &AtomicBool,
-    ) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::conflict(format!(
-                "A backup file {} already exists.",
-                dest.display()
-            )));
-        }
-        if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent).context("creating the backups folder")?;
-        }
-        let mut partial = dest.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        let _ = fs::remove_file(&partial);
-        // A backup is one self-contained file (rollback journal, not WAL), so
-        // its checksum stays valid while it is read.
-        if let Err(e) = copy_verified(
-            &self.open_connection(key)?,
-            &partial,
-            self.pace,
-            false,
-            progress,
-            stop,
-        ) {
-            let _ = fs::remove_file(&partial);
-            return Err(e);
-        }
-        fs::rename(&partial, dest).context("putting the backup in place")?;
-        dest.parent().map_or(Ok(()), sync_dir)
+    fn rehearse_point(&self, key: &str) -> Result<()> {
+        sha256_of(&self.path_of(key)).map(|_| ())
     }
 
-    fn restore_from(
+    fn exists(&self, key: &str) -> Result<bool> {
+        Ok(self.path_of(key).exists())
+    }
+
+    fn take_point(
         &self,
         key: &str,
-        source: &Path,
         progress: &dyn Fn(CopyProgress),
-    ) -> Result<()> {
-        let backup = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .context("opening the backup")?;
-        check_integrity(&backup, "The backup")?;
-        let mut live = self.open_connection(key)?;
-        // The backup API writes the destination under one write transaction,
-        // committed at the end: an interrupted restore leaves the old contents.
-        let restore = Backup::new(&backup, &mut live).context("starting the restore")?;
-        let replacing = |p: CopyProgress| progress(p.in_stage(CopyStage::Replacing));
-        run_copy(&restore, self.pace, &replacing, &AtomicBool::new(false))?;
-        drop(restore);
-        check_integrity(&live, "The restored store")
+        stop: &AtomicBool,
+    ) -> Result<Point> {
+        self.take_point_file(key, progress, stop)
+    }
+
+    fn check_point(&self, name: &str, digest: &str) -> Result<(), String> {
+        self.check_point_file(name, digest)
+    }
+
+    fn point_platform(&self, name: &str) -> Result<PlatformState> {
+        self.point_platform_file(name)
+    }
+
+    fn restore_point(&self, key: &str, name: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.replace_from_file(key, &self.point_path(name)?, progress)
+    }
+
+    fn drop_point(&self, name: &str) -> Result<()> {
+        let path = self.point_path(name)?;
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).context("deleting a backup file")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn drop_points_except(
+        &self,
+        keep: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, u64)>> {
+        self.drop_point_files_except(keep)
+    }
+
+    fn changes_since(&self, key: &str, name: &str) -> Result<RollbackImpact> {
+        self.changes_since_file(key, name)
+    }
+
+    fn refresh(
+        &self,
+        source: &str,
+        target: &str,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
+    ) -> Result<i64> {
+        self.refresh_via_file(source, target, progress, stop)
+    }
+
+    fn replace(&self, key: &str, from: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.replace_from_file(key, &self.path_of(from), progress)
     }
 
     fn watch(&self, key: &str) -> Result<Box<dyn Watch>> {

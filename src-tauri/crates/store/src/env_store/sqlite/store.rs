@@ -361,13 +361,6 @@ impl EnvironmentStore for SqliteStore {
         platform::set_platform_version(&self.conn, version)
     }
 
-    fn changes_since(
-        &self,
-        point: &std::path::Path,
-    ) -> Result<cutover_core::upgrade::RollbackImpact> {
-        platform::changes_since(&self.conn, point)
-    }
-
     fn mark_promoted(&mut self, production_seq: i64) -> Result<()> {
         changelog::mark_promoted(&self.conn, production_seq)
     }
