@@ -36,3 +36,48 @@ pub fn admin(tls: TlsMode) -> (ServerSettings, Secret) {
 pub fn certificate() -> String {
     dir().join("data/server.crt").display().to_string()
 }
+
+/// A database of its own on the test server, dropped (with whatever is
+/// connected to it) when this goes.
+pub struct FreshDatabase {
+    pub settings: ServerSettings,
+    pub secret: Secret,
+    name: String,
+}
+
+impl FreshDatabase {
+    pub fn new() -> Self {
+        let (admin, secret) = admin(TlsMode::Disable);
+        let name = format!("cutover_test_{}", uuid::Uuid::new_v4().simple());
+        admin
+            .connect(Some(&secret))
+            .expect("the test server")
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("a test database");
+        Self {
+            settings: admin.with_database(&name),
+            secret,
+            name,
+        }
+    }
+
+    /// A backend keeping environments in this database.
+    pub fn backend(&self) -> cutover_store::env_store::postgres::PgBackend {
+        cutover_store::env_store::postgres::PgBackend::new(
+            self.settings.clone(),
+            Some(self.secret.clone()),
+        )
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        let (admin, secret) = admin(TlsMode::Disable);
+        if let Ok(mut c) = admin.connect(Some(&secret)) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}

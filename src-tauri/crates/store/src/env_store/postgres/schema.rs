@@ -1,0 +1,139 @@
+//! Names and the platform schema of environments on a PostgreSQL server.
+//!
+//! Invariant: every name Cutover gives a schema is made here from a key of
+//! letters, digits, `-` and `_`, and always quoted where it is used, so a
+//! key can never be read as SQL; a schema that exists under an
+//! environment's name is always whole (it is made under a `partial_` name
+//! and renamed in the transaction that fills it).
+
+use crate::Context;
+use cutover_core::definitions::FieldType;
+use cutover_core::{Error, Result};
+use postgres::GenericClient;
+
+/// The platform schema's history, append only; `platform_meta` records how
+/// many have run (`schema_version`).
+const MIGRATIONS: &[&str] = &[include_str!(
+    "../../../migrations/environment-postgres/001_platform.sql"
+)];
+
+/// The platform tables in an order where every table comes after those it
+/// references, so rows can be copied in it.
+pub(super) const PLATFORM_TABLES: &[&str] = &[
+    "platform_meta",
+    "platform_apps",
+    "platform_tables",
+    "platform_app_tables",
+    "platform_fields",
+    "platform_views",
+    "platform_changelog",
+    "platform_changelog_apps",
+    "platform_extensions",
+    "platform_applied_scripts",
+];
+
+/// A store key as schema names take it: at most 41 characters of letters,
+/// digits, `-` and `_` (a UUID, or an upgrade snapshot's `<uuid>-before-N`).
+pub(super) fn checked_key(key: &str) -> Result<&str> {
+    let plain = !key.is_empty()
+        && key.len() <= 41
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        Ok(key)
+    } else {
+        Err(Error::internal(format!(
+            "\"{key}\" cannot name an environment on a server."
+        )))
+    }
+}
+
+/// The schema of environment store `key`.
+pub(super) fn env_schema(key: &str) -> Result<String> {
+    Ok(format!("env_{}", checked_key(key)?))
+}
+
+/// Where a copy of `key` is made before it is complete.
+pub(super) fn partial_schema(key: &str) -> Result<String> {
+    Ok(format!("partial_{}", checked_key(key)?))
+}
+
+/// `name` quoted as an SQL identifier.
+pub(super) fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The column type of a field on the server: real types, so other
+/// applications reading the tables see dates as dates.
+pub(super) fn column_type(field_type: &FieldType) -> &'static str {
+    match field_type {
+        FieldType::Text | FieldType::Choice { .. } => "text",
+        FieldType::Number => "double precision",
+        FieldType::Date => "date",
+        FieldType::Boolean => "boolean",
+        FieldType::Link { .. } => "bigint",
+    }
+}
+
+/// Makes the platform schema in `schema` (which must not exist) and
+/// records the platform version, within the caller's transaction.
+pub(super) fn create_platform(
+    tx: &mut impl GenericClient,
+    schema: &str,
+    platform_version: &str,
+) -> Result<()> {
+    tx.batch_execute(&format!(
+        "CREATE SCHEMA {s}; SET LOCAL search_path TO {s};",
+        s = ident(schema)
+    ))
+    .context("creating an environment's schema")?;
+    for sql in MIGRATIONS {
+        tx.batch_execute(sql)
+            .context("creating the platform schema")?;
+    }
+    tx.execute(
+        "INSERT INTO platform_meta (key, value) VALUES ('schema_version', $1), ('platform_version', $2)",
+        &[&MIGRATIONS.len().to_string(), &platform_version],
+    )
+    .context("recording the platform version")?;
+    Ok(())
+}
+
+/// Every table of `schema` that is not a platform table (record tables,
+/// and tables an extension made), by name.
+pub(super) fn other_tables(client: &mut impl GenericClient, schema: &str) -> Result<Vec<String>> {
+    let rows = client
+        .query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'platform\\_%' ORDER BY tablename",
+            &[&schema],
+        )
+        .context("listing an environment's tables")?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Makes every identity column of `schema` continue after its largest
+/// value (rows were copied in with their ids).
+pub(super) fn restart_identities(client: &mut impl GenericClient, schema: &str) -> Result<()> {
+    let rows = client
+        .query(
+            "SELECT table_name, column_name FROM information_schema.columns
+             WHERE table_schema = $1 AND is_identity = 'YES'",
+            &[&schema],
+        )
+        .context("listing identity columns")?;
+    for row in rows {
+        let (table, column): (String, String) = (row.get(0), row.get(1));
+        let qualified = format!("{}.{}", ident(schema), ident(&table));
+        client
+            .execute(
+                &format!(
+                    "SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max({c}) FROM {qualified}), 0) + 1, false)",
+                    c = ident(&column)
+                ),
+                &[&qualified, &column],
+            )
+            .context("continuing an identity after copied rows")?;
+    }
+    Ok(())
+}

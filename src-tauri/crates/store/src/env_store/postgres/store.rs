@@ -1,0 +1,507 @@
+//! Definitions and records of one environment on a PostgreSQL server: a
+//! client whose search path is the environment's schema.
+//!
+//! Invariant, as in the SQLite store: for every row of `platform_tables`
+//! there is a record table `rec_<id>` with an `id` key and one column
+//! `f_<field id>` per field, kept by changing both in one transaction.
+//!
+//! Designer changes, the changelog's queries, record pages and imports,
+//! promotion, extensions, release scripts and checks are not on this
+//! backend yet: they refuse, saying so, and change nothing.
+
+use super::schema::ident;
+use super::{defs, values};
+use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
+use crate::Context;
+use chrono::{DateTime, Utc};
+use cutover_core::change::Change;
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
+use cutover_core::definitions::{
+    AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
+};
+use cutover_core::extension::InstalledExtension;
+use cutover_core::promotion::PlanStep;
+use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
+use cutover_core::{Error, Result};
+use postgres::{Client, GenericClient};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+const BASE_KEY: &str = "promoted_through";
+const PRODUCTION_KEY: &str = "production_seen";
+
+pub struct PgStore {
+    client: RefCell<Client>,
+    schema: String,
+}
+
+fn not_yet<T>(what: &str) -> Result<T> {
+    Err(Error::unavailable(format!(
+        "{what} is not available yet for environments on a PostgreSQL server; nothing was changed."
+    )))
+}
+
+impl PgStore {
+    /// A store over `client`, whose search path is set to `schema`.
+    pub(super) fn new(mut client: Client, schema: String) -> Result<Self> {
+        client
+            .batch_execute(&format!("SET search_path TO {}", ident(&schema)))
+            .context("choosing the environment's schema")?;
+        Ok(Self {
+            client: RefCell::new(client),
+            schema,
+        })
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_opt("SELECT value FROM platform_meta WHERE key = $1", &[&key])
+            .context("reading the store's settings")?
+            .map(|r| r.get(0)))
+    }
+
+    fn set_meta(client: &mut impl GenericClient, key: &str, value: &str) -> Result<()> {
+        client
+            .execute(
+                "INSERT INTO platform_meta (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )
+            .context("recording a store setting")?;
+        Ok(())
+    }
+
+    fn last_seq(client: &mut impl GenericClient) -> Result<i64> {
+        Ok(client
+            .query_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
+            .context("reading the changelog")?
+            .get(0))
+    }
+
+    fn fields_of(&self, table_id: i64) -> Result<Vec<FieldDef>> {
+        let mut client = self.client.borrow_mut();
+        defs::table(&mut *client, table_id)
+            .map_err(|_| Error::not_found(format!("There is no table {table_id}.")))?;
+        defs::fields(&mut *client, table_id)
+    }
+}
+
+/// Takes records for [`EnvironmentStore::load`] with one prepared insert
+/// per table, inside the loading transaction.
+struct Sink<'a, 'b> {
+    tx: &'a mut postgres::Transaction<'b>,
+    inserts: HashMap<i64, (postgres::Statement, Vec<FieldDef>)>,
+}
+
+impl RecordSink for Sink<'_, '_> {
+    fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()> {
+        if !self.inserts.contains_key(&table_id) {
+            let fields = defs::fields(self.tx, table_id)?;
+            let mut columns = vec!["id".to_string()];
+            columns.extend(fields.iter().map(|f| format!("f_{}", f.id)));
+            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                ident(&format!("rec_{table_id}")),
+                columns.join(", "),
+                marks.join(", ")
+            );
+            let stmt = self.tx.prepare(&sql).context("preparing an insert")?;
+            self.inserts.insert(table_id, (stmt, fields));
+        }
+        let Some((stmt, fields)) = self.inserts.get(&table_id) else {
+            return Err(Error::internal("An insert was not prepared."));
+        };
+        if values.len() != fields.len() {
+            return Err(Error::internal(format!(
+                "A record of table {table_id} with {} values for {} fields.",
+                values.len(),
+                fields.len()
+            )));
+        }
+        let mut params: Vec<values::Param> = vec![Box::new(id)];
+        for (v, f) in values.iter().zip(fields) {
+            params.push(values::param(v, &f.field_type, &f.name)?);
+        }
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            params.iter().map(|p| p.as_ref()).collect();
+        self.tx.execute(stmt, &refs).map_err(|e| {
+            if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+                Error::invalid(format!("Two records of table {table_id} have the id {id}."))
+            } else {
+                Error::internal(format!("Could not write a record: {e}."))
+            }
+        })?;
+        Ok(())
+    }
+}
+
+impl EnvironmentStore for PgStore {
+    fn definitions(&self) -> Result<Definitions> {
+        defs::definitions(&mut *self.client.borrow_mut())
+    }
+
+    fn stats(&self) -> Result<StoreStats> {
+        let mut client = self.client.borrow_mut();
+        let tables: Vec<i64> = client
+            .query("SELECT id FROM platform_tables ORDER BY id", &[])
+            .context("listing tables")?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut record_count = 0u64;
+        for id in &tables {
+            let n: i64 = client
+                .query_one(
+                    &format!("SELECT count(*) FROM {}", ident(&format!("rec_{id}"))),
+                    &[],
+                )
+                .context("counting records")?
+                .get(0);
+            record_count += n as u64;
+        }
+        let row = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM platform_apps),
+                        coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = $1 AND c.relkind = 'r'",
+                &[&self.schema],
+            )
+            .context("measuring the store")?;
+        Ok(StoreStats {
+            size_bytes: row.get::<_, i64>(1) as u64,
+            record_count,
+            app_count: row.get::<_, i64>(0) as u32,
+            table_count: tables.len() as u32,
+        })
+    }
+
+    fn create_app(&mut self, name: &str) -> Result<AppDef> {
+        defs::create_app(self.client.get_mut(), name)
+    }
+
+    fn create_table(
+        &mut self,
+        app_ids: &[i64],
+        name: &str,
+        fields: &[(&str, FieldType)],
+    ) -> Result<TableDef> {
+        let table = ModelTable {
+            name: name.to_string(),
+            apps: (0..app_ids.len()).collect(),
+            fields: fields
+                .iter()
+                .map(|(n, t)| (n.to_string(), ModelField::Plain(t.clone())))
+                .collect(),
+        };
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting a transaction")?;
+        let made = defs::make_tables(&mut tx, app_ids, &[table])?;
+        tx.commit().context("committing a new table")?;
+        made.into_iter()
+            .next()
+            .ok_or_else(|| Error::internal("A table was made but not returned."))
+    }
+
+    fn create_model(
+        &mut self,
+        apps: &[String],
+        tables: &[ModelTable],
+    ) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting a transaction")?;
+        let mut made_apps = Vec::new();
+        for app in apps {
+            made_apps.push(defs::create_app(&mut tx, app)?);
+        }
+        let ids: Vec<i64> = made_apps.iter().map(|a| a.id).collect();
+        let made = defs::make_tables(&mut tx, &ids, tables)?;
+        tx.commit().context("committing a new model")?;
+        Ok((made_apps, made))
+    }
+
+    fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting a transaction")?;
+        {
+            let mut sink = Sink {
+                tx: &mut tx,
+                inserts: HashMap::new(),
+            };
+            fill(&mut sink)?;
+        }
+        super::schema::restart_identities(&mut tx, &self.schema)?;
+        tx.commit().context("committing the records")
+    }
+
+    fn export_to(&self, _dest: &Path, _about: &[(&str, String)]) -> Result<()> {
+        not_yet("Exporting to a file")
+    }
+
+    fn create_view(
+        &mut self,
+        _app_id: i64,
+        _table_id: i64,
+        _name: &str,
+        _field_ids: &[i64],
+    ) -> Result<ViewDef> {
+        not_yet("Creating a view")
+    }
+
+    fn insert_records(&mut self, table_id: i64, rows: &[Vec<Value>]) -> Result<usize> {
+        let fields = self.fields_of(table_id)?;
+        let columns: Vec<String> = fields.iter().map(|f| format!("f_{}", f.id)).collect();
+        let marks: Vec<String> = (1..=fields.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            ident(&format!("rec_{table_id}")),
+            columns.join(", "),
+            marks.join(", ")
+        );
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting a transaction")?;
+        let stmt = tx.prepare(&sql).context("preparing an insert")?;
+        for (n, row) in rows.iter().enumerate() {
+            if row.len() != fields.len() {
+                return Err(Error::invalid(format!(
+                    "Row {} has {} values; table {table_id} has {} fields.",
+                    n + 1,
+                    row.len(),
+                    fields.len()
+                )));
+            }
+            let params = row
+                .iter()
+                .zip(&fields)
+                .map(|(v, f)| values::param(v, &f.field_type, &f.name))
+                .collect::<Result<Vec<_>>>()?;
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                params.iter().map(|p| p.as_ref()).collect();
+            tx.execute(&stmt, &refs).context("inserting a record")?;
+        }
+        tx.commit().context("committing records")?;
+        Ok(rows.len())
+    }
+
+    fn records(&self, table_id: i64) -> Result<Vec<Record>> {
+        let fields = self.fields_of(table_id)?;
+        let mut columns = vec!["id".to_string()];
+        columns.extend(fields.iter().map(|f| format!("f_{}", f.id)));
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                &format!(
+                    "SELECT {} FROM {} ORDER BY id",
+                    columns.join(", "),
+                    ident(&format!("rec_{table_id}"))
+                ),
+                &[],
+            )
+            .context("reading records")?;
+        rows.iter()
+            .map(|r| {
+                let values = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| values::read(r, i + 1, &f.field_type))
+                    .collect::<Result<_>>()?;
+                Ok(Record {
+                    id: r.get(0),
+                    values,
+                })
+            })
+            .collect()
+    }
+
+    fn apply(
+        &mut self,
+        _change: &Change,
+        _author: &str,
+        _at: DateTime<Utc>,
+    ) -> Result<ChangeEntry> {
+        not_yet("Changing the design")
+    }
+
+    fn changelog(&self, _filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+        not_yet("The changelog")
+    }
+
+    fn changelog_authors(&self) -> Result<Vec<String>> {
+        not_yet("The changelog")
+    }
+
+    fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>> {
+        not_yet("The changelog")
+    }
+
+    fn changelog_activity(
+        &self,
+        _from: DateTime<Utc>,
+        _until: DateTime<Utc>,
+    ) -> Result<Vec<AuthorCount>> {
+        not_yet("The changelog")
+    }
+
+    fn mark_copied(&mut self) -> Result<i64> {
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("marking a copy")?;
+        let last = Self::last_seq(&mut tx)?;
+        Self::set_meta(&mut tx, BASE_KEY, &last.to_string())?;
+        Self::set_meta(&mut tx, PRODUCTION_KEY, &last.to_string())?;
+        tx.commit().context("marking a copy")?;
+        Ok(last)
+    }
+
+    fn mark_promoted(&mut self, production_seq: i64) -> Result<()> {
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("marking a promotion")?;
+        let last = Self::last_seq(&mut tx)?;
+        Self::set_meta(&mut tx, BASE_KEY, &last.to_string())?;
+        Self::set_meta(&mut tx, PRODUCTION_KEY, &production_seq.to_string())?;
+        tx.commit().context("marking a promotion")
+    }
+
+    fn production_point(&self) -> Result<i64> {
+        Ok(self
+            .meta(PRODUCTION_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    fn set_marks(&mut self, copy_point: i64, production_point: i64) -> Result<()> {
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("marking the changelog")?;
+        Self::set_meta(&mut tx, BASE_KEY, &copy_point.to_string())?;
+        Self::set_meta(&mut tx, PRODUCTION_KEY, &production_point.to_string())?;
+        tx.commit().context("marking the changelog")
+    }
+
+    fn record_page(&self, _table_id: i64, _query: &RecordQuery) -> Result<RecordPage> {
+        not_yet("Browsing records")
+    }
+
+    fn insert_record(&mut self, _table_id: i64, _cells: &[CellInput]) -> Result<Record> {
+        not_yet("Adding a record")
+    }
+
+    fn update_record(
+        &mut self,
+        _table_id: i64,
+        _record_id: i64,
+        _cells: &[CellInput],
+    ) -> Result<Record> {
+        not_yet("Editing a record")
+    }
+
+    fn delete_record(&mut self, _table_id: i64, _record_id: i64) -> Result<()> {
+        not_yet("Deleting a record")
+    }
+
+    fn import_rows(
+        &mut self,
+        _import_id: i64,
+        _table_id: i64,
+        _mapping: &[Option<i64>],
+        _rows: &mut dyn Iterator<Item = Result<CsvRow>>,
+        _tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
+    ) -> Result<(u32, Vec<RejectedRow>)> {
+        not_yet("Importing a CSV file")
+    }
+
+    fn copy_point(&self) -> Result<i64> {
+        Ok(self
+            .meta(BASE_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    fn entries_after(&self, _seq: i64) -> Result<Vec<ChangeEntry>> {
+        not_yet("The changelog")
+    }
+
+    fn apply_plan(
+        &mut self,
+        _steps: &[PlanStep],
+        _author: &str,
+        _at: DateTime<Utc>,
+    ) -> Result<Vec<ChangeEntry>> {
+        not_yet("Promotion")
+    }
+
+    fn field_impact(&mut self, _field_id: i64, _to: Option<&FieldType>) -> Result<(u64, u64)> {
+        not_yet("Changing the design")
+    }
+
+    fn check(&self, _tables: Option<&[i64]>) -> Result<()> {
+        not_yet("Checking the store")
+    }
+
+    fn committed_import(&self, _import_id: i64) -> Result<Option<u32>> {
+        Ok(None)
+    }
+
+    fn installed_extensions(&self) -> Result<Vec<InstalledExtension>> {
+        not_yet("Extensions")
+    }
+
+    fn install_extension(
+        &mut self,
+        _ext: &InstalledExtension,
+        _install: &[(String, String)],
+        _uninstall: &[(String, String)],
+    ) -> Result<()> {
+        not_yet("Extensions")
+    }
+
+    fn uninstall_extension(&mut self, _name: &str) -> Result<()> {
+        not_yet("Extensions")
+    }
+
+    fn apply_release_scripts(
+        &mut self,
+        _release: &str,
+        _scripts: &[(String, String)],
+        _at: DateTime<Utc>,
+    ) -> Result<usize> {
+        not_yet("Upgrading")
+    }
+
+    fn failing_checks(&self, _checks: &[(String, String)]) -> Result<Vec<(String, String)>> {
+        not_yet("Upgrading")
+    }
+
+    fn platform_version(&self) -> Result<String> {
+        self.meta("platform_version")?
+            .ok_or_else(|| Error::internal("The store does not record its platform version."))
+    }
+
+    fn set_platform_version(&mut self, version: &str) -> Result<()> {
+        Self::set_meta(self.client.get_mut(), "platform_version", version)
+    }
+}

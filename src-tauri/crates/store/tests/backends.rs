@@ -1,0 +1,310 @@
+//! One suite, both backends: what every store backend must do, run against
+//! the embedded SQLite backend and against a real PostgreSQL server (a
+//! database of its own per test). Each test is written once, as a function
+//! of the backend; `both!` makes a SQLite and a PostgreSQL test of it.
+
+mod common;
+
+use common::pg::FreshDatabase;
+use cutover_core::backup::CopyProgress;
+use cutover_core::definitions::{FieldType, Record, Value};
+use cutover_core::{ErrorKind, Result};
+use cutover_store::env_store::sqlite::SqliteBackend;
+use cutover_store::env_store::{ModelField, ModelTable, StoreBackend};
+use std::cell::RefCell;
+use std::sync::atomic::AtomicBool;
+
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() -> cutover_core::Result<()> {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let backend = super::SqliteBackend::new(dir.path())?;
+                super::$name(&backend)
+            }
+
+            #[test]
+            fn postgresql() -> cutover_core::Result<()> {
+                let db = super::FreshDatabase::new();
+                super::$name(&db.backend())
+            }
+        }
+    };
+}
+
+fn never() -> AtomicBool {
+    AtomicBool::new(false)
+}
+
+/// Projects (one app) and HR, sharing Employees; Tasks link to Employees
+/// and to their parent task.
+fn model() -> (Vec<String>, Vec<ModelTable>) {
+    let apps = vec!["Projects".to_string(), "HR".to_string()];
+    let choice = FieldType::Choice {
+        options: vec!["Open".into(), "Done".into()],
+    };
+    let tables = vec![
+        ModelTable {
+            name: "Employees".into(),
+            apps: vec![0, 1],
+            fields: vec![
+                ("Name".into(), ModelField::Plain(FieldType::Text)),
+                ("Salary".into(), ModelField::Plain(FieldType::Number)),
+                ("Start date".into(), ModelField::Plain(FieldType::Date)),
+                ("Active".into(), ModelField::Plain(FieldType::Boolean)),
+            ],
+        },
+        ModelTable {
+            name: "Tasks".into(),
+            apps: vec![0],
+            fields: vec![
+                ("Title".into(), ModelField::Plain(FieldType::Text)),
+                ("Status".into(), ModelField::Plain(choice)),
+                ("Owner".into(), ModelField::LinkTo(0)),
+                ("Parent".into(), ModelField::LinkTo(1)),
+            ],
+        },
+    ];
+    (apps, tables)
+}
+
+fn employees() -> Vec<Record> {
+    let person = |id: i64, name: &str, salary: f64, day: Option<&str>, active: bool| Record {
+        id,
+        values: vec![
+            Value::Text(name.into()),
+            Value::Number(salary),
+            day.map_or(Value::Null, |d| Value::Text(d.into())),
+            Value::Bool(active),
+        ],
+    };
+    vec![
+        person(3, "Ada Lovelace", 5200.5, Some("2024-02-29"), true),
+        person(7, "Grace Hopper", 6100.0, None, false),
+        person(
+            12,
+            "Edsger Dijkstra — “EWD”",
+            0.25,
+            Some("1999-12-31"),
+            true,
+        ),
+    ]
+}
+
+fn tasks() -> Vec<Record> {
+    vec![
+        Record {
+            id: 1,
+            values: vec![
+                Value::Text("Launch".into()),
+                Value::Text("Open".into()),
+                Value::Integer(3),
+                Value::Null,
+            ],
+        },
+        Record {
+            id: 2,
+            values: vec![
+                Value::Text("Rehearse".into()),
+                Value::Text("Done".into()),
+                Value::Integer(7),
+                Value::Integer(1),
+            ],
+        },
+    ]
+}
+
+/// Makes the model in store `key` and loads the records above.
+fn filled(backend: &dyn StoreBackend, key: &str) -> Result<(i64, i64)> {
+    let mut store = backend.create(key, "10.0.1")?;
+    let (apps, tables) = model();
+    let (_, made) = store.create_model(&apps, &tables)?;
+    let (emp, task) = (made[0].id, made[1].id);
+    store.load(&mut |sink| {
+        for r in employees() {
+            sink.put(emp, r.id, &r.values)?;
+        }
+        for r in tasks() {
+            sink.put(task, r.id, &r.values)?;
+        }
+        Ok(())
+    })?;
+    Ok((emp, task))
+}
+
+fn a_new_store_is_empty_and_knows_its_platform(backend: &dyn StoreBackend) -> Result<()> {
+    let store = backend.create("prod", "10.0.1")?;
+    assert_eq!(store.platform_version()?, "10.0.1");
+    let defs = store.definitions()?;
+    assert!(defs.apps.is_empty() && defs.tables.is_empty() && defs.views.is_empty());
+    assert_eq!(store.stats()?.record_count, 0);
+    assert!(backend.exists("prod")?);
+    assert!(!backend.exists("other")?);
+    let again = backend.create("prod", "10.0.1").err().expect("taken");
+    assert_eq!(again.kind, ErrorKind::Conflict);
+    let missing = backend.open("other").err().expect("missing");
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+    Ok(())
+}
+both!(a_new_store_is_empty_and_knows_its_platform);
+
+fn a_model_and_its_records_come_back_exactly(backend: &dyn StoreBackend) -> Result<()> {
+    let (emp, task) = filled(backend, "prod")?;
+    let store = backend.open("prod")?;
+    let defs = store.definitions()?;
+    assert_eq!(
+        defs.apps
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Projects", "HR"]
+    );
+    let employees_table = defs.tables.iter().find(|t| t.id == emp).expect("Employees");
+    assert_eq!(employees_table.app_ids.len(), 2, "shared by both apps");
+    let tasks_table = defs.tables.iter().find(|t| t.id == task).expect("Tasks");
+    assert_eq!(
+        tasks_table.fields[2].field_type,
+        FieldType::Link { table_id: emp }
+    );
+    assert_eq!(
+        tasks_table.fields[3].field_type,
+        FieldType::Link { table_id: task }
+    );
+    assert_eq!(store.records(emp)?, employees());
+    assert_eq!(store.records(task)?, tasks());
+    let stats = store.stats()?;
+    assert_eq!(
+        (stats.record_count, stats.app_count, stats.table_count),
+        (5, 2, 2)
+    );
+    assert!(stats.size_bytes > 0);
+    Ok(())
+}
+both!(a_model_and_its_records_come_back_exactly);
+
+fn new_records_continue_after_the_loaded_ids(backend: &dyn StoreBackend) -> Result<()> {
+    let (emp, _) = filled(backend, "prod")?;
+    let mut store = backend.open("prod")?;
+    let row = vec![
+        Value::Text("Barbara Liskov".into()),
+        Value::Integer(4000),
+        Value::Text("2025-03-30".into()),
+        Value::Bool(true),
+    ];
+    assert_eq!(store.insert_records(emp, &[row])?, 1);
+    let all = store.records(emp)?;
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[3].id, 13, "after the largest loaded id");
+    assert_eq!(all[3].values[1], Value::Number(4000.0));
+
+    let short = store
+        .insert_records(emp, &[vec![Value::Text("x".into())]])
+        .expect_err("too few values");
+    assert_eq!(short.kind, ErrorKind::Invalid);
+    assert_eq!(store.records(emp)?.len(), 4, "nothing inserted");
+    Ok(())
+}
+both!(new_records_continue_after_the_loaded_ids);
+
+fn a_refused_model_or_a_failed_load_leaves_nothing(backend: &dyn StoreBackend) -> Result<()> {
+    let mut store = backend.create("prod", "10.0.1")?;
+    let (apps, mut tables) = model();
+    tables[1].name = "employees".into();
+    let clash = store
+        .create_model(&apps, &tables)
+        .expect_err("two tables, one name");
+    assert_eq!(clash.kind, ErrorKind::Conflict, "{}", clash.message);
+    assert!(store.definitions()?.apps.is_empty(), "no app was kept");
+
+    let (apps, tables) = model();
+    let (_, made) = store.create_model(&apps, &tables)?;
+    let emp = made[0].id;
+    let loaded = store.load(&mut |sink| {
+        for r in employees() {
+            sink.put(emp, r.id, &r.values)?;
+        }
+        sink.put(emp, 3, &employees()[0].values)
+    });
+    assert!(loaded.is_err(), "a duplicate id fails the load");
+    assert!(
+        store.records(emp)?.is_empty(),
+        "nothing of the load was kept"
+    );
+    Ok(())
+}
+both!(a_refused_model_or_a_failed_load_leaves_nothing);
+
+fn a_copy_is_whole_and_independent(backend: &dyn StoreBackend) -> Result<()> {
+    let (emp, task) = filled(backend, "prod")?;
+    let seen = RefCell::new(Vec::new());
+    backend.copy(
+        "prod",
+        "uat",
+        &|p: CopyProgress| seen.borrow_mut().push(p),
+        &never(),
+    )?;
+    let last = seen.borrow().last().copied().expect("progress");
+    assert_eq!(last.done_pages, last.total_pages, "ends complete");
+
+    let mut copy = backend.open("uat")?;
+    let original = backend.open("prod")?;
+    assert_eq!(copy.definitions()?, original.definitions()?);
+    assert_eq!(copy.records(emp)?, employees());
+    assert_eq!(copy.records(task)?, tasks());
+    assert_eq!(copy.platform_version()?, "10.0.1");
+
+    copy.create_app("Finance")?;
+    copy.insert_records(task, &[tasks()[0].values.clone()])?;
+    assert_eq!(copy.records(task)?.last().map(|r| r.id), Some(3));
+    assert_eq!(
+        original.definitions()?.apps.len(),
+        2,
+        "the source is untouched"
+    );
+    assert_eq!(original.records(task)?, tasks());
+
+    let taken = backend
+        .copy("prod", "uat", &|_| {}, &never())
+        .expect_err("target exists");
+    assert_eq!(taken.kind, ErrorKind::Conflict);
+    Ok(())
+}
+both!(a_copy_is_whole_and_independent);
+
+fn a_stopped_copy_leaves_no_target(backend: &dyn StoreBackend) -> Result<()> {
+    filled(backend, "prod")?;
+    let stop = AtomicBool::new(true);
+    let err = backend
+        .copy("prod", "uat", &|_| {}, &stop)
+        .expect_err("stopped");
+    assert_eq!(err.kind, ErrorKind::Cancelled);
+    assert!(!backend.exists("uat")?);
+    backend.copy("prod", "uat", &|_| {}, &never())?;
+    assert!(backend.exists("uat")?, "a later copy is not hindered");
+    Ok(())
+}
+both!(a_stopped_copy_leaves_no_target);
+
+fn marks_on_a_copy_are_kept(backend: &dyn StoreBackend) -> Result<()> {
+    let mut store = backend.create("prod", "10.0.1")?;
+    assert_eq!((store.copy_point()?, store.production_point()?), (0, 0));
+    store.set_marks(4, 9)?;
+    store.set_platform_version("10.0.2")?;
+    drop(store);
+    backend.copy("prod", "sandbox", &|_| {}, &never())?;
+    let copy = backend.open("sandbox")?;
+    assert_eq!((copy.copy_point()?, copy.production_point()?), (4, 9));
+    assert_eq!(copy.platform_version()?, "10.0.2");
+    Ok(())
+}
+both!(marks_on_a_copy_are_kept);
+
+fn a_discarded_store_is_gone(backend: &dyn StoreBackend) -> Result<()> {
+    filled(backend, "half-made")?;
+    backend.discard("half-made")?;
+    assert!(!backend.exists("half-made")?);
+    backend.discard("half-made")?;
+    Ok(())
+}
+both!(a_discarded_store_is_gone);
