@@ -308,3 +308,155 @@ fn a_discarded_store_is_gone(backend: &dyn StoreBackend) -> Result<()> {
     Ok(())
 }
 both!(a_discarded_store_is_gone);
+
+fn a_point_restores_exactly_and_knows_when_it_was_tampered_with(
+    backend: &dyn StoreBackend,
+) -> Result<()> {
+    let (emp, task) = filled(backend, "prod")?;
+    let point = backend.take_point("prod", &|_| {}, &never())?;
+    assert_eq!(point.records, 5);
+    assert_eq!(point.platform.version, "10.0.1");
+    assert!(point.size_bytes > 0);
+    backend
+        .check_point(&point.name, &point.digest)
+        .expect("whole");
+    assert_eq!(backend.point_platform(&point.name)?.version, "10.0.1");
+
+    let mut store = backend.open("prod")?;
+    store.insert_records(emp, &[employees()[0].values.clone()])?;
+    store.create_app("Finance")?;
+    store.set_platform_version("10.0.2")?;
+    let impact = backend.changes_since("prod", &point.name)?;
+    assert_eq!(impact.records_changed, 1);
+    drop(store);
+
+    let stages = RefCell::new(Vec::new());
+    backend.restore_point("prod", &point.name, &|p| stages.borrow_mut().push(p.stage))?;
+    assert!(stages
+        .borrow()
+        .iter()
+        .all(|s| *s == cutover_core::backup::CopyStage::Replacing));
+    let store = backend.open("prod")?;
+    assert_eq!(store.records(emp)?, employees());
+    assert_eq!(store.records(task)?, tasks());
+    assert_eq!(store.definitions()?.apps.len(), 2);
+    assert_eq!(store.platform_version()?, "10.0.1");
+    assert_eq!(
+        backend.changes_since("prod", &point.name)?.records_changed,
+        0
+    );
+
+    let problem = backend
+        .check_point(&point.name, &"0".repeat(64))
+        .expect_err("another digest");
+    assert!(problem.contains("changed"), "{problem}");
+    backend.drop_point(&point.name)?;
+    let gone = backend
+        .check_point(&point.name, &point.digest)
+        .expect_err("dropped");
+    assert!(gone.contains("missing"), "{gone}");
+    assert!(backend.drop_point("../control.sqlite").is_err());
+    Ok(())
+}
+both!(a_point_restores_exactly_and_knows_when_it_was_tampered_with);
+
+fn a_stopped_point_leaves_nothing_and_unrecorded_points_are_dropped(
+    backend: &dyn StoreBackend,
+) -> Result<()> {
+    filled(backend, "prod")?;
+    let stopped = backend
+        .take_point("prod", &|_| {}, &AtomicBool::new(true))
+        .expect_err("stopped");
+    assert_eq!(stopped.kind, ErrorKind::Cancelled);
+    let kept = backend.take_point("prod", &|_| {}, &never())?;
+    let stray = backend.take_point("prod", &|_| {}, &never())?;
+    let keep = std::collections::HashSet::from([kept.name.clone()]);
+    let dropped = backend.drop_points_except(&keep)?;
+    assert_eq!(
+        dropped.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        [stray.name.as_str()],
+        "only the unrecorded point, and no trace of the stopped one"
+    );
+    backend.check_point(&kept.name, &kept.digest).expect("kept");
+    Ok(())
+}
+both!(a_stopped_point_leaves_nothing_and_unrecorded_points_are_dropped);
+
+fn a_refresh_replaces_the_target_marked_as_copied(backend: &dyn StoreBackend) -> Result<()> {
+    let (emp, _) = filled(backend, "prod")?;
+    backend.copy("prod", "uat", &|_| {}, &never())?;
+    let mut uat = backend.open("uat")?;
+    uat.create_app("Scratch")?;
+    uat.insert_records(emp, &[employees()[1].values.clone()])?;
+    drop(uat);
+    let mut prod = backend.open("prod")?;
+    prod.insert_records(emp, &[employees()[2].values.clone()])?;
+    drop(prod);
+
+    let stopped = backend
+        .refresh("prod", "uat", &|_| {}, &AtomicBool::new(true))
+        .expect_err("stopped");
+    assert_eq!(stopped.kind, ErrorKind::Cancelled);
+    assert_eq!(backend.open("uat")?.records(emp)?.len(), 4, "unchanged");
+
+    let base = backend.refresh("prod", "uat", &|_| {}, &never())?;
+    let uat = backend.open("uat")?;
+    assert_eq!(uat.records(emp)?, backend.open("prod")?.records(emp)?);
+    assert!(uat.definitions()?.apps.iter().all(|a| a.name != "Scratch"));
+    assert_eq!((uat.copy_point()?, uat.production_point()?), (base, base));
+    Ok(())
+}
+both!(a_refresh_replaces_the_target_marked_as_copied);
+
+fn a_retired_store_is_kept_aside_until_purged_or_brought_back(
+    backend: &dyn StoreBackend,
+) -> Result<()> {
+    let (emp, _) = filled(backend, "old")?;
+    let at = chrono::DateTime::from_timestamp(1_764_590_400, 0).expect("an instant");
+    backend.retire("old", at)?;
+    assert!(!backend.exists("old")?);
+    let retired = backend.retired()?;
+    assert_eq!(retired.len(), 1);
+    assert_eq!(
+        (retired[0].key.as_str(), retired[0].retired_at),
+        ("old", at)
+    );
+    assert!(retired[0].size_bytes > 0);
+
+    backend.unretire(&retired[0].name, "back")?;
+    assert!(backend.retired()?.is_empty());
+    assert_eq!(backend.open("back")?.records(emp)?, employees());
+
+    backend.retire("back", at)?;
+    let name = backend.retired()?[0].name.clone();
+    backend.purge_retired(&name)?;
+    assert!(backend.retired()?.is_empty());
+    assert_eq!(
+        backend.purge_retired(&name).expect_err("gone").kind,
+        ErrorKind::NotFound
+    );
+    Ok(())
+}
+both!(a_retired_store_is_kept_aside_until_purged_or_brought_back);
+
+fn recovery_retires_stores_no_environment_records(backend: &dyn StoreBackend) -> Result<()> {
+    filled(backend, "kept")?;
+    filled(backend, "stray")?;
+    let at = chrono::DateTime::from_timestamp(1_764_590_400, 0).expect("an instant");
+    let retired = backend.recover(&["kept".to_string()], at)?;
+    assert_eq!(retired, ["stray"]);
+    assert!(backend.exists("kept")? && !backend.exists("stray")?);
+    assert_eq!(backend.retired()?.len(), 1);
+    Ok(())
+}
+both!(recovery_retires_stores_no_environment_records);
+
+fn a_watch_sees_any_commit_after_it_began(backend: &dyn StoreBackend) -> Result<()> {
+    filled(backend, "prod")?;
+    let watch = backend.watch("prod")?;
+    let mut store = backend.open("prod")?;
+    store.create_app("Finance")?;
+    assert!(watch.changed()?);
+    Ok(())
+}
+both!(a_watch_sees_any_commit_after_it_began);

@@ -14,11 +14,13 @@
 //! environment's name in the one transaction that fills it, so a stop at
 //! any moment leaves no environment half made (transactional DDL).
 //!
-//! Being built: backups and restore points, retiring, watching for commits
-//! and most of the environment store are not on this backend yet, and say
-//! so when asked.
+//! Being built: most of the environment store (designer changes, the
+//! changelog's queries, record pages, imports, promotion, extensions,
+//! release scripts) is not on this backend yet, and says so when asked.
 
+mod copy;
 mod defs;
+mod points;
 mod schema;
 pub mod server;
 mod store;
@@ -34,20 +36,14 @@ use cutover_core::backup::{CopyProgress, PlatformState};
 use cutover_core::upgrade::RollbackImpact;
 use cutover_core::{Error, Result};
 use postgres::{Client, GenericClient, IsolationLevel};
-use schema::{env_schema, ident, partial_schema};
+use schema::env_schema;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Environments kept as schemas of one database on a server.
 pub struct PgBackend {
     settings: ServerSettings,
     secret: Option<Secret>,
-}
-
-fn not_yet<T>(what: &str) -> Result<T> {
-    Err(Error::unavailable(format!(
-        "{what} is not available yet for environments on a PostgreSQL server; nothing was changed."
-    )))
 }
 
 fn schema_exists(client: &mut impl GenericClient, schema: &str) -> Result<bool> {
@@ -106,22 +102,8 @@ impl StoreBackend for PgBackend {
         progress: &dyn Fn(CopyProgress),
         stop: &AtomicBool,
     ) -> Result<()> {
-        let (from, to, partial) = (
-            env_schema(source)?,
-            env_schema(target)?,
-            partial_schema(target)?,
-        );
+        let (from, to) = (env_schema(source)?, env_schema(target)?);
         let mut client = self.client()?;
-        if schema_exists(&mut client, &to)? {
-            return Err(Error::conflict(format!(
-                "An environment store with key {target} already exists."
-            )));
-        }
-        if !schema_exists(&mut client, &from)? {
-            return Err(Error::not_found(format!(
-                "The data store {source} is missing from the server."
-            )));
-        }
         // One snapshot for every table read: the copy is of one moment of
         // the source, which stays online (readers and writers go on).
         let mut tx = client
@@ -129,71 +111,22 @@ impl StoreBackend for PgBackend {
             .isolation_level(IsolationLevel::RepeatableRead)
             .start()
             .context("starting a copy")?;
-        tx.batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {} CASCADE",
-            ident(&partial)
-        ))
-        .context("starting a copy")?;
-        schema::create_platform(&mut tx, &partial, "")?;
-        tx.batch_execute(&format!("DELETE FROM {}.platform_meta", ident(&partial)))
-            .context("starting a copy")?;
-        let others = schema::other_tables(&mut tx, &from)?;
-        let sizes = tx
-            .query(
-                "SELECT c.relname, (pg_relation_size(c.oid) / 8192)::bigint
-                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = $1 AND c.relkind = 'r'",
-                &[&from],
-            )
-            .context("measuring the source")?;
-        let pages_of = |table: &str| -> u32 {
-            sizes
-                .iter()
-                .find(|r| r.get::<_, &str>(0) == table)
-                .map_or(0, |r| {
-                    r.get::<_, i64>(1).clamp(0, i64::from(u32::MAX / 2)) as u32
-                })
-                .max(1)
-        };
-        let tables: Vec<(String, bool)> = schema::PLATFORM_TABLES
-            .iter()
-            .map(|t| (t.to_string(), false))
-            .chain(others.into_iter().map(|t| (t, true)))
-            .collect();
-        let total: u32 = tables.iter().map(|(t, _)| pages_of(t)).sum();
-        let mut done = 0u32;
-        progress(CopyProgress::copying(0, total));
-        for (table, make) in &tables {
-            if stop.load(Ordering::Relaxed) {
-                return Err(Error::cancelled(
-                    "Stopped before the copy was complete; nothing was kept.",
-                ));
-            }
-            let (src, dst) = (
-                format!("{}.{}", ident(&from), ident(table)),
-                format!("{}.{}", ident(&partial), ident(table)),
-            );
-            if *make {
-                tx.batch_execute(&format!("CREATE TABLE {dst} (LIKE {src} INCLUDING ALL)"))
-                    .context("copying a table's definition")?;
-            }
-            tx.batch_execute(&format!("INSERT INTO {dst} SELECT * FROM {src}"))
-                .context("copying a table's rows")?;
-            done += pages_of(table);
-            progress(CopyProgress::copying(done, total));
+        if schema_exists(&mut tx, &to)? {
+            return Err(Error::conflict(format!(
+                "An environment store with key {target} already exists."
+            )));
         }
-        schema::restart_identities(&mut tx, &partial)?;
-        tx.batch_execute(&format!(
-            "ALTER SCHEMA {} RENAME TO {}",
-            ident(&partial),
-            ident(&to)
-        ))
-        .context("putting the copy in place")?;
+        if !schema_exists(&mut tx, &from)? {
+            return Err(Error::not_found(format!(
+                "The data store {source} is missing from the server."
+            )));
+        }
+        copy::copy_into(&mut tx, &from, &to, progress, stop)?;
         tx.commit().context("committing the copy")
     }
 
-    fn rehearse_point(&self, _key: &str) -> Result<()> {
-        not_yet("Timing a restore point")
+    fn rehearse_point(&self, key: &str) -> Result<()> {
+        copy::digest(&mut self.client()?, &env_schema(key)?).map(|_| ())
     }
 
     fn exists(&self, key: &str) -> Result<bool> {
@@ -202,86 +135,127 @@ impl StoreBackend for PgBackend {
 
     fn take_point(
         &self,
-        _key: &str,
-        _progress: &dyn Fn(CopyProgress),
-        _stop: &AtomicBool,
+        key: &str,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
     ) -> Result<Point> {
-        not_yet("Taking a backup")
+        self.take_point_schema(key, progress, stop)
     }
 
-    fn check_point(&self, _name: &str, _digest: &str) -> Result<(), String> {
-        Err("Backups are not available yet for environments on a PostgreSQL server.".into())
+    fn check_point(&self, name: &str, digest: &str) -> Result<(), String> {
+        self.check_point_schema(name, digest)
     }
 
-    fn point_platform(&self, _name: &str) -> Result<PlatformState> {
-        not_yet("Reading a backup")
+    fn point_platform(&self, name: &str) -> Result<PlatformState> {
+        self.point_platform_schema(name)
     }
 
-    fn restore_point(
-        &self,
-        _key: &str,
-        _name: &str,
-        _progress: &dyn Fn(CopyProgress),
-    ) -> Result<()> {
-        not_yet("Restoring a backup")
+    fn restore_point(&self, key: &str, name: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.restore_point_schema(key, name, progress)
     }
 
-    fn drop_point(&self, _name: &str) -> Result<()> {
-        not_yet("Deleting a backup")
+    fn drop_point(&self, name: &str) -> Result<()> {
+        if !name.starts_with("point_") {
+            return Err(Error::invalid(format!("\"{name}\" is not a backup.")));
+        }
+        self.drop_schema(name)
     }
 
-    fn drop_points_except(&self, _keep: &HashSet<String>) -> Result<Vec<(String, u64)>> {
-        Ok(Vec::new())
+    fn drop_points_except(&self, keep: &HashSet<String>) -> Result<Vec<(String, u64)>> {
+        self.drop_points_except_schemas(keep)
     }
 
-    fn changes_since(&self, _key: &str, _name: &str) -> Result<RollbackImpact> {
-        not_yet("Comparing with a restore point")
+    fn changes_since(&self, key: &str, name: &str) -> Result<RollbackImpact> {
+        self.changes_since_schema(key, name)
     }
 
     fn refresh(
         &self,
-        _source: &str,
-        _target: &str,
-        _progress: &dyn Fn(CopyProgress),
-        _stop: &AtomicBool,
+        source: &str,
+        target: &str,
+        progress: &dyn Fn(CopyProgress),
+        stop: &AtomicBool,
     ) -> Result<i64> {
-        not_yet("Refreshing")
+        self.replace_with(target, &env_schema(source)?, true, progress, stop)
     }
 
-    fn replace(&self, _key: &str, _from: &str, _progress: &dyn Fn(CopyProgress)) -> Result<()> {
-        not_yet("Putting a copy back")
+    fn replace(&self, key: &str, from: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
+        self.replace_with(
+            key,
+            &env_schema(from)?,
+            false,
+            progress,
+            &AtomicBool::new(false),
+        )
+        .map(|_| ())
     }
 
-    fn retire(&self, _key: &str, _now: DateTime<Utc>) -> Result<()> {
-        not_yet("Retiring an environment")
+    fn retire(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        self.retire_schema(key, now)
     }
 
     fn retired(&self) -> Result<Vec<RetiredEntry>> {
-        Ok(Vec::new())
+        self.retired_schemas()
     }
 
-    fn purge_retired(&self, _name: &str) -> Result<()> {
-        not_yet("Purging a retired environment")
+    fn purge_retired(&self, name: &str) -> Result<()> {
+        self.purge_retired_schema(name)
     }
 
-    fn unretire(&self, _name: &str, _key: &str) -> Result<()> {
-        not_yet("Bringing back a retired environment")
+    fn unretire(&self, name: &str, key: &str) -> Result<()> {
+        self.unretire_schema(name, key)
     }
 
     fn discard(&self, key: &str) -> Result<()> {
-        self.client()?
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {} CASCADE",
-                ident(&env_schema(key)?)
-            ))
-            .context("removing an unfinished store")
+        self.drop_schema(&env_schema(key)?)
     }
 
-    fn watch(&self, _key: &str) -> Result<Box<dyn Watch>> {
-        not_yet("Watching for changes")
+    fn watch(&self, key: &str) -> Result<Box<dyn Watch>> {
+        let mut client = self.client()?;
+        if !schema_exists(&mut client, &env_schema(key)?)? {
+            return Err(Error::not_found(format!(
+                "The data store {key} is missing from the server."
+            )));
+        }
+        let start = wal_position(&mut client)?;
+        Ok(Box::new(WalWatch {
+            client: std::sync::Mutex::new(client),
+            start,
+        }))
     }
 
-    fn recover(&self, _recorded: &[String], _now: DateTime<Utc>) -> Result<Vec<String>> {
-        Ok(Vec::new())
+    fn recover(&self, recorded: &[String], now: DateTime<Utc>) -> Result<Vec<String>> {
+        self.recover_schemas(recorded, now)
+    }
+}
+
+/// Where the server's write-ahead log is: every commit that changed
+/// anything on the server moves it forward.
+fn wal_position(client: &mut impl GenericClient) -> Result<i64> {
+    Ok(client
+        .query_one(
+            "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint",
+            &[],
+        )
+        .context("reading the server's log position")?
+        .get(0))
+}
+
+/// Watches the server's log position: a commit to the environment by
+/// anyone moves it, so it never says "unchanged" after a change. Writes to
+/// other schemas (and the server's own housekeeping) move it too; then the
+/// caller takes the safe, slower path.
+struct WalWatch {
+    client: std::sync::Mutex<Client>,
+    start: i64,
+}
+
+impl Watch for WalWatch {
+    fn changed(&self) -> Result<bool> {
+        let mut client = self
+            .client
+            .lock()
+            .map_err(|_| Error::internal("A watch was poisoned."))?;
+        Ok(wal_position(&mut *client)? != self.start)
     }
 }
