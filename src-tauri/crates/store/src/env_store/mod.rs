@@ -5,6 +5,7 @@
 //! file ([`sqlite::SqliteBackend`]). A PostgreSQL server must later fit behind
 //! the same two traits, so nothing outside this module knows about files.
 
+pub mod design;
 pub mod postgres;
 pub mod sqlite;
 

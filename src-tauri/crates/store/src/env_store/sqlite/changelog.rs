@@ -7,6 +7,7 @@
 //! the last promotion) is where its own work begins.
 
 use crate::control::fault::column;
+use crate::env_store::design::Outcome;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::{
@@ -16,18 +17,6 @@ use cutover_core::Result;
 use rusqlite::types::{ToSqlOutput, Value as SqlParam};
 use rusqlite::ToSql;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
-
-/// What a change did, before it becomes a changelog entry.
-pub(super) struct Outcome {
-    pub kind: EntityKind,
-    pub id: i64,
-    pub name: String,
-    pub action: ChangeAction,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    /// The apps the entity belongs to, for filtering by app.
-    pub app_ids: Vec<i64>,
-}
 
 const BASE_KEY: &str = "promoted_through";
 const PRODUCTION_KEY: &str = "production_seen";

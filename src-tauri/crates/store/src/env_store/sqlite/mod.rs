@@ -17,7 +17,6 @@ mod points;
 mod promote;
 mod record_page;
 mod records;
-mod retype;
 mod store;
 
 use super::{EnvironmentStore, Point, StoreBackend, Watch};

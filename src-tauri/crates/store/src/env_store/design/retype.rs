@@ -2,17 +2,12 @@
 //! and editing a choice field's options. Both check every value first and
 //! refuse, saying how many fail, before anything is written.
 
-use super::changelog::Outcome;
-use super::defs;
-use super::designer::{checked_type, examples, field_outcome, names, values_of, views_using};
-use super::store::SqlValue;
-use crate::Context;
+use super::{checked_type, examples, field_outcome, names, views_using, DesignTx, Outcome};
 use cutover_core::change::{validate_filter, validate_options};
 use cutover_core::changelog::ChangeAction;
 use cutover_core::definitions::{FieldDef, FieldType, Value};
 use cutover_core::value::convert;
 use cutover_core::{Error, Result};
-use rusqlite::{params, Transaction};
 
 fn type_label(t: &FieldType) -> &'static str {
     match t {
@@ -26,12 +21,12 @@ fn type_label(t: &FieldType) -> &'static str {
 }
 
 pub(super) fn retype_field(
-    tx: &Transaction,
+    tx: &mut dyn DesignTx,
     field_id: i64,
     field_type: &FieldType,
 ) -> Result<Outcome> {
-    let before = defs::field(tx, field_id)?;
-    let table = defs::table(tx, before.table_id)?;
+    let before = tx.field(field_id)?;
+    let table = tx.table(before.table_id)?;
     let to = checked_type(tx, field_type)?;
     if std::mem::discriminant(&before.field_type) == std::mem::discriminant(&to) {
         return Err(Error::invalid(match to {
@@ -67,7 +62,7 @@ pub(super) fn retype_field(
         )));
     }
 
-    let values = values_of(tx, &before)?;
+    let values = tx.values_of(&before)?;
     let mut converted = Vec::with_capacity(values.len());
     let mut failing = Vec::new();
     for (id, v) in &values {
@@ -87,47 +82,17 @@ pub(super) fn retype_field(
         )));
     }
 
-    // Same column name afterwards, so record reads and views need no change.
-    let t = table.id;
-    tx.execute_batch(&format!(
-        "ALTER TABLE rec_{t} ADD COLUMN f_{field_id}_new {};",
-        to.sql_type()
-    ))
-    .context("adding the retyped column")?;
-    {
-        let mut update = tx
-            .prepare(&format!(
-                "UPDATE rec_{t} SET f_{field_id}_new = ?2 WHERE id = ?1"
-            ))
-            .context("converting values")?;
-        for (id, v) in &converted {
-            update
-                .execute(params![id, SqlValue(v)])
-                .context("converting values")?;
-        }
-    }
-    tx.execute_batch(&format!(
-        "ALTER TABLE rec_{t} DROP COLUMN f_{field_id};
-         ALTER TABLE rec_{t} RENAME COLUMN f_{field_id}_new TO f_{field_id};"
-    ))
-    .context("replacing the retyped column")?;
-    write_type(tx, field_id, &to)?;
+    tx.retype_field(table.id, field_id, &to, &converted)?;
     field_outcome(&table, ChangeAction::Retype, Some(&before), Some(&after))
 }
 
-fn write_type(tx: &Transaction, field_id: i64, to: &FieldType) -> Result<()> {
-    let json = serde_json::to_string(to).context("encoding a field type")?;
-    tx.execute(
-        "UPDATE platform_fields SET field_type = ?2 WHERE id = ?1",
-        params![field_id, json],
-    )
-    .context("saving a field type")?;
-    Ok(())
-}
-
-pub(super) fn set_options(tx: &Transaction, field_id: i64, options: &[String]) -> Result<Outcome> {
-    let before = defs::field(tx, field_id)?;
-    let table = defs::table(tx, before.table_id)?;
+pub(super) fn set_options(
+    tx: &mut dyn DesignTx,
+    field_id: i64,
+    options: &[String],
+) -> Result<Outcome> {
+    let before = tx.field(field_id)?;
+    let table = tx.table(before.table_id)?;
     let FieldType::Choice { options: old } = &before.field_type else {
         return Err(Error::invalid(format!(
             "\"{}\" is not a choice field; only choice fields have options.",
@@ -141,7 +106,7 @@ pub(super) fn set_options(tx: &Transaction, field_id: i64, options: &[String]) -
         ));
     }
     let to = FieldType::Choice { options };
-    let values = values_of(tx, &before)?;
+    let values = tx.values_of(&before)?;
     let mut rewritten = Vec::new();
     let mut failing: Vec<&Value> = Vec::new();
     for (id, v) in &values {
@@ -160,21 +125,8 @@ pub(super) fn set_options(tx: &Transaction, field_id: i64, options: &[String]) -
             examples(&failing)
         )));
     }
-    {
-        // Values matched ignoring case take the new spelling.
-        let mut update = tx
-            .prepare(&format!(
-                "UPDATE rec_{} SET f_{field_id} = ?2 WHERE id = ?1",
-                table.id
-            ))
-            .context("updating choice values")?;
-        for (id, v) in &rewritten {
-            update
-                .execute(params![id, SqlValue(v)])
-                .context("updating choice values")?;
-        }
-    }
-    write_type(tx, field_id, &to)?;
+    // Values matched ignoring case take the new spelling.
+    tx.rewrite_field(table.id, field_id, &to, &rewritten)?;
     let after = FieldDef {
         field_type: to,
         ..before.clone()
