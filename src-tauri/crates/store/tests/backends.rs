@@ -2,36 +2,17 @@
 //! the embedded SQLite backend and against a real PostgreSQL server (a
 //! database of its own per test). Each test is written once, as a function
 //! of the backend; `both!` makes a SQLite and a PostgreSQL test of it.
+//! Designer changes and the changelog are in `backends_design.rs`.
 
+#[macro_use]
 mod common;
 
-use common::pg::FreshDatabase;
 use cutover_core::backup::CopyProgress;
 use cutover_core::definitions::{FieldType, Record, Value};
 use cutover_core::{ErrorKind, Result};
-use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::{ModelField, ModelTable, StoreBackend};
 use std::cell::RefCell;
 use std::sync::atomic::AtomicBool;
-
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[test]
-            fn sqlite() -> cutover_core::Result<()> {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let backend = super::SqliteBackend::new(dir.path())?;
-                super::$name(&backend)
-            }
-
-            #[test]
-            fn postgresql() -> cutover_core::Result<()> {
-                let db = super::FreshDatabase::new();
-                super::$name(&db.backend())
-            }
-        }
-    };
-}
 
 fn never() -> AtomicBool {
     AtomicBool::new(false)

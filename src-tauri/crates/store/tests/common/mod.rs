@@ -11,6 +11,29 @@ use cutover_core::Result;
 use cutover_store::{demo, Context, Workspace};
 use std::path::{Path, PathBuf};
 
+/// Makes a SQLite and a PostgreSQL test (`<name>::sqlite`,
+/// `<name>::postgresql`) of the function `name(&dyn StoreBackend)`; the
+/// PostgreSQL one gets a database of its own on the test server.
+#[allow(unused_macros)]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() -> cutover_core::Result<()> {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let backend = cutover_store::env_store::sqlite::SqliteBackend::new(dir.path())?;
+                super::$name(&backend)
+            }
+
+            #[test]
+            fn postgresql() -> cutover_core::Result<()> {
+                let db = crate::common::pg::FreshDatabase::new();
+                super::$name(&db.backend())
+            }
+        }
+    };
+}
+
 pub mod pg;
 pub mod uat;
 

@@ -204,7 +204,7 @@ pub(super) fn platform_of(client: &mut impl GenericClient, name: &str) -> Result
                 platform_before: r.get(3),
                 depends_on: serde_json::from_str(r.get(4)).context(doing)?,
                 adds: serde_json::from_str(r.get(5)).context(doing)?,
-                installed_at: r.get::<_, &str>(6).parse().context(doing)?,
+                installed_at: r.get(6),
                 installed_by: r.get(7),
             })
         })

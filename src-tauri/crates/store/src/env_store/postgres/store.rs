@@ -5,16 +5,18 @@
 //! there is a record table `rec_<id>` with an `id` key and one column
 //! `f_<field id>` per field, kept by changing both in one transaction.
 //!
-//! Designer changes, the changelog's queries, record pages and imports,
-//! promotion, extensions, release scripts and checks are not on this
-//! backend yet: they refuse, saying so, and change nothing.
+//! Record pages and edits, imports, promotion, extensions, release scripts
+//! and checks are not on this backend yet: they refuse, saying so, and
+//! change nothing.
 
+use super::designer::Design;
 use super::schema::ident;
-use super::{defs, values};
+use super::{changelog, defs, values};
+use crate::env_store::design::{self, DesignTx};
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
-use cutover_core::change::Change;
+use cutover_core::change::{validate_entity_name, Change};
 use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
@@ -253,12 +255,42 @@ impl EnvironmentStore for PgStore {
 
     fn create_view(
         &mut self,
-        _app_id: i64,
-        _table_id: i64,
-        _name: &str,
-        _field_ids: &[i64],
+        app_id: i64,
+        table_id: i64,
+        name: &str,
+        field_ids: &[i64],
     ) -> Result<ViewDef> {
-        not_yet("Creating a view")
+        let name = validate_entity_name("view", name)?;
+        let fields = self.fields_of(table_id)?;
+        if let Some(bad) = field_ids
+            .iter()
+            .find(|id| !fields.iter().any(|f| f.id == **id))
+        {
+            return Err(Error::invalid(format!(
+                "Field {bad} is not a field of table {table_id}."
+            )));
+        }
+        let view = ViewDef {
+            id: 0,
+            app_id,
+            table_id,
+            name,
+            field_ids: field_ids.to_vec(),
+            filter: None,
+        };
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("creating a view")?;
+        let id = Design(&mut tx).save_view(&view)?.ok_or_else(|| {
+            Error::conflict(format!(
+                "This app already has a view named \"{}\".",
+                view.name
+            ))
+        })?;
+        tx.commit().context("creating a view")?;
+        Ok(ViewDef { id, ..view })
     }
 
     fn insert_records(&mut self, table_id: i64, rows: &[Vec<Value>]) -> Result<usize> {
@@ -330,33 +362,35 @@ impl EnvironmentStore for PgStore {
             .collect()
     }
 
-    fn apply(
-        &mut self,
-        _change: &Change,
-        _author: &str,
-        _at: DateTime<Utc>,
-    ) -> Result<ChangeEntry> {
-        not_yet("Changing the design")
+    fn apply(&mut self, change: &Change, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry> {
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting a change")?;
+        let entry = design::checked_apply(&mut Design(&mut tx), change, author, at)?;
+        tx.commit().context("committing a change")?;
+        Ok(entry)
     }
 
-    fn changelog(&self, _filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
-        not_yet("The changelog")
+    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+        changelog::page(&mut *self.client.borrow_mut(), filter)
     }
 
     fn changelog_authors(&self) -> Result<Vec<String>> {
-        not_yet("The changelog")
+        changelog::authors(&mut *self.client.borrow_mut())
     }
 
     fn unpromoted_authors(&self) -> Result<Vec<AuthorCount>> {
-        not_yet("The changelog")
+        changelog::unpromoted_authors(&mut *self.client.borrow_mut())
     }
 
     fn changelog_activity(
         &self,
-        _from: DateTime<Utc>,
-        _until: DateTime<Utc>,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
     ) -> Result<Vec<AuthorCount>> {
-        not_yet("The changelog")
+        changelog::activity(&mut *self.client.borrow_mut(), from, until)
     }
 
     fn mark_copied(&mut self) -> Result<i64> {
@@ -441,8 +475,8 @@ impl EnvironmentStore for PgStore {
             .unwrap_or(0))
     }
 
-    fn entries_after(&self, _seq: i64) -> Result<Vec<ChangeEntry>> {
-        not_yet("The changelog")
+    fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
+        changelog::entries_after(&mut *self.client.borrow_mut(), seq)
     }
 
     fn apply_plan(

@@ -1,0 +1,237 @@
+//! The changelog of an environment on a server: writing an entry inside
+//! the change's transaction, and answering the Changelog screen's filters.
+//!
+//! As in the SQLite store, "unpromoted" entries are those after
+//! `platform_meta.promoted_through`. Instants are `timestamptz`, so days
+//! in the account's time zone are plain ranges.
+
+use crate::env_store::design::Outcome;
+use crate::Context;
+use chrono::{DateTime, Utc};
+use cutover_core::changelog::{
+    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind,
+};
+use cutover_core::Result;
+use postgres::types::ToSql;
+use postgres::{GenericClient, Row};
+
+const ENTRY_COLUMNS: &str =
+    "c.seq, c.at, c.author, c.entity_kind, c.entity_id, c.entity_name, c.action, c.before, c.after";
+
+/// The position this environment's own work starts after.
+pub(super) fn base(client: &mut impl GenericClient) -> Result<i64> {
+    Ok(client
+        .query_opt(
+            "SELECT value FROM platform_meta WHERE key = 'promoted_through'",
+            &[],
+        )
+        .context("reading the promotion mark")?
+        .and_then(|r| r.get::<_, String>(0).parse().ok())
+        .unwrap_or(0))
+}
+
+pub(super) fn record(
+    client: &mut impl GenericClient,
+    o: Outcome,
+    author: &str,
+    at: DateTime<Utc>,
+) -> Result<ChangeEntry> {
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
+    let seq: i64 = client
+        .query_one(
+            "INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
+            &[
+                &at,
+                &author,
+                &o.kind.as_str(),
+                &o.id,
+                &o.name,
+                &o.action.as_str(),
+                &text(&o.before),
+                &text(&o.after),
+            ],
+        )
+        .context("writing the changelog")?
+        .get(0);
+    let mut apps = o.app_ids.clone();
+    apps.sort_unstable();
+    apps.dedup();
+    for app in apps {
+        client
+            .execute(
+                "INSERT INTO platform_changelog_apps (app_id, seq) VALUES ($1, $2)",
+                &[&app, &seq],
+            )
+            .context("writing the changelog")?;
+    }
+    Ok(ChangeEntry {
+        diff: diff(o.before.as_ref(), o.after.as_ref()),
+        seq,
+        at,
+        author: author.to_string(),
+        entity_kind: o.kind,
+        entity_id: o.id,
+        entity_name: o.name,
+        action: o.action,
+        before: o.before,
+        after: o.after,
+        unpromoted: true,
+    })
+}
+
+fn entry(r: &Row, base: i64) -> Result<ChangeEntry> {
+    let json = |s: Option<String>| {
+        s.map(|s| serde_json::from_str(&s))
+            .transpose()
+            .context("decoding a changelog entry")
+    };
+    let (before, after) = (json(r.get(7))?, json(r.get(8))?);
+    let seq: i64 = r.get(0);
+    Ok(ChangeEntry {
+        diff: diff(before.as_ref(), after.as_ref()),
+        before,
+        after,
+        seq,
+        at: r.get(1),
+        author: r.get(2),
+        entity_kind: EntityKind::parse(r.get(3))?,
+        entity_id: r.get(4),
+        entity_name: r.get(5),
+        action: ChangeAction::parse(r.get(6))?,
+        unpromoted: seq > base,
+    })
+}
+
+pub(super) fn page(
+    client: &mut impl GenericClient,
+    f: &ChangelogFilter,
+) -> Result<(Vec<ChangeEntry>, u32)> {
+    let base = base(client)?;
+    let mut conditions = Vec::new();
+    let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::new();
+    let mut push = |sql: &str, value: Box<dyn ToSql + Sync>| {
+        params.push(value);
+        conditions.push(format!("{sql} ${}", params.len()));
+    };
+    if let Some(a) = &f.author {
+        push("c.author =", Box::new(a.clone()));
+    }
+    if let Some(from) = f.from {
+        push("c.at >=", Box::new(from));
+    }
+    if let Some(until) = f.until {
+        push("c.at <", Box::new(until));
+    }
+    if let Some(k) = f.entity_kind {
+        push("c.entity_kind =", Box::new(k.as_str().to_string()));
+    }
+    if let Some(a) = f.action {
+        push("c.action =", Box::new(a.as_str().to_string()));
+    }
+    if let Some(app) = f.app_id {
+        params.push(Box::new(app));
+        conditions.push(format!(
+            "c.seq IN (SELECT seq FROM platform_changelog_apps WHERE app_id = ${})",
+            params.len()
+        ));
+    }
+    let filter = if conditions.is_empty() {
+        "platform_changelog c".to_string()
+    } else {
+        format!("platform_changelog c WHERE {}", conditions.join(" AND "))
+    };
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+    let total: i64 = client
+        .query_one(&format!("SELECT count(*) FROM {filter}"), &refs)
+        .context("counting changelog entries")?
+        .get(0);
+    let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
+    let mut paged = refs.clone();
+    paged.push(&limit);
+    paged.push(&offset);
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM {filter} ORDER BY c.seq DESC LIMIT ${} OFFSET ${}",
+                refs.len() + 1,
+                refs.len() + 2
+            ),
+            &paged,
+        )
+        .context("reading the changelog")?;
+    let entries = rows.iter().map(|r| entry(r, base)).collect::<Result<_>>()?;
+    Ok((entries, total as u32))
+}
+
+/// Every distinct author, in order.
+pub(super) fn authors(client: &mut impl GenericClient) -> Result<Vec<String>> {
+    Ok(client
+        .query(
+            "SELECT DISTINCT author FROM platform_changelog ORDER BY author",
+            &[],
+        )
+        .context("listing authors")?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Authors of unpromoted entries and how many each wrote.
+pub(super) fn unpromoted_authors(client: &mut impl GenericClient) -> Result<Vec<AuthorCount>> {
+    let base = base(client)?;
+    counts(
+        client,
+        "SELECT author, count(*) FROM platform_changelog WHERE seq > $1 GROUP BY author ORDER BY author",
+        &[&base],
+        "reading unpromoted changes",
+    )
+}
+
+/// Changes per author in `[from, until)`.
+pub(super) fn activity(
+    client: &mut impl GenericClient,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<AuthorCount>> {
+    counts(
+        client,
+        "SELECT author, count(*) FROM platform_changelog
+         WHERE at >= $1 AND at < $2 GROUP BY author ORDER BY author",
+        &[&from, &until],
+        "reading changelog activity",
+    )
+}
+
+fn counts(
+    client: &mut impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    doing: &str,
+) -> Result<Vec<AuthorCount>> {
+    Ok(client
+        .query(sql, params)
+        .context(doing)?
+        .iter()
+        .map(|r| AuthorCount {
+            author: r.get(0),
+            entries: r.get::<_, i64>(1) as u32,
+        })
+        .collect())
+}
+
+/// Every entry after `seq`, oldest first.
+pub(super) fn entries_after(client: &mut impl GenericClient, seq: i64) -> Result<Vec<ChangeEntry>> {
+    let base = base(client)?;
+    client
+        .query(
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM platform_changelog c WHERE c.seq > $1 ORDER BY c.seq"
+            ),
+            &[&seq],
+        )
+        .context("reading the changelog")?
+        .iter()
+        .map(|r| entry(r, base))
+        .collect()
+}

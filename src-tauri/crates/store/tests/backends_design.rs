@@ -1,0 +1,393 @@
+//! Designer changes and the changelog, one suite for both backends (see
+//! `backends.rs`): the same changes give the same definitions, values,
+//! refusals and changelog on SQLite and on a PostgreSQL server, and a
+//! refused change leaves nothing behind on either.
+
+#[macro_use]
+mod common;
+
+use chrono::{DateTime, TimeZone, Utc};
+use cutover_core::change::{Change, FilterOp, ViewFilter};
+use cutover_core::changelog::{ChangeAction, ChangelogFilter, EntityKind};
+use cutover_core::definitions::{FieldType, Value};
+use cutover_core::{ErrorKind, Result};
+use cutover_store::env_store::{EnvironmentStore, StoreBackend};
+
+fn at(h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 29, h, 0, 0)
+        .single()
+        .expect("an instant")
+}
+
+fn apply(store: &mut dyn EnvironmentStore, who: &str, h: u32, change: Change) -> Result<i64> {
+    Ok(store.apply(&change, who, at(h))?.entity_id)
+}
+
+/// Everything a refusal must leave as it was.
+fn state(store: &dyn EnvironmentStore, table: i64) -> Result<impl PartialEq + std::fmt::Debug> {
+    let page = ChangelogFilter {
+        limit: 200,
+        ..Default::default()
+    };
+    Ok((
+        store.definitions()?,
+        store.records(table)?,
+        store.changelog(&page)?.1,
+    ))
+}
+
+fn a_design_built_change_by_change(backend: &dyn StoreBackend) -> Result<()> {
+    let mut store = backend.create("prod", "10.0.1")?;
+    let s = store.as_mut();
+    let hr = apply(s, "Alex", 1, Change::CreateApp { name: "HR".into() })?;
+    let projects = apply(
+        s,
+        "Priya",
+        2,
+        Change::CreateApp {
+            name: "Projects".into(),
+        },
+    )?;
+    let people = apply(
+        s,
+        "Alex",
+        3,
+        Change::CreateTable {
+            app_id: hr,
+            name: "People".into(),
+        },
+    )?;
+    apply(
+        s,
+        "Priya",
+        4,
+        Change::ShareTable {
+            table_id: people,
+            app_id: projects,
+        },
+    )?;
+    let add = |s: &mut dyn EnvironmentStore, name: &str, field_type: FieldType| {
+        apply(
+            s,
+            "Alex",
+            5,
+            Change::AddField {
+                table_id: people,
+                name: name.into(),
+                field_type,
+            },
+        )
+    };
+    let name = add(s, "Name", FieldType::Text)?;
+    let grade = add(s, "Grade", FieldType::Text)?;
+    let team = add(
+        s,
+        "Team",
+        FieldType::Choice {
+            options: vec!["Red".into(), "Blue".into()],
+        },
+    )?;
+    let manager = add(s, "Manager", FieldType::Link { table_id: people })?;
+    s.insert_records(
+        people,
+        &[
+            vec![
+                Value::Text("Ada".into()),
+                Value::Text("7".into()),
+                Value::Text("red".into()),
+                Value::Null,
+            ],
+            vec![
+                Value::Text("Bob".into()),
+                Value::Text("3.5".into()),
+                Value::Null,
+                Value::Integer(1),
+            ],
+        ],
+    )?;
+
+    // Retyping converts every value; new options take matched spellings.
+    apply(
+        s,
+        "Priya",
+        6,
+        Change::RetypeField {
+            field_id: grade,
+            field_type: FieldType::Number,
+        },
+    )?;
+    apply(
+        s,
+        "Priya",
+        7,
+        Change::SetChoiceOptions {
+            field_id: team,
+            options: vec!["RED".into(), "Blue".into(), "Green".into()],
+        },
+    )?;
+    apply(
+        s,
+        "Alex",
+        8,
+        Change::RenameField {
+            field_id: name,
+            name: "Full name".into(),
+        },
+    )?;
+    let view = apply(
+        s,
+        "Alex",
+        9,
+        Change::CreateView {
+            app_id: hr,
+            table_id: people,
+            name: "Seniors".into(),
+            field_ids: vec![name, grade],
+            filter: Some(ViewFilter {
+                field_id: grade,
+                op: FilterOp::GreaterThan,
+                value: "5".into(),
+            }),
+        },
+    )?;
+    apply(
+        s,
+        "Priya",
+        10,
+        Change::EditView {
+            view_id: view,
+            name: "Senior staff".into(),
+            field_ids: vec![name, grade, team],
+            filter: None,
+        },
+    )?;
+    apply(s, "Alex", 11, Change::DeleteField { field_id: manager })?;
+
+    let defs = s.definitions()?;
+    let table = defs.tables.iter().find(|t| t.id == people).expect("People");
+    assert_eq!(table.app_ids, [hr, projects]);
+    assert_eq!(
+        table
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.field_type.clone()))
+            .collect::<Vec<_>>(),
+        [
+            ("Full name", FieldType::Text),
+            ("Grade", FieldType::Number),
+            (
+                "Team",
+                FieldType::Choice {
+                    options: vec!["RED".into(), "Blue".into(), "Green".into()]
+                }
+            ),
+        ]
+    );
+    assert_eq!(defs.views.len(), 1);
+    assert_eq!(defs.views[0].name, "Senior staff");
+    let records = s.records(people)?;
+    assert_eq!(
+        records[0].values,
+        [
+            Value::Text("Ada".into()),
+            Value::Number(7.0),
+            Value::Text("RED".into())
+        ]
+    );
+    assert_eq!(records[1].values[1], Value::Number(3.5));
+
+    // The changelog: newest first, filters, authors, activity.
+    let all = |f: ChangelogFilter| ChangelogFilter { limit: 50, ..f };
+    let (entries, total) = s.changelog(&all(ChangelogFilter::default()))?;
+    assert_eq!(total, 14);
+    assert_eq!(entries[0].action, ChangeAction::Delete);
+    assert_eq!(entries[0].at, at(11));
+    assert!(entries.iter().all(|e| e.unpromoted));
+    let by_priya = s.changelog(&all(ChangelogFilter {
+        author: Some("Priya".into()),
+        ..Default::default()
+    }))?;
+    assert_eq!(by_priya.1, 5);
+    let in_projects = s.changelog(&all(ChangelogFilter {
+        app_id: Some(projects),
+        ..Default::default()
+    }))?;
+    assert_eq!(
+        in_projects.1, 10,
+        "the app, the share and the shared table's fields"
+    );
+    let fields_created = s.changelog(&all(ChangelogFilter {
+        entity_kind: Some(EntityKind::Field),
+        action: Some(ChangeAction::Create),
+        ..Default::default()
+    }))?;
+    assert_eq!(fields_created.1, 4);
+    let morning = s.changelog(&all(ChangelogFilter {
+        from: Some(at(2)),
+        until: Some(at(4)),
+        ..Default::default()
+    }))?;
+    assert_eq!(
+        morning.0.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [3, 2],
+        "[from, until)"
+    );
+    let second_page = s.changelog(&ChangelogFilter {
+        offset: 10,
+        limit: 5,
+        ..Default::default()
+    })?;
+    assert_eq!(second_page.0.len(), 4);
+    assert_eq!(s.changelog_authors()?, ["Alex", "Priya"]);
+    let activity = s.changelog_activity(at(5), at(8))?;
+    assert_eq!(
+        activity
+            .iter()
+            .map(|a| (a.author.as_str(), a.entries))
+            .collect::<Vec<_>>(),
+        [("Alex", 4), ("Priya", 2)]
+    );
+    let retype = &s.entries_after(9)?[0];
+    assert_eq!(retype.action, ChangeAction::SetOptions);
+    assert!(!retype.diff.is_empty());
+
+    s.mark_copied()?;
+    assert!(s.unpromoted_authors()?.is_empty());
+    assert_eq!(s.copy_point()?, 14);
+    apply(
+        s,
+        "Sam",
+        12,
+        Change::CreateApp {
+            name: "Sales".into(),
+        },
+    )?;
+    let unpromoted = s.unpromoted_authors()?;
+    assert_eq!(
+        (unpromoted[0].author.as_str(), unpromoted[0].entries),
+        ("Sam", 1)
+    );
+    Ok(())
+}
+both!(a_design_built_change_by_change);
+
+fn a_refused_change_leaves_everything_as_it_was(backend: &dyn StoreBackend) -> Result<()> {
+    let mut store = backend.create("prod", "10.0.1")?;
+    let s = store.as_mut();
+    let hr = apply(s, "Alex", 1, Change::CreateApp { name: "HR".into() })?;
+    let people = apply(
+        s,
+        "Alex",
+        2,
+        Change::CreateTable {
+            app_id: hr,
+            name: "People".into(),
+        },
+    )?;
+    let add = |s: &mut dyn EnvironmentStore, name: &str, field_type: FieldType| {
+        apply(
+            s,
+            "Alex",
+            3,
+            Change::AddField {
+                table_id: people,
+                name: name.into(),
+                field_type,
+            },
+        )
+    };
+    let name = add(s, "Name", FieldType::Text)?;
+    let team = add(
+        s,
+        "Team",
+        FieldType::Choice {
+            options: vec!["Red".into(), "Blue".into()],
+        },
+    )?;
+    s.insert_records(
+        people,
+        &[vec![Value::Text("Ada".into()), Value::Text("Blue".into())]],
+    )?;
+    apply(
+        s,
+        "Alex",
+        4,
+        Change::CreateView {
+            app_id: hr,
+            table_id: people,
+            name: "All".into(),
+            field_ids: vec![name],
+            filter: None,
+        },
+    )?;
+    let before = state(s, people)?;
+
+    let refusals = [
+        (Change::CreateApp { name: "hr".into() }, ErrorKind::Conflict),
+        (
+            Change::CreateTable {
+                app_id: hr,
+                name: "PEOPLE".into(),
+            },
+            ErrorKind::Conflict,
+        ),
+        (
+            Change::AddField {
+                table_id: people,
+                name: "name".into(),
+                field_type: FieldType::Number,
+            },
+            ErrorKind::Conflict,
+        ),
+        (
+            Change::RetypeField {
+                field_id: name,
+                field_type: FieldType::Number,
+            },
+            ErrorKind::Invalid,
+        ),
+        (
+            Change::SetChoiceOptions {
+                field_id: team,
+                options: vec!["Red".into()],
+            },
+            ErrorKind::Conflict,
+        ),
+        (Change::DeleteField { field_id: name }, ErrorKind::Conflict),
+        (
+            Change::RenameField {
+                field_id: team,
+                name: "NAME".into(),
+            },
+            ErrorKind::Conflict,
+        ),
+        (
+            Change::AddField {
+                table_id: 999,
+                name: "Ghost".into(),
+                field_type: FieldType::Text,
+            },
+            ErrorKind::NotFound,
+        ),
+    ];
+    for (change, kind) in refusals {
+        let err = s.apply(&change, "Alex", at(5)).expect_err("refused");
+        assert_eq!(err.kind, kind, "{change:?}: {}", err.message);
+        assert_eq!(state(s, people)?, before, "{change:?} changed something");
+    }
+    let taken = s
+        .apply(&Change::CreateApp { name: "HR".into() }, "Alex", at(5))
+        .expect_err("taken");
+    assert_eq!(taken.fields[0].field, "name", "marked at the name input");
+    // The store is still usable after the refusals.
+    apply(
+        s,
+        "Alex",
+        6,
+        Change::CreateApp {
+            name: "Finance".into(),
+        },
+    )?;
+    Ok(())
+}
+both!(a_refused_change_leaves_everything_as_it_was);
