@@ -6,6 +6,7 @@
 //! the same two traits, so nothing outside this module knows about files.
 
 pub mod design;
+pub mod edits;
 pub mod postgres;
 pub mod sqlite;
 

@@ -9,6 +9,7 @@ use super::{
     changelog, defs, designer, export, extensions, model, platform, promote, record_page, records,
 };
 use crate::control::fault::{column, is_unique_violation};
+use crate::env_store::edits;
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
@@ -292,7 +293,7 @@ impl EnvironmentStore for SqliteStore {
     }
 
     fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record> {
-        records::insert(&self.conn, table_id, cells)
+        edits::insert(&mut records::Rows(&self.conn), table_id, cells)
     }
 
     fn update_record(
@@ -301,11 +302,11 @@ impl EnvironmentStore for SqliteStore {
         record_id: i64,
         cells: &[CellInput],
     ) -> Result<Record> {
-        records::update(&self.conn, table_id, record_id, cells)
+        edits::update(&mut records::Rows(&self.conn), table_id, record_id, cells)
     }
 
     fn delete_record(&mut self, table_id: i64, record_id: i64) -> Result<()> {
-        records::delete(&self.conn, table_id, record_id)
+        edits::delete(&mut records::Rows(&self.conn), table_id, record_id)
     }
 
     fn import_rows(
@@ -316,11 +317,21 @@ impl EnvironmentStore for SqliteStore {
         rows: &mut dyn Iterator<Item = Result<CsvRow>>,
         tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
     ) -> Result<(u32, Vec<RejectedRow>)> {
-        records::import(&mut self.conn, import_id, table_id, mapping, rows, tick)
+        let tx = self.conn.transaction().context("starting an import")?;
+        let done = edits::import(
+            &mut records::Rows(&tx),
+            import_id,
+            table_id,
+            mapping,
+            rows,
+            tick,
+        )?;
+        tx.commit().context("committing the import")?;
+        Ok(done)
     }
 
     fn committed_import(&self, import_id: i64) -> Result<Option<u32>> {
-        records::committed_import(&self.conn, import_id)
+        edits::committed_import(&mut records::Rows(&self.conn), import_id)
     }
 
     fn installed_extensions(&self) -> Result<Vec<cutover_core::extension::InstalledExtension>> {
