@@ -14,15 +14,16 @@
 //! environment's name in the one transaction that fills it, so a stop at
 //! any moment leaves no environment half made (transactional DDL).
 //!
-//! Being built: part of the environment store (record pages and edits,
-//! imports, promotion, extensions, release scripts) is not on this backend
-//! yet, and says so when asked.
+//! Being built: part of the environment store (promotion, extensions,
+//! release scripts, checks, export to a file) is not on this backend yet,
+//! and says so when asked.
 
 mod changelog;
 mod copy;
 mod defs;
 mod designer;
 mod points;
+mod records;
 mod schema;
 pub mod server;
 mod store;

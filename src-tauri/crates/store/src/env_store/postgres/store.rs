@@ -5,14 +5,15 @@
 //! there is a record table `rec_<id>` with an `id` key and one column
 //! `f_<field id>` per field, kept by changing both in one transaction.
 //!
-//! Record pages and edits, imports, promotion, extensions, release scripts
-//! and checks are not on this backend yet: they refuse, saying so, and
-//! change nothing.
+//! Promotion, extensions, release scripts, checks and export to a file are
+//! not on this backend yet: they refuse, saying so, and change nothing.
 
 use super::designer::Design;
+use super::records::{self, Rows};
 use super::schema::ident;
 use super::{changelog, defs, values};
 use crate::env_store::design::{self, DesignTx};
+use crate::env_store::edits;
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
@@ -436,36 +437,43 @@ impl EnvironmentStore for PgStore {
         tx.commit().context("marking the changelog")
     }
 
-    fn record_page(&self, _table_id: i64, _query: &RecordQuery) -> Result<RecordPage> {
-        not_yet("Browsing records")
+    fn record_page(&self, table_id: i64, query: &RecordQuery) -> Result<RecordPage> {
+        records::page(&mut *self.client.borrow_mut(), table_id, query)
     }
 
-    fn insert_record(&mut self, _table_id: i64, _cells: &[CellInput]) -> Result<Record> {
-        not_yet("Adding a record")
+    fn insert_record(&mut self, table_id: i64, cells: &[CellInput]) -> Result<Record> {
+        edits::insert(&mut Rows(self.client.get_mut()), table_id, cells)
     }
 
     fn update_record(
         &mut self,
-        _table_id: i64,
-        _record_id: i64,
-        _cells: &[CellInput],
+        table_id: i64,
+        record_id: i64,
+        cells: &[CellInput],
     ) -> Result<Record> {
-        not_yet("Editing a record")
+        edits::update(&mut Rows(self.client.get_mut()), table_id, record_id, cells)
     }
 
-    fn delete_record(&mut self, _table_id: i64, _record_id: i64) -> Result<()> {
-        not_yet("Deleting a record")
+    fn delete_record(&mut self, table_id: i64, record_id: i64) -> Result<()> {
+        edits::delete(&mut Rows(self.client.get_mut()), table_id, record_id)
     }
 
     fn import_rows(
         &mut self,
-        _import_id: i64,
-        _table_id: i64,
-        _mapping: &[Option<i64>],
-        _rows: &mut dyn Iterator<Item = Result<CsvRow>>,
-        _tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
+        import_id: i64,
+        table_id: i64,
+        mapping: &[Option<i64>],
+        rows: &mut dyn Iterator<Item = Result<CsvRow>>,
+        tick: &mut dyn FnMut(u32, &[RejectedRow]) -> Result<()>,
     ) -> Result<(u32, Vec<RejectedRow>)> {
-        not_yet("Importing a CSV file")
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting an import")?;
+        let done = edits::import(&mut Rows(&mut tx), import_id, table_id, mapping, rows, tick)?;
+        tx.commit().context("committing the import")?;
+        Ok(done)
     }
 
     fn copy_point(&self) -> Result<i64> {
@@ -496,8 +504,8 @@ impl EnvironmentStore for PgStore {
         not_yet("Checking the store")
     }
 
-    fn committed_import(&self, _import_id: i64) -> Result<Option<u32>> {
-        Ok(None)
+    fn committed_import(&self, import_id: i64) -> Result<Option<u32>> {
+        edits::committed_import(&mut Rows(&mut *self.client.borrow_mut()), import_id)
     }
 
     fn installed_extensions(&self) -> Result<Vec<InstalledExtension>> {
