@@ -391,3 +391,126 @@ fn a_refused_change_leaves_everything_as_it_was(backend: &dyn StoreBackend) -> R
     Ok(())
 }
 both!(a_refused_change_leaves_everything_as_it_was);
+
+/// A small production: HR, People with a Name, and one record.
+fn small_production(backend: &dyn StoreBackend, key: &str) -> Result<(i64, i64, i64)> {
+    let mut prod = backend.create(key, "10.0.1")?;
+    let s = prod.as_mut();
+    let hr = apply(s, "Alex", 1, Change::CreateApp { name: "HR".into() })?;
+    let people = apply(
+        s,
+        "Alex",
+        2,
+        Change::CreateTable {
+            app_id: hr,
+            name: "People".into(),
+        },
+    )?;
+    let name = apply(
+        s,
+        "Alex",
+        3,
+        Change::AddField {
+            table_id: people,
+            name: "Name".into(),
+            field_type: FieldType::Text,
+        },
+    )?;
+    s.insert_records(people, &[vec![Value::Text("Ada".into())]])?;
+    Ok((hr, people, name))
+}
+
+/// A sandbox's own changes, compacted into a plan, applied to production
+/// in one transaction: production ends with the sandbox's design and its
+/// records kept; a plan refused half way leaves production as it was.
+fn a_plan_from_a_sandbox_promotes_whole_or_not_at_all(backend: &dyn StoreBackend) -> Result<()> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let (hr, people, name) = small_production(backend, "prod")?;
+    backend.copy("prod", "sandbox", &|_| {}, &never)?;
+    backend.copy("prod", "other", &|_| {}, &never)?;
+    let mut sandbox = backend.open("sandbox")?;
+    let base = sandbox.mark_copied()?;
+    let s = sandbox.as_mut();
+    let level = apply(
+        s,
+        "Priya",
+        4,
+        Change::AddField {
+            table_id: people,
+            name: "Level".into(),
+            field_type: FieldType::Number,
+        },
+    )?;
+    apply(
+        s,
+        "Priya",
+        5,
+        Change::RenameField {
+            field_id: name,
+            name: "Full name".into(),
+        },
+    )?;
+    apply(
+        s,
+        "Priya",
+        6,
+        Change::CreateApp {
+            name: "Projects".into(),
+        },
+    )?;
+    apply(
+        s,
+        "Priya",
+        7,
+        Change::CreateView {
+            app_id: hr,
+            table_id: people,
+            name: "Levels".into(),
+            field_ids: vec![name, level],
+            filter: None,
+        },
+    )?;
+    let steps = cutover_core::promotion::compact(&sandbox.entries_after(base)?);
+
+    // Where "Projects" is taken, the plan is refused at that step, and
+    // the steps before it are not kept either.
+    let mut other = backend.open("other")?;
+    apply(
+        other.as_mut(),
+        "Sam",
+        8,
+        Change::CreateApp {
+            name: "projects".into(),
+        },
+    )?;
+    let before = state(other.as_ref(), people)?;
+    let refused = other
+        .apply_plan(&steps, "Priya", at(9))
+        .expect_err("the app name is taken");
+    assert!(
+        refused.message.contains("failed in production"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(
+        state(other.as_ref(), people)?,
+        before,
+        "nothing of the plan kept"
+    );
+
+    let mut prod = backend.open("prod")?;
+    let entries = prod.apply_plan(&steps, "Priya", at(9))?;
+    assert_eq!(entries.len(), 4);
+    let defs = prod.definitions()?;
+    cutover_core::promotion::ensure_definitions_match(&defs, &entries)?;
+    prod.check(None)?;
+    assert_eq!(
+        prod.records(people)?[0].values,
+        [Value::Text("Ada".into()), Value::Null],
+        "records kept, the new field empty"
+    );
+    assert_eq!(defs.views[0].name, "Levels");
+    assert_eq!(defs.apps.len(), 2);
+    Ok(())
+}
+both!(a_plan_from_a_sandbox_promotes_whole_or_not_at_all);

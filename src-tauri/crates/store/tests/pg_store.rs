@@ -177,3 +177,98 @@ fn a_copy_is_one_moment_of_a_source_that_stays_online() -> Result<()> {
     println!("slowest write during the copy: {slowest:?}; writes while it was open: {during}");
     Ok(())
 }
+
+/// A promotion while another application writes to production's records:
+/// its writes wait on the promotion's lock for as long as the plan takes,
+/// then go on, and every write it was told succeeded is there.
+#[test]
+fn a_promotion_under_concurrent_writers_loses_no_acknowledged_write() -> Result<()> {
+    use cutover_core::change::Change;
+    use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+    use std::sync::Arc;
+
+    let db = FreshDatabase::new();
+    let backend = db.backend();
+    let mut prod = backend.create("prod", "10.0.1")?;
+    let at = chrono::Utc::now();
+    let hr = prod
+        .apply(&Change::CreateApp { name: "HR".into() }, "Alex", at)?
+        .entity_id;
+    let people = prod
+        .apply(
+            &Change::CreateTable {
+                app_id: hr,
+                name: "People".into(),
+            },
+            "Alex",
+            at,
+        )?
+        .entity_id;
+    let name = prod
+        .apply(
+            &Change::AddField {
+                table_id: people,
+                name: "Name".into(),
+                field_type: FieldType::Text,
+            },
+            "Alex",
+            at,
+        )?
+        .entity_id;
+    drop(prod);
+    backend.copy("prod", "sandbox", &|_| {}, &AtomicBool::new(false))?;
+    let mut sandbox = backend.open("sandbox")?;
+    let base = sandbox.mark_copied()?;
+    for n in 0..20 {
+        sandbox.apply(
+            &Change::AddField {
+                table_id: people,
+                name: format!("Extra {n}"),
+                field_type: FieldType::Number,
+            },
+            "Priya",
+            at,
+        )?;
+    }
+    let steps = cutover_core::promotion::compact(&sandbox.entries_after(base)?);
+
+    let done = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(AtomicI64::new(0));
+    let writer = {
+        let (done, acknowledged) = (done.clone(), acknowledged.clone());
+        let mut other = db
+            .settings
+            .connect(Some(&db.secret))
+            .expect("another application");
+        let insert = format!("INSERT INTO env_prod.rec_{people} (f_{name}) VALUES ('live')");
+        std::thread::spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                other
+                    .batch_execute(&insert)
+                    .expect("a write around the promotion");
+                acknowledged.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+    };
+    while acknowledged.load(Ordering::SeqCst) < 50 {
+        std::thread::yield_now();
+    }
+    let mut prod = backend.open("prod")?;
+    prod.apply_plan(&steps, "Priya", at)?;
+    let after_commit = acknowledged.load(Ordering::SeqCst);
+    while acknowledged.load(Ordering::SeqCst) < after_commit + 50 {
+        std::thread::yield_now();
+    }
+    done.store(true, Ordering::SeqCst);
+    writer.join().expect("the writer");
+
+    let rows = prod.records(people)?;
+    assert_eq!(
+        rows.len() as i64,
+        acknowledged.load(Ordering::SeqCst),
+        "every acknowledged write"
+    );
+    assert_eq!(rows[0].values.len(), 21, "on the promoted design");
+    prod.check(None)?;
+    Ok(())
+}

@@ -8,7 +8,10 @@
 //! runs before the first write), so the caller's rollback is only for
 //! faults.
 
+mod plan;
 mod retype;
+
+pub use plan::{apply_plan, field_impact};
 
 use chrono::{DateTime, Utc};
 use cutover_core::change::{self as rules, Change};

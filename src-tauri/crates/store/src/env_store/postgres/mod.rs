@@ -14,15 +14,15 @@
 //! environment's name in the one transaction that fills it, so a stop at
 //! any moment leaves no environment half made (transactional DDL).
 //!
-//! Being built: part of the environment store (promotion, extensions,
-//! release scripts, checks, export to a file) is not on this backend yet,
-//! and says so when asked.
+//! Being built: extensions, release scripts and export to a file are not on
+//! this backend yet, and say so when asked.
 
 mod changelog;
 mod copy;
 mod defs;
 mod designer;
 mod points;
+mod promote;
 mod records;
 mod schema;
 pub mod server;

@@ -5,10 +5,11 @@
 //! there is a record table `rec_<id>` with an `id` key and one column
 //! `f_<field id>` per field, kept by changing both in one transaction.
 //!
-//! Promotion, extensions, release scripts, checks and export to a file are
-//! not on this backend yet: they refuse, saying so, and change nothing.
+//! Extensions, release scripts and export to a file are not on this
+//! backend yet: they refuse, saying so, and change nothing.
 
 use super::designer::Design;
+use super::promote;
 use super::records::{self, Rows};
 use super::schema::ident;
 use super::{changelog, defs, values};
@@ -489,19 +490,19 @@ impl EnvironmentStore for PgStore {
 
     fn apply_plan(
         &mut self,
-        _steps: &[PlanStep],
-        _author: &str,
-        _at: DateTime<Utc>,
+        steps: &[PlanStep],
+        author: &str,
+        at: DateTime<Utc>,
     ) -> Result<Vec<ChangeEntry>> {
-        not_yet("Promotion")
+        promote::apply_plan(self.client.get_mut(), &self.schema, steps, author, at)
     }
 
-    fn field_impact(&mut self, _field_id: i64, _to: Option<&FieldType>) -> Result<(u64, u64)> {
-        not_yet("Changing the design")
+    fn field_impact(&mut self, field_id: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
+        promote::field_impact(self.client.get_mut(), field_id, to)
     }
 
-    fn check(&self, _tables: Option<&[i64]>) -> Result<()> {
-        not_yet("Checking the store")
+    fn check(&self, tables: Option<&[i64]>) -> Result<()> {
+        promote::check(&mut *self.client.borrow_mut(), &self.schema, tables)
     }
 
     fn committed_import(&self, import_id: i64) -> Result<Option<u32>> {

@@ -31,16 +31,6 @@ pub(super) fn apply(
     Ok(entry)
 }
 
-/// Applies a change inside a transaction the caller owns and commits.
-pub(super) fn apply_in(
-    tx: &Transaction,
-    change: &Change,
-    author: &str,
-    at: DateTime<Utc>,
-) -> Result<ChangeEntry> {
-    design::apply_in(&mut Design(tx), change, author, at)
-}
-
 /// Every non-empty value of a field, with its record id.
 pub(super) fn values_of(conn: &Connection, field: &FieldDef) -> Result<Vec<(i64, Value)>> {
     let mut stmt = conn
@@ -70,7 +60,9 @@ fn unless_taken(written: rusqlite::Result<usize>, doing: &str) -> Result<bool> {
     }
 }
 
-struct Design<'a>(&'a Transaction<'a>);
+/// A SQLite transaction as `env_store::design` reads and writes
+/// definitions through it.
+pub(super) struct Design<'a>(pub &'a Transaction<'a>);
 
 impl Design<'_> {
     fn write_values(&self, sql: &str, values: &[(i64, Value)], doing: &str) -> Result<()> {

@@ -3,20 +3,19 @@
 //! transaction, and checking a store afterwards.
 
 use super::changelog;
-use super::designer::{apply_in, values_of};
+use super::designer::Design;
 use super::{defs, records};
+use crate::env_store::design;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::ChangeEntry;
 use cutover_core::definitions::FieldType;
-use cutover_core::promotion::{changes_for, IdMap, PlanStep, StepAction};
-use cutover_core::value::convert;
+use cutover_core::promotion::PlanStep;
 use cutover_core::{Error, Result};
 use rusqlite::Connection;
 
-/// Applies every step in one transaction, mapping the ids of entities the
-/// plan creates to the ids production gives them. Nothing is kept if any
-/// change is refused; the error names the step.
+/// Applies every step in one transaction: nothing is kept if any change
+/// is refused; the error names the step.
 pub(super) fn apply_plan(
     conn: &mut Connection,
     steps: &[PlanStep],
@@ -24,59 +23,19 @@ pub(super) fn apply_plan(
     at: DateTime<Utc>,
 ) -> Result<Vec<ChangeEntry>> {
     let tx = conn.transaction().context("starting the promotion")?;
-    let mut map = IdMap::new();
-    let mut entries = Vec::new();
-    for (n, step) in steps.iter().enumerate() {
-        let failed = |e: Error| {
-            Error::new(
-                e.kind,
-                format!(
-                    "Step {} of {} ({} {} \"{}\") failed in production: {}",
-                    n + 1,
-                    steps.len(),
-                    match step.action {
-                        StepAction::Create => "create",
-                        StepAction::Modify => "change",
-                        StepAction::Delete => "delete",
-                    },
-                    step.entity_kind.as_str(),
-                    step.entity_name,
-                    e.message
-                ),
-            )
-        };
-        for change in changes_for(step, &map).map_err(failed)? {
-            let entry = apply_in(&tx, &change, author, at).map_err(failed)?;
-            if step.action == StepAction::Create
-                && !map.contains_key(&(step.entity_kind, step.entity_id))
-            {
-                map.insert((step.entity_kind, step.entity_id), entry.entity_id);
-            }
-            entries.push(entry);
-        }
-    }
+    let entries = design::apply_plan(&mut Design(&tx), steps, author, at)?;
     tx.commit().context("committing the promotion")?;
     Ok(entries)
 }
 
-/// Values a field holds, and how many of them would not survive becoming
-/// `to` (all of them when the field is deleted, `to` = `None`).
+/// Values a field holds, and how many would not survive becoming `to`.
 pub(super) fn field_impact(
     conn: &mut Connection,
     field_id: i64,
     to: Option<&FieldType>,
 ) -> Result<(u64, u64)> {
     let tx = conn.transaction().context("measuring a change")?;
-    let field = defs::field(&tx, field_id)?;
-    let values = values_of(&tx, &field)?;
-    let failing = match to {
-        None => values.len(),
-        Some(t) => values
-            .iter()
-            .filter(|(_, v)| convert(v, t).is_err())
-            .count(),
-    };
-    Ok((values.len() as u64, failing as u64))
+    design::field_impact(&mut Design(&tx), field_id, to)
 }
 
 /// Every entry after `seq`, oldest first, with its before and after.
