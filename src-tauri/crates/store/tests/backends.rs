@@ -441,3 +441,57 @@ fn a_watch_sees_any_commit_after_it_began(backend: &dyn StoreBackend) -> Result<
     Ok(())
 }
 both!(a_watch_sees_any_commit_after_it_began);
+
+fn an_export_is_the_same_file_from_either_backend(backend: &dyn StoreBackend) -> Result<()> {
+    filled(backend, "prod")?;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dest = dir.path().join("prod.sqlite");
+    backend
+        .open("prod")?
+        .export_to(&dest, &[("account", "Northwind".to_string())])?;
+    let file = rusqlite::Connection::open(&dest).expect("the exported file");
+    let rows = |sql: &str| -> Vec<String> {
+        let mut stmt = file.prepare(sql).expect("a query");
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            Ok((0..n)
+                .map(|i| {
+                    format!(
+                        "{:?}",
+                        r.get::<_, rusqlite::types::Value>(i).expect("a cell")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" | "))
+        })
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    };
+    assert_eq!(
+        rows(r#"SELECT * FROM "Employees" ORDER BY id"#),
+        [
+            r#"Integer(3) | Text("Ada Lovelace") | Real(5200.5) | Text("2024-02-29") | Integer(1)"#,
+            r#"Integer(7) | Text("Grace Hopper") | Real(6100.0) | Null | Integer(0)"#,
+            r#"Integer(12) | Text("Edsger Dijkstra — “EWD”") | Real(0.25) | Text("1999-12-31") | Integer(1)"#,
+        ]
+    );
+    assert_eq!(
+        rows(r#"SELECT * FROM "Tasks" ORDER BY id"#),
+        [
+            r#"Integer(1) | Text("Launch") | Text("Open") | Integer(3) | Null"#,
+            r#"Integer(2) | Text("Rehearse") | Text("Done") | Integer(7) | Integer(1)"#,
+        ]
+    );
+    assert_eq!(
+        rows("SELECT table_name, field, field_type FROM cutover_fields ORDER BY table_name, position")[6],
+        r#"Text("Tasks") | Text("Owner") | Text("{\"type\":\"link\",\"table\":\"Employees\"}")"#
+    );
+    assert_eq!(
+        rows("SELECT value FROM cutover_file WHERE key = 'account'"),
+        [r#"Text("Northwind")"#]
+    );
+    assert!(!dir.path().join("prod.sqlite.partial").exists());
+    Ok(())
+}
+both!(an_export_is_the_same_file_from_either_backend);

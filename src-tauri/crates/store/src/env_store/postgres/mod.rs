@@ -14,13 +14,14 @@
 //! environment's name in the one transaction that fills it, so a stop at
 //! any moment leaves no environment half made (transactional DDL).
 //!
-//! Being built: extensions, release scripts and export to a file are not on
-//! this backend yet, and say so when asked.
+//! Being built: extensions and release scripts are not on this backend
+//! yet, and say so when asked.
 
 mod changelog;
 mod copy;
 mod defs;
 mod designer;
+mod export;
 mod points;
 mod promote;
 mod records;

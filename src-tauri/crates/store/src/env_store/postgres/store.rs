@@ -5,14 +5,14 @@
 //! there is a record table `rec_<id>` with an `id` key and one column
 //! `f_<field id>` per field, kept by changing both in one transaction.
 //!
-//! Extensions, release scripts and export to a file are not on this
-//! backend yet: they refuse, saying so, and change nothing.
+//! Extensions and release scripts are not on this backend yet: they
+//! refuse, saying so, and change nothing.
 
 use super::designer::Design;
-use super::promote;
 use super::records::{self, Rows};
 use super::schema::ident;
 use super::{changelog, defs, values};
+use super::{export, promote};
 use crate::env_store::design::{self, DesignTx};
 use crate::env_store::edits;
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
@@ -251,8 +251,8 @@ impl EnvironmentStore for PgStore {
         tx.commit().context("committing the records")
     }
 
-    fn export_to(&self, _dest: &Path, _about: &[(&str, String)]) -> Result<()> {
-        not_yet("Exporting to a file")
+    fn export_to(&self, dest: &Path, about: &[(&str, String)]) -> Result<()> {
+        export::export(&mut self.client.borrow_mut(), dest, about)
     }
 
     fn create_view(

@@ -10,7 +10,7 @@
 
 use super::defs;
 use crate::Context;
-use cutover_core::definitions::{Definitions, FieldType};
+use cutover_core::definitions::{Definitions, FieldType, TableDef};
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -75,30 +75,88 @@ fn file_type(t: &FieldType, defs: &Definitions) -> Result<(FileFieldType, String
 }
 
 /// Writes the store on `conn` to `dest` (replaced if it exists), with
-/// `about` (key, value) pairs describing where it came from.
+/// `about` (key, value) pairs describing where it came from. Records are
+/// copied by SQLite itself from the attached store.
 pub(super) fn export(conn: &Connection, dest: &Path, about: &[(&str, String)]) -> Result<()> {
-    let mut partial = dest.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let _ = std::fs::remove_file(&partial);
+    let partial = partial_of(dest);
     conn.execute("ATTACH DATABASE ?1 AS x", [partial.to_string_lossy()])
-        .map_err(|e| {
-            Error::invalid(format!(
-                "Cannot write {}: {e}. Choose a folder you may write to.",
-                dest.display()
-            ))
-        })?;
+        .map_err(|e| unwritable(dest, e))?;
     // Links are written as foreign keys, and a table may come before the
     // one it links to: they are not enforced while the file is written.
     conn.execute_batch("PRAGMA foreign_keys = OFF;")
         .context("exporting the environment")?;
-    let written = write(conn, about);
+    let written = defs::definitions(conn).and_then(|defs| {
+        write(conn, "x.", &defs, about, &mut |table, to, from| {
+            conn.execute_batch(&format!(
+                "INSERT INTO x.{} ({}) SELECT {} FROM main.rec_{} ORDER BY id;",
+                quote(&table.name),
+                to.join(", "),
+                from.join(", "),
+                table.id
+            ))
+            .context("exporting the environment")
+        })
+    });
     let _ = conn.execute_batch("PRAGMA foreign_keys = ON;");
     let detached = conn
         .execute("DETACH DATABASE x", [])
         .context("finishing the export");
-    let result = written.and(detached).and_then(|_| {
-        let check = Connection::open(&partial).context("checking the export")?;
+    finish(dest, &partial, written.and(detached).map(|_| ()))
+}
+
+/// Fills a table of the file opened on the given connection: the table,
+/// then its columns in the file and in the store (`f_<id>`).
+pub type RecordsOf<'a> = dyn FnMut(&Connection, &TableDef, &[String], &[String]) -> Result<()> + 'a;
+
+/// Fills a table of the file being written: the table, then its columns
+/// in the file and in the store.
+type Fill<'a> = dyn FnMut(&TableDef, &[String], &[String]) -> Result<()> + 'a;
+
+/// Writes an environment read from elsewhere (a server) to `dest`:
+/// `records` fills each table, given the file's connection, the table, and
+/// its columns in the file and in the store (`f_<id>`).
+pub fn export_from(
+    defs: &Definitions,
+    dest: &Path,
+    about: &[(&str, String)],
+    records: &mut RecordsOf<'_>,
+) -> Result<()> {
+    let partial = partial_of(dest);
+    let written = Connection::open(&partial)
+        .map_err(|e| unwritable(dest, e))
+        .and_then(|file| {
+            file.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF;")
+                .context("exporting the environment")?;
+            write(&file, "", defs, about, &mut |table, to, from| {
+                records(&file, table, to, from)
+            })?;
+            file.close()
+                .map_err(|(_, e)| e)
+                .context("finishing the export")
+        });
+    finish(dest, &partial, written)
+}
+
+fn partial_of(dest: &Path) -> PathBuf {
+    let mut partial = dest.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    partial
+}
+
+fn unwritable(dest: &Path, e: rusqlite::Error) -> Error {
+    Error::invalid(format!(
+        "Cannot write {}: {e}. Choose a folder you may write to.",
+        dest.display()
+    ))
+}
+
+/// Checks the written file, makes it durable and puts it in place; on any
+/// failure, removes it.
+fn finish(dest: &Path, partial: &Path, written: Result<()>) -> Result<()> {
+    let result = written.and_then(|_| {
+        let check = Connection::open(partial).context("checking the export")?;
         let verdict: String = check
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .context("checking the export")?;
@@ -108,33 +166,41 @@ pub(super) fn export(conn: &Connection, dest: &Path, about: &[(&str, String)]) -
             )));
         }
         drop(check);
-        std::fs::File::open(&partial)
+        std::fs::File::open(partial)
             .and_then(|f| f.sync_all())
             .context("writing the export to disk")?;
-        std::fs::rename(&partial, dest).context("putting the export in place")
+        std::fs::rename(partial, dest).context("putting the export in place")
     });
     if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
+        let _ = std::fs::remove_file(partial);
     }
     result
 }
 
-fn write(conn: &Connection, about: &[(&str, String)]) -> Result<()> {
+/// Writes the description tables and one table per platform table (under
+/// schema prefix `x`, `"x."` or `""`), in one transaction; `fill` copies
+/// a table's records given its columns in the file and in the store.
+fn write(
+    conn: &Connection,
+    x: &str,
+    defs: &Definitions,
+    about: &[(&str, String)],
+    fill: &mut Fill<'_>,
+) -> Result<()> {
     let doing = "exporting the environment";
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "BEGIN;
-         CREATE TABLE x.cutover_file (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-         CREATE TABLE x.cutover_apps (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-         CREATE TABLE x.cutover_tables (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-         CREATE TABLE x.cutover_app_tables (app TEXT NOT NULL, table_name TEXT NOT NULL, PRIMARY KEY (app, table_name));
-         CREATE TABLE x.cutover_fields (table_name TEXT NOT NULL, field TEXT NOT NULL, position INTEGER NOT NULL,
+         CREATE TABLE {x}cutover_file (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE {x}cutover_apps (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+         CREATE TABLE {x}cutover_tables (position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+         CREATE TABLE {x}cutover_app_tables (app TEXT NOT NULL, table_name TEXT NOT NULL, PRIMARY KEY (app, table_name));
+         CREATE TABLE {x}cutover_fields (table_name TEXT NOT NULL, field TEXT NOT NULL, position INTEGER NOT NULL,
              field_type TEXT NOT NULL, PRIMARY KEY (table_name, field));
-         CREATE TABLE x.cutover_views (app TEXT NOT NULL, table_name TEXT NOT NULL, name TEXT NOT NULL,
-             fields TEXT NOT NULL, filter TEXT, PRIMARY KEY (app, name));",
-    )
+         CREATE TABLE {x}cutover_views (app TEXT NOT NULL, table_name TEXT NOT NULL, name TEXT NOT NULL,
+             fields TEXT NOT NULL, filter TEXT, PRIMARY KEY (app, name));"
+    ))
     .context(doing)?;
     let result = (|| {
-        let defs = defs::definitions(conn)?;
         let mut meta = vec![
             ("format", FORMAT.to_string()),
             ("format_version", FORMAT_VERSION.to_string()),
@@ -142,7 +208,7 @@ fn write(conn: &Connection, about: &[(&str, String)]) -> Result<()> {
         meta.extend(about.iter().map(|(k, v)| (*k, v.clone())));
         for (k, v) in meta {
             conn.execute(
-                "INSERT INTO x.cutover_file (key, value) VALUES (?1, ?2)",
+                &format!("INSERT INTO {x}cutover_file (key, value) VALUES (?1, ?2)"),
                 params![k, v],
             )
             .context(doing)?;
@@ -156,20 +222,20 @@ fn write(conn: &Connection, about: &[(&str, String)]) -> Result<()> {
         };
         for (position, app) in defs.apps.iter().enumerate() {
             conn.execute(
-                "INSERT INTO x.cutover_apps (position, name) VALUES (?1, ?2)",
+                &format!("INSERT INTO {x}cutover_apps (position, name) VALUES (?1, ?2)"),
                 params![position as i64, app.name],
             )
             .context(doing)?;
         }
         for (position, table) in defs.tables.iter().enumerate() {
             conn.execute(
-                "INSERT INTO x.cutover_tables (position, name) VALUES (?1, ?2)",
+                &format!("INSERT INTO {x}cutover_tables (position, name) VALUES (?1, ?2)"),
                 params![position as i64, table.name],
             )
             .context(doing)?;
             for app in &table.app_ids {
                 conn.execute(
-                    "INSERT INTO x.cutover_app_tables (app, table_name) VALUES (?1, ?2)",
+                    &format!("INSERT INTO {x}cutover_app_tables (app, table_name) VALUES (?1, ?2)"),
                     params![app_name(*app), table.name],
                 )
                 .context(doing)?;
@@ -178,10 +244,10 @@ fn write(conn: &Connection, about: &[(&str, String)]) -> Result<()> {
             let mut from = vec!["id".to_string()];
             let mut to = vec!["id".to_string()];
             for (position, f) in table.fields.iter().enumerate() {
-                let (ft, sql) = file_type(&f.field_type, &defs)?;
+                let (ft, sql) = file_type(&f.field_type, defs)?;
                 let json = serde_json::to_string(&ft).context(doing)?;
                 conn.execute(
-                    "INSERT INTO x.cutover_fields (table_name, field, position, field_type) VALUES (?1, ?2, ?3, ?4)",
+                    &format!("INSERT INTO {x}cutover_fields (table_name, field, position, field_type) VALUES (?1, ?2, ?3, ?4)"),
                     params![table.name, f.name, position as i64, json],
                 )
                 .context(doing)?;
@@ -190,19 +256,12 @@ fn write(conn: &Connection, about: &[(&str, String)]) -> Result<()> {
                 to.push(quote(&f.name));
             }
             conn.execute_batch(&format!(
-                "CREATE TABLE x.{} ({});",
+                "CREATE TABLE {x}{} ({});",
                 quote(&table.name),
                 columns.join(", ")
             ))
             .context(doing)?;
-            conn.execute_batch(&format!(
-                "INSERT INTO x.{} ({}) SELECT {} FROM main.rec_{} ORDER BY id;",
-                quote(&table.name),
-                to.join(", "),
-                from.join(", "),
-                table.id
-            ))
-            .context(doing)?;
+            fill(table, &to, &from)?;
         }
         for view in &defs.views {
             let table = defs.tables.iter().find(|t| t.id == view.table_id);
@@ -226,7 +285,7 @@ fn write(conn: &Connection, about: &[(&str, String)]) -> Result<()> {
                 .transpose()
                 .context(doing)?;
             conn.execute(
-                "INSERT INTO x.cutover_views (app, table_name, name, fields, filter) VALUES (?1, ?2, ?3, ?4, ?5)",
+                &format!("INSERT INTO {x}cutover_views (app, table_name, name, fields, filter) VALUES (?1, ?2, ?3, ?4, ?5)"),
                 params![
                     app_name(view.app_id),
                     table.map(|t| t.name.clone()).unwrap_or_default(),
