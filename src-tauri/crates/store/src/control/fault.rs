@@ -7,7 +7,6 @@
 use cutover_core::{Error, Result};
 use rusqlite::types::FromSql;
 use rusqlite::{Connection, Params};
-use std::fmt::Display;
 
 /// SQLite's messages for SQLITE_BUSY and SQLITE_LOCKED.
 const BUSY: [&str; 2] = ["database is locked", "database table is locked"];
@@ -17,23 +16,33 @@ pub trait Context<T> {
     fn context(self, doing: &str) -> Result<T>;
 }
 
-impl<T, E: Display> Context<T> for std::result::Result<T, E> {
+impl<T, E: std::error::Error> Context<T> for std::result::Result<T, E> {
     fn context(self, doing: &str) -> Result<T> {
         self.map_err(|e| {
-            let text = e.to_string();
+            // The whole chain: a server's error says what it is only in
+            // its source ("db error: ERROR: permission denied …").
+            let mut text = e.to_string();
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                let more = c.to_string();
+                if !text.contains(&more) {
+                    text = format!("{text}: {more}");
+                }
+                cause = c.source();
+            }
             // SQLite's busy and locked errors pass: another connection held
             // the database past the busy timeout. Saying so (kind `Locked`)
             // lets the caller offer to try again; an upgrade stops at its
             // step, resumable, instead of rolling back.
             if BUSY.iter().any(|b| text.contains(b)) {
-                tracing::warn!(error = %e, "busy while {doing}");
+                tracing::warn!(error = %text, "busy while {doing}");
                 return Error::locked(format!(
                     "Cutover could not finish {doing}: the data was busy with another operation ({text}). Try again in a moment."
                 ));
             }
-            tracing::error!(error = %e, "while {doing}");
+            tracing::error!(error = %text, "while {doing}");
             Error::internal(format!(
-                "Cutover failed while {doing}: {e}. See the log for details."
+                "Cutover failed while {doing}: {text}. See the log for details."
             ))
         })
     }

@@ -81,10 +81,13 @@ impl StoreBackend for PgBackend {
                 "An environment store with key {key} already exists."
             )));
         }
+        let role = schema::role_of(key)?;
         let mut tx = client.transaction().context("creating a store")?;
+        schema::ensure_role(&mut tx, &role)?;
         schema::create_platform(&mut tx, &schema, platform_version)?;
+        schema::give_to(&mut tx, &schema, &role)?;
         tx.commit().context("creating a store")?;
-        Ok(Box::new(PgStore::new(client, schema)?))
+        Ok(Box::new(PgStore::new(client, schema, role)?))
     }
 
     fn open(&self, key: &str) -> Result<Box<dyn EnvironmentStore>> {
@@ -96,7 +99,11 @@ impl StoreBackend for PgBackend {
                 self.settings.display()
             )));
         }
-        Ok(Box::new(PgStore::new(client, schema)?))
+        Ok(Box::new(PgStore::new(
+            client,
+            schema,
+            schema::role_of(key)?,
+        )?))
     }
 
     fn copy(
@@ -125,7 +132,10 @@ impl StoreBackend for PgBackend {
                 "The data store {source} is missing from the server."
             )));
         }
+        let role = schema::role_of(target)?;
+        schema::ensure_role(&mut tx, &role)?;
         copy::copy_into(&mut tx, &from, &to, progress, stop)?;
+        schema::give_to(&mut tx, &to, &role)?;
         tx.commit().context("committing the copy")
     }
 
@@ -211,7 +221,9 @@ impl StoreBackend for PgBackend {
     }
 
     fn discard(&self, key: &str) -> Result<()> {
-        self.drop_schema(&env_schema(key)?)
+        self.drop_schema(&env_schema(key)?)?;
+        schema::drop_role(&mut self.client()?, &schema::role_of(key)?);
+        Ok(())
     }
 
     fn watch(&self, key: &str) -> Result<Box<dyn Watch>> {

@@ -172,6 +172,7 @@ impl PgBackend {
         } else {
             0
         };
+        super::schema::give_to(&mut tx, &partial, &super::schema::role_of(key)?)?;
         progress(CopyProgress::copying(1, 1).in_stage(CopyStage::Replacing));
         tx.batch_execute(&format!(
             "DROP SCHEMA {t} CASCADE; ALTER SCHEMA {p} RENAME TO {t};",
@@ -330,7 +331,7 @@ impl PgBackend {
     }
 
     pub(super) fn purge_retired_schema(&self, name: &str) -> Result<()> {
-        retired_schema(name)?;
+        let (key, _) = retired_schema(name)?;
         let mut client = self.client()?;
         if !schema_exists(&mut client, name)? {
             return Err(Error::not_found(format!(
@@ -339,7 +340,11 @@ impl PgBackend {
         }
         client
             .batch_execute(&format!("DROP SCHEMA {} CASCADE", ident(name)))
-            .context("purging a retired store")
+            .context("purging a retired store")?;
+        if !schema_exists(&mut client, &env_schema(key)?)? {
+            super::schema::drop_role(&mut client, &super::schema::role_of(key)?);
+        }
+        Ok(())
     }
 
     pub(super) fn unretire_schema(&self, name: &str, key: &str) -> Result<()> {
@@ -356,13 +361,19 @@ impl PgBackend {
                 "{name} could not be brought back: it is no longer on the server. Reload the Storage view."
             )));
         }
-        client
-            .batch_execute(&format!(
-                "ALTER SCHEMA {} RENAME TO {}",
-                ident(name),
-                ident(&to)
-            ))
-            .context("bringing a retired store back")
+        let role = super::schema::role_of(key)?;
+        let mut tx = client
+            .transaction()
+            .context("bringing a retired store back")?;
+        super::schema::ensure_role(&mut tx, &role)?;
+        tx.batch_execute(&format!(
+            "ALTER SCHEMA {} RENAME TO {}",
+            ident(name),
+            ident(&to)
+        ))
+        .context("bringing a retired store back")?;
+        super::schema::give_to(&mut tx, &to, &role)?;
+        tx.commit().context("bringing a retired store back")
     }
 
     pub(super) fn recover_schemas(

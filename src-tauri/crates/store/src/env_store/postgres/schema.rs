@@ -59,6 +59,85 @@ pub(super) fn partial_schema(key: &str) -> Result<String> {
     Ok(format!("partial_{}", checked_key(key)?))
 }
 
+/// The role that owns environment `key`'s schema and everything in it:
+/// Cutover's sessions on the environment and its package scripts act as
+/// it, and it has no privilege anywhere else.
+pub(super) fn role_of(key: &str) -> Result<String> {
+    Ok(format!("cutover_env_{}", checked_key(key)?))
+}
+
+/// Makes `role` (a login-less role) if it does not exist, and makes the
+/// connected user a member of it, so that it may act as it.
+pub(super) fn ensure_role(client: &mut impl GenericClient, role: &str) -> Result<()> {
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role])
+        .context("looking for an environment's role")?
+        .is_some();
+    if !exists {
+        client
+            .batch_execute(&format!("CREATE ROLE {} NOLOGIN", ident(role)))
+            .context("creating an environment's role")?;
+    }
+    client
+        .batch_execute(&format!("GRANT {} TO CURRENT_USER", ident(role)))
+        .context("acting as an environment's role")
+}
+
+/// Drops `role` if it exists; a role that still owns something elsewhere
+/// is kept (and said so in the log).
+pub(super) fn drop_role(client: &mut impl GenericClient, role: &str) {
+    if let Err(e) = client.batch_execute(&format!("DROP ROLE IF EXISTS {}", ident(role))) {
+        tracing::warn!(role, error = %e, "an environment's role was kept");
+    }
+}
+
+/// Gives schema `schema` and everything in it to `role`.
+pub(super) fn give_to(client: &mut impl GenericClient, schema: &str, role: &str) -> Result<()> {
+    let doing = "giving an environment's objects to its role";
+    client
+        .batch_execute(&format!(
+            "ALTER SCHEMA {} OWNER TO {}",
+            ident(schema),
+            ident(role)
+        ))
+        .context(doing)?;
+    let relations = client
+        .query(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+               AND pg_get_userbyid(c.relowner) <> $2",
+            &[&schema, &role],
+        )
+        .context(doing)?;
+    for r in relations {
+        client
+            .batch_execute(&format!(
+                "ALTER TABLE {}.{} OWNER TO {}",
+                ident(schema),
+                ident(r.get(0)),
+                ident(role)
+            ))
+            .context(doing)?;
+    }
+    let functions = client
+        .query(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = $1 AND pg_get_userbyid(p.proowner) <> $2",
+            &[&schema, &role],
+        )
+        .context(doing)?;
+    for f in functions {
+        client
+            .batch_execute(&format!(
+                "ALTER ROUTINE {} OWNER TO {}",
+                f.get::<_, &str>(0),
+                ident(role)
+            ))
+            .context(doing)?;
+    }
+    Ok(())
+}
+
 /// `name` quoted as an SQL identifier.
 pub(super) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

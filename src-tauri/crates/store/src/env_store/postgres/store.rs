@@ -47,10 +47,15 @@ fn not_yet<T>(what: &str) -> Result<T> {
 }
 
 impl PgStore {
-    /// A store over `client`, whose search path is set to `schema`.
-    pub(super) fn new(mut client: Client, schema: String) -> Result<Self> {
+    /// A store over `client`, acting as the environment's `role` (which
+    /// can reach nothing but its schema), the schema on its search path.
+    pub(super) fn new(mut client: Client, schema: String, role: String) -> Result<Self> {
         client
-            .batch_execute(&format!("SET search_path TO {}", ident(&schema)))
+            .batch_execute(&format!(
+                "SET ROLE {}; SET search_path TO {}",
+                ident(&role),
+                ident(&schema)
+            ))
             .context("choosing the environment's schema")?;
         Ok(Self {
             client: RefCell::new(client),
