@@ -13,15 +13,14 @@
 //! Invariant: a copy is made under a `partial_` schema and renamed to its
 //! environment's name in the one transaction that fills it, so a stop at
 //! any moment leaves no environment half made (transactional DDL).
-//!
-//! Being built: extensions and release scripts are not on this backend
-//! yet, and say so when asked.
 
 mod changelog;
+mod confine;
 mod copy;
 mod defs;
 mod designer;
 mod export;
+mod platform;
 mod points;
 mod promote;
 mod records;

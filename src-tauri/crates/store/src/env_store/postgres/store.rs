@@ -1,18 +1,19 @@
 //! Definitions and records of one environment on a PostgreSQL server: a
-//! client whose search path is the environment's schema.
+//! client acting as the environment's role, whose search path is the
+//! environment's schema.
 //!
 //! Invariant, as in the SQLite store: for every row of `platform_tables`
 //! there is a record table `rec_<id>` with an `id` key and one column
 //! `f_<field id>` per field, kept by changing both in one transaction.
 //!
-//! Extensions and release scripts are not on this backend yet: they
-//! refuse, saying so, and change nothing.
+//! Package SQL (release scripts, checks, extensions) runs confined to the
+//! environment's role (`confine.rs`).
 
 use super::designer::Design;
 use super::records::{self, Rows};
 use super::schema::ident;
 use super::{changelog, defs, values};
-use super::{export, promote};
+use super::{confine, export, platform, promote};
 use crate::env_store::design::{self, DesignTx};
 use crate::env_store::edits;
 use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
@@ -40,12 +41,6 @@ pub struct PgStore {
     schema: String,
 }
 
-fn not_yet<T>(what: &str) -> Result<T> {
-    Err(Error::unavailable(format!(
-        "{what} is not available yet for environments on a PostgreSQL server; nothing was changed."
-    )))
-}
-
 impl PgStore {
     /// A store over `client`, acting as the environment's `role` (which
     /// can reach nothing but its schema), the schema on its search path.
@@ -57,6 +52,7 @@ impl PgStore {
                 ident(&schema)
             ))
             .context("choosing the environment's schema")?;
+        confine::make_runner(&mut client, &schema)?;
         Ok(Self {
             client: RefCell::new(client),
             schema,
@@ -515,33 +511,33 @@ impl EnvironmentStore for PgStore {
     }
 
     fn installed_extensions(&self) -> Result<Vec<InstalledExtension>> {
-        not_yet("Extensions")
+        platform::installed(&mut *self.client.borrow_mut())
     }
 
     fn install_extension(
         &mut self,
-        _ext: &InstalledExtension,
-        _install: &[(String, String)],
-        _uninstall: &[(String, String)],
+        ext: &InstalledExtension,
+        install: &[(String, String)],
+        uninstall: &[(String, String)],
     ) -> Result<()> {
-        not_yet("Extensions")
+        platform::install(self.client.get_mut(), ext, install, uninstall)
     }
 
-    fn uninstall_extension(&mut self, _name: &str) -> Result<()> {
-        not_yet("Extensions")
+    fn uninstall_extension(&mut self, name: &str) -> Result<()> {
+        platform::uninstall(self.client.get_mut(), name)
     }
 
     fn apply_release_scripts(
         &mut self,
-        _release: &str,
-        _scripts: &[(String, String)],
-        _at: DateTime<Utc>,
+        release: &str,
+        scripts: &[(String, String)],
+        at: DateTime<Utc>,
     ) -> Result<usize> {
-        not_yet("Upgrading")
+        platform::apply_release_scripts(self.client.get_mut(), release, scripts, at)
     }
 
-    fn failing_checks(&self, _checks: &[(String, String)]) -> Result<Vec<(String, String)>> {
-        not_yet("Upgrading")
+    fn failing_checks(&self, checks: &[(String, String)]) -> Result<Vec<(String, String)>> {
+        platform::failing_checks(&mut self.client.borrow_mut(), checks)
     }
 
     fn platform_version(&self) -> Result<String> {
