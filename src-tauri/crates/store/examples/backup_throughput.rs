@@ -4,7 +4,7 @@
 //! temporary data directory, then times, best of `RUNS` (default 5):
 //! - `cp` of the store file (checkpointed, so the file holds everything),
 //!   alone and followed by an fsync of the copy (a backup must be on disk);
-//! - the backend's online copy (`backup_to`: SQLite backup API, integrity
+//! - the backend's online copy (`write_copy`: SQLite backup API, integrity
 //!   check, journal mode switch);
 //! - a whole `take_backup` (that, plus SHA-256 and recording it).
 //!

@@ -1,0 +1,134 @@
+//! Copy, backup and restore throughput of both backends on the same data.
+//!
+//! Builds an environment of about `MB` megabytes (default 1024) in each
+//! backend — a SQLite store in a temporary folder, and a schema on the
+//! PostgreSQL server whose directory `CUTOVER_TEST_PG_DIR` names
+//! (`bash scripts/pg-server.sh start DIR`) — then times, best of `RUNS`
+//! (default 2), the backend operations Cutover uses:
+//! - `copy`: a new environment as a consistent online copy;
+//! - `take_point`: a backup (the copy, checked and digested);
+//! - `restore_point`: an environment replaced by a backup in one transaction.
+//!
+//!   CUTOVER_TEST_PG_DIR=/tmp/cutover-pg \
+//!     cargo run --release -p cutover-store --example backends_throughput [MB] [RUNS]
+
+use cutover_core::definitions::{FieldType, Value};
+use cutover_core::Result;
+use cutover_store::env_store::postgres::{PgBackend, ServerSettings, TlsMode};
+use cutover_store::env_store::sqlite::SqliteBackend;
+use cutover_store::env_store::StoreBackend;
+use cutover_store::Context;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+fn best_of(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Duration> {
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        f()?;
+        best = best.min(start.elapsed());
+    }
+    Ok(best)
+}
+
+/// Fills store `key` with rows of about 1 kB until it holds `mb` megabytes.
+fn fill(backend: &dyn StoreBackend, key: &str, mb: u64) -> Result<u64> {
+    let mut store = backend.create(key, "10.0.1")?;
+    let app = store.create_app("Bench")?;
+    let table = store.create_table(
+        &[app.id],
+        "Rows",
+        &[
+            ("Text", FieldType::Text),
+            ("Number", FieldType::Number),
+            ("Flag", FieldType::Boolean),
+        ],
+    )?;
+    let text = "x".repeat(900);
+    let batch: Vec<Vec<Value>> = (0..10_000)
+        .map(|i| {
+            vec![
+                Value::Text(format!("{i} {text}")),
+                Value::Number(i as f64),
+                Value::Bool(i % 2 == 0),
+            ]
+        })
+        .collect();
+    while store.stats()?.size_bytes < mb * 1_048_576 {
+        store.insert_records(table.id, &batch)?;
+    }
+    Ok(store.stats()?.size_bytes)
+}
+
+fn measure(name: &str, backend: &dyn StoreBackend, mb: u64, runs: usize) -> Result<()> {
+    let never = AtomicBool::new(false);
+    let started = Instant::now();
+    let bytes = fill(backend, "bench", mb)?;
+    let filled = started.elapsed();
+    let copy = best_of(runs, || {
+        backend.copy("bench", "bench-copy", &|_| {}, &never)?;
+        backend.discard("bench-copy")
+    })?;
+    let point = backend.take_point("bench", &|_| {}, &never)?;
+    let take = best_of(runs, || {
+        let p = backend.take_point("bench", &|_| {}, &never)?;
+        backend.drop_point(&p.name)
+    })?;
+    let restore = best_of(runs, || {
+        backend.restore_point("bench", &point.name, &|_| {})
+    })?;
+    backend.drop_point(&point.name)?;
+    let rate = |d: Duration| bytes as f64 / 1_048_576.0 / d.as_secs_f64();
+    println!(
+        "{name}: {:.0} MiB (filled in {:.0} s); best of {runs}",
+        bytes as f64 / 1_048_576.0,
+        filled.as_secs_f64()
+    );
+    for (op, d) in [
+        ("copy", copy),
+        ("take_point", take),
+        ("restore_point", restore),
+    ] {
+        println!(
+            "  {op:<14} {:>9.1} s {:>8.0} MiB/s",
+            d.as_secs_f64(),
+            rate(d)
+        );
+    }
+    backend.discard("bench")
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let mb: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1024);
+    let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(2);
+
+    let dir = tempfile::tempdir().context("temp dir")?;
+    measure("SQLite", &SqliteBackend::new(dir.path())?, mb, runs)?;
+
+    let server = std::env::var_os("CUTOVER_TEST_PG_DIR")
+        .map(std::path::PathBuf::from)
+        .ok_or_else(|| {
+            cutover_core::Error::invalid(
+                "Set CUTOVER_TEST_PG_DIR (bash scripts/pg-server.sh start DIR).",
+            )
+        })?;
+    let url = std::fs::read_to_string(server.join("url")).context("reading the server's URL")?;
+    let (admin, secret) = ServerSettings::from_url(url.trim(), TlsMode::Disable, None)?;
+    let database = format!("cutover_bench_{}", std::process::id());
+    admin
+        .connect(secret.as_ref())?
+        .batch_execute(&format!("CREATE DATABASE {database}"))
+        .context("making the bench database")?;
+    let result = measure(
+        "PostgreSQL",
+        &PgBackend::new(admin.with_database(&database), secret.clone()),
+        mb,
+        runs,
+    );
+    admin
+        .connect(secret.as_ref())?
+        .batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"))
+        .context("dropping the bench database")?;
+    result
+}
