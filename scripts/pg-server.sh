@@ -28,11 +28,11 @@ as_server() {
 
 start() {
   local dir=$1
-  if ! bin_dir >/dev/null; then
-    echo "==> Installing PostgreSQL from the distribution's packages" >&2
+  if ! bin_dir >/dev/null || ! command -v openssl >/dev/null; then
+    echo "==> Installing PostgreSQL (and openssl, for its test certificate) from the distribution's packages" >&2
     as_root apt-get update -q >&2
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      postgresql postgresql-contrib >&2
+      postgresql postgresql-contrib openssl >&2
   fi
   local bin
   bin=$(bin_dir)
