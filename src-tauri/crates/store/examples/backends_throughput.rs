@@ -9,8 +9,10 @@
 //! - `take_point`: a backup (the copy, checked and digested);
 //! - `restore_point`: an environment replaced by a backup in one transaction.
 //!
-//!   CUTOVER_TEST_PG_DIR=/tmp/cutover-pg \
-//!     cargo run --release -p cutover-store --example backends_throughput [MB] [RUNS]
+//! ```text
+//! CUTOVER_TEST_PG_DIR=/tmp/cutover-pg \
+//!   cargo run --release -p cutover-store --example backends_throughput [MB] [RUNS]
+//! ```
 
 use cutover_core::definitions::{FieldType, Value};
 use cutover_core::Result;
