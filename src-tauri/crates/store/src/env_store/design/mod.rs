@@ -8,9 +8,11 @@
 //! runs before the first write), so the caller's rollback is only for
 //! faults.
 
+mod model;
 mod plan;
 mod retype;
 
+pub use model::{make_apps, make_model, make_table, make_tables};
 pub use plan::{apply_plan, field_impact};
 
 use chrono::{DateTime, Utc};

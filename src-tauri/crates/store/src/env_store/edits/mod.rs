@@ -9,6 +9,7 @@
 //! caller commits only when every row was read.
 
 use crate::env_store::CsvRow;
+use cutover_core::change::{validate_filter, FilterOp, ViewFilter};
 use cutover_core::definitions::{Definitions, FieldDef, FieldType, Record, TableDef, Value};
 use cutover_core::error::FieldProblem;
 use cutover_core::records::{CellInput, RejectedRow};
@@ -188,6 +189,42 @@ pub fn import(
     }
     tx.set_meta(&import_key(import_id), &accepted.to_string())?;
     Ok((accepted, rejected))
+}
+
+/// A records filter's field and its value read as the field's type
+/// (`Null` for the operations that take none), or the refusal at the
+/// filter's input that is wrong — the value's first, so that a bad value
+/// is shown where it was typed.
+pub fn checked_filter<'a>(
+    filter: &ViewFilter,
+    fields: &'a [FieldDef],
+) -> Result<(&'a FieldDef, Value)> {
+    let field = fields
+        .iter()
+        .find(|f| f.id == filter.field_id)
+        .ok_or_else(|| {
+            Error::invalid("The filter's field is not a field of this table.").at_field("filter")
+        })?;
+    let compared = !matches!(
+        filter.op,
+        FilterOp::IsEmpty | FilterOp::IsNotEmpty | FilterOp::Contains
+    );
+    let value = if compared {
+        let value = parse_input(&field.field_type, &filter.value)
+            .map_err(|why| Error::invalid(why).at_field("value"))?;
+        if value == Value::Null {
+            return Err(Error::invalid(format!(
+                "Type the value {} is compared with, or filter for empty values.",
+                field.name
+            ))
+            .at_field("value"));
+        }
+        value
+    } else {
+        Value::Null
+    };
+    validate_filter(filter, fields).map_err(|e| e.at_field("filter"))?;
+    Ok((field, value))
 }
 
 fn import_key(import_id: i64) -> String {

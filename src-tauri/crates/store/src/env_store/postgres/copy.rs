@@ -11,7 +11,6 @@
 use super::schema::{self, ident, PLATFORM_TABLES};
 use crate::Context;
 use cutover_core::backup::{CopyProgress, PlatformState};
-use cutover_core::extension::InstalledExtension;
 use cutover_core::{Error, Result};
 use postgres::GenericClient;
 use sha2::{Digest, Sha256};
@@ -185,29 +184,7 @@ pub(super) fn platform_of(client: &mut impl GenericClient, name: &str) -> Result
         .context(doing)?
         .map(|r| r.get(0))
         .unwrap_or_default();
-    let extensions = client
-        .query(
-            &format!(
-                "SELECT name, version, platform_from, platform_before, depends_on, adds, installed_at, installed_by
-                 FROM {}.platform_extensions ORDER BY name",
-                ident(name)
-            ),
-            &[],
-        )
-        .context(doing)?
-        .iter()
-        .map(|r| {
-            Ok(InstalledExtension {
-                name: r.get(0),
-                version: r.get(1),
-                platform_from: r.get(2),
-                platform_before: r.get(3),
-                depends_on: serde_json::from_str(r.get(4)).context(doing)?,
-                adds: serde_json::from_str(r.get(5)).context(doing)?,
-                installed_at: r.get(6),
-                installed_by: r.get(7),
-            })
-        })
-        .collect::<Result<_>>()?;
+    let extensions =
+        super::platform::installed(client, &format!("{}.platform_extensions", ident(name)))?;
     Ok(PlatformState::new(version, extensions))
 }

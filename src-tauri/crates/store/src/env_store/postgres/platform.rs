@@ -65,12 +65,19 @@ pub(super) fn failing_checks(
     Ok(failed)
 }
 
-pub(super) fn installed(client: &mut impl GenericClient) -> Result<Vec<InstalledExtension>> {
+/// The extensions recorded in `table` (`platform_extensions`, or a
+/// backup's, qualified by its schema).
+pub(super) fn installed(
+    client: &mut impl GenericClient,
+    table: &str,
+) -> Result<Vec<InstalledExtension>> {
     let doing = "reading installed extensions";
     client
         .query(
-            "SELECT name, version, platform_from, platform_before, depends_on, adds, installed_at, installed_by
-             FROM platform_extensions ORDER BY name",
+            &format!(
+                "SELECT name, version, platform_from, platform_before, depends_on, adds, installed_at, installed_by
+                 FROM {table} ORDER BY name"
+            ),
             &[],
         )
         .context(doing)?

@@ -4,12 +4,12 @@
 
 use super::schema::ident;
 use super::{defs, values};
+use crate::env_store::edits::checked_filter;
 use crate::env_store::edits::RecordTx;
 use crate::Context;
-use cutover_core::change::{validate_filter, FilterOp, ViewFilter};
+use cutover_core::change::{FilterOp, ViewFilter};
 use cutover_core::definitions::{Definitions, FieldDef, FieldType, Record, TableDef, Value};
 use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE, MAX_SEARCH};
-use cutover_core::value::parse_input;
 use cutover_core::{Error, Result};
 use postgres::types::ToSql;
 use postgres::GenericClient;
@@ -291,31 +291,7 @@ fn filter_condition(
     fields: &[FieldDef],
     bound: &mut Vec<Box<dyn ToSql + Sync>>,
 ) -> Result<String> {
-    let field = fields
-        .iter()
-        .find(|f| f.id == filter.field_id)
-        .ok_or_else(|| {
-            Error::invalid("The filter's field is not a field of this table.").at_field("filter")
-        })?;
-    let compared = !matches!(
-        filter.op,
-        FilterOp::IsEmpty | FilterOp::IsNotEmpty | FilterOp::Contains
-    );
-    let value = if compared {
-        let value = parse_input(&field.field_type, &filter.value)
-            .map_err(|why| Error::invalid(why).at_field("value"))?;
-        if value == Value::Null {
-            return Err(Error::invalid(format!(
-                "Type the value {} is compared with, or filter for empty values.",
-                field.name
-            ))
-            .at_field("value"));
-        }
-        value
-    } else {
-        Value::Null
-    };
-    validate_filter(filter, fields).map_err(|e| e.at_field("filter"))?;
+    let (field, value) = checked_filter(filter, fields)?;
     let column = format!("f_{}", field.id);
     Ok(match filter.op {
         FilterOp::IsEmpty => format!("{column} IS NULL"),

@@ -16,7 +16,7 @@ use super::{changelog, defs, values};
 use super::{confine, export, platform, promote};
 use crate::env_store::design::{self, DesignTx};
 use crate::env_store::edits;
-use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
+use crate::env_store::{CsvRow, EnvironmentStore, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
@@ -60,23 +60,11 @@ impl PgStore {
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query_opt("SELECT value FROM platform_meta WHERE key = $1", &[&key])
-            .context("reading the store's settings")?
-            .map(|r| r.get(0)))
+        edits::RecordTx::meta(&mut Rows(&mut *self.client.borrow_mut()), key)
     }
 
     fn set_meta(client: &mut impl GenericClient, key: &str, value: &str) -> Result<()> {
-        client
-            .execute(
-                "INSERT INTO platform_meta (key, value) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&key, &value],
-            )
-            .context("recording a store setting")?;
-        Ok(())
+        edits::RecordTx::set_meta(&mut Rows(client), key, value)
     }
 
     fn last_seq(client: &mut impl GenericClient) -> Result<i64> {
@@ -186,7 +174,16 @@ impl EnvironmentStore for PgStore {
     }
 
     fn create_app(&mut self, name: &str) -> Result<AppDef> {
-        defs::create_app(self.client.get_mut(), name)
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .context("starting a transaction")?;
+        let app = design::make_apps(&mut Design(&mut tx), &[name.to_string()])?;
+        tx.commit().context("committing a new app")?;
+        app.into_iter()
+            .next()
+            .ok_or_else(|| Error::internal("An app was made but not returned."))
     }
 
     fn create_table(
@@ -195,24 +192,14 @@ impl EnvironmentStore for PgStore {
         name: &str,
         fields: &[(&str, FieldType)],
     ) -> Result<TableDef> {
-        let table = ModelTable {
-            name: name.to_string(),
-            apps: (0..app_ids.len()).collect(),
-            fields: fields
-                .iter()
-                .map(|(n, t)| (n.to_string(), ModelField::Plain(t.clone())))
-                .collect(),
-        };
         let mut tx = self
             .client
             .get_mut()
             .transaction()
             .context("starting a transaction")?;
-        let made = defs::make_tables(&mut tx, app_ids, &[table])?;
+        let made = design::make_table(&mut Design(&mut tx), app_ids, name, fields)?;
         tx.commit().context("committing a new table")?;
-        made.into_iter()
-            .next()
-            .ok_or_else(|| Error::internal("A table was made but not returned."))
+        Ok(made)
     }
 
     fn create_model(
@@ -225,14 +212,9 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("starting a transaction")?;
-        let mut made_apps = Vec::new();
-        for app in apps {
-            made_apps.push(defs::create_app(&mut tx, app)?);
-        }
-        let ids: Vec<i64> = made_apps.iter().map(|a| a.id).collect();
-        let made = defs::make_tables(&mut tx, &ids, tables)?;
+        let made = design::make_model(&mut Design(&mut tx), apps, tables)?;
         tx.commit().context("committing a new model")?;
-        Ok((made_apps, made))
+        Ok(made)
     }
 
     fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
@@ -511,7 +493,7 @@ impl EnvironmentStore for PgStore {
     }
 
     fn installed_extensions(&self) -> Result<Vec<InstalledExtension>> {
-        platform::installed(&mut *self.client.borrow_mut())
+        platform::installed(&mut *self.client.borrow_mut(), "platform_extensions")
     }
 
     fn install_extension(

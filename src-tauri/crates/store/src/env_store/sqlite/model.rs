@@ -1,142 +1,15 @@
-//! Making tables (one, from the designer's first version of a table, or a
-//! whole model, from a source database) and filling a new store.
-//!
-//! Invariant: a table's definition rows and its record table `rec_<id>`
-//! are made in the caller's transaction, so neither exists without the
-//! other.
+//! Filling a new SQLite store with records (its model is made by
+//! `env_store::design::make_model`).
 
 use super::store::SqlValue;
 use crate::control::fault::is_unique_violation;
-use crate::env_store::{ModelField, ModelTable, RecordSink};
+use crate::env_store::RecordSink;
 use crate::Context;
-use cutover_core::change::validate_entity_name;
-use cutover_core::definitions::{AppDef, FieldDef, FieldType, TableDef, Value};
+use cutover_core::definitions::Value;
 use cutover_core::{Error, Result};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// Makes `tables` within `tx`, each in the apps of `app_ids` its `apps`
-/// name by place: every table's row first, so that links can name any of
-/// them (themselves included), then fields and record tables.
-pub(super) fn make_tables(
-    tx: &Transaction<'_>,
-    app_ids: &[i64],
-    tables: &[ModelTable],
-) -> Result<Vec<TableDef>> {
-    let mut made = Vec::new();
-    for table in tables {
-        let app_ids: Vec<i64> = table
-            .apps
-            .iter()
-            .filter_map(|i| app_ids.get(*i).copied())
-            .collect();
-        if app_ids.is_empty() || app_ids.len() != table.apps.len() {
-            return Err(Error::invalid("A table must belong to at least one app."));
-        }
-        let name = validate_entity_name("table", &table.name)?;
-        if let Err(e) = tx.execute("INSERT INTO platform_tables (name) VALUES (?1)", [&name]) {
-            return if is_unique_violation(&e) {
-                Err(Error::conflict(format!(
-                    "A table named \"{name}\" already exists; share it instead of creating another."
-                )))
-            } else {
-                Err(e).context("creating a table")
-            };
-        }
-        let table_id = tx.last_insert_rowid();
-        for app_id in &app_ids {
-            tx.execute(
-                "INSERT INTO platform_app_tables (app_id, table_id) VALUES (?1, ?2)",
-                params![app_id, table_id],
-            )
-            .map_err(|_| Error::not_found(format!("There is no app {app_id}.")))?;
-        }
-        made.push(TableDef {
-            id: table_id,
-            name,
-            app_ids,
-            fields: Vec::new(),
-        });
-    }
-    for (n, table) in tables.iter().enumerate() {
-        let table_id = made[n].id;
-        let mut columns = vec!["id INTEGER PRIMARY KEY".to_string()];
-        for (position, (field_name, field)) in table.fields.iter().enumerate() {
-            let field_name = validate_entity_name("field", field_name)?;
-            let field_type = match field {
-                ModelField::Plain(t) => t.clone(),
-                ModelField::LinkTo(i) => FieldType::Link {
-                    table_id: made
-                        .get(*i)
-                        .ok_or_else(|| {
-                            Error::internal(format!("A link to table {i} of {}.", made.len()))
-                        })?
-                        .id,
-                },
-            };
-            let json = serde_json::to_string(&field_type).context("encoding a field type")?;
-            match tx.execute(
-                "INSERT INTO platform_fields (table_id, name, field_type, position) VALUES (?1, ?2, ?3, ?4)",
-                params![table_id, field_name, json, position as i64],
-            ) {
-                Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(Error::conflict(format!(
-                        "Table \"{}\" has two fields named \"{field_name}\".",
-                        made[n].name
-                    )))
-                }
-                Err(e) => return Err(e).context("creating a field"),
-            }
-            let id = tx.last_insert_rowid();
-            // Links are checked by Cutover, not declared as foreign keys:
-            // SQLite cannot drop or retype a column that is one.
-            columns.push(format!("f_{id} {}", field_type.sql_type()));
-            made[n].fields.push(FieldDef {
-                id,
-                table_id,
-                name: field_name,
-                field_type,
-            });
-        }
-        tx.execute_batch(&format!(
-            "CREATE TABLE rec_{table_id} ({});",
-            columns.join(", ")
-        ))
-        .context("creating a record table")?;
-    }
-    Ok(made)
-}
-
-/// Makes apps and their tables in one transaction.
-pub(super) fn create_model(
-    conn: &mut Connection,
-    apps: &[String],
-    tables: &[ModelTable],
-) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
-    let tx = conn.transaction().context("starting a transaction")?;
-    let mut made_apps = Vec::new();
-    for app in apps {
-        let app = validate_entity_name("app", app)?;
-        tx.execute("INSERT INTO platform_apps (name) VALUES (?1)", [&app])
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    Error::conflict(format!("An app named \"{app}\" already exists."))
-                } else {
-                    Error::internal(format!("Could not create the app: {e}."))
-                }
-            })?;
-        made_apps.push(AppDef {
-            id: tx.last_insert_rowid(),
-            name: app,
-        });
-    }
-    let ids: Vec<i64> = made_apps.iter().map(|a| a.id).collect();
-    let made = make_tables(&tx, &ids, tables)?;
-    tx.commit().context("committing a new model")?;
-    Ok((made_apps, made))
-}
 
 struct Sink<'a> {
     tx: &'a Transaction<'a>,

@@ -5,11 +5,11 @@
 use super::defs;
 use super::records::{row_to_record, select_list};
 use super::store::SqlValue;
+use crate::env_store::edits::checked_filter;
 use crate::Context;
-use cutover_core::change::{validate_filter, FilterOp, ViewFilter};
+use cutover_core::change::{FilterOp, ViewFilter};
 use cutover_core::definitions::{FieldDef, FieldType, Value};
 use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE, MAX_SEARCH};
-use cutover_core::value::parse_input;
 use cutover_core::{Error, Result};
 use rusqlite::{Connection, ToSql};
 
@@ -125,32 +125,7 @@ fn filter_condition(
     fields: &[FieldDef],
     bound: &mut Vec<Value>,
 ) -> Result<String> {
-    let field = fields
-        .iter()
-        .find(|f| f.id == filter.field_id)
-        .ok_or_else(|| {
-            Error::invalid("The filter's field is not a field of this table.").at_field("filter")
-        })?;
-    // The value first, so that a bad one is shown at the value's input.
-    let compared = !matches!(
-        filter.op,
-        FilterOp::IsEmpty | FilterOp::IsNotEmpty | FilterOp::Contains
-    );
-    let value = if compared {
-        let value = parse_input(&field.field_type, &filter.value)
-            .map_err(|why| Error::invalid(why).at_field("value"))?;
-        if value == Value::Null {
-            return Err(Error::invalid(format!(
-                "Type the value {} is compared with, or filter for empty values.",
-                field.name
-            ))
-            .at_field("value"));
-        }
-        value
-    } else {
-        Value::Null
-    };
-    validate_filter(filter, fields).map_err(|e| e.at_field("filter"))?;
+    let (field, value) = checked_filter(filter, fields)?;
     let column = format!("f_{}", field.id);
     let n = bound.len() + 3;
     Ok(match filter.op {

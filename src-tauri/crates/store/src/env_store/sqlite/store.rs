@@ -5,12 +5,13 @@
 //! of `platform_fields`, of the field type's SQL type. Every change keeps it
 //! by touching definitions and record tables in the same transaction.
 
+use super::designer::Design;
 use super::{
     changelog, defs, designer, export, extensions, model, platform, promote, record_page, records,
 };
 use crate::control::fault::{column, is_unique_violation};
-use crate::env_store::edits;
-use crate::env_store::{CsvRow, EnvironmentStore, ModelField, ModelTable, RecordSink, StoreStats};
+use crate::env_store::{design, edits};
+use crate::env_store::{CsvRow, EnvironmentStore, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
@@ -120,20 +121,12 @@ impl EnvironmentStore for SqliteStore {
     }
 
     fn create_app(&mut self, name: &str) -> Result<AppDef> {
-        let name = validate_entity_name("app", name)?;
-        match self
-            .conn
-            .execute("INSERT INTO platform_apps (name) VALUES (?1)", [&name])
-        {
-            Ok(_) => Ok(AppDef {
-                id: self.conn.last_insert_rowid(),
-                name,
-            }),
-            Err(e) if is_unique_violation(&e) => Err(Error::conflict(format!(
-                "An app named \"{name}\" already exists."
-            ))),
-            Err(e) => Err(e).context("creating an app"),
-        }
+        let tx = self.conn.transaction().context("starting a transaction")?;
+        let app = design::make_apps(&mut Design(&tx), &[name.to_string()])?;
+        tx.commit().context("committing a new app")?;
+        app.into_iter()
+            .next()
+            .ok_or_else(|| Error::internal("An app was made but not returned."))
     }
 
     fn create_table(
@@ -142,21 +135,10 @@ impl EnvironmentStore for SqliteStore {
         name: &str,
         fields: &[(&str, FieldType)],
     ) -> Result<TableDef> {
-        let fields = fields
-            .iter()
-            .map(|(n, t)| (n.to_string(), ModelField::Plain(t.clone())))
-            .collect();
-        let table = ModelTable {
-            name: name.to_string(),
-            apps: (0..app_ids.len()).collect(),
-            fields,
-        };
         let tx = self.conn.transaction().context("starting a transaction")?;
-        let made = model::make_tables(&tx, app_ids, &[table])?;
+        let made = design::make_table(&mut Design(&tx), app_ids, name, fields)?;
         tx.commit().context("committing a new table")?;
-        made.into_iter()
-            .next()
-            .ok_or_else(|| Error::internal("A table was made but not returned."))
+        Ok(made)
     }
 
     fn export_to(&self, dest: &Path, about: &[(&str, String)]) -> Result<()> {
@@ -168,7 +150,10 @@ impl EnvironmentStore for SqliteStore {
         apps: &[String],
         tables: &[ModelTable],
     ) -> Result<(Vec<AppDef>, Vec<TableDef>)> {
-        model::create_model(&mut self.conn, apps, tables)
+        let tx = self.conn.transaction().context("starting a transaction")?;
+        let made = design::make_model(&mut Design(&tx), apps, tables)?;
+        tx.commit().context("committing a new model")?;
+        Ok(made)
     }
 
     fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
