@@ -12,7 +12,7 @@ use crate::env_store::CsvRow;
 use cutover_core::change::{validate_filter, FilterOp, ViewFilter};
 use cutover_core::definitions::{Definitions, FieldDef, FieldType, Record, TableDef, Value};
 use cutover_core::error::FieldProblem;
-use cutover_core::records::{CellInput, RejectedRow};
+use cutover_core::records::{CellInput, RecordQuery, RejectedRow, MAX_SEARCH};
 use cutover_core::value::parse_input;
 use cutover_core::{Error, Result};
 
@@ -189,6 +189,44 @@ pub fn import(
     }
     tx.set_meta(&import_key(import_id), &accepted.to_string())?;
     Ok((accepted, rejected))
+}
+
+/// A page's ORDER BY list: the sort field with empty values last in
+/// either direction, then the id (the only order without a sort field).
+pub fn page_order(table: &TableDef, q: &RecordQuery) -> Result<String> {
+    match q.sort_field_id {
+        None => Ok(format!("id {}", if q.descending { "DESC" } else { "ASC" })),
+        Some(id) => {
+            if !table.fields.iter().any(|f| f.id == id) {
+                return Err(Error::invalid(
+                    "That sort field is not in this table. Reload the records.",
+                ));
+            }
+            Ok(format!(
+                "f_{id} IS NULL, f_{id} {}, id ASC",
+                if q.descending { "DESC" } else { "ASC" }
+            ))
+        }
+    }
+}
+
+/// A page's search text, trimmed, if any; refused when too long.
+pub fn page_search(q: &RecordQuery) -> Result<Option<&str>> {
+    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if search.is_some_and(|s| s.chars().count() > MAX_SEARCH) {
+        return Err(Error::invalid(format!(
+            "Search for at most {MAX_SEARCH} characters; shorten what you typed."
+        )));
+    }
+    Ok(search)
+}
+
+/// `s` for a LIKE pattern with `ESCAPE '\'`: `%` and `_` typed by the
+/// user are themselves, not wildcards.
+pub fn like_escaped(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// A records filter's field and its value read as the field's type

@@ -4,12 +4,12 @@
 
 use super::schema::ident;
 use super::{defs, values};
-use crate::env_store::edits::checked_filter;
 use crate::env_store::edits::RecordTx;
+use crate::env_store::edits::{checked_filter, like_escaped, page_order, page_search};
 use crate::Context;
 use cutover_core::change::{FilterOp, ViewFilter};
 use cutover_core::definitions::{Definitions, FieldDef, FieldType, Record, TableDef, Value};
-use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE, MAX_SEARCH};
+use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE};
 use cutover_core::{Error, Result};
 use postgres::types::ToSql;
 use postgres::GenericClient;
@@ -171,44 +171,14 @@ impl<C: GenericClient> RecordTx for Rows<'_, C> {
     }
 }
 
-fn like_escaped(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 pub(super) fn page(
     client: &mut impl GenericClient,
     table_id: i64,
     q: &RecordQuery,
 ) -> Result<RecordPage> {
     let table = defs::table(client, table_id)?;
-    let order = match q.sort_field_id {
-        None => String::new(),
-        Some(id) => {
-            if !table.fields.iter().any(|f| f.id == id) {
-                return Err(Error::invalid(
-                    "That sort field is not in this table. Reload the records.",
-                ));
-            }
-            // Empty values last in either direction, then by id.
-            format!(
-                "f_{id} IS NULL, f_{id} {}, ",
-                if q.descending { "DESC" } else { "ASC" }
-            )
-        }
-    };
-    let id_dir = if q.descending && q.sort_field_id.is_none() {
-        "DESC"
-    } else {
-        "ASC"
-    };
-    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if search.is_some_and(|s| s.chars().count() > MAX_SEARCH) {
-        return Err(Error::invalid(format!(
-            "Search for at most {MAX_SEARCH} characters; shorten what you typed."
-        )));
-    }
+    let order = page_order(&table, q)?;
+    let search = page_search(q)?;
     let mut conditions: Vec<String> = Vec::new();
     let mut bound: Vec<Box<dyn ToSql + Sync>> = Vec::new();
     if let Some(s) = search {
@@ -244,7 +214,7 @@ pub(super) fn page(
     let rows = client
         .query(
             &format!(
-                "SELECT {} FROM {} {filter} ORDER BY {order}id {id_dir} LIMIT ${} OFFSET ${}",
+                "SELECT {} FROM {} {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",
                 select_list(&table.fields),
                 rec(table_id),
                 refs.len() - 1,

@@ -5,43 +5,19 @@
 use super::defs;
 use super::records::{row_to_record, select_list};
 use super::store::SqlValue;
-use crate::env_store::edits::checked_filter;
+use crate::env_store::edits::{checked_filter, like_escaped, page_order, page_search};
 use crate::Context;
 use cutover_core::change::{FilterOp, ViewFilter};
 use cutover_core::definitions::{FieldDef, FieldType, Value};
-use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE, MAX_SEARCH};
-use cutover_core::{Error, Result};
+use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE};
+use cutover_core::Result;
 use rusqlite::{Connection, ToSql};
 
 pub(super) fn page(conn: &Connection, table_id: i64, q: &RecordQuery) -> Result<RecordPage> {
     let table = defs::table(conn, table_id)?;
-    let order = match q.sort_field_id {
-        None => String::new(),
-        Some(id) => {
-            if !table.fields.iter().any(|f| f.id == id) {
-                return Err(Error::invalid(
-                    "That sort field is not in this table. Reload the records.",
-                ));
-            }
-            // Empty values last in either direction, then by id for stability.
-            format!(
-                "f_{id} IS NULL, f_{id} {}, ",
-                if q.descending { "DESC" } else { "ASC" }
-            )
-        }
-    };
-    let id_dir = if q.descending && q.sort_field_id.is_none() {
-        "DESC"
-    } else {
-        "ASC"
-    };
+    let order = page_order(&table, q)?;
     let columns = select_list(&table.fields);
-    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if search.is_some_and(|s| s.chars().count() > MAX_SEARCH) {
-        return Err(Error::invalid(format!(
-            "Search for at most {MAX_SEARCH} characters; shorten what you typed."
-        )));
-    }
+    let search = page_search(q)?;
     // Conditions bind their values from ?3 on (?1 and ?2 are the page).
     let mut conditions: Vec<String> = Vec::new();
     let mut bound: Vec<Value> = Vec::new();
@@ -70,7 +46,7 @@ pub(super) fn page(conn: &Connection, table_id: i64, q: &RecordQuery) -> Result<
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT {columns} FROM rec_{table_id} {filter} ORDER BY {order}id {id_dir} LIMIT ?1 OFFSET ?2"
+        "SELECT {columns} FROM rec_{table_id} {filter} ORDER BY {order} LIMIT ?1 OFFSET ?2"
     );
     let mut stmt = conn.prepare(&sql).context("reading records")?;
     let limit = q.limit.clamp(1, MAX_RECORD_PAGE);
@@ -110,12 +86,6 @@ pub(super) fn page(conn: &Connection, table_id: i64, q: &RecordQuery) -> Result<
         total: total as u32,
         in_table: in_table as u32,
     })
-}
-
-fn like_escaped(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// The SQL condition of a filter on one field, its value read as the
