@@ -4,23 +4,42 @@
 
 use crate::Result;
 use x11rb::connection::Connection;
+use x11rb::errors::ReplyError;
 use x11rb::protocol::xproto::{
     AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, Window,
 };
+use x11rb::protocol::ErrorKind;
 use x11rb::rust_connection::RustConnection;
+
+/// Whether a reply failed only because its window is gone: windows come
+/// and go while the tree is walked (GTK's own helper windows, a window
+/// being destroyed as the app quits), and a vanished window is simply not
+/// one of the app's windows any more.
+fn vanished(error: &ReplyError) -> bool {
+    matches!(error, ReplyError::X11Error(e) if e.error_kind == ErrorKind::Window)
+}
 
 /// The app's top-level windows titled `title`, on the display of `DISPLAY`.
 fn windows_titled(conn: &RustConnection, root: Window, title: &str) -> Result<Vec<Window>> {
     let mut found = Vec::new();
     let mut stack = vec![root];
     while let Some(window) = stack.pop() {
-        let name = conn
+        let name = match conn
             .get_property(false, window, AtomEnum::WM_NAME, AtomEnum::STRING, 0, 256)?
-            .reply()?;
+            .reply()
+        {
+            Ok(name) => name,
+            Err(e) if vanished(&e) => continue,
+            Err(e) => return Err(e.into()),
+        };
         if name.value == title.as_bytes() {
             found.push(window);
         }
-        stack.extend(conn.query_tree(window)?.reply()?.children);
+        match conn.query_tree(window)?.reply() {
+            Ok(tree) => stack.extend(tree.children),
+            Err(e) if vanished(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(found)
 }
@@ -53,8 +72,11 @@ pub fn ask_to_close(title: &str) -> Result<()> {
 pub fn shown(title: &str) -> Result<bool> {
     let (conn, root) = connect()?;
     for window in windows_titled(&conn, root, title)? {
-        if conn.get_window_attributes(window)?.reply()?.map_state == MapState::VIEWABLE {
-            return Ok(true);
+        match conn.get_window_attributes(window)?.reply() {
+            Ok(attributes) if attributes.map_state == MapState::VIEWABLE => return Ok(true),
+            Ok(_) => {}
+            Err(e) if vanished(&e) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(false)
