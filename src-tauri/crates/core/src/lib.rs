@@ -46,6 +46,7 @@ pub mod release;
 pub mod release_view;
 pub mod schedule;
 pub mod schedule_view;
+pub mod server;
 pub mod source;
 pub mod source_plan;
 pub mod storage;

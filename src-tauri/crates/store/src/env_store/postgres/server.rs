@@ -6,6 +6,7 @@
 //! named as the user can act on it ([`ServerFailure`]).
 
 use cutover_core::error::quote;
+pub use cutover_core::server::{ServerFailure, ServerReport, TlsMode};
 use cutover_core::Error;
 use native_tls::{Certificate, TlsConnector};
 use postgres::config::{Host, SslMode};
@@ -19,19 +20,6 @@ use std::time::Duration;
 /// The oldest server Cutover works with (`server_version_num`).
 pub const MIN_SERVER_VERSION: u32 = 140000;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How the connection is encrypted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum TlsMode {
-    /// Plain TCP (a server on this computer or a private network).
-    Disable,
-    /// Encrypted, without checking who the server is.
-    Require,
-    /// Encrypted, and the server's certificate must be trusted (the
-    /// system's roots or the given CA) and name the host.
-    VerifyFull,
-}
 
 /// A server as the account records it: no password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,25 +54,6 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// What stopped a connection, as the user can act on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ServerFailure {
-    /// Nothing answers at the host and port, or the host is unknown.
-    Unreachable,
-    /// The encrypted connection could not be set up or the server's
-    /// certificate is not trusted.
-    Tls,
-    /// The server refused the user or its password.
-    Authentication,
-    /// The database named does not exist.
-    NoDatabase,
-    /// Connected, but the user lacks a privilege Cutover needs.
-    Privilege,
-    /// The server is older than [`MIN_SERVER_VERSION`].
-    Version,
-}
-
 /// A failed connection: what failed, said for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerProblem {
@@ -96,15 +65,6 @@ impl From<ServerProblem> for Error {
     fn from(p: ServerProblem) -> Self {
         Error::unavailable(p.message)
     }
-}
-
-/// What a successful connection test found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-pub struct ServerReport {
-    /// As the server names itself ("15.18 (Debian 15.18-0+deb12u1)").
-    pub version: String,
-    pub encrypted: bool,
-    pub superuser: bool,
 }
 
 impl ServerSettings {
