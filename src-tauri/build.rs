@@ -128,6 +128,8 @@ const COMMANDS: &[&str] = &[
     "decline_start_at_login",
     "changelog_activity",
     "cancel_copy",
+    "check_server",
+    "unlock_account",
     "report_interactive",
 ];
 

@@ -143,6 +143,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::decline_start_at_login,
             design::changelog_activity,
             backups::cancel_copy,
+            accounts::check_server,
+            accounts::unlock_account,
             app::report_interactive,
         ])
 }

@@ -306,6 +306,18 @@ export const commands = {
 	 */
 	cancelCopy: (environmentId: number) => typedError<null, CommandError>(__TAURI_INVOKE("cancel_copy", { environmentId })),
 	/**
+	 *  Connects to the PostgreSQL server the new account form names and checks
+	 *  what Cutover needs of it ("Test connection"): what failed, exactly, when
+	 *  it cannot be used.
+	 */
+	checkServer: (server: ServerChoice) => typedError<ServerReport, CommandError>(__TAURI_INVOKE("check_server", { server })),
+	/**
+	 *  Gives the password of an account's server for this session (and keeps
+	 *  it in the system's secret store when `remember`); a wrong one changes
+	 *  nothing.
+	 */
+	unlockAccount: (account: number, password: string, remember: boolean) => typedError<ServerReport, CommandError>(__TAURI_INVOKE("unlock_account", { account, password, remember })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -365,6 +377,23 @@ export type AccountEdit = {
 export type AccountOverview = {
 	account: Account,
 	environments: EnvironmentOverview[],
+	/**  Its PostgreSQL server, when its environments are on one. */
+	server: AccountServer | null,
+};
+
+/**  Where an account keeps its environments, as its page shows it. */
+export type AccountServer = {
+	/**  `user@host:port/database`, never with a password. */
+	address: string,
+	tls: TlsMode,
+	/**
+	 *  Whether Cutover has the password this session (given, or read from
+	 *  the system's secret store); without it no environment can be read
+	 *  and the page asks for it.
+	 */
+	unlocked: boolean,
+	/**  Whether the password is kept in the system's secret store. */
+	remembered: boolean,
 };
 
 /**  One line of the activity log. */
@@ -1106,6 +1135,11 @@ export type NewAccount = {
 	 *  time; the documented defaults when `None`.
 	 */
 	calendar?: CalendarSettings | null,
+	/**
+	 *  Where its environments live: `None` on this computer (SQLite files
+	 *  in the data folder), or on a PostgreSQL server.
+	 */
+	server?: ServerChoice | null,
 };
 
 export type Note = {
@@ -1481,6 +1515,39 @@ export type Selectable =
 /**  Newer GA releases have pushed it out of the window. */
 "dropped_out";
 
+/**
+ *  "On a PostgreSQL server", as the new account's form sends it. The
+ *  password is kept apart from the URL's other parts from here on and never
+ *  printed (`Debug` hides it).
+ */
+export type ServerChoice = {
+	/**
+	 *  `postgresql://user@host:5432/database`; a password written in it is
+	 *  taken out and used as `password` is.
+	 */
+	url: string,
+	tls: TlsMode,
+	/**
+	 *  The certificate authority's PEM file, for `verify_full` against a
+	 *  private authority.
+	 */
+	caFile?: string | null,
+	password?: string,
+	/**
+	 *  Keep the password in the system's secret store; otherwise Cutover
+	 *  asks for it at each start and keeps it in memory only.
+	 */
+	remember?: boolean,
+};
+
+/**  What a successful connection test found. */
+export type ServerReport = {
+	/**  As the server names itself ("15.18 (Debian 15.18-0+deb12u1)"). */
+	version: string,
+	encrypted: boolean,
+	superuser: boolean,
+};
+
 export type Severity = "critical" | "high" | "medium" | "low";
 
 /**  A concrete stretch of time, in UTC. */
@@ -1619,6 +1686,18 @@ export type Target =
 { kind: "uat"; cycle_id: number } | 
 /**  The account's calendar. */
 { kind: "calendar"; account_id: number };
+
+/**  How the connection is encrypted. */
+export type TlsMode = 
+/**  Plain TCP (a server on this computer or a private network). */
+"disable" | 
+/**  Encrypted, without checking who the server is. */
+"require" | 
+/**
+ *  Encrypted, and the server's certificate must be trusted (the
+ *  system's roots or the given CA) and name the host.
+ */
+"verify_full";
 
 export type TrustedKey = {
 	id: number,

@@ -9,6 +9,7 @@ use cutover_core::account::{
     time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount, PackageFacts,
 };
 use cutover_core::backup::CopyProgress;
+use cutover_core::server::{ServerChoice, ServerReport};
 use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview, SourceProgress};
 use cutover_core::Error;
 use std::path::PathBuf;
@@ -259,6 +260,39 @@ pub async fn needs_you(
     run_blocking(&state, |s| {
         let (ws, admin, now) = s.acting()?;
         ws.needs_you(&admin, now)
+    })
+    .await
+}
+
+/// Connects to the PostgreSQL server the new account form names and checks
+/// what Cutover needs of it ("Test connection"): what failed, exactly, when
+/// it cannot be used.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_server(
+    state: State<'_, Arc<AppState>>,
+    server: ServerChoice,
+) -> CommandResult<ServerReport> {
+    run_blocking(&state, move |_| {
+        cutover_store::accounts::check_server(&server)
+    })
+    .await
+}
+
+/// Gives the password of an account's server for this session (and keeps
+/// it in the system's secret store when `remember`); a wrong one changes
+/// nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_account(
+    state: State<'_, Arc<AppState>>,
+    account: AccountId,
+    password: String,
+    remember: bool,
+) -> CommandResult<ServerReport> {
+    run_blocking(&state, move |s| {
+        let (ws, _, now) = s.acting()?;
+        ws.unlock_account(account, &password, remember, now)
     })
     .await
 }

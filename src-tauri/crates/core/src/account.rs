@@ -54,6 +54,10 @@ pub struct NewAccount {
     /// time; the documented defaults when `None`.
     #[serde(default)]
     pub calendar: Option<crate::schedule::CalendarSettings>,
+    /// Where its environments live: `None` on this computer (SQLite files
+    /// in the data folder), or on a PostgreSQL server.
+    #[serde(default)]
+    pub server: Option<crate::server::ServerChoice>,
 }
 
 /// Every problem with a new account's form at once, each by the form's
@@ -118,6 +122,7 @@ fn account_field_label(field: &str) -> &str {
         "vendorKey" => "Vendor's public key",
         "yourName" => "Your name",
         "calendar" => "Calendar",
+        "server" => "PostgreSQL server",
         other => other,
     }
 }
@@ -229,6 +234,8 @@ pub struct EnvironmentOverview {
 pub struct AccountOverview {
     pub account: Account,
     pub environments: Vec<EnvironmentOverview>,
+    /// Its PostgreSQL server, when its environments are on one.
+    pub server: Option<crate::server::AccountServer>,
 }
 
 /// Why `zone` is not an IANA time zone, if it is not.
@@ -269,6 +276,7 @@ mod new_account_tests {
             vendor_key: "ignored here".into(),
             your_name: String::new(),
             calendar: None,
+            server: None,
         }
     }
 
@@ -290,6 +298,7 @@ mod new_account_tests {
             vendor_key: "".into(),
             your_name: "y".repeat(61),
             calendar: None,
+            server: None,
         };
         let problems = new_account_problems(
             &new,

@@ -44,3 +44,51 @@ pub struct ServerReport {
     pub encrypted: bool,
     pub superuser: bool,
 }
+
+/// "On a PostgreSQL server", as the new account's form sends it. The
+/// password is kept apart from the URL's other parts from here on and never
+/// printed (`Debug` hides it).
+#[derive(Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerChoice {
+    /// `postgresql://user@host:5432/database`; a password written in it is
+    /// taken out and used as `password` is.
+    pub url: String,
+    pub tls: TlsMode,
+    /// The certificate authority's PEM file, for `verify_full` against a
+    /// private authority.
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    #[serde(default)]
+    pub password: String,
+    /// Keep the password in the system's secret store; otherwise Cutover
+    /// asks for it at each start and keeps it in memory only.
+    #[serde(default)]
+    pub remember: bool,
+}
+
+impl std::fmt::Debug for ServerChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerChoice")
+            .field("url", &"…")
+            .field("tls", &self.tls)
+            .field("ca_file", &self.ca_file)
+            .field("remember", &self.remember)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where an account keeps its environments, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountServer {
+    /// `user@host:port/database`, never with a password.
+    pub address: String,
+    pub tls: TlsMode,
+    /// Whether Cutover has the password this session (given, or read from
+    /// the system's secret store); without it no environment can be read
+    /// and the page asks for it.
+    pub unlocked: bool,
+    /// Whether the password is kept in the system's secret store.
+    pub remembered: bool,
+}

@@ -116,6 +116,7 @@ fn measure(path: &Path) -> Result<()> {
         vendor_key: cutover_package::sign::public_key_text(&key.verifying_key()),
         your_name: String::new(),
         calendar: None,
+        server: None,
     };
     let boss = Admin {
         id: 1,

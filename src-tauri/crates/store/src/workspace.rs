@@ -16,10 +16,13 @@ use cutover_core::environment::{self as rules, EnvironmentKind, EnvironmentStatu
 use cutover_core::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub struct Workspace {
     root: PathBuf,
-    backend: Box<dyn StoreBackend>,
+    /// The backend of accounts whose environments are on this computer.
+    pub(crate) local: Arc<dyn StoreBackend>,
+    pub(crate) passwords: crate::accounts::Passwords,
     failpoint: std::sync::Mutex<Option<crate::control::failpoint::Failpoint>>,
 }
 
@@ -96,7 +99,8 @@ impl Workspace {
         drop(control::open(&root.join(control::FILE_NAME))?);
         Ok(Self {
             root: root.to_path_buf(),
-            backend,
+            local: Arc::from(backend),
+            passwords: Default::default(),
             failpoint: std::sync::Mutex::new(None),
         })
     }
@@ -115,10 +119,6 @@ impl Workspace {
 
     pub fn root(&self) -> &Path {
         &self.root
-    }
-
-    pub(crate) fn backend(&self) -> &dyn StoreBackend {
-        self.backend.as_ref()
     }
 
     /// A fresh connection to the control database.
@@ -193,7 +193,8 @@ impl Workspace {
     /// Opens the data store of an environment.
     pub fn store(&self, id: EnvironmentId) -> Result<Box<dyn EnvironmentStore>> {
         let row = self.environment_row(&self.connect()?, id)?;
-        self.backend.open(&row.store_key)
+        self.backend(row.environment.account_id)?
+            .open(&row.store_key)
     }
 
     /// Every account with every environment and what its store holds.
@@ -208,17 +209,22 @@ impl Workspace {
         for account in self.accounts()? {
             let mut environments = Vec::new();
             let versions = self.environment_versions(&conn, account.id)?;
+            let backend = self.backend(account.id);
             for row in self.environment_rows(&conn, account.id)? {
                 let hotfixes = versions
                     .iter()
                     .find(|v| v.id == row.environment.id)
                     .map(|v| v.hotfixes.clone())
                     .unwrap_or_default();
-                let (stats, store_error) =
-                    match self.backend.open(&row.store_key).and_then(|s| s.stats()) {
-                        Ok(stats) => (stats, None),
-                        Err(e) => (Default::default(), Some(e)),
-                    };
+                let (stats, store_error) = match backend
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|b| b.open(&row.store_key))
+                    .and_then(|s| s.stats())
+                {
+                    Ok(stats) => (stats, None),
+                    Err(e) => (Default::default(), Some(e)),
+                };
                 let last_backup_at: Option<DateTime<Utc>> = last_backup
                     .query_row([row.environment.id], |r| r.get(0))
                     .context("reading backups")?;
@@ -237,9 +243,11 @@ impl Workspace {
                     upgrade,
                 });
             }
+            let server = self.account_server(account.id)?;
             out.push(AccountOverview {
                 account,
                 environments,
+                server,
             });
         }
         Ok(out)
@@ -248,13 +256,7 @@ impl Workspace {
     /// Finishes what an interrupted run left behind; call once at start-up,
     /// before anything else touches the stores. Returns the retired keys.
     pub fn recover(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
-        let mut recorded: Vec<String> = column(
-            &self.connect()?,
-            "SELECT store_key FROM environments",
-            [],
-            "listing store keys",
-        )?;
-        recorded.extend(self.upgrade_copy_keys()?);
+        let recorded = self.recorded_keys()?;
         let upgrades = self.recover_upgrades(now)?;
         if upgrades > 0 {
             tracing::warn!(upgrades, "rolled back data upgrades interrupted by a stop");
@@ -279,7 +281,24 @@ impl Workspace {
             Err(e) => tracing::warn!(error = %e, "could not purge expired deleted data"),
         }
         self.report_version_mismatches(now)?;
-        self.backend.recover(&recorded, now)
+        let mut retired = Vec::new();
+        for backend in self.reachable_backends()? {
+            retired.extend(backend.recover(&recorded, now)?);
+        }
+        Ok(retired)
+    }
+
+    /// Every store key the control database records: environments' and
+    /// open upgrade runs' copies.
+    pub(crate) fn recorded_keys(&self) -> Result<Vec<String>> {
+        let mut recorded: Vec<String> = column(
+            &self.connect()?,
+            "SELECT store_key FROM environments",
+            [],
+            "listing store keys",
+        )?;
+        recorded.extend(self.upgrade_copy_keys()?);
+        Ok(recorded)
     }
 
     /// Deletes an environment that is not production and not locked. Its store
@@ -322,8 +341,17 @@ impl Workspace {
             .context("deleting the environment")?;
         // Retire before committing: if retiring fails the row stays, so the
         // control database never points at a store that is gone.
-        self.backend.retire(&row.store_key, now)?;
+        self.backend(row.environment.account_id)?
+            .retire(&row.store_key, now)?;
         tx.commit().context("committing the deletion")?;
         Ok(())
+    }
+}
+
+impl Workspace {
+    /// Opens the store of an environment row, on its account's backend.
+    pub(crate) fn open_row(&self, row: &EnvironmentRow) -> Result<Box<dyn EnvironmentStore>> {
+        self.backend(row.environment.account_id)?
+            .open(&row.store_key)
     }
 }

@@ -29,6 +29,7 @@ fn contoso(vendor_key: &str) -> NewAccount {
         vendor_key: vendor_key.into(),
         your_name: String::new(),
         calendar: None,
+        server: None,
     }
 }
 
@@ -168,6 +169,7 @@ fn every_bad_field_is_refused_at_once_and_nothing_is_created() -> Result<()> {
         vendor_key: "-----BEGIN PUBLIC KEY-----".into(),
         your_name: String::new(),
         calendar: None,
+        server: None,
     };
     let e = ws.create_account(&bad, &boss(), now).expect_err("refused");
     assert_eq!(e.kind, ErrorKind::Invalid);

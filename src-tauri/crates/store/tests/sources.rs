@@ -32,6 +32,7 @@ fn account(name: &str) -> Result<NewAccount> {
         vendor_key: sign::public_key_text(&key.verifying_key()),
         your_name: String::new(),
         calendar: None,
+        server: None,
     })
 }
 

@@ -1,7 +1,9 @@
 //! Creating an account with an empty production.
 
+use super::server::{database_taken, record_server, settings_of};
 use crate::control::failpoint::{Failpoint, Site};
-use crate::env_store::EnvironmentStore;
+use crate::env_store::postgres::{PgBackend, Secret, ServerProblem, ServerSettings};
+use crate::env_store::{EnvironmentStore, StoreBackend};
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::{
@@ -10,10 +12,12 @@ use cutover_core::account::{
 };
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::error::{quote, FieldProblem};
 use cutover_core::release::Version;
 use cutover_core::{Error, Result};
 use cutover_package::sign;
 use rusqlite::params;
+use std::sync::Arc;
 
 /// The fingerprint the admin compares with the vendor's, of a public key
 /// as pasted; refuses what is not an Ed25519 public key.
@@ -78,13 +82,20 @@ impl Workspace {
     ) -> Result<AccountId> {
         ensure_super_admin(admin, "create an account")?;
         let key = sign::parse_public_key(new.vendor_key.trim());
-        let problems = new_account_problems(
+        let mut problems = new_account_problems(
             new,
             key.as_ref().err().map(|e| e.message.clone()),
             time_zone_problem(&new.time_zone),
         );
+        let server = new.server.as_ref().map(settings_of).transpose();
+        if let Err(e) = &server {
+            problems.push(FieldProblem {
+                field: "server".into(),
+                message: e.message.clone(),
+            });
+        }
         ensure_new_account_valid(problems)?;
-        let key = sign::public_key_text(&key?);
+        let (key, server) = (sign::public_key_text(&key?), server?);
         let name = new.name.trim();
         let version = Version::parse(new.platform_version.trim())?.to_string();
         if self
@@ -96,28 +107,50 @@ impl Workspace {
                 "Nothing was created: an account named \"{name}\" already exists. Choose another name."
             )));
         }
+        let backend = self.new_account_backend(server.as_ref())?;
         let store_key = uuid::Uuid::new_v4().simple().to_string();
-        let filled = self
-            .backend()
+        let filled = backend
             .create(&store_key, &version)
             .and_then(|mut store| fill(store.as_mut()));
         let filled = match filled {
             Ok(what) => what,
             Err(e) => {
-                let _ = self.backend().discard(&store_key);
+                let _ = backend.discard(&store_key);
                 return Err(e);
             }
         };
-        let recorded = Failpoint::fire(self.failpoint(), Site::AccountStoreMade)
-            .and_then(|()| self.record_account(new, &key, &version, &store_key, admin, now));
+        let recorded = Failpoint::fire(self.failpoint(), Site::AccountStoreMade).and_then(|()| {
+            self.record_account(
+                new,
+                &key,
+                &version,
+                (backend.kind(), &store_key),
+                server.as_ref().map(|(settings, _)| settings),
+                admin,
+                now,
+            )
+        });
         let (account, production) = match recorded {
             Ok(ids) => ids,
             Err(e) => {
                 // Not recorded anywhere: remove it so nothing is half made.
-                let _ = self.backend().discard(&store_key);
+                let _ = backend.discard(&store_key);
                 return Err(e);
             }
         };
+        if let (Some((settings, secret)), Some(choice)) = (&server, &new.server) {
+            // A server that asks no password (trust) is given an empty one.
+            let secret = secret.clone().unwrap_or_else(|| Secret::new(""));
+            self.keep_password(account, secret.clone());
+            if choice.remember && self.remember(settings, &secret, true) {
+                self.connect()?
+                    .execute(
+                        "UPDATE accounts SET server_remembered = 1 WHERE id = ?1",
+                        [account],
+                    )
+                    .context("saving that the password is remembered")?;
+            }
+        }
         self.add_admin_recipients(account)?;
         // The first admin may have just been given the name of who acts.
         let author = self
@@ -140,13 +173,43 @@ impl Workspace {
         Ok(account)
     }
 
+    /// The backend a new account's production is made in: this computer's,
+    /// or its server once that server is checked (reachable, the password
+    /// right, privileges enough) and its database used by no other account.
+    fn new_account_backend(
+        &self,
+        server: Option<&(ServerSettings, Option<Secret>)>,
+    ) -> Result<Arc<dyn StoreBackend>> {
+        let Some((settings, secret)) = server else {
+            return Ok(self.local.clone());
+        };
+        if let Some(other) = database_taken(&self.connect()?, settings)? {
+            return Err(Error::conflict(format!(
+                "Nothing was created: the account {} keeps its environments in {} already. Give each account a database of its own (CREATE DATABASE on the server) and name it in the URL.",
+                quote(&other),
+                settings.display()
+            ))
+            .at_field("server"));
+        }
+        settings.check(secret.as_ref()).map_err(|p| {
+            Error::from(ServerProblem {
+                message: format!("Nothing was created: {}", p.message),
+                ..p
+            })
+            .at_field("server")
+        })?;
+        Ok(Arc::new(PgBackend::new(settings.clone(), secret.clone())))
+    }
+
     /// The account, its production and its trusted key, in one transaction.
+    #[allow(clippy::too_many_arguments)]
     fn record_account(
         &self,
         new: &NewAccount,
         key: &str,
         version: &str,
-        store_key: &str,
+        (store_kind, store_key): (&str, &str),
+        server: Option<&ServerSettings>,
         admin: &Admin,
         now: DateTime<Utc>,
     ) -> Result<(AccountId, i64)> {
@@ -167,10 +230,13 @@ impl Workspace {
             }
         })?;
         let account = tx.last_insert_rowid();
+        if let Some(settings) = server {
+            record_server(&tx, account, settings)?;
+        }
         tx.execute(
             "INSERT INTO environments (account_id, name, kind, version, store_kind, store_key, created_at)
              VALUES (?1, 'Production', 'production', ?2, ?3, ?4, ?5)",
-            params![account, version, self.backend().kind(), store_key, now],
+            params![account, version, store_kind, store_key, now],
         )
         .context("recording the account's production")?;
         let production = tx.last_insert_rowid();

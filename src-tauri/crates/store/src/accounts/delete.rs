@@ -114,6 +114,8 @@ impl Workspace {
         )?;
         Failpoint::fire(self.failpoint(), Site::AccountBackedUp)?;
 
+        // Read before the account's row (and its server) is forgotten.
+        let backend = self.backend(id);
         let mut conn = self.connect()?;
         let tx = conn.transaction().context("deleting the account")?;
         let refs: Vec<_> = rows.iter().collect();
@@ -147,7 +149,11 @@ impl Workspace {
         // A stop before this leaves them unrecorded, and the start-up
         // recovery retires them the same way.
         for row in &rows {
-            if let Err(e) = self.backend().retire(&row.store_key, now) {
+            let retired = match &backend {
+                Ok(backend) => backend.retire(&row.store_key, now),
+                Err(e) => Err(e.clone()),
+            };
+            if let Err(e) = retired {
                 tracing::warn!(error = %e, key = row.store_key, "a deleted account's store is left for the start-up recovery");
             }
         }

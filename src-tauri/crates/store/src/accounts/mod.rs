@@ -16,5 +16,8 @@ mod attention;
 mod create;
 mod delete;
 mod edit;
+mod server;
 
 pub use create::{describe_package, key_fingerprint};
+pub(crate) use server::Passwords;
+pub use server::{check_server, Keychain};

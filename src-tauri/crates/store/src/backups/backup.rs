@@ -152,7 +152,8 @@ impl Workspace {
     ) -> Result<Backup> {
         let conn = self.connect()?;
         let env = self.environment_row(&conn, environment_id)?;
-        let point = self.backend().take_point(&env.store_key, progress, stop)?;
+        let backend = self.backend(env.environment.account_id)?;
+        let point = backend.take_point(&env.store_key, progress, stop)?;
         let recorded = (|| {
             Failpoint::fire(self.failpoint(), Site::BackupPlaced)?;
             conn.execute(
@@ -198,7 +199,7 @@ impl Workspace {
                 Ok(row.backup)
             }
             Err(e) => {
-                if let Err(left) = self.backend().drop_point(&point.name) {
+                if let Err(left) = backend.drop_point(&point.name) {
                     tracing::warn!(error = %left.message, point = %point.name, "an unrecorded backup stayed");
                 }
                 Err(e)
@@ -262,7 +263,7 @@ impl Workspace {
         let conn = self.connect()?;
         let row = self.backup_row(&conn, id)?;
         let problem = self
-            .backend()
+            .backend_of(row.backup.environment_id)?
             .check_point(&row.path, &row.backup.sha256)
             .err();
         match &problem {
@@ -284,7 +285,7 @@ impl Workspace {
     /// operation itself).
     pub(crate) fn checked_point(&self, id: BackupId) -> Result<String> {
         let row = self.backup_row(&self.connect()?, id)?;
-        self.backend()
+        self.backend_of(row.backup.environment_id)?
             .check_point(&row.path, &row.backup.sha256)
             .map_err(|why| {
                 Error::internal(format!(
@@ -338,9 +339,10 @@ impl Workspace {
         let row = self.backup_row(&conn, id)?;
         let siblings = self.backups(row.backup.environment_id)?;
         rules::ensure_backup_deletable(&row.backup, &siblings, confirmed)?;
+        let backend = self.backend_of(row.backup.environment_id)?;
         conn.execute("DELETE FROM backups WHERE id = ?1", [id])
             .context("deleting a backup")?;
-        if let Err(e) = self.backend().drop_point(&row.path) {
+        if let Err(e) = backend.drop_point(&row.path) {
             tracing::warn!(error = %e.message, point = %row.path, "a deleted backup stayed in its backend");
         }
         let env = self.environment(row.backup.environment_id)?;

@@ -30,7 +30,9 @@ impl Workspace {
         let conn = self.connect()?;
         let row = self.backup_row(&conn, id)?;
         let env = self.environment_row(&conn, row.backup.environment_id)?;
-        let restored = self.backend().point_platform(&row.path)?;
+        let restored = self
+            .backend(env.environment.account_id)?
+            .point_platform(&row.path)?;
         let current = self.platform_state(env.environment.id)?;
         Ok(platform_change(&env.environment.name, &current, &restored))
     }

@@ -55,6 +55,19 @@ impl Workspace {
     /// Removes the backups the backend keeps that no backup row records;
     /// returns their names.
     pub(crate) fn remove_unrecorded_backup_files(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let mut removed = Vec::new();
+        for backend in self.reachable_backends()? {
+            removed.extend(self.remove_unrecorded_points(backend.as_ref(), now)?);
+        }
+        Ok(removed)
+    }
+
+    /// Removes the backups `backend` keeps that no backup row records.
+    pub(crate) fn remove_unrecorded_points(
+        &self,
+        backend: &dyn crate::env_store::StoreBackend,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
         let recorded: HashSet<String> = crate::control::fault::column(
             &self.connect()?,
             "SELECT path FROM backups UNION SELECT path FROM kept_backups",
@@ -64,7 +77,7 @@ impl Workspace {
         .into_iter()
         .collect();
         let mut removed = Vec::new();
-        for (relative, size) in self.backend().drop_points_except(&recorded)? {
+        for (relative, size) in backend.drop_points_except(&recorded)? {
             tracing::warn!(file = %relative, size, "removed a backup file that was never recorded");
             self.log_activity(
                 now,

@@ -66,8 +66,11 @@ impl Workspace {
             progress,
             stop,
         )?;
-        self.backend()
-            .restore_point(&env.store_key, &row.path, progress)?;
+        self.backend(env.environment.account_id)?.restore_point(
+            &env.store_key,
+            &row.path,
+            progress,
+        )?;
         // Invariant: the store is restored from here on; the control
         // database follows it, and if recording that fails, the next start
         // reads the version from the store (`report_version_mismatches`).

@@ -55,6 +55,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/control/020_backup_records.sql"
         )),
+        M::up(include_str!(
+            "../../migrations/control/021_account_server.sql"
+        )),
     ])
 }
 

@@ -46,7 +46,9 @@ impl Workspace {
         rules::ensure_unique_name(&name, siblings.iter().map(|s| s.environment.name.as_str()))?;
 
         let key = uuid::Uuid::new_v4().simple().to_string();
-        self.backend()
+        // A copy lives where its source does: on the account's backend.
+        let backend = self.backend(source.environment.account_id)?;
+        backend
             .copy(&source.store_key, &key, progress, stop)
             .map_err(|e| match e.kind {
                 ErrorKind::Cancelled => Error::cancelled(format!(
@@ -55,8 +57,8 @@ impl Workspace {
                 )),
                 _ => e,
             })?;
-        if let Err(e) = self.backend().open(&key).and_then(|mut s| s.mark_copied()) {
-            let _ = self.backend().discard(&key);
+        if let Err(e) = backend.open(&key).and_then(|mut s| s.mark_copied()) {
+            let _ = backend.discard(&key);
             return Err(e);
         }
         // The row and its activity entry commit together; a failure of
@@ -65,7 +67,7 @@ impl Workspace {
         let tx = match conn.transaction() {
             Ok(tx) => tx,
             Err(e) => {
-                let _ = self.backend().discard(&key);
+                let _ = backend.discard(&key);
                 return Err(e).context("recording the new environment");
             }
         };
@@ -77,7 +79,7 @@ impl Workspace {
                 name,
                 request.kind.as_str(),
                 source.environment.version,
-                self.backend().kind(),
+                backend.kind(),
                 key,
                 source.environment.id,
                 now,
@@ -96,14 +98,14 @@ impl Workspace {
                 )
                 .and_then(|()| tx.commit().context("recording the new environment"));
                 if let Err(e) = recorded {
-                    let _ = self.backend().discard(&key);
+                    let _ = backend.discard(&key);
                     return Err(e);
                 }
                 self.environment(id)
             }
             Err(e) => {
                 // The copy is not recorded anywhere: remove it so nothing is half made.
-                let _ = self.backend().discard(&key);
+                let _ = backend.discard(&key);
                 if crate::control::fault::is_unique_violation(&e) {
                     Err(Error::conflict(format!(
                         "Another environment named \"{name}\" (or another {}) was just created. Refresh and choose another name.",

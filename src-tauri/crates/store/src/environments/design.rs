@@ -73,10 +73,7 @@ impl Workspace {
     ) -> Result<ChangeEntry> {
         let row = self.writable(id)?;
         ensure_confirmed(row.environment.kind, &row.environment.name, confirmed)?;
-        let entry = self
-            .backend()
-            .open(&row.store_key)?
-            .apply(change, &admin.name, now)?;
+        let entry = self.open_row(&row)?.apply(change, &admin.name, now)?;
         tracing::info!(
             environment_id = id,
             seq = entry.seq,
@@ -99,7 +96,7 @@ impl Workspace {
         let conn = self.connect()?;
         let row = self.environment_row(&conn, id)?;
         let time_zone = account_time_zone(&conn, row.environment.account_id)?;
-        let store = self.backend().open(&row.store_key)?;
+        let store = self.open_row(&row)?;
         recent_weeks(now, &time_zone, weeks)?
             .into_iter()
             .map(|(starts, from, until)| {
@@ -122,7 +119,7 @@ impl Workspace {
         let row = self.environment_row(&conn, id)?;
         let time_zone = account_time_zone(&conn, row.environment.account_id)?;
         let filter = query.resolve(&time_zone)?;
-        let store = self.backend().open(&row.store_key)?;
+        let store = self.open_row(&row)?;
         let (entries, total) = store.changelog(&filter)?;
         Ok(ChangelogPage {
             entries,
@@ -154,7 +151,7 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Record> {
         let row = self.writable(id)?;
-        let mut store = self.backend().open(&row.store_key)?;
+        let mut store = self.open_row(&row)?;
         let record = store.insert_record(table_id, cells)?;
         self.log_record(
             &row,
@@ -178,7 +175,7 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Record> {
         let row = self.writable(id)?;
-        let mut store = self.backend().open(&row.store_key)?;
+        let mut store = self.open_row(&row)?;
         let record = store.update_record(table_id, record_id, cells)?;
         self.log_record(
             &row,
@@ -201,7 +198,7 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let row = self.writable(id)?;
-        let mut store = self.backend().open(&row.store_key)?;
+        let mut store = self.open_row(&row)?;
         store.delete_record(table_id, record_id)?;
         self.log_record(
             &row,

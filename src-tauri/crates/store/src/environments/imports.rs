@@ -265,12 +265,7 @@ impl Workspace {
             }
             Ok(())
         };
-        self.backend()
-            .open(
-                &self
-                    .environment_row(&self.connect()?, job.environment_id)?
-                    .store_key,
-            )?
+        self.open_row(&self.environment_row(&self.connect()?, job.environment_id)?)?
             .import_rows(job.id, job.table_id, mapping, &mut rows, &mut tick)
     }
 
@@ -293,7 +288,7 @@ impl Workspace {
         for (id, environment_id) in &running {
             let committed = self
                 .environment_row(&conn, *environment_id)
-                .and_then(|row| self.backend().open(&row.store_key))
+                .and_then(|row| self.open_row(&row))
                 .and_then(|store| store.committed_import(*id))
                 .unwrap_or(None);
             match committed {

@@ -55,17 +55,14 @@ impl Workspace {
 
     pub fn refresh_preview(&self, target: EnvironmentId) -> Result<RefreshPreview> {
         let (row, production) = self.production_of(target)?;
-        let store = self.backend().open(&row.store_key)?;
+        let store = self.open_row(&row)?;
+        let source_records = self.open_row(&production)?.stats()?.record_count;
         Ok(RefreshPreview {
             target_name: row.environment.name,
             source_name: production.environment.name,
             unpromoted: store.unpromoted_authors()?,
             target_records: store.stats()?.record_count,
-            source_records: self
-                .backend()
-                .open(&production.store_key)?
-                .stats()?
-                .record_count,
+            source_records,
         })
     }
 
@@ -111,9 +108,12 @@ impl Workspace {
         // and its copy point in one transaction: a stop at any moment
         // leaves the old target or the refreshed one, never production's
         // changes counted as the target's own.
-        let copied = self
-            .backend()
-            .refresh(&production.store_key, &row.store_key, progress, stop);
+        let copied = self.backend(row.environment.account_id)?.refresh(
+            &production.store_key,
+            &row.store_key,
+            progress,
+            stop,
+        );
         let base = copied.map_err(|e| match e.kind {
             ErrorKind::Cancelled => Error::cancelled(format!(
                 "The refresh was stopped while production was being copied; {name} is unchanged. The backup taken of it first is kept in its Backups (#{}).",

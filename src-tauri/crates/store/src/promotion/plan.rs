@@ -47,9 +47,9 @@ impl Workspace {
     /// the conflicts with changes made in production since the copy.
     pub fn promotion_plan(&self, sandbox: EnvironmentId) -> Result<PromotionPlan> {
         let (row, production) = self.promotion_pair(sandbox)?;
-        let store = self.backend().open(&row.store_key)?;
+        let store = self.open_row(&row)?;
         let mut steps = compact(&store.entries_after(store.copy_point()?)?);
-        let mut prod = self.backend().open(&production.store_key)?;
+        let mut prod = self.open_row(&production)?;
         let theirs = prod.entries_after(store.production_point()?)?;
         let conflicts = rules::conflicts(&steps, &theirs);
         let tables = prod.definitions()?.tables;

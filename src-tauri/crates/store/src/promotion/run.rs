@@ -122,11 +122,7 @@ impl Workspace {
         self.writable(production.environment.id)?;
         self.calendar_of(production.environment.account_id)?
             .ensure_not_frozen(now(), "promotion")?;
-        let size = self
-            .backend()
-            .open(&production.store_key)?
-            .stats()?
-            .size_bytes;
+        let size = self.open_row(&production)?.stats()?.size_bytes;
         let free = fs2::available_space(self.root()).context("measuring free disk space")?;
         rules::ensure_disk_space(size, free)?;
 
@@ -208,7 +204,7 @@ impl Workspace {
         now: &dyn Fn() -> DateTime<Utc>,
         progress: &dyn Fn(CopyProgress),
     ) -> Result<()> {
-        let backend = self.backend();
+        let backend = self.backend(production.environment.account_id)?;
         // 1. Dry run on a throw-away copy; production is not locked yet.
         let trial = format!("dryrun-{}", uuid::Uuid::new_v4().simple());
         backend.copy(
@@ -278,7 +274,7 @@ impl Workspace {
         progress: &dyn Fn(CopyProgress),
     ) -> Result<()> {
         self.fire(PromotionPoint::Paused)?;
-        let backend = self.backend();
+        let backend = self.backend(production.environment.account_id)?;
         let conn = self.connect()?;
         // The backup is taken before the lock, so the lockout does not grow
         // with production's size; the watch tells whether anything was
@@ -389,7 +385,7 @@ impl Workspace {
             .backup_id
             .ok_or_else(|| Error::internal("A promotion touched production without a backup."))?;
         let point = self.checked_point(backup)?;
-        self.backend()
+        self.backend(production.environment.account_id)?
             .restore_point(&production.store_key, &point, &|_| {})?;
         self.put_back_sandbox_marks(id)
     }

@@ -18,9 +18,9 @@ pub(crate) fn keep_aside(
     for row in rows {
         let env = &row.environment;
         tx.execute(
-            "INSERT INTO kept_backups (path, account_name, environment_name, taken_at, reason, size_bytes, sha256, platform_version, kept_at)
-             SELECT path, ?2, ?3, taken_at, reason, size_bytes, sha256, platform_version, ?4 FROM backups WHERE environment_id = ?1",
-            params![env.id, account.1, env.name, now],
+            "INSERT INTO kept_backups (path, account_id, account_name, environment_name, taken_at, reason, size_bytes, sha256, platform_version, kept_at)
+             SELECT path, ?5, ?2, ?3, taken_at, reason, size_bytes, sha256, platform_version, ?4 FROM backups WHERE environment_id = ?1",
+            params![env.id, account.1, env.name, now, account.0],
         )
         .context(doing)?;
         tx.execute(

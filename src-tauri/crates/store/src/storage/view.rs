@@ -3,6 +3,7 @@
 
 use crate::backups::RECOVERY;
 use crate::control::fault::column;
+use crate::env_store::StoreBackend;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
@@ -16,6 +17,7 @@ use cutover_core::storage::{
 use cutover_core::{Error, Result};
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const RETENTION_KEY: &str = "storage_retention_days";
 
@@ -107,7 +109,11 @@ impl Workspace {
         let accounts: Vec<i64> = column(&conn, "SELECT id FROM accounts", [], "listing accounts")?;
         let mut origins = self.origins(&conn)?;
         let mut retired = Vec::new();
-        for entry in self.backend().retired()? {
+        let mut entries = Vec::new();
+        for backend in self.reachable_backends()? {
+            entries.extend(backend.retired()?);
+        }
+        for entry in entries {
             let origin = origins.remove(&entry.key);
             retired.push(RetiredStore {
                 file: entry.name,
@@ -179,30 +185,27 @@ impl Workspace {
     fn purge_item(&self, item: &KeptItem) -> Result<String> {
         match item {
             KeptItem::Retired { file } => {
-                let key = file
-                    .split_once('-')
-                    .map(|(k, _)| k.to_string())
-                    .unwrap_or_default();
-                self.backend().purge_retired(file)?;
+                let (backend, key) = self.retired_store(file)?;
+                backend.purge_retired(file)?;
                 self.connect()?
                     .execute("DELETE FROM retired_stores WHERE store_key = ?1", [&key])
                     .context("forgetting a retired store")?;
                 Ok(format!("the retired store {file}"))
             }
             KeptItem::Backup { id } => {
-                let (path, env): (String, String) = self
+                let (path, env, account): (String, String, Option<i64>) = self
                     .connect()?
                     .query_row(
-                        "SELECT path, environment_name FROM kept_backups WHERE id = ?1",
+                        "SELECT path, environment_name, account_id FROM kept_backups WHERE id = ?1",
                         [id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
                     .optional()
                     .context("reading a kept backup")?
                     .ok_or_else(|| {
                         Error::not_found("That backup was already purged. Reload the Storage view.")
                     })?;
-                self.backend().drop_point(&path)?;
+                self.kept_backup_backend(account)?.drop_point(&path)?;
                 self.connect()?
                     .execute("DELETE FROM kept_backups WHERE id = ?1", [id])
                     .context("forgetting a kept backup")?;
@@ -265,10 +268,7 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<EnvironmentId> {
         ensure_super_admin(admin, "restore a deleted environment")?;
-        let key = file
-            .split_once('-')
-            .map(|(k, _)| k.to_string())
-            .unwrap_or_default();
+        let (backend, key) = self.retired_store(file)?;
         let origin = self.origin(&key)?.ok_or_else(|| {
             Error::invalid(format!(
                 "Cutover does not know which environment {file} was (it was retired before this was recorded, or by a recovery). It can only be purged."
@@ -280,6 +280,12 @@ impl Workspace {
             return Err(Error::invalid(format!(
                 "The account {} no longer exists, so {} cannot come back into it. It can only be purged.",
                 origin.account_name, origin.environment_name
+            )));
+        }
+        if backend.kind() != self.backend(origin.account_id)?.kind() {
+            return Err(Error::invalid(format!(
+                "{file} is kept on another store than the account {}'s, so it cannot come back into it. It can only be purged.",
+                origin.account_name
             )));
         }
         let kind = EnvironmentKind::parse(&origin.kind).unwrap_or(EnvironmentKind::Sandbox);
@@ -317,7 +323,7 @@ impl Workspace {
         tx.execute(
             "INSERT INTO environments (account_id, name, kind, version, store_kind, store_key, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![origin.account_id, name, kind.as_str(), origin.version, self.backend().kind(), new_key, now],
+            params![origin.account_id, name, kind.as_str(), origin.version, backend.kind(), new_key, now],
         )
         .context("recording the restored environment")?;
         let id = tx.last_insert_rowid();
@@ -326,9 +332,9 @@ impl Workspace {
         // Moved before the commit: if the move fails nothing is recorded; a
         // stop after it leaves an unrecorded store, which the start-up
         // recovery retires again.
-        self.backend().unretire(file, &new_key)?;
+        backend.unretire(file, &new_key)?;
         tx.commit().context("restoring an environment")?;
-        let store = self.backend().open(&new_key)?;
+        let store = backend.open(&new_key)?;
         store.check(None)?;
         self.log_activity(
             now,
@@ -341,5 +347,30 @@ impl Workspace {
             ),
         );
         Ok(id)
+    }
+}
+
+impl Workspace {
+    /// The backend keeping retired store `file`, and the store's key.
+    fn retired_store(&self, file: &str) -> Result<(Arc<dyn StoreBackend>, String)> {
+        for backend in self.reachable_backends()? {
+            if let Some(entry) = backend.retired()?.into_iter().find(|e| e.name == file) {
+                return Ok((backend, entry.key));
+            }
+        }
+        Err(Error::not_found(format!(
+            "{file} is not kept any more (or is on a server whose password Cutover does not have this session). Reload the Storage view."
+        )))
+    }
+
+    /// The backend holding a kept backup of `account` (this computer's for
+    /// backups kept before accounts recorded it).
+    fn kept_backup_backend(&self, account: Option<i64>) -> Result<Arc<dyn StoreBackend>> {
+        match account {
+            Some(account) if self.accounts()?.iter().any(|a| a.id == account) => {
+                self.backend(account)
+            }
+            _ => Ok(self.local.clone()),
+        }
     }
 }

@@ -190,7 +190,7 @@ impl Workspace {
             .restore_backup_id
             .ok_or_else(|| Error::conflict("This run has no restore point to roll back to."))?;
         let row = self.environment_row(&self.connect()?, run.view.environment_id)?;
-        self.backend()
+        self.backend(run.account_id)?
             .changes_since(&row.store_key, &self.checked_point(backup)?)
     }
 

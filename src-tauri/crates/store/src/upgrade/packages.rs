@@ -120,20 +120,21 @@ impl Workspace {
     /// Puts the copy back as it was before package `index`. Where the copy
     /// is there, in one write (a stop leaves it before or after, never
     /// missing); where a stop removed it, copied from the snapshot again.
-    fn restore_snapshot(&self, key: &str, index: usize) -> Result<()> {
+    fn restore_snapshot(&self, run: &RunRow, key: &str, index: usize) -> Result<()> {
+        let backend = self.backend(run.account_id)?;
         let snapshot = format!("{key}-before-{index}");
-        if self.backend().exists(key)? {
-            self.backend().replace(key, &snapshot, &|_| {})
+        if backend.exists(key)? {
+            backend.replace(key, &snapshot, &|_| {})
         } else {
-            self.backend().discard(key)?;
-            self.backend()
-                .copy(&snapshot, key, &|_| {}, &AtomicBool::new(false))
+            backend.discard(key)?;
+            backend.copy(&snapshot, key, &|_| {}, &AtomicBool::new(false))
         }
     }
 
     /// Whether the snapshot before package `index` exists.
-    fn has_snapshot(&self, key: &str, index: usize) -> Result<bool> {
-        self.backend().exists(&format!("{key}-before-{index}"))
+    fn has_snapshot(&self, run: &RunRow, key: &str, index: usize) -> Result<bool> {
+        self.backend(run.account_id)?
+            .exists(&format!("{key}-before-{index}"))
     }
 
     /// Applies the next package to the copy. A failure (or a failing check
@@ -148,6 +149,7 @@ impl Workspace {
         let (run, key) = self.packages_run(id)?;
         let mut packages = run.view.packages.clone();
         let index = rules::next_package(&packages)?;
+        let backend = self.backend(run.account_id)?;
         if packages[index].state == PackageState::Missing {
             let version = Version::parse(&packages[index].reference)?;
             if self.release_manifest(run.account_id, &version)?.is_none() {
@@ -160,10 +162,10 @@ impl Workspace {
         // exists, the copy equals the snapshot, unless a stop interrupted
         // applying it; so the snapshot is put back, never retaken from a
         // copy that may already hold part of the package.
-        if self.has_snapshot(&key, index)? {
-            self.restore_snapshot(&key, index)?;
+        if self.has_snapshot(&run, &key, index)? {
+            self.restore_snapshot(&run, &key, index)?;
         } else {
-            self.backend().copy(
+            backend.copy(
                 &key,
                 &format!("{key}-before-{index}"),
                 &|_| {},
@@ -178,7 +180,7 @@ impl Workspace {
         let started = std::time::Instant::now();
         let last = index + 1 == packages.len();
         let applied = (|| {
-            let mut store = self.backend().open(&key)?;
+            let mut store = backend.open(&key)?;
             self.apply_package(
                 store.as_mut(),
                 run.account_id,
@@ -193,7 +195,7 @@ impl Workspace {
             Failpoint::fire(self.failpoint(), Site::PackageApplied)
         })();
         if let Err(e) = applied {
-            self.restore_snapshot(&key, index)?;
+            self.restore_snapshot(&run, &key, index)?;
             self.log_run(
                 id,
                 now(),
@@ -213,8 +215,7 @@ impl Workspace {
         // Only the last package rolls back alone: the snapshot before the
         // one before it is no longer needed.
         if index > 0 {
-            self.backend()
-                .discard(&format!("{key}-before-{}", index - 1))?;
+            backend.discard(&format!("{key}-before-{}", index - 1))?;
         }
         let ms = started.elapsed().as_millis().min(u32::MAX as u128) as u32;
         packages[index].state = PackageState::Applied;
@@ -268,18 +269,18 @@ impl Workspace {
     ) -> Result<UpgradeRun> {
         ensure_super_admin(admin, "roll back an upgrade package")?;
         let (run, key) = self.packages_run(id)?;
-        let mut packages = run.view.packages;
+        let mut packages = run.view.packages.clone();
         let index = packages
             .iter()
             .rposition(|p| matches!(p.state, PackageState::Applied | PackageState::SignedOff))
             .ok_or_else(|| Error::conflict("No package has been applied to the copy yet."))?;
-        if !self.has_snapshot(&key, index)? {
+        if !self.has_snapshot(&run, &key, index)? {
             return Err(Error::conflict(format!(
                 "Only the package applied last can be rolled back alone, and {} was applied before the one just rolled back. To undo it, cancel the run and start again.",
                 packages[index].label
             )));
         }
-        self.restore_snapshot(&key, index)?;
+        self.restore_snapshot(&run, &key, index)?;
         Failpoint::fire(self.failpoint(), Site::PackageRolledBack)?;
         let p = &mut packages[index];
         p.state = PackageState::Pending;

@@ -164,7 +164,7 @@ impl Workspace {
         let restored = match self.restore_point_of(id)? {
             Some(backup) if step.touches_data() => {
                 let row = self.environment_row(&self.connect()?, env)?;
-                self.backend().restore_point(
+                self.backend(run.account_id)?.restore_point(
                     &row.store_key,
                     &self.checked_point(backup)?,
                     &|_| {},

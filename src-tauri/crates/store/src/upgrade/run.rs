@@ -131,7 +131,7 @@ impl Workspace {
                 )?;
             }
         }
-        let size = self.backend().open(&row.store_key)?.stats()?.size_bytes;
+        let size = self.open_row(&row)?.stats()?.size_bytes;
         let free = fs2::available_space(self.root()).context("measuring free disk space")?;
         rules::ensure_disk_space(size, free)?;
         let packages =
@@ -212,8 +212,9 @@ impl Workspace {
         }
         let conn = self.connect()?;
         let source = self.environment_row(&conn, run.view.environment_id)?;
+        let backend = self.backend(run.account_id)?;
         if let Some(old) = &run.copy_key {
-            self.backend().discard(old)?;
+            backend.discard(old)?;
         }
         let key = format!("upgrade-{id}-{}", uuid::Uuid::new_v4().simple());
         conn.execute(
@@ -242,12 +243,11 @@ impl Workspace {
             }
         };
         let started = std::time::Instant::now();
-        self.backend()
-            .copy(&source.store_key, &key, &progress, &AtomicBool::new(false))?;
+        backend.copy(&source.store_key, &key, &progress, &AtomicBool::new(false))?;
         let copied = started.elapsed();
         // The restore point is a copy plus its checksum: time that too, so
         // the rehearsal predicts the downtime the restore point will add.
-        self.backend().rehearse_point(&key)?;
+        backend.rehearse_point(&key)?;
         let restore_point_ms = started.elapsed().as_millis() as i64;
         // A stop from here on leaves the run preparing with a whole copy,
         // which the next prepare replaces.
@@ -323,10 +323,11 @@ impl Workspace {
     /// Deletes the copy and the snapshots taken before each package.
     pub(super) fn delete_copy(&self, run: &RunRow) -> Result<()> {
         if let Some(key) = &run.copy_key {
+            let backend = self.backend(run.account_id)?;
             for i in 0..run.view.packages.len() {
-                self.backend().discard(&format!("{key}-before-{i}"))?;
+                backend.discard(&format!("{key}-before-{i}"))?;
             }
-            self.backend().discard(key)?;
+            backend.discard(key)?;
         }
         Ok(())
     }

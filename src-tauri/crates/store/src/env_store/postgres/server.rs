@@ -126,6 +126,13 @@ impl ServerSettings {
         )
     }
 
+    /// Whether `other` names the same database of the same server.
+    pub fn same_database(&self, other: &Self) -> bool {
+        self.host.eq_ignore_ascii_case(&other.host)
+            && self.port == other.port
+            && self.database == other.database
+    }
+
     /// The same server, another database on it.
     pub fn with_database(&self, database: &str) -> Self {
         Self {

@@ -1,0 +1,311 @@
+//! An account whose environments live on a PostgreSQL server, through the
+//! workspace as the app drives it: created after its server is checked
+//! (nothing made when the check fails), copies and promotions on the
+//! server, the password held in memory only (a new session asks for it
+//! again, and a wrong one changes nothing), one database per account.
+
+mod common;
+
+use common::pg::FreshDatabase;
+use common::{at, boss};
+use cutover_core::account::{AccountId, NewAccount};
+use cutover_core::change::Change;
+use cutover_core::environment::EnvironmentKind;
+use cutover_core::server::{ServerChoice, TlsMode};
+use cutover_core::{ErrorKind, Result};
+use cutover_package::sign;
+use cutover_store::{Context, NewEnvironment, Workspace};
+
+fn choice(db: &FreshDatabase, password: &str) -> ServerChoice {
+    let s = &db.settings;
+    ServerChoice {
+        url: format!(
+            "postgresql://{}@{}:{}/{}",
+            s.user, s.host, s.port, s.database
+        ),
+        tls: TlsMode::Require,
+        ca_file: None,
+        password: password.into(),
+        remember: false,
+    }
+}
+
+fn new_account(name: &str, server: Option<ServerChoice>) -> Result<NewAccount> {
+    let (key, _) = sign::generate_signing_key()?;
+    Ok(NewAccount {
+        name: name.into(),
+        platform: "Contoso ERP".into(),
+        platform_version: "10.0.1".into(),
+        time_zone: "Europe/London".into(),
+        vendor_name: "Contoso".into(),
+        vendor_key: sign::public_key_text(&key.verifying_key()),
+        your_name: String::new(),
+        calendar: None,
+        server,
+    })
+}
+
+/// The schemas Cutover keeps in the database.
+fn schemas(db: &FreshDatabase) -> Result<Vec<String>> {
+    let mut client = db.settings.connect(Some(&db.secret))?;
+    Ok(client
+        .query(
+            "SELECT nspname::text FROM pg_namespace
+             WHERE nspname LIKE 'env\\_%' OR nspname LIKE 'point\\_%' OR nspname LIKE 'retired\\_%'
+             ORDER BY 1",
+            &[],
+        )
+        .context("listing schemas")?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+fn env_id(ws: &Workspace, account: AccountId, name: &str) -> Result<i64> {
+    let overview = ws.overview()?;
+    let account = overview
+        .iter()
+        .find(|a| a.account.id == account)
+        .expect("the account");
+    Ok(account
+        .environments
+        .iter()
+        .find(|e| e.environment.name == name)
+        .expect("the environment")
+        .environment
+        .id)
+}
+
+#[test]
+fn an_account_on_a_server_copies_and_promotes_there() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let password = db.secret.expose().to_string();
+    let account = ws.create_account(
+        &new_account("Contoso", Some(choice(&db, &password)))?,
+        &boss(),
+        at(8, 0),
+    )?;
+    let server = ws.account_server(account)?.expect("on a server");
+    assert!(server.unlocked);
+    assert_eq!(server.address, db.settings.display());
+    assert!(!server.remembered, "no secret store in this test");
+    let production = env_id(&ws, account, "Production")?;
+    ws.apply_change(
+        production,
+        &Change::CreateApp {
+            name: "Ledger".into(),
+        },
+        &boss(),
+        at(8, 1),
+        true,
+    )?;
+    let sandbox = ws
+        .create_copy(
+            &NewEnvironment {
+                source_id: production,
+                name: "Sandbox".into(),
+                kind: EnvironmentKind::Promotable,
+            },
+            &boss(),
+            at(8, 2),
+        )?
+        .id;
+    ws.apply_change(
+        sandbox,
+        &Change::CreateApp {
+            name: "Payroll".into(),
+        },
+        &boss(),
+        at(8, 3),
+        false,
+    )?;
+    // Both stores, and nothing in the data folder but the control database.
+    assert_eq!(
+        schemas(&db)?
+            .iter()
+            .filter(|s| s.starts_with("env_"))
+            .count(),
+        2
+    );
+    assert!(
+        !dir.path().join("environments").exists()
+            || std::fs::read_dir(dir.path().join("environments"))
+                .context("listing")?
+                .next()
+                .is_none()
+    );
+
+    let promotion = ws.promote(sandbox, &[], "Production", &boss(), &|| at(9, 0), &|_| {})?;
+    let apps: Vec<String> = ws
+        .definitions(production)?
+        .apps
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(apps, ["Ledger", "Payroll"]);
+    // Its safety backup is a schema on the server, listed and verified.
+    let backup = ws
+        .backups(production)?
+        .into_iter()
+        .find(|b| Some(b.id) == promotion.backup_id)
+        .expect("the promotion's backup");
+    assert!(ws.verify_backup(backup.id, at(9, 1))?.verified_at.is_some());
+    assert!(schemas(&db)?.iter().any(|s| s.starts_with("point_")));
+    Ok(())
+}
+
+#[test]
+fn a_new_session_asks_for_the_password_and_a_wrong_one_changes_nothing() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let password = db.secret.expose().to_string();
+    let account = {
+        let ws = Workspace::open(dir.path())?;
+        ws.create_account(
+            &new_account("Contoso", Some(choice(&db, &password)))?,
+            &boss(),
+            at(8, 0),
+        )?
+    };
+    // The password is nowhere in the data folder.
+    for entry in walk(dir.path())? {
+        let bytes = std::fs::read(&entry).context("reading")?;
+        assert!(
+            !bytes
+                .windows(password.len())
+                .any(|w| w == password.as_bytes()),
+            "{} holds the password",
+            entry.display()
+        );
+    }
+
+    let ws = Workspace::open(dir.path())?;
+    ws.recover(at(9, 0))?;
+    let overview = ws.overview()?;
+    let contoso = overview
+        .iter()
+        .find(|a| a.account.id == account)
+        .expect("listed");
+    assert!(!contoso.server.as_ref().expect("server").unlocked);
+    let error = contoso.environments[0]
+        .store_error
+        .as_ref()
+        .expect("locked");
+    assert_eq!(error.kind, ErrorKind::Unavailable);
+    assert!(
+        error.message.contains("Enter it on the account's page"),
+        "{}",
+        error.message
+    );
+    let production = contoso.environments[0].environment.id;
+    let refused = ws.definitions(production).expect_err("locked");
+    assert_eq!(refused.kind, ErrorKind::Unavailable);
+
+    let wrong = ws
+        .unlock_account(account, "not the password", false, at(9, 1))
+        .expect_err("wrong password");
+    assert_eq!(wrong.kind, ErrorKind::Unavailable);
+    assert!(wrong.message.contains("refused user"), "{}", wrong.message);
+    assert!(!wrong.message.contains("not the password"));
+    assert!(!ws.account_server(account)?.expect("server").unlocked);
+
+    let report = ws.unlock_account(account, &password, false, at(9, 2))?;
+    assert!(report.encrypted);
+    assert!(ws.account_server(account)?.expect("server").unlocked);
+    assert!(ws.definitions(production)?.apps.is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_server_that_cannot_be_used_creates_nothing() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+
+    let wrong = ws
+        .create_account(
+            &new_account("Contoso", Some(choice(&db, "wrong")))?,
+            &boss(),
+            at(8, 0),
+        )
+        .expect_err("wrong password");
+    assert_eq!(wrong.kind, ErrorKind::Unavailable);
+    assert!(
+        wrong.message.starts_with("Nothing was created"),
+        "{}",
+        wrong.message
+    );
+    assert_eq!(wrong.fields[0].field, "server");
+
+    let mut bad = choice(&db, "x");
+    bad.url = "mysql://somewhere".into();
+    let invalid = ws
+        .create_account(&new_account("", Some(bad))?, &boss(), at(8, 0))
+        .expect_err("bad URL and name");
+    assert_eq!(invalid.kind, ErrorKind::Invalid);
+    let fields: Vec<&str> = invalid.fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["name", "server"], "every problem at once");
+
+    let mut closed = choice(&db, "x");
+    closed.url = format!("postgresql://cutover@127.0.0.1:{}/x", unused_port());
+    let unreachable = ws
+        .create_account(&new_account("Contoso", Some(closed))?, &boss(), at(8, 0))
+        .expect_err("nothing listens");
+    assert!(
+        unreachable.message.contains("cannot be reached"),
+        "{}",
+        unreachable.message
+    );
+
+    assert!(ws.accounts()?.is_empty());
+    assert!(schemas(&db)?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn each_account_has_a_database_of_its_own() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let password = db.secret.expose().to_string();
+    ws.create_account(
+        &new_account("Contoso", Some(choice(&db, &password)))?,
+        &boss(),
+        at(8, 0),
+    )?;
+    let before = schemas(&db)?;
+    let e = ws
+        .create_account(
+            &new_account("Fabrikam", Some(choice(&db, &password)))?,
+            &boss(),
+            at(8, 1),
+        )
+        .expect_err("same database");
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert!(e.message.contains("Contoso"), "{}", e.message);
+    assert_eq!(ws.accounts()?.len(), 1);
+    assert_eq!(schemas(&db)?, before);
+    Ok(())
+}
+
+fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn walk(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).context("listing the data folder")? {
+        let path = entry.context("listing the data folder")?.path();
+        if path.is_dir() {
+            out.extend(walk(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
