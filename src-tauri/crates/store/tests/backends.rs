@@ -432,6 +432,35 @@ fn recovery_retires_stores_no_environment_records(backend: &dyn StoreBackend) ->
 }
 both!(recovery_retires_stores_no_environment_records);
 
+/// The keys an upgrade run gives its copy and snapshots, longer than a
+/// UUID, work as any other (a server names them within its 63 bytes).
+fn an_upgrade_runs_long_keys_work_as_any_other(backend: &dyn StoreBackend) -> Result<()> {
+    let copy = format!("upgrade-12-{}", uuid::Uuid::new_v4().simple());
+    let snapshot = format!("{copy}-before-0");
+    filled(backend, "prod")?;
+    backend.copy("prod", &copy, &|_| {}, &never())?;
+    backend.copy(&copy, &snapshot, &|_| {}, &never())?;
+    backend.open(&copy)?.create_app("Finance")?;
+    assert!(backend.exists(&copy)? && backend.exists(&snapshot)?);
+    backend.replace(&copy, &snapshot, &|_| {})?;
+    assert_eq!(
+        backend.open(&copy)?.definitions()?.apps.len(),
+        2,
+        "as before the app"
+    );
+    let at = chrono::DateTime::from_timestamp(1_764_590_400, 0).expect("an instant");
+    let recorded = ["prod".to_string(), copy.clone()];
+    assert!(
+        backend.recover(&recorded, at)?.len() == 1,
+        "the unrecorded snapshot only"
+    );
+    assert!(backend.exists(&copy)? && !backend.exists(&snapshot)?);
+    backend.discard(&copy)?;
+    assert!(!backend.exists(&copy)?);
+    Ok(())
+}
+both!(an_upgrade_runs_long_keys_work_as_any_other);
+
 fn a_watch_sees_any_commit_after_it_began(backend: &dyn StoreBackend) -> Result<()> {
     filled(backend, "prod")?;
     let watch = backend.watch("prod")?;

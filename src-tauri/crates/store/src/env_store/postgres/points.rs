@@ -41,7 +41,7 @@ fn retired_schema(name: &str) -> Result<(&str, DateTime<Utc>)> {
         .and_then(|rest| rest.rsplit_once('_'))
         .and_then(|(key, stamp)| {
             let at = DateTime::from_timestamp(stamp.parse().ok()?, 0)?;
-            super::schema::checked_key(key).ok().map(|k| (k, at))
+            super::schema::is_store_name(key).then_some((key, at))
         })
         .ok_or_else(|| Error::invalid(format!("\"{name}\" is not a retired store.")))
 }
@@ -298,7 +298,11 @@ impl PgBackend {
 
     pub(super) fn retire_schema(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         let from = env_schema(key)?;
-        let to = format!("retired_{key}_{}", now.timestamp());
+        let to = format!(
+            "retired_{}_{}",
+            super::schema::store_name(key)?,
+            now.timestamp()
+        );
         let mut client = self.client()?;
         if schema_exists(&mut client, &from)? {
             client
@@ -388,6 +392,10 @@ impl PgBackend {
                 .batch_execute(&format!("DROP SCHEMA {} CASCADE", ident(&partial)))
                 .context("removing an unfinished copy")?;
         }
+        let recorded: HashSet<String> = recorded
+            .iter()
+            .filter_map(|k| super::schema::store_name(k).ok())
+            .collect();
         let mut retired = Vec::new();
         for schema in schemas_like(&mut client, "env_")? {
             let key = schema.trim_start_matches("env_").to_string();

@@ -32,38 +32,51 @@ pub(super) const PLATFORM_TABLES: &[&str] = &[
     "platform_applied_scripts",
 ];
 
-/// A store key as schema names take it: at most 41 characters of letters,
-/// digits, `-` and `_` (a UUID, or an upgrade snapshot's `<uuid>-before-N`).
-pub(super) fn checked_key(key: &str) -> Result<&str> {
+/// A store key as schema and role names take it. PostgreSQL names are at
+/// most 63 bytes and `retired_<name>_<unix seconds>` must fit, so a key of
+/// up to 41 letters, digits, `-` and `_` (a UUID) is its own name, and a
+/// longer one (an upgrade run's copy, `upgrade-<run>-<uuid>`, and its
+/// snapshots, `…-before-N`) is named `h` and 40 hex digits of its SHA-256.
+pub(super) fn store_name(key: &str) -> Result<String> {
     let plain = !key.is_empty()
-        && key.len() <= 41
+        && key.len() <= 200
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if plain {
-        Ok(key)
-    } else {
-        Err(Error::internal(format!(
+    if !plain {
+        return Err(Error::internal(format!(
             "\"{key}\" cannot name an environment on a server."
-        )))
+        )));
     }
+    if key.len() <= 41 {
+        return Ok(key.to_string());
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("h{}", &hex[..40]))
+}
+
+/// Whether `name` is a name [`store_name`] gives.
+pub(super) fn is_store_name(name: &str) -> bool {
+    store_name(name).is_ok_and(|n| n == name)
 }
 
 /// The schema of environment store `key`.
 pub(super) fn env_schema(key: &str) -> Result<String> {
-    Ok(format!("env_{}", checked_key(key)?))
+    Ok(format!("env_{}", store_name(key)?))
 }
 
 /// Where a copy of `key` is made before it is complete.
 pub(super) fn partial_schema(key: &str) -> Result<String> {
-    Ok(format!("partial_{}", checked_key(key)?))
+    Ok(format!("partial_{}", store_name(key)?))
 }
 
 /// The role that owns environment `key`'s schema and everything in it:
 /// Cutover's sessions on the environment and its package scripts act as
 /// it, and it has no privilege anywhere else.
 pub(super) fn role_of(key: &str) -> Result<String> {
-    Ok(format!("cutover_env_{}", checked_key(key)?))
+    Ok(format!("cutover_env_{}", store_name(key)?))
 }
 
 /// Makes `role` (a login-less role) if it does not exist, and makes the
