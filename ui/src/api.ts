@@ -5,6 +5,7 @@ import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   type CalendarSettings,
+  type ServerChoice,
   type RejectedRow,
   type Category,
   type CellInput,
@@ -145,6 +146,8 @@ export const api = {
   importRelease: (accountId: number, path: string) => call(commands.importRelease(accountId, path)),
   setVersionWindow: (accountId: number, size: number) => call(commands.setVersionWindow(accountId, size)),
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
+  checkServer: (server: ServerChoice) => call(commands.checkServer(server)),
+  unlockAccount: (accountId: number, password: string, remember: boolean) => call(commands.unlockAccount(accountId, password, remember)),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
   editAccount: (accountId: number, edit: Parameters<typeof commands.editAccount>[1]) => call(commands.editAccount(accountId, edit)),

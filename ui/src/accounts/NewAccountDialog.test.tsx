@@ -55,4 +55,36 @@ describe("NewAccountDialog", () => {
     expect(screen.queryByTestId("error")).not.toBeInTheDocument();
     expect(screen.getByTestId("source-read")).toBeEnabled();
   });
+
+  it("sends the server chosen, password apart, and shows what its test found", async () => {
+    const sent: Record<string, unknown>[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "time_zones") return ["Europe/London"];
+      if (cmd === "list_admins") return { admins: [], current: null, unnamed: false };
+      if (cmd === "calendar_defaults") return calendar;
+      if (cmd === "check_server") {
+        sent.push(args as Record<string, unknown>);
+        return Promise.reject({ kind: "unavailable", message: "The server at db:5432 refused user “cutover”: password authentication failed." });
+      }
+      if (cmd === "create_account") {
+        sent.push(args as Record<string, unknown>);
+        return 7;
+      }
+    });
+    const user = userEvent.setup();
+    renderDialog();
+    expect(await screen.findByTestId("store-local")).toBeChecked();
+    expect(screen.queryByTestId("server-url")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("store-server"));
+    await user.type(screen.getByTestId("server-url"), "postgresql://cutover@db:5432/contoso");
+    await user.type(screen.getByTestId("server-password"), "s3cret");
+    await user.selectOptions(screen.getByTestId("server-tls"), "require");
+    expect(screen.queryByTestId("server-ca")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("server-test"));
+    expect(await screen.findByTestId("error")).toHaveTextContent("password authentication failed");
+    expect(sent[0]).toEqual({ server: { url: "postgresql://cutover@db:5432/contoso", tls: "require", caFile: null, password: "s3cret", remember: false } });
+    await user.click(screen.getByTestId("create-account-submit"));
+    await waitFor(() => expect(sent).toHaveLength(2));
+    expect((sent[1].account as { server: unknown }).server).toEqual(sent[0].server);
+  });
 });

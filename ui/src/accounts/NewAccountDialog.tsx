@@ -10,6 +10,8 @@ import { fieldProblem } from "../shared/FieldProblem";
 import { Modal } from "../shared/Modal";
 import { planMisfits, proposedPlan, SourcePreview } from "./SourcePreview";
 import { NewAccountCalendar } from "./NewAccountCalendar";
+import { NewAccountServer } from "./NewAccountServer";
+import type { ServerChoice } from "../bindings";
 
 type Props = { onClose: () => void; onNotice: (text: string) => void };
 
@@ -43,6 +45,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
   });
   const queryClient = useQueryClient();
   const [from, setFrom] = useState<"empty" | "sqlite" | "csv">("empty");
+  const [server, setServer] = useState<ServerChoice | null>(null);
   const [sourcePath, setSourcePath] = useState("");
   const [plan, setPlan] = useState<SourcePlan | null>(null);
   const [progress, setProgress] = useState<SourceProgress | null>(null);
@@ -66,7 +69,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
   });
   const stopReading = useMutation({ mutationFn: api.cancelSourceJob, onError: (e) => notify(toAppError(e).message, { tone: "warning" }) });
   const preview = read.data && plan && plan.path === read.data.path ? read.data : null;
-  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey, yourName: admins.data?.unnamed ? you : "", calendar: shownCalendar });
+  const account = () => ({ name, platform, platformVersion, timeZone: zone, vendorName, vendorKey, yourName: admins.data?.unnamed ? you : "", calendar: shownCalendar, server });
   const finished = async (text: string) => {
     await queryClient.invalidateQueries();
     onClose();
@@ -239,6 +242,7 @@ export function NewAccountDialog({ onClose, onNotice }: Props) {
             {holidayError}
           </p>
         )}
+        <NewAccountServer value={server} onChange={setServer} disabled={busy} problem={at("server")} />
         <fieldset className="choices" disabled={busy}>
           <legend>Production starts</legend>
           <label className="check">

@@ -8,6 +8,7 @@ import { RefreshDialog } from "./RefreshDialog";
 import { PromoteDialog } from "../promotion/PromoteDialog";
 import { DeleteAccountDialog } from "../accounts/DeleteAccountDialog";
 import { EditAccountDialog } from "../accounts/EditAccountDialog";
+import { AccountServerStrip } from "../accounts/AccountServerStrip";
 import type { Open } from "../App";
 import { UatSummary } from "../uat/UatSummary";
 import { GuardedButton, useAllowed } from "../people/allowed";
@@ -71,11 +72,13 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
           </button>
         </div>
       </header>
+      {overview.server && <AccountServerStrip accountId={account.id} server={overview.server} />}
       <UatSummary accountId={account.id} onOpen={onOpenUat} />
       {editing && <EditAccountDialog account={account} onClose={() => setEditing(false)} onNotice={onNotice} />}
       {deletingAccount && <DeleteAccountDialog account={account} onClose={() => setDeletingAccount(false)} onNotice={onNotice} />}
       <EnvironmentTable
         account={account}
+        locked={overview.server !== null && !overview.server.unlocked}
         environments={environments}
         onDelete={setDeleting}
         onBackups={setBackingUp}

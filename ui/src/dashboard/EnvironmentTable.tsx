@@ -15,9 +15,12 @@ type Props = {
   onRefresh: (env: EnvironmentOverview) => void;
   onPromote: (env: EnvironmentOverview) => void;
   onOpen: Open;
+  // The account's server password is not given yet: every store waits for
+  // it, which the account's strip above already says.
+  locked?: boolean;
 };
 
-export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onPromote, onOpen }: Props) {
+export function EnvironmentTable({ account, environments, onDelete, onBackups, onRefresh, onPromote, onOpen, locked = false }: Props) {
   const offset = useAppNowOffset();
   const may = useAllowed();
   if (environments.length === 0) {
@@ -48,7 +51,12 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                 <button type="button" className="env-name link" onClick={() => onOpen(env.id)} data-testid="open-env" title="Open its designer, records and changelog">
                   {env.name}
                 </button>
-                {row.storeError && (
+                {row.storeError && locked && (
+                  <div className="row-waiting" data-testid="store-error" data-kind={row.storeError.kind}>
+                    Waiting for the server's password
+                  </div>
+                )}
+                {row.storeError && !locked && (
                   <div className="row-error" role="alert" data-testid="store-error" data-kind={row.storeError.kind}>
                     Data store unavailable: {row.storeError.message}
                   </div>

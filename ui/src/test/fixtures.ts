@@ -29,6 +29,7 @@ export function demoOverview(extra: EnvironmentOverview[] = []): AccountOverview
     {
       account: { id: 1, name: "Northwind Foods (demo)", platform: "Northwind Cloud Platform", timeZone: "Europe/London", isDemo: true },
       environments: [env(1, "Production", "production"), env(2, "UAT", "uat"), env(3, "Promotable sandbox", "promotable"), ...extra],
+      server: null,
     },
   ];
 }

@@ -195,7 +195,7 @@ fn a_new_session_asks_for_the_password_and_a_wrong_one_changes_nothing() -> Resu
         .expect("locked");
     assert_eq!(error.kind, ErrorKind::Unavailable);
     assert!(
-        error.message.contains("Enter it on the account's page"),
+        error.message.contains("Enter it on the dashboard"),
         "{}",
         error.message
     );

@@ -174,7 +174,7 @@ impl Workspace {
             }
         }
         Err(Error::unavailable(format!(
-            "Cutover needs the password of {} to reach this account's environments. Enter it on the account's page (Server password).",
+            "Cutover needs the password of {} to reach this account's environments. Enter it on the dashboard, under the account's name.",
             settings.display()
         )))
     }

@@ -1,0 +1,231 @@
+//! An account on a PostgreSQL server through the real app, on the test
+//! server the test command starts: the new account form's server choice
+//! and connection test, a sandbox copied and a change promoted on the
+//! server, an upgrade run committed on UAT and production's rolled back,
+//! and after a restart the password asked again before anything is read.
+
+use common::open_upgrade_tab;
+use cutover_e2e::{env_row, workspace_root, App, Result};
+use cutover_store::env_store::postgres::{Secret, ServerSettings, TlsMode};
+
+mod common;
+
+/// Tuesday 1 Dec 2026, 16:05 in London: inside a new account's default
+/// daily maintenance window (16:00–19:00).
+const IN_THE_WINDOW: &str = "2026-12-01T16:05:00Z";
+
+/// Runs blocking database work off the test's async runtime (the
+/// `postgres` client runs a runtime of its own).
+fn blocking<T: Send>(work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|s| s.spawn(work).join()).map_err(|_| "the database work panicked")?
+}
+
+/// The test server's superuser and password.
+fn server_admin() -> Result<(ServerSettings, Secret)> {
+    let dir = std::env::var("CUTOVER_TEST_PG_DIR").map_err(|_| {
+        "No PostgreSQL test server: run `bash scripts/pg-server.sh start /tmp/cutover-pg` and set CUTOVER_TEST_PG_DIR=/tmp/cutover-pg (scripts/test.sh does both)."
+    })?;
+    let url = std::fs::read_to_string(std::path::Path::new(&dir).join("url"))?;
+    let (admin, secret) = ServerSettings::from_url(url.trim(), TlsMode::Disable, None)?;
+    Ok((admin, secret.ok_or("the test URL has a password")?))
+}
+
+/// A database of its own on the test server (`CUTOVER_TEST_PG_DIR`), made
+/// as the server's administrator would before creating the account: its
+/// URL without the password, and the password.
+fn fresh_database() -> Result<(String, String, ServerSettings)> {
+    let (admin, secret) = server_admin()?;
+    let name = format!("cutover_e2e_{}", std::process::id());
+    let mut client = admin.connect(Some(&secret)).map_err(|p| p.message)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let settings = admin.with_database(&name);
+    let url = format!(
+        "postgresql://{}@{}:{}/{}",
+        settings.user, settings.host, settings.port, settings.database
+    );
+    Ok((url, secret.expose().to_string(), settings))
+}
+
+/// How many environment schemas the account's database holds.
+fn environment_schemas(settings: &ServerSettings, password: &str) -> Result<i64> {
+    let secret = Secret::new(password);
+    let row = settings
+        .connect(Some(&secret))
+        .map_err(|p| p.message)?
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'env\\_%'",
+            &[],
+        )?;
+    Ok(row.get(0))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<()> {
+    let (url, password, settings) = blocking(fresh_database)?;
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    let clock = [("CUTOVER_CLOCK_START".to_string(), IN_THE_WINDOW.to_string())];
+    let mut app = App::launch_with("server-account", holder, &data, &clock).await?;
+
+    // The new account form: its environments on the server, tested first.
+    app.click(r#"[data-testid="welcome-own"]"#).await?;
+    app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
+        .await?;
+    app.fill_new_account([
+        "Contoso on PostgreSQL",
+        "Northwind Cloud Platform",
+        "10.0.1",
+        "Europe/London",
+        "Northwind",
+    ])
+    .await?;
+    app.click(r#"[data-testid="store-server"]"#).await?;
+    app.type_into(r#"[data-testid="server-url"]"#, &url).await?;
+    app.select(r#"[data-testid="server-tls"]"#, "require")
+        .await?;
+    app.type_into(r#"[data-testid="server-password"]"#, "not the password")
+        .await?;
+    app.click(r#"[data-testid="server-test"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="account-store"] [data-testid="error"]"#,
+        "refused user",
+    )
+    .await?;
+    app.screenshot("server-refused").await?;
+    app.type_into(r#"[data-testid="server-password"]"#, &password)
+        .await?;
+    app.click(r#"[data-testid="server-test"]"#).await?;
+    app.wait_for_text(r#"[data-testid="server-ok"]"#, "Connected: PostgreSQL")
+        .await?;
+    app.screenshot("server-tested").await?;
+    app.click(r#"[data-testid="create-account-submit"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="account"] h2"#, "Contoso on PostgreSQL")
+        .await?;
+    app.wait_for_text(r#"[data-testid="account-server"]"#, &settings.display())
+        .await?;
+    assert_eq!(blocking(|| environment_schemas(&settings, &password))?, 1);
+
+    // UAT and a sandbox, copied on the server.
+    for (name, kind) in [("UAT", "uat"), ("Sandbox", "promotable")] {
+        app.click(r#"[data-testid="new-env"]"#).await?;
+        app.type_into(r#"[data-testid="new-env-name"]"#, name)
+            .await?;
+        app.select(r#"[data-testid="new-env-kind"]"#, kind).await?;
+        app.click(r#"[data-testid="create-env-submit"]"#).await?;
+        app.wait_for(&env_row(name)).await?;
+    }
+    app.dismiss_notices().await?;
+    assert_eq!(blocking(|| environment_schemas(&settings, &password))?, 3);
+    app.screenshot("server-account").await?;
+
+    // A change made in the sandbox, promoted to production.
+    app.click_in(&env_row("Sandbox"), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.click(r#"[data-testid="tab-designer"]"#).await?;
+    app.click(r#"[data-testid="new-app"]"#).await?;
+    app.type_into(r#"[data-testid="change-name"]"#, "Payroll")
+        .await?;
+    app.click(r#"[data-testid="apply-change"]"#).await?;
+    app.wait_gone(r#"[data-testid="change-dialog"]"#).await?;
+    app.click(r#"[data-testid="nav-environments"]"#).await?;
+    app.click_in(&env_row("Sandbox"), r#"[data-testid="promote-env"]"#)
+        .await?;
+    app.type_into(r#"[data-testid="confirm-name"]"#, "Production")
+        .await?;
+    app.click(r#"[data-testid="promote-submit"]"#).await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 1 change")
+        .await?;
+    app.dismiss_notices().await?;
+
+    // The vendor's 10.0.2: UAT upgraded and committed, then production's
+    // run rolled back by the admin.
+    app.click(r#"[data-testid="nav-releases"]"#).await?;
+    let package = workspace_root().join("packages/demo/northwind-10.0.2.zip");
+    app.type_into(
+        r#"[data-testid="package-path"]"#,
+        &package.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="import-package"]"#).await?;
+    app.wait_for_text(r#"[data-testid="import-done"]"#, "10.0.2")
+        .await?;
+    for env in ["UAT", "Production"] {
+        open_upgrade_tab(&app, env).await?;
+        app.select(r#"[data-testid="upgrade-target"]"#, "10.0.2")
+            .await?;
+        app.click(r#"[data-testid="start-upgrade"]:not([disabled])"#)
+            .await?;
+        app.wait_for(r#"[data-testid="upgrade-run"][data-state="packages"]"#)
+            .await?;
+        app.click(r#"[data-testid="apply-next-package"]:not([disabled])"#)
+            .await?;
+        app.wait_for(r#"[data-testid="upgrade-package"][data-state="applied"]"#)
+            .await?;
+        app.click(r#"[data-testid="sign-off-package"]:not([disabled])"#)
+            .await?;
+        app.wait_for(r#"[data-testid="upgrade-package"][data-state="signed_off"]"#)
+            .await?;
+        app.click(r#"[data-testid="start-data-upgrade"]:not([disabled])"#)
+            .await?;
+        app.click(r#"[data-testid="confirm-data-upgrade-submit"]:not([disabled])"#)
+            .await?;
+        app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
+            .await?;
+        app.wait_for(r#"[data-step="unlock"][data-status="done"]"#)
+            .await?;
+        if env == "UAT" {
+            app.click(r#"[data-testid="commit-upgrade"]:not([disabled])"#)
+                .await?;
+            app.click(r#"[data-testid="confirm-commit-submit"]:not([disabled])"#)
+                .await?;
+            app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
+                .await?;
+        } else {
+            app.screenshot("server-production-validating").await?;
+            app.click(r#"[data-testid="roll-back-upgrade"]:not([disabled])"#)
+                .await?;
+            app.click(r#"[data-testid="confirm-roll-back"]:not([disabled])"#)
+                .await?;
+            app.wait_for(r#"[data-testid="upgrade-run"][data-state="rolled_back"]"#)
+                .await?;
+        }
+    }
+    app.click(r#"[data-testid="nav-environments"]"#).await?;
+    app.wait_for_text(&env_row("UAT"), "10.0.2").await?;
+    app.wait_for_text(&env_row("Production"), "10.0.1").await?;
+    app.screenshot("server-upgraded").await?;
+
+    // After a restart the password is asked before anything is read.
+    let holder = app.close_keeping_data().await?;
+    let mut app = App::launch_with("server-account-again", holder, &data, &clock).await?;
+    app.wait_for(r#"[data-testid="account-unlock"]"#).await?;
+    app.wait_for_text(&env_row("Production"), "Waiting for the server's password")
+        .await?;
+    for (w, h) in [(960, 600), (1920, 1080), (1280, 800)] {
+        app.resize(w, h).await?;
+        app.screenshot(&format!("server-locked-{w}x{h}")).await?;
+    }
+    app.type_into(r#"[data-testid="unlock-password"]"#, &password)
+        .await?;
+    app.click(r#"[data-testid="unlock-submit"]"#).await?;
+    app.wait_for(r#"[data-testid="account-server"]"#).await?;
+    app.wait_gone(r#"[data-testid="account-unlock"]"#).await?;
+    app.click_in(&env_row("Production"), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.click(r#"[data-testid="tab-designer"]"#).await?;
+    app.wait_for_text(r#"[data-testid="designer"]"#, "Payroll")
+        .await?;
+    app.close().await?;
+
+    blocking(|| {
+        let (admin, secret) = server_admin()?;
+        admin
+            .connect(Some(&secret))
+            .map_err(|p| p.message)?
+            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", settings.database))?;
+        Ok(())
+    })
+}
