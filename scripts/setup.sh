@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev xvfb xauth x11-utils webkit2gtk-driver
-  dbus dbus-x11 dunst imagemagick xdotool openbox
+  dbus dbus-x11 dunst imagemagick xdotool openbox gnome-keyring
 )
 TAURI_DRIVER_VERSION=2.1.0
 NODE_MIN_MAJOR=20

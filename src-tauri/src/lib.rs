@@ -8,6 +8,7 @@ pub mod bindings;
 mod commands;
 mod desktop;
 pub mod error;
+mod keychain;
 mod logging;
 mod reminders;
 mod state;
@@ -63,6 +64,7 @@ fn open_workspace(dir: &std::path::Path, clock: &dyn Clock) -> Result<Workspace,
             &point,
         )?));
     }
+    workspace.set_keychain(std::sync::Arc::new(keychain::SystemKeychain));
     let retired = workspace.recover(clock.now())?;
     if !retired.is_empty() {
         tracing::warn!(?retired, "retired stores left by an interrupted run");

@@ -12,6 +12,7 @@
 //! `app.wait_for(...)`, `app.screenshot("step")`, and `app.close().await`.
 
 mod inspect;
+pub mod secrets;
 pub mod tray;
 pub mod x11;
 

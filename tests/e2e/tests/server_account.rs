@@ -5,6 +5,7 @@
 //! and after a restart the password asked again before anything is read.
 
 use common::open_upgrade_tab;
+use cutover_e2e::secrets::SecretService;
 use cutover_e2e::{env_row, workspace_root, App, Result};
 use cutover_store::env_store::postgres::{Secret, ServerSettings, TlsMode};
 
@@ -18,6 +19,15 @@ const IN_THE_WINDOW: &str = "2026-12-01T16:05:00Z";
 /// `postgres` client runs a runtime of its own).
 fn blocking<T: Send>(work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     std::thread::scope(|s| s.spawn(work).join()).map_err(|_| "the database work panicked")?
+}
+
+/// A name no other scenario of this run uses.
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}_{nanos}", std::process::id())
 }
 
 /// The test server's superuser and password.
@@ -35,7 +45,7 @@ fn server_admin() -> Result<(ServerSettings, Secret)> {
 /// URL without the password, and the password.
 fn fresh_database() -> Result<(String, String, ServerSettings)> {
     let (admin, secret) = server_admin()?;
-    let name = format!("cutover_e2e_{}", std::process::id());
+    let name = format!("cutover_e2e_{}", uuid_like());
     let mut client = admin.connect(Some(&secret)).map_err(|p| p.message)?;
     client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     client.batch_execute(&format!("CREATE DATABASE {name}"))?;
@@ -45,6 +55,16 @@ fn fresh_database() -> Result<(String, String, ServerSettings)> {
         settings.user, settings.host, settings.port, settings.database
     );
     Ok((url, secret.expose().to_string(), settings))
+}
+
+/// Drops the scenario's database (and whatever is still connected to it).
+fn drop_database(settings: &ServerSettings) -> Result<()> {
+    let (admin, secret) = server_admin()?;
+    admin
+        .connect(Some(&secret))
+        .map_err(|p| p.message)?
+        .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", settings.database))?;
+    Ok(())
 }
 
 /// How many environment schemas the account's database holds.
@@ -220,12 +240,63 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
         .await?;
     app.close().await?;
 
-    blocking(|| {
-        let (admin, secret) = server_admin()?;
-        admin
-            .connect(Some(&secret))
-            .map_err(|p| p.message)?
-            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", settings.database))?;
-        Ok(())
-    })
+    blocking(|| drop_database(&settings))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
+async fn a_password_kept_in_the_secret_store_is_not_asked_again() -> Result<()> {
+    let (url, password, settings) = blocking(fresh_database)?;
+    let bus_dir = tempfile::tempdir()?;
+    let secrets = SecretService::start(bus_dir.path())?;
+    let env = [
+        ("CUTOVER_CLOCK_START".to_string(), IN_THE_WINDOW.to_string()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS".to_string(),
+            secrets.address.clone(),
+        ),
+    ];
+    let holder = tempfile::tempdir()?;
+    let data = holder.path().to_path_buf();
+    let mut app = App::launch_with("server-remembered", holder, &data, &env).await?;
+    app.click(r#"[data-testid="welcome-own"]"#).await?;
+    app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
+        .await?;
+    app.fill_new_account([
+        "Fabrikam on PostgreSQL",
+        "Northwind Cloud Platform",
+        "10.0.1",
+        "Europe/London",
+        "Northwind",
+    ])
+    .await?;
+    app.click(r#"[data-testid="store-server"]"#).await?;
+    app.type_into(r#"[data-testid="server-url"]"#, &url).await?;
+    app.select(r#"[data-testid="server-tls"]"#, "require")
+        .await?;
+    app.type_into(r#"[data-testid="server-password"]"#, &password)
+        .await?;
+    app.click(r#"[data-testid="server-remember"]"#).await?;
+    app.click(r#"[data-testid="create-account-submit"]"#)
+        .await?;
+    app.wait_for_text(
+        r#"[data-testid="account-server"]"#,
+        "password kept in this computer's secret store",
+    )
+    .await?;
+    app.screenshot("remembered").await?;
+
+    // Started again on the same desktop session: nothing is asked.
+    let holder = app.close_keeping_data().await?;
+    let app = App::launch_with("server-remembered-again", holder, &data, &env).await?;
+    app.wait_for_text(r#"[data-testid="account-server"]"#, &settings.display())
+        .await?;
+    app.wait_for_text(&env_row("Production"), "0 apps").await?;
+    assert!(app
+        .texts(r#"[data-testid="account-unlock"]"#)
+        .await?
+        .is_empty());
+    app.close().await?;
+    drop(secrets);
+    blocking(|| drop_database(&settings))
 }

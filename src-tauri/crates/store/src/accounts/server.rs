@@ -150,20 +150,26 @@ impl Workspace {
     pub(crate) fn backend(&self, account: AccountId) -> Result<Arc<dyn StoreBackend>> {
         match server_of(&self.connect()?, account)? {
             None => Ok(self.local.clone()),
-            Some((settings, _)) => {
-                let secret = self.password(account, &settings)?;
+            Some((settings, remembered)) => {
+                let secret = self.password(account, &settings, remembered)?;
                 Ok(Arc::new(PgBackend::new(settings, Some(secret))))
             }
         }
     }
 
     /// The password for `account`'s server: known this session, or read
-    /// from the secret store; else an error saying where to give it.
-    fn password(&self, account: AccountId, settings: &ServerSettings) -> Result<Secret> {
+    /// from the secret store when it was kept there; else an error saying
+    /// where to give it.
+    fn password(
+        &self,
+        account: AccountId,
+        settings: &ServerSettings,
+        remembered: bool,
+    ) -> Result<Secret> {
         if let Some(secret) = self.passwords.known(account) {
             return Ok(secret);
         }
-        if let Some(keychain) = self.passwords.keychain() {
+        if let Some(keychain) = self.passwords.keychain().filter(|_| remembered) {
             match keychain.get(&settings.display()) {
                 Ok(Some(secret)) => {
                     self.passwords.keep(account, secret.clone());
@@ -188,7 +194,7 @@ impl Workspace {
         Ok(Some(AccountServer {
             address: settings.display(),
             tls: settings.tls,
-            unlocked: self.password(account, &settings).is_ok(),
+            unlocked: self.password(account, &settings, remembered).is_ok(),
             remembered,
         }))
     }
