@@ -564,7 +564,8 @@ pub struct Dunst {
     _bus: Group,
 }
 
-fn owns_notifications(address: &str) -> bool {
+/// Whether some client owns `name` on the bus at `address`.
+pub fn bus_name_owned(address: &str, name: &str) -> bool {
     Command::new("dbus-send")
         .args([
             &format!("--bus={address}"),
@@ -572,7 +573,7 @@ fn owns_notifications(address: &str) -> bool {
             "--dest=org.freedesktop.DBus",
             "/org/freedesktop/DBus",
             "org.freedesktop.DBus.NameHasOwner",
-            "string:org.freedesktop.Notifications",
+            &format!("string:{name}"),
         ])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
@@ -607,7 +608,7 @@ impl Dunst {
             }
         });
         let deadline = Instant::now() + PATIENCE;
-        while !owns_notifications(&address) {
+        while !bus_name_owned(&address, "org.freedesktop.Notifications") {
             if Instant::now() > deadline {
                 return Err("dunst never took the notifications name".into());
             }

@@ -2,7 +2,7 @@
 //! private D-Bus session bus, its login keyring made and unlocked with a
 //! throwaway password, as a desktop session has it after login.
 
-use crate::{private_bus, Group, Result};
+use crate::{bus_name_owned, private_bus, Group, Result};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -44,17 +44,7 @@ impl SecretService {
         drop(stdin);
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let owned = Command::new("dbus-send")
-                .args([
-                    &format!("--bus={address}"),
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .output()?;
-            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+            if bus_name_owned(&address, "org.freedesktop.secrets") {
                 break;
             }
             if Instant::now() > deadline {

@@ -67,6 +67,28 @@ fn drop_database(settings: &ServerSettings) -> Result<()> {
     Ok(())
 }
 
+/// From the welcome screen, the new account form filled for the demo
+/// vendor's platform with its environments on the server at `url`.
+async fn fill_server_account(app: &App, name: &str, url: &str, password: &str) -> Result<()> {
+    app.click(r#"[data-testid="welcome-own"]"#).await?;
+    app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
+        .await?;
+    app.fill_new_account([
+        name,
+        "Northwind Cloud Platform",
+        "10.0.1",
+        "Europe/London",
+        "Northwind",
+    ])
+    .await?;
+    app.click(r#"[data-testid="store-server"]"#).await?;
+    app.type_into(r#"[data-testid="server-url"]"#, url).await?;
+    app.select(r#"[data-testid="server-tls"]"#, "require")
+        .await?;
+    app.type_into(r#"[data-testid="server-password"]"#, password)
+        .await
+}
+
 /// How many environment schemas the account's database holds.
 fn environment_schemas(settings: &ServerSettings, password: &str) -> Result<i64> {
     let secret = Secret::new(password);
@@ -90,23 +112,7 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     let mut app = App::launch_with("server-account", holder, &data, &clock).await?;
 
     // The new account form: its environments on the server, tested first.
-    app.click(r#"[data-testid="welcome-own"]"#).await?;
-    app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
-        .await?;
-    app.fill_new_account([
-        "Contoso on PostgreSQL",
-        "Northwind Cloud Platform",
-        "10.0.1",
-        "Europe/London",
-        "Northwind",
-    ])
-    .await?;
-    app.click(r#"[data-testid="store-server"]"#).await?;
-    app.type_into(r#"[data-testid="server-url"]"#, &url).await?;
-    app.select(r#"[data-testid="server-tls"]"#, "require")
-        .await?;
-    app.type_into(r#"[data-testid="server-password"]"#, "not the password")
-        .await?;
+    fill_server_account(&app, "Contoso on PostgreSQL", &url, "not the password").await?;
     app.click(r#"[data-testid="server-test"]"#).await?;
     app.wait_for_text(
         r#"[data-testid="account-store"] [data-testid="error"]"#,
@@ -259,23 +265,7 @@ async fn a_password_kept_in_the_secret_store_is_not_asked_again() -> Result<()> 
     let holder = tempfile::tempdir()?;
     let data = holder.path().to_path_buf();
     let mut app = App::launch_with("server-remembered", holder, &data, &env).await?;
-    app.click(r#"[data-testid="welcome-own"]"#).await?;
-    app.type_into(r#"[data-testid="account-your-name"]"#, "Dana Whitfield")
-        .await?;
-    app.fill_new_account([
-        "Fabrikam on PostgreSQL",
-        "Northwind Cloud Platform",
-        "10.0.1",
-        "Europe/London",
-        "Northwind",
-    ])
-    .await?;
-    app.click(r#"[data-testid="store-server"]"#).await?;
-    app.type_into(r#"[data-testid="server-url"]"#, &url).await?;
-    app.select(r#"[data-testid="server-tls"]"#, "require")
-        .await?;
-    app.type_into(r#"[data-testid="server-password"]"#, &password)
-        .await?;
+    fill_server_account(&app, "Fabrikam on PostgreSQL", &url, &password).await?;
     app.click(r#"[data-testid="server-remember"]"#).await?;
     app.click(r#"[data-testid="create-account-submit"]"#)
         .await?;

@@ -468,7 +468,7 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
     assert!(!before.is_empty());
     // Put the control database back as schema 14 left it (no fts_rowid,
     // no backup platform or record-count columns, nothing kept aside, no UAT cycles or log
-    // chains), the
+    // chains, no account servers), the
     // index numbered 1..n by the old whole rebuild.
     ws.connect()?
         .execute_batch(
@@ -489,6 +489,8 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
              ALTER TABLE backups DROP COLUMN platform_version;
              ALTER TABLE backups DROP COLUMN extensions;
              ALTER TABLE backups DROP COLUMN records;
+             ALTER TABLE accounts DROP COLUMN server;
+             ALTER TABLE accounts DROP COLUMN server_remembered;
              DELETE FROM release_notes_fts;
              INSERT INTO release_notes_fts (rowid, title, area, body, account, note_id)
              SELECT row_number() OVER (ORDER BY r.account_id, r.version_key, n.position),
