@@ -257,16 +257,16 @@ impl Workspace {
     /// before anything else touches the stores. Returns the retired keys.
     pub fn recover(&self, now: DateTime<Utc>) -> Result<Vec<String>> {
         let recorded = self.recorded_keys()?;
-        let upgrades = self.recover_upgrades(now)?;
+        let upgrades = self.recover_upgrades(now, None)?;
         if upgrades > 0 {
             tracing::warn!(upgrades, "rolled back data upgrades interrupted by a stop");
         }
         self.apply_upgrade_timers(now)?;
-        let promotions = self.recover_promotions(now)?;
+        let promotions = self.recover_promotions(now, None)?;
         if promotions > 0 {
             tracing::warn!(promotions, "settled promotions interrupted by a stop");
         }
-        let imports = self.recover_imports(now)?;
+        let imports = self.recover_imports(now, None)?;
         if imports > 0 {
             tracing::warn!(imports, "marked imports interrupted by a stop as failed");
         }

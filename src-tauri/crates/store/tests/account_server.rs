@@ -11,9 +11,11 @@ use common::{at, boss};
 use cutover_core::account::{AccountId, NewAccount};
 use cutover_core::change::Change;
 use cutover_core::environment::EnvironmentKind;
+use cutover_core::environment::EnvironmentStatus;
 use cutover_core::server::{ServerChoice, TlsMode};
 use cutover_core::{ErrorKind, Result};
 use cutover_package::sign;
+use cutover_store::control::failpoint::PromotionPoint;
 use cutover_store::{Context, NewEnvironment, Workspace};
 
 fn choice(db: &FreshDatabase, password: &str) -> ServerChoice {
@@ -287,6 +289,95 @@ fn each_account_has_a_database_of_its_own() -> Result<()> {
     assert!(e.message.contains("Contoso"), "{}", e.message);
     assert_eq!(ws.accounts()?.len(), 1);
     assert_eq!(schemas(&db)?, before);
+    Ok(())
+}
+
+/// The child process's orders: `<data dir>|promote|<failpoint>`.
+const ORDERS: &str = "CUTOVER_SERVER_PROMOTION_CHILD";
+
+/// Not a test on its own: the child process the kill test stops at a
+/// failpoint of a promotion on a server account (it aborts there). A new
+/// session, so it gives the password first.
+#[test]
+#[ignore = "child process of the server promotion kill test"]
+fn child_process_promoting_on_a_server() -> Result<()> {
+    let (ws, _, point) = common::child_workspace(ORDERS)?;
+    let (_, secret) = common::pg::admin(TlsMode::Disable);
+    let account = ws.accounts()?[0].id;
+    ws.unlock_account(account, secret.expose(), false, at(10, 0))?;
+    let sandbox = env_id(&ws, account, "Sandbox")?;
+    ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 5), &|_| {})?;
+    panic!("the promotion went past the failpoint {point}");
+}
+
+fn app_names(ws: &Workspace, env: i64) -> Result<Vec<String>> {
+    Ok(ws
+        .definitions(env)?
+        .apps
+        .into_iter()
+        .map(|a| a.name)
+        .collect())
+}
+
+#[test]
+fn a_promotion_killed_on_a_server_waits_for_the_password_then_is_settled() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let password = db.secret.expose().to_string();
+    let (account, production, sandbox) = {
+        let ws = Workspace::open(dir.path())?;
+        let account = ws.create_account(
+            &new_account("Contoso", Some(choice(&db, &password)))?,
+            &boss(),
+            at(8, 0),
+        )?;
+        let production = env_id(&ws, account, "Production")?;
+        let ledger = Change::CreateApp {
+            name: "Ledger".into(),
+        };
+        ws.apply_change(production, &ledger, &boss(), at(8, 1), true)?;
+        let sandbox = ws
+            .create_copy(
+                &NewEnvironment {
+                    source_id: production,
+                    name: "Sandbox".into(),
+                    kind: EnvironmentKind::Promotable,
+                },
+                &boss(),
+                at(8, 2),
+            )?
+            .id;
+        let payroll = Change::CreateApp {
+            name: "Payroll".into(),
+        };
+        ws.apply_change(sandbox, &payroll, &boss(), at(8, 3), false)?;
+        (account, production, sandbox)
+    };
+    common::die_in_child(
+        "child_process_promoting_on_a_server",
+        ORDERS,
+        &format!(
+            "{}|promote|{}:abort",
+            dir.path().display(),
+            PromotionPoint::Applied.as_str()
+        ),
+    )?;
+
+    // The next start cannot reach the server: it starts, and the promotion
+    // waits with production locked, as the kill left it.
+    let ws = Workspace::open(dir.path())?;
+    ws.recover(at(11, 0))?;
+    assert_eq!(
+        ws.environment(production)?.status,
+        EnvironmentStatus::Locked
+    );
+    // Given the password, it is settled: production restored from the
+    // backup taken before it, unlocked; then the promotion goes through.
+    ws.unlock_account(account, &password, false, at(11, 1))?;
+    assert_eq!(ws.environment(production)?.status, EnvironmentStatus::Ready);
+    assert_eq!(app_names(&ws, production)?, ["Ledger"]);
+    ws.promote(sandbox, &[], "Production", &boss(), &|| at(11, 5), &|_| {})?;
+    assert_eq!(app_names(&ws, production)?, ["Ledger", "Payroll"]);
     Ok(())
 }
 

@@ -217,9 +217,12 @@ impl Workspace {
         };
         let secret = Secret::new(password);
         let report = settings.check(Some(&secret))?;
+        let was_locked = self.passwords.known(account).is_none();
         self.passwords.keep(account, secret.clone());
-        if let Err(e) = self.recover_server(account, now) {
-            tracing::warn!(account, error = %e, "could not finish the server's recovery");
+        if was_locked {
+            if let Err(e) = self.recover_server(account, now) {
+                tracing::warn!(account, error = %e, "could not finish the server's recovery");
+            }
         }
         let remembered = self.remember(&settings, &secret, remember);
         conn.execute(
@@ -286,10 +289,16 @@ impl Workspace {
         Ok(out)
     }
 
-    /// Finishes on `account`'s server what an interrupted run left there:
-    /// backups no row records are dropped, stores no environment records
-    /// are retired (its database is this account's alone).
+    /// Finishes on `account`'s server what an interrupted run left there,
+    /// as start-up does for this computer's: data upgrades, promotions and
+    /// imports a stop left running are settled, backups no row records are dropped, and
+    /// stores no environment records are retired (its database is this
+    /// account's alone). Only for an account locked until now, so nothing
+    /// of this session can be running on it.
     fn recover_server(&self, account: AccountId, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        self.recover_upgrades(now, Some(account))?;
+        self.recover_promotions(now, Some(account))?;
+        self.recover_imports(now, Some(account))?;
         let backend = self.backend(account)?;
         self.remove_unrecorded_points(backend.as_ref(), now)?;
         let retired = backend.recover(&self.recorded_keys()?, now)?;

@@ -273,7 +273,11 @@ impl Workspace {
     /// an import's transaction committed (it records that inside it): if so
     /// the import is marked committed, otherwise failed, with nothing of it
     /// in the store. Returns how many were settled.
-    pub(crate) fn recover_imports(&self, now: DateTime<Utc>) -> Result<usize> {
+    pub(crate) fn recover_imports(
+        &self,
+        now: DateTime<Utc>,
+        only: Option<cutover_core::account::AccountId>,
+    ) -> Result<usize> {
         let conn = self.connect()?;
         let running: Vec<(i64, i64)> = {
             let mut stmt = conn
@@ -285,9 +289,21 @@ impl Workspace {
             rows.collect::<rusqlite::Result<_>>()
                 .context("recovering imports")?
         };
+        let mut settled = 0;
         for (id, environment_id) in &running {
-            let committed = self
-                .environment_row(&conn, *environment_id)
+            let row = self.environment_row(&conn, *environment_id);
+            let account = row.as_ref().map(|r| r.environment.account_id).ok();
+            if only.is_some() && account != only {
+                continue;
+            }
+            // Whether it committed is known only from its store: one on a
+            // server not reachable yet is settled when it is.
+            if let Some(Err(e)) = account.map(|a| self.backend(a)) {
+                tracing::warn!(import = id, reason = %e.message, "an interrupted import waits for its server");
+                continue;
+            }
+            settled += 1;
+            let committed = row
                 .and_then(|row| self.open_row(&row))
                 .and_then(|store| store.committed_import(*id))
                 .unwrap_or(None);
@@ -307,6 +323,6 @@ impl Workspace {
             }
             .context("recovering imports")?;
         }
-        Ok(running.len())
+        Ok(settled)
     }
 }

@@ -14,8 +14,14 @@ use rusqlite::params;
 impl Workspace {
     /// Settles promotions a crash left running: production is restored from
     /// the backup if the promotion had reached it, then unlocked. Runs at
-    /// start-up before anything else touches the stores.
-    pub(crate) fn recover_promotions(&self, now: DateTime<Utc>) -> Result<usize> {
+    /// start-up before anything else touches the stores, and for one server
+    /// account (`only`) when its password is first given: one whose server
+    /// cannot be reached yet stays running (production locked) until then.
+    pub(crate) fn recover_promotions(
+        &self,
+        now: DateTime<Utc>,
+        only: Option<cutover_core::account::AccountId>,
+    ) -> Result<usize> {
         let ids: Vec<(i64, i64)> = crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM promotions WHERE state = 'running'",
@@ -25,8 +31,18 @@ impl Workspace {
         .into_iter()
         .map(|id| self.promotion(id).map(|p| (id, p.production_id)))
         .collect::<Result<_>>()?;
+        let mut settled = 0;
         for (id, production) in &ids {
             let row = self.environment_row(&self.connect()?, *production)?;
+            let account = row.environment.account_id;
+            if only.is_some_and(|a| a != account) {
+                continue;
+            }
+            if let Err(e) = self.backend(account) {
+                tracing::warn!(promotion = id, reason = %e.message, "an interrupted promotion waits for its server");
+                continue;
+            }
+            settled += 1;
             let record = self.promotion(*id)?;
             self.restore_after_failure(*id, &row)?;
             self.unlock(*id, *production, now)?;
@@ -64,6 +80,6 @@ impl Workspace {
                 }),
             )?;
         }
-        Ok(ids.len())
+        Ok(settled)
     }
 }

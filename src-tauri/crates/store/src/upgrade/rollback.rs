@@ -284,16 +284,31 @@ impl Workspace {
     }
 
     /// Rolls back runs a stop interrupted during the data upgrade. Runs at
-    /// start-up before anything else touches the stores.
-    pub(crate) fn recover_upgrades(&self, now: DateTime<Utc>) -> Result<usize> {
+    /// start-up before anything else touches the stores, and for one server
+    /// account (`only`) when its password is first given: a run whose
+    /// server cannot be reached yet waits until then.
+    pub(crate) fn recover_upgrades(
+        &self,
+        now: DateTime<Utc>,
+        only: Option<cutover_core::account::AccountId>,
+    ) -> Result<usize> {
         let ids = crate::control::fault::column::<i64>(
             &self.connect()?,
             "SELECT id FROM upgrade_runs WHERE state = 'data_upgrade'",
             [],
             "listing interrupted upgrades",
         )?;
+        let mut settled = 0;
         for id in &ids {
             let run = self.run_row(*id)?;
+            if only.is_some_and(|a| a != run.account_id) {
+                continue;
+            }
+            if let Err(e) = self.backend(run.account_id) {
+                tracing::warn!(run = id, reason = %e.message, "an interrupted data upgrade waits for its server");
+                continue;
+            }
+            settled += 1;
             let step = run.view.step.unwrap_or(DataStep::PauseIntegrations);
             tracing::warn!(
                 run = id,
@@ -307,6 +322,6 @@ impl Workspace {
                 tracing::error!(run = id, error = %e.message, "rolling back at start-up");
             }
         }
-        Ok(ids.len())
+        Ok(settled)
     }
 }
