@@ -209,7 +209,8 @@ impl Workspace {
         for account in self.accounts()? {
             let mut environments = Vec::new();
             let versions = self.environment_versions(&conn, account.id)?;
-            let backend = self.backend(account.id);
+            let crate::accounts::Placement { backend, server } =
+                self.placement(&conn, account.id)?;
             for row in self.environment_rows(&conn, account.id)? {
                 let hotfixes = versions
                     .iter()
@@ -243,7 +244,6 @@ impl Workspace {
                     upgrade,
                 });
             }
-            let server = self.account_server(account.id)?;
             out.push(AccountOverview {
                 account,
                 environments,

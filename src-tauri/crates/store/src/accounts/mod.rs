@@ -19,5 +19,5 @@ mod edit;
 mod server;
 
 pub use create::{describe_package, key_fingerprint};
-pub(crate) use server::Passwords;
 pub use server::{check_server, Keychain};
+pub(crate) use server::{Passwords, Placement};

@@ -55,6 +55,14 @@ impl Passwords {
     }
 }
 
+/// Where an account's environments live.
+pub(crate) struct Placement {
+    /// The backend to reach them, or why it cannot be reached yet.
+    pub backend: Result<Arc<dyn StoreBackend>>,
+    /// The account page's view of its server; `None` on this computer.
+    pub server: Option<AccountServer>,
+}
+
 /// A server choice read: its settings and the password to use (the form's,
 /// else the one written in the URL).
 pub(crate) fn settings_of(choice: &ServerChoice) -> Result<(ServerSettings, Option<Secret>)> {
@@ -148,13 +156,29 @@ impl Workspace {
 
     /// The backend that keeps `account`'s environments.
     pub(crate) fn backend(&self, account: AccountId) -> Result<Arc<dyn StoreBackend>> {
-        match server_of(&self.connect()?, account)? {
-            None => Ok(self.local.clone()),
-            Some((settings, remembered)) => {
-                let secret = self.password(account, &settings, remembered)?;
-                Ok(Arc::new(PgBackend::new(settings, Some(secret))))
-            }
-        }
+        self.placement(&self.connect()?, account)?.backend
+    }
+
+    /// Where `account`'s environments live, from one read of its row (and
+    /// at most one question to the secret store).
+    pub(crate) fn placement(&self, conn: &Connection, account: AccountId) -> Result<Placement> {
+        let Some((settings, remembered)) = server_of(conn, account)? else {
+            return Ok(Placement {
+                backend: Ok(self.local.clone()),
+                server: None,
+            });
+        };
+        let secret = self.password(account, &settings, remembered);
+        let server = AccountServer {
+            address: settings.display(),
+            tls: settings.tls,
+            unlocked: secret.is_ok(),
+            remembered,
+        };
+        Ok(Placement {
+            backend: secret.map(|s| Arc::new(PgBackend::new(settings, Some(s))) as Arc<_>),
+            server: Some(server),
+        })
     }
 
     /// The password for `account`'s server: known this session, or read
@@ -188,15 +212,7 @@ impl Workspace {
     /// Where `account`'s environments live, as its page shows it; `None`
     /// on this computer.
     pub fn account_server(&self, account: AccountId) -> Result<Option<AccountServer>> {
-        let Some((settings, remembered)) = server_of(&self.connect()?, account)? else {
-            return Ok(None);
-        };
-        Ok(Some(AccountServer {
-            address: settings.display(),
-            tls: settings.tls,
-            unlocked: self.password(account, &settings, remembered).is_ok(),
-            remembered,
-        }))
+        Ok(self.placement(&self.connect()?, account)?.server)
     }
 
     /// Checks `password` against `account`'s server and keeps it for the

@@ -298,15 +298,20 @@ impl Workspace {
             }
             // Whether it committed is known only from its store: one on a
             // server not reachable yet is settled when it is.
-            if let Some(Err(e)) = account.map(|a| self.backend(a)) {
-                tracing::warn!(import = id, reason = %e.message, "an interrupted import waits for its server");
-                continue;
-            }
+            let backend = match account.map(|a| self.backend(a)) {
+                Some(Err(e)) => {
+                    tracing::warn!(import = id, reason = %e.message, "an interrupted import waits for its server");
+                    continue;
+                }
+                backend => backend.and_then(Result::ok),
+            };
             settled += 1;
             let committed = row
-                .and_then(|row| self.open_row(&row))
-                .and_then(|store| store.committed_import(*id))
-                .unwrap_or(None);
+                .ok()
+                .zip(backend)
+                .and_then(|(row, backend)| backend.open(&row.store_key).ok())
+                .and_then(|store| store.committed_import(*id).ok())
+                .flatten();
             match committed {
                 Some(accepted) => conn.execute(
                     "UPDATE imports SET state = 'committed', finished_at = ?2, accepted = ?3,
