@@ -7,12 +7,13 @@
 mod common;
 
 use common::pg::FreshDatabase;
-use common::{at, boss};
+use common::{at, boss, instant};
 use cutover_core::account::{AccountId, NewAccount};
 use cutover_core::change::Change;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::server::{ServerChoice, TlsMode};
+use cutover_core::storage::KeptItem;
 use cutover_core::{ErrorKind, Result};
 use cutover_package::sign;
 use cutover_store::control::failpoint::PromotionPoint;
@@ -78,31 +79,25 @@ fn env_id(ws: &Workspace, account: AccountId, name: &str) -> Result<i64> {
         .id)
 }
 
-#[test]
-fn an_account_on_a_server_copies_and_promotes_there() -> Result<()> {
-    let db = FreshDatabase::new();
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let ws = Workspace::open(dir.path())?;
+/// An account on `db`'s server with its Ledger app in production and a
+/// Promotable sandbox copied from it that adds Payroll: (account,
+/// production, sandbox).
+fn server_account_with_sandbox(
+    ws: &Workspace,
+    db: &FreshDatabase,
+    name: &str,
+) -> Result<(AccountId, i64, i64)> {
     let password = db.secret.expose().to_string();
     let account = ws.create_account(
-        &new_account("Contoso", Some(choice(&db, &password)))?,
+        &new_account(name, Some(choice(db, &password)))?,
         &boss(),
         at(8, 0),
     )?;
-    let server = ws.account_server(account)?.expect("on a server");
-    assert!(server.unlocked);
-    assert_eq!(server.address, db.settings.display());
-    assert!(!server.remembered, "no secret store in this test");
-    let production = env_id(&ws, account, "Production")?;
-    ws.apply_change(
-        production,
-        &Change::CreateApp {
-            name: "Ledger".into(),
-        },
-        &boss(),
-        at(8, 1),
-        true,
-    )?;
+    let production = env_id(ws, account, "Production")?;
+    let ledger = Change::CreateApp {
+        name: "Ledger".into(),
+    };
+    ws.apply_change(production, &ledger, &boss(), at(8, 1), true)?;
     let sandbox = ws
         .create_copy(
             &NewEnvironment {
@@ -114,15 +109,23 @@ fn an_account_on_a_server_copies_and_promotes_there() -> Result<()> {
             at(8, 2),
         )?
         .id;
-    ws.apply_change(
-        sandbox,
-        &Change::CreateApp {
-            name: "Payroll".into(),
-        },
-        &boss(),
-        at(8, 3),
-        false,
-    )?;
+    let payroll = Change::CreateApp {
+        name: "Payroll".into(),
+    };
+    ws.apply_change(sandbox, &payroll, &boss(), at(8, 3), false)?;
+    Ok((account, production, sandbox))
+}
+
+#[test]
+fn an_account_on_a_server_copies_and_promotes_there() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let (account, production, sandbox) = server_account_with_sandbox(&ws, &db, "Contoso")?;
+    let server = ws.account_server(account)?.expect("on a server");
+    assert!(server.unlocked);
+    assert_eq!(server.address, db.settings.display());
+    assert!(!server.remembered, "no secret store in this test");
     // Both stores, and nothing in the data folder but the control database.
     assert_eq!(
         schemas(&db)?
@@ -324,35 +327,8 @@ fn a_promotion_killed_on_a_server_waits_for_the_password_then_is_settled() -> Re
     let db = FreshDatabase::new();
     let dir = tempfile::tempdir().context("temp dir")?;
     let password = db.secret.expose().to_string();
-    let (account, production, sandbox) = {
-        let ws = Workspace::open(dir.path())?;
-        let account = ws.create_account(
-            &new_account("Contoso", Some(choice(&db, &password)))?,
-            &boss(),
-            at(8, 0),
-        )?;
-        let production = env_id(&ws, account, "Production")?;
-        let ledger = Change::CreateApp {
-            name: "Ledger".into(),
-        };
-        ws.apply_change(production, &ledger, &boss(), at(8, 1), true)?;
-        let sandbox = ws
-            .create_copy(
-                &NewEnvironment {
-                    source_id: production,
-                    name: "Sandbox".into(),
-                    kind: EnvironmentKind::Promotable,
-                },
-                &boss(),
-                at(8, 2),
-            )?
-            .id;
-        let payroll = Change::CreateApp {
-            name: "Payroll".into(),
-        };
-        ws.apply_change(sandbox, &payroll, &boss(), at(8, 3), false)?;
-        (account, production, sandbox)
-    };
+    let (account, production, sandbox) =
+        server_account_with_sandbox(&Workspace::open(dir.path())?, &db, "Contoso")?;
     common::die_in_child(
         "child_process_promoting_on_a_server",
         ORDERS,
@@ -378,6 +354,54 @@ fn a_promotion_killed_on_a_server_waits_for_the_password_then_is_settled() -> Re
     assert_eq!(app_names(&ws, production)?, ["Ledger"]);
     ws.promote(sandbox, &[], "Production", &boss(), &|| at(11, 5), &|_| {})?;
     assert_eq!(app_names(&ws, production)?, ["Ledger", "Payroll"]);
+    Ok(())
+}
+
+#[test]
+fn a_deleted_server_accounts_backup_says_where_it_is_and_keeps_no_other_from_its_purge(
+) -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let (on_server, ..) = server_account_with_sandbox(&ws, &db, "Contoso")?;
+    ws.delete_account(on_server, "Contoso", &boss(), at(9, 0), &|_| {})?;
+    let local = ws.create_account(&new_account("Fabrikam", None)?, &boss(), at(9, 1))?;
+    ws.delete_account(local, "Fabrikam", &boss(), at(9, 2), &|_| {})?;
+    let kept = ws.storage()?.kept_backups;
+    assert_eq!(kept.len(), 2, "{kept:?}");
+
+    // Its server went with the account: purging its backup says so, and
+    // changes nothing.
+    let server_backup = kept
+        .iter()
+        .find(|b| b.account_name == "Contoso")
+        .expect("the server account's backup");
+    let e = ws
+        .purge(
+            &KeptItem::Backup {
+                id: server_backup.id,
+            },
+            &boss(),
+            at(9, 3),
+        )
+        .expect_err("its server is no longer known");
+    assert_eq!(e.kind, ErrorKind::Unavailable);
+    assert!(e.message.contains("no longer knows"), "{}", e.message);
+    assert_eq!(ws.storage()?.kept_backups.len(), 2);
+    let points = schemas(&db)?;
+    assert!(points.iter().any(|s| s.starts_with("point_")), "{points:?}");
+
+    // At the retention's end, the other account's backup is purged all the
+    // same; the server's waits, listed.
+    ws.set_storage_retention(7, &boss(), at(9, 4))?;
+    ws.recover(instant("2026-12-31T12:00:00Z"))?;
+    let kept = ws.storage()?.kept_backups;
+    assert_eq!(
+        kept.iter()
+            .map(|b| b.account_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Contoso"]
+    );
     Ok(())
 }
 

@@ -152,8 +152,9 @@ impl Workspace {
             .collect::<rusqlite::Result<Vec<_>>>()
             .context("listing kept backups")?
             .into_iter()
-            // A backup whose file is gone weighs nothing and is not listed.
-            .filter(|(_, path)| self.root().join(path).is_file())
+            // A backup whose file is gone weighs nothing and is not listed;
+            // a server's (a `point_` schema) is listed from its record.
+            .filter(|(_, path)| path.starts_with("point_") || self.root().join(path).is_file())
             .map(|(b, _)| b)
             .collect::<Vec<_>>();
         let total_bytes = retired.iter().map(|r| r.size_bytes).sum::<u64>()
@@ -205,7 +206,8 @@ impl Workspace {
                     .ok_or_else(|| {
                         Error::not_found("That backup was already purged. Reload the Storage view.")
                     })?;
-                self.kept_backup_backend(account)?.drop_point(&path)?;
+                self.kept_backup_backend(&path, account)?
+                    .drop_point(&path)?;
                 self.connect()?
                     .execute("DELETE FROM kept_backups WHERE id = ?1", [id])
                     .context("forgetting a kept backup")?;
@@ -245,8 +247,17 @@ impl Workspace {
                     )
                 }),
         );
-        for (item, _) in &items {
-            let what = self.purge_item(item)?;
+        let mut purged = 0;
+        for (item, name) in &items {
+            // One item that cannot be purged does not keep the others.
+            let what = match self.purge_item(item) {
+                Ok(what) => what,
+                Err(e) => {
+                    tracing::warn!(item = name, reason = %e.message, "could not purge an expired item");
+                    continue;
+                }
+            };
+            purged += 1;
             self.log_activity(
                 now,
                 RECOVERY,
@@ -255,7 +266,7 @@ impl Workspace {
                 &format!("Purged {what}: kept longer than {days} days after its deletion"),
             );
         }
-        Ok(items.len())
+        Ok(purged)
     }
 
     /// Brings a retired store back as an environment of the account it came
@@ -363,14 +374,29 @@ impl Workspace {
         )))
     }
 
-    /// The backend holding a kept backup of `account` (this computer's for
-    /// backups kept before accounts recorded it).
-    fn kept_backup_backend(&self, account: Option<i64>) -> Result<Arc<dyn StoreBackend>> {
-        match account {
+    /// The backend holding kept backup `path` of `account`. A file under
+    /// `backups/` is this computer's; a server's `point_` schema is found
+    /// through its account, and one whose account was deleted cannot be
+    /// reached any more (its server's settings went with it).
+    fn kept_backup_backend(
+        &self,
+        path: &str,
+        account: Option<i64>,
+    ) -> Result<Arc<dyn StoreBackend>> {
+        if !path.starts_with("point_") {
+            return Ok(self.local.clone());
+        }
+        let known = match account {
             Some(account) if self.accounts()?.iter().any(|a| a.id == account) => {
-                self.backend(account)
+                Some(self.placement(&self.connect()?, account)?)
             }
-            _ => Ok(self.local.clone()),
+            _ => None,
+        };
+        match known {
+            Some(placement) if placement.server.is_some() => placement.backend,
+            _ => Err(Error::unavailable(format!(
+                "The backup {path} is kept on the server of a deleted account, which Cutover no longer knows. Ask that server's administrator to drop the schema {path}."
+            ))),
         }
     }
 }
