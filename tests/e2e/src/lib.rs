@@ -316,6 +316,21 @@ impl App {
         }
     }
 
+    /// Waits until the element matching `css` shows and can be used.
+    pub async fn wait_enabled(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let el = self.wait_for(css).await?;
+            if el.is_enabled().await.unwrap_or(false) {
+                return Ok(el);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{css} stayed disabled for {PATIENCE:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until no element matches `css`.
     pub async fn wait_gone(&self, css: &str) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;
@@ -347,8 +362,10 @@ impl App {
     /// Clicks the element, first scrolled to the middle of its scroll
     /// container, as a user scrolls to what they click: WebDriver's own
     /// scrolling puts it at the edge, under a dialog's sticky actions.
+    /// Waits for it to be enabled too: a click on a button an action in
+    /// progress still holds disabled would be lost.
     pub async fn click(&self, css: &str) -> Result<()> {
-        let el = self.wait_for(css).await?;
+        let el = self.wait_enabled(css).await?;
         self.client
             .execute(
                 "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",

@@ -182,39 +182,32 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
         open_upgrade_tab(&app, env).await?;
         app.select(r#"[data-testid="upgrade-target"]"#, "10.0.2")
             .await?;
-        app.click(r#"[data-testid="start-upgrade"]:not([disabled])"#)
-            .await?;
+        app.click(r#"[data-testid="start-upgrade"]"#).await?;
         app.wait_for(r#"[data-testid="upgrade-run"][data-state="packages"]"#)
             .await?;
-        app.click(r#"[data-testid="apply-next-package"]:not([disabled])"#)
-            .await?;
+        app.click(r#"[data-testid="apply-next-package"]"#).await?;
         app.wait_for(r#"[data-testid="upgrade-package"][data-state="applied"]"#)
             .await?;
-        app.click(r#"[data-testid="sign-off-package"]:not([disabled])"#)
-            .await?;
+        app.click(r#"[data-testid="sign-off-package"]"#).await?;
         app.wait_for(r#"[data-testid="upgrade-package"][data-state="signed_off"]"#)
             .await?;
-        app.click(r#"[data-testid="start-data-upgrade"]:not([disabled])"#)
-            .await?;
-        app.click(r#"[data-testid="confirm-data-upgrade-submit"]:not([disabled])"#)
+        app.click(r#"[data-testid="start-data-upgrade"]"#).await?;
+        app.click(r#"[data-testid="confirm-data-upgrade-submit"]"#)
             .await?;
         app.wait_for(r#"[data-testid="upgrade-run"][data-state="validating"]"#)
             .await?;
         app.wait_for(r#"[data-step="unlock"][data-status="done"]"#)
             .await?;
         if env == "UAT" {
-            app.click(r#"[data-testid="commit-upgrade"]:not([disabled])"#)
-                .await?;
-            app.click(r#"[data-testid="confirm-commit-submit"]:not([disabled])"#)
+            app.click(r#"[data-testid="commit-upgrade"]"#).await?;
+            app.click(r#"[data-testid="confirm-commit-submit"]"#)
                 .await?;
             app.wait_for(r#"[data-testid="upgrade-history-row"][data-state="committed"]"#)
                 .await?;
         } else {
             app.screenshot("server-production-validating").await?;
-            app.click(r#"[data-testid="roll-back-upgrade"]:not([disabled])"#)
-                .await?;
-            app.click(r#"[data-testid="confirm-roll-back"]:not([disabled])"#)
-                .await?;
+            app.click(r#"[data-testid="roll-back-upgrade"]"#).await?;
+            app.click(r#"[data-testid="confirm-roll-back"]"#).await?;
             app.wait_for(r#"[data-testid="upgrade-run"][data-state="rolled_back"]"#)
                 .await?;
         }
