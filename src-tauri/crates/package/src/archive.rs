@@ -7,6 +7,7 @@
 
 use crate::manifest::Manifest;
 use crate::notes::{self, NoteItem};
+use crate::scripts::{script_in, Engine, Scripts};
 use crate::sign;
 use crate::{
     CHECKSUMS, MANIFEST, MAX_ARCHIVE_BYTES, MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, NOTES,
@@ -21,9 +22,8 @@ use std::io::{Cursor, Read};
 pub struct Package {
     pub manifest: Manifest,
     pub notes: Vec<NoteItem>,
-    /// `(file name, SQL)` in name order.
-    pub migrations: Vec<(String, String)>,
-    pub checks: Vec<(String, String)>,
+    pub migrations: Scripts,
+    pub checks: Scripts,
     /// The signer's public key (base64).
     pub signer: String,
     /// SHA-256 of the whole file.
@@ -91,23 +91,6 @@ fn ensure_trusted(trusted: &[String], signer: &str) -> Result<()> {
     Ok(())
 }
 
-/// The `.sql` files of one folder, as `(file name, SQL)` in name order.
-pub(crate) fn scripts(
-    files: &BTreeMap<String, Vec<u8>>,
-    folder: &str,
-) -> Result<Vec<(String, String)>> {
-    files
-        .iter()
-        .filter_map(|(name, bytes)| name.strip_prefix(folder).map(|n| (n, bytes)))
-        .map(|(name, bytes)| {
-            let sql = String::from_utf8(bytes.clone()).map_err(|_| {
-                Error::invalid(format!("The package's {folder}{name} is not UTF-8 text."))
-            })?;
-            Ok((name.to_string(), sql))
-        })
-        .collect()
-}
-
 /// What a release package says of itself before any key is trusted: its
 /// archive, checksums and signature checked, its manifest read, so that a
 /// new account's form can take the platform's name from it. Nothing here
@@ -131,6 +114,14 @@ pub fn describe(bytes: &[u8]) -> Result<Described> {
     })
 }
 
+impl Package {
+    /// Refuses the package when `engine`, which `account` keeps its
+    /// environments in, has no migrations or checks in it.
+    pub fn ensure_engine(&self, engine: Engine, account: &str) -> Result<()> {
+        crate::scripts::ensure_engine(&[&self.migrations, &self.checks], engine, account)
+    }
+}
+
 /// Reads and checks `bytes` as a release package signed by one of
 /// `trusted` keys.
 pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
@@ -147,23 +138,12 @@ pub fn open(bytes: &[u8], trusted: &[String]) -> Result<Package> {
         .map_err(|_| Error::invalid("The package's notes.md is not UTF-8 text."))?;
     let notes = notes::parse(notes_text)?;
     Ok(Package {
-        migrations: scripts(&files, "migrations/")?,
-        checks: scripts(&files, "checks/")?,
+        migrations: Scripts::read(&files, "migrations/")?,
+        checks: Scripts::read(&files, "checks/")?,
         manifest,
         notes,
         signer,
         sha256,
-    })
-}
-
-/// Whether a path is a script file name in `folder`.
-pub(crate) fn script_in(name: &str, folder: &str) -> bool {
-    name.strip_prefix(folder).is_some_and(|rest| {
-        rest.ends_with(".sql")
-            && rest.len() <= 100
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
     })
 }
 

@@ -7,8 +7,7 @@
 //! packages can be checked against their sources.
 
 use crate::extension::EXTENSION;
-use crate::manifest::Manifest;
-use crate::{notes, sign, CHECKSUMS, MANIFEST, NOTES, SIGNATURE};
+use crate::{sign, CHECKSUMS, MANIFEST, NOTES, SIGNATURE};
 use cutover_core::{Error, Result};
 use ed25519_dalek::SigningKey;
 use std::io::{Cursor, Write};
@@ -38,42 +37,44 @@ pub fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         if !dir.exists() {
             continue;
         }
-        for entry in std::fs::read_dir(&dir).map_err(|e| io(&dir.display().to_string(), e))? {
-            let entry = entry.map_err(|e| io(&dir.display().to_string(), e))?;
-            let name = format!("{sub}/{}", entry.file_name().to_string_lossy());
-            if !(crate::archive::allowed(&name) || crate::extension::allowed(&name)) {
-                return Err(Error::invalid(format!(
-                    "{name} cannot go into a package: scripts are .sql files named with letters, digits, '-', '_' and '.'."
-                )));
+        // The folder's scripts, and those of its engine subfolders.
+        let mut dirs = vec![(sub.to_string(), dir)];
+        while let Some((prefix, dir)) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).map_err(|e| io(&dir.display().to_string(), e))? {
+                let entry = entry.map_err(|e| io(&dir.display().to_string(), e))?;
+                let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+                if entry.path().is_dir() && prefix == sub {
+                    dirs.push((name, entry.path()));
+                    continue;
+                }
+                if !(crate::archive::allowed(&name) || crate::extension::allowed(&name)) {
+                    return Err(Error::invalid(format!(
+                        "{name} cannot go into a package: scripts are .sql files named with letters, digits, '-', '_' and '.', directly in {sub}/ or in an engine's folder ({sub}/sqlite/, {sub}/postgresql/)."
+                    )));
+                }
+                files.push((
+                    name,
+                    std::fs::read(entry.path())
+                        .map_err(|e| io(&entry.path().display().to_string(), e))?,
+                ));
             }
-            files.push((
-                name,
-                std::fs::read(entry.path())
-                    .map_err(|e| io(&entry.path().display().to_string(), e))?,
-            ));
         }
     }
     Ok(files)
 }
 
-/// Checks the folder's files as an import would, then signs and zips them.
+/// Signs and zips the folder's files, then opens the result as an import
+/// would (with the signer trusted), so a package that would be refused is
+/// never written.
 pub fn build(files: &[(String, Vec<u8>)], key: &SigningKey) -> Result<Vec<u8>> {
-    if let Some((_, description)) = files.iter().find(|(n, _)| n == EXTENSION) {
-        crate::extension::ExtensionManifest::parse(description)?;
-        return Ok(sign_and_zip(files, key));
+    let bytes = sign_and_zip(files, key);
+    let public = [crate::sign::public_key_text(&key.verifying_key())];
+    if files.iter().any(|(n, _)| n == EXTENSION) {
+        crate::open_extension(&bytes, &public)?;
+    } else {
+        crate::open(&bytes, &public)?;
     }
-    let get = |name: &str| {
-        files
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| b.as_slice())
-            .ok_or_else(|| Error::invalid(format!("The folder has no {name}.")))
-    };
-    Manifest::parse(get(MANIFEST)?)?;
-    let text = std::str::from_utf8(get(NOTES)?)
-        .map_err(|_| Error::invalid("notes.md is not UTF-8 text."))?;
-    notes::parse(text)?;
-    Ok(sign_and_zip(files, key))
+    Ok(bytes)
 }
 
 /// Adds `checksums.txt` and `signature.json` and zips, without checking the

@@ -3,7 +3,8 @@
 //! `install/*.sql` and `uninstall/*.sql` instead of migrations and checks.
 //! `docs/release-package.md` describes both.
 
-use crate::archive::{script_in, scripts, verified, Verified};
+use crate::archive::{verified, Verified};
+use crate::scripts::{script_in, Engine, Scripts};
 use crate::{CHECKSUMS, SIGNATURE};
 use cutover_core::extension::Extension;
 use cutover_core::release::Version;
@@ -39,8 +40,8 @@ pub struct ExtensionManifest {
 pub struct ExtensionPackage {
     pub manifest: ExtensionManifest,
     pub extension: Extension,
-    pub install: Vec<(String, String)>,
-    pub uninstall: Vec<(String, String)>,
+    pub install: Scripts,
+    pub uninstall: Scripts,
     pub signer: String,
     pub sha256: String,
 }
@@ -106,6 +107,14 @@ pub fn allowed(name: &str) -> bool {
         || script_in(name, "uninstall/")
 }
 
+impl ExtensionPackage {
+    /// Refuses the extension when `engine`, which `account` keeps its
+    /// environments in, has no install or uninstall scripts in it.
+    pub fn ensure_engine(&self, engine: Engine, account: &str) -> Result<()> {
+        crate::scripts::ensure_engine(&[&self.install, &self.uninstall], engine, account)
+    }
+}
+
 /// Reads and checks `bytes` as an extension package signed by one of
 /// `trusted` keys.
 pub fn open_extension(bytes: &[u8], trusted: &[String]) -> Result<ExtensionPackage> {
@@ -116,10 +125,23 @@ pub fn open_extension(bytes: &[u8], trusted: &[String]) -> Result<ExtensionPacka
     } = verified(bytes, Some(trusted), EXTENSION, allowed)?;
     let (manifest, extension) =
         ExtensionManifest::parse(files.get(EXTENSION).map(Vec::as_slice).unwrap_or_default())?;
-    let install = scripts(&files, "install/")?;
-    let uninstall = scripts(&files, "uninstall/")?;
+    let install = Scripts::read(&files, "install/")?;
+    let uninstall = Scripts::read(&files, "uninstall/")?;
     if install.is_empty() || uninstall.is_empty() {
         return Err(bad("an extension needs both install/ and uninstall/ scripts, so that it can be removed before an upgrade"));
+    }
+    // What can be installed on an engine must be removable there.
+    if let Some(engine) = Engine::ALL
+        .into_iter()
+        .find(|e| install.supports(*e) != uninstall.supports(*e))
+    {
+        return Err(bad(format_args!(
+            "its install/ and uninstall/ scripts are not for the same engines ({} has only one of them)",
+            engine.label()
+        )));
+    }
+    if !Engine::ALL.into_iter().any(|e| install.supports(e)) {
+        return Err(bad("it has scripts for no engine Cutover knows"));
     }
     Ok(ExtensionPackage {
         manifest,

@@ -3,7 +3,8 @@
 //! anything.
 //!
 //! A package is a zip archive holding `manifest.json`, `notes.md`,
-//! `migrations/*.sql`, `checks/*.sql`, `checksums.txt` (the SHA-256 of every
+//! `migrations/*.sql`, `checks/*.sql` (portable, or per engine in
+//! `migrations/sqlite/`, `migrations/postgresql/`, …), `checksums.txt` (the SHA-256 of every
 //! other file) and `signature.json` (an Ed25519 signature over the manifest
 //! and the checksums). `docs/release-package.md` is the reference. Reading a
 //! package never trusts its sizes, names or claims: [`archive::open`] checks
@@ -15,6 +16,7 @@ pub mod build;
 pub mod extension;
 pub mod manifest;
 pub mod notes;
+pub mod scripts;
 pub mod sign;
 
 pub(crate) use cutover_core::error::quote;
@@ -23,6 +25,7 @@ pub use archive::{describe, open, Described, Package};
 pub use extension::{open_extension, ExtensionPackage};
 pub use manifest::Manifest;
 pub use notes::NoteItem;
+pub use scripts::{Engine, Script, Scripts};
 
 /// The largest package file Cutover reads.
 pub const MAX_ARCHIVE_BYTES: u64 = 32 * 1024 * 1024;

@@ -4,6 +4,7 @@
 
 use cutover_package::build::{build, sign_and_zip, zip_files};
 use cutover_package::sign;
+use cutover_package::Engine;
 use ed25519_dalek::SigningKey;
 
 fn key() -> SigningKey {
@@ -51,8 +52,35 @@ fn a_good_extension_opens_and_describes_itself() {
     assert!(!ext
         .extension
         .supports(&cutover_core::release::Version::parse("10.0.4").expect("v")));
-    assert_eq!(ext.install.len(), 1);
-    assert_eq!(ext.uninstall[0].0, "001_tables.sql");
+    assert_eq!(ext.install.list.len(), 1);
+    assert_eq!(ext.uninstall.list[0].name, "001_tables.sql");
+}
+
+/// The good extension with its scripts at `paths` instead.
+fn engine_scripts(paths: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let mut f: Vec<_> = files(good())
+        .into_iter()
+        .filter(|(n, _)| !n.ends_with(".sql"))
+        .collect();
+    f.extend(paths.iter().map(|p| (p.to_string(), b"SELECT 1;".to_vec())));
+    f
+}
+
+#[test]
+fn an_extension_for_one_engine_installs_there_only() {
+    let ext = cutover_package::open_extension(
+        &sign_and_zip(
+            &engine_scripts(&["install/sqlite/001.sql", "uninstall/sqlite/001.sql"]),
+            &key(),
+        ),
+        &trusted(),
+    )
+    .expect("open");
+    assert!(ext.ensure_engine(Engine::Sqlite, "Contoso").is_ok());
+    let e = ext
+        .ensure_engine(Engine::Postgresql, "Contoso")
+        .expect_err("no PostgreSQL scripts");
+    assert!(e.message.contains("install/postgresql/"), "{}", e.message);
 }
 
 #[test]
@@ -108,6 +136,13 @@ fn malformed_extensions_are_refused_with_their_reason() {
             "\"name\" must be between 1 and 200 characters",
         ),
         (without_uninstall, "both install/ and uninstall/ scripts"),
+        (
+            sign_and_zip(
+                &engine_scripts(&["install/sqlite/001_tables.sql", "uninstall/001_tables.sql"]),
+                &key(),
+            ),
+            "not for the same engines (PostgreSQL has only one of them)",
+        ),
         (
             tampered,
             "checksum of install/001_tables.sql does not match",

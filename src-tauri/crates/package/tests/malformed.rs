@@ -388,6 +388,16 @@ fn cases() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             }),
             "larger than 64 KiB",
         ),
+        (
+            "44-script-unknown-engine",
+            with_file("migrations/oracle/001_a.sql", b"SELECT 1 FROM dual;"),
+            "not part of the package format",
+        ),
+        (
+            "45-scripts-portable-and-per-engine",
+            with_file("migrations/sqlite/002_b.sql", b"SELECT 1;"),
+            "both portable scripts",
+        ),
     ]
 }
 
@@ -400,9 +410,12 @@ fn a_good_package_opens() {
     let package = cutover_package::open(&sign_and_zip(&good(), &key()), &trusted()).expect("open");
     assert_eq!(package.manifest.version, "10.0.2");
     assert_eq!(
-        package.migrations,
+        package
+            .migrations
+            .for_engine(cutover_package::Engine::Postgresql),
         vec![("001_a.sql".to_string(), "SELECT 1;".to_string())]
     );
+    assert!(package.migrations.engines().is_empty(), "portable");
 }
 
 #[test]

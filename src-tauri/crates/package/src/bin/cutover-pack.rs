@@ -38,24 +38,24 @@ fn run(args: &[String]) -> Result<String, String> {
             let bytes = read(package)?;
             if let Ok(ext) = cutover_package::open_extension(&bytes, &[public.to_string()]) {
                 return Ok(format!(
-                    "extension {} {} for platform {}: {} install and {} uninstall scripts, signed by {}",
+                    "extension {} {} for platform {}: {}; {}; signed by {}",
                     ext.manifest.name,
                     ext.manifest.version,
                     ext.manifest.platform_from,
-                    ext.install.len(),
-                    ext.uninstall.len(),
+                    ext.install.summary("install scripts"),
+                    ext.uninstall.summary("uninstall scripts"),
                     sign::fingerprint(&ext.signer)
                 ));
             }
             let package = cutover_package::open(&bytes, &[public.to_string()]).map_err(|e| e.message)?;
             Ok(format!(
-                "{} {} ({}): {} notes, {} migrations, {} checks, signed by {}",
+                "{} {} ({}): {} notes; {}; {}; signed by {}",
                 package.manifest.platform,
                 package.manifest.version,
                 package.manifest.release_type,
                 package.notes.len(),
-                package.migrations.len(),
-                package.checks.len(),
+                package.migrations.summary("migrations"),
+                package.checks.summary("checks"),
                 sign::fingerprint(&package.signer)
             ))
         }
