@@ -35,6 +35,7 @@ macro_rules! both {
 }
 
 pub mod pg;
+pub mod server;
 pub mod uat;
 
 /// 1 Dec 2026 at `h:m` UTC (London is on GMT): the default maintenance

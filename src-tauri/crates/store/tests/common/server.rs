@@ -1,0 +1,109 @@
+//! An account on a PostgreSQL server for the workspace tests: its
+//! creation form's choice, the schemas it made, a sandbox to promote.
+
+use super::pg::FreshDatabase;
+use super::{at, boss};
+use cutover_core::account::{AccountId, NewAccount};
+use cutover_core::change::Change;
+use cutover_core::environment::EnvironmentKind;
+use cutover_core::server::{ServerChoice, TlsMode};
+use cutover_core::Result;
+use cutover_package::sign;
+use cutover_store::{Context, NewEnvironment, Workspace};
+
+pub fn choice(db: &FreshDatabase, password: &str) -> ServerChoice {
+    let s = &db.settings;
+    ServerChoice {
+        url: format!(
+            "postgresql://{}@{}:{}/{}",
+            s.user, s.host, s.port, s.database
+        ),
+        tls: TlsMode::Require,
+        ca_file: None,
+        password: password.into(),
+        remember: false,
+    }
+}
+
+pub fn new_account(name: &str, server: Option<ServerChoice>) -> Result<NewAccount> {
+    let (key, _) = sign::generate_signing_key()?;
+    Ok(NewAccount {
+        name: name.into(),
+        platform: "Contoso ERP".into(),
+        platform_version: "10.0.1".into(),
+        time_zone: "Europe/London".into(),
+        vendor_name: "Contoso".into(),
+        vendor_key: sign::public_key_text(&key.verifying_key()),
+        your_name: String::new(),
+        calendar: None,
+        server,
+    })
+}
+
+/// The schemas Cutover keeps in the database.
+pub fn schemas(db: &FreshDatabase) -> Result<Vec<String>> {
+    let mut client = db.settings.connect(Some(&db.secret))?;
+    Ok(client
+        .query(
+            "SELECT nspname::text FROM pg_namespace
+             WHERE nspname LIKE 'env\\_%' OR nspname LIKE 'point\\_%' OR nspname LIKE 'retired\\_%'
+             ORDER BY 1",
+            &[],
+        )
+        .context("listing schemas")?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+pub fn env_id(ws: &Workspace, account: AccountId, name: &str) -> Result<i64> {
+    let overview = ws.overview()?;
+    let account = overview
+        .iter()
+        .find(|a| a.account.id == account)
+        .expect("the account");
+    Ok(account
+        .environments
+        .iter()
+        .find(|e| e.environment.name == name)
+        .expect("the environment")
+        .environment
+        .id)
+}
+
+/// An account on `db`'s server with its Ledger app in production and a
+/// Promotable sandbox copied from it that adds Payroll: (account,
+/// production, sandbox).
+pub fn server_account_with_sandbox(
+    ws: &Workspace,
+    db: &FreshDatabase,
+    name: &str,
+) -> Result<(AccountId, i64, i64)> {
+    let password = db.secret.expose().to_string();
+    let account = ws.create_account(
+        &new_account(name, Some(choice(db, &password)))?,
+        &boss(),
+        at(8, 0),
+    )?;
+    let production = env_id(ws, account, "Production")?;
+    let ledger = Change::CreateApp {
+        name: "Ledger".into(),
+    };
+    ws.apply_change(production, &ledger, &boss(), at(8, 1), true)?;
+    let sandbox = ws
+        .create_copy(
+            &NewEnvironment {
+                source_id: production,
+                name: "Sandbox".into(),
+                kind: EnvironmentKind::Promotable,
+            },
+            &boss(),
+            at(8, 2),
+        )?
+        .id;
+    let payroll = Change::CreateApp {
+        name: "Payroll".into(),
+    };
+    ws.apply_change(sandbox, &payroll, &boss(), at(8, 3), false)?;
+    Ok((account, production, sandbox))
+}
