@@ -468,11 +468,29 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
     assert!(!before.is_empty());
     // Put the control database back as schema 14 left it (no fts_rowid,
     // no backup platform or record-count columns, nothing kept aside, no UAT cycles or log
-    // chains, no account servers), the
+    // chains, no account servers, scripts without engines), the
     // index numbered 1..n by the old whole rebuild.
     ws.connect()?
         .execute_batch(
-            "DROP TABLE uat_history;
+            "CREATE TABLE old_release_scripts (
+                 release_id INTEGER NOT NULL REFERENCES releases (id) ON DELETE CASCADE,
+                 kind TEXT NOT NULL CHECK (kind IN ('migration', 'check')),
+                 name TEXT NOT NULL, sql TEXT NOT NULL,
+                 PRIMARY KEY (release_id, kind, name)) STRICT;
+             INSERT INTO old_release_scripts
+                 SELECT release_id, kind, name, sql FROM release_scripts WHERE engine IN ('any', 'sqlite');
+             DROP TABLE release_scripts;
+             ALTER TABLE old_release_scripts RENAME TO release_scripts;
+             CREATE TABLE old_extension_scripts (
+                 extension_id INTEGER NOT NULL REFERENCES extensions (id) ON DELETE CASCADE,
+                 kind TEXT NOT NULL CHECK (kind IN ('install', 'uninstall')),
+                 name TEXT NOT NULL, sql TEXT NOT NULL,
+                 PRIMARY KEY (extension_id, kind, name)) STRICT;
+             INSERT INTO old_extension_scripts
+                 SELECT extension_id, kind, name, sql FROM extension_scripts WHERE engine IN ('any', 'sqlite');
+             DROP TABLE extension_scripts;
+             ALTER TABLE old_extension_scripts RENAME TO extension_scripts;
+             DROP TABLE uat_history;
              ALTER TABLE activity DROP COLUMN hash;
              ALTER TABLE inbox DROP COLUMN target;
              ALTER TABLE inbox DROP COLUMN category;

@@ -18,6 +18,7 @@ use crate::{Context, Workspace};
 use cutover_core::account::AccountId;
 use cutover_core::server::{AccountServer, ServerChoice, ServerReport};
 use cutover_core::{Error, Result};
+use cutover_package::Engine;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -178,6 +179,15 @@ impl Workspace {
         Ok(Placement {
             backend: secret.map(|s| Arc::new(PgBackend::new(settings, Some(s))) as Arc<_>),
             server: Some(server),
+        })
+    }
+
+    /// The engine `account` keeps its environments in: what its
+    /// packages' scripts must be written for. Known without its password.
+    pub(crate) fn engine(&self, account: AccountId) -> Result<Engine> {
+        Ok(match server_of(&self.connect()?, account)? {
+            Some(_) => Engine::Postgresql,
+            None => Engine::Sqlite,
         })
     }
 

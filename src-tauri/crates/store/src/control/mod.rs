@@ -58,6 +58,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/control/021_account_server.sql"
         )),
+        M::up(include_str!(
+            "../../migrations/control/022_script_engines.sql"
+        )),
     ])
 }
 

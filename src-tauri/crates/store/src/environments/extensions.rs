@@ -48,6 +48,14 @@ impl Workspace {
                 cutover_core::error::quote(&platform)
             )));
         }
+        let account_name: String = conn
+            .query_row(
+                "SELECT name FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .context("reading the account")?;
+        package.ensure_engine(self.engine(account_id)?, &account_name)?;
         let tx = conn.transaction().context("importing the extension")?;
         tx.execute(
             "INSERT INTO extensions (account_id, name, version, version_key, manifest, package_sha256, signer, imported_at, imported_by)
@@ -76,10 +84,10 @@ impl Workspace {
             ("install", &package.install),
             ("uninstall", &package.uninstall),
         ] {
-            for (name, sql) in scripts {
+            for script in &scripts.list {
                 tx.execute(
-                    "INSERT INTO extension_scripts (extension_id, kind, name, sql) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, kind, name, sql],
+                    "INSERT INTO extension_scripts (extension_id, kind, engine, name, sql) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, kind, crate::releases::import::engine_column(script), script.name, script.sql],
                 )
                 .context("storing the extension's scripts")?;
             }
@@ -260,11 +268,24 @@ impl Workspace {
         kind: &str,
     ) -> Result<Vec<(String, String)>> {
         let conn = self.connect()?;
+        let account: AccountId = conn
+            .query_row(
+                "SELECT account_id FROM extensions WHERE id = ?1",
+                [extension_id],
+                |r| r.get(0),
+            )
+            .context("reading the extension's scripts")?;
+        let engine = self.engine(account)?;
         let mut stmt = conn
-            .prepare("SELECT name, sql FROM extension_scripts WHERE extension_id = ?1 AND kind = ?2 ORDER BY name")
+            .prepare(
+                "SELECT name, sql FROM extension_scripts
+                 WHERE extension_id = ?1 AND kind = ?2 AND engine IN ('any', ?3) ORDER BY name",
+            )
             .context("reading the extension's scripts")?;
         let rows = stmt
-            .query_map(params![extension_id, kind], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(params![extension_id, kind, engine.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .context("reading the extension's scripts")?
             .collect::<rusqlite::Result<Vec<_>>>()
             .context("reading the extension's scripts")?;

@@ -50,6 +50,7 @@ impl Workspace {
                 cutover_core::error::quote(&platform)
             )));
         }
+        package.ensure_engine(self.engine(account_id)?, &account_name)?;
         let version = manifest.version();
         let existing: Option<(DateTime<Utc>, String)> = conn
             .query_row(
@@ -333,10 +334,10 @@ fn insert_package(
         ("migration", &package.migrations),
         ("check", &package.checks),
     ] {
-        for (name, sql) in scripts {
+        for script in &scripts.list {
             tx.execute(
-                "INSERT INTO release_scripts (release_id, kind, name, sql) VALUES (?1, ?2, ?3, ?4)",
-                params![release_id, kind, name, sql],
+                "INSERT INTO release_scripts (release_id, kind, engine, name, sql) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![release_id, kind, engine_column(script), script.name, script.sql],
             )
             .context("storing the release's scripts")?;
         }
@@ -364,4 +365,9 @@ fn insert_package(
     drop(note);
     crate::releases::index::index_release(tx, account_id, &version.sort_key(), release_id)?;
     Ok(package.notes.len() as u32)
+}
+
+/// How a script's engine is stored: `any` for a portable one.
+pub(crate) fn engine_column(script: &cutover_package::Script) -> &'static str {
+    script.engine.map_or("any", cutover_package::Engine::as_str)
 }

@@ -278,7 +278,7 @@ impl Workspace {
     }
 
     /// The named scripts (`migration` or `check`) of one of the account's
-    /// releases.
+    /// releases that run on its engine.
     pub(super) fn release_scripts(
         &self,
         account_id: i64,
@@ -289,12 +289,20 @@ impl Workspace {
         let mut stmt = conn
             .prepare_cached(
                 "SELECT s.name, s.sql FROM release_scripts s JOIN releases r ON r.id = s.release_id
-                 WHERE r.account_id = ?1 AND r.version_key = ?2 AND s.kind = ?3 ORDER BY s.name",
+                 WHERE r.account_id = ?1 AND r.version_key = ?2 AND s.kind = ?3
+                   AND s.engine IN ('any', ?4)
+                 ORDER BY s.name",
             )
             .context("reading the release's scripts")?;
+        let engine = self.engine(account_id)?;
         let rows = stmt
             .query_map(
-                params![account_id, Version::parse(version)?.sort_key(), kind],
+                params![
+                    account_id,
+                    Version::parse(version)?.sort_key(),
+                    kind,
+                    engine.as_str()
+                ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .context("reading the release's scripts")?;
