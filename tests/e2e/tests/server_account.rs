@@ -169,6 +169,20 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     // The vendor's 10.0.2: UAT upgraded and committed, then production's
     // run rolled back by the admin.
     app.click(r#"[data-testid="nav-releases"]"#).await?;
+    // First a build of it with SQLite scripts only: refused, with why.
+    let sqlite_only = sqlite_only_release(app.data_dir())?;
+    app.type_into(
+        r#"[data-testid="package-path"]"#,
+        &sqlite_only.display().to_string(),
+    )
+    .await?;
+    app.click(r#"[data-testid="import-package"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="error"][data-kind="invalid"]"#,
+        "no PostgreSQL scripts",
+    )
+    .await?;
+    app.screenshot("server-package-without-postgresql").await?;
     let package = workspace_root().join("packages/demo/northwind-10.0.2.zip");
     app.type_into(
         r#"[data-testid="package-path"]"#,
@@ -282,4 +296,20 @@ async fn a_password_kept_in_the_secret_store_is_not_asked_again() -> Result<()> 
     app.close().await?;
     drop(secrets);
     blocking(|| drop_database(&settings))
+}
+
+/// The demo's 10.0.2 rebuilt with its SQLite migrations only, signed with
+/// the demo vendor's key, in `dir`.
+fn sqlite_only_release(dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    let demo = workspace_root().join("packages/demo");
+    let files: Vec<_> = cutover_package::build::read_folder(&demo.join("10.0.2"))?
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("migrations/postgresql/"))
+        .collect();
+    let key = cutover_package::sign::parse_signing_key(&std::fs::read_to_string(
+        demo.join("vendor-demo.key"),
+    )?)?;
+    let path = dir.join("northwind-10.0.2-sqlite-only.zip");
+    std::fs::write(&path, cutover_package::build::build(&files, &key)?)?;
+    Ok(path)
 }
