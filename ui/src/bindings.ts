@@ -819,6 +819,11 @@ export type EnvironmentOverview = {
 	dataSizeBytes: number,
 	/**  Records across all tables of the environment. */
 	recordCount: number,
+	/**
+	 *  `record_count` is the server's estimate from its statistics (an
+	 *  environment on a PostgreSQL server); on this computer it is counted.
+	 */
+	recordCountEstimated: boolean,
 	appCount: number,
 	tableCount: number,
 	/**  When the newest verified backup was taken; `None` when there is none. */

@@ -13,6 +13,12 @@ export function formatCount(n: number): string {
   return count.format(n);
 }
 
+// An environment's records as a sentence says them: "about 1,200" when
+// the count is a server's estimate from its statistics.
+export function formatRecords(n: number, estimated: boolean): string {
+  return estimated ? `about ${formatCount(n)}` : formatCount(n);
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ["KB", "MB", "GB", "TB"];

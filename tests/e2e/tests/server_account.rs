@@ -145,6 +145,12 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     }
     app.dismiss_notices().await?;
     assert_eq!(blocking(|| environment_schemas(&settings, &password))?, 3);
+    // Its record counts are the server's statistics, and say so.
+    app.wait_for(&format!(
+        r#"{} [data-testid="records"][data-estimated="true"]"#,
+        env_row("Production")
+    ))
+    .await?;
     app.screenshot("server-account").await?;
 
     // A change made in the sandbox, promoted to production.

@@ -46,6 +46,18 @@ describe("Dashboard", () => {
     expect(within(rows[1]).getByText(/copied from Production 1 Jul 2026/)).toBeInTheDocument();
   });
 
+  it("says when a record count is a server's estimate", async () => {
+    const overview = demoOverview();
+    overview[0].environments[0] = { ...overview[0].environments[0], recordCount: 1234567, recordCountEstimated: true };
+    mockBackend((cmd) => (cmd === "environments_overview" ? overview : undefined));
+    renderDashboard();
+    const rows = await screen.findAllByTestId("env-row");
+    const estimated = within(rows[0]).getByTestId("records");
+    expect(estimated).toHaveTextContent("≈ 1,234,567");
+    expect(estimated).toHaveAttribute("title", expect.stringContaining("estimate"));
+    expect(within(rows[1]).getByTestId("records")).not.toHaveTextContent("≈");
+  });
+
   it("marks an environment whose store is unreadable and still shows the others", async () => {
     const overview = demoOverview();
     overview[0].environments[1] = {

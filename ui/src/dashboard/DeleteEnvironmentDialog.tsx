@@ -5,7 +5,7 @@ import { api } from "../api";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { KIND_LABELS } from "../shared/labels";
-import { formatCount } from "../format";
+import { formatRecords } from "../format";
 
 type Props = { target: EnvironmentOverview; onClose: () => void; onDeleted: (name: string) => void };
 
@@ -30,7 +30,7 @@ export function DeleteEnvironmentDialog({ target, onClose, onDeleted }: Props) {
     <Modal title={`Delete ${env.name}?`} onClose={onClose} busy={remove.isPending}>
       <form onSubmit={submit} className="form">
         <p>
-          <strong>{env.name}</strong> ({KIND_LABELS[env.kind]}) holds {formatCount(target.recordCount)} records. Deleting takes it out
+          <strong>{env.name}</strong> ({KIND_LABELS[env.kind]}) holds {formatRecords(target.recordCount, target.recordCountEstimated)} records. Deleting takes it out
           of service; its data file is moved to the retired folder of Cutover's data directory, not erased.
         </p>
         <label>

@@ -101,8 +101,13 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                   </div>
                 )}
               </td>
-              <td className="num" data-testid="records">
-                {row.storeError ? "—" : formatCount(row.recordCount)}
+              <td
+                className="num"
+                data-testid="records"
+                data-estimated={row.recordCountEstimated || undefined}
+                title={row.recordCountEstimated ? "An estimate from the server's statistics, updated as the server gathers them" : undefined}
+              >
+                {row.storeError ? "—" : `${row.recordCountEstimated ? "≈ " : ""}${formatCount(row.recordCount)}`}
               </td>
               <td className="num">{row.storeError ? "—" : formatBytes(row.dataSizeBytes)}</td>
               <td data-testid="last-backup">

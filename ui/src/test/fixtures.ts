@@ -14,6 +14,7 @@ export function env(id: number, name: string, kind: EnvironmentKind, records = 1
     },
     dataSizeBytes: 512 * 1024,
     recordCount: records,
+    recordCountEstimated: false,
     appCount: 2,
     tableCount: 4,
     lastBackupAt: null,

@@ -214,6 +214,9 @@ pub struct EnvironmentOverview {
     pub data_size_bytes: u64,
     /// Records across all tables of the environment.
     pub record_count: u64,
+    /// `record_count` is the server's estimate from its statistics (an
+    /// environment on a PostgreSQL server); on this computer it is counted.
+    pub record_count_estimated: bool,
     pub app_count: u32,
     pub table_count: u32,
     /// When the newest verified backup was taken; `None` when there is none.

@@ -221,7 +221,7 @@ impl Workspace {
                     .as_ref()
                     .map_err(Clone::clone)
                     .and_then(|b| b.open(&row.store_key))
-                    .and_then(|s| s.stats())
+                    .and_then(|s| s.figures())
                 {
                     Ok(stats) => (stats, None),
                     Err(e) => (Default::default(), Some(e)),
@@ -235,6 +235,7 @@ impl Workspace {
                     environment: row.environment,
                     data_size_bytes: stats.size_bytes,
                     record_count: stats.record_count,
+                    record_count_estimated: stats.records_estimated,
                     app_count: stats.app_count,
                     table_count: stats.table_count,
                     last_backup_at,

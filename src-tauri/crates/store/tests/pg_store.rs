@@ -276,3 +276,56 @@ fn a_promotion_under_concurrent_writers_loses_no_acknowledged_write() -> Result<
     prod.check(None)?;
     Ok(())
 }
+
+/// The dashboard's figures come from the server's statistics, not from
+/// reading every record: labelled as an estimate, they follow the rows as
+/// another application adds and deletes them, once the server has
+/// gathered its statistics (it does so as sessions end).
+#[test]
+fn the_figures_are_the_servers_statistics_labelled_as_an_estimate() -> Result<()> {
+    let db = FreshDatabase::new();
+    let backend = db.backend();
+    let table = {
+        let mut store = backend.create("prod", "10.0.1")?;
+        let app = store.create_app("HR")?;
+        let table = store.create_table(&[app.id], "Employees", &[("Name", FieldType::Text)])?;
+        let rows: Vec<Vec<Value>> = (0..1000)
+            .map(|i| vec![Value::Text(format!("Employee {i}"))])
+            .collect();
+        store.insert_records(table.id, &rows)?;
+        table
+    };
+    let figures_once = |expected: u64| -> Result<cutover_store::env_store::StoreStats> {
+        // Statistics arrive when a session ends: wait for them, never
+        // asserting how long they take.
+        let mut figures = backend.open("prod")?.figures()?;
+        for _ in 0..200 {
+            if figures.record_count == expected {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            figures = backend.open("prod")?.figures()?;
+        }
+        Ok(figures)
+    };
+    let figures = figures_once(1000)?;
+    let exact = backend.open("prod")?.stats()?;
+    assert!(figures.records_estimated && !exact.records_estimated);
+    assert_eq!(
+        (figures.record_count, figures.app_count, figures.table_count),
+        (exact.record_count, exact.app_count, exact.table_count)
+    );
+    assert_eq!(figures.size_bytes, exact.size_bytes);
+
+    // Another application deletes rows behind Cutover's back.
+    db.settings
+        .connect(Some(&db.secret))
+        .expect("another application")
+        .batch_execute(&format!(
+            "DELETE FROM env_prod.rec_{} WHERE id % 4 = 0",
+            table.id
+        ))
+        .expect("deleting");
+    assert_eq!(figures_once(750)?.record_count, 750);
+    Ok(())
+}

@@ -47,6 +47,9 @@ impl StoreBackend for Faulty {
     fn kind(&self) -> &'static str {
         self.inner.kind()
     }
+    fn free_space(&self) -> Result<Option<u64>> {
+        self.inner.free_space()
+    }
     fn create(&self, key: &str, v: &str) -> Result<Box<dyn EnvironmentStore>> {
         self.inner.create(key, v)
     }

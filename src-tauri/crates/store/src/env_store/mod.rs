@@ -31,6 +31,8 @@ pub struct StoreStats {
     pub record_count: u64,
     pub app_count: u32,
     pub table_count: u32,
+    /// `record_count` is the engine's estimate, not a count.
+    pub records_estimated: bool,
 }
 
 /// A field of a table made by [`EnvironmentStore::create_model`]; a link
@@ -85,6 +87,12 @@ pub struct RetiredEntry {
 pub trait StoreBackend: Send + Sync {
     /// The name recorded in the control database (`environments.store_kind`).
     fn kind(&self) -> &'static str;
+
+    /// Bytes free where this backend writes its copies and backups, when
+    /// it can tell. A PostgreSQL server does not say (no SQL asks a
+    /// server's disk); there a copy that runs out of room fails whole, in
+    /// its one transaction, and the desktop's disk is not the measure.
+    fn free_space(&self) -> Result<Option<u64>>;
 
     /// Creates an empty store with the current platform schema.
     fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>>;
@@ -193,7 +201,15 @@ pub trait StoreBackend: Send + Sync {
 pub trait EnvironmentStore {
     fn definitions(&self) -> Result<Definitions>;
 
+    /// Exact figures: the records are counted.
     fn stats(&self) -> Result<StoreStats>;
+
+    /// The figures a screen shows at every refresh, which must not read
+    /// every record: a server answers from its statistics (its record count
+    /// then an estimate); this computer's store counts.
+    fn figures(&self) -> Result<StoreStats> {
+        self.stats()
+    }
 
     fn create_app(&mut self, name: &str) -> Result<AppDef>;
 

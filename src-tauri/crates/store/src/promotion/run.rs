@@ -122,9 +122,14 @@ impl Workspace {
         self.writable(production.environment.id)?;
         self.calendar_of(production.environment.account_id)?
             .ensure_not_frozen(now(), "promotion")?;
-        let size = self.open_row(&production)?.stats()?.size_bytes;
-        let free = fs2::available_space(self.root()).context("measuring free disk space")?;
-        rules::ensure_disk_space(size, free)?;
+        // Where the backups go: this computer's disk, or the server.
+        if let Some(free) = self
+            .backend(production.environment.account_id)?
+            .free_space()?
+        {
+            let size = self.open_row(&production)?.figures()?.size_bytes;
+            rules::ensure_disk_space(size, free)?;
+        }
 
         let summary = serde_json::to_string(&steps).context("recording the plan")?;
         let conn = self.connect()?;

@@ -131,9 +131,11 @@ impl Workspace {
                 )?;
             }
         }
-        let size = self.open_row(&row)?.stats()?.size_bytes;
-        let free = fs2::available_space(self.root()).context("measuring free disk space")?;
-        rules::ensure_disk_space(size, free)?;
+        // Where the backups go: this computer's disk, or the server.
+        if let Some(free) = self.backend(row.environment.account_id)?.free_space()? {
+            let size = self.open_row(&row)?.figures()?.size_bytes;
+            rules::ensure_disk_space(size, free)?;
+        }
         let packages =
             self.plan_run_packages(env.id, env.account_id, &current, &target, &manifest)?;
         let json = serde_json::to_string(&packages).context("recording the packages")?;

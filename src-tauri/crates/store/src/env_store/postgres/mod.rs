@@ -72,6 +72,10 @@ impl StoreBackend for PgBackend {
         "postgresql"
     }
 
+    fn free_space(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
+
     fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>> {
         let schema = env_schema(key)?;
         let mut client = self.client()?;

@@ -131,6 +131,13 @@ impl StoreBackend for SqliteBackend {
         "sqlite"
     }
 
+    fn free_space(&self) -> Result<Option<u64>> {
+        let free = fs2::available_space(&self.points_dir)
+            .or_else(|_| fs2::available_space(&self.dir))
+            .context("measuring free disk space")?;
+        Ok(Some(free))
+    }
+
     fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>> {
         let path = self.path_of(key);
         if path.exists() {

@@ -117,6 +117,7 @@ impl EnvironmentStore for SqliteStore {
             record_count,
             app_count: app_count as u32,
             table_count: tables.len() as u32,
+            records_estimated: false,
         })
     }
 
