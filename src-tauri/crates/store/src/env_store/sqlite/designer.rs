@@ -133,6 +133,7 @@ impl DesignTx for Design<'_> {
         self.0
             .execute_batch(&format!("CREATE TABLE rec_{id} (id INTEGER PRIMARY KEY);"))
             .context("creating a record table")?;
+        super::counts::keep_count(self.0, id)?;
         Ok(Some(id))
     }
 

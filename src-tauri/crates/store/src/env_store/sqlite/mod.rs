@@ -7,6 +7,7 @@
 
 mod changelog;
 pub mod confine;
+mod counts;
 mod defs;
 mod designer;
 pub mod export;
@@ -51,6 +52,10 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/environment/004_applied_scripts.sql"
         )),
+        M::up_with_hook(
+            include_str!("../../../migrations/environment/005_record_counts.sql"),
+            counts::keep_all,
+        ),
     ])
 }
 
