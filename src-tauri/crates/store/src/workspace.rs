@@ -211,18 +211,24 @@ impl Workspace {
             let versions = self.environment_versions(&conn, account.id)?;
             let crate::accounts::Placement { backend, server } =
                 self.placement(&conn, account.id)?;
-            for row in self.environment_rows(&conn, account.id)? {
+            let rows = self.environment_rows(&conn, account.id)?;
+            let keys: Vec<&str> = rows.iter().map(|r| r.store_key.as_str()).collect();
+            // One call per account: a server answers through one connection.
+            let mut figures = match backend.and_then(|b| b.figures_of(&keys)) {
+                Ok(figures) => figures,
+                Err(e) => keys.iter().map(|_| Err(e.clone())).collect(),
+            }
+            .into_iter();
+            for row in rows {
                 let hotfixes = versions
                     .iter()
                     .find(|v| v.id == row.environment.id)
                     .map(|v| v.hotfixes.clone())
                     .unwrap_or_default();
-                let (stats, store_error) = match backend
-                    .as_ref()
-                    .map_err(Clone::clone)
-                    .and_then(|b| b.open(&row.store_key))
-                    .and_then(|s| s.figures())
-                {
+                let figures = figures
+                    .next()
+                    .unwrap_or_else(|| Err(Error::internal("A store's figures are missing.")));
+                let (stats, store_error) = match figures {
                     Ok(stats) => (stats, None),
                     Err(e) => (Default::default(), Some(e)),
                 };

@@ -327,5 +327,12 @@ fn the_figures_are_the_servers_statistics_labelled_as_an_estimate() -> Result<()
         ))
         .expect("deleting");
     assert_eq!(figures_once(750)?.record_count, 750);
+
+    // The dashboard asks for every store of an account at once, through one
+    // connection; a missing store is reported alone.
+    let both = backend.figures_of(&["prod", "gone"])?;
+    assert_eq!(both[0].as_ref().map(|f| f.record_count).ok(), Some(750));
+    let missing = both[1].as_ref().expect_err("no such store");
+    assert_eq!(missing.kind, cutover_core::ErrorKind::NotFound);
     Ok(())
 }

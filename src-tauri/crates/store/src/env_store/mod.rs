@@ -94,6 +94,15 @@ pub trait StoreBackend: Send + Sync {
     /// its one transaction, and the desktop's disk is not the measure.
     fn free_space(&self) -> Result<Option<u64>>;
 
+    /// The figures of stores `keys`, each on its own (a missing store does
+    /// not hide the others): what the dashboard reads at every refresh.
+    fn figures_of(&self, keys: &[&str]) -> Result<Vec<Result<StoreStats>>> {
+        Ok(keys
+            .iter()
+            .map(|k| self.open(k).and_then(|s| s.figures()))
+            .collect())
+    }
+
     /// Creates an empty store with the current platform schema.
     fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>>;
 

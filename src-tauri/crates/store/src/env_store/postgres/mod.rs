@@ -32,7 +32,7 @@ mod values;
 pub use server::{Secret, ServerFailure, ServerProblem, ServerReport, ServerSettings, TlsMode};
 pub use store::PgStore;
 
-use super::{EnvironmentStore, Point, RetiredEntry, StoreBackend, Watch};
+use super::{EnvironmentStore, Point, RetiredEntry, StoreBackend, StoreStats, Watch};
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::backup::{CopyProgress, PlatformState};
@@ -74,6 +74,25 @@ impl StoreBackend for PgBackend {
 
     fn free_space(&self) -> Result<Option<u64>> {
         Ok(None)
+    }
+
+    /// Every store's figures through one connection, without opening the
+    /// stores (no role switch, no runner): one catalog query each.
+    fn figures_of(&self, keys: &[&str]) -> Result<Vec<Result<StoreStats>>> {
+        let mut client = self.client()?;
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let schema = env_schema(key)?;
+                if !schema_exists(&mut client, &schema)? {
+                    return Err(Error::not_found(format!(
+                        "The data store of this environment is missing from the server (schema {schema} of {}). Restore it from a backup or delete the environment.",
+                        self.settings.display()
+                    )));
+                }
+                store::figures_in(&mut client, &schema)
+            })
+            .collect())
     }
 
     fn create(&self, key: &str, platform_version: &str) -> Result<Box<dyn EnvironmentStore>> {
