@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How the connection is encrypted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsMode {
     /// Plain TCP (a server on this computer or a private network).

@@ -14,7 +14,9 @@ use postgres::error::SqlState;
 use postgres::{Client, Config};
 use postgres_native_tls::MakeTlsConnector;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::error::Error as _;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// The oldest server Cutover works with (`server_version_num`).
@@ -197,10 +199,30 @@ impl ServerSettings {
 
     /// Connects, naming exactly what failed when it cannot.
     pub fn connect(&self, password: Option<&Secret>) -> Result<Client, ServerProblem> {
+        let config = self.config(password);
+        let connected = match self.tls {
+            TlsMode::Disable => config.connect(postgres::NoTls),
+            TlsMode::Require | TlsMode::VerifyFull => config.connect(self.cached_connector()?),
+        };
+        connected.map_err(|e| self.explain(&e))
+    }
+
+    /// The TLS connector for these settings, built once per process:
+    /// building one loads the system's certificate store, which takes
+    /// about as long as the connection itself.
+    fn cached_connector(&self) -> Result<MakeTlsConnector, ServerProblem> {
+        static BUILT: OnceLock<Mutex<HashMap<(TlsMode, Option<String>), MakeTlsConnector>>> =
+            OnceLock::new();
+        let key = (self.tls, self.ca_file.clone());
+        let built = BUILT.get_or_init(Default::default);
+        if let Some(connector) = built.lock().ok().and_then(|b| b.get(&key).cloned()) {
+            return Ok(connector);
+        }
         let connector = self.connector()?;
-        self.config(password)
-            .connect(connector)
-            .map_err(|e| self.explain(&e))
+        if let Ok(mut b) = built.lock() {
+            b.insert(key, connector.clone());
+        }
+        Ok(connector)
     }
 
     /// Connects and checks what Cutover needs of the server: its version,
