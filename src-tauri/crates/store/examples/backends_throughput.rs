@@ -7,7 +7,10 @@
 //! (default 2), the backend operations Cutover uses:
 //! - `copy`: a new environment as a consistent online copy;
 //! - `take_point`: a backup (the copy, checked and digested);
-//! - `restore_point`: an environment replaced by a backup in one transaction.
+//! - `restore_point`: an environment replaced by a backup in one transaction;
+//! - `figures`: what the dashboard reads of an account's environments at
+//!   each refresh (`figures_of`; median of 21, a new connection each time,
+//!   as each refresh opens one), beside `stats`, which counts every record.
 //!
 //! ```text
 //! CUTOVER_TEST_PG_DIR=/tmp/cutover-pg \
@@ -80,6 +83,17 @@ fn measure(name: &str, backend: &dyn StoreBackend, mb: u64, runs: usize) -> Resu
         backend.restore_point("bench", &point.name, &|_| {})
     })?;
     backend.drop_point(&point.name)?;
+    let mut figures: Vec<Duration> = (0..21)
+        .map(|_| {
+            let start = Instant::now();
+            for figures in backend.figures_of(&["bench"])? {
+                figures?;
+            }
+            Ok(start.elapsed())
+        })
+        .collect::<Result<_>>()?;
+    figures.sort();
+    let counted = best_of(1, || backend.open("bench")?.stats().map(|_| ()))?;
     let rate = |d: Duration| bytes as f64 / 1_048_576.0 / d.as_secs_f64();
     println!(
         "{name}: {:.0} MiB (filled in {:.0} s); best of {runs}",
@@ -97,6 +111,12 @@ fn measure(name: &str, backend: &dyn StoreBackend, mb: u64, runs: usize) -> Resu
             rate(d)
         );
     }
+    println!(
+        "  figures        {:>9.1} ms (median; worst {:.1} ms), stats {:.0} ms",
+        figures[10].as_secs_f64() * 1000.0,
+        figures[20].as_secs_f64() * 1000.0,
+        counted.as_secs_f64() * 1000.0
+    );
     backend.discard("bench")
 }
 
