@@ -19,6 +19,9 @@ use std::error::Error as _;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+/// TLS connectors built this process, by TLS mode and CA file.
+type Connectors = HashMap<(TlsMode, Option<String>), MakeTlsConnector>;
+
 /// The oldest server Cutover works with (`server_version_num`).
 pub const MIN_SERVER_VERSION: u32 = 140000;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -211,8 +214,7 @@ impl ServerSettings {
     /// building one loads the system's certificate store, which takes
     /// about as long as the connection itself.
     fn cached_connector(&self) -> Result<MakeTlsConnector, ServerProblem> {
-        static BUILT: OnceLock<Mutex<HashMap<(TlsMode, Option<String>), MakeTlsConnector>>> =
-            OnceLock::new();
+        static BUILT: OnceLock<Mutex<Connectors>> = OnceLock::new();
         let key = (self.tls, self.ca_file.clone());
         let built = BUILT.get_or_init(Default::default);
         if let Some(connector) = built.lock().ok().and_then(|b| b.get(&key).cloned()) {
