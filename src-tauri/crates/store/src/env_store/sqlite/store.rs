@@ -104,24 +104,16 @@ impl EnvironmentStore for SqliteStore {
 
     fn stats(&self) -> Result<StoreStats> {
         let mut record_count = 0u64;
-        let tables = self.table_ids()?;
-        for id in &tables {
+        for id in self.table_ids()? {
             let n: i64 = self
                 .conn
                 .query_row(&format!("SELECT count(*) FROM rec_{id}"), [], |r| r.get(0))
                 .context("counting records")?;
             record_count += n as u64;
         }
-        let app_count: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM platform_apps", [], |r| r.get(0))
-            .context("counting apps")?;
         Ok(StoreStats {
-            size_bytes: self.size_bytes(),
             record_count,
-            app_count: app_count as u32,
-            table_count: tables.len() as u32,
-            records_estimated: false,
+            ..self.figures()?
         })
     }
 
