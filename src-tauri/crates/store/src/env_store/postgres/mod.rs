@@ -20,6 +20,7 @@ mod copy;
 mod defs;
 mod designer;
 mod export;
+mod figures;
 mod platform;
 mod points;
 mod promote;
@@ -90,7 +91,7 @@ impl StoreBackend for PgBackend {
                         self.settings.display()
                     )));
                 }
-                store::figures_in(&mut client, &schema)
+                figures::figures_in(&mut client, &schema)
             })
             .collect())
     }
