@@ -33,11 +33,13 @@ pub(super) fn figures_in(client: &mut impl GenericClient, schema: &str) -> Resul
             &[&schema],
         )
         .context("reading the store's statistics")?;
+    let table_count = row.get::<_, i64>(1) as u32;
     Ok(StoreStats {
         app_count: row.get::<_, i64>(0) as u32,
-        table_count: row.get::<_, i64>(1) as u32,
+        table_count,
         size_bytes: row.get::<_, i64>(2) as u64,
         record_count: row.get::<_, i64>(3).max(0) as u64,
-        records_estimated: true,
+        // No record table: no records, and that is no estimate.
+        records_estimated: table_count > 0,
     })
 }
