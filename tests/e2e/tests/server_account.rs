@@ -145,12 +145,6 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     }
     app.dismiss_notices().await?;
     assert_eq!(blocking(|| environment_schemas(&settings, &password))?, 3);
-    // Its record counts are the server's statistics, and say so.
-    app.wait_for(&format!(
-        r#"{} [data-testid="records"][data-estimated="true"]"#,
-        env_row("Production")
-    ))
-    .await?;
     app.screenshot("server-account").await?;
 
     // A change made in the sandbox, promoted to production.
@@ -162,15 +156,28 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
         .await?;
     app.click(r#"[data-testid="apply-change"]"#).await?;
     app.wait_gone(r#"[data-testid="change-dialog"]"#).await?;
+    app.click(r#"[data-testid="new-table"]"#).await?;
+    app.type_into(r#"[data-testid="change-name"]"#, "Payslips")
+        .await?;
+    app.click(r#"[data-testid="apply-change"]"#).await?;
+    app.wait_gone(r#"[data-testid="change-dialog"]"#).await?;
     app.click(r#"[data-testid="nav-environments"]"#).await?;
     app.click_in(&env_row("Sandbox"), r#"[data-testid="promote-env"]"#)
         .await?;
     app.type_into(r#"[data-testid="confirm-name"]"#, "Production")
         .await?;
     app.click(r#"[data-testid="promote-submit"]"#).await?;
-    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 1 change")
+    app.wait_for_text(r#"[data-testid="notice"]"#, "Promoted 2 changes")
         .await?;
     app.dismiss_notices().await?;
+    // With a record table, its record count is the server's estimate, and
+    // says so.
+    app.wait_for(&format!(
+        r#"{} [data-testid="records"][data-estimated="true"]"#,
+        env_row("Production")
+    ))
+    .await?;
+    app.screenshot("server-promoted").await?;
 
     // The vendor's 10.0.2: UAT upgraded and committed, then production's
     // run rolled back by the admin.
