@@ -7,7 +7,7 @@ import { CopyProgressBar } from "../shared/CopyProgressBar";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { CREATABLE_KINDS, KIND_LABELS } from "../shared/labels";
-import { formatRecords } from "../format";
+import { counted, formatRecords } from "../format";
 
 type Props = { account: AccountOverview; onClose: () => void; onCreated: (env: Environment) => void };
 
@@ -82,7 +82,7 @@ export function CreateEnvironmentDialog({ account, onClose, onCreated }: Props) 
         </label>
         {source && (
           <p className="hint">
-            Copies {formatRecords(source.recordCount, source.recordCountEstimated)} records in {source.tableCount} tables at version {source.environment.version}.
+            Copies {formatRecords(source.recordCount, source.recordCountEstimated)} records in {counted(source.tableCount, "table", "tables")} at version {source.environment.version}.
           </p>
         )}
         {create.isPending && (

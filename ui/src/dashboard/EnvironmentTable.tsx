@@ -1,5 +1,5 @@
 import type { Account, EnvironmentOverview } from "../bindings";
-import { formatBytes, formatCount, formatDate, formatInstant } from "../format";
+import { counted, formatBytes, formatCount, formatDate, formatInstant } from "../format";
 import { KIND_LABELS } from "../shared/labels";
 import type { Open } from "../App";
 import { RowActions } from "../shared/RowActions";
@@ -62,7 +62,7 @@ export function EnvironmentTable({ account, environments, onDelete, onBackups, o
                   </div>
                 )}
                 <div className="sub" title={`Created ${formatInstant(env.createdAt, account.timeZone)}`}>
-                  {row.storeError ? "" : `${row.appCount} apps · ${row.tableCount} tables · `}
+                  {row.storeError ? "" : `${counted(row.appCount, "app", "apps")} · ${counted(row.tableCount, "table", "tables")} · `}
                   {origin ? `copied from ${origin}` : "created"} {formatDate(env.createdAt, account.timeZone)}
                 </div>
               </td>
