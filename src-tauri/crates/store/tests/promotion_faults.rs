@@ -22,6 +22,10 @@ struct Fault {
     step: &'static str,
     nth: u32,
     calls: AtomicU32,
+    /// Another application writing to production just before the real
+    /// apply (the second) takes its lock.
+    write_before_apply: Option<Box<dyn Fn() -> Result<()> + Send + Sync>>,
+    applies: AtomicU32,
 }
 
 impl Fault {
@@ -248,14 +252,23 @@ impl EnvironmentStore for FaultyStore {
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
         self.inner.entries_after(seq)
     }
-    fn apply_plan(
+    fn apply_plan_locked(
         &mut self,
         steps: &[PlanStep],
         a: &str,
         at: DateTime<Utc>,
+        under_lock: &mut dyn FnMut() -> Result<()>,
     ) -> Result<Vec<ChangeEntry>> {
-        self.fault.check("apply_plan")?;
-        self.inner.apply_plan(steps, a, at)
+        if self.fault.applies.fetch_add(1, Ordering::SeqCst) == 1 {
+            if let Some(write) = &self.fault.write_before_apply {
+                write()?;
+            }
+        }
+        let fault = self.fault.clone();
+        self.inner.apply_plan_locked(steps, a, at, &mut || {
+            under_lock()?;
+            fault.check("apply_plan")
+        })
     }
     fn field_impact(&mut self, f: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
         self.inner.field_impact(f, to)
@@ -369,6 +382,8 @@ fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
             step,
             nth,
             calls: AtomicU32::new(0),
+            write_before_apply: None,
+            applies: AtomicU32::new(0),
         });
         let backend = SqliteBackend::new(dir.path())?;
         let ws = Workspace::with_backend(
@@ -417,5 +432,91 @@ fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
             "{step} #{nth}: integrations resumed"
         );
     }
+    Ok(())
+}
+
+/// Another application commits to production after the promotion's first
+/// backup, just before the apply locks it; the promotion then fails its
+/// verification and production is restored: from a backup that holds that
+/// write, so it is not lost.
+#[test]
+fn a_write_just_before_the_apply_lock_survives_a_failed_promotions_restore() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    demo::ensure_demo(&ws, now())?;
+    let envs = ws.overview()?[0].environments.clone();
+    let id = |n: &str| {
+        envs.iter()
+            .find(|e| e.environment.name == n)
+            .map(|e| e.environment.id)
+            .expect(n)
+    };
+    let (production, sandbox) = (id("Production"), id("Promotable sandbox"));
+    let alex = ws.current_admin(now())?;
+    ws.apply_change(
+        sandbox,
+        &Change::CreateApp {
+            name: "Finance".into(),
+        },
+        &alex,
+        now(),
+        false,
+    )?;
+    let employees = ws
+        .definitions(production)?
+        .tables
+        .into_iter()
+        .find(|t| t.name == "Employees")
+        .expect("Employees");
+    let before = ws.store(production)?.records(employees.id)?.len();
+    let key: String = ws
+        .connect()?
+        .query_row(
+            "SELECT store_key FROM environments WHERE id = ?1",
+            [production],
+            |r| r.get(0),
+        )
+        .context("production's store")?;
+    drop(ws);
+
+    let other = SqliteBackend::new(dir.path())?;
+    let (table, width) = (employees.id, employees.fields.len());
+    let fault = Arc::new(Fault {
+        step: "check",
+        nth: 2,
+        calls: AtomicU32::new(0),
+        write_before_apply: Some(Box::new(move || {
+            other
+                .open(&key)?
+                .insert_records(
+                    table,
+                    &[vec![cutover_core::definitions::Value::Null; width]],
+                )
+                .map(|_| ())
+        })),
+        applies: AtomicU32::new(0),
+    });
+    let ws = Workspace::with_backend(
+        dir.path(),
+        Box::new(Faulty {
+            inner: SqliteBackend::new(dir.path())?,
+            fault,
+        }),
+    )?;
+    let e = ws
+        .promote(sandbox, &[], "Production", &alex, &now, &|_| {})
+        .expect_err("verification fails");
+    assert!(e.message.contains("injected fault"), "{}", e.message);
+    assert_eq!(ws.promotions(production)?[0].step, PromotionStep::Verify);
+    assert_eq!(
+        ws.store(production)?.records(employees.id)?.len(),
+        before + 1,
+        "the write acknowledged before the lock is kept"
+    );
+    assert!(ws
+        .definitions(production)?
+        .apps
+        .iter()
+        .all(|a| a.name != "Finance"));
     Ok(())
 }

@@ -339,6 +339,21 @@ pub trait EnvironmentStore {
         steps: &[PlanStep],
         author: &str,
         at: DateTime<Utc>,
+    ) -> Result<Vec<ChangeEntry>> {
+        self.apply_plan_locked(steps, author, at, &mut || Ok(()))
+    }
+
+    /// Applies a promotion plan in one transaction, calling `under_lock`
+    /// first, once no one can write the environment's records any more
+    /// (reads go on) and before anything is changed: what it reads (a
+    /// backup) is exactly the state the plan is applied to. An error from
+    /// it changes nothing.
+    fn apply_plan_locked(
+        &mut self,
+        steps: &[PlanStep],
+        author: &str,
+        at: DateTime<Utc>,
+        under_lock: &mut dyn FnMut() -> Result<()>,
     ) -> Result<Vec<ChangeEntry>>;
 
     /// How many values a field holds and how many would be lost by retyping

@@ -284,9 +284,13 @@ impl Workspace {
         // The backup is taken before the lock, so the lockout does not grow
         // with production's size; the watch tells whether anything was
         // committed since it started, in which case the backup is taken
-        // again under the lock.
+        // again once the store has stopped every writer (on a server, other
+        // applications too) and before the plan is applied.
         let watch = backend.watch(&production.store_key)?;
         self.guard_backup(id, production.environment.id, admin, now(), progress)?;
+        // Opened before the lock: a server session takes a while to set up.
+        let mut prod = backend.open(&production.store_key)?;
+        let mut sandbox_store = backend.open(&sandbox.store_key)?;
         self.set_step(id, PromotionStep::Lock)?;
         let locked = conn
             .execute(
@@ -306,17 +310,19 @@ impl Workspace {
         .context("recording the lock")?;
         let applied = (|| {
             self.fire(PromotionPoint::Locked)?;
-            if watch.changed()? {
-                tracing::info!(
-                    promotion = id,
-                    "production changed during the backup; backing up again under the lock"
-                );
-                self.guard_backup(id, production.environment.id, admin, now(), progress)?;
-            }
             // 3. Apply in one transaction, then verify what it touched.
-            self.set_step(id, PromotionStep::Apply)?;
-            let mut prod = backend.open(&production.store_key)?;
-            let entries = prod.apply_plan(steps, &admin.name, now())?;
+            let entries = prod.apply_plan_locked(steps, &admin.name, now(), &mut || {
+                if watch.changed()? {
+                    tracing::info!(
+                        promotion = id,
+                        "production changed during the backup; backing up again under the lock"
+                    );
+                    self.guard_backup(id, production.environment.id, admin, now(), progress)?;
+                }
+                // Invariant: the step says Apply (a failure restores the
+                // recorded backup) only once that backup holds every write.
+                self.set_step(id, PromotionStep::Apply)
+            })?;
             self.fire(PromotionPoint::Applied)?;
             self.set_step(id, PromotionStep::Verify)?;
             prod.check(Some(&touched_tables(&entries)))?;
@@ -329,7 +335,6 @@ impl Workspace {
             };
             // 4. The sandbox's changes are now production's.
             self.set_step(id, PromotionStep::Unlock)?;
-            let mut sandbox_store = backend.open(&sandbox.store_key)?;
             conn.execute(
                 "UPDATE promotions SET after_seq = ?2, sandbox_base = ?3, sandbox_seen = ?4 WHERE id = ?1",
                 params![id, seen, sandbox_store.copy_point()?, sandbox_store.production_point()?],

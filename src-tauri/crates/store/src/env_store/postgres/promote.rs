@@ -6,7 +6,9 @@
 //! table of the environment (`LOCK … IN EXCLUSIVE MODE`, taken first, held
 //! to commit); reads go on except for the moments a changed table's DDL
 //! holds it. A writer waiting on the lock resumes after the commit, on the
-//! new definitions, and loses nothing.
+//! new definitions, and loses nothing. What runs under the lock before
+//! the plan (a backup from another connection) reads every write committed
+//! before it.
 
 use super::designer::Design;
 use super::schema::{column_type, ident};
@@ -26,6 +28,7 @@ pub(super) fn apply_plan(
     steps: &[PlanStep],
     author: &str,
     at: DateTime<Utc>,
+    under_lock: &mut dyn FnMut() -> Result<()>,
 ) -> Result<Vec<ChangeEntry>> {
     let mut tx = client.transaction().context("starting the promotion")?;
     let tables = schema::other_tables(&mut tx, schema_name)?;
@@ -34,6 +37,7 @@ pub(super) fn apply_plan(
         tx.batch_execute(&format!("LOCK TABLE {} IN EXCLUSIVE MODE", list.join(", ")))
             .context("locking production's records against writers")?;
     }
+    under_lock()?;
     let entries = design::apply_plan(&mut Design(&mut tx), steps, author, at)?;
     tx.commit().context("committing the promotion")?;
     Ok(entries)

@@ -476,13 +476,21 @@ impl EnvironmentStore for PgStore {
         changelog::entries_after(&mut *self.client.borrow_mut(), seq)
     }
 
-    fn apply_plan(
+    fn apply_plan_locked(
         &mut self,
         steps: &[PlanStep],
         author: &str,
         at: DateTime<Utc>,
+        under_lock: &mut dyn FnMut() -> Result<()>,
     ) -> Result<Vec<ChangeEntry>> {
-        promote::apply_plan(self.client.get_mut(), &self.schema, steps, author, at)
+        promote::apply_plan(
+            self.client.get_mut(),
+            &self.schema,
+            steps,
+            author,
+            at,
+            under_lock,
+        )
     }
 
     fn field_impact(&mut self, field_id: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {

@@ -21,8 +21,14 @@ pub(super) fn apply_plan(
     steps: &[PlanStep],
     author: &str,
     at: DateTime<Utc>,
+    under_lock: &mut dyn FnMut() -> Result<()>,
 ) -> Result<Vec<ChangeEntry>> {
-    let tx = conn.transaction().context("starting the promotion")?;
+    // Taking the write lock first: from here no connection can commit to
+    // the store, while readers (a backup) go on from the WAL.
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .context("starting the promotion")?;
+    under_lock()?;
     let entries = design::apply_plan(&mut Design(&tx), steps, author, at)?;
     tx.commit().context("committing the promotion")?;
     Ok(entries)

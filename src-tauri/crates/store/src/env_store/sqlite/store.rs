@@ -390,13 +390,14 @@ impl EnvironmentStore for SqliteStore {
         promote::entries_after(&self.conn, seq)
     }
 
-    fn apply_plan(
+    fn apply_plan_locked(
         &mut self,
         steps: &[PlanStep],
         author: &str,
         at: DateTime<Utc>,
+        under_lock: &mut dyn FnMut() -> Result<()>,
     ) -> Result<Vec<ChangeEntry>> {
-        promote::apply_plan(&mut self.conn, steps, author, at)
+        promote::apply_plan(&mut self.conn, steps, author, at, under_lock)
     }
 
     fn field_impact(&mut self, field_id: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
