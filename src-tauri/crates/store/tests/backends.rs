@@ -471,6 +471,23 @@ fn a_watch_sees_any_commit_after_it_began(backend: &dyn StoreBackend) -> Result<
 }
 both!(a_watch_sees_any_commit_after_it_began);
 
+/// A backup or a copy of the store reads it: the watch must not take them
+/// for writes, or a promotion would back production up again under its
+/// lock every time (the lockout then grows with production's size).
+fn a_backup_or_a_copy_is_not_a_change(backend: &dyn StoreBackend) -> Result<()> {
+    filled(backend, "prod")?;
+    let watch = backend.watch("prod")?;
+    let point = backend.take_point("prod", &|_| {}, &never())?;
+    backend.copy("prod", "copy", &|_| {}, &never())?;
+    backend.open("copy")?.create_app("Finance")?;
+    assert!(!watch.changed()?, "nothing was written to prod");
+    assert_eq!(point.records, 5);
+    backend.open("prod")?.create_app("Finance")?;
+    assert!(watch.changed()?);
+    Ok(())
+}
+both!(a_backup_or_a_copy_is_not_a_change);
+
 fn an_export_is_the_same_file_from_either_backend(backend: &dyn StoreBackend) -> Result<()> {
     filled(backend, "prod")?;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -29,6 +29,7 @@ mod schema;
 pub mod server;
 mod store;
 mod values;
+mod writes;
 
 pub use server::{Secret, ServerFailure, ServerProblem, ServerReport, ServerSettings, TlsMode};
 pub use store::PgStore;
@@ -250,15 +251,24 @@ impl StoreBackend for PgBackend {
     }
 
     fn watch(&self, key: &str) -> Result<Box<dyn Watch>> {
+        let schema = env_schema(key)?;
         let mut client = self.client()?;
-        if !schema_exists(&mut client, &env_schema(key)?)? {
+        if !schema_exists(&mut client, &schema)? {
             return Err(Error::not_found(format!(
                 "The data store {key} is missing from the server."
             )));
         }
-        let start = wal_position(&mut client)?;
-        Ok(Box::new(WalWatch {
+        client
+            .batch_execute(&format!(
+                "SET ROLE {}",
+                schema::ident(&schema::role_of(key)?)
+            ))
+            .context("acting as the environment's role")?;
+        writes::count_writes(&mut client, &schema)?;
+        let start = writes::writes(&mut client, &schema)?;
+        Ok(Box::new(WriteWatch {
             client: std::sync::Mutex::new(client),
+            schema,
             start,
         }))
     }
@@ -268,33 +278,24 @@ impl StoreBackend for PgBackend {
     }
 }
 
-/// Where the server's write-ahead log is: every commit that changed
-/// anything on the server moves it forward.
-fn wal_position(client: &mut impl GenericClient) -> Result<i64> {
-    Ok(client
-        .query_one(
-            "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint",
-            &[],
-        )
-        .context("reading the server's log position")?
-        .get(0))
-}
-
-/// Watches the server's log position: a commit to the environment by
-/// anyone moves it, so it never says "unchanged" after a change. Writes to
-/// other schemas (and the server's own housekeeping) move it too; then the
-/// caller takes the safe, slower path.
-struct WalWatch {
+/// Watches the count of writing transactions committed to the environment
+/// (see [`writes`]): any writer moves it, Cutover's own backups (another
+/// schema) do not. Unknown at either end counts as changed.
+struct WriteWatch {
     client: std::sync::Mutex<Client>,
-    start: i64,
+    schema: String,
+    start: Option<i64>,
 }
 
-impl Watch for WalWatch {
+impl Watch for WriteWatch {
     fn changed(&self) -> Result<bool> {
+        let Some(start) = self.start else {
+            return Ok(true);
+        };
         let mut client = self
             .client
             .lock()
             .map_err(|_| Error::internal("A watch was poisoned."))?;
-        Ok(wal_position(&mut *client)? != self.start)
+        Ok(writes::writes(&mut *client, &self.schema)? != Some(start))
     }
 }
