@@ -66,8 +66,13 @@ pub(super) fn check(
         }
         let actual: Vec<(String, String)> = client
             .query(
-                "SELECT column_name::text, data_type::text FROM information_schema.columns
-                 WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name",
+                // The catalog itself: `information_schema.columns` answers
+                // the same in tens of milliseconds, under production's lock.
+                "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod)
+                 FROM pg_attribute a
+                 WHERE a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text))
+                   AND a.attnum > 0 AND NOT a.attisdropped
+                 ORDER BY a.attname",
                 &[&schema_name, &format!("rec_{}", table.id)],
             )
             .context("checking a record table")?
