@@ -12,7 +12,7 @@ use cutover_core::changelog::{
     diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind,
 };
 use cutover_core::Result;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{GenericClient, Row};
 
 const ENTRY_COLUMNS: &str =
@@ -38,18 +38,18 @@ pub(super) fn record(
 ) -> Result<ChangeEntry> {
     let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
     let seq: i64 = client
-        .query_one(
+        .query_typed_one(
             "INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
             &[
-                &at,
-                &author,
-                &o.kind.as_str(),
-                &o.id,
-                &o.name,
-                &o.action.as_str(),
-                &text(&o.before),
-                &text(&o.after),
+                (&at, Type::TIMESTAMPTZ),
+                (&author, Type::TEXT),
+                (&o.kind.as_str(), Type::TEXT),
+                (&o.id, Type::INT8),
+                (&o.name, Type::TEXT),
+                (&o.action.as_str(), Type::TEXT),
+                (&text(&o.before), Type::TEXT),
+                (&text(&o.after), Type::TEXT),
             ],
         )
         .context("writing the changelog")?
@@ -57,11 +57,11 @@ pub(super) fn record(
     let mut apps = o.app_ids.clone();
     apps.sort_unstable();
     apps.dedup();
-    for app in apps {
+    if !apps.is_empty() {
         client
-            .execute(
-                "INSERT INTO platform_changelog_apps (app_id, seq) VALUES ($1, $2)",
-                &[&app, &seq],
+            .query_typed(
+                "INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($1::bigint[]), $2",
+                &[(&apps, Type::INT8_ARRAY), (&seq, Type::INT8)],
             )
             .context("writing the changelog")?;
     }

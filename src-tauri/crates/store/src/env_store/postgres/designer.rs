@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use cutover_core::changelog::ChangeEntry;
 use cutover_core::definitions::{AppDef, FieldDef, FieldType, TableDef, Value, ViewDef};
 use cutover_core::Result;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::Transaction;
 
 /// Runs a write whose name may be taken: `Ok(None)` when it is.
@@ -117,24 +117,29 @@ impl DesignTx for Design<'_, '_> {
             .collect()
     }
 
+    // Inserts take a name that may be taken: `ON CONFLICT DO NOTHING`
+    // answers "taken" (no row) in the one round trip a savepoint would
+    // take three for, which matters under a promotion's lock.
     fn insert_app(&mut self, name: &str) -> Result<Option<i64>> {
-        self.attempt("creating an app", |tx| {
-            tx.query_one(
-                "INSERT INTO platform_apps (name) VALUES ($1) RETURNING id",
-                &[&name],
+        Ok(self
+            .0
+            .query_typed_opt(
+                "INSERT INTO platform_apps (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id",
+                &[(&name, Type::TEXT)],
             )
-            .map(|r| r.get(0))
-        })
+            .context("creating an app")?
+            .map(|r| r.get(0)))
     }
 
     fn insert_table(&mut self, app_id: i64, name: &str) -> Result<Option<i64>> {
-        let Some(id) = self.attempt("creating a table", |tx| {
-            tx.query_one(
-                "INSERT INTO platform_tables (name) VALUES ($1) RETURNING id",
-                &[&name],
+        let Some(id) = self
+            .0
+            .query_typed_opt(
+                "INSERT INTO platform_tables (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id",
+                &[(&name, Type::TEXT)],
             )
+            .context("creating a table")?
             .map(|r| r.get::<_, i64>(0))
-        })?
         else {
             return Ok(None);
         };
@@ -150,9 +155,9 @@ impl DesignTx for Design<'_, '_> {
 
     fn share_table(&mut self, table_id: i64, app_id: i64) -> Result<()> {
         self.0
-            .execute(
+            .query_typed(
                 "INSERT INTO platform_app_tables (app_id, table_id) VALUES ($1, $2)",
-                &[&app_id, &table_id],
+                &[(&app_id, Type::INT8), (&table_id, Type::INT8)],
             )
             .context("adding a table to an app")?;
         Ok(())
@@ -165,15 +170,16 @@ impl DesignTx for Design<'_, '_> {
         field_type: &FieldType,
     ) -> Result<Option<i64>> {
         let json = serde_json::to_string(field_type).context("encoding a field type")?;
-        let Some(id) = self.attempt("adding a field", |tx| {
-            tx.query_one(
+        let Some(id) = self
+            .0
+            .query_typed_opt(
                 "INSERT INTO platform_fields (table_id, name, field_type, position)
                  VALUES ($1, $2, $3, (SELECT coalesce(max(position), -1) + 1 FROM platform_fields WHERE table_id = $1))
-                 RETURNING id",
-                &[&table_id, &name, &json],
+                 ON CONFLICT DO NOTHING RETURNING id",
+                &[(&table_id, Type::INT8), (&name, Type::TEXT), (&json, Type::TEXT)],
             )
+            .context("adding a field")?
             .map(|r| r.get::<_, i64>(0))
-        })?
         else {
             return Ok(None);
         };
