@@ -249,6 +249,9 @@ impl EnvironmentStore for FaultyStore {
     fn copy_point(&self) -> Result<i64> {
         self.inner.copy_point()
     }
+    fn changelog_end(&self) -> Result<i64> {
+        self.inner.changelog_end()
+    }
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
         self.inner.entries_after(seq)
     }

@@ -1,5 +1,5 @@
-//! A promotion stopped after each of its 8 points (dry run, pause, backup,
-//! lock, apply, verify, marks, unlock), by an error or by the process dying
+//! A promotion stopped after each of its 9 points (dry run, pause, backup,
+//! lock, stopping production's writers, apply, verify, marks, unlock), by an error or by the process dying
 //! at that named point. Afterwards every place it touched is checked
 //! (`common::assert_whole` and more): production row by row, the sandbox's
 //! marks (its plan), integrations, the inbox, the backups table against the
@@ -134,7 +134,7 @@ fn step_of(point: PromotionPoint) -> PromotionStep {
         PromotionPoint::DryRun | PromotionPoint::Paused => PromotionStep::DryRun,
         PromotionPoint::BackedUp => PromotionStep::Backup,
         PromotionPoint::Locked => PromotionStep::Lock,
-        PromotionPoint::Applied => PromotionStep::Apply,
+        PromotionPoint::Applying | PromotionPoint::Applied => PromotionStep::Apply,
         PromotionPoint::Verified => PromotionStep::Verify,
         PromotionPoint::Marked | PromotionPoint::Unlocked => PromotionStep::Unlock,
     }

@@ -132,6 +132,9 @@ pub enum PromotionPoint {
     BackedUp,
     /// Production is locked and that is recorded.
     Locked,
+    /// The apply's transaction has stopped production's writers (and
+    /// retaken the backup if production changed); nothing is applied yet.
+    Applying,
     /// The plan is applied to production (committed in its store).
     Applied,
     /// What the plan touched is checked.
@@ -143,11 +146,12 @@ pub enum PromotionPoint {
 }
 
 impl PromotionPoint {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::DryRun,
         Self::Paused,
         Self::BackedUp,
         Self::Locked,
+        Self::Applying,
         Self::Applied,
         Self::Verified,
         Self::Marked,
@@ -160,6 +164,7 @@ impl PromotionPoint {
             Self::Paused => "promotion_paused",
             Self::BackedUp => "promotion_backed_up",
             Self::Locked => "promotion_locked",
+            Self::Applying => "promotion_applying",
             Self::Applied => "promotion_applied",
             Self::Verified => "promotion_verified",
             Self::Marked => "promotion_marked",

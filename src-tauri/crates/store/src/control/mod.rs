@@ -61,6 +61,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/control/022_script_engines.sql"
         )),
+        M::up(include_str!(
+            "../../migrations/control/023_promotion_before_seq.sql"
+        )),
     ])
 }
 

@@ -330,6 +330,10 @@ pub trait EnvironmentStore {
     /// copy point, or its last promotion).
     fn copy_point(&self) -> Result<i64>;
 
+    /// The seq of the newest changelog entry, 0 when there is none: a
+    /// designer change or a promotion that committed has moved it.
+    fn changelog_end(&self) -> Result<i64>;
+
     /// Every changelog entry after `seq`, oldest first, with before/after.
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>>;
 

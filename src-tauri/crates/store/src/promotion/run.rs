@@ -303,9 +303,12 @@ impl Workspace {
                 "Production was locked by another operation just now. Try again when it is ready.",
             ));
         }
+        // Read once Cutover's own writers are stopped: after this only the
+        // plan's commit adds changelog entries to production.
+        let before_seq = prod.changelog_end()?;
         conn.execute(
-            "UPDATE promotions SET locked_at = ?2 WHERE id = ?1",
-            params![id, now()],
+            "UPDATE promotions SET locked_at = ?2, before_seq = ?3 WHERE id = ?1",
+            params![id, now(), before_seq],
         )
         .context("recording the lock")?;
         let applied = (|| {
@@ -320,8 +323,10 @@ impl Workspace {
                     self.guard_backup(id, production.environment.id, admin, now(), progress)?;
                 }
                 // Invariant: the step says Apply (a failure restores the
-                // recorded backup) only once that backup holds every write.
-                self.set_step(id, PromotionStep::Apply)
+                // recorded backup if the plan committed) only once that
+                // backup holds every write.
+                self.set_step(id, PromotionStep::Apply)?;
+                self.fire(PromotionPoint::Applying)
             })?;
             self.fire(PromotionPoint::Applied)?;
             self.set_step(id, PromotionStep::Verify)?;
@@ -388,7 +393,7 @@ impl Workspace {
         production: &crate::workspace::EnvironmentRow,
     ) -> Result<()> {
         let record = self.promotion(id)?;
-        if !record.step.touches_production() {
+        if !record.step.touches_production() || !self.plan_committed(id, production, record.step)? {
             return Ok(());
         }
         let backup = record
@@ -398,6 +403,46 @@ impl Workspace {
         self.backend(production.environment.account_id)?
             .restore_point(&production.store_key, &point, &|_| {})?;
         self.put_back_sandbox_marks(id)
+    }
+
+    /// Whether production may hold promotion `id`'s plan, stopped at
+    /// `step`. At the apply it holds it only if the apply's transaction
+    /// committed, which moved production's changelog past the mark taken
+    /// at the lock; when it did not, production was never changed and is
+    /// not restored (on a server, other applications may have written to
+    /// it since, and a restore would lose that). When production cannot
+    /// be read, it may: the backup is the safe answer.
+    fn plan_committed(
+        &self,
+        id: i64,
+        production: &crate::workspace::EnvironmentRow,
+        step: PromotionStep,
+    ) -> Result<bool> {
+        if step != PromotionStep::Apply {
+            return Ok(true);
+        }
+        let before: Option<i64> = self
+            .connect()?
+            .query_row(
+                "SELECT before_seq FROM promotions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .context("reading the promotion's mark")?;
+        let Some(before) = before else {
+            return Ok(true);
+        };
+        let end = self
+            .backend(production.environment.account_id)
+            .and_then(|b| b.open(&production.store_key))
+            .and_then(|s| s.changelog_end());
+        Ok(match end {
+            Ok(end) => end != before,
+            Err(e) => {
+                tracing::warn!(promotion = id, error = %e.message, "production unreadable; restoring it");
+                true
+            }
+        })
     }
 
     pub(super) fn unlock(

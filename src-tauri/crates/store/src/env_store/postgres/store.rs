@@ -472,6 +472,10 @@ impl EnvironmentStore for PgStore {
             .unwrap_or(0))
     }
 
+    fn changelog_end(&self) -> Result<i64> {
+        Self::last_seq(&mut *self.client.borrow_mut())
+    }
+
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
         changelog::entries_after(&mut *self.client.borrow_mut(), seq)
     }

@@ -47,7 +47,7 @@ fn set_meta(conn: &Connection, key: &str, value: i64) -> Result<()> {
     Ok(())
 }
 
-fn last_seq(conn: &Connection) -> Result<i64> {
+pub(super) fn last_seq(conn: &Connection) -> Result<i64> {
     conn.query_row(
         "SELECT coalesce(max(seq), 0) FROM platform_changelog",
         [],

@@ -386,6 +386,10 @@ impl EnvironmentStore for SqliteStore {
         changelog::base(&self.conn)
     }
 
+    fn changelog_end(&self) -> Result<i64> {
+        changelog::last_seq(&self.conn)
+    }
+
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
         promote::entries_after(&self.conn, seq)
     }
