@@ -384,67 +384,6 @@ impl Workspace {
         self.fire(PromotionPoint::BackedUp)
     }
 
-    /// Puts production back as it was before promotion `id`, if the failed
-    /// step may have touched it, and the sandbox's marks with it: the
-    /// sandbox's changes are promoted exactly when production keeps them.
-    pub(super) fn restore_after_failure(
-        &self,
-        id: i64,
-        production: &crate::workspace::EnvironmentRow,
-    ) -> Result<()> {
-        let record = self.promotion(id)?;
-        if !record.step.touches_production() || !self.plan_committed(id, production, record.step)? {
-            return Ok(());
-        }
-        let backup = record
-            .backup_id
-            .ok_or_else(|| Error::internal("A promotion touched production without a backup."))?;
-        let point = self.checked_point(backup)?;
-        self.backend(production.environment.account_id)?
-            .restore_point(&production.store_key, &point, &|_| {})?;
-        self.put_back_sandbox_marks(id)
-    }
-
-    /// Whether production may hold promotion `id`'s plan, stopped at
-    /// `step`. At the apply it holds it only if the apply's transaction
-    /// committed, which moved production's changelog past the mark taken
-    /// at the lock; when it did not, production was never changed and is
-    /// not restored (on a server, other applications may have written to
-    /// it since, and a restore would lose that). When production cannot
-    /// be read, it may: the backup is the safe answer.
-    fn plan_committed(
-        &self,
-        id: i64,
-        production: &crate::workspace::EnvironmentRow,
-        step: PromotionStep,
-    ) -> Result<bool> {
-        if step != PromotionStep::Apply {
-            return Ok(true);
-        }
-        let before: Option<i64> = self
-            .connect()?
-            .query_row(
-                "SELECT before_seq FROM promotions WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .context("reading the promotion's mark")?;
-        let Some(before) = before else {
-            return Ok(true);
-        };
-        let end = self
-            .backend(production.environment.account_id)
-            .and_then(|b| b.open(&production.store_key))
-            .and_then(|s| s.changelog_end());
-        Ok(match end {
-            Ok(end) => end != before,
-            Err(e) => {
-                tracing::warn!(promotion = id, error = %e.message, "production unreadable; restoring it");
-                true
-            }
-        })
-    }
-
     pub(super) fn unlock(
         &self,
         id: i64,
