@@ -259,6 +259,9 @@ impl StoreBackend for Faulty {
         self.check("take_point")?;
         self.inner.take_point(key, p, stop)
     }
+    fn makes_point(&self, name: &str) -> bool {
+        self.inner.makes_point(name)
+    }
     fn check_point(&self, name: &str, digest: &str) -> std::result::Result<(), String> {
         self.inner.check_point(name, digest)
     }

@@ -139,6 +139,10 @@ pub trait StoreBackend: Send + Sync {
         stop: &AtomicBool,
     ) -> Result<Point>;
 
+    /// Whether `name` is a point this backend would make (its naming, not
+    /// whether it still exists): kept records of points say no more.
+    fn makes_point(&self, name: &str) -> bool;
+
     /// Checks a point against the digest taken with it and the engine's
     /// own integrity check; the problem in words for the user.
     fn check_point(&self, name: &str, digest: &str) -> Result<(), String>;

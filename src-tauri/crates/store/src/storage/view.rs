@@ -153,8 +153,8 @@ impl Workspace {
             .context("listing kept backups")?
             .into_iter()
             // A backup whose file is gone weighs nothing and is not listed;
-            // a server's (a `point_` schema) is listed from its record.
-            .filter(|(_, path)| path.starts_with("point_") || self.root().join(path).is_file())
+            // a server's is listed from its record.
+            .filter(|(_, path)| !self.local.makes_point(path) || self.root().join(path).is_file())
             .map(|(b, _)| b)
             .collect::<Vec<_>>();
         let total_bytes = retired.iter().map(|r| r.size_bytes).sum::<u64>()
@@ -374,16 +374,16 @@ impl Workspace {
         )))
     }
 
-    /// The backend holding kept backup `path` of `account`. A file under
-    /// `backups/` is this computer's; a server's `point_` schema is found
-    /// through its account, and one whose account was deleted cannot be
-    /// reached any more (its server's settings went with it).
+    /// The backend holding kept backup `path` of `account`. One this
+    /// computer's backend names is its own; any other is on its account's
+    /// server, and one whose account was deleted cannot be reached any more
+    /// (its server's settings went with it).
     fn kept_backup_backend(
         &self,
         path: &str,
         account: Option<i64>,
     ) -> Result<Arc<dyn StoreBackend>> {
-        if !path.starts_with("point_") {
+        if self.local.makes_point(path) {
             return Ok(self.local.clone());
         }
         let known = match account {

@@ -180,6 +180,10 @@ impl StoreBackend for PgBackend {
         self.take_point_schema(key, progress, stop)
     }
 
+    fn makes_point(&self, name: &str) -> bool {
+        points::is_point(name)
+    }
+
     fn check_point(&self, name: &str, digest: &str) -> Result<(), String> {
         self.check_point_schema(name, digest)
     }

@@ -35,6 +35,11 @@ fn point_schema(name: &str) -> Result<&str> {
     }
 }
 
+/// Whether `name` is a backup's schema name.
+pub(super) fn is_point(name: &str) -> bool {
+    point_schema(name).is_ok()
+}
+
 /// A retired schema's name, refusing names Cutover did not make.
 fn retired_schema(name: &str) -> Result<(&str, DateTime<Utc>)> {
     name.strip_prefix("retired_")

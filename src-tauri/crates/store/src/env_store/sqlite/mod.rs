@@ -217,6 +217,10 @@ impl StoreBackend for SqliteBackend {
         self.take_point_file(key, progress, stop)
     }
 
+    fn makes_point(&self, name: &str) -> bool {
+        self.point_path(name).is_ok()
+    }
+
     fn check_point(&self, name: &str, digest: &str) -> Result<(), String> {
         self.check_point_file(name, digest)
     }
