@@ -184,8 +184,8 @@ impl Workspace {
 
     /// The engine `account` keeps its environments in: what its
     /// packages' scripts must be written for. Known without its password.
-    pub(crate) fn engine(&self, account: AccountId) -> Result<Engine> {
-        Ok(match server_of(&self.connect()?, account)? {
+    pub(crate) fn engine(&self, conn: &Connection, account: AccountId) -> Result<Engine> {
+        Ok(match server_of(conn, account)? {
             Some(_) => Engine::Postgresql,
             None => Engine::Sqlite,
         })

@@ -31,11 +31,11 @@ impl Workspace {
             .collect();
         let package = cutover_package::open_extension(bytes, &trusted)?;
         let mut conn = self.connect()?;
-        let platform: String = conn
+        let (platform, account_name): (String, String) = conn
             .query_row(
-                "SELECT platform FROM accounts WHERE id = ?1",
+                "SELECT platform, name FROM accounts WHERE id = ?1",
                 [account_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .context("reading the account")?
@@ -48,14 +48,7 @@ impl Workspace {
                 cutover_core::error::quote(&platform)
             )));
         }
-        let account_name: String = conn
-            .query_row(
-                "SELECT name FROM accounts WHERE id = ?1",
-                [account_id],
-                |r| r.get(0),
-            )
-            .context("reading the account")?;
-        package.ensure_engine(self.engine(account_id)?, &account_name)?;
+        package.ensure_engine(self.engine(&conn, account_id)?, &account_name)?;
         let tx = conn.transaction().context("importing the extension")?;
         tx.execute(
             "INSERT INTO extensions (account_id, name, version, version_key, manifest, package_sha256, signer, imported_at, imported_by)
@@ -275,7 +268,7 @@ impl Workspace {
                 |r| r.get(0),
             )
             .context("reading the extension's scripts")?;
-        let engine = self.engine(account)?;
+        let engine = self.engine(&conn, account)?;
         let mut stmt = conn
             .prepare(
                 "SELECT name, sql FROM extension_scripts

@@ -50,7 +50,7 @@ impl Workspace {
                 cutover_core::error::quote(&platform)
             )));
         }
-        package.ensure_engine(self.engine(account_id)?, &account_name)?;
+        package.ensure_engine(self.engine(&conn, account_id)?, &account_name)?;
         let version = manifest.version();
         let existing: Option<(DateTime<Utc>, String)> = conn
             .query_row(

@@ -294,7 +294,7 @@ impl Workspace {
                  ORDER BY s.name",
             )
             .context("reading the release's scripts")?;
-        let engine = self.engine(account_id)?;
+        let engine = self.engine(&conn, account_id)?;
         let rows = stmt
             .query_map(
                 params![
