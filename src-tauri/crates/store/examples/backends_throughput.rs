@@ -19,12 +19,14 @@
 
 use cutover_core::definitions::{FieldType, Value};
 use cutover_core::Result;
-use cutover_store::env_store::postgres::{PgBackend, ServerSettings, TlsMode};
+
 use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::StoreBackend;
 use cutover_store::Context;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
+
+mod common;
 
 fn best_of(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Duration> {
     let mut best = Duration::MAX;
@@ -128,29 +130,11 @@ fn main() -> Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
     measure("SQLite", &SqliteBackend::new(dir.path())?, mb, runs)?;
 
-    let server = std::env::var_os("CUTOVER_TEST_PG_DIR")
-        .map(std::path::PathBuf::from)
-        .ok_or_else(|| {
-            cutover_core::Error::invalid(
-                "Set CUTOVER_TEST_PG_DIR (bash scripts/pg-server.sh start DIR).",
-            )
-        })?;
-    let url = std::fs::read_to_string(server.join("url")).context("reading the server's URL")?;
-    let (admin, secret) = ServerSettings::from_url(url.trim(), TlsMode::Disable, None)?;
-    let database = format!("cutover_bench_{}", std::process::id());
-    admin
-        .connect(secret.as_ref())?
-        .batch_execute(&format!("CREATE DATABASE {database}"))
-        .context("making the bench database")?;
-    let result = measure(
-        "PostgreSQL",
-        &PgBackend::new(admin.with_database(&database), secret.clone()),
-        mb,
-        runs,
-    );
-    admin
-        .connect(secret.as_ref())?
-        .batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)"))
-        .context("dropping the bench database")?;
-    result
+    let server = common::server_dir().ok_or_else(|| {
+        cutover_core::Error::invalid(
+            "Set CUTOVER_TEST_PG_DIR (bash scripts/pg-server.sh start DIR).",
+        )
+    })?;
+    let db = common::Database::new(&server, "cutover_bench")?;
+    measure("PostgreSQL", &db.backend(), mb, runs)
 }
