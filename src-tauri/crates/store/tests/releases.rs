@@ -468,7 +468,8 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
     assert!(!before.is_empty());
     // Put the control database back as schema 14 left it (no fts_rowid,
     // no backup platform or record-count columns, nothing kept aside, no UAT cycles or log
-    // chains, no account servers, scripts without engines), the
+    // chains, no account servers, scripts without engines, no promotion
+    // changelog marks), the
     // index numbered 1..n by the old whole rebuild.
     ws.connect()?
         .execute_batch(
@@ -509,6 +510,7 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
              ALTER TABLE backups DROP COLUMN records;
              ALTER TABLE accounts DROP COLUMN server;
              ALTER TABLE accounts DROP COLUMN server_remembered;
+             ALTER TABLE promotions DROP COLUMN before_seq;
              DELETE FROM release_notes_fts;
              INSERT INTO release_notes_fts (rowid, title, area, body, account, note_id)
              SELECT row_number() OVER (ORDER BY r.account_id, r.version_key, n.position),
