@@ -7,16 +7,22 @@
 //! summary every page also shows (the author list and the unpromoted
 //! entries per author, which do not depend on the filter).
 //!
+//! With `CUTOVER_TEST_PG_DIR` naming a server started by
+//! `scripts/pg-server.sh`, the same entries are measured on it too.
+//!
+//!   [CUTOVER_TEST_PG_DIR=/tmp/cutover-pg] \
 //!   cargo run --release -p cutover-store --example changelog_filter [N] [RUNS]
 
 use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
 use cutover_core::changelog::{ChangeAction, ChangelogQuery, EntityKind};
 use cutover_core::Result;
 use cutover_store::env_store::sqlite::SqliteBackend;
-use cutover_store::env_store::StoreBackend;
+use cutover_store::env_store::{EnvironmentStore, StoreBackend};
 use cutover_store::Context;
 use rusqlite::params;
 use std::time::{Duration, Instant};
+
+mod common;
 
 const AUTHORS: [&str; 5] = [
     "Alex Morgan",
@@ -36,48 +42,109 @@ const ACTIONS: [&str; 7] = [
     "edit",
 ];
 
-fn fill(path: &std::path::Path, n: u32) -> Result<()> {
-    let mut conn = rusqlite::Connection::open(path).context("opening the store")?;
-    let tx = conn.transaction().context("tx")?;
+/// One generated entry: when, who, what, and the app it belongs to.
+struct Entry {
+    at: DateTime<Utc>,
+    author: &'static str,
+    kind: &'static str,
+    entity: i64,
+    action: &'static str,
+    app: i64,
+}
+
+const BEFORE: &str = r#"{"id":1,"name":"Before","fieldType":{"type":"text"}}"#;
+const AFTER: &str = r#"{"id":1,"name":"After","fieldType":{"type":"number"}}"#;
+
+/// `n` entries spread over a year, the same on every run and backend.
+fn entries(n: u32) -> impl Iterator<Item = Entry> {
     let start: DateTime<Utc> = Utc
         .with_ymd_and_hms(2025, 11, 23, 0, 0, 0)
         .single()
         .unwrap_or_default();
     let step = Span::seconds(365 * 24 * 3600 / i64::from(n));
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = || {
+    (0..n).map(move |i| {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        x
-    };
-    for i in 0..n {
-        let r = next();
-        let at = start + step * i as i32;
+        let r = x;
+        Entry {
+            at: start + step * i as i32,
+            author: AUTHORS[(r % 5) as usize],
+            kind: KINDS[(r / 5 % 4) as usize],
+            entity: (r / 20 % 5000) as i64,
+            action: ACTIONS[(r / 100_000 % 7) as usize],
+            app: (r / 7 % 4 + 1) as i64,
+        }
+    })
+}
+
+fn fill(path: &std::path::Path, n: u32) -> Result<()> {
+    let mut conn = rusqlite::Connection::open(path).context("opening the store")?;
+    let tx = conn.transaction().context("tx")?;
+    for e in entries(n) {
         tx.execute(
             "INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
-                at,
-                AUTHORS[(r % 5) as usize],
-                KINDS[(r / 5 % 4) as usize],
-                (r / 20 % 5000) as i64,
-                format!("Entity {}", r / 20 % 5000),
-                ACTIONS[(r / 100_000 % 7) as usize],
-                r#"{"id":1,"name":"Before","fieldType":{"type":"text"}}"#,
-                r#"{"id":1,"name":"After","fieldType":{"type":"number"}}"#,
+                e.at,
+                e.author,
+                e.kind,
+                e.entity,
+                format!("Entity {}", e.entity),
+                e.action,
+                BEFORE,
+                AFTER,
             ],
         )
         .context("inserting an entry")?;
         let seq = tx.last_insert_rowid();
         tx.execute(
             "INSERT INTO platform_changelog_apps (app_id, seq) VALUES (?1, ?2)",
-            params![(r / 7 % 4 + 1) as i64, seq],
+            params![e.app, seq],
         )
         .context("inserting an app link")?;
     }
     tx.commit().context("commit")?;
     conn.execute_batch("ANALYZE;").context("analyze")
+}
+
+/// The same entries into environment `bench` on a server, by `COPY`.
+fn fill_server(db: &common::Database, n: u32) -> Result<()> {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let (mut changes, mut apps) = (String::new(), String::new());
+    for (i, e) in entries(n).enumerate() {
+        let seq = i + 1;
+        let _ = writeln!(
+            changes,
+            "{seq}\t{}\t{}\t{}\t{}\tEntity {}\t{}\t{BEFORE}\t{AFTER}",
+            e.at.to_rfc3339(),
+            e.author,
+            e.kind,
+            e.entity,
+            e.entity,
+            e.action
+        );
+        let _ = writeln!(apps, "{}\t{seq}", e.app);
+    }
+    let mut client = db.connect()?;
+    for (sql, rows) in [
+        ("COPY env_bench.platform_changelog (seq, at, author, entity_kind, entity_id, entity_name, action, before, after) FROM STDIN", changes),
+        ("COPY env_bench.platform_changelog_apps (app_id, seq) FROM STDIN", apps),
+    ] {
+        let mut writer = client.copy_in(sql).context("filling the changelog")?;
+        writer.write_all(rows.as_bytes()).context("filling the changelog")?;
+        writer.finish().context("filling the changelog")?;
+    }
+    client
+        .batch_execute(
+            "SELECT setval(pg_get_serial_sequence('env_bench.platform_changelog', 'seq'), max(seq))
+             FROM env_bench.platform_changelog;
+             ANALYZE env_bench.platform_changelog;
+             ANALYZE env_bench.platform_changelog_apps;",
+        )
+        .context("filling the changelog")
 }
 
 fn main() -> Result<()> {
@@ -102,7 +169,21 @@ fn main() -> Result<()> {
     if let Ok(keep) = std::env::var("CHANGELOG_BENCH_KEEP") {
         std::fs::copy(backend.path_of("bench"), keep).context("keeping the bench store")?;
     }
-    let store = backend.open("bench")?;
+    println!("SQLite");
+    measure(&*backend.open("bench")?, n, runs)?;
+    if let Some(server) = common::server_dir() {
+        let db = common::Database::new(&server, "cutover_changelog")?;
+        let backend = db.backend();
+        drop(backend.create("bench", "10.0.1")?);
+        fill_server(&db, n)?;
+        println!("PostgreSQL");
+        measure(&*backend.open("bench")?, n, runs)?;
+    }
+    Ok(())
+}
+
+/// Times each filter, then the summary, on `store`.
+fn measure(store: &dyn EnvironmentStore, n: u32, runs: usize) -> Result<()> {
     let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
     let base = ChangelogQuery {
         limit: 50,

@@ -238,6 +238,33 @@ fn a_design_built_change_by_change(backend: &dyn StoreBackend) -> Result<()> {
         ..Default::default()
     })?;
     assert_eq!(second_page.0.len(), 4);
+    // Pages of three, near and far (a far page may be read from the other
+    // end), join up to the whole list, with and without an app.
+    for filter in [
+        ChangelogFilter::default(),
+        ChangelogFilter {
+            app_id: Some(projects),
+            ..Default::default()
+        },
+        ChangelogFilter {
+            app_id: Some(projects),
+            author: Some("Alex".into()),
+            ..Default::default()
+        },
+    ] {
+        let (whole, total) = s.changelog(&all(filter.clone()))?;
+        let mut paged = Vec::new();
+        for offset in (0..total + 3).step_by(3) {
+            let (page, again) = s.changelog(&ChangelogFilter {
+                offset,
+                limit: 3,
+                ..filter.clone()
+            })?;
+            assert_eq!(again, total);
+            paged.extend(page.into_iter().map(|e| e.seq));
+        }
+        assert_eq!(paged, whole.iter().map(|e| e.seq).collect::<Vec<_>>());
+    }
     assert_eq!(s.changelog_authors()?, ["Alex", "Priya"]);
     let activity = s.changelog_activity(at(5), at(8))?;
     assert_eq!(

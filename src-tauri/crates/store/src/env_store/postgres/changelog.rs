@@ -129,46 +129,80 @@ pub(super) fn page(
     if let Some(a) = f.action {
         push("c.action =", Box::new(a.as_str().to_string()));
     }
-    if let Some(app) = f.app_id {
-        params.push(Box::new(app));
-        conditions.push(format!(
-            "c.seq IN (SELECT seq FROM platform_changelog_apps WHERE app_id = ${})",
-            params.len()
-        ));
-    }
+    // With an app, the walk starts from the app's index (app, seq): its
+    // entries in seq order, each joined to its entry.
+    let (from, seq) = match f.app_id {
+        Some(app) => {
+            params.push(Box::new(app));
+            conditions.push(format!("a.app_id = ${}", params.len()));
+            (
+                "platform_changelog_apps a JOIN platform_changelog c ON c.seq = a.seq",
+                "a.seq",
+            )
+        }
+        None => ("platform_changelog c", "c.seq"),
+    };
     let filter = if conditions.is_empty() {
-        "platform_changelog c".to_string()
+        from.to_string()
     } else {
-        format!("platform_changelog c WHERE {}", conditions.join(" AND "))
+        format!("{from} WHERE {}", conditions.join(" AND "))
     };
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+    let count = if f.app_id.is_some() && conditions.len() == 1 {
+        // Every row of the entry-to-app table has its entry (it is deleted
+        // with it), so the app's index alone counts them.
+        "SELECT count(*) FROM platform_changelog_apps a WHERE a.app_id = $1".to_string()
+    } else {
+        format!("SELECT count(*) FROM {filter}")
+    };
     let total: i64 = client
-        .query_one(&format!("SELECT count(*) FROM {filter}"), &refs)
+        .query_one(&count, &refs)
         .context("counting changelog entries")?
         .get(0);
+    // A page in the far half is read from the other end, so the server
+    // skips the fewer rows (the last page skips none).
     let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
+    let from_end = offset > total / 2;
+    let (order, limit, offset) = if from_end {
+        let limit = limit.min(total - offset).max(0);
+        ("ASC", limit, (total - offset - limit).max(0))
+    } else {
+        ("DESC", limit, offset)
+    };
     let mut paged = refs.clone();
     paged.push(&limit);
     paged.push(&offset);
     let rows = client
         .query(
             &format!(
-                "SELECT {ENTRY_COLUMNS} FROM {filter} ORDER BY c.seq DESC LIMIT ${} OFFSET ${}",
+                "SELECT {ENTRY_COLUMNS} FROM {filter} ORDER BY {seq} {order} LIMIT ${} OFFSET ${}",
                 refs.len() + 1,
                 refs.len() + 2
             ),
             &paged,
         )
         .context("reading the changelog")?;
-    let entries = rows.iter().map(|r| entry(r, base)).collect::<Result<_>>()?;
+    let mut entries: Vec<ChangeEntry> =
+        rows.iter().map(|r| entry(r, base)).collect::<Result<_>>()?;
+    if from_end {
+        entries.reverse();
+    }
     Ok((entries, total as u32))
 }
 
 /// Every distinct author, in order.
 pub(super) fn authors(client: &mut impl GenericClient) -> Result<Vec<String>> {
+    // Hopping through the author index (a few lookups per author) instead
+    // of reading every entry.
     Ok(client
         .query(
-            "SELECT DISTINCT author FROM platform_changelog ORDER BY author",
+            "WITH RECURSIVE a(name) AS (
+                 SELECT min(author) FROM platform_changelog
+                 UNION ALL
+                 SELECT (SELECT min(author) FROM platform_changelog WHERE author > a.name) FROM a
+                 WHERE a.name IS NOT NULL
+             )
+             SELECT name FROM a WHERE name IS NOT NULL",
             &[],
         )
         .context("listing authors")?
