@@ -193,33 +193,8 @@ fn a_promotion_under_concurrent_writers_loses_no_acknowledged_write() -> Result<
 
     let db = FreshDatabase::new();
     let backend = db.backend();
-    let mut prod = backend.create("prod", "10.0.1")?;
+    let (people, name) = common::pg::people(&backend)?;
     let at = chrono::Utc::now();
-    let hr = prod
-        .apply(&Change::CreateApp { name: "HR".into() }, "Alex", at)?
-        .entity_id;
-    let people = prod
-        .apply(
-            &Change::CreateTable {
-                app_id: hr,
-                name: "People".into(),
-            },
-            "Alex",
-            at,
-        )?
-        .entity_id;
-    let name = prod
-        .apply(
-            &Change::AddField {
-                table_id: people,
-                name: "Name".into(),
-                field_type: FieldType::Text,
-            },
-            "Alex",
-            at,
-        )?
-        .entity_id;
-    drop(prod);
     backend.copy("prod", "sandbox", &|_| {}, &AtomicBool::new(false))?;
     let mut sandbox = backend.open("sandbox")?;
     let base = sandbox.mark_copied()?;

@@ -5,8 +5,7 @@
 mod common;
 
 use common::pg::FreshDatabase;
-use cutover_core::change::Change;
-use cutover_core::definitions::{FieldType, Value};
+use cutover_core::definitions::Value;
 use cutover_core::Result;
 use cutover_store::env_store::StoreBackend;
 use std::sync::atomic::AtomicBool;
@@ -14,32 +13,8 @@ use std::sync::atomic::AtomicBool;
 /// Production with one table (`People`, one text field) and `rows` rows;
 /// the table's id and the field's.
 fn production(backend: &dyn StoreBackend, rows: usize) -> Result<(i64, i64)> {
-    let mut prod = backend.create("prod", "10.0.1")?;
-    let at = chrono::Utc::now();
-    let hr = prod
-        .apply(&Change::CreateApp { name: "HR".into() }, "Alex", at)?
-        .entity_id;
-    let people = prod
-        .apply(
-            &Change::CreateTable {
-                app_id: hr,
-                name: "People".into(),
-            },
-            "Alex",
-            at,
-        )?
-        .entity_id;
-    let name = prod
-        .apply(
-            &Change::AddField {
-                table_id: people,
-                name: "Name".into(),
-                field_type: FieldType::Text,
-            },
-            "Alex",
-            at,
-        )?
-        .entity_id;
+    let (people, name) = common::pg::people(backend)?;
+    let mut prod = backend.open("prod")?;
     let rows: Vec<Vec<Value>> = (0..rows)
         .map(|n| vec![Value::Text(format!("P{n}"))])
         .collect();

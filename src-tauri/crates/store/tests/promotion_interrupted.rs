@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::promotion::step_after;
+
 use common::{at, boss, demo, env};
 use cutover_core::change::Change;
 use cutover_core::promotion::{PromotionState, PromotionStep};
@@ -128,18 +130,6 @@ fn assert_as_before(
     Ok(())
 }
 
-/// The step a promotion is recorded at when it stops after `point`.
-fn step_of(point: PromotionPoint) -> PromotionStep {
-    match point {
-        PromotionPoint::DryRun | PromotionPoint::Paused => PromotionStep::DryRun,
-        PromotionPoint::BackedUp => PromotionStep::Backup,
-        PromotionPoint::Locked => PromotionStep::Lock,
-        PromotionPoint::Applying | PromotionPoint::Applied => PromotionStep::Apply,
-        PromotionPoint::Verified => PromotionStep::Verify,
-        PromotionPoint::Marked | PromotionPoint::Unlocked => PromotionStep::Unlock,
-    }
-}
-
 #[test]
 fn an_error_after_each_step_of_a_promotion_leaves_everything_before_or_after() -> Result<()> {
     for point in PromotionPoint::ALL {
@@ -174,7 +164,7 @@ fn an_error_after_each_step_of_a_promotion_leaves_everything_before_or_after() -
             "{what}: {}",
             e.message
         );
-        assert_as_before(&ws, sandbox, &was, step_of(point), what)?;
+        assert_as_before(&ws, sandbox, &was, step_after(point), what)?;
         ws.set_failpoint(None);
         ws.promote(sandbox, &[], "Production", &boss(), &|| at(10, 10), &|_| {})?;
         assert!(
@@ -201,11 +191,11 @@ fn a_promotion_killed_after_each_step_is_settled_at_the_next_start() -> Result<(
         let record = &ws.promotions(production)?[0];
         assert_eq!(
             (record.state, record.step),
-            (PromotionState::Running, step_of(point)),
+            (PromotionState::Running, step_after(point)),
             "{what}: the kill landed there"
         );
         ws.recover(at(11, 0))?;
-        assert_as_before(&ws, sandbox, &was, step_of(point), what)?;
+        assert_as_before(&ws, sandbox, &was, step_after(point), what)?;
         ws.promote(sandbox, &[], "Production", &boss(), &|| at(11, 5), &|_| {})?;
         assert!(
             ws.promotion_plan(sandbox)?.steps.is_empty(),

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::promotion::step_after;
+
 use common::pg::FreshDatabase;
 use common::server::{choice, env_id, new_account};
 use common::{at, boss};
@@ -179,17 +181,6 @@ fn backups_match(ws: &Workspace, db: &FreshDatabase) -> Result<()> {
     Ok(())
 }
 
-fn step_of(point: PromotionPoint) -> PromotionStep {
-    match point {
-        PromotionPoint::DryRun | PromotionPoint::Paused => PromotionStep::DryRun,
-        PromotionPoint::BackedUp => PromotionStep::Backup,
-        PromotionPoint::Locked => PromotionStep::Lock,
-        PromotionPoint::Applying | PromotionPoint::Applied => PromotionStep::Apply,
-        PromotionPoint::Verified => PromotionStep::Verify,
-        PromotionPoint::Marked | PromotionPoint::Unlocked => PromotionStep::Unlock,
-    }
-}
-
 /// Production as before the promotion (plus `written`, another
 /// application's entries since), unlocked, the sandbox's changes still to
 /// promote, the promotion failed at `step`, the backups on the server
@@ -305,7 +296,7 @@ fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() 
             e.message
         );
         other_application_writes(&ws, &db, &s, 2.0)?;
-        assert_as_before(&ws, &db, &s, &was, &[2.0], step_of(point), what)?;
+        assert_as_before(&ws, &db, &s, &was, &[2.0], step_after(point), what)?;
         promotes_after(&ws, &s, what)?;
     }
     Ok(())
@@ -356,11 +347,11 @@ fn a_server_promotion_killed_after_each_step_is_settled_without_losing_a_write()
         }
         assert_eq!(
             ws.promotions(s.production)?[0].step,
-            step_of(point),
+            step_after(point),
             "{what}: the kill landed there"
         );
         ws.unlock_account(s.account, &password, false, at(11, 0))?;
-        assert_as_before(&ws, &db, &s, &was, written, step_of(point), what)?;
+        assert_as_before(&ws, &db, &s, &was, written, step_after(point), what)?;
         promotes_after(&ws, &s, what)?;
     }
     Ok(())

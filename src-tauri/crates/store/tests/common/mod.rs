@@ -35,6 +35,7 @@ macro_rules! both {
 }
 
 pub mod pg;
+pub mod promotion;
 pub mod server;
 pub mod uat;
 

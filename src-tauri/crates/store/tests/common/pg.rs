@@ -81,3 +81,38 @@ impl Drop for FreshDatabase {
         }
     }
 }
+
+/// Store `prod` of `backend` with an HR app and a People table of one
+/// text field, Name, as another application writes them: (table, field).
+pub fn people(
+    backend: &dyn cutover_store::env_store::StoreBackend,
+) -> cutover_core::Result<(i64, i64)> {
+    use cutover_core::change::Change;
+    let mut prod = backend.create("prod", "10.0.1")?;
+    let at = chrono::Utc::now();
+    let hr = prod
+        .apply(&Change::CreateApp { name: "HR".into() }, "Alex", at)?
+        .entity_id;
+    let people = prod
+        .apply(
+            &Change::CreateTable {
+                app_id: hr,
+                name: "People".into(),
+            },
+            "Alex",
+            at,
+        )?
+        .entity_id;
+    let name = prod
+        .apply(
+            &Change::AddField {
+                table_id: people,
+                name: "Name".into(),
+                field_type: cutover_core::definitions::FieldType::Text,
+            },
+            "Alex",
+            at,
+        )?
+        .entity_id;
+    Ok((people, name))
+}
