@@ -253,6 +253,7 @@ impl EnvironmentStore for FaultyStore {
         self.inner.copy_point()
     }
     fn changelog_end(&self) -> Result<i64> {
+        self.fault.check("changelog_end")?;
         self.inner.changelog_end()
     }
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
@@ -332,6 +333,8 @@ fn an_error_at_any_step_leaves_production_exactly_as_it_was() -> Result<()> {
         ("apply_plan", 1, PromotionStep::DryRun),
         ("check", 1, PromotionStep::DryRun),
         ("take_point", 1, PromotionStep::Backup),
+        // Production's changelog read once it is locked.
+        ("changelog_end", 1, PromotionStep::Lock),
         ("apply_plan", 2, PromotionStep::Apply),
         ("check", 2, PromotionStep::Verify),
     ];

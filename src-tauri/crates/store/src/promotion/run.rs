@@ -303,15 +303,19 @@ impl Workspace {
                 "Production was locked by another operation just now. Try again when it is ready.",
             ));
         }
-        // Read once Cutover's own writers are stopped: after this only the
-        // plan's commit adds changelog entries to production.
-        let before_seq = prod.changelog_end()?;
         conn.execute(
-            "UPDATE promotions SET locked_at = ?2, before_seq = ?3 WHERE id = ?1",
-            params![id, now(), before_seq],
+            "UPDATE promotions SET locked_at = ?2 WHERE id = ?1",
+            params![id, now()],
         )
         .context("recording the lock")?;
         let applied = (|| {
+            // Read once Cutover's own writers are stopped: after this only
+            // the plan's commit adds changelog entries to production.
+            conn.execute(
+                "UPDATE promotions SET before_seq = ?2 WHERE id = ?1",
+                params![id, prod.changelog_end()?],
+            )
+            .context("recording the lock")?;
             self.fire(PromotionPoint::Locked)?;
             // 3. Apply in one transaction, then verify what it touched.
             let entries = prod.apply_plan_locked(steps, &admin.name, now(), &mut || {
