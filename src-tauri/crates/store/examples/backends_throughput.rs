@@ -17,7 +17,7 @@
 //!   cargo run --release -p cutover-store --example backends_throughput [MB] [RUNS]
 //! ```
 
-use cutover_core::definitions::{FieldType, Value};
+use cutover_core::definitions::FieldType;
 use cutover_core::Result;
 
 use cutover_store::env_store::sqlite::SqliteBackend;
@@ -51,16 +51,7 @@ fn fill(backend: &dyn StoreBackend, key: &str, mb: u64) -> Result<u64> {
             ("Flag", FieldType::Boolean),
         ],
     )?;
-    let text = "x".repeat(900);
-    let batch: Vec<Vec<Value>> = (0..10_000)
-        .map(|i| {
-            vec![
-                Value::Text(format!("{i} {text}")),
-                Value::Number(i as f64),
-                Value::Bool(i % 2 == 0),
-            ]
-        })
-        .collect();
+    let batch = common::kilobyte_rows();
     while store.stats()?.size_bytes < mb * 1_048_576 {
         store.insert_records(table.id, &batch)?;
     }

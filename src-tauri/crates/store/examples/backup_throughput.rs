@@ -12,13 +12,15 @@
 
 use chrono::Utc;
 use cutover_core::backup::BackupReason;
-use cutover_core::definitions::{FieldType, Value};
+use cutover_core::definitions::FieldType;
 use cutover_core::Result;
 use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::StoreBackend;
 use cutover_store::{Context, Workspace};
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+mod common;
 
 fn best_of(runs: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<Duration> {
     let mut best = Duration::MAX;
@@ -54,16 +56,7 @@ fn main() -> Result<()> {
             ("Flag", FieldType::Boolean),
         ],
     )?;
-    let text = "x".repeat(900);
-    let batch: Vec<Vec<Value>> = (0..10_000)
-        .map(|i| {
-            vec![
-                Value::Text(format!("{i} {text}")),
-                Value::Number(i as f64),
-                Value::Bool(i % 2 == 0),
-            ]
-        })
-        .collect();
+    let batch = common::kilobyte_rows();
     let store_path = backend.path_of(key);
     while std::fs::metadata(&store_path).map(|m| m.len()).unwrap_or(0) < target_mb * 1_048_576 {
         store.insert_records(table.id, &batch)?;

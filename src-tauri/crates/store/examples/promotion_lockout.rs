@@ -20,7 +20,7 @@ use chrono::Utc;
 use cutover_core::account::NewAccount;
 use cutover_core::admin::Admin;
 use cutover_core::change::Change;
-use cutover_core::definitions::{FieldType, Value};
+use cutover_core::definitions::FieldType;
 use cutover_core::environment::EnvironmentKind;
 use cutover_core::server::{ServerChoice, TlsMode};
 use cutover_core::Result;
@@ -109,16 +109,7 @@ fn measure(server: Option<ServerChoice>, mb: u64) -> Result<Figures> {
         .id;
 
     let mut store = ws.store(production)?;
-    let text = "x".repeat(900);
-    let batch: Vec<Vec<Value>> = (0..10_000)
-        .map(|i| {
-            vec![
-                Value::Text(format!("{i} {text}")),
-                Value::Number(i as f64),
-                Value::Bool(i % 2 == 0),
-            ]
-        })
-        .collect();
+    let batch = common::kilobyte_rows();
     while store.stats()?.size_bytes < mb * 1_048_576 {
         store.insert_records(incidents, &batch)?;
     }

@@ -10,16 +10,16 @@ mod common;
 use common::promotion::step_after;
 
 use common::pg::FreshDatabase;
-use common::server::{choice, env_id, new_account};
+use common::server::{choice, env_id, new_account, promotable_sandbox};
 use common::{at, boss};
 use cutover_core::account::AccountId;
 use cutover_core::change::Change;
 use cutover_core::definitions::{Definitions, FieldType, Record, Value};
-use cutover_core::environment::{EnvironmentKind, EnvironmentStatus};
+use cutover_core::environment::EnvironmentStatus;
 use cutover_core::promotion::{PromotionState, PromotionStep};
 use cutover_core::Result;
 use cutover_store::control::failpoint::{Failpoint, PromotionPoint};
-use cutover_store::{Context, NewEnvironment, Workspace};
+use cutover_store::{Context, Workspace};
 
 /// The child process's orders: `<data dir>|<password>|<failpoint>`.
 const ORDERS: &str = "CUTOVER_SERVER_PROMOTION_CHILD";
@@ -81,17 +81,7 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
             vec![Value::Number(30.0)],
         ],
     )?;
-    let sandbox = ws
-        .create_copy(
-            &NewEnvironment {
-                source_id: production,
-                name: "Sandbox".into(),
-                kind: EnvironmentKind::Promotable,
-            },
-            &boss(),
-            at(8, 2),
-        )?
-        .id;
+    let sandbox = promotable_sandbox(ws, production)?;
     change(
         sandbox,
         Change::AddField {

@@ -1,12 +1,29 @@
-//! What the benchmarks share: a throwaway database on the PostgreSQL server
-//! that `CUTOVER_TEST_PG_DIR` names (started by `scripts/pg-server.sh`).
+//! What the benchmarks share: the rows they fill tables with, and a
+//! throwaway database on the PostgreSQL server that `CUTOVER_TEST_PG_DIR`
+//! names (started by `scripts/pg-server.sh`).
 
 #![allow(dead_code)] // each example uses part of it
 
+use cutover_core::definitions::Value;
 use cutover_core::server::TlsMode;
 use cutover_core::Result;
 use cutover_store::env_store::postgres::{PgBackend, Secret, ServerSettings};
 use cutover_store::Context;
+
+/// 10,000 rows of about 1 kB for a table of a text, a number and a flag
+/// field, in that order.
+pub fn kilobyte_rows() -> Vec<Vec<Value>> {
+    let text = "x".repeat(900);
+    (0..10_000)
+        .map(|i| {
+            vec![
+                Value::Text(format!("{i} {text}")),
+                Value::Number(i as f64),
+                Value::Bool(i % 2 == 0),
+            ]
+        })
+        .collect()
+}
 
 /// The test server's directory, when one is set.
 pub fn server_dir() -> Option<std::path::PathBuf> {

@@ -95,7 +95,17 @@ pub fn server_account_with_sandbox(
         name: "Ledger".into(),
     };
     ws.apply_change(production, &ledger, &boss(), at(8, 1), true)?;
-    let sandbox = ws
+    let sandbox = promotable_sandbox(ws, production)?;
+    let payroll = Change::CreateApp {
+        name: "Payroll".into(),
+    };
+    ws.apply_change(sandbox, &payroll, &boss(), at(8, 3), false)?;
+    Ok((account, production, sandbox))
+}
+
+/// A promotable sandbox named Sandbox, copied from `production`.
+pub fn promotable_sandbox(ws: &Workspace, production: i64) -> Result<i64> {
+    Ok(ws
         .create_copy(
             &NewEnvironment {
                 source_id: production,
@@ -105,10 +115,5 @@ pub fn server_account_with_sandbox(
             &boss(),
             at(8, 2),
         )?
-        .id;
-    let payroll = Change::CreateApp {
-        name: "Payroll".into(),
-    };
-    ws.apply_change(sandbox, &payroll, &boss(), at(8, 3), false)?;
-    Ok((account, production, sandbox))
+        .id)
 }
