@@ -311,3 +311,28 @@ fn the_figures_are_the_servers_statistics_labelled_as_an_estimate() -> Result<()
     assert_eq!(missing.kind, cutover_core::ErrorKind::NotFound);
     Ok(())
 }
+
+/// Roles are the whole server's: a store made while another session is
+/// making its role (another database's store under the same key) waits for
+/// that session and shares the role instead of failing.
+#[test]
+fn a_store_made_while_another_session_makes_its_role_shares_it() -> Result<()> {
+    let db = FreshDatabase::new();
+    // Roles outlive test databases: a key of its own each run.
+    let key = format!("s{}", uuid::Uuid::new_v4().simple());
+    let mut other = db.settings.connect(Some(&db.secret))?;
+    let mut making = other.transaction().expect("a transaction");
+    making
+        .batch_execute(&format!("CREATE ROLE cutover_env_{key} NOLOGIN"))
+        .expect("the other session makes the role");
+    std::thread::scope(|s| {
+        let made = s.spawn(|| db.backend().create(&key, "10.0.1").map(drop));
+        // Long enough for the store to look, find no role, and wait on the
+        // other session's uncommitted one.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        making.commit().expect("the other session commits");
+        made.join().expect("the store")
+    })?;
+    assert!(db.backend().exists(&key)?);
+    Ok(())
+}

@@ -87,8 +87,14 @@ pub(super) fn ensure_role(client: &mut impl GenericClient, role: &str) -> Result
         .context("looking for an environment's role")?
         .is_some();
     if !exists {
+        // Roles are the whole server's: another session may make the same
+        // one between the look and the make, which is as good.
         client
-            .batch_execute(&format!("CREATE ROLE {} NOLOGIN", ident(role)))
+            .batch_execute(&format!(
+                "DO $make$ BEGIN CREATE ROLE {} NOLOGIN;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $make$",
+                ident(role)
+            ))
             .context("creating an environment's role")?;
     }
     client
