@@ -178,6 +178,7 @@ impl PgBackend {
             0
         };
         super::schema::give_to(&mut tx, &partial, &super::schema::role_of(key)?)?;
+        super::schema::carry_grants(&mut tx, &target, &partial)?;
         progress(CopyProgress::copying(1, 1).in_stage(CopyStage::Replacing));
         tx.batch_execute(&format!(
             "DROP SCHEMA {t} CASCADE; ALTER SCHEMA {p} RENAME TO {t};",

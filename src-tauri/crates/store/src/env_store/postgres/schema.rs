@@ -157,6 +157,57 @@ pub(super) fn give_to(client: &mut impl GenericClient, schema: &str, role: &str)
     Ok(())
 }
 
+/// Grants on schema `from` and its relations to roles other than their
+/// owners (other applications, integrations' roles), given again on
+/// schema `to` and its relations of the same names: replacing an
+/// environment's contents (a restore, a refresh) does not change who may
+/// use it. Column-level grants are not carried.
+pub(super) fn carry_grants(client: &mut impl GenericClient, from: &str, to: &str) -> Result<()> {
+    let doing = "keeping who may use the environment";
+    let grantee =
+        "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END";
+    let rows = client
+        .query(
+            &format!(
+                "SELECT 'SCHEMA', NULL::text, a.privilege_type, a.is_grantable, {grantee}
+                 FROM pg_namespace n, aclexplode(n.nspacl) a
+                 WHERE n.nspname = $1 AND a.grantee <> n.nspowner
+                 UNION ALL
+                 SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                        c.relname::text, a.privilege_type, a.is_grantable, {grantee}
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                      aclexplode(c.relacl) a
+                 WHERE n.nspname = $1 AND a.grantee <> c.relowner
+                   AND EXISTS (SELECT 1 FROM pg_class t JOIN pg_namespace m ON m.oid = t.relnamespace
+                               WHERE m.nspname = $2 AND t.relname = c.relname)"
+            ),
+            &[&from, &to],
+        )
+        .context(doing)?;
+    for r in rows {
+        let (kind, relation, privilege, grantable, grantee): (
+            &str,
+            Option<&str>,
+            &str,
+            bool,
+            &str,
+        ) = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        // The server's own privilege keyword and a quoted name: nothing
+        // here comes from outside the catalog.
+        let object = match relation {
+            Some(rel) => format!("{kind} {}.{}", ident(to), ident(rel)),
+            None => format!("SCHEMA {}", ident(to)),
+        };
+        client
+            .batch_execute(&format!(
+                "GRANT {privilege} ON {object} TO {grantee}{}",
+                if grantable { " WITH GRANT OPTION" } else { "" }
+            ))
+            .context(doing)?;
+    }
+    Ok(())
+}
+
 /// `name` quoted as an SQL identifier.
 pub(super) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
