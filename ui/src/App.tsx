@@ -55,6 +55,8 @@ export function App() {
         return open(t.environment_id, "upgrade");
       case "promotions":
         return open(t.environment_id, "promotions");
+      case "integrations":
+        return open(t.environment_id, "integrations");
       case "release":
         return (setReleasesAt({ accountId: t.account_id, releaseId: t.release_id, n: releasesAt.n + 1 }), setScreen("releases"));
       case "catalog":

@@ -102,7 +102,11 @@ export const commands = {
 	/**  Marks every notice read. */
 	markInboxRead: () => typedError<null, CommandError>(__TAURI_INVOKE("mark_inbox_read")),
 	listIntegrations: (environmentId: number) => typedError<Integration[], CommandError>(__TAURI_INVOKE("list_integrations", { environmentId })),
-	addIntegration: (environmentId: number, name: string, kind: IntegrationKind) => typedError<Integration, CommandError>(__TAURI_INVOKE("add_integration", { environmentId, name, kind })),
+	/**
+	 *  Adds an integration; on a server, `db_role` names the role its
+	 *  application writes with, which pausing it stops.
+	 */
+	addIntegration: (environmentId: number, name: string, kind: IntegrationKind, dbRole: string | null) => typedError<Integration, CommandError>(__TAURI_INVOKE("add_integration", { environmentId, name, kind, dbRole })),
 	/**  Pauses or resumes an integration (not one a running promotion holds). */
 	setIntegrationActive: (integrationId: number, active: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_integration_active", { integrationId, active })),
 	releaseCatalog: (accountId: number) => typedError<Catalog, CommandError>(__TAURI_INVOKE("release_catalog", { accountId })),
@@ -1052,6 +1056,18 @@ export type Integration = {
 	active: boolean,
 	/**  Paused by this running promotion, which will resume it. */
 	pausedByPromotion: number | null,
+	/**  Paused by this upgrade run, which will resume it. */
+	pausedByUpgrade: number | null,
+	/**
+	 *  The database role its application writes to the environment with
+	 *  (environments on a server only).
+	 */
+	dbRole: string | null,
+	/**
+	 *  Paused with the role's login and write privileges taken, to be given
+	 *  back on resume.
+	 */
+	roleHeld: boolean,
 };
 
 export type IntegrationKind = "crm_sync" | "webhook" | "data_feed" | "other";
@@ -1681,6 +1697,8 @@ export type Target =
 { kind: "backups"; environment_id: number } | 
 /**  Production's promotions (each with its undo). */
 { kind: "promotions"; environment_id: number } | 
+/**  An environment's integrations. */
+{ kind: "integrations"; environment_id: number } | 
 /**  An environment's Upgrade tab. */
 { kind: "upgrade"; environment_id: number } | 
 /**  A release's notes, in its account's catalog. */

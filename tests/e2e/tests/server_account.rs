@@ -1,7 +1,7 @@
 //! An account on a PostgreSQL server through the real app, on the test
 //! server the test command starts: the new account form's server choice
-//! and connection test, a sandbox copied and a change promoted on the
-//! server, an upgrade run committed on UAT and production's rolled back,
+//! and connection test, an integration with its database role paused and
+//! resumed, a sandbox copied and a change promoted on the server, an upgrade run committed on UAT and production's rolled back,
 //! and after a restart the password asked again before anything is read.
 
 use common::open_upgrade_tab;
@@ -102,6 +102,42 @@ fn environment_schemas(settings: &ServerSettings, password: &str) -> Result<i64>
     Ok(row.get(0))
 }
 
+/// A role another application logs in with, allowed to read and write
+/// production's tables (the account's only environment so far), as the
+/// server's administrator would set it up.
+fn application_role(settings: &ServerSettings, password: &str) -> Result<String> {
+    let role = format!("ledger_feed_{}", uuid_like());
+    let mut client = settings
+        .connect(Some(&Secret::new(password)))
+        .map_err(|p| p.message)?;
+    let schema: String = client
+        .query_one(
+            "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'env\\_%'",
+            &[],
+        )?
+        .get(0);
+    client.batch_execute(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD 'feed';
+         GRANT USAGE ON SCHEMA \"{schema}\" TO {role};
+         GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA \"{schema}\" TO {role};"
+    ))?;
+    Ok(role)
+}
+
+/// Whether `role` may log in, and how many privileges it holds on tables.
+fn role_rights(settings: &ServerSettings, password: &str, role: &str) -> Result<(bool, i64)> {
+    let row = settings
+        .connect(Some(&Secret::new(password)))
+        .map_err(|p| p.message)?
+        .query_one(
+            "SELECT r.rolcanlogin,
+                    (SELECT count(*) FROM pg_class c, aclexplode(c.relacl) a WHERE a.grantee = r.oid)
+             FROM pg_roles r WHERE r.rolname = $1",
+            &[&role],
+        )?;
+    Ok((row.get(0), row.get(1)))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app; run with scripts/e2e.sh (Xvfb + tauri-driver)"]
 async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<()> {
@@ -133,6 +169,57 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     app.wait_for_text(r#"[data-testid="account-server"]"#, &settings.display())
         .await?;
     assert_eq!(blocking(|| environment_schemas(&settings, &password))?, 1);
+
+    // Production's integration writes with its own role: a role that does
+    // not exist is refused with why; pausing it takes its login and
+    // writes, resuming gives them back.
+    let role = blocking(|| application_role(&settings, &password))?;
+    let rights = blocking(|| role_rights(&settings, &password, &role))?;
+    assert!(rights.0 && rights.1 > 0, "{rights:?}");
+    app.click_in(&env_row("Production"), r#"[data-testid="open-env"]"#)
+        .await?;
+    app.click(r#"[data-testid="tab-integrations"]"#).await?;
+    app.type_into(r#"[data-testid="integration-name"]"#, "Ledger feed")
+        .await?;
+    app.type_into(r#"[data-testid="integration-role"]"#, "ledger_feed_typo")
+        .await?;
+    app.click(r#"[data-testid="add-integration"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="integrations"] [data-testid="error"]"#,
+        "has no role",
+    )
+    .await?;
+    app.screenshot("server-integration-refused").await?;
+    app.type_into(r#"[data-testid="integration-role"]"#, &role)
+        .await?;
+    app.click(r#"[data-testid="add-integration"]"#).await?;
+    let row = r#"[data-testid="integration-row"][data-name="Ledger feed"]"#;
+    app.wait_for_text(row, &role).await?;
+    app.click_in(row, r#"[data-testid="toggle-integration"]"#)
+        .await?;
+    app.wait_for_text(row, "login and writes revoked").await?;
+    assert_eq!(
+        blocking(|| role_rights(&settings, &password, &role))?,
+        (false, rights.1 / 3),
+        "no login, no INSERT nor UPDATE"
+    );
+    for (w, h) in [(960, 600), (1920, 1080), (1280, 800)] {
+        app.resize(w, h).await?;
+        app.screenshot(&format!("server-integration-paused-{w}x{h}"))
+            .await?;
+    }
+    app.click_in(row, r#"[data-testid="toggle-integration"]"#)
+        .await?;
+    app.wait_for_text(
+        &format!(r#"{row} [data-testid="integration-state"]"#),
+        "Active",
+    )
+    .await?;
+    assert_eq!(
+        blocking(|| role_rights(&settings, &password, &role))?,
+        rights
+    );
+    app.click(r#"[data-testid="back"]"#).await?;
 
     // UAT and a sandbox, copied on the server.
     for (name, kind) in [("UAT", "uat"), ("Sandbox", "promotable")] {
@@ -178,6 +265,11 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     ))
     .await?;
     app.screenshot("server-promoted").await?;
+    assert_eq!(
+        blocking(|| role_rights(&settings, &password, &role))?,
+        rights,
+        "the promotion paused the integration's role and gave it back"
+    );
 
     // The vendor's 10.0.2: UAT upgraded and committed, then production's
     // run rolled back by the admin.

@@ -98,7 +98,7 @@ export function EnvironmentScreen({ environmentId, tab, onTab, onBack }: Props) 
       {tab === "changelog" && <ChangelogPanel env={env} account={account.account} />}
       {tab === "activity" && <ActivityPanel env={env} account={account.account} />}
       {tab === "promotions" && <PromotionsPanel env={env} account={account.account} />}
-      {tab === "integrations" && <IntegrationsPanel env={env} />}
+      {tab === "integrations" && <IntegrationsPanel env={env} onServer={account.server != null} />}
       {tab === "extensions" && <ExtensionsPanel env={env} account={account.account} />}
       {tab === "upgrade" && <UpgradePanel env={env} account={account.account} />}
     </div>

@@ -20,6 +20,7 @@ const CATEGORIES: Record<Category, string> = {
 const OPENS: Record<Target["kind"], string> = {
   backups: "Open its backups",
   promotions: "Open the promotions",
+  integrations: "Open the integrations",
   upgrade: "Open the upgrade",
   release: "Open the release",
   catalog: "Open the catalog",

@@ -16,6 +16,8 @@ pub enum Target {
     Backups { environment_id: EnvironmentId },
     /// Production's promotions (each with its undo).
     Promotions { environment_id: EnvironmentId },
+    /// An environment's integrations.
+    Integrations { environment_id: EnvironmentId },
     /// An environment's Upgrade tab.
     Upgrade { environment_id: EnvironmentId },
     /// A release's notes, in its account's catalog.

@@ -151,6 +151,18 @@ fn an_intermittent_error_anywhere_stops_there_and_resumes_to_the_full_upgrade() 
                 "{what}: locked while stopped"
             );
         }
+        // What the stopped run paused, it resumes: not the admin by hand.
+        for held in ws
+            .integrations(production)?
+            .into_iter()
+            .filter(|i| i.paused_by_upgrade == Some(run))
+        {
+            let e = ws
+                .set_integration_active(held.id, true, &boss(), at(16, 15))
+                .expect_err(what);
+            assert_eq!(e.kind, cutover_core::error::ErrorKind::Locked, "{what}");
+            assert!(!ws.integrations(production)?[0].active, "{what}");
+        }
         ws.set_failpoint(None);
         let done = ws.resume_upgrade(run, &boss(), &|| at(16, 20))?;
         assert_eq!(done.state, UpgradeState::Validating, "{what}");

@@ -511,6 +511,8 @@ fn notes_indexed_before_per_import_indexing_are_laid_out_by_the_migration() -> R
              ALTER TABLE accounts DROP COLUMN server;
              ALTER TABLE accounts DROP COLUMN server_remembered;
              ALTER TABLE promotions DROP COLUMN before_seq;
+             ALTER TABLE integrations DROP COLUMN db_role;
+             ALTER TABLE integrations DROP COLUMN role_hold;
              DELETE FROM release_notes_fts;
              INSERT INTO release_notes_fts (rowid, title, area, body, account, note_id)
              SELECT row_number() OVER (ORDER BY r.account_id, r.version_key, n.position),

@@ -1,15 +1,18 @@
 //! A promotion on a server account stopped after each of its points, by an
 //! error or by the process dying there. Another application writes to
-//! production throughout the server's life, Cutover's or not; afterwards
-//! every place the promotion touched is checked: production's definitions
-//! and records, its lock, the sandbox's plan, the promotion's record, and
-//! the backups on the server against the backups recorded.
+//! production throughout the server's life, Cutover's or not, and an
+//! integration writes with its own database role, which the promotion
+//! pauses; afterwards every place the promotion touched is checked:
+//! production's definitions and records, its lock, the sandbox's plan, the
+//! promotion's record, the backups on the server against the backups
+//! recorded, and the integration's role, which has exactly its login and
+//! privileges back.
 
 mod common;
 
 use common::promotion::step_after;
 
-use common::pg::FreshDatabase;
+use common::pg::{FreshDatabase, Writer};
 use common::server::{choice, env_id, new_account, promotable_sandbox};
 use common::{at, boss};
 use cutover_core::account::AccountId;
@@ -32,6 +35,11 @@ struct Setup {
     /// applications write them.
     table: i64,
     field: i64,
+    /// Production's store key.
+    key: String,
+    /// The integration's role, and what it may do before the promotion.
+    writer: Writer,
+    rights: (bool, Vec<String>),
 }
 
 /// An account on the server whose production has an Entries table with
@@ -98,31 +106,59 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
         },
         false,
     )?;
+    let key: String = ws
+        .connect()?
+        .query_row(
+            "SELECT store_key FROM environments WHERE id = ?1",
+            [production],
+            |r| r.get(0),
+        )
+        .context("production's store")?;
+    let writer = Writer::new(db, &key, table);
+    ws.add_integration(
+        production,
+        "Ledger feed",
+        cutover_core::integration::IntegrationKind::DataFeed,
+        Some(&writer.name),
+        &boss(),
+        at(8, 4),
+    )?;
+    let rights = writer.rights(db, &key);
     Ok(Setup {
         account,
         production,
         sandbox,
         table,
         field,
+        key,
+        writer,
+        rights,
     })
+}
+
+/// The integration writes an entry of `amount` with its own role.
+fn integration_writes(s: &Setup, amount: f64) -> Result<()> {
+    s.writer
+        .insert(&mut s.writer.connect()?, s.field, &amount)
+        .context("the integration's write")
+}
+
+/// The integration is active, its role with exactly what it had.
+fn integration_resumed(ws: &Workspace, db: &FreshDatabase, s: &Setup, what: &str) -> Result<()> {
+    let integration = &ws.integrations(s.production)?[0];
+    assert!(integration.active && !integration.role_held, "{what}");
+    assert_eq!(
+        s.writer.rights(db, &s.key),
+        s.rights,
+        "{what}: the role's rights"
+    );
+    Ok(())
 }
 
 /// Another application adds an entry of `amount` to production, straight
 /// into its table on the server.
-fn other_application_writes(
-    ws: &Workspace,
-    db: &FreshDatabase,
-    s: &Setup,
-    amount: f64,
-) -> Result<()> {
-    let key: String = ws
-        .connect()?
-        .query_row(
-            "SELECT store_key FROM environments WHERE id = ?1",
-            [s.production],
-            |r| r.get(0),
-        )
-        .context("production's store")?;
+fn other_application_writes(db: &FreshDatabase, s: &Setup, amount: f64) -> Result<()> {
+    let key = &s.key;
     db.settings
         .connect(Some(&db.secret))?
         .execute(
@@ -261,7 +297,7 @@ fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() 
         let dir = tempfile::tempdir().context("temp dir")?;
         let ws = Workspace::open(dir.path())?;
         let s = setup(&ws, &db)?;
-        other_application_writes(&ws, &db, &s, 1.0)?;
+        other_application_writes(&db, &s, 1.0)?;
         let was = before(&ws, &s)?;
         ws.set_failpoint(Some(Failpoint::parse(&format!("{what}:error"))?));
         let outcome = ws.promote(
@@ -277,6 +313,7 @@ fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() 
             // Production holds the plan and is unlocked: committed.
             assert_eq!(outcome?.state, PromotionState::Committed);
             backups_match(&ws, &db)?;
+            integration_resumed(&ws, &db, &s, what)?;
             continue;
         }
         let e = outcome.expect_err(what);
@@ -285,7 +322,8 @@ fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() 
             "{what}: {}",
             e.message
         );
-        other_application_writes(&ws, &db, &s, 2.0)?;
+        integration_resumed(&ws, &db, &s, what)?;
+        integration_writes(&s, 2.0)?;
         assert_as_before(&ws, &db, &s, &was, &[2.0], step_after(point), what)?;
         promotes_after(&ws, &s, what)?;
     }
@@ -333,7 +371,14 @@ fn a_server_promotion_killed_after_each_step_is_settled_without_losing_a_write()
         let ws = Workspace::open(dir.path())?;
         let written: &[f64] = if committed(point) { &[] } else { &[3.0] };
         for amount in written {
-            other_application_writes(&ws, &db, &s, *amount)?;
+            other_application_writes(&db, &s, *amount)?;
+        }
+        // Paused after the dry run; resumed just before the last point.
+        if !matches!(point, PromotionPoint::DryRun | PromotionPoint::Unlocked) {
+            assert!(
+                s.writer.connect().is_err(),
+                "{what}: the integration's role stays paused while Cutover is down"
+            );
         }
         assert_eq!(
             ws.promotions(s.production)?[0].step,
@@ -342,7 +387,53 @@ fn a_server_promotion_killed_after_each_step_is_settled_without_losing_a_write()
         );
         ws.unlock_account(s.account, &password, false, at(11, 0))?;
         assert_as_before(&ws, &db, &s, &was, written, step_after(point), what)?;
+        integration_resumed(&ws, &db, &s, what)?;
+        integration_writes(&s, 4.0)?;
         promotes_after(&ws, &s, what)?;
     }
     Ok(())
+}
+
+/// Killed after the integration's rights were recorded, before they were
+/// taken from its role: the next start gives back what was recorded
+/// (which the role still has) and settles the promotion.
+#[test]
+fn a_server_promotion_killed_while_pausing_an_integration_gives_its_role_back() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let password = db.secret.expose().to_string();
+    let (s, was) = {
+        let ws = Workspace::open(dir.path())?;
+        let s = setup(&ws, &db)?;
+        let was = before(&ws, &s)?;
+        (s, was)
+    };
+    common::die_in_child(
+        "child_process_promoting_on_the_server",
+        ORDERS,
+        &format!(
+            "{}|{password}|role_hold_recorded:abort",
+            dir.path().display()
+        ),
+    )?;
+    let ws = Workspace::open(dir.path())?;
+    let integration = &ws.integrations(s.production)?[0];
+    assert!(
+        !integration.active && integration.role_held,
+        "recorded before it was taken"
+    );
+    ws.unlock_account(s.account, &password, false, at(11, 0))?;
+    let what = "killed while pausing";
+    assert_as_before(
+        &ws,
+        &db,
+        &s,
+        &was,
+        &[],
+        step_after(PromotionPoint::DryRun),
+        what,
+    )?;
+    integration_resumed(&ws, &db, &s, what)?;
+    integration_writes(&s, 5.0)?;
+    promotes_after(&ws, &s, what)
 }

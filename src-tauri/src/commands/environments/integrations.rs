@@ -16,6 +16,8 @@ pub async fn list_integrations(
     run_blocking(&state, move |s| s.workspace()?.integrations(environment_id)).await
 }
 
+/// Adds an integration; on a server, `db_role` names the role its
+/// application writes with, which pausing it stops.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_integration(
@@ -23,10 +25,11 @@ pub async fn add_integration(
     environment_id: EnvironmentId,
     name: String,
     kind: IntegrationKind,
+    db_role: Option<String>,
 ) -> CommandResult<Integration> {
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
-        ws.add_integration(environment_id, &name, kind, &admin, now)
+        ws.add_integration(environment_id, &name, kind, db_role.as_deref(), &admin, now)
     })
     .await
 }

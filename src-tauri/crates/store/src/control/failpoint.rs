@@ -76,6 +76,9 @@ pub enum Site {
     /// Inside the data upgrade's version step: after the store's version
     /// was written, before the control database's.
     StoreVersionSet,
+    /// Pausing an integration with a database role: after what the pause
+    /// takes was recorded, before it is taken.
+    RoleHoldRecorded,
 }
 
 impl Site {
@@ -117,6 +120,7 @@ impl Site {
             Self::RestorePointTaken => "restore_point_taken",
             Self::MigrationApplied => "migration_applied",
             Self::StoreVersionSet => "store_version_set",
+            Self::RoleHoldRecorded => "role_hold_recorded",
         }
     }
 }
@@ -178,7 +182,7 @@ impl Site {
         if let Some(point) = PromotionPoint::ALL.into_iter().find(|p| p.as_str() == text) {
             return Ok(Self::Promotion(point));
         }
-        const NAMED: [Site; 17] = [
+        const NAMED: [Site; 18] = [
             Site::AccountStoreMade,
             Site::AccountBackedUp,
             Site::AccountForgotten,
@@ -196,6 +200,7 @@ impl Site {
             Site::RestorePointTaken,
             Site::MigrationApplied,
             Site::StoreVersionSet,
+            Site::RoleHoldRecorded,
         ];
         match NAMED.into_iter().find(|s| s.as_str() == text) {
             Some(site) => Ok(site),
@@ -224,6 +229,7 @@ impl Site {
             Self::RestorePointTaken => "taking the restore point",
             Self::MigrationApplied => "applying a migration package",
             Self::StoreVersionSet => "writing the store's version",
+            Self::RoleHoldRecorded => "recording what a pause takes from a role",
         }
     }
 }

@@ -64,6 +64,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/control/023_promotion_before_seq.sql"
         )),
+        M::up(include_str!(
+            "../../migrations/control/024_integration_roles.sql"
+        )),
     ])
 }
 

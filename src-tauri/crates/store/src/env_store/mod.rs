@@ -8,6 +8,7 @@
 pub mod design;
 pub mod edits;
 pub mod postgres;
+pub mod roles;
 pub mod sqlite;
 
 use chrono::{DateTime, Utc};
@@ -203,6 +204,12 @@ pub trait StoreBackend: Send + Sync {
     /// Starts watching a store for commits made from now on by anyone, so
     /// that a copy taken meanwhile can be known to still be exact.
     fn watch(&self, key: &str) -> Result<Box<dyn Watch>>;
+
+    /// Pausing the database roles other applications write with, where
+    /// environments have them (a server); `None` on this computer.
+    fn writer_roles(&self) -> Option<&dyn roles::WriterRoles> {
+        None
+    }
 
     /// Cleans up after operations that were interrupted (the app killed mid
     /// copy): removes unfinished copies and retires stores whose key is not in

@@ -1,69 +1,132 @@
-//! Integrations of environments, and pausing them around a promotion.
+//! Integrations of environments, and pausing them around a promotion or an
+//! upgrade run; on a server, pausing an integration with a database role
+//! stops that role writing (`env_store::roles`).
 //!
-//! Invariant: a promotion resumes exactly the integrations it paused (those
-//! with `paused_by` = its id), whatever its outcome, and so does the
-//! start-up recovery of an interrupted promotion.
+//! Invariants:
+//! - a promotion or run resumes exactly the integrations it paused (those
+//!   with its id in `paused_by` / `paused_by_upgrade`), whatever its
+//!   outcome, and so does the start-up recovery of an interrupted one;
+//! - what pausing takes from a role is written to `role_hold` before it is
+//!   taken, and cleared only once it has been given back: a row with a
+//!   hold is paused, whatever happened in between, and resuming it gives
+//!   the hold back (which may be done any number of times);
+//! - one role belongs to at most one integration of an account, so that
+//!   resuming one never gives back what another's pause took.
 
+use super::role_pause::RolePause;
 use crate::{Context, Workspace};
 use chrono::{DateTime, Utc};
 use cutover_core::account::EnvironmentId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::Admin;
-use cutover_core::integration::{validate_integration_name, Integration, IntegrationKind};
+use cutover_core::integration::{
+    validate_db_role, validate_integration_name, Integration, IntegrationKind,
+};
 use cutover_core::{Error, Result};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
+
+const COLUMNS: &str =
+    "id, environment_id, name, kind, active, paused_by, paused_by_upgrade, db_role, role_hold";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<(Integration, Option<String>, String)> {
+    let hold: Option<String> = r.get(8)?;
+    Ok((
+        Integration {
+            id: r.get(0)?,
+            environment_id: r.get(1)?,
+            name: r.get(2)?,
+            kind: IntegrationKind::Other,
+            active: r.get(4)?,
+            paused_by_promotion: r.get(5)?,
+            paused_by_upgrade: r.get(6)?,
+            db_role: r.get(7)?,
+            role_held: hold.is_some(),
+        },
+        hold,
+        r.get(3)?,
+    ))
+}
 
 impl Workspace {
     pub fn integrations(&self, environment_id: EnvironmentId) -> Result<Vec<Integration>> {
         let conn = self.connect()?;
         self.environment_row(&conn, environment_id)?;
+        Ok(self
+            .integration_rows(&conn, "environment_id = ?1 ORDER BY name", environment_id)?
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect())
+    }
+
+    /// Integrations matching `filter` (SQL after `WHERE`, one parameter),
+    /// with their role holds.
+    pub(super) fn integration_rows(
+        &self,
+        conn: &rusqlite::Connection,
+        filter: &str,
+        param: i64,
+    ) -> Result<Vec<(Integration, Option<String>)>> {
         let mut stmt = conn
-            .prepare(
-                "SELECT id, environment_id, name, kind, active, paused_by FROM integrations
-                 WHERE environment_id = ?1 ORDER BY name",
-            )
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM integrations WHERE {filter}"
+            ))
             .context("listing integrations")?;
         let raw = stmt
-            .query_map([environment_id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                ))
-            })
+            .query_map([param], from_row)
             .context("listing integrations")?
             .collect::<rusqlite::Result<Vec<_>>>()
             .context("listing integrations")?;
         raw.into_iter()
-            .map(|(id, environment_id, name, kind, active, paused_by)| {
-                Ok(Integration {
-                    id,
-                    environment_id,
-                    name,
-                    kind: IntegrationKind::parse(&kind)?,
-                    active,
-                    paused_by_promotion: paused_by,
-                })
+            .map(|(mut i, hold, kind)| {
+                i.kind = IntegrationKind::parse(&kind)?;
+                Ok((i, hold))
             })
             .collect()
     }
 
+    /// Adds an integration; with `db_role` (environments on a server), the
+    /// role is checked to be one Cutover can pause, changing nothing.
     pub fn add_integration(
         &self,
         environment_id: EnvironmentId,
         name: &str,
         kind: IntegrationKind,
+        db_role: Option<&str>,
         admin: &Admin,
         now: DateTime<Utc>,
     ) -> Result<Integration> {
         let name = validate_integration_name(name)?;
-        let env = self.environment(environment_id)?;
-        match self.connect()?.execute(
-            "INSERT INTO integrations (environment_id, name, kind) VALUES (?1, ?2, ?3)",
-            params![environment_id, name, kind.as_str()],
+        let db_role = validate_db_role(db_role)?;
+        let conn = self.connect()?;
+        let env = self.environment_row(&conn, environment_id)?;
+        if let Some(role) = &db_role {
+            let taken: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT i.name, e.name FROM integrations i JOIN environments e ON e.id = i.environment_id
+                     WHERE e.account_id = ?1 AND i.db_role = ?2",
+                    params![env.environment.account_id, role],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .context("looking for the role's integration")?;
+            if let Some((other, other_env)) = taken {
+                return Err(Error::conflict(format!(
+                    "“{role}” is already the role of integration {other} of {other_env}. Pausing one would pause the other, so each integration needs a role of its own."
+                )));
+            }
+            let backend = self.backend(env.environment.account_id)?;
+            let roles = backend.writer_roles().ok_or_else(|| {
+                Error::invalid(format!(
+                    "{}'s environments are on this computer, where no other application logs in with a database role. Leave the role empty.",
+                    env.environment.name
+                ))
+            })?;
+            roles.check_writer(&env.store_key, role)?;
+        }
+        let env = env.environment;
+        match conn.execute(
+            "INSERT INTO integrations (environment_id, name, kind, db_role) VALUES (?1, ?2, ?3, ?4)",
+            params![environment_id, name, kind.as_str(), db_role],
         ) {
             Ok(_) => {}
             Err(e) if crate::control::fault::is_unique_violation(&e) => {
@@ -74,12 +137,13 @@ impl Workspace {
             }
             Err(e) => return Err(e).context("adding an integration"),
         }
+        let role_text = db_role.map_or(String::new(), |r| format!(" (database role {r})"));
         self.log_activity(
             now,
             &admin.name,
             Some((env.id, &env.name)),
             ActivityAction::ChangedSettings,
-            &format!("Added integration {name}"),
+            &format!("Added integration {name}{role_text}"),
         );
         self.integrations(environment_id)?
             .into_iter()
@@ -87,7 +151,8 @@ impl Workspace {
             .ok_or_else(|| Error::internal("The integration just added is missing."))
     }
 
-    /// Pauses or resumes an integration by hand; not while a promotion holds it.
+    /// Pauses or resumes an integration by hand; not while a promotion or
+    /// an upgrade run holds it.
     pub fn set_integration_active(
         &self,
         id: i64,
@@ -96,25 +161,34 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let conn = self.connect()?;
-        let (env_id, name, held): (i64, String, Option<i64>) = conn
-            .query_row(
-                "SELECT environment_id, name, paused_by FROM integrations WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .map_err(|_| Error::not_found("That integration no longer exists."))?;
-        if held.is_some() {
+        let (integration, hold) = self
+            .integration_rows(&conn, "id = ?1", id)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found("That integration no longer exists."))?;
+        let name = &integration.name;
+        if integration.paused_by_promotion.is_some() {
             return Err(Error::locked(format!(
                 "{name} is paused by a running promotion, which resumes it when it ends."
             )));
         }
-        conn.execute(
-            "UPDATE integrations SET active = ?2 WHERE id = ?1",
-            params![id, active],
-        )
-        .context("changing an integration")?;
-        let env = self.environment(env_id)?;
+        if integration.paused_by_upgrade.is_some() {
+            return Err(Error::locked(format!(
+                "{name} is paused by an upgrade run, which resumes it once production is unlocked."
+            )));
+        }
+        if active == integration.active {
+            return Ok(());
+        }
+        let env = self.environment_row(&conn, integration.environment_id)?;
+        let pause = RolePause::new(self, &env);
+        if active {
+            pause.resume(&conn, &integration, hold.as_deref())?;
+        } else {
+            pause.pause(&conn, &integration, None)?;
+        }
         let verb = if active { "Resumed" } else { "Paused" };
+        let env = env.environment;
         self.log_activity(
             now,
             &admin.name,
@@ -126,45 +200,75 @@ impl Workspace {
     }
 
     /// Pauses the active integrations of an environment for a promotion or
-    /// an upgrade run; returns their names.
+    /// an upgrade run; returns their names. A failure resumes those this
+    /// call paused before it.
     pub(crate) fn pause_integrations(
         &self,
         environment_id: EnvironmentId,
         by: PausedBy,
     ) -> Result<Vec<String>> {
-        let names: Vec<String> = self
-            .integrations(environment_id)?
-            .into_iter()
-            .filter(|i| i.active)
-            .map(|i| i.name)
-            .collect();
-        self.connect()?
-            .execute(
-                &format!(
-                    "UPDATE integrations SET active = 0, {} = ?2 WHERE environment_id = ?1 AND active = 1",
-                    by.column()
-                ),
-                params![environment_id, by.id()],
-            )
-            .context("pausing integrations")?;
+        let conn = self.connect()?;
+        let env = self.environment_row(&conn, environment_id)?;
+        let pause = RolePause::new(self, &env);
+        let mut names = Vec::new();
+        for (integration, _) in self.integration_rows(
+            &conn,
+            "environment_id = ?1 AND active = 1 ORDER BY name",
+            environment_id,
+        )? {
+            if let Err(e) = pause.pause(&conn, &integration, Some(by)) {
+                if let Err(undo) = self.resume_integrations(by) {
+                    tracing::error!(error = %undo.message, "resuming after a failed pause");
+                }
+                return Err(Error::new(
+                    e.kind,
+                    format!(
+                        "Cutover could not pause integration {}: {}",
+                        integration.name, e.message
+                    ),
+                ));
+            }
+            names.push(integration.name);
+        }
         Ok(names)
     }
 
-    /// Resumes what a promotion or run paused; returns their names.
+    /// Resumes what a promotion or run paused; returns their names. One
+    /// whose role could not be given its rights back stays paused (no longer
+    /// held by `by`, so it can be resumed by hand), and the error names it.
     pub(crate) fn resume_integrations(&self, by: PausedBy) -> Result<Vec<String>> {
         let conn = self.connect()?;
-        let column = by.column();
-        let names: Vec<String> = crate::control::fault::column(
+        let rows = self.integration_rows(
             &conn,
-            &format!("SELECT name FROM integrations WHERE {column} = ?1 ORDER BY name"),
-            [by.id()],
-            "reading paused integrations",
+            &format!("{} = ?1 ORDER BY name", by.column()),
+            by.id(),
         )?;
-        conn.execute(
-            &format!("UPDATE integrations SET active = 1, {column} = NULL WHERE {column} = ?1"),
-            [by.id()],
-        )
-        .context("resuming integrations")?;
+        let mut names = Vec::new();
+        let mut failed = Vec::new();
+        for (integration, hold) in rows {
+            let env = self.environment_row(&conn, integration.environment_id)?;
+            match RolePause::new(self, &env).resume(&conn, &integration, hold.as_deref()) {
+                Ok(()) => names.push(integration.name),
+                Err(e) => {
+                    conn.execute(
+                        &format!(
+                            "UPDATE integrations SET {} = NULL WHERE id = ?1",
+                            by.column()
+                        ),
+                        [integration.id],
+                    )
+                    .context("releasing an integration")?;
+                    failed.push((integration.name, e.message));
+                }
+            }
+        }
+        if let Some((_, why)) = failed.first() {
+            let list: Vec<&str> = failed.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(Error::unavailable(format!(
+                "Integration(s) {} could not be resumed and stay paused: {why} Resume them by hand on the environment's Integrations tab once the server answers.",
+                list.join(", ")
+            )));
+        }
         Ok(names)
     }
 }
@@ -177,14 +281,14 @@ pub(crate) enum PausedBy {
 }
 
 impl PausedBy {
-    fn column(self) -> &'static str {
+    pub(super) fn column(self) -> &'static str {
         match self {
             Self::Promotion(_) => "paused_by",
             Self::Upgrade(_) => "paused_by_upgrade",
         }
     }
 
-    fn id(self) -> i64 {
+    pub(super) fn id(self) -> i64 {
         match self {
             Self::Promotion(id) | Self::Upgrade(id) => id,
         }

@@ -19,3 +19,4 @@ mod imports;
 pub(crate) mod integrations;
 pub mod refresh;
 mod rejected;
+mod role_pause;

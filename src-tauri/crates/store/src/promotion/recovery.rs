@@ -47,7 +47,20 @@ impl Workspace {
             let record = self.promotion(*id)?;
             self.restore_after_failure(*id, &row)?;
             self.unlock(*id, *production, now)?;
-            self.resume_integrations(PausedBy::Promotion(*id))?;
+            // An integration whose role could not be given back stays
+            // paused, to resume by hand: the promotion is settled anyway.
+            if let Err(e) = self.resume_integrations(PausedBy::Promotion(*id)) {
+                self.post_notice_about(
+                    now,
+                    Some(account),
+                    cutover_core::inbox::Category::SystemHealth,
+                    &format!("Check the integrations of {}", row.environment.name),
+                    &e.message,
+                    Some(Target::Integrations {
+                        environment_id: *production,
+                    }),
+                )?;
+            }
             self.connect()?
                 .execute(
                     "UPDATE promotions SET state = 'failed', finished_at = ?2, reason = ?3 WHERE id = ?1",

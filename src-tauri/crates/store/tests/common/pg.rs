@@ -116,3 +116,103 @@ pub fn people(
         .entity_id;
     Ok((people, name))
 }
+
+/// A role another application logs in to the server with, which its
+/// administrator let read and write one record table of store `key`
+/// (one privilege with the right to grant it on, as happens).
+pub struct Writer {
+    pub name: String,
+    password: String,
+    settings: ServerSettings,
+    /// The record table it writes: `"env_<key>".rec_<table>`.
+    target: String,
+}
+
+impl Writer {
+    pub fn new(db: &FreshDatabase, key: &str, table: i64) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let (name, password) = (format!("app_{}", &id[..12]), id[12..].to_string());
+        let schema = format!("\"env_{key}\"");
+        let target = format!("{schema}.rec_{table}");
+        db.settings
+            .connect(Some(&db.secret))
+            .expect("the test server")
+            .batch_execute(&format!(
+                "CREATE ROLE {name} LOGIN PASSWORD '{password}';
+                 GRANT USAGE ON SCHEMA {schema} TO {name};
+                 GRANT SELECT, INSERT, UPDATE ON {target} TO {name};
+                 GRANT DELETE ON {target} TO {name} WITH GRANT OPTION;"
+            ))
+            .expect("an application's role");
+        let mut settings = db.settings.clone();
+        settings.user = name.clone();
+        Self {
+            name,
+            password,
+            settings,
+            target,
+        }
+    }
+
+    /// A session as this role.
+    pub fn connect(&self) -> cutover_core::Result<postgres::Client> {
+        Ok(self.settings.connect(Some(&Secret::new(&self.password)))?)
+    }
+
+    /// Its URL, password included, for a child process.
+    pub fn url(&self) -> String {
+        let s = &self.settings;
+        format!(
+            "postgresql://{}:{}@{}:{}/{}",
+            self.name, self.password, s.host, s.port, s.database
+        )
+    }
+
+    /// The SQL that inserts a record whose column `f_<field>` holds `$1`.
+    pub fn insert_sql(&self, field: i64) -> String {
+        format!("INSERT INTO {} (f_{field}) VALUES ($1)", self.target)
+    }
+
+    /// Inserts a record whose column `f_<field>` holds `value`.
+    pub fn insert(
+        &self,
+        client: &mut postgres::Client,
+        field: i64,
+        value: &(dyn postgres::types::ToSql + Sync),
+    ) -> Result<(), postgres::Error> {
+        client
+            .execute(&self.insert_sql(field), &[value])
+            .map(|_| ())
+    }
+
+    /// Whether it may log in, and every privilege it holds on store
+    /// `key`'s schema and relations, as `object privilege grantable`.
+    pub fn rights(&self, db: &FreshDatabase, key: &str) -> (bool, Vec<String>) {
+        let mut client = db.settings.connect(Some(&db.secret)).expect("the server");
+        let login: bool = client
+            .query_one(
+                "SELECT rolcanlogin FROM pg_roles WHERE rolname = $1",
+                &[&self.name],
+            )
+            .expect("the role")
+            .get(0);
+        let grants = client
+            .query(
+                "SELECT n.nspname || ' ' || a.privilege_type || ' ' || a.is_grantable
+                 FROM pg_namespace n, aclexplode(n.nspacl) a
+                 WHERE n.nspname = $1 AND a.grantee = $2::text::regrole
+                 UNION ALL
+                 SELECT c.relname || ' ' || a.privilege_type || ' ' || a.is_grantable
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                      aclexplode(c.relacl) a
+                 WHERE n.nspname = $1 AND a.grantee = $2::text::regrole
+                 ORDER BY 1",
+                &[&format!("env_{key}"), &self.name],
+            )
+            .expect("the role's privileges")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        (login, grants)
+    }
+}

@@ -25,6 +25,7 @@ mod platform;
 mod points;
 mod promote;
 mod records;
+mod roles;
 mod schema;
 pub mod server;
 mod store;
@@ -76,6 +77,10 @@ impl StoreBackend for PgBackend {
 
     fn free_space(&self) -> Result<Option<u64>> {
         Ok(None)
+    }
+
+    fn writer_roles(&self) -> Option<&dyn super::roles::WriterRoles> {
+        Some(self)
     }
 
     /// Every store's figures through one connection, without opening the
