@@ -38,16 +38,6 @@ fn child_process_stopping_productions_upgrade() -> Result<()> {
     panic!("{operation} went past {point}");
 }
 
-/// Every point production's data upgrade can stop at: after each step,
-/// and inside the steps that have parts.
-fn sites() -> Vec<Site> {
-    DataStep::ALL
-        .into_iter()
-        .map(Site::Data)
-        .chain(Site::INSIDE_DATA_STEPS)
-        .collect()
-}
-
 /// Production back as before the data upgrade: its rows, integrations,
 /// version, unlocked, the run rolled back at `site`'s step, the inbox told.
 fn assert_rolled_back(
@@ -107,7 +97,7 @@ fn the_migrations_step_has_two_packages_to_stop_between() -> Result<()> {
 
 #[test]
 fn an_error_anywhere_rolls_production_back() -> Result<()> {
-    for site in sites() {
+    for site in common::data_upgrade_sites() {
         let dir = tempfile::tempdir().context("temp dir")?;
         let (ws, production, run, before) = production_rehearsed(dir.path())?;
         let integrations = common::integrations(&ws, production)?;
@@ -126,7 +116,7 @@ fn an_error_anywhere_rolls_production_back() -> Result<()> {
 
 #[test]
 fn an_intermittent_error_anywhere_stops_there_and_resumes_to_the_full_upgrade() -> Result<()> {
-    for site in sites() {
+    for site in common::data_upgrade_sites() {
         let what = site.as_str();
         let dir = tempfile::tempdir().context("temp dir")?;
         let (ws, production, run, _) = production_rehearsed(dir.path())?;
@@ -208,7 +198,7 @@ fn an_intermittent_error_anywhere_stops_there_and_resumes_to_the_full_upgrade() 
 
 #[test]
 fn killed_anywhere_the_next_start_rolls_production_back() -> Result<()> {
-    for site in sites() {
+    for site in common::data_upgrade_sites() {
         let what = site.as_str();
         let dir = tempfile::tempdir().context("temp dir")?;
         let (ws, production, run, before) = production_rehearsed(dir.path())?;

@@ -74,14 +74,7 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
             name: "Payroll".into(),
         },
     )?;
-    let key = ws
-        .connect()?
-        .query_row(
-            "SELECT store_key FROM environments WHERE id = ?1",
-            [production],
-            |r| r.get(0),
-        )
-        .context("production's store")?;
+    let key = common::store_key(ws, production)?;
     Ok(Setup {
         production,
         sandbox,

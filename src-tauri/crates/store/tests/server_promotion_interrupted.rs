@@ -106,14 +106,7 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
         },
         false,
     )?;
-    let key: String = ws
-        .connect()?
-        .query_row(
-            "SELECT store_key FROM environments WHERE id = ?1",
-            [production],
-            |r| r.get(0),
-        )
-        .context("production's store")?;
+    let key = common::store_key(ws, production)?;
     let writer = Writer::new(db, &key, table);
     ws.add_integration(
         production,
@@ -186,27 +179,6 @@ fn before(ws: &Workspace, s: &Setup) -> Result<Before> {
     })
 }
 
-/// The `point_` schemas on the server, and the backups the control
-/// database records: the same.
-fn backups_match(ws: &Workspace, db: &FreshDatabase) -> Result<()> {
-    let mut on_server = common::server::schemas(db)?;
-    on_server.retain(|s| s.starts_with("point_"));
-    let conn = ws.connect()?;
-    let mut stmt = conn
-        .prepare("SELECT path FROM backups UNION ALL SELECT path FROM kept_backups ORDER BY 1")
-        .context("backups")?;
-    let recorded: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .context("backups")?
-        .collect::<rusqlite::Result<_>>()
-        .context("backups")?;
-    assert_eq!(
-        on_server, recorded,
-        "the server's backups and those recorded"
-    );
-    Ok(())
-}
-
 /// Production as before the promotion (plus `written`, another
 /// application's entries since), unlocked, the sandbox's changes still to
 /// promote, the promotion failed at `step`, the backups on the server
@@ -253,7 +225,7 @@ fn assert_as_before(
         was.plan,
         "{what}: the sandbox's plan"
     );
-    backups_match(ws, db)
+    common::server::backups_match(ws, db)
 }
 
 /// The promotion goes through afterwards, onto the records as they are.
@@ -312,7 +284,7 @@ fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() 
         if point == PromotionPoint::Unlocked {
             // Production holds the plan and is unlocked: committed.
             assert_eq!(outcome?.state, PromotionState::Committed);
-            backups_match(&ws, &db)?;
+            common::server::backups_match(&ws, &db)?;
             integration_resumed(&ws, &db, &s, what)?;
             continue;
         }

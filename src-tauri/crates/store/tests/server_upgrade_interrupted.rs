@@ -110,14 +110,7 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
     let uat_run = common::rehearse(ws, uat, at(9, 0))?;
     ws.start_data_upgrade(uat_run.id, &boss(), &|| at(9, 30))?;
     ws.commit_upgrade(uat_run.id, &boss(), at(9, 40))?;
-    let key: String = ws
-        .connect()?
-        .query_row(
-            "SELECT store_key FROM environments WHERE id = ?1",
-            [production],
-            |r| r.get(0),
-        )
-        .context("production's store")?;
+    let key = common::store_key(ws, production)?;
     let writer = Writer::new(db, &key, table);
     ws.add_integration(
         production,
@@ -155,15 +148,6 @@ fn amounts(ws: &Workspace, s: &Setup) -> Result<Vec<Value>> {
         .into_iter()
         .map(|r| r.values[0].clone())
         .collect())
-}
-
-/// Every point production's data upgrade can stop at.
-fn sites() -> Vec<Site> {
-    DataStep::ALL
-        .into_iter()
-        .map(Site::Data)
-        .chain(Site::INSIDE_DATA_STEPS)
-        .collect()
 }
 
 /// Production as before the data upgrade, on 10.0.1 in the store and the
@@ -204,19 +188,7 @@ fn assert_rolled_back(
         s.rights,
         "{what}: the role's rights"
     );
-    let mut on_server = common::server::schemas(db)?;
-    on_server.retain(|n| n.starts_with("point_"));
-    let conn = ws.connect()?;
-    let mut stmt = conn
-        .prepare("SELECT path FROM backups ORDER BY 1")
-        .context("backups")?;
-    let recorded: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .context("backups")?
-        .collect::<rusqlite::Result<_>>()
-        .context("backups")?;
-    assert_eq!(on_server, recorded, "{what}: the server's backups");
-    Ok(())
+    common::server::backups_match(ws, db)
 }
 
 /// The integration writes again, and another attempt goes through.
@@ -237,7 +209,7 @@ fn upgrades_after(ws: &Workspace, s: &Setup, what: &str) -> Result<()> {
 
 #[test]
 fn an_error_anywhere_in_a_server_data_upgrade_rolls_production_back() -> Result<()> {
-    for site in sites() {
+    for site in common::data_upgrade_sites() {
         let what = site.as_str();
         let db = FreshDatabase::new();
         let dir = tempfile::tempdir().context("temp dir")?;
@@ -278,7 +250,7 @@ fn child_process_upgrading_on_the_server() -> Result<()> {
 
 #[test]
 fn killed_anywhere_in_a_server_data_upgrade_the_next_start_rolls_production_back() -> Result<()> {
-    for site in sites() {
+    for site in common::data_upgrade_sites() {
         let what = site.as_str();
         let db = FreshDatabase::new();
         let dir = tempfile::tempdir().context("temp dir")?;

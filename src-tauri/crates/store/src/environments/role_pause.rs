@@ -5,13 +5,11 @@
 use super::integrations::PausedBy;
 use crate::control::failpoint::{Failpoint, Site};
 use crate::env_store::roles::{HeldRights, WriterRoles};
-use crate::env_store::StoreBackend;
 use crate::workspace::EnvironmentRow;
 use crate::{Context, Workspace};
 use cutover_core::integration::Integration;
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection};
-use std::sync::Arc;
 
 pub(super) struct RolePause<'a> {
     ws: &'a Workspace,
@@ -23,23 +21,16 @@ impl<'a> RolePause<'a> {
         Self { ws, env }
     }
 
-    /// The environment's backend and its roles, for an integration with one.
-    fn roles(&self) -> Result<Arc<dyn StoreBackend>> {
+    /// Runs `act` on the roles of the environment's backend, for an
+    /// integration that names one.
+    fn with_roles<T>(&self, act: impl FnOnce(&dyn WriterRoles) -> Result<T>) -> Result<T> {
         let backend = self.ws.backend(self.env.environment.account_id)?;
-        if backend.writer_roles().is_none() {
-            return Err(Error::internal(format!(
+        let roles = backend.writer_roles().ok_or_else(|| {
+            Error::internal(format!(
                 "{}'s environments have no database roles, yet an integration names one.",
                 self.env.environment.name
-            )));
-        }
-        Ok(backend)
-    }
-
-    fn with_roles<T>(&self, act: impl FnOnce(&dyn WriterRoles) -> Result<T>) -> Result<T> {
-        let backend = self.roles()?;
-        let roles = backend
-            .writer_roles()
-            .ok_or_else(|| Error::internal("The backend lost its roles."))?;
+            ))
+        })?;
         act(roles)
     }
 

@@ -128,16 +128,31 @@ pub fn env(ws: &Workspace, name: &str) -> Result<i64> {
         .id)
 }
 
-pub fn store_file(ws: &Workspace, id: i64) -> Result<PathBuf> {
-    let key: String = ws
-        .connect()?
+/// The key environment `id`'s store has in its backend.
+pub fn store_key(ws: &Workspace, id: i64) -> Result<String> {
+    ws.connect()?
         .query_row(
             "SELECT store_key FROM environments WHERE id = ?1",
             [id],
             |r| r.get(0),
         )
-        .context("store key")?;
+        .context("store key")
+}
+
+pub fn store_file(ws: &Workspace, id: i64) -> Result<PathBuf> {
+    let key = store_key(ws, id)?;
     Ok(ws.root().join("environments").join(format!("{key}.sqlite")))
+}
+
+/// Every point production's data upgrade can stop at: after each step,
+/// and inside the steps that have parts.
+pub fn data_upgrade_sites() -> Vec<cutover_store::control::failpoint::Site> {
+    use cutover_store::control::failpoint::Site;
+    cutover_core::upgrade::DataStep::ALL
+        .into_iter()
+        .map(Site::Data)
+        .chain(Site::INSIDE_DATA_STEPS)
+        .collect()
 }
 
 /// Every row of every table of a store file, in order, as text.

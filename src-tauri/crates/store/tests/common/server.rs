@@ -117,3 +117,24 @@ pub fn promotable_sandbox(ws: &Workspace, production: i64) -> Result<i64> {
         )?
         .id)
 }
+
+/// The `point_` schemas on the server, and the backups the control
+/// database records: the same.
+pub fn backups_match(ws: &Workspace, db: &FreshDatabase) -> Result<()> {
+    let mut on_server = schemas(db)?;
+    on_server.retain(|s| s.starts_with("point_"));
+    let conn = ws.connect()?;
+    let mut stmt = conn
+        .prepare("SELECT path FROM backups UNION ALL SELECT path FROM kept_backups ORDER BY 1")
+        .context("backups")?;
+    let recorded: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .context("backups")?
+        .collect::<rusqlite::Result<_>>()
+        .context("backups")?;
+    assert_eq!(
+        on_server, recorded,
+        "the server's backups and those recorded"
+    );
+    Ok(())
+}

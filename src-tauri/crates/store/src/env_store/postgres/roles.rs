@@ -131,13 +131,10 @@ impl WriterRoles for PgBackend {
             )));
         }
         if !may_end {
-            return Err(Error::new(
-                cutover_core::error::ErrorKind::Forbidden,
-                format!(
-                    "Cutover's user “{}” may not end the sessions of “{role}”, which a pause must do. Ask the server's administrator to run GRANT pg_signal_backend TO \"{}\", then add the integration again.",
-                    self.settings.user, self.settings.user
-                ),
-            ));
+            return Err(Error::forbidden(format!(
+                "Cutover's user “{}” may not end the sessions of “{role}”, which a pause must do. Ask the server's administrator to run GRANT pg_signal_backend TO \"{}\", then add the integration again.",
+                self.settings.user, self.settings.user
+            )));
         }
         // Try the pause itself and undo it: the server decides what this
         // user may change, and says so in its own words.
@@ -146,13 +143,10 @@ impl WriterRoles for PgBackend {
             let why = e
                 .as_db_error()
                 .map_or_else(|| e.to_string(), |d| d.message().to_string());
-            return Err(Error::new(
-                cutover_core::error::ErrorKind::Forbidden,
-                format!(
-                    "Cutover tried pausing “{role}” (and undid it), and the server refused: {why}. Ask the server's administrator to let “{}” manage this role (on PostgreSQL 16 and later: GRANT \"{role}\" TO \"{}\" WITH ADMIN OPTION).",
-                    self.settings.user, self.settings.user
-                ),
-            ));
+            return Err(Error::forbidden(format!(
+                "Cutover tried pausing “{role}” (and undid it), and the server refused: {why}. Ask the server's administrator to let “{}” manage this role (on PostgreSQL 16 and later: GRANT \"{role}\" TO \"{}\" WITH ADMIN OPTION).",
+                self.settings.user, self.settings.user
+            )));
         }
         tx.rollback().context("undoing the trial pause")?;
         Ok(())
