@@ -24,7 +24,7 @@ describe("PromoteDialog", () => {
     const sent: unknown[] = [];
     mockIPC((cmd, args) => {
       if (cmd === "promotion_plan") return plan;
-      if (cmd === "list_integrations") return [{ id: 1, environmentId: 1, name: "Order webhook", kind: "webhook", active: true, pausedByPromotion: null }];
+      if (cmd === "list_integrations") return [{ id: 1, environmentId: 1, name: "Order webhook", kind: "webhook", active: true, pausedByPromotion: null, pausedByUpgrade: null, dbRole: null, roleHeld: false }];
       if (cmd === "promote") {
         sent.push(args);
         throw { kind: "invalid", message: "The dry run on a copy of production failed, so nothing was changed." };
