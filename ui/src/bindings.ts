@@ -630,6 +630,11 @@ export type ChangelogPage = {
 	entries: ChangeEntry[],
 	/**  Entries that match the filter, across all pages. */
 	total: number,
+	/**
+	 *  `total` is the server's estimate ("about"); the last page is the
+	 *  one that comes back short.
+	 */
+	totalEstimated: boolean,
 	/**  Every author with entries in this environment, for the filter. */
 	authors: string[],
 	/**

@@ -48,6 +48,7 @@ describe("ChangelogPanel", () => {
     renderPanel(() => ({
       entries: [entry(2, "Priya Shah", "Mobile"), entry(1, "Alex Morgan", "Cell")],
       total: 2,
+      totalEstimated: false,
       authors: ["Alex Morgan", "Priya Shah"],
       otherAuthors: [{ author: "Priya Shah", entries: 1 }],
     }));
@@ -65,6 +66,7 @@ describe("ChangelogPanel", () => {
     const asked = renderPanel((q) => ({
       entries: q.author ? [entry(1, "Alex Morgan", "Cell")] : [entry(2, "Priya Shah", "Mobile"), entry(1, "Alex Morgan", "Cell")],
       total: q.author ? 1 : 2,
+      totalEstimated: false,
       authors: ["Alex Morgan", "Priya Shah"],
       otherAuthors: [],
     }));
@@ -75,5 +77,21 @@ describe("ChangelogPanel", () => {
     expect(await screen.findByTestId("changelog-total")).toHaveTextContent("1–1 of 1");
     const last = asked[asked.length - 1];
     expect(last).toMatchObject({ author: "Alex Morgan", entityKind: "field", offset: 0, limit: 50 });
+  });
+
+  it("labels a server's estimated total and pages until a page comes back short", async () => {
+    const full = Array.from({ length: 50 }, (_, i) => entry(9000 - i, "Alex Morgan", `Name ${i}`));
+    const asked = renderPanel((q) => ({
+      entries: q.offset === 0 ? full : [entry(1, "Alex Morgan", "Cell")],
+      total: 98_000,
+      totalEstimated: true,
+      authors: ["Alex Morgan"],
+      otherAuthors: [],
+    }));
+    expect(await screen.findByTestId("changelog-total")).toHaveTextContent("1–50 of about 98,000");
+    await userEvent.click(screen.getByText("Older"));
+    expect(await screen.findByTestId("changelog-total")).toHaveTextContent("51–51 of about 98,000");
+    expect(screen.getByText("Older")).toBeDisabled();
+    expect(asked[asked.length - 1]).toMatchObject({ offset: 50 });
   });
 });

@@ -155,12 +155,14 @@ export function ChangelogPanel({ env, account }: { env: Environment; account: Ac
             </table>
             <div className="pager">
               <span className="muted" data-testid="changelog-total">
-                {formatCount(query.offset + 1)}–{formatCount(query.offset + data.entries.length)} of {formatCount(data.total)}
+                {data.entries.length === 0
+                  ? "No older changes"
+                  : `${formatCount(query.offset + 1)}–${formatCount(query.offset + data.entries.length)} of ${data.totalEstimated ? "about " : ""}${formatCount(data.total)}`}
               </span>
               <button type="button" className="secondary" disabled={query.offset === 0} onClick={() => setQuery({ ...query, offset: Math.max(0, query.offset - PAGE) })}>
                 Newer
               </button>
-              <button type="button" className="secondary" disabled={query.offset + PAGE >= data.total} onClick={() => setQuery({ ...query, offset: query.offset + PAGE })}>
+              <button type="button" className="secondary" disabled={data.entries.length < PAGE || (!data.totalEstimated && query.offset + PAGE >= data.total)} onClick={() => setQuery({ ...query, offset: query.offset + PAGE })}>
                 Older
               </button>
             </div>

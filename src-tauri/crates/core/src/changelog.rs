@@ -150,6 +150,24 @@ pub fn start_of_day(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
 }
 
+/// How many changelog entries match a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MatchCount {
+    pub count: u32,
+    /// `count` is the server's estimate: more matched than a server
+    /// counts exactly at each page (see the PostgreSQL store).
+    pub estimated: bool,
+}
+
+impl MatchCount {
+    pub fn exact(count: u32) -> Self {
+        Self {
+            count,
+            estimated: false,
+        }
+    }
+}
+
 /// A page of the changelog, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -157,6 +175,9 @@ pub struct ChangelogPage {
     pub entries: Vec<ChangeEntry>,
     /// Entries that match the filter, across all pages.
     pub total: u32,
+    /// `total` is the server's estimate ("about"); the last page is the
+    /// one that comes back short.
+    pub total_estimated: bool,
     /// Every author with entries in this environment, for the filter.
     pub authors: Vec<String>,
     /// Authors other than the current admin with unpromoted entries, and

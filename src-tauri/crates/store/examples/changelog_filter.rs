@@ -260,12 +260,16 @@ fn measure(store: &dyn EnvironmentStore, n: u32, runs: usize) -> Result<()> {
     for (name, q) in cases {
         let filter = q.resolve("Europe/London")?;
         let mut times: Vec<Duration> = Vec::with_capacity(runs);
-        let mut total = 0;
+        let mut total = String::new();
         for _ in 0..runs {
             let start = Instant::now();
             let (_, matches) = store.changelog(&filter)?;
             times.push(start.elapsed());
-            total = matches;
+            total = format!(
+                "{}{}",
+                if matches.estimated { "~" } else { "" },
+                matches.count
+            );
         }
         times.sort();
         println!(

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use cutover_core::backup::CopyProgress;
 use cutover_core::change::Change;
-use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, MatchCount};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::environment::EnvironmentStatus;
 use cutover_core::promotion::{PlanStep, PromotionState, PromotionStep};
@@ -199,7 +199,7 @@ impl EnvironmentStore for FaultyStore {
     fn apply(&mut self, c: &Change, a: &str, at: DateTime<Utc>) -> Result<ChangeEntry> {
         self.inner.apply(c, a, at)
     }
-    fn changelog(&self, f: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+    fn changelog(&self, f: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, MatchCount)> {
         self.inner.changelog(f)
     }
     fn changelog_authors(&self) -> Result<Vec<String>> {

@@ -14,7 +14,7 @@ pub mod sqlite;
 use chrono::{DateTime, Utc};
 use cutover_core::backup::{CopyProgress, PlatformState};
 use cutover_core::change::Change;
-use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, MatchCount};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::extension::InstalledExtension;
 use cutover_core::promotion::PlanStep;
@@ -278,8 +278,9 @@ pub trait EnvironmentStore {
     /// transaction; a refused change alters nothing.
     fn apply(&mut self, change: &Change, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry>;
 
-    /// A page of the changelog, newest first, and how many entries match.
-    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)>;
+    /// A page of the changelog, newest first, and how many entries match
+    /// (on a server, an estimate past a few thousand).
+    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, MatchCount)>;
 
     /// Every author in the changelog, in order.
     fn changelog_authors(&self) -> Result<Vec<String>>;

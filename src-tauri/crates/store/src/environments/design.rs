@@ -123,7 +123,8 @@ impl Workspace {
         let (entries, total) = store.changelog(&filter)?;
         Ok(ChangelogPage {
             entries,
-            total,
+            total: total.count,
+            total_estimated: total.estimated,
             authors: store.changelog_authors()?,
             other_authors: store
                 .unpromoted_authors()?

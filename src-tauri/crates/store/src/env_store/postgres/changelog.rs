@@ -9,7 +9,7 @@ use crate::env_store::design::Outcome;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::{
-    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind,
+    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind, MatchCount,
 };
 use cutover_core::Result;
 use postgres::types::{ToSql, Type};
@@ -106,7 +106,7 @@ fn entry(r: &Row, base: i64) -> Result<ChangeEntry> {
 pub(super) fn page(
     client: &mut impl GenericClient,
     f: &ChangelogFilter,
-) -> Result<(Vec<ChangeEntry>, u32)> {
+) -> Result<(Vec<ChangeEntry>, MatchCount)> {
     let base = base(client)?;
     let mut conditions = Vec::new();
     let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::new();
@@ -148,21 +148,35 @@ pub(super) fn page(
         format!("{from} WHERE {}", conditions.join(" AND "))
     };
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    let count = if f.app_id.is_some() && conditions.len() == 1 {
+    // Counted up to EXACT_UP_TO matches, past that the planner's estimate:
+    // an exact total of tens of thousands costs more than the page.
+    let counted = if f.app_id.is_some() && conditions.len() == 1 {
         // Every row of the entry-to-app table has its entry (it is deleted
         // with it), so the app's index alone counts them.
-        "SELECT count(*) FROM platform_changelog_apps a WHERE a.app_id = $1".to_string()
+        "platform_changelog_apps a WHERE a.app_id = $1".to_string()
     } else {
-        format!("SELECT count(*) FROM {filter}")
+        filter.clone()
     };
-    let total: i64 = client
-        .query_one(&count, &refs)
+    let capped: i64 = client
+        .query_one(
+            &format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {counted} LIMIT {}) m",
+                EXACT_UP_TO + 1
+            ),
+            &refs,
+        )
         .context("counting changelog entries")?
         .get(0);
-    // A page in the far half is read from the other end, so the server
-    // skips the fewer rows (the last page skips none).
+    let estimated = capped > EXACT_UP_TO;
+    let total = if estimated {
+        estimate(client, &counted, &refs)?.max(capped)
+    } else {
+        capped
+    };
+    // A page in the far half of an exact total is read from the other end,
+    // so the server skips the fewer rows (the last page skips none).
     let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
-    let from_end = offset > total / 2;
+    let from_end = !estimated && offset > total / 2;
     let (order, limit, offset) = if from_end {
         let limit = limit.min(total - offset).max(0);
         ("ASC", limit, (total - offset - limit).max(0))
@@ -187,7 +201,39 @@ pub(super) fn page(
     if from_end {
         entries.reverse();
     }
-    Ok((entries, total as u32))
+    Ok((
+        entries,
+        MatchCount {
+            count: u32::try_from(total).unwrap_or(u32::MAX),
+            estimated,
+        },
+    ))
+}
+
+/// The most matches a page counts exactly; past it the total is the
+/// planner's estimate, labelled so.
+pub(super) const EXACT_UP_TO: i64 = 5_000;
+
+/// How many rows `FROM {from}` returns, as the planner estimates it (the
+/// top plan node's `rows=`).
+fn estimate(
+    client: &mut impl GenericClient,
+    from: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<i64> {
+    let plan = client
+        .query(&format!("EXPLAIN SELECT 1 FROM {from}"), params)
+        .context("estimating changelog entries")?;
+    let top: &str = plan
+        .first()
+        .map(|r| r.get(0))
+        .ok_or_else(|| cutover_core::Error::internal("The server gave no plan."))?;
+    Ok(top
+        .split("rows=")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Every distinct author, in order.

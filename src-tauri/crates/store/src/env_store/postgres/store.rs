@@ -20,7 +20,7 @@ use crate::env_store::{CsvRow, EnvironmentStore, ModelTable, RecordSink, StoreSt
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
-use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, MatchCount};
 use cutover_core::definitions::{
     AppDef, Definitions, FieldDef, FieldType, Record, TableDef, Value, ViewDef,
 };
@@ -363,7 +363,7 @@ impl EnvironmentStore for PgStore {
         Ok(entry)
     }
 
-    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, MatchCount)> {
         changelog::page(&mut *self.client.borrow_mut(), filter)
     }
 

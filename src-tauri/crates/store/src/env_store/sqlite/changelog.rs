@@ -11,7 +11,7 @@ use crate::env_store::design::Outcome;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::{
-    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind,
+    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind, MatchCount,
 };
 use cutover_core::Result;
 use rusqlite::types::{ToSqlOutput, Value as SqlParam};
@@ -255,7 +255,10 @@ fn conditions(f: &ChangelogFilter) -> (String, Vec<SqlParam>) {
     }
 }
 
-pub(super) fn page(conn: &Connection, f: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+pub(super) fn page(
+    conn: &Connection,
+    f: &ChangelogFilter,
+) -> Result<(Vec<ChangeEntry>, MatchCount)> {
     let base = base(conn)?;
     let (filter, mut p) = conditions(f);
     let total: i64 = conn
@@ -298,7 +301,7 @@ pub(super) fn page(conn: &Connection, f: &ChangelogFilter) -> Result<(Vec<Change
         .into_iter()
         .map(|r| finish(r, base))
         .collect::<Result<_>>()?;
-    Ok((entries, total as u32))
+    Ok((entries, MatchCount::exact(total as u32)))
 }
 
 /// Every distinct author, by hopping through the author index (a few

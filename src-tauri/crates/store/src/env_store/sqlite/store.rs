@@ -15,7 +15,7 @@ use crate::env_store::{CsvRow, EnvironmentStore, ModelTable, RecordSink, StoreSt
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::change::{validate_entity_name, Change};
-use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter};
+use cutover_core::changelog::{AuthorCount, ChangeEntry, ChangelogFilter, MatchCount};
 use cutover_core::definitions::{AppDef, Definitions, FieldType, Record, TableDef, Value, ViewDef};
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
@@ -262,7 +262,7 @@ impl EnvironmentStore for SqliteStore {
         designer::apply(&mut self.conn, change, author, at)
     }
 
-    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, u32)> {
+    fn changelog(&self, filter: &ChangelogFilter) -> Result<(Vec<ChangeEntry>, MatchCount)> {
         changelog::page(&self.conn, filter)
     }
 
