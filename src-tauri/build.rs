@@ -130,6 +130,7 @@ const COMMANDS: &[&str] = &[
     "cancel_copy",
     "check_server",
     "unlock_account",
+    "change_account_server",
     "report_interactive",
 ];
 

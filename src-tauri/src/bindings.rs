@@ -145,6 +145,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             backups::cancel_copy,
             accounts::check_server,
             accounts::unlock_account,
+            accounts::change_account_server,
             app::report_interactive,
         ])
 }

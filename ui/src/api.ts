@@ -148,6 +148,7 @@ export const api = {
   createAccount: (account: Parameters<typeof commands.createAccount>[0]) => call(commands.createAccount(account)),
   checkServer: (server: ServerChoice) => call(commands.checkServer(server)),
   unlockAccount: (accountId: number, password: string, remember: boolean) => call(commands.unlockAccount(accountId, password, remember)),
+  changeAccountServer: (accountId: number, server: ServerChoice) => call(commands.changeAccountServer(accountId, server)),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
   editAccount: (accountId: number, edit: Parameters<typeof commands.editAccount>[1]) => call(commands.editAccount(accountId, edit)),

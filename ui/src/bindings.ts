@@ -322,6 +322,12 @@ export const commands = {
 	 */
 	unlockAccount: (account: number, password: string, remember: boolean) => typedError<ServerReport, CommandError>(__TAURI_INVOKE("unlock_account", { account, password, remember })),
 	/**
+	 *  Changes how Cutover reaches an account's server (address, user, TLS,
+	 *  password) when it moved; refused, changing nothing, unless that server
+	 *  holds every one of the account's environments.
+	 */
+	changeAccountServer: (account: number, server: ServerChoice) => typedError<AccountServer, CommandError>(__TAURI_INVOKE("change_account_server", { account, server })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */

@@ -9,7 +9,7 @@ use cutover_core::account::{
     time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount, PackageFacts,
 };
 use cutover_core::backup::CopyProgress;
-use cutover_core::server::{ServerChoice, ServerReport};
+use cutover_core::server::{AccountServer, ServerChoice, ServerReport};
 use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview, SourceProgress};
 use cutover_core::Error;
 use std::path::PathBuf;
@@ -293,6 +293,23 @@ pub async fn unlock_account(
     run_blocking(&state, move |s| {
         let (ws, _, now) = s.acting()?;
         ws.unlock_account(account, &password, remember, now)
+    })
+    .await
+}
+
+/// Changes how Cutover reaches an account's server (address, user, TLS,
+/// password) when it moved; refused, changing nothing, unless that server
+/// holds every one of the account's environments.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_account_server(
+    state: State<'_, Arc<AppState>>,
+    account: AccountId,
+    server: ServerChoice,
+) -> CommandResult<AccountServer> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        ws.change_account_server(account, &server, &admin, now)
     })
     .await
 }

@@ -346,11 +346,49 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
         app.resize(w, h).await?;
         app.screenshot(&format!("server-locked-{w}x{h}")).await?;
     }
+    // Pointing it at a database that does not hold its environments is
+    // refused, changing nothing.
+    app.click(r#"[data-testid="change-server"]"#).await?;
+    let elsewhere = url.replace(&settings.database, "postgres");
+    app.type_into(r#"[data-testid="change-server-url"]"#, &elsewhere)
+        .await?;
+    app.type_into(r#"[data-testid="change-server-password"]"#, &password)
+        .await?;
+    app.select(r#"[data-testid="change-server-tls"]"#, "require")
+        .await?;
+    app.click(r#"[data-testid="change-server-submit"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="change-server-form"] [data-testid="error"]"#,
+        "does not hold",
+    )
+    .await?;
+    app.screenshot("server-change-refused").await?;
+    app.click(r#"[data-testid="change-server-form"] button.secondary"#)
+        .await?;
+    app.wait_gone(r#"[data-testid="change-server-form"]"#)
+        .await?;
     app.type_into(r#"[data-testid="unlock-password"]"#, &password)
         .await?;
     app.click(r#"[data-testid="unlock-submit"]"#).await?;
     app.wait_for(r#"[data-testid="account-server"]"#).await?;
     app.wait_gone(r#"[data-testid="account-unlock"]"#).await?;
+    // The server now answers as localhost: the account follows it there.
+    app.click(r#"[data-testid="change-server"]"#).await?;
+    app.type_into(
+        r#"[data-testid="change-server-url"]"#,
+        &url.replace(&settings.host, "localhost"),
+    )
+    .await?;
+    app.type_into(r#"[data-testid="change-server-password"]"#, &password)
+        .await?;
+    app.select(r#"[data-testid="change-server-tls"]"#, "require")
+        .await?;
+    app.click(r#"[data-testid="change-server-submit"]"#).await?;
+    app.wait_gone(r#"[data-testid="change-server-form"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="account-server"]"#, "@localhost:")
+        .await?;
+    app.screenshot("server-changed").await?;
     app.click_in(&env_row("Production"), r#"[data-testid="open-env"]"#)
         .await?;
     app.click(r#"[data-testid="tab-designer"]"#).await?;

@@ -14,7 +14,7 @@ type Props = {
   problem: FieldProblemView;
 };
 
-const TLS: { mode: TlsMode; label: string }[] = [
+export const TLS: { mode: TlsMode; label: string }[] = [
   { mode: "verify_full", label: "Encrypted, server's certificate verified" },
   { mode: "require", label: "Encrypted, certificate not checked" },
   { mode: "disable", label: "Not encrypted (this computer or a private network only)" },

@@ -17,6 +17,7 @@ mod create;
 mod delete;
 mod edit;
 mod server;
+mod server_change;
 
 pub use create::{describe_package, key_fingerprint};
 pub use server::{check_server, Keychain};

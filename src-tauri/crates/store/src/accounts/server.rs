@@ -91,7 +91,10 @@ pub fn check_server(choice: &ServerChoice) -> Result<ServerReport> {
 
 /// The account's server settings, `None` when its environments are on this
 /// computer.
-fn server_of(conn: &Connection, account: AccountId) -> Result<Option<(ServerSettings, bool)>> {
+pub(super) fn server_of(
+    conn: &Connection,
+    account: AccountId,
+) -> Result<Option<(ServerSettings, bool)>> {
     let row: Option<(Option<String>, bool)> = conn
         .query_row(
             "SELECT server, server_remembered FROM accounts WHERE id = ?1",
@@ -286,6 +289,11 @@ impl Workspace {
         }
     }
 
+    /// Whether `account`'s server password is known this session.
+    pub(crate) fn password_known(&self, account: AccountId) -> bool {
+        self.passwords.known(account).is_some()
+    }
+
     /// Keeps a just-created account's password for the session.
     pub(crate) fn keep_password(&self, account: AccountId, secret: Secret) {
         self.passwords.keep(account, secret);
@@ -321,7 +329,11 @@ impl Workspace {
     /// stores no environment records are retired (its database is this
     /// account's alone). Only for an account locked until now, so nothing
     /// of this session can be running on it.
-    fn recover_server(&self, account: AccountId, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    pub(super) fn recover_server(
+        &self,
+        account: AccountId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
         self.recover_upgrades(now, Some(account))?;
         self.recover_promotions(now, Some(account))?;
         self.recover_imports(now, Some(account))?;
