@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each phase says when it started, so the log shows where the time goes.
+say() { printf '\033[1m==> %s (%s)\033[0m\n' "$*" "$(date -u +%T)"; }
 
 bash scripts/setup.sh
 # Independent iCalendar readers for the calendar export's checks (store and E2E).
@@ -56,4 +57,4 @@ strip() { sed 's/\x1b\[[0-9;]*m//g' "$log"; }
 rust=$(strip | awk '/^test result: ok\./ { n += $4 } END { print n + 0 }')
 ui=$(strip | awk '$1 == "Tests" && $3 == "passed" { n += $2 } END { print n + 0 }')
 echo "Rust tests: $rust passed; UI tests: $ui passed"
-echo "$((rust + ui)) passed, 0 failed"
+echo "$((rust + ui)) passed, 0 failed ($(date -u +%T))"

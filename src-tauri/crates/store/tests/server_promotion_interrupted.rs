@@ -13,7 +13,7 @@ mod common;
 use common::promotion::step_after;
 
 use common::pg::{FreshDatabase, Writer};
-use common::server::{choice, env_id, new_account, promotable_sandbox};
+use common::server::{choice, env_id, new_account, promotable_sandbox, Prepared};
 use common::{at, boss};
 use cutover_core::account::AccountId;
 use cutover_core::change::Change;
@@ -127,6 +127,26 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
         writer,
         rights,
     })
+}
+
+impl Setup {
+    /// The same setup, its writer in `db` (a copy).
+    fn in_copy(&self, db: &FreshDatabase) -> Self {
+        Self {
+            writer: self.writer.in_database(db),
+            rights: self.rights.clone(),
+            key: self.key.clone(),
+            ..*self
+        }
+    }
+}
+
+/// A case's own copy of the prepared account, open: (folder, database,
+/// setup, workspace).
+fn case(p: &Prepared<Setup>) -> Result<(tempfile::TempDir, FreshDatabase, Setup, Workspace)> {
+    let (dir, db, ws) = p.copy(p.setup.account)?;
+    let setup = p.setup.in_copy(&db);
+    Ok((dir, db, setup, ws))
 }
 
 /// The integration writes an entry of `amount` with its own role.
@@ -263,12 +283,10 @@ fn committed(point: PromotionPoint) -> bool {
 
 #[test]
 fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() -> Result<()> {
+    let p = Prepared::new(setup)?;
     for point in PromotionPoint::ALL {
         let what = point.as_str();
-        let db = FreshDatabase::new();
-        let dir = tempfile::tempdir().context("temp dir")?;
-        let ws = Workspace::open(dir.path())?;
-        let s = setup(&ws, &db)?;
+        let (_dir, db, s, ws) = case(&p)?;
         other_application_writes(&db, &s, 1.0)?;
         let was = before(&ws, &s)?;
         ws.set_failpoint(Some(Failpoint::parse(&format!("{what}:error"))?));
@@ -324,17 +342,13 @@ fn child_process_promoting_on_the_server() -> Result<()> {
 /// pauses stay paused until then.
 #[test]
 fn a_server_promotion_killed_after_each_step_is_settled_without_losing_a_write() -> Result<()> {
+    let p = Prepared::new(setup)?;
     for point in PromotionPoint::ALL {
         let what = point.as_str();
-        let db = FreshDatabase::new();
-        let dir = tempfile::tempdir().context("temp dir")?;
+        let (dir, db, s, ws) = case(&p)?;
         let password = db.secret.expose().to_string();
-        let (s, was) = {
-            let ws = Workspace::open(dir.path())?;
-            let s = setup(&ws, &db)?;
-            let was = before(&ws, &s)?;
-            (s, was)
-        };
+        let was = before(&ws, &s)?;
+        drop(ws);
         common::die_in_child(
             "child_process_promoting_on_the_server",
             ORDERS,

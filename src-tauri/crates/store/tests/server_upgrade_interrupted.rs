@@ -5,12 +5,14 @@
 //! with its own database role; afterwards every place the upgrade touched
 //! is checked: production's definitions, records, platform version and
 //! lock, the run, the integration and its role's rights, and the `point_`
-//! schemas on the server against the backups recorded.
+//! schemas on the server against the backups recorded. The account is
+//! built once per test; each case runs on a copy of its folder and
+//! database.
 
 mod common;
 
 use common::pg::{FreshDatabase, Writer};
-use common::server::{choice, env_id};
+use common::server::{choice, env_id, Prepared};
 use common::{at, boss};
 use cutover_core::account::{AccountId, NewAccount};
 use cutover_core::change::Change;
@@ -134,6 +136,26 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
     })
 }
 
+impl Setup {
+    /// The same setup, its writer in `db` (a copy).
+    fn in_copy(&self, db: &FreshDatabase) -> Self {
+        Self {
+            writer: self.writer.in_database(db),
+            rights: self.rights.clone(),
+            key: self.key.clone(),
+            ..*self
+        }
+    }
+}
+
+/// A case's own copy of the prepared account, open: (folder, database,
+/// setup, workspace).
+fn case(p: &Prepared<Setup>) -> Result<(tempfile::TempDir, FreshDatabase, Setup, Workspace)> {
+    let (dir, db, ws) = p.copy(p.setup.account)?;
+    let setup = p.setup.in_copy(&db);
+    Ok((dir, db, setup, ws))
+}
+
 fn before(ws: &Workspace, s: &Setup) -> Result<Before> {
     Ok(Before {
         definitions: ws.definitions(s.production)?,
@@ -209,13 +231,11 @@ fn upgrades_after(ws: &Workspace, s: &Setup, what: &str) -> Result<()> {
 
 #[test]
 fn an_error_anywhere_in_a_server_data_upgrade_rolls_production_back() -> Result<()> {
+    let p = Prepared::new(setup)?;
     for site in common::data_upgrade_sites() {
         let what = site.as_str();
-        let db = FreshDatabase::new();
-        let dir = tempfile::tempdir().context("temp dir")?;
-        let ws = Workspace::open(dir.path())?;
-        let s = setup(&ws, &db)?;
-        let was = before(&ws, &s)?;
+        let (_dir, db, s, ws) = case(&p)?;
+        let was = &before(&ws, &s)?;
         ws.set_failpoint(Some(cutover_store::control::failpoint::Failpoint::parse(
             &format!("{what}:error"),
         )?));
@@ -228,7 +248,7 @@ fn an_error_anywhere_in_a_server_data_upgrade_rolls_production_back() -> Result<
             "{what}: {}",
             e.message
         );
-        assert_rolled_back(&ws, &db, &s, &was, site)?;
+        assert_rolled_back(&ws, &db, &s, was, site)?;
         upgrades_after(&ws, &s, what)?;
     }
     Ok(())
@@ -250,17 +270,13 @@ fn child_process_upgrading_on_the_server() -> Result<()> {
 
 #[test]
 fn killed_anywhere_in_a_server_data_upgrade_the_next_start_rolls_production_back() -> Result<()> {
+    let p = Prepared::new(setup)?;
     for site in common::data_upgrade_sites() {
         let what = site.as_str();
-        let db = FreshDatabase::new();
-        let dir = tempfile::tempdir().context("temp dir")?;
+        let (dir, db, s, ws) = case(&p)?;
+        let was = &before(&ws, &s)?;
+        drop(ws);
         let password = db.secret.expose().to_string();
-        let (s, was) = {
-            let ws = Workspace::open(dir.path())?;
-            let s = setup(&ws, &db)?;
-            let was = before(&ws, &s)?;
-            (s, was)
-        };
         common::die_in_child(
             CHILD,
             ORDERS,
@@ -281,7 +297,7 @@ fn killed_anywhere_in_a_server_data_upgrade_the_next_start_rolls_production_back
         }
         ws.unlock_account(s.account, &password, false, at(16, 30))?;
         ws.recover(at(16, 30))?;
-        assert_rolled_back(&ws, &db, &s, &was, site)?;
+        assert_rolled_back(&ws, &db, &s, was, site)?;
         upgrades_after(&ws, &s, what)?;
     }
     Ok(())

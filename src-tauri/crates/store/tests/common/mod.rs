@@ -432,3 +432,18 @@ pub fn paced_demo() -> Result<(tempfile::TempDir, Workspace)> {
     demo::ensure_demo(&ws, instant("2026-11-01T09:00:00Z"))?;
     Ok((dir, ws))
 }
+
+/// Copies folder `from`'s files and folders into `to`.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).context("a folder")?;
+    for entry in std::fs::read_dir(from).context("a folder")? {
+        let entry = entry.context("a folder")?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().context("a file")?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).context("copying a file")?;
+        }
+    }
+    Ok(())
+}

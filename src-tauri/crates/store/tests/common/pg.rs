@@ -61,6 +61,29 @@ impl FreshDatabase {
         }
     }
 
+    /// A copy of this database, made with it as the template: nothing
+    /// may be connected to it meanwhile (sessions left are ended).
+    pub fn copy(&self) -> Self {
+        let (admin, secret) = admin(TlsMode::Disable);
+        let name = format!("cutover_test_{}", uuid::Uuid::new_v4().simple());
+        let mut client = admin.connect(Some(&secret)).expect("the test server");
+        client
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&self.name],
+            )
+            .expect("sessions ended");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", self.name))
+            .expect("a copy of the test database");
+        Self {
+            settings: admin.with_database(&name),
+            secret,
+            name,
+        }
+    }
+
     /// A backend keeping environments in this database.
     pub fn backend(&self) -> cutover_store::env_store::postgres::PgBackend {
         cutover_store::env_store::postgres::PgBackend::new(
@@ -151,6 +174,18 @@ impl Writer {
             password,
             settings,
             target,
+        }
+    }
+
+    /// The same role, writing to the same table in `db` (a copy).
+    pub fn in_database(&self, db: &FreshDatabase) -> Self {
+        let mut settings = self.settings.clone();
+        settings.database = db.settings.database.clone();
+        Self {
+            name: self.name.clone(),
+            password: self.password.clone(),
+            settings,
+            target: self.target.clone(),
         }
     }
 

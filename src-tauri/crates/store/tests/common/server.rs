@@ -138,3 +138,36 @@ pub fn backups_match(ws: &Workspace, db: &FreshDatabase) -> Result<()> {
     );
     Ok(())
 }
+
+/// A server account built once for a test's cases, its workspace closed:
+/// each case runs on a copy (`copy`) instead of building it again.
+pub struct Prepared<S> {
+    pub dir: tempfile::TempDir,
+    pub db: FreshDatabase,
+    pub setup: S,
+}
+
+impl<S> Prepared<S> {
+    pub fn new(setup: impl FnOnce(&Workspace, &FreshDatabase) -> Result<S>) -> Result<Self> {
+        let db = FreshDatabase::new();
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let setup = setup(&Workspace::open(dir.path())?, &db)?;
+        Ok(Self { dir, db, setup })
+    }
+
+    /// A copy of the data folder and of the database, the copy's
+    /// `account` changed to reach the copied database, and the copy open:
+    /// (folder, database, workspace).
+    pub fn copy(
+        &self,
+        account: AccountId,
+    ) -> Result<(tempfile::TempDir, FreshDatabase, Workspace)> {
+        let copy = self.db.copy();
+        let to = tempfile::tempdir().context("temp dir")?;
+        super::copy_dir(self.dir.path(), to.path())?;
+        let ws = Workspace::open(to.path())?;
+        let password = copy.secret.expose().to_string();
+        ws.change_account_server(account, &choice(&copy, &password), &boss(), at(8, 0))?;
+        Ok((to, copy, ws))
+    }
+}
