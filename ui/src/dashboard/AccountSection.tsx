@@ -102,10 +102,15 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
       {deleting && (
         <DeleteEnvironmentDialog
           target={deleting}
+          onServer={overview.server !== null}
           onClose={() => setDeleting(null)}
           onDeleted={(name) => {
             setDeleting(null);
-            onNotice(`${name} was deleted; its data file is kept in the retired folder.`);
+            onNotice(
+              overview.server
+                ? `${name} was deleted; its data is kept aside on the server.`
+                : `${name} was deleted; its data file is kept in the retired folder.`,
+            );
           }}
         />
       )}

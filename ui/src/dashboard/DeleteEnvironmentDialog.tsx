@@ -7,11 +7,17 @@ import { Modal } from "../shared/Modal";
 import { KIND_LABELS } from "../shared/labels";
 import { formatRecords } from "../format";
 
-type Props = { target: EnvironmentOverview; onClose: () => void; onDeleted: (name: string) => void };
+type Props = {
+  target: EnvironmentOverview;
+  /** The account keeps its environments on a PostgreSQL server. */
+  onServer: boolean;
+  onClose: () => void;
+  onDeleted: (name: string) => void;
+};
 
 // Deleting asks the user to type the environment's name, so that a slip of
 // the mouse cannot take an environment out of service.
-export function DeleteEnvironmentDialog({ target, onClose, onDeleted }: Props) {
+export function DeleteEnvironmentDialog({ target, onServer, onClose, onDeleted }: Props) {
   const env = target.environment;
   const [typed, setTyped] = useState("");
   const queryClient = useQueryClient();
@@ -31,7 +37,10 @@ export function DeleteEnvironmentDialog({ target, onClose, onDeleted }: Props) {
       <form onSubmit={submit} className="form">
         <p>
           <strong>{env.name}</strong> ({KIND_LABELS[env.kind]}) holds {formatRecords(target.recordCount, target.recordCountEstimated)} records. Deleting takes it out
-          of service; its data file is moved to the retired folder of Cutover's data directory, not erased.
+          of service;{" "}
+          {onServer
+            ? "its schema is kept aside on the server (renamed, not dropped), and the database roles of its paused integrations get their login and rights back first."
+            : "its data file is moved to the retired folder of Cutover's data directory, not erased."}
         </p>
         <label>
           <span>

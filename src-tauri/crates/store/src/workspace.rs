@@ -327,6 +327,15 @@ impl Workspace {
                 |r| r.get(0),
             )
             .context("reading the environment's account")?;
+        let released = self.release_held_roles(&conn, &row)?;
+        let detail = if released.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; paused integration(s) {} resumed first, their database roles given back their login and rights",
+                released.join(", ")
+            )
+        };
         let tx = conn.transaction().context("starting a transaction")?;
         crate::storage::keep_aside(
             &tx,
@@ -342,7 +351,7 @@ impl Workspace {
             &admin.name,
             Some((id, &row.environment.name)),
             ActivityAction::DeletedEnvironment,
-            "Deleted; its data file and its backups are kept aside (see Storage)",
+            &format!("Deleted; its data file and its backups are kept aside (see Storage){detail}"),
         )?;
         tx.execute("DELETE FROM environments WHERE id = ?1", [id])
             .context("deleting the environment")?;

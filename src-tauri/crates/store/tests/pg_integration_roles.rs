@@ -80,6 +80,29 @@ fn a_paused_role_cannot_log_in_nor_write_and_gets_back_exactly_what_it_had() -> 
     Ok(())
 }
 
+/// A role its administrator dropped while paused has nothing to give back:
+/// resuming it does not fail, so its integration (and its environment) is
+/// not stuck.
+#[test]
+fn resuming_a_role_dropped_meanwhile_gives_nothing_back() -> Result<()> {
+    let db = FreshDatabase::new();
+    let backend = db.backend();
+    let (table, _) = people(&backend)?;
+    let writer = Writer::new(&db, "prod", table);
+    let roles = backend.writer_roles().expect("a server has roles");
+    let held = roles.rights("prod", &writer.name)?;
+    roles.stop_writer("prod", &writer.name, &held)?;
+    db.settings
+        .connect(Some(&db.secret))?
+        .batch_execute(&format!("DROP OWNED BY {0}; DROP ROLE {0}", writer.name))
+        .context("dropping the role")?;
+    assert_eq!(
+        roles.restore_writer("prod", &writer.name, &held)?,
+        Vec::<String>::new()
+    );
+    Ok(())
+}
+
 #[test]
 fn a_restore_keeps_who_may_use_the_environment() -> Result<()> {
     let db = FreshDatabase::new();

@@ -161,6 +161,38 @@ fn an_integration_names_a_role_only_on_a_server_and_only_one_cutover_can_pause()
     Ok(())
 }
 
+/// Deleting a sandbox whose integration is paused by hand first gives its
+/// role back the login and rights Cutover holds: the role is the whole
+/// server's, and nothing else would give them back once the row is gone.
+#[test]
+fn deleting_an_environment_gives_back_a_paused_integrations_role() -> Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let db = FreshDatabase::new();
+    let s = setup(&ws, &db)?;
+    let sandbox_key = common::store_key(&ws, s.sandbox)?;
+    let writer = Writer::new(&db, &sandbox_key, s.table);
+    let before = writer.rights(&db, &sandbox_key);
+    let feed = ws.add_integration(
+        s.sandbox,
+        "Test feed",
+        IntegrationKind::DataFeed,
+        Some(&writer.name),
+        &boss(),
+        at(9, 0),
+    )?;
+    ws.set_integration_active(feed.id, false, &boss(), at(9, 1))?;
+    assert!(writer.connect().is_err(), "paused: no login");
+    ws.delete_environment(s.sandbox, &boss(), at(9, 2))?;
+    assert!(
+        writer.rights(&db, &sandbox_key).0,
+        "the role may log in again"
+    );
+    writer.connect().context("the role logs in")?;
+    assert!(before.0);
+    Ok(())
+}
+
 /// Not a test on its own: another application writing as its role, one
 /// record at a time, logging `ok <n>` for each insert the server
 /// acknowledged and `refused` when it could not log in or write, until the

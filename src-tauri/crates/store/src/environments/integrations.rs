@@ -11,7 +11,9 @@
 //!   hold is paused, whatever happened in between, and resuming it gives
 //!   the hold back (which may be done any number of times);
 //! - one role belongs to at most one integration of an account, so that
-//!   resuming one never gives back what another's pause took.
+//!   resuming one never gives back what another's pause took;
+//! - an environment is deleted only after the roles its integrations hold
+//!   are given back: its rows, the only record of the hold, go with it.
 
 use super::role_pause::RolePause;
 use crate::{Context, Workspace};
@@ -197,6 +199,40 @@ impl Workspace {
             &format!("{verb} integration {name}"),
         );
         Ok(())
+    }
+
+    /// Before `env` is deleted: gives the roles of its paused integrations
+    /// back what Cutover holds of them; returns those integrations' names.
+    /// A role that cannot be given back refuses the deletion.
+    pub(crate) fn release_held_roles(
+        &self,
+        conn: &rusqlite::Connection,
+        env: &crate::workspace::EnvironmentRow,
+    ) -> Result<Vec<String>> {
+        let held = self.integration_rows(
+            conn,
+            "environment_id = ?1 AND role_hold IS NOT NULL ORDER BY name",
+            env.environment.id,
+        )?;
+        let mut names = Vec::new();
+        for (integration, hold) in held {
+            RolePause::new(self, env)
+                .resume(conn, &integration, hold.as_deref())
+                .map_err(|e| {
+                    Error::new(
+                        e.kind,
+                        format!(
+                            "{} was not deleted: integration {} is paused, and Cutover could not give its database role {} back its login and rights: {} Try again once the server answers.",
+                            env.environment.name,
+                            integration.name,
+                            integration.db_role.as_deref().unwrap_or_default(),
+                            e.message
+                        ),
+                    )
+                })?;
+            names.push(integration.name);
+        }
+        Ok(names)
     }
 
     /// Pauses the active integrations of an environment for a promotion or

@@ -186,6 +186,15 @@ impl WriterRoles for PgBackend {
         let mut client = self.client()?;
         let schema = self.writer_schema(&mut client, key)?;
         let mut tx = client.transaction().context("resuming an integration")?;
+        // `pg_roles`, not `pg_authid`: Cutover's user need not be a superuser.
+        let exists = tx
+            .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role])
+            .context("resuming an integration")?
+            .is_some();
+        if !exists {
+            tracing::warn!(role, "an integration's role was dropped while paused");
+            return Ok(Vec::new());
+        }
         let present: Vec<String> = tx
             .query(
                 "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
