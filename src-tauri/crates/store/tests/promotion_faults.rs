@@ -280,7 +280,7 @@ impl EnvironmentStore for FaultyStore {
     fn field_impact(&mut self, f: i64, to: Option<&FieldType>) -> Result<(u64, u64)> {
         self.inner.field_impact(f, to)
     }
-    fn check(&self, tables: Option<&[i64]>) -> Result<()> {
+    fn check(&self, tables: Option<&[i64]>) -> Result<Definitions> {
         self.fault.check("check")?;
         self.inner.check(tables)
     }

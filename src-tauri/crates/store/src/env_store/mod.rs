@@ -378,8 +378,8 @@ pub trait EnvironmentStore {
 
     /// Integrity, references, and definitions matching record tables; with
     /// `tables`, the integrity check covers the definitions and only those
-    /// tables' records.
-    fn check(&self, tables: Option<&[i64]>) -> Result<()>;
+    /// tables' records. Returns the definitions it checked.
+    fn check(&self, tables: Option<&[i64]>) -> Result<Definitions>;
 
     /// How many rows import `import_id` committed, if it committed: the
     /// store records it in the import's own transaction, so this stays true

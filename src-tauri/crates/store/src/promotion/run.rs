@@ -288,9 +288,18 @@ impl Workspace {
         // applications too) and before the plan is applied.
         let watch = backend.watch(&production.store_key)?;
         self.guard_backup(id, production.environment.id, admin, now(), progress)?;
-        // Opened before the lock: a server session takes a while to set up.
+        // Opened before the lock, and its definitions read once: a server
+        // session takes a while to set up, and plans its first statements
+        // slowly until its catalog caches are warm.
         let mut prod = backend.open(&production.store_key)?;
+        prod.definitions()?;
         let mut sandbox_store = backend.open(&sandbox.store_key)?;
+        // The sandbox's marks before the promotion, read outside the lock:
+        // only this promotion moves them.
+        let sandbox_marks = (
+            sandbox_store.copy_point()?,
+            sandbox_store.production_point()?,
+        );
         self.set_step(id, PromotionStep::Lock)?;
         let locked = conn
             .execute(
@@ -334,8 +343,8 @@ impl Workspace {
             })?;
             self.fire(PromotionPoint::Applied)?;
             self.set_step(id, PromotionStep::Verify)?;
-            prod.check(Some(&touched_tables(&entries)))?;
-            rules::ensure_definitions_match(&prod.definitions()?, &entries)?;
+            let checked = prod.check(Some(&touched_tables(&entries)))?;
+            rules::ensure_definitions_match(&checked, &entries)?;
             self.fire(PromotionPoint::Verified)?;
             // The plan's entries are the newest in production's changelog.
             let seen = match entries.last() {
@@ -346,7 +355,7 @@ impl Workspace {
             self.set_step(id, PromotionStep::Unlock)?;
             conn.execute(
                 "UPDATE promotions SET after_seq = ?2, sandbox_base = ?3, sandbox_seen = ?4 WHERE id = ?1",
-                params![id, seen, sandbox_store.copy_point()?, sandbox_store.production_point()?],
+                params![id, seen, sandbox_marks.0, sandbox_marks.1],
             )
             .context("recording the promotion's marks")?;
             sandbox_store.mark_promoted(seen)?;

@@ -264,7 +264,14 @@ fn add_field(
                 table.name
             ))
         })?;
-    let field = tx.field(id)?;
+    // What was just written, not read back: one round trip fewer per field
+    // under a promotion's lock on a server.
+    let field = FieldDef {
+        id,
+        table_id,
+        name,
+        field_type,
+    };
     field_outcome(&table, ChangeAction::Create, None, Some(&field))
 }
 

@@ -30,17 +30,30 @@ pub(super) fn base(client: &mut impl GenericClient) -> Result<i64> {
         .unwrap_or(0))
 }
 
+/// Parameters with their types, for a statement run typed or prepared.
+pub(super) type Typed<'a> = [(&'a (dyn ToSql + Sync), Type)];
+
+/// Writes the changelog entry of `o` through `run`, which runs a statement
+/// with typed parameters and returns its one row.
 pub(super) fn record(
-    client: &mut impl GenericClient,
+    run: impl FnOnce(&'static str, &Typed) -> Result<Row>,
     o: Outcome,
     author: &str,
     at: DateTime<Utc>,
 ) -> Result<ChangeEntry> {
     let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
-    let seq: i64 = client
-        .query_typed_one(
-            "INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
+    let mut apps = o.app_ids.clone();
+    apps.sort_unstable();
+    apps.dedup();
+    // The entry and its apps in one statement: one round trip per change
+    // under a promotion's lock. The apps' foreign key is checked at the
+    // statement's end, when the entry is there.
+    let seq: i64 = run(
+            "WITH e AS (
+                 INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq),
+             a AS (INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($9::bigint[]), seq FROM e)
+             SELECT seq FROM e",
             &[
                 (&at, Type::TIMESTAMPTZ),
                 (&author, Type::TEXT),
@@ -50,21 +63,10 @@ pub(super) fn record(
                 (&o.action.as_str(), Type::TEXT),
                 (&text(&o.before), Type::TEXT),
                 (&text(&o.after), Type::TEXT),
+                (&apps, Type::INT8_ARRAY),
             ],
-        )
-        .context("writing the changelog")?
+        )?
         .get(0);
-    let mut apps = o.app_ids.clone();
-    apps.sort_unstable();
-    apps.dedup();
-    if !apps.is_empty() {
-        client
-            .query_typed(
-                "INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($1::bigint[]), $2",
-                &[(&apps, Type::INT8_ARRAY), (&seq, Type::INT8)],
-            )
-            .context("writing the changelog")?;
-    }
     Ok(ChangeEntry {
         diff: diff(o.before.as_ref(), o.after.as_ref()),
         seq,

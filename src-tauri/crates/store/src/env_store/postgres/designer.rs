@@ -1,7 +1,16 @@
 //! Designer changes on a server: the reads and writes `env_store::design`
 //! asks of an open transaction. DDL is transactional in PostgreSQL, so a
 //! change's new column and its definition rows commit or vanish together.
+//!
+//! A promotion's plan (`Design::for_plan`) is run as `plan_batch` says.
+//!
+//! Invariants: only this transaction writes definitions while it is open,
+//! so a kept table is the table, as long as every write here updates or
+//! forgets it; waiting DDL runs before anything reads or writes record
+//! tables' rows, and before the caller commits (`finish`).
 
+use super::changelog::Typed;
+use super::plan_batch::{Ddl, PlanState};
 use super::schema::{column_type, ident};
 use super::{changelog, defs, values};
 use crate::env_store::design::{DesignTx, Outcome};
@@ -11,7 +20,7 @@ use cutover_core::changelog::ChangeEntry;
 use cutover_core::definitions::{AppDef, FieldDef, FieldType, TableDef, Value, ViewDef};
 use cutover_core::Result;
 use postgres::types::{ToSql, Type};
-use postgres::Transaction;
+use postgres::{Row, Transaction};
 
 /// Runs a write whose name may be taken: `Ok(None)` when it is.
 fn unless_taken<T>(written: Result<T, postgres::Error>, doing: &str) -> Result<Option<T>> {
@@ -26,9 +35,70 @@ fn rec(table_id: i64) -> String {
     ident(&format!("rec_{table_id}"))
 }
 
-pub(super) struct Design<'a, 'b>(pub &'a mut Transaction<'b>);
+pub(super) struct Design<'a, 'b> {
+    tx: &'a mut Transaction<'b>,
+    /// `None`: DDL runs at once, nothing is kept.
+    plan: Option<PlanState>,
+}
 
-impl Design<'_, '_> {
+impl<'a, 'b> Design<'a, 'b> {
+    /// One change, or anything that commits right after.
+    pub(super) fn new(tx: &'a mut Transaction<'b>) -> Self {
+        Self { tx, plan: None }
+    }
+
+    /// A promotion's plan; call `finish` before committing.
+    pub(super) fn for_plan(tx: &'a mut Transaction<'b>) -> Self {
+        Self {
+            tx,
+            plan: Some(PlanState::default()),
+        }
+    }
+
+    /// Runs the DDL still waiting.
+    pub(super) fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        match &mut self.plan {
+            Some(plan) => plan.flush(self.tx),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `ddl` now, or keeps it for `flush` in a plan.
+    fn ddl(&mut self, ddl: Ddl, doing: &str) -> Result<()> {
+        match &mut self.plan {
+            Some(plan) => {
+                plan.ddl.push(ddl);
+                Ok(())
+            }
+            None => self.tx.batch_execute(&ddl.sql()).context(doing),
+        }
+    }
+
+    /// Runs `sql` with typed parameters: in a plan, as a statement the
+    /// server parses and plans once for the whole plan, not once a change.
+    fn run(&mut self, sql: &'static str, params: &Typed, doing: &str) -> Result<Vec<Row>> {
+        match &mut self.plan {
+            Some(plan) => plan.run(self.tx, sql, params, doing),
+            None => self.tx.query_typed(sql, params).context(doing),
+        }
+    }
+
+    /// `run` for a statement returning at most one row.
+    fn run_opt(&mut self, sql: &'static str, params: &Typed, doing: &str) -> Result<Option<Row>> {
+        Ok(self.run(sql, params, doing)?.into_iter().next())
+    }
+
+    /// Forgets the tables kept: a write changed one.
+    fn forget_tables(&mut self) {
+        if let Some(plan) = &mut self.plan {
+            plan.tables.clear();
+        }
+    }
+
     /// Within a savepoint, so that a taken name leaves the transaction
     /// usable (PostgreSQL aborts a transaction at its first error).
     fn attempt<T>(
@@ -36,7 +106,7 @@ impl Design<'_, '_> {
         doing: &str,
         write: impl FnOnce(&mut Transaction) -> Result<T, postgres::Error>,
     ) -> Result<Option<T>> {
-        let mut sp = self.0.savepoint("attempt").context(doing)?;
+        let mut sp = self.tx.savepoint("attempt").context(doing)?;
         match unless_taken(write(&mut sp), doing)? {
             Some(v) => {
                 sp.commit().context(doing)?;
@@ -53,8 +123,9 @@ impl Design<'_, '_> {
         field_type: &FieldType,
         values: &[(i64, Value)],
     ) -> Result<()> {
+        self.flush()?;
         let stmt = self
-            .0
+            .tx
             .prepare(&format!(
                 "UPDATE {} SET {column} = $2 WHERE id = $1",
                 rec(table_id)
@@ -63,14 +134,15 @@ impl Design<'_, '_> {
         for (id, v) in values {
             let value = values::param(v, field_type, column)?;
             let params: [&(dyn ToSql + Sync); 2] = [id, value.as_ref()];
-            self.0.execute(&stmt, &params).context("writing values")?;
+            self.tx.execute(&stmt, &params).context("writing values")?;
         }
         Ok(())
     }
 
     fn write_type(&mut self, field_id: i64, to: &FieldType) -> Result<()> {
+        self.forget_tables();
         let json = serde_json::to_string(to).context("encoding a field type")?;
-        self.0
+        self.tx
             .execute(
                 "UPDATE platform_fields SET field_type = $2 WHERE id = $1",
                 &[&field_id, &json],
@@ -82,27 +154,35 @@ impl Design<'_, '_> {
 
 impl DesignTx for Design<'_, '_> {
     fn app(&mut self, id: i64) -> Result<AppDef> {
-        defs::app(self.0, id)
+        defs::app(self.tx, id)
     }
 
     fn table(&mut self, id: i64) -> Result<TableDef> {
-        defs::table(self.0, id)
+        if let Some(kept) = self.plan.as_ref().and_then(|p| p.tables.get(&id)) {
+            return Ok(kept.clone());
+        }
+        let table = defs::table(self.tx, id)?;
+        if let Some(plan) = &mut self.plan {
+            plan.tables.insert(id, table.clone());
+        }
+        Ok(table)
     }
 
     fn field(&mut self, id: i64) -> Result<FieldDef> {
-        defs::field(self.0, id)
+        defs::field(self.tx, id)
     }
 
     fn view(&mut self, id: i64) -> Result<ViewDef> {
-        defs::view(self.0, id)
+        defs::view(self.tx, id)
     }
 
     fn views(&mut self) -> Result<Vec<ViewDef>> {
-        defs::views(self.0)
+        defs::views(self.tx)
     }
 
     fn values_of(&mut self, field: &FieldDef) -> Result<Vec<(i64, Value)>> {
-        self.0
+        self.flush()?;
+        self.tx
             .query(
                 &format!(
                     "SELECT id, f_{0} FROM {1} WHERE f_{0} IS NOT NULL ORDER BY id",
@@ -122,44 +202,43 @@ impl DesignTx for Design<'_, '_> {
     // take three for, which matters under a promotion's lock.
     fn insert_app(&mut self, name: &str) -> Result<Option<i64>> {
         Ok(self
-            .0
-            .query_typed_opt(
+            .run_opt(
                 "INSERT INTO platform_apps (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id",
                 &[(&name, Type::TEXT)],
-            )
-            .context("creating an app")?
+                "creating an app",
+            )?
             .map(|r| r.get(0)))
     }
 
     fn insert_table(&mut self, app_id: i64, name: &str) -> Result<Option<i64>> {
         let Some(id) = self
-            .0
-            .query_typed_opt(
+            .run_opt(
                 "INSERT INTO platform_tables (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id",
                 &[(&name, Type::TEXT)],
-            )
-            .context("creating a table")?
+                "creating a table",
+            )?
             .map(|r| r.get::<_, i64>(0))
         else {
             return Ok(None);
         };
         self.share_table(id, app_id)?;
-        self.0
-            .batch_execute(&format!(
+        self.ddl(
+            Ddl::Statement(format!(
                 "CREATE TABLE {} (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY)",
                 rec(id)
-            ))
-            .context("creating a record table")?;
+            )),
+            "creating a record table",
+        )?;
         Ok(Some(id))
     }
 
     fn share_table(&mut self, table_id: i64, app_id: i64) -> Result<()> {
-        self.0
-            .query_typed(
-                "INSERT INTO platform_app_tables (app_id, table_id) VALUES ($1, $2)",
-                &[(&app_id, Type::INT8), (&table_id, Type::INT8)],
-            )
-            .context("adding a table to an app")?;
+        self.forget_tables();
+        self.run(
+            "INSERT INTO platform_app_tables (app_id, table_id) VALUES ($1, $2)",
+            &[(&app_id, Type::INT8), (&table_id, Type::INT8)],
+            "adding a table to an app",
+        )?;
         Ok(())
     }
 
@@ -171,29 +250,38 @@ impl DesignTx for Design<'_, '_> {
     ) -> Result<Option<i64>> {
         let json = serde_json::to_string(field_type).context("encoding a field type")?;
         let Some(id) = self
-            .0
-            .query_typed_opt(
+            .run_opt(
                 "INSERT INTO platform_fields (table_id, name, field_type, position)
                  VALUES ($1, $2, $3, (SELECT coalesce(max(position), -1) + 1 FROM platform_fields WHERE table_id = $1))
                  ON CONFLICT DO NOTHING RETURNING id",
                 &[(&table_id, Type::INT8), (&name, Type::TEXT), (&json, Type::TEXT)],
-            )
-            .context("adding a field")?
+                "adding a field",
+            )?
             .map(|r| r.get::<_, i64>(0))
         else {
             return Ok(None);
         };
-        self.0
-            .batch_execute(&format!(
-                "ALTER TABLE {} ADD COLUMN f_{id} {}",
-                rec(table_id),
-                column_type(field_type)
-            ))
-            .context("adding a column")?;
+        // Last in its table (the largest position), as a fresh read says.
+        if let Some(kept) = self.plan.as_mut().and_then(|p| p.tables.get_mut(&table_id)) {
+            kept.fields.push(FieldDef {
+                id,
+                table_id,
+                name: name.to_string(),
+                field_type: field_type.clone(),
+            });
+        }
+        self.ddl(
+            Ddl::Column {
+                table: rec(table_id),
+                clause: format!("ADD COLUMN f_{id} {}", column_type(field_type)),
+            },
+            "adding a column",
+        )?;
         Ok(Some(id))
     }
 
     fn rename_field(&mut self, field_id: i64, name: &str) -> Result<bool> {
+        self.forget_tables();
         Ok(self
             .attempt("renaming a field", |tx| {
                 tx.execute(
@@ -205,15 +293,17 @@ impl DesignTx for Design<'_, '_> {
     }
 
     fn delete_field(&mut self, table_id: i64, field_id: i64) -> Result<()> {
-        self.0
+        self.forget_tables();
+        self.tx
             .execute("DELETE FROM platform_fields WHERE id = $1", &[&field_id])
             .context("deleting a field")?;
-        self.0
-            .batch_execute(&format!(
-                "ALTER TABLE {} DROP COLUMN f_{field_id}",
-                rec(table_id)
-            ))
-            .context("dropping a column")
+        self.ddl(
+            Ddl::Column {
+                table: rec(table_id),
+                clause: format!("DROP COLUMN f_{field_id}"),
+            },
+            "dropping a column",
+        )
     }
 
     fn retype_field(
@@ -226,19 +316,28 @@ impl DesignTx for Design<'_, '_> {
         // Same column name afterwards, so record reads and views need no
         // change; the values were converted and checked by the caller.
         let t = rec(table_id);
-        self.0
-            .batch_execute(&format!(
-                "ALTER TABLE {t} ADD COLUMN f_{field_id}_new {}",
-                column_type(to)
-            ))
-            .context("adding the retyped column")?;
+        self.ddl(
+            Ddl::Column {
+                table: t.clone(),
+                clause: format!("ADD COLUMN f_{field_id}_new {}", column_type(to)),
+            },
+            "adding the retyped column",
+        )?;
         self.write_values(table_id, &format!("f_{field_id}_new"), to, values)?;
-        self.0
-            .batch_execute(&format!(
-                "ALTER TABLE {t} DROP COLUMN f_{field_id};
-                 ALTER TABLE {t} RENAME COLUMN f_{field_id}_new TO f_{field_id};"
-            ))
-            .context("replacing the retyped column")?;
+        self.ddl(
+            Ddl::Column {
+                table: t.clone(),
+                clause: format!("DROP COLUMN f_{field_id}"),
+            },
+            "replacing the retyped column",
+        )?;
+        // `RENAME COLUMN` cannot be merged with other subcommands.
+        self.ddl(
+            Ddl::Statement(format!(
+                "ALTER TABLE {t} RENAME COLUMN f_{field_id}_new TO f_{field_id}"
+            )),
+            "replacing the retyped column",
+        )?;
         self.write_type(field_id, to)
     }
 
@@ -281,6 +380,16 @@ impl DesignTx for Design<'_, '_> {
     }
 
     fn record(&mut self, outcome: Outcome, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry> {
-        changelog::record(self.0, outcome, author, at)
+        changelog::record(
+            |sql, params| {
+                self.run_opt(sql, params, "writing the changelog")?
+                    .ok_or_else(|| {
+                        cutover_core::Error::internal("The changelog entry was not written.")
+                    })
+            },
+            outcome,
+            author,
+            at,
+        )
     }
 }

@@ -21,6 +21,7 @@ mod defs;
 mod designer;
 mod export;
 mod figures;
+mod plan_batch;
 mod platform;
 mod points;
 mod promote;

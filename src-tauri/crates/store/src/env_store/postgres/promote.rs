@@ -17,9 +17,10 @@ use crate::env_store::design;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::ChangeEntry;
-use cutover_core::definitions::FieldType;
+use cutover_core::definitions::{Definitions, FieldType};
 use cutover_core::promotion::PlanStep;
 use cutover_core::{Error, Result};
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 
 pub(super) fn apply_plan(
@@ -38,7 +39,9 @@ pub(super) fn apply_plan(
             .context("locking production's records against writers")?;
     }
     under_lock()?;
-    let entries = design::apply_plan(&mut Design(&mut tx), steps, author, at)?;
+    let mut design = Design::for_plan(&mut tx);
+    let entries = design::apply_plan(&mut design, steps, author, at)?;
+    design.finish()?;
     tx.commit().context("committing the promotion")?;
     Ok(entries)
 }
@@ -49,7 +52,7 @@ pub(super) fn field_impact(
     to: Option<&FieldType>,
 ) -> Result<(u64, u64)> {
     let mut tx = client.transaction().context("measuring a change")?;
-    design::field_impact(&mut Design(&mut tx), field_id, to)
+    design::field_impact(&mut Design::new(&mut tx), field_id, to)
 }
 
 /// Every table's record table has exactly an `id` and a column of the
@@ -59,13 +62,14 @@ pub(super) fn check(
     client: &mut impl GenericClient,
     schema_name: &str,
     tables: Option<&[i64]>,
-) -> Result<()> {
-    for table in defs::definitions(client)?.tables {
+) -> Result<Definitions> {
+    let definitions = defs::definitions(client)?;
+    for table in &definitions.tables {
         if tables.is_some_and(|only| !only.contains(&table.id)) {
             continue;
         }
         let actual: Vec<(String, String)> = client
-            .query(
+            .query_typed(
                 // The catalog itself: `information_schema.columns` answers
                 // the same in tens of milliseconds, under production's lock.
                 "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod)
@@ -73,7 +77,10 @@ pub(super) fn check(
                  WHERE a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text))
                    AND a.attnum > 0 AND NOT a.attisdropped
                  ORDER BY a.attname",
-                &[&schema_name, &format!("rec_{}", table.id)],
+                &[
+                    (&schema_name, Type::TEXT),
+                    (&format!("rec_{}", table.id), Type::TEXT),
+                ],
             )
             .context("checking a record table")?
             .iter()
@@ -98,5 +105,5 @@ pub(super) fn check(
             )));
         }
     }
-    Ok(())
+    Ok(definitions)
 }

@@ -11,7 +11,7 @@ use cutover_core::change::{FilterOp, ViewFilter};
 use cutover_core::definitions::{Definitions, FieldDef, FieldType, Record, TableDef, Value};
 use cutover_core::records::{RecordPage, RecordQuery, MAX_RECORD_PAGE};
 use cutover_core::{Error, Result};
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::GenericClient;
 
 fn rec(table_id: i64) -> String {
@@ -154,17 +154,20 @@ impl<C: GenericClient> RecordTx for Rows<'_, C> {
     fn meta(&mut self, key: &str) -> Result<Option<String>> {
         Ok(self
             .0
-            .query_opt("SELECT value FROM platform_meta WHERE key = $1", &[&key])
+            .query_typed_opt(
+                "SELECT value FROM platform_meta WHERE key = $1",
+                &[(&key, Type::TEXT)],
+            )
             .context("reading the store's settings")?
             .map(|r| r.get(0)))
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
         self.0
-            .execute(
+            .query_typed(
                 "INSERT INTO platform_meta (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&key, &value],
+                &[(&key, Type::TEXT), (&value, Type::TEXT)],
             )
             .context("recording a store setting")?;
         Ok(())

@@ -28,6 +28,7 @@ use cutover_core::extension::InstalledExtension;
 use cutover_core::promotion::PlanStep;
 use cutover_core::records::{CellInput, RecordPage, RecordQuery, RejectedRow};
 use cutover_core::{Error, Result};
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ impl PgStore {
 
     fn last_seq(client: &mut impl GenericClient) -> Result<i64> {
         Ok(client
-            .query_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
+            .query_typed_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
             .context("reading the changelog")?
             .get(0))
     }
@@ -184,7 +185,7 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("starting a transaction")?;
-        let app = design::make_apps(&mut Design(&mut tx), &[name.to_string()])?;
+        let app = design::make_apps(&mut Design::new(&mut tx), &[name.to_string()])?;
         tx.commit().context("committing a new app")?;
         app.into_iter()
             .next()
@@ -202,7 +203,7 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("starting a transaction")?;
-        let made = design::make_table(&mut Design(&mut tx), app_ids, name, fields)?;
+        let made = design::make_table(&mut Design::new(&mut tx), app_ids, name, fields)?;
         tx.commit().context("committing a new table")?;
         Ok(made)
     }
@@ -217,7 +218,7 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("starting a transaction")?;
-        let made = design::make_model(&mut Design(&mut tx), apps, tables)?;
+        let made = design::make_model(&mut Design::new(&mut tx), apps, tables)?;
         tx.commit().context("committing a new model")?;
         Ok(made)
     }
@@ -273,7 +274,7 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("creating a view")?;
-        let id = Design(&mut tx).save_view(&view)?.ok_or_else(|| {
+        let id = Design::new(&mut tx).save_view(&view)?.ok_or_else(|| {
             Error::conflict(format!(
                 "This app already has a view named \"{}\".",
                 view.name
@@ -358,7 +359,7 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("starting a change")?;
-        let entry = design::checked_apply(&mut Design(&mut tx), change, author, at)?;
+        let entry = design::checked_apply(&mut Design::new(&mut tx), change, author, at)?;
         tx.commit().context("committing a change")?;
         Ok(entry)
     }
@@ -396,16 +397,22 @@ impl EnvironmentStore for PgStore {
         Ok(last)
     }
 
+    // One statement (atomic on its own): it runs under production's lock.
     fn mark_promoted(&mut self, production_seq: i64) -> Result<()> {
-        let mut tx = self
-            .client
+        self.client
             .get_mut()
-            .transaction()
+            .query_typed(
+                "INSERT INTO platform_meta (key, value)
+                 VALUES ($1, (SELECT coalesce(max(seq), 0) FROM platform_changelog)::text), ($2, $3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[
+                    (&BASE_KEY, Type::TEXT),
+                    (&PRODUCTION_KEY, Type::TEXT),
+                    (&production_seq.to_string(), Type::TEXT),
+                ],
+            )
             .context("marking a promotion")?;
-        let last = Self::last_seq(&mut tx)?;
-        Self::set_meta(&mut tx, BASE_KEY, &last.to_string())?;
-        Self::set_meta(&mut tx, PRODUCTION_KEY, &production_seq.to_string())?;
-        tx.commit().context("marking a promotion")
+        Ok(())
     }
 
     fn production_point(&self) -> Result<i64> {
@@ -501,7 +508,7 @@ impl EnvironmentStore for PgStore {
         promote::field_impact(self.client.get_mut(), field_id, to)
     }
 
-    fn check(&self, tables: Option<&[i64]>) -> Result<()> {
+    fn check(&self, tables: Option<&[i64]>) -> Result<Definitions> {
         promote::check(&mut *self.client.borrow_mut(), &self.schema, tables)
     }
 

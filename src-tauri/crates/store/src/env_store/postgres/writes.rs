@@ -29,6 +29,7 @@
 use super::schema::ident;
 use crate::Context;
 use cutover_core::Result;
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 
 const TRIGGER: &str = "cutover_writes";
@@ -86,7 +87,7 @@ pub(super) fn count_writes(client: &mut Client, schema: &str) -> Result<()> {
 /// disabled one, or one that calls anything but the schema's counter.
 fn uncounted(client: &mut impl GenericClient, schema: &str) -> Result<Vec<String>> {
     Ok(client
-        .query(
+        .query_typed(
             "SELECT c.relname::text FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname <> 'platform_writes'
@@ -95,7 +96,7 @@ fn uncounted(client: &mut impl GenericClient, schema: &str) -> Result<Vec<String
                    WHERE t.tgrelid = c.oid AND t.tgname = $2 AND t.tgenabled <> 'D'
                      AND t.tgfoid = to_regprocedure(format('%I.platform_count_write()', $1)))
              ORDER BY c.relname",
-            &[&schema, &TRIGGER],
+            &[(&schema, Type::TEXT), (&TRIGGER, Type::TEXT)],
         )
         .context("looking for tables whose writes are not counted")?
         .iter()
@@ -106,10 +107,11 @@ fn uncounted(client: &mut impl GenericClient, schema: &str) -> Result<Vec<String
 /// How many writing transactions were committed to `schema` so far, or
 /// `None` when some table's writes are not counted.
 pub(super) fn writes(client: &mut impl GenericClient, schema: &str) -> Result<Option<i64>> {
+    // Typed queries, one round trip each: this runs under production's lock.
     let counter = client
-        .query_one(
+        .query_typed_one(
             "SELECT to_regclass(format('%I.platform_writes', $1::text)) IS NOT NULL",
-            &[&schema],
+            &[(&schema, Type::TEXT)],
         )
         .context("reading an environment's writes")?
         .get::<_, bool>(0);
@@ -118,7 +120,7 @@ pub(super) fn writes(client: &mut impl GenericClient, schema: &str) -> Result<Op
     }
     Ok(Some(
         client
-            .query_one(
+            .query_typed_one(
                 &format!(
                     "SELECT coalesce(sum(writes), 0)::bigint FROM {}.platform_writes",
                     ident(schema)

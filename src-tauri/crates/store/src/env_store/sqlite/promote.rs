@@ -9,7 +9,7 @@ use crate::env_store::design;
 use crate::Context;
 use chrono::{DateTime, Utc};
 use cutover_core::changelog::ChangeEntry;
-use cutover_core::definitions::FieldType;
+use cutover_core::definitions::{Definitions, FieldType};
 use cutover_core::promotion::PlanStep;
 use cutover_core::{Error, Result};
 use rusqlite::Connection;
@@ -53,7 +53,7 @@ pub(super) fn entries_after(conn: &Connection, seq: i64) -> Result<Vec<ChangeEnt
 /// record table reads through its definitions. With `tables`, the
 /// integrity check covers only the definitions and those record tables (a
 /// promotion's verification under the lock must not grow with the data).
-pub(super) fn check(conn: &Connection, tables: Option<&[i64]>) -> Result<()> {
+pub(super) fn check(conn: &Connection, tables: Option<&[i64]>) -> Result<Definitions> {
     let targets: Vec<String> = match tables {
         None => vec![String::new()],
         Some(ids) => [
@@ -93,13 +93,14 @@ pub(super) fn check(conn: &Connection, tables: Option<&[i64]>) -> Result<()> {
             "The store has broken references in {table}."
         )));
     }
-    for table in defs::definitions(conn)?.tables {
-        records::probe(conn, &table).map_err(|e| {
+    let definitions = defs::definitions(conn)?;
+    for table in &definitions.tables {
+        records::probe(conn, table).map_err(|e| {
             Error::internal(format!(
                 "Table \"{}\" does not match its record table: {}",
                 table.name, e.message
             ))
         })?;
     }
-    Ok(())
+    Ok(definitions)
 }

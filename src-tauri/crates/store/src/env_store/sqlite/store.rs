@@ -408,7 +408,7 @@ impl EnvironmentStore for SqliteStore {
         promote::field_impact(&mut self.conn, field_id, to)
     }
 
-    fn check(&self, tables: Option<&[i64]>) -> Result<()> {
+    fn check(&self, tables: Option<&[i64]>) -> Result<Definitions> {
         promote::check(&self.conn, tables)
     }
 }
