@@ -62,3 +62,93 @@ fn a_large_total_is_the_servers_estimate_and_a_small_one_is_counted() -> Result<
     assert_eq!(priya.len(), 40);
     Ok(())
 }
+
+/// Authors and their entries.
+type Counts = Vec<(String, u32)>;
+
+/// Each author's unpromoted entries, from the store and counted directly.
+fn unpromoted(
+    store: &dyn cutover_store::env_store::EnvironmentStore,
+    db: &FreshDatabase,
+    schema: &str,
+) -> Result<(Counts, Counts)> {
+    let from_store = store
+        .unpromoted_authors()?
+        .into_iter()
+        .map(|a| (a.author, a.entries))
+        .collect();
+    let counted = db
+        .settings
+        .connect(Some(&db.secret))?
+        .query(
+            &format!(
+                "SELECT author, count(*)::bigint FROM {schema}.platform_changelog
+                 WHERE seq > coalesce((SELECT value::bigint FROM {schema}.platform_meta WHERE key = 'promoted_through'), 0)
+                 GROUP BY author ORDER BY author"
+            ),
+            &[],
+        )
+        .context("counting")?
+        .iter()
+        .map(|r| (r.get(0), r.get::<_, i64>(1) as u32))
+        .collect();
+    Ok((from_store, counted))
+}
+
+fn app(
+    store: &mut dyn cutover_store::env_store::EnvironmentStore,
+    author: &str,
+    n: u32,
+) -> Result<()> {
+    let at = chrono::Utc::now();
+    for i in 0..n {
+        let name = format!("{author} app {i} {}", uuid::Uuid::new_v4().simple());
+        store.apply(
+            &cutover_core::change::Change::CreateApp { name },
+            author,
+            at,
+        )?;
+    }
+    Ok(())
+}
+
+/// The summary's unpromoted count per author comes from counts the server
+/// keeps (an older store gets them when opened, a copy from its entries),
+/// and always equals counting the entries after the mark: on production
+/// (nothing promoted), on a copy right after its mark, and on a copy with
+/// more of its own entries than it inherited.
+#[test]
+fn unpromoted_counts_per_author_are_kept_and_exact() -> Result<()> {
+    let db = FreshDatabase::new();
+    let backend = db.backend();
+    let mut prod = backend.create("prod", "10.0.1")?;
+    app(prod.as_mut(), "Alex", 3)?;
+    drop(prod);
+    // As a store made before the counts were kept.
+    db.settings
+        .connect(Some(&db.secret))?
+        .batch_execute(
+            "DROP TABLE env_prod.platform_changelog_authors;
+             UPDATE env_prod.platform_meta SET value = '1' WHERE key = 'schema_version';",
+        )
+        .context("an older store")?;
+    let mut prod = backend.open("prod")?;
+    app(prod.as_mut(), "Priya", 2)?;
+    let (kept, counted) = unpromoted(prod.as_ref(), &db, "env_prod")?;
+    assert_eq!(kept, [("Alex".to_string(), 3), ("Priya".to_string(), 2)]);
+    assert_eq!(kept, counted);
+
+    let never = std::sync::atomic::AtomicBool::new(false);
+    backend.copy("prod", "sandbox", &|_| {}, &never)?;
+    let mut sandbox = backend.open("sandbox")?;
+    sandbox.mark_copied()?;
+    let (kept, counted) = unpromoted(sandbox.as_ref(), &db, "env_sandbox")?;
+    assert!(kept.is_empty(), "{kept:?}");
+    assert_eq!(kept, counted);
+    app(sandbox.as_mut(), "Sam", 7)?;
+    app(sandbox.as_mut(), "Alex", 1)?;
+    let (kept, counted) = unpromoted(sandbox.as_ref(), &db, "env_sandbox")?;
+    assert_eq!(kept, [("Alex".to_string(), 1), ("Sam".to_string(), 7)]);
+    assert_eq!(kept, counted);
+    Ok(())
+}

@@ -45,14 +45,16 @@ pub(super) fn record(
     let mut apps = o.app_ids.clone();
     apps.sort_unstable();
     apps.dedup();
-    // The entry and its apps in one statement: one round trip per change
-    // under a promotion's lock. The apps' foreign key is checked at the
-    // statement's end, when the entry is there.
+    // The entry, its apps and its author's count in one statement: one
+    // round trip per change under a promotion's lock. The apps' foreign key
+    // is checked at the statement's end, when the entry is there.
     let seq: i64 = run(
             "WITH e AS (
                  INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq),
-             a AS (INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($9::bigint[]), seq FROM e)
+             a AS (INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($9::bigint[]), seq FROM e),
+             n AS (INSERT INTO platform_changelog_authors AS n (author, entries) VALUES ($2, 1)
+                   ON CONFLICT (author) DO UPDATE SET entries = n.entries + 1)
              SELECT seq FROM e",
             &[
                 (&at, Type::TIMESTAMPTZ),
@@ -150,64 +152,68 @@ pub(super) fn page(
         format!("{from} WHERE {}", conditions.join(" AND "))
     };
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    // Counted up to EXACT_UP_TO matches, past that the planner's estimate:
-    // an exact total of tens of thousands costs more than the page.
-    let counted = if f.app_id.is_some() && conditions.len() == 1 {
-        // Every row of the entry-to-app table has its entry (it is deleted
-        // with it), so the app's index alone counts them.
+    let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
+    let mut paged = refs.clone();
+    paged.push(&limit);
+    paged.push(&offset);
+    let (l, o) = (refs.len() + 1, refs.len() + 2);
+    // Every row of the entry-to-app table has its entry (it is deleted with
+    // it), so an app alone is matched from the app's index without a join.
+    let matched = if f.app_id.is_some() && conditions.len() == 1 {
         "platform_changelog_apps a WHERE a.app_id = $1".to_string()
     } else {
         filter.clone()
     };
-    let capped: i64 = client
-        .query_one(
-            &format!(
-                "SELECT count(*) FROM (SELECT 1 FROM {counted} LIMIT {}) m",
-                EXACT_UP_TO + 1
-            ),
-            &refs,
-        )
-        .context("counting changelog entries")?
-        .get(0);
-    let estimated = capped > EXACT_UP_TO;
-    let total = if estimated {
-        estimate(client, &counted, &refs)?.max(capped)
-    } else {
-        capped
-    };
-    // A page in the far half of an exact total is read from the other end,
-    // so the server skips the fewer rows (the last page skips none).
-    let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
-    let from_end = !estimated && offset > total / 2;
-    let (order, limit, offset) = if from_end {
-        let limit = limit.min(total - offset).max(0);
-        ("ASC", limit, (total - offset - limit).max(0))
-    } else {
-        ("DESC", limit, offset)
-    };
-    let mut paged = refs.clone();
-    paged.push(&limit);
-    paged.push(&offset);
+    // Up to EXACT_UP_TO + 1 matches are found once (by whichever index
+    // suits the filter), counted, and the page taken from them by seq: the
+    // server would otherwise walk seq backwards past every entry outside a
+    // time range, not knowing that time and seq go together. The count is
+    // the row's last column; a page past the end has one row of NULLs.
     let rows = client
         .query(
             &format!(
-                "SELECT {ENTRY_COLUMNS} FROM {filter} ORDER BY {seq} {order} LIMIT ${} OFFSET ${}",
-                refs.len() + 1,
-                refs.len() + 2
+                "WITH m AS MATERIALIZED (SELECT {seq} AS seq FROM {matched} LIMIT {cap}),
+                      p AS (SELECT seq FROM m ORDER BY seq DESC LIMIT ${l} OFFSET ${o})
+                 SELECT e.*, t.n FROM (SELECT count(*) AS n FROM m) t
+                 LEFT JOIN (SELECT {ENTRY_COLUMNS} FROM p JOIN platform_changelog c ON c.seq = p.seq) e
+                 ON true ORDER BY e.seq DESC",
+                cap = EXACT_UP_TO + 1
             ),
             &paged,
         )
         .context("reading the changelog")?;
-    let mut entries: Vec<ChangeEntry> =
-        rows.iter().map(|r| entry(r, base)).collect::<Result<_>>()?;
-    if from_end {
-        entries.reverse();
+    let capped: i64 = rows.first().map_or(0, |r| r.get(9));
+    if capped <= EXACT_UP_TO {
+        let entries = rows
+            .iter()
+            .filter(|r| r.get::<_, Option<i64>>(0).is_some())
+            .map(|r| entry(r, base))
+            .collect::<Result<_>>()?;
+        return Ok((
+            entries,
+            MatchCount {
+                count: u32::try_from(capped).unwrap_or(u32::MAX),
+                estimated: false,
+            },
+        ));
     }
+    // More matches than are counted: the total is the planner's estimate,
+    // and the page is walked in seq order (there are many matches).
+    let total = estimate(client, &matched, &refs)?.max(capped);
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM {filter} ORDER BY {seq} DESC LIMIT ${l} OFFSET ${o}"
+            ),
+            &paged,
+        )
+        .context("reading the changelog")?;
+    let entries = rows.iter().map(|r| entry(r, base)).collect::<Result<_>>()?;
     Ok((
         entries,
         MatchCount {
             count: u32::try_from(total).unwrap_or(u32::MAX),
-            estimated,
+            estimated: true,
         },
     ))
 }
@@ -259,15 +265,26 @@ pub(super) fn authors(client: &mut impl GenericClient) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Authors of unpromoted entries and how many each wrote.
+/// Authors of unpromoted entries and how many each wrote. The entries
+/// after the mark are counted when they are fewer than those up to it;
+/// otherwise those up to it are taken from each author's maintained count
+/// (`platform_changelog_authors`), so a large changelog is never counted
+/// whole: a copy has few entries after its mark, production none before.
 pub(super) fn unpromoted_authors(client: &mut impl GenericClient) -> Result<Vec<AuthorCount>> {
     let base = base(client)?;
-    counts(
-        client,
-        "SELECT author, count(*) FROM platform_changelog WHERE seq > $1 GROUP BY author ORDER BY author",
-        &[&base],
-        "reading unpromoted changes",
-    )
+    let end: i64 = client
+        .query_typed_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
+        .context("reading unpromoted changes")?
+        .get(0);
+    let sql = if end - base <= base {
+        "SELECT author, count(*) FROM platform_changelog WHERE seq > $1 GROUP BY author ORDER BY author"
+    } else {
+        "SELECT t.author, t.entries - coalesce(h.n, 0) FROM platform_changelog_authors t
+         LEFT JOIN (SELECT author, count(*) AS n FROM platform_changelog WHERE seq <= $1 GROUP BY author) h
+         ON h.author = t.author
+         WHERE t.entries > coalesce(h.n, 0) ORDER BY t.author"
+    };
+    counts(client, sql, &[&base], "reading unpromoted changes")
 }
 
 /// Changes per author in `[from, until)`.

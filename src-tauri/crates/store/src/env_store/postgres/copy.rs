@@ -80,6 +80,16 @@ pub(super) fn copy_into(
         done = done.saturating_add(pages_of(table));
         progress(CopyProgress::copying(done.min(total), total));
     }
+    // The copy has the current platform schema, whatever its source had;
+    // its counts are made from the entries copied.
+    let t = ident(to);
+    tx.batch_execute(&format!(
+        "INSERT INTO {t}.platform_changelog_authors (author, entries)
+             SELECT author, count(*) FROM {t}.platform_changelog GROUP BY author;
+         UPDATE {t}.platform_meta SET value = '{}' WHERE key = 'schema_version';",
+        schema::current_version()
+    ))
+    .context("counting a copy's changelog")?;
     schema::restart_identities(tx, to)
 }
 

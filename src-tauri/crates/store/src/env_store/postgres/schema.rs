@@ -14,9 +14,10 @@ use postgres::GenericClient;
 
 /// The platform schema's history, append only; `platform_meta` records how
 /// many have run (`schema_version`).
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../../migrations/environment-postgres/001_platform.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/environment-postgres/001_platform.sql"),
+    include_str!("../../../migrations/environment-postgres/002_changelog_authors.sql"),
+];
 
 /// The platform tables in an order where every table comes after those it
 /// references, so rows can be copied in it.
@@ -247,6 +248,55 @@ pub(super) fn create_platform(
         &[&MIGRATIONS.len().to_string(), &platform_version],
     )
     .context("recording the platform version")?;
+    Ok(())
+}
+
+/// Brings the platform schema on the search path up to date: runs the
+/// migrations it has not had, in one transaction, once no other session is
+/// doing the same (a store made by an older Cutover, a restored old backup).
+pub(super) fn bring_up_to_date(client: &mut postgres::Client) -> Result<()> {
+    if schema_version(client)? >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    let mut tx = client
+        .transaction()
+        .context("updating the platform schema")?;
+    tx.batch_execute("LOCK TABLE platform_meta IN SHARE ROW EXCLUSIVE MODE")
+        .context("updating the platform schema")?;
+    // The first migration made the schema; the others can run again.
+    for sql in MIGRATIONS.iter().skip(schema_version(&mut tx)?.max(1)) {
+        tx.batch_execute(sql)
+            .context("updating the platform schema")?;
+    }
+    set_version(&mut tx)?;
+    tx.commit().context("updating the platform schema")
+}
+
+/// How many migrations a store made now has had.
+pub(super) fn current_version() -> usize {
+    MIGRATIONS.len()
+}
+
+fn schema_version(client: &mut impl GenericClient) -> Result<usize> {
+    Ok(client
+        .query_typed_opt(
+            "SELECT value FROM platform_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .context("reading the platform schema's version")?
+        .and_then(|r| r.get::<_, String>(0).parse().ok())
+        .unwrap_or(0))
+}
+
+/// Records that the platform schema on the search path has every migration.
+pub(super) fn set_version(client: &mut impl GenericClient) -> Result<()> {
+    client
+        .query_typed(
+            "INSERT INTO platform_meta (key, value) VALUES ('schema_version', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[(&MIGRATIONS.len().to_string(), Type::TEXT)],
+        )
+        .context("recording the platform schema's version")?;
     Ok(())
 }
 

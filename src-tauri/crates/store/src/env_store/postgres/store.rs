@@ -11,7 +11,7 @@
 
 use super::designer::Design;
 use super::records::{self, Rows};
-use super::schema::ident;
+use super::schema::{self, ident};
 use super::{changelog, defs, values};
 use super::{confine, export, platform, promote};
 use crate::env_store::design::{self, DesignTx};
@@ -53,6 +53,7 @@ impl PgStore {
                 ident(&schema)
             ))
             .context("choosing the environment's schema")?;
+        schema::bring_up_to_date(&mut client)?;
         confine::make_runner(&mut client, &schema)?;
         Ok(Self {
             client: RefCell::new(client),
