@@ -394,6 +394,30 @@ async fn an_account_on_a_server_copies_promotes_and_upgrades_there() -> Result<(
     app.click(r#"[data-testid="tab-designer"]"#).await?;
     app.wait_for_text(r#"[data-testid="designer"]"#, "Payroll")
         .await?;
+
+    // Deleting UAT keeps its data aside on the server, and says so.
+    app.click(r#"[data-testid="nav-environments"]"#).await?;
+    app.click_in(&env_row("UAT"), r#"[data-testid="delete-env"]"#)
+        .await?;
+    app.wait_for_text(r#"[role="dialog"]"#, "kept aside on the server")
+        .await?;
+    app.type_into(r#"[data-testid="delete-confirm-name"]"#, "UAT")
+        .await?;
+    for (w, h) in [(960, 600), (1920, 1080), (1280, 800)] {
+        app.resize(w, h).await?;
+        app.screenshot(&format!("server-delete-{w}x{h}")).await?;
+    }
+    let before = blocking(|| environment_schemas(&settings, &password))?;
+    app.click(r#"[data-testid="delete-confirm-submit"]"#)
+        .await?;
+    app.wait_for_text(r#"[data-testid="notice"]"#, "kept aside on the server")
+        .await?;
+    app.wait_gone(&env_row("UAT")).await?;
+    assert_eq!(
+        blocking(|| environment_schemas(&settings, &password))?,
+        before - 1,
+        "UAT's schema is retired, not left as an environment"
+    );
     app.close().await?;
 
     blocking(|| drop_database(&settings))
