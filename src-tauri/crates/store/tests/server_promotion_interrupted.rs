@@ -129,8 +129,11 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
     })
 }
 
-impl Setup {
-    /// The same setup, its writer in `db` (a copy).
+impl common::server::Setup for Setup {
+    fn account(&self) -> AccountId {
+        self.account
+    }
+
     fn in_copy(&self, db: &FreshDatabase) -> Self {
         Self {
             writer: self.writer.in_database(db),
@@ -139,14 +142,6 @@ impl Setup {
             ..*self
         }
     }
-}
-
-/// A case's own copy of the prepared account, open: (folder, database,
-/// setup, workspace).
-fn case(p: &Prepared<Setup>) -> Result<(tempfile::TempDir, FreshDatabase, Setup, Workspace)> {
-    let (dir, db, ws) = p.copy(p.setup.account)?;
-    let setup = p.setup.in_copy(&db);
-    Ok((dir, db, setup, ws))
 }
 
 /// The integration writes an entry of `amount` with its own role.
@@ -286,7 +281,7 @@ fn an_error_after_each_step_of_a_server_promotion_leaves_production_as_it_was() 
     let p = Prepared::new(setup)?;
     for point in PromotionPoint::ALL {
         let what = point.as_str();
-        let (_dir, db, s, ws) = case(&p)?;
+        let (_dir, db, s, ws) = p.case()?;
         other_application_writes(&db, &s, 1.0)?;
         let was = before(&ws, &s)?;
         ws.set_failpoint(Some(Failpoint::parse(&format!("{what}:error"))?));
@@ -345,7 +340,7 @@ fn a_server_promotion_killed_after_each_step_is_settled_without_losing_a_write()
     let p = Prepared::new(setup)?;
     for point in PromotionPoint::ALL {
         let what = point.as_str();
-        let (dir, db, s, ws) = case(&p)?;
+        let (dir, db, s, ws) = p.case()?;
         let password = db.secret.expose().to_string();
         let was = before(&ws, &s)?;
         drop(ws);

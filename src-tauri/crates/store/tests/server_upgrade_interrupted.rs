@@ -136,8 +136,11 @@ fn setup(ws: &Workspace, db: &FreshDatabase) -> Result<Setup> {
     })
 }
 
-impl Setup {
-    /// The same setup, its writer in `db` (a copy).
+impl common::server::Setup for Setup {
+    fn account(&self) -> AccountId {
+        self.account
+    }
+
     fn in_copy(&self, db: &FreshDatabase) -> Self {
         Self {
             writer: self.writer.in_database(db),
@@ -146,14 +149,6 @@ impl Setup {
             ..*self
         }
     }
-}
-
-/// A case's own copy of the prepared account, open: (folder, database,
-/// setup, workspace).
-fn case(p: &Prepared<Setup>) -> Result<(tempfile::TempDir, FreshDatabase, Setup, Workspace)> {
-    let (dir, db, ws) = p.copy(p.setup.account)?;
-    let setup = p.setup.in_copy(&db);
-    Ok((dir, db, setup, ws))
 }
 
 fn before(ws: &Workspace, s: &Setup) -> Result<Before> {
@@ -234,7 +229,7 @@ fn an_error_anywhere_in_a_server_data_upgrade_rolls_production_back() -> Result<
     let p = Prepared::new(setup)?;
     for site in common::data_upgrade_sites() {
         let what = site.as_str();
-        let (_dir, db, s, ws) = case(&p)?;
+        let (_dir, db, s, ws) = p.case()?;
         let was = &before(&ws, &s)?;
         ws.set_failpoint(Some(cutover_store::control::failpoint::Failpoint::parse(
             &format!("{what}:error"),
@@ -273,7 +268,7 @@ fn killed_anywhere_in_a_server_data_upgrade_the_next_start_rolls_production_back
     let p = Prepared::new(setup)?;
     for site in common::data_upgrade_sites() {
         let what = site.as_str();
-        let (dir, db, s, ws) = case(&p)?;
+        let (dir, db, s, ws) = p.case()?;
         let was = &before(&ws, &s)?;
         drop(ws);
         let password = db.secret.expose().to_string();

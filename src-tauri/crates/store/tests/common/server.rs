@@ -147,6 +147,23 @@ pub struct Prepared<S> {
     pub setup: S,
 }
 
+/// A test's setup, which names the database it was made in.
+pub trait Setup: Sized {
+    fn account(&self) -> AccountId;
+    /// The same setup for a copy of its database, `db`.
+    fn in_copy(&self, db: &FreshDatabase) -> Self;
+}
+
+impl<S: Setup> Prepared<S> {
+    /// A case's own copy of the prepared account, open: (folder, database,
+    /// setup, workspace).
+    pub fn case(&self) -> Result<(tempfile::TempDir, FreshDatabase, S, Workspace)> {
+        let (dir, db, ws) = self.copy(self.setup.account())?;
+        let setup = self.setup.in_copy(&db);
+        Ok((dir, db, setup, ws))
+    }
+}
+
 impl<S> Prepared<S> {
     pub fn new(setup: impl FnOnce(&Workspace, &FreshDatabase) -> Result<S>) -> Result<Self> {
         let db = FreshDatabase::new();
