@@ -265,6 +265,14 @@ pub(super) fn authors(client: &mut impl GenericClient) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The last entry's seq (0 when the changelog is empty).
+pub(super) fn last_seq(client: &mut impl GenericClient) -> Result<i64> {
+    Ok(client
+        .query_typed_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
+        .context("reading the changelog")?
+        .get(0))
+}
+
 /// Authors of unpromoted entries and how many each wrote. The entries
 /// after the mark are counted when they are fewer than those up to it;
 /// otherwise those up to it are taken from each author's maintained count
@@ -272,10 +280,7 @@ pub(super) fn authors(client: &mut impl GenericClient) -> Result<Vec<String>> {
 /// whole: a copy has few entries after its mark, production none before.
 pub(super) fn unpromoted_authors(client: &mut impl GenericClient) -> Result<Vec<AuthorCount>> {
     let base = base(client)?;
-    let end: i64 = client
-        .query_typed_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
-        .context("reading unpromoted changes")?
-        .get(0);
+    let end = last_seq(client)?;
     let sql = if end - base <= base {
         "SELECT author, count(*) FROM platform_changelog WHERE seq > $1 GROUP BY author ORDER BY author"
     } else {

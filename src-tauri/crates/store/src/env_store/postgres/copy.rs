@@ -85,11 +85,10 @@ pub(super) fn copy_into(
     let t = ident(to);
     tx.batch_execute(&format!(
         "INSERT INTO {t}.platform_changelog_authors (author, entries)
-             SELECT author, count(*) FROM {t}.platform_changelog GROUP BY author;
-         UPDATE {t}.platform_meta SET value = '{}' WHERE key = 'schema_version';",
-        schema::current_version()
+             SELECT author, count(*) FROM {t}.platform_changelog GROUP BY author"
     ))
     .context("counting a copy's changelog")?;
+    schema::set_version(tx, to)?;
     schema::restart_identities(tx, to)
 }
 

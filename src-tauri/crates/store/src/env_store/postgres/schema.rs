@@ -244,17 +244,17 @@ pub(super) fn create_platform(
             .context("creating the platform schema")?;
     }
     tx.execute(
-        "INSERT INTO platform_meta (key, value) VALUES ('schema_version', $1), ('platform_version', $2)",
-        &[&MIGRATIONS.len().to_string(), &platform_version],
+        "INSERT INTO platform_meta (key, value) VALUES ('platform_version', $1)",
+        &[&platform_version],
     )
     .context("recording the platform version")?;
-    Ok(())
+    set_version(tx, schema)
 }
 
 /// Brings the platform schema on the search path up to date: runs the
 /// migrations it has not had, in one transaction, once no other session is
 /// doing the same (a store made by an older Cutover, a restored old backup).
-pub(super) fn bring_up_to_date(client: &mut postgres::Client) -> Result<()> {
+pub(super) fn bring_up_to_date(client: &mut postgres::Client, schema: &str) -> Result<()> {
     if schema_version(client)? >= MIGRATIONS.len() {
         return Ok(());
     }
@@ -268,13 +268,8 @@ pub(super) fn bring_up_to_date(client: &mut postgres::Client) -> Result<()> {
         tx.batch_execute(sql)
             .context("updating the platform schema")?;
     }
-    set_version(&mut tx)?;
+    set_version(&mut tx, schema)?;
     tx.commit().context("updating the platform schema")
-}
-
-/// How many migrations a store made now has had.
-pub(super) fn current_version() -> usize {
-    MIGRATIONS.len()
 }
 
 fn schema_version(client: &mut impl GenericClient) -> Result<usize> {
@@ -288,12 +283,16 @@ fn schema_version(client: &mut impl GenericClient) -> Result<usize> {
         .unwrap_or(0))
 }
 
-/// Records that the platform schema on the search path has every migration.
-pub(super) fn set_version(client: &mut impl GenericClient) -> Result<()> {
+/// Records that the platform schema in `schema` has every migration: the
+/// one place a store's schema version is written (made, copied, updated).
+pub(super) fn set_version(client: &mut impl GenericClient, schema: &str) -> Result<()> {
     client
         .query_typed(
-            "INSERT INTO platform_meta (key, value) VALUES ('schema_version', $1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &format!(
+                "INSERT INTO {}.platform_meta (key, value) VALUES ('schema_version', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                ident(schema)
+            ),
             &[(&MIGRATIONS.len().to_string(), Type::TEXT)],
         )
         .context("recording the platform schema's version")?;

@@ -53,7 +53,9 @@ impl PgStore {
                 ident(&schema)
             ))
             .context("choosing the environment's schema")?;
-        schema::bring_up_to_date(&mut client)?;
+        // One typed read of the version per open, not a per-process memo:
+        // another desktop, or a restore, can put an older schema back.
+        schema::bring_up_to_date(&mut client, &schema)?;
         confine::make_runner(&mut client, &schema)?;
         Ok(Self {
             client: RefCell::new(client),
@@ -67,13 +69,6 @@ impl PgStore {
 
     fn set_meta(client: &mut impl GenericClient, key: &str, value: &str) -> Result<()> {
         edits::RecordTx::set_meta(&mut Rows(client), key, value)
-    }
-
-    fn last_seq(client: &mut impl GenericClient) -> Result<i64> {
-        Ok(client
-            .query_typed_one("SELECT coalesce(max(seq), 0) FROM platform_changelog", &[])
-            .context("reading the changelog")?
-            .get(0))
     }
 
     fn fields_of(&self, table_id: i64) -> Result<Vec<FieldDef>> {
@@ -391,7 +386,7 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("marking a copy")?;
-        let last = Self::last_seq(&mut tx)?;
+        let last = changelog::last_seq(&mut tx)?;
         Self::set_meta(&mut tx, BASE_KEY, &last.to_string())?;
         Self::set_meta(&mut tx, PRODUCTION_KEY, &last.to_string())?;
         tx.commit().context("marking a copy")?;
@@ -481,7 +476,7 @@ impl EnvironmentStore for PgStore {
     }
 
     fn changelog_end(&self) -> Result<i64> {
-        Self::last_seq(&mut *self.client.borrow_mut())
+        changelog::last_seq(&mut *self.client.borrow_mut())
     }
 
     fn entries_after(&self, seq: i64) -> Result<Vec<ChangeEntry>> {
