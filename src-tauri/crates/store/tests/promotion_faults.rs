@@ -181,6 +181,17 @@ impl EnvironmentStore for FaultyStore {
     fn export_to(&self, dest: &std::path::Path, about: &[(&str, String)]) -> Result<()> {
         self.inner.export_to(dest, about)
     }
+
+    fn send_whole(&self, to: &mut dyn cutover_store::env_store::whole::WholeSink) -> Result<()> {
+        self.inner.send_whole(to)
+    }
+
+    fn receive_whole(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn cutover_store::env_store::whole::WholeSink) -> Result<()>,
+    ) -> Result<()> {
+        self.inner.receive_whole(fill)
+    }
     fn load(
         &mut self,
         fill: &mut dyn FnMut(&mut dyn cutover_store::env_store::RecordSink) -> Result<()>,

@@ -10,6 +10,7 @@ pub mod edits;
 pub mod postgres;
 pub mod roles;
 pub mod sqlite;
+pub mod whole;
 
 use chrono::{DateTime, Utc};
 use cutover_core::backup::{CopyProgress, PlatformState};
@@ -258,6 +259,16 @@ pub trait EnvironmentStore {
     /// (docs/environment-file.md), replacing it, complete or not at all;
     /// `about` says where it came from.
     fn export_to(&self, dest: &Path, about: &[(&str, String)]) -> Result<()>;
+    /// Sends everything the store holds into `to`, from one snapshot, in
+    /// the order [`whole::WholeSink`] says; refuses, before sending
+    /// anything, a store holding what another engine cannot take.
+    fn send_whole(&self, to: &mut dyn whole::WholeSink) -> Result<()>;
+    /// Fills this new, empty store with what `fill` sends, in one
+    /// transaction (see [`whole::transfer`]).
+    fn receive_whole(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn whole::WholeSink) -> Result<()>,
+    ) -> Result<()>;
 
     fn create_view(
         &mut self,

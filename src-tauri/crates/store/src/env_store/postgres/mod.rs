@@ -31,6 +31,7 @@ mod schema;
 pub mod server;
 mod store;
 mod values;
+mod whole;
 mod writes;
 
 pub use server::{Secret, ServerFailure, ServerProblem, ServerReport, ServerSettings, TlsMode};

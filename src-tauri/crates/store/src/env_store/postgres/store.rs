@@ -13,9 +13,10 @@ use super::designer::Design;
 use super::records::{self, Rows};
 use super::schema::{self, ident};
 use super::{changelog, defs, values};
-use super::{confine, export, platform, promote};
+use super::{confine, export, platform, promote, whole};
 use crate::env_store::design::{self, DesignTx};
 use crate::env_store::edits;
+use crate::env_store::whole::WholeSink;
 use crate::env_store::{CsvRow, EnvironmentStore, ModelTable, RecordSink, StoreStats};
 use crate::Context;
 use chrono::{DateTime, Utc};
@@ -81,9 +82,18 @@ impl PgStore {
 
 /// Takes records for [`EnvironmentStore::load`] with one prepared insert
 /// per table, inside the loading transaction.
-struct Sink<'a, 'b> {
-    tx: &'a mut postgres::Transaction<'b>,
+pub(super) struct Sink<'a, 'b> {
+    pub(super) tx: &'a mut postgres::Transaction<'b>,
     inserts: HashMap<i64, (postgres::Statement, Vec<FieldDef>)>,
+}
+
+impl<'a, 'b> Sink<'a, 'b> {
+    pub(super) fn new(tx: &'a mut postgres::Transaction<'b>) -> Self {
+        Self {
+            tx,
+            inserts: HashMap::new(),
+        }
+    }
 }
 
 impl RecordSink for Sink<'_, '_> {
@@ -225,19 +235,24 @@ impl EnvironmentStore for PgStore {
             .get_mut()
             .transaction()
             .context("starting a transaction")?;
-        {
-            let mut sink = Sink {
-                tx: &mut tx,
-                inserts: HashMap::new(),
-            };
-            fill(&mut sink)?;
-        }
+        fill(&mut Sink::new(&mut tx))?;
         super::schema::restart_identities(&mut tx, &self.schema)?;
         tx.commit().context("committing the records")
     }
 
     fn export_to(&self, dest: &Path, about: &[(&str, String)]) -> Result<()> {
         export::export(&mut self.client.borrow_mut(), dest, about)
+    }
+
+    fn send_whole(&self, to: &mut dyn WholeSink) -> Result<()> {
+        whole::send(&mut self.client.borrow_mut(), &self.schema, to)
+    }
+
+    fn receive_whole(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn WholeSink) -> Result<()>,
+    ) -> Result<()> {
+        whole::receive(self.client.get_mut(), &self.schema, fill)
     }
 
     fn create_view(

@@ -19,6 +19,7 @@ mod promote;
 mod record_page;
 mod records;
 mod store;
+mod whole;
 
 use super::{EnvironmentStore, Point, StoreBackend, Watch};
 use crate::{control, Context};

@@ -11,11 +11,20 @@ use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
 
-struct Sink<'a> {
+pub(super) struct Sink<'a> {
     tx: &'a Transaction<'a>,
     /// The insert statement of each table and how many values it takes,
     /// prepared once.
     inserts: HashMap<i64, (rusqlite::Statement<'a>, usize)>,
+}
+
+impl<'a> Sink<'a> {
+    pub(super) fn new(tx: &'a Transaction<'a>) -> Self {
+        Self {
+            tx,
+            inserts: HashMap::new(),
+        }
+    }
 }
 
 impl RecordSink for Sink<'_> {
@@ -68,6 +77,16 @@ pub(super) fn load(
     path: &Path,
     fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>,
 ) -> Result<()> {
+    fill_new(conn, path, &mut |tx| fill(&mut Sink::new(tx)))
+}
+
+/// Runs `body` in the one transaction that fills a new store, as
+/// [`load`] says.
+pub(super) fn fill_new(
+    conn: &mut Connection,
+    path: &Path,
+    body: &mut dyn FnMut(&Transaction<'_>) -> Result<()>,
+) -> Result<()> {
     let synchronous: i64 = conn
         .query_row("PRAGMA synchronous", [], |r| r.get(0))
         .context("preparing to fill a store")?;
@@ -77,13 +96,7 @@ pub(super) fn load(
         .context("preparing to fill a store")?;
     let filled = (|| {
         let tx = conn.transaction().context("starting a transaction")?;
-        {
-            let mut sink = Sink {
-                tx: &tx,
-                inserts: HashMap::new(),
-            };
-            fill(&mut sink)?;
-        }
+        body(&tx)?;
         tx.commit().context("committing the records")
     })();
     let back = conn

@@ -8,8 +8,10 @@
 use super::designer::Design;
 use super::{
     changelog, defs, designer, export, extensions, model, platform, promote, record_page, records,
+    whole,
 };
 use crate::control::fault::{column, is_unique_violation};
+use crate::env_store::whole::WholeSink;
 use crate::env_store::{design, edits};
 use crate::env_store::{CsvRow, EnvironmentStore, ModelTable, RecordSink, StoreStats};
 use crate::Context;
@@ -171,6 +173,23 @@ impl EnvironmentStore for SqliteStore {
 
     fn load(&mut self, fill: &mut dyn FnMut(&mut dyn RecordSink) -> Result<()>) -> Result<()> {
         model::load(&mut self.conn, &self.path, fill)
+    }
+
+    fn send_whole(&self, to: &mut dyn WholeSink) -> Result<()> {
+        whole::send(&self.conn, to)
+    }
+
+    fn receive_whole(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn WholeSink) -> Result<()>,
+    ) -> Result<()> {
+        model::fill_new(&mut self.conn, &self.path, &mut |tx| {
+            whole::clear_meta(tx)?;
+            fill(&mut whole::Receiver {
+                tx,
+                records: model::Sink::new(tx),
+            })
+        })
     }
 
     fn create_view(
