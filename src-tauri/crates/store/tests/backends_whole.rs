@@ -441,3 +441,32 @@ fn what_only_one_engine_can_read_is_refused_with_why(
     Ok(())
 }
 pairs!(what_only_one_engine_can_read_is_refused_with_why);
+
+/// More records than one batch of a server's `COPY`, in two tables whose
+/// records interleave in neither order nor id.
+fn many_records_cross_whole(from: &dyn StoreBackend, to: &dyn StoreBackend) -> Result<()> {
+    let mut source = from.create("prod", "10.0.1")?;
+    let app = source.create_app("Bench")?;
+    let big = source.create_table(
+        &[app.id],
+        "Big",
+        &[("N", FieldType::Number), ("Day", FieldType::Date)],
+    )?;
+    let small = source.create_table(&[app.id], "Small", &[("T", FieldType::Text)])?;
+    let rows: Vec<Vec<Value>> = (0..12_345)
+        .map(|i| {
+            vec![
+                Value::Number(f64::from(i) / 3.0),
+                Value::Text(format!("2026-{:02}-{:02}", i % 12 + 1, i % 28 + 1)),
+            ]
+        })
+        .collect();
+    source.insert_records(big.id, &rows)?;
+    source.insert_records(small.id, &[vec![Value::Text("only".into())]])?;
+    let mut target = to.create("moved", "")?;
+    whole::transfer(source.as_ref(), target.as_mut(), &|_| ())?;
+    assert_eq!(target.records(big.id)?, source.records(big.id)?);
+    assert_eq!(target.records(small.id)?, source.records(small.id)?);
+    Ok(())
+}
+pairs!(many_records_cross_whole);

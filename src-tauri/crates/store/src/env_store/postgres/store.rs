@@ -82,13 +82,13 @@ impl PgStore {
 
 /// Takes records for [`EnvironmentStore::load`] with one prepared insert
 /// per table, inside the loading transaction.
-pub(super) struct Sink<'a, 'b> {
-    pub(super) tx: &'a mut postgres::Transaction<'b>,
+struct Sink<'a, 'b> {
+    tx: &'a mut postgres::Transaction<'b>,
     inserts: HashMap<i64, (postgres::Statement, Vec<FieldDef>)>,
 }
 
 impl<'a, 'b> Sink<'a, 'b> {
-    pub(super) fn new(tx: &'a mut postgres::Transaction<'b>) -> Self {
+    fn new(tx: &'a mut postgres::Transaction<'b>) -> Self {
         Self {
             tx,
             inserts: HashMap::new(),

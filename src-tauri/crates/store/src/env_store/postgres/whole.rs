@@ -2,16 +2,16 @@
 //! backend (`env_store::whole`).
 
 use super::schema::{column_type, ident, other_tables};
-use super::store::Sink;
 use super::{defs, values};
 use crate::env_store::whole::{self, Cell, Kind, PlatformTable, WholeSink, OWN_META, PLATFORM};
 use crate::env_store::RecordSink;
 use crate::Context;
 use chrono::{DateTime, Utc};
-use cutover_core::definitions::{Definitions, Value};
+use cutover_core::definitions::{Definitions, FieldDef, FieldType, Value};
 use cutover_core::Result;
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, Row, Statement, Transaction};
 use std::collections::HashMap;
 
@@ -101,22 +101,103 @@ pub(super) fn send(client: &mut Client, schema: &str, to: &mut dyn WholeSink) ->
     tx.commit().context(DOING)
 }
 
+/// Records sent to the server at once, in one binary `COPY`: few round
+/// trips, and a bounded buffer (about 5 MB of 1 kB records).
+const BATCH: usize = 5_000;
+
 /// Takes a whole environment into a new server store's transaction.
 pub(super) struct Receiver<'a, 'b> {
-    pub(super) records: Sink<'a, 'b>,
-    pub(super) inserts: HashMap<&'static str, Statement>,
+    tx: &'a mut Transaction<'b>,
+    inserts: HashMap<&'static str, Statement>,
+    /// The fields of each record table, as `record_tables` made them.
+    fields: HashMap<i64, Vec<FieldDef>>,
+    /// Records of one table not sent yet.
+    pending: Option<(i64, Vec<Vec<values::Param>>)>,
+}
+
+impl Receiver<'_, '_> {
+    fn flush(&mut self) -> Result<()> {
+        let Some((table_id, rows)) = self.pending.take() else {
+            return Ok(());
+        };
+        let doing = "writing the moved environment's records";
+        let fields = &self.fields[&table_id];
+        let mut columns = vec!["id".to_string()];
+        columns.extend(fields.iter().map(|f| format!("f_{}", f.id)));
+        let mut types = vec![Type::INT8];
+        types.extend(fields.iter().map(|f| pg_type(&f.field_type)));
+        let sink = self
+            .tx
+            .copy_in(&format!(
+                "COPY {} ({}) FROM STDIN BINARY",
+                ident(&format!("rec_{table_id}")),
+                columns.join(", ")
+            ))
+            .context(doing)?;
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        for row in &rows {
+            let refs: Vec<&(dyn ToSql + Sync)> = row.iter().map(|p| p.as_ref()).collect();
+            writer.write(&refs).context(doing)?;
+        }
+        writer.finish().map_err(|e| {
+            if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+                cutover_core::Error::invalid(format!(
+                    "Two records of table {table_id} have the same id."
+                ))
+            } else {
+                cutover_core::Error::internal(format!("Could not write records: {e}."))
+            }
+        })?;
+        Ok(())
+    }
+}
+
+/// The server's type for a column of `field_type` (see
+/// [`column_type`]), as binary `COPY` needs it named.
+fn pg_type(field_type: &FieldType) -> Type {
+    match field_type {
+        FieldType::Text | FieldType::Choice { .. } => Type::TEXT,
+        FieldType::Number => Type::FLOAT8,
+        FieldType::Date => Type::DATE,
+        FieldType::Boolean => Type::BOOL,
+        FieldType::Link { .. } => Type::INT8,
+    }
 }
 
 impl RecordSink for Receiver<'_, '_> {
     fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()> {
-        self.records.put(table_id, id, values)
+        let Some(fields) = self.fields.get(&table_id) else {
+            return Err(cutover_core::Error::internal(format!(
+                "A record of table {table_id}, which the moved environment does not have."
+            )));
+        };
+        if values.len() != fields.len() {
+            return Err(cutover_core::Error::internal(format!(
+                "A record of table {table_id} with {} values for {} fields.",
+                values.len(),
+                fields.len()
+            )));
+        }
+        let mut row: Vec<values::Param> = vec![Box::new(id)];
+        for (v, f) in values.iter().zip(fields) {
+            row.push(values::param(v, &f.field_type, &f.name)?);
+        }
+        if self.pending.as_ref().is_some_and(|(t, _)| *t != table_id) {
+            self.flush()?;
+        }
+        let (_, rows) = self.pending.get_or_insert_with(|| (table_id, Vec::new()));
+        rows.push(row);
+        if rows.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
     }
 }
 
 impl WholeSink for Receiver<'_, '_> {
     fn platform_row(&mut self, table: &PlatformTable, row: Vec<Cell>) -> Result<()> {
         let doing = "writing the moved environment's definitions";
-        let tx = &mut *self.records.tx;
+        let tx = &mut *self.tx;
         let stmt = match self.inserts.get(table.name) {
             Some(s) => s.clone(),
             None => {
@@ -160,9 +241,9 @@ impl WholeSink for Receiver<'_, '_> {
                 ddl.push_str(&format!(", f_{} {}", f.id, column_type(&f.field_type)));
             }
             ddl.push_str(");\n");
+            self.fields.insert(table.id, table.fields.clone());
         }
-        self.records
-            .tx
+        self.tx
             .batch_execute(&ddl)
             .context("making the moved environment's record tables")
     }
@@ -181,10 +262,13 @@ pub(super) fn receive(
         .context(doing)?;
     {
         let mut receiver = Receiver {
-            records: Sink::new(&mut tx),
+            tx: &mut tx,
             inserts: HashMap::new(),
+            fields: HashMap::new(),
+            pending: None,
         };
         fill(&mut receiver)?;
+        receiver.flush()?;
     }
     tx.batch_execute(
         "DELETE FROM platform_changelog_authors;
