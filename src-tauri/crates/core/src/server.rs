@@ -92,3 +92,29 @@ pub struct AccountServer {
     /// Whether the password is kept in the system's secret store.
     pub remembered: bool,
 }
+
+/// How far a move of an account's environments is, for its progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveProgress {
+    /// The environment or backup being moved, as the user names it.
+    pub what: String,
+    /// Its place among everything moved (1-based), and how many there are.
+    pub step: u32,
+    pub steps: u32,
+    /// Records of `what` written at the new place so far.
+    pub records: u64,
+}
+
+/// What a move of an account's environments did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveReport {
+    pub environments: u32,
+    pub backups: u32,
+    /// Where they are now: "this computer" or the server's address.
+    pub now_on: String,
+    /// What stayed at the old place and why (the old copies are kept aside
+    /// there, not deleted): empty when all went as planned.
+    pub left_behind: Vec<String>,
+}

@@ -268,6 +268,13 @@ impl StoreBackend for Faulty {
     fn point_platform(&self, name: &str) -> Result<cutover_core::backup::PlatformState> {
         self.inner.point_platform(name)
     }
+    fn send_point(
+        &self,
+        name: &str,
+        to: &mut dyn cutover_store::env_store::whole::WholeSink,
+    ) -> Result<()> {
+        self.inner.send_point(name, to)
+    }
     fn restore_point(&self, key: &str, name: &str, p: &dyn Fn(CopyProgress)) -> Result<()> {
         self.check("restore_point")?;
         self.inner.restore_point(key, name, p)

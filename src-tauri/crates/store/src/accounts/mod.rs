@@ -16,6 +16,7 @@ mod attention;
 mod create;
 mod delete;
 mod edit;
+mod relocate;
 mod server;
 mod server_change;
 

@@ -5,9 +5,8 @@
 //! Invariant: the new connection is saved only once it reaches a server
 //! that holds every environment the account records (its `env_` schemas),
 //! no other account uses that database, and no environment of the account
-//! is in the middle of an operation; otherwise nothing changes. Moving an
-//! account's environments between this computer and a server is not
-//! offered: it would copy every environment and its backups.
+//! is in the middle of an operation; otherwise nothing changes. Moving the
+//! environments themselves to another place is `relocate`.
 
 use super::server::{database_taken, record_server, server_of, settings_of};
 use crate::env_store::postgres::PgBackend;
@@ -36,7 +35,7 @@ impl Workspace {
         let name = self.account_name(&conn, account)?;
         let Some((old, _)) = server_of(&conn, account)? else {
             return Err(Error::invalid(format!(
-                "{name} keeps its environments on this computer. Cutover cannot move them to a server; create an account on the server from an exported environment instead."
+                "{name} keeps its environments on this computer. To put them on a server, move them there (Move environments…)."
             )));
         };
         let (settings, secret) = settings_of(choice)?;
@@ -108,7 +107,11 @@ impl Workspace {
             .ok_or_else(|| Error::internal("The account lost its server."))
     }
 
-    fn account_name(&self, conn: &rusqlite::Connection, account: AccountId) -> Result<String> {
+    pub(super) fn account_name(
+        &self,
+        conn: &rusqlite::Connection,
+        account: AccountId,
+    ) -> Result<String> {
         conn.query_row("SELECT name FROM accounts WHERE id = ?1", [account], |r| {
             r.get(0)
         })

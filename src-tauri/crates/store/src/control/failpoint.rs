@@ -79,6 +79,15 @@ pub enum Site {
     /// Pausing an integration with a database role: after what the pause
     /// takes was recorded, before it is taken.
     RoleHoldRecorded,
+    /// Moving an account's environments: after one environment was copied
+    /// whole to the new place, before the next.
+    MoveStoreMade,
+    /// Moving an account's environments: after one backup was copied to
+    /// the new place, before the next.
+    MovePointMade,
+    /// Moving an account's environments: after the account was switched
+    /// to the new place, before the old copies are put aside.
+    MoveSwitched,
 }
 
 impl Site {
@@ -121,6 +130,9 @@ impl Site {
             Self::MigrationApplied => "migration_applied",
             Self::StoreVersionSet => "store_version_set",
             Self::RoleHoldRecorded => "role_hold_recorded",
+            Self::MoveStoreMade => "move_store_made",
+            Self::MovePointMade => "move_point_made",
+            Self::MoveSwitched => "move_switched",
         }
     }
 }
@@ -182,7 +194,7 @@ impl Site {
         if let Some(point) = PromotionPoint::ALL.into_iter().find(|p| p.as_str() == text) {
             return Ok(Self::Promotion(point));
         }
-        const NAMED: [Site; 18] = [
+        const NAMED: [Site; 21] = [
             Site::AccountStoreMade,
             Site::AccountBackedUp,
             Site::AccountForgotten,
@@ -201,6 +213,9 @@ impl Site {
             Site::MigrationApplied,
             Site::StoreVersionSet,
             Site::RoleHoldRecorded,
+            Site::MoveStoreMade,
+            Site::MovePointMade,
+            Site::MoveSwitched,
         ];
         match NAMED.into_iter().find(|s| s.as_str() == text) {
             Some(site) => Ok(site),
@@ -230,6 +245,9 @@ impl Site {
             Self::MigrationApplied => "applying a migration package",
             Self::StoreVersionSet => "writing the store's version",
             Self::RoleHoldRecorded => "recording what a pause takes from a role",
+            Self::MoveStoreMade => "copying an environment to its new place",
+            Self::MovePointMade => "copying a backup to its new place",
+            Self::MoveSwitched => "switching the account to its new place",
         }
     }
 }

@@ -152,6 +152,11 @@ pub trait StoreBackend: Send + Sync {
     /// The platform version and extensions a point holds.
     fn point_platform(&self, name: &str) -> Result<PlatformState>;
 
+    /// Sends everything point `name` holds into `to`, as
+    /// [`EnvironmentStore::send_whole`] does for a store: how a backup
+    /// moves to another backend.
+    fn send_point(&self, name: &str, to: &mut dyn whole::WholeSink) -> Result<()>;
+
     /// Replaces the contents of store `key` with those of point `name`, in
     /// one transaction: if interrupted, the store keeps its old contents
     /// whole.

@@ -171,6 +171,17 @@ pub fn transfer(
     to: &mut dyn EnvironmentStore,
     progress: &dyn Fn(u64),
 ) -> Result<()> {
+    fill(to, &mut |sink| from.send_whole(sink), progress)
+}
+
+/// Fills `to`, a new and empty store, with what `send` sends (a store's
+/// [`EnvironmentStore::send_whole`], a backup's
+/// [`super::StoreBackend::send_point`]); `progress` as for [`transfer`].
+pub fn fill(
+    to: &mut dyn EnvironmentStore,
+    send: &mut dyn FnMut(&mut dyn WholeSink) -> Result<()>,
+    progress: &dyn Fn(u64),
+) -> Result<()> {
     to.receive_whole(&mut |sink| {
         let mut counted = Counted {
             inner: sink,
@@ -178,7 +189,7 @@ pub fn transfer(
             every: 10_000,
             progress,
         };
-        from.send_whole(&mut counted)?;
+        send(&mut counted)?;
         progress(counted.records);
         Ok(())
     })

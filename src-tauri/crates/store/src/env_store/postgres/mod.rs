@@ -199,6 +199,14 @@ impl StoreBackend for PgBackend {
         self.point_platform_schema(name)
     }
 
+    fn send_point(
+        &self,
+        name: &str,
+        to: &mut dyn crate::env_store::whole::WholeSink,
+    ) -> Result<()> {
+        self.send_point_schema(name, to)
+    }
+
     fn restore_point(&self, key: &str, name: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         self.restore_point_schema(key, name, progress)
     }

@@ -120,6 +120,19 @@ impl PgBackend {
         Ok(())
     }
 
+    pub(super) fn send_point_schema(
+        &self,
+        name: &str,
+        to: &mut dyn crate::env_store::whole::WholeSink,
+    ) -> Result<()> {
+        let schema = point_schema(name)?;
+        let mut client = self.client()?;
+        client
+            .batch_execute(&format!("SET search_path TO {}", ident(schema)))
+            .context("opening a backup to move it")?;
+        super::whole::send(&mut client, schema, to)
+    }
+
     pub(super) fn point_platform_schema(&self, name: &str) -> Result<PlatformState> {
         copy::platform_of(&mut self.client()?, point_schema(name)?)
     }

@@ -230,6 +230,14 @@ impl StoreBackend for SqliteBackend {
         self.point_platform_file(name)
     }
 
+    fn send_point(
+        &self,
+        name: &str,
+        to: &mut dyn crate::env_store::whole::WholeSink,
+    ) -> Result<()> {
+        whole::send(&self.point_reader(name)?, to)
+    }
+
     fn restore_point(&self, key: &str, name: &str, progress: &dyn Fn(CopyProgress)) -> Result<()> {
         self.replace_from_file(key, &self.point_path(name)?, progress)
     }

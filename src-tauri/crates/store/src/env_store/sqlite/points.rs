@@ -179,6 +179,11 @@ impl SqliteBackend {
         ))
     }
 
+    /// A read-only connection to point `name`.
+    pub(super) fn point_reader(&self, name: &str) -> Result<Connection> {
+        read_only(&self.point_path(name)?, "opening a backup to move it")
+    }
+
     pub(super) fn changes_since_file(&self, key: &str, name: &str) -> Result<RollbackImpact> {
         let conn = self.open_connection(key)?;
         platform::changes_since(&conn, &self.point_path(name)?)

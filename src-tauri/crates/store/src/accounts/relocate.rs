@@ -1,0 +1,432 @@
+//! Moving an account's environments between this computer and a
+//! PostgreSQL server (or from one server to another): every environment
+//! and every backup of them is copied whole to the new place
+//! (`env_store::whole`), checked there, and the account switched to it in
+//! one control transaction.
+//!
+//! Invariants: until the switch, the account's environments, backups and
+//! settings are untouched, and what the move made at the new place is
+//! recorded nowhere: a failure removes it at once; after a stop, start-up
+//! recovery retires the stores and drops the backups no row records (on
+//! this computer at the next start, on a server once an account lives
+//! there). After the switch the old stores are kept aside at the old place
+//! (retired, as a deleted environment's are) and the old backups, copied,
+//! are dropped. A store written to while it was copied (by another
+//! application) stops the move, so no acknowledged write is lost.
+
+use super::server::{database_taken, settings_of};
+use crate::control::failpoint::{Failpoint, Site};
+use crate::env_store::postgres::{PgBackend, ServerSettings};
+use crate::env_store::{whole, StoreBackend};
+use crate::workspace::EnvironmentRow;
+use crate::{Context, Workspace};
+use chrono::{DateTime, Utc};
+use cutover_core::account::{AccountId, EnvironmentId};
+use cutover_core::activity::ActivityAction;
+use cutover_core::admin::{ensure_super_admin, Admin};
+use cutover_core::environment::EnvironmentStatus;
+use cutover_core::server::{MoveProgress, MoveReport, ServerChoice};
+use cutover_core::{Error, Result};
+use rusqlite::{params, Connection};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// A backup to move: its row, whose environment, and its point.
+struct BackupToMove {
+    id: i64,
+    environment: String,
+    path: String,
+    size_bytes: u64,
+}
+
+/// What the move made at the new place and what it will record.
+#[derive(Default)]
+struct Made {
+    /// Stores made at the new place, to remove if the move fails.
+    stores: Vec<String>,
+    points: Vec<String>,
+    /// Each environment's new store key.
+    keys: Vec<(EnvironmentId, String)>,
+    /// Each backup's new point: (row, name, size, digest).
+    backups: Vec<(i64, String, u64, String)>,
+}
+
+impl Made {
+    /// Removes what the move made; what cannot be removed now is left to
+    /// start-up recovery (recorded nowhere) and logged.
+    fn undo(&self, dest: &dyn StoreBackend) {
+        for key in &self.stores {
+            if let Err(e) = dest.discard(key) {
+                tracing::warn!(key, error = %e.message, "a store made by a failed move stayed");
+            }
+        }
+        for name in &self.points {
+            if let Err(e) = dest.drop_point(name) {
+                tracing::warn!(name, error = %e.message, "a backup made by a failed move stayed");
+            }
+        }
+    }
+}
+
+const HERE: &str = "this computer";
+
+impl Workspace {
+    /// Moves every environment of `account`, with its backups, to this
+    /// computer (`to` is `None`) or to the server `to` names.
+    pub fn move_account_environments(
+        &self,
+        account: AccountId,
+        to: Option<&ServerChoice>,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(MoveProgress),
+    ) -> Result<MoveReport> {
+        ensure_super_admin(admin, "move an account's environments")?;
+        let conn = self.connect()?;
+        let name = self.account_name(&conn, account)?;
+        let from = super::server::server_of(&conn, account)?.map(|(s, _)| s);
+        let target = match to {
+            None => None,
+            Some(choice) => {
+                let (settings, secret) = settings_of(choice)?;
+                let secret = secret.ok_or_else(|| {
+                    Error::invalid(
+                        "Give the password for the server, so Cutover can copy the environments to it.",
+                    )
+                })?;
+                Some((settings, secret))
+            }
+        };
+        let here_or = |s: Option<&ServerSettings>| s.map_or(HERE.to_string(), |s| s.display());
+        match (&from, &target) {
+            (None, None) => {
+                return Err(Error::invalid(format!(
+                    "{name}'s environments are already on this computer."
+                )))
+            }
+            (Some(old), Some((new, _))) if old.same_database(new) => {
+                return Err(Error::invalid(format!(
+                    "{name}'s environments are already in {}. To reach that server another way, change the connection instead.",
+                    old.display()
+                )))
+            }
+            _ => {}
+        }
+        if let Some((settings, _)) = &target {
+            if let Some(other) = database_taken(&conn, settings)?.filter(|o| *o != name) {
+                return Err(Error::conflict(format!(
+                    "Database {} is where account {other} keeps its environments. Each account needs a database of its own.",
+                    settings.display()
+                )));
+            }
+        }
+        let rows = self.environment_rows(&conn, account)?;
+        ensure_movable(&conn, account, &rows)?;
+        let source = self.backend(account)?;
+        let dest: Arc<dyn StoreBackend> = match &target {
+            None => self.local.clone(),
+            Some((settings, secret)) => {
+                settings.check(Some(secret))?;
+                Arc::new(PgBackend::new(settings.clone(), Some(secret.clone())))
+            }
+        };
+        let backups = backups_of(&conn, account)?;
+        let mut needed = backups.iter().map(|b| b.size_bytes).sum::<u64>();
+        for row in &rows {
+            let store = source.open(&row.store_key)?;
+            let extensions: Vec<String> = store
+                .installed_extensions()?
+                .into_iter()
+                .map(|e| e.name)
+                .collect();
+            whole::refuse_what_cannot_move(&extensions, &[])
+                .map_err(|e| Error::invalid(format!("{}: {}", row.environment.name, e.message)))?;
+            needed += store.stats()?.size_bytes;
+        }
+        if let Some(free) = dest.free_space()? {
+            if free < needed {
+                return Err(Error::invalid(format!(
+                    "{} has {:.1} GB free; {name}'s environments and backups need about {:.1} GB. Free some space and move again.",
+                    here_or(target.as_ref().map(|(s, _)| s)),
+                    free as f64 / 1e9,
+                    needed as f64 / 1e9
+                )));
+            }
+        }
+
+        let mut made = Made::default();
+        if let Err(e) = self.copy_everything(
+            &rows,
+            &backups,
+            source.as_ref(),
+            dest.as_ref(),
+            progress,
+            &mut made,
+        ) {
+            made.undo(dest.as_ref());
+            return Err(e);
+        }
+        if let Err(e) = switch(
+            &conn,
+            account,
+            dest.kind(),
+            target.as_ref().map(|(s, _)| s),
+            &made,
+        ) {
+            made.undo(dest.as_ref());
+            return Err(e);
+        }
+        // Invariant: the account lives at the new place from here on; what
+        // follows is tidying the old place, reported but not undone.
+        let mut left_behind = Vec::new();
+        if let Err(e) = Failpoint::fire(self.failpoint(), Site::MoveSwitched) {
+            left_behind.push(e.message);
+        } else {
+            left_behind = self.put_aside(source.as_ref(), &rows, &backups, now);
+        }
+        if let Some((settings, secret)) = &target {
+            self.keep_password(account, secret.clone());
+            let remembered = self.remember(settings, secret, to.is_some_and(|c| c.remember));
+            if let Err(e) = conn.execute(
+                "UPDATE accounts SET server_remembered = ?2 WHERE id = ?1",
+                params![account, remembered],
+            ) {
+                tracing::warn!(account, error = %e, "could not record whether the password is kept");
+            }
+        }
+        let now_on = here_or(target.as_ref().map(|(s, _)| s));
+        self.log_activity(
+            now,
+            &admin.name,
+            None,
+            ActivityAction::ChangedSettings,
+            &format!(
+                "Moved {name}'s {} environments and {} backups from {} to {now_on}",
+                rows.len(),
+                backups.len(),
+                here_or(from.as_ref())
+            ),
+        );
+        tracing::info!(account, environments = rows.len(), backups = backups.len(), to = %now_on, "moved an account's environments");
+        Ok(MoveReport {
+            environments: rows.len() as u32,
+            backups: backups.len() as u32,
+            now_on,
+            left_behind,
+        })
+    }
+
+    /// Copies every environment, then every backup, to `dest`, noting in
+    /// `made` what it made as it goes.
+    fn copy_everything(
+        &self,
+        rows: &[EnvironmentRow],
+        backups: &[BackupToMove],
+        source: &dyn StoreBackend,
+        dest: &dyn StoreBackend,
+        progress: &dyn Fn(MoveProgress),
+        made: &mut Made,
+    ) -> Result<()> {
+        let steps = (rows.len() + backups.len()) as u32;
+        let tell = |what: String, step: usize| {
+            move |records| {
+                progress(MoveProgress {
+                    what: what.clone(),
+                    step: step as u32 + 1,
+                    steps,
+                    records,
+                })
+            }
+        };
+        for (i, row) in rows.iter().enumerate() {
+            let env = &row.environment.name;
+            let watch = source.watch(&row.store_key)?;
+            let from = source.open(&row.store_key)?;
+            let key = uuid::Uuid::new_v4().simple().to_string();
+            made.stores.push(key.clone());
+            let mut to = dest.create(&key, "")?;
+            whole::transfer(from.as_ref(), to.as_mut(), &tell(env.clone(), i))?;
+            if watch.changed()? {
+                return Err(Error::conflict(format!(
+                    "{env} was written to while it was being copied (by another application or integration). Nothing was moved; stop what writes to it and move again."
+                )));
+            }
+            let same = to.definitions()? == from.definitions()?
+                && to.changelog_end()? == from.changelog_end()?
+                && to.copy_point()? == from.copy_point()?
+                && to.production_point()? == from.production_point()?
+                && to.platform_version()? == from.platform_version()?;
+            if !same {
+                return Err(Error::internal(format!(
+                    "The copy of {env} at the new place does not match it. Nothing was moved."
+                )));
+            }
+            made.keys.push((row.environment.id, key));
+            Failpoint::fire(self.failpoint(), Site::MoveStoreMade)?;
+        }
+        let never = AtomicBool::new(false);
+        for (i, b) in backups.iter().enumerate() {
+            let what = format!("{} backup #{}", b.environment, b.id);
+            let tmp = uuid::Uuid::new_v4().simple().to_string();
+            made.stores.push(tmp.clone());
+            {
+                let mut to = dest.create(&tmp, "")?;
+                whole::fill(
+                    to.as_mut(),
+                    &mut |sink| source.send_point(&b.path, sink),
+                    &tell(what, rows.len() + i),
+                )?;
+            }
+            let point = dest.take_point(&tmp, &|_| {}, &never)?;
+            made.points.push(point.name.clone());
+            dest.discard(&tmp)?;
+            made.stores.retain(|k| *k != tmp);
+            made.backups
+                .push((b.id, point.name, point.size_bytes, point.digest));
+            Failpoint::fire(self.failpoint(), Site::MovePointMade)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the old stores aside at the old place and drops the old
+    /// backups (copied); returns what could not be done, in words.
+    fn put_aside(
+        &self,
+        source: &dyn StoreBackend,
+        rows: &[EnvironmentRow],
+        backups: &[BackupToMove],
+        now: DateTime<Utc>,
+    ) -> Vec<String> {
+        let mut left = Vec::new();
+        for row in rows {
+            if let Err(e) = source.retire(&row.store_key, now) {
+                tracing::warn!(key = %row.store_key, error = %e.message, "an old store stayed after a move");
+                left.push(format!(
+                    "The old copy of {} stayed where it was ({}).",
+                    row.environment.name, e.message
+                ));
+            }
+        }
+        for b in backups {
+            if let Err(e) = source.drop_point(&b.path) {
+                tracing::warn!(point = %b.path, error = %e.message, "an old backup stayed after a move");
+                left.push(format!(
+                    "The old copy of {}'s backup #{} stayed where it was ({}).",
+                    b.environment, b.id, e.message
+                ));
+            }
+        }
+        left
+    }
+}
+
+/// Refuses a move while anything of the account is under way, or while an
+/// integration writes with a server's role (which the new place lacks).
+fn ensure_movable(conn: &Connection, account: AccountId, rows: &[EnvironmentRow]) -> Result<()> {
+    if let Some(busy) = rows
+        .iter()
+        .find(|r| r.environment.status != EnvironmentStatus::Ready)
+    {
+        return Err(Error::locked(format!(
+            "{} is locked by an upgrade or a promotion. Move the environments once it has finished.",
+            busy.environment.name
+        )));
+    }
+    let running: Option<String> = crate::control::fault::column(
+        conn,
+        "SELECT e.name FROM environments e WHERE e.account_id = ?1 AND (
+             EXISTS (SELECT 1 FROM imports i WHERE i.environment_id = e.id AND i.state = 'running')
+          OR EXISTS (SELECT 1 FROM promotions p WHERE p.production_id = e.id AND p.state = 'running')
+          OR EXISTS (SELECT 1 FROM upgrade_runs u WHERE u.environment_id = e.id AND u.copy_key IS NOT NULL))
+         ORDER BY e.id LIMIT 1",
+        [account],
+        "checking what is under way",
+    )?
+    .into_iter()
+    .next();
+    if let Some(env) = running {
+        return Err(Error::locked(format!(
+            "{env} has an import, a promotion or an upgrade run under way. Move the environments once it has finished (or cancel the run)."
+        )));
+    }
+    let roles: Vec<(String, String, String)> = {
+        let mut stmt = conn
+            .prepare(
+                "SELECT i.name, e.name, i.db_role FROM integrations i
+                 JOIN environments e ON e.id = i.environment_id
+                 WHERE e.account_id = ?1 AND i.db_role IS NOT NULL ORDER BY i.id",
+            )
+            .context("reading the account's integrations")?;
+        let rows = stmt
+            .query_map([account], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .context("reading the account's integrations")?;
+        rows.collect::<rusqlite::Result<_>>()
+            .context("reading the account's integrations")?
+    };
+    if let Some((integration, env, role)) = roles.first() {
+        return Err(Error::invalid(format!(
+            "Integration {integration} writes to {env} as the server's role {role}, which the new place does not have. Remove the integration, move, then add it again with a role there."
+        )));
+    }
+    Ok(())
+}
+
+/// The account's backups, oldest first.
+fn backups_of(conn: &Connection, account: AccountId) -> Result<Vec<BackupToMove>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT b.id, e.name, b.path, b.size_bytes FROM backups b
+             JOIN environments e ON e.id = b.environment_id
+             WHERE e.account_id = ?1 ORDER BY b.id",
+        )
+        .context("listing the account's backups")?;
+    let rows = stmt
+        .query_map([account], |r| {
+            Ok(BackupToMove {
+                id: r.get(0)?,
+                environment: r.get(1)?,
+                path: r.get(2)?,
+                size_bytes: r.get::<_, i64>(3)?.max(0) as u64,
+            })
+        })
+        .context("listing the account's backups")?;
+    rows.collect::<rusqlite::Result<_>>()
+        .context("listing the account's backups")
+}
+
+/// Records, in one transaction, that the account's environments and
+/// backups are at the new place (`settings`, or this computer).
+fn switch(
+    conn: &Connection,
+    account: AccountId,
+    kind: &str,
+    settings: Option<&ServerSettings>,
+    made: &Made,
+) -> Result<()> {
+    let doing = "recording the environments' new place";
+    let server = settings
+        .map(serde_json::to_string)
+        .transpose()
+        .context(doing)?;
+    let tx = conn.unchecked_transaction().context(doing)?;
+    for (id, key) in &made.keys {
+        tx.execute(
+            "UPDATE environments SET store_key = ?2, store_kind = ?3 WHERE id = ?1",
+            params![id, key, kind],
+        )
+        .context(doing)?;
+    }
+    for (id, name, size, digest) in &made.backups {
+        tx.execute(
+            "UPDATE backups SET path = ?2, size_bytes = ?3, sha256 = ?4, problem = NULL WHERE id = ?1",
+            params![id, name, *size as i64, digest],
+        )
+        .context(doing)?;
+    }
+    tx.execute(
+        "UPDATE accounts SET server = ?2, server_remembered = 0 WHERE id = ?1",
+        params![account, server],
+    )
+    .context(doing)?;
+    tx.commit().context(doing)
+}
