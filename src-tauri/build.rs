@@ -131,6 +131,7 @@ const COMMANDS: &[&str] = &[
     "check_server",
     "unlock_account",
     "change_account_server",
+    "move_account_environments",
     "report_interactive",
 ];
 

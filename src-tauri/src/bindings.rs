@@ -146,6 +146,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             accounts::check_server,
             accounts::unlock_account,
             accounts::change_account_server,
+            accounts::move_account_environments,
             app::report_interactive,
         ])
 }

@@ -5,6 +5,7 @@ import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   type CalendarSettings,
+  type MoveProgress,
   type ServerChoice,
   type RejectedRow,
   type Category,
@@ -149,6 +150,8 @@ export const api = {
   checkServer: (server: ServerChoice) => call(commands.checkServer(server)),
   unlockAccount: (accountId: number, password: string, remember: boolean) => call(commands.unlockAccount(accountId, password, remember)),
   changeAccountServer: (accountId: number, server: ServerChoice) => call(commands.changeAccountServer(accountId, server)),
+  moveAccountEnvironments: (accountId: number, to: ServerChoice | null, onProgress: (p: MoveProgress) => void = () => undefined) =>
+    call(commands.moveAccountEnvironments(accountId, to, progressChannel<MoveProgress>(onProgress))),
   timeZones: () => call(commands.timeZones()),
   addDemoAccount: () => call(commands.addDemoAccount()),
   editAccount: (accountId: number, edit: Parameters<typeof commands.editAccount>[1]) => call(commands.editAccount(accountId, edit)),

@@ -328,6 +328,13 @@ export const commands = {
 	 */
 	changeAccountServer: (account: number, server: ServerChoice) => typedError<AccountServer, CommandError>(__TAURI_INVOKE("change_account_server", { account, server })),
 	/**
+	 *  Moves every environment of an account, with its backups, to this
+	 *  computer (`to` is null) or to the server `to` names, reporting its
+	 *  progress; no backup, refresh, restore or copy of the account's
+	 *  environments can start meanwhile.
+	 */
+	moveAccountEnvironments: (account: number, to: ServerChoice | null, onProgress: Channel<MoveProgress>) => typedError<MoveReport, CommandError>(__TAURI_INVOKE("move_account_environments", { account, to, onProgress })),
+	/**
 	 *  Called once by the UI when the dashboard first shows data; logs how long
 	 *  start-up took (BENCHMARKS.md reads it from the log).
 	 */
@@ -1137,6 +1144,30 @@ export type Misfits = {
 	kind: SourceKind | null,
 	count: number,
 	examples: string[],
+};
+
+/**  How far a move of an account's environments is, for its progress bar. */
+export type MoveProgress = {
+	/**  The environment or backup being moved, as the user names it. */
+	what: string,
+	/**  Its place among everything moved (1-based), and how many there are. */
+	step: number,
+	steps: number,
+	/**  Records of `what` written at the new place so far. */
+	records: number,
+};
+
+/**  What a move of an account's environments did. */
+export type MoveReport = {
+	environments: number,
+	backups: number,
+	/**  Where they are now: "this computer" or the server's address. */
+	nowOn: string,
+	/**
+	 *  What stayed at the old place and why (the old copies are kept aside
+	 *  there, not deleted): empty when all went as planned.
+	 */
+	leftBehind: string[],
 };
 
 /**

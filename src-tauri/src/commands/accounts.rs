@@ -9,7 +9,7 @@ use cutover_core::account::{
     time_zone_choices, AccountDeletion, AccountEdit, AccountId, NewAccount, PackageFacts,
 };
 use cutover_core::backup::CopyProgress;
-use cutover_core::server::{AccountServer, ServerChoice, ServerReport};
+use cutover_core::server::{AccountServer, MoveProgress, MoveReport, ServerChoice, ServerReport};
 use cutover_core::source::{SourceEvent, SourcePlan, SourcePreview, SourceProgress};
 use cutover_core::Error;
 use std::path::PathBuf;
@@ -310,6 +310,31 @@ pub async fn change_account_server(
     run_blocking(&state, move |s| {
         let (ws, admin, now) = s.acting()?;
         ws.change_account_server(account, &server, &admin, now)
+    })
+    .await
+}
+
+/// Moves every environment of an account, with its backups, to this
+/// computer (`to` is null) or to the server `to` names, reporting its
+/// progress; no backup, refresh, restore or copy of the account's
+/// environments can start meanwhile.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_account_environments(
+    state: State<'_, Arc<AppState>>,
+    account: AccountId,
+    to: Option<ServerChoice>,
+    on_progress: Channel<MoveProgress>,
+) -> CommandResult<MoveReport> {
+    run_blocking(&state, move |s| {
+        let (ws, admin, now) = s.acting()?;
+        let mut held = Vec::new();
+        for env in ws.environment_ids(account)? {
+            held.push(super::backups::stoppable(s, env)?);
+        }
+        ws.move_account_environments(account, to.as_ref(), &admin, now, &|p| {
+            let _ = on_progress.send(p);
+        })
     })
     .await
 }

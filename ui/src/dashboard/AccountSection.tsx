@@ -8,6 +8,7 @@ import { RefreshDialog } from "./RefreshDialog";
 import { PromoteDialog } from "../promotion/PromoteDialog";
 import { DeleteAccountDialog } from "../accounts/DeleteAccountDialog";
 import { EditAccountDialog } from "../accounts/EditAccountDialog";
+import { MoveEnvironmentsDialog } from "../accounts/MoveEnvironmentsDialog";
 import { AccountServerStrip } from "../accounts/AccountServerStrip";
 import type { Open } from "../App";
 import { UatSummary } from "../uat/UatSummary";
@@ -29,6 +30,7 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
   const [creating, setCreating] = useState(false);
   const [deletingAccount, setDeletingAccount] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [moving, setMoving] = useState(false);
   const [deleting, setDeleting] = useState<EnvironmentOverview | null>(null);
   const [backingUp, setBackingUp] = useState<EnvironmentOverview | null>(null);
   useEffect(() => {
@@ -74,7 +76,19 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
       </header>
       {overview.server && <AccountServerStrip accountId={account.id} server={overview.server} />}
       <UatSummary accountId={account.id} onOpen={onOpenUat} />
-      {editing && <EditAccountDialog account={account} onClose={() => setEditing(false)} onNotice={onNotice} />}
+      {editing && (
+        <EditAccountDialog
+          account={account}
+          server={overview.server}
+          onClose={() => setEditing(false)}
+          onNotice={onNotice}
+          onMove={() => {
+            setEditing(false);
+            setMoving(true);
+          }}
+        />
+      )}
+      {moving && <MoveEnvironmentsDialog account={account} server={overview.server} onClose={() => setMoving(false)} onNotice={onNotice} />}
       {deletingAccount && <DeleteAccountDialog account={account} onClose={() => setDeletingAccount(false)} onNotice={onNotice} />}
       <EnvironmentTable
         account={account}

@@ -165,6 +165,15 @@ impl Workspace {
         raw.into_iter().map(finish_row).collect()
     }
 
+    /// The ids of `account_id`'s environments, production first.
+    pub fn environment_ids(&self, account_id: AccountId) -> Result<Vec<EnvironmentId>> {
+        Ok(self
+            .environment_rows(&self.connect()?, account_id)?
+            .into_iter()
+            .map(|r| r.environment.id)
+            .collect())
+    }
+
     pub(crate) fn environment_row(
         &self,
         conn: &Connection,

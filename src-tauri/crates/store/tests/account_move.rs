@@ -263,6 +263,33 @@ fn a_refused_move_changes_nothing_and_says_why() -> Result<()> {
     now.environments[0].1.apps.retain(|a| a.name != "Late");
     assert_eq!(now, before);
     assert_eq!(local_stores(&ws)?, stores);
+
+    // A backup taken meanwhile (from another window) would be left behind.
+    let took = std::cell::Cell::new(false);
+    let e = ws
+        .move_account_environments(
+            account,
+            Some(&choice(&db, &password)),
+            &boss(),
+            at(9, 4),
+            &|_| {
+                if !took.replace(true) {
+                    ws.take_backup(production, BackupReason::Manual, &boss(), at(9, 4), &|_| {})
+                        .expect("another window backs up");
+                }
+            },
+        )
+        .expect_err("a backup taken meanwhile");
+    assert_eq!(e.kind, ErrorKind::Conflict, "{e}");
+    assert!(e.message.contains("Nothing was moved; move again"), "{e}");
+    let now = seen(&ws, account)?;
+    assert!(!now.on_server);
+    assert_eq!(
+        now.backups.len(),
+        before.backups.len() + 1,
+        "the new backup is kept, here"
+    );
+    assert_eq!(local_stores(&ws)?, stores);
     assert_eq!(
         schemas(&db)?,
         Vec::<String>::new(),

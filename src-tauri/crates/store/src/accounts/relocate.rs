@@ -409,6 +409,23 @@ fn switch(
         .transpose()
         .context(doing)?;
     let tx = conn.unchecked_transaction().context(doing)?;
+    // Nothing of the account was added meanwhile (a sandbox made, a
+    // backup taken), which the move would leave behind.
+    let now_has = |sql: &str| -> Result<Vec<i64>> {
+        crate::control::fault::column(&tx, sql, [account], doing)
+    };
+    let environments = now_has("SELECT id FROM environments WHERE account_id = ?1 ORDER BY id")?;
+    let backups = now_has(
+        "SELECT b.id FROM backups b JOIN environments e ON e.id = b.environment_id
+         WHERE e.account_id = ?1 ORDER BY b.id",
+    )?;
+    let mut moved: Vec<i64> = made.keys.iter().map(|(id, _)| *id).collect();
+    moved.sort_unstable();
+    if environments != moved || backups != made.backups.iter().map(|b| b.0).collect::<Vec<_>>() {
+        return Err(Error::conflict(
+            "An environment or a backup of this account was made while its environments were being moved. Nothing was moved; move again.",
+        ));
+    }
     for (id, key) in &made.keys {
         tx.execute(
             "UPDATE environments SET store_key = ?2, store_kind = ?3 WHERE id = ?1",
