@@ -8,6 +8,8 @@ use cutover_e2e::{env_row, App, Result};
 use cutover_store::Workspace;
 use std::path::Path;
 
+pub mod server;
+
 /// An environment's data as a user would compare it: its platform version
 /// (read from its store), installed extensions, definitions, and every
 /// record of every table.
