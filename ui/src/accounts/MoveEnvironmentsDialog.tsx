@@ -55,7 +55,8 @@ export function MoveEnvironmentsDialog({ account, server, onClose, onNotice }: P
       <form onSubmit={submit} className="form" data-testid="move-environments-form">
         <p className="hint" data-testid="move-now">
           They are {here} now. Cutover copies every environment and every backup to the new place and checks them there; only then does the
-          account switch. The copies at the old place are kept aside (listed under Storage) until you delete them.
+          account switch. The copies at the old place are kept aside there, not deleted: on this computer under Storage, on a server as
+          schemas named retired_… that its administrator can drop.
         </p>
         <NewAccountServer value={to} onChange={change} disabled={move.isPending} problem={NO_PROBLEM} />
         <p className="hint">
