@@ -118,6 +118,16 @@ fn views() -> Vec<View> {
             true,
         ),
         view(
+            "move-environments",
+            &[
+                dashboard,
+                r#"[data-testid="edit-account"]"#,
+                r#"[data-testid="move-environments"]"#,
+            ],
+            r#"[data-testid="move-environments-form"]"#,
+            true,
+        ),
+        view(
             "new-environment",
             &[dashboard, r#"[data-testid="new-env"]"#],
             r#"[data-testid="new-env-name"]"#,
