@@ -17,7 +17,6 @@
 //!   cargo run --release -p cutover-store --example backends_throughput [MB] [RUNS]
 //! ```
 
-use cutover_core::definitions::FieldType;
 use cutover_core::Result;
 
 use cutover_store::env_store::sqlite::SqliteBackend;
@@ -41,20 +40,8 @@ fn best_of(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Duration> {
 /// Fills store `key` with rows of about 1 kB until it holds `mb` megabytes.
 fn fill(backend: &dyn StoreBackend, key: &str, mb: u64) -> Result<u64> {
     let mut store = backend.create(key, "10.0.1")?;
-    let app = store.create_app("Bench")?;
-    let table = store.create_table(
-        &[app.id],
-        "Rows",
-        &[
-            ("Text", FieldType::Text),
-            ("Number", FieldType::Number),
-            ("Flag", FieldType::Boolean),
-        ],
-    )?;
-    let batch = common::kilobyte_rows();
-    while store.stats()?.size_bytes < mb * 1_048_576 {
-        store.insert_records(table.id, &batch)?;
-    }
+    let table = common::bench_table(store.as_mut())?;
+    common::fill_to(store.as_mut(), table, mb, &common::store_size)?;
     Ok(store.stats()?.size_bytes)
 }
 

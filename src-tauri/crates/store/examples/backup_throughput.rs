@@ -12,7 +12,6 @@
 
 use chrono::Utc;
 use cutover_core::backup::BackupReason;
-use cutover_core::definitions::FieldType;
 use cutover_core::Result;
 use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::StoreBackend;
@@ -46,21 +45,11 @@ fn main() -> Result<()> {
 
     let key = "bench";
     let mut store = backend.create(key, "10.0.1")?;
-    let app = store.create_app("Bench")?;
-    let table = store.create_table(
-        &[app.id],
-        "Rows",
-        &[
-            ("Text", FieldType::Text),
-            ("Number", FieldType::Number),
-            ("Flag", FieldType::Boolean),
-        ],
-    )?;
-    let batch = common::kilobyte_rows();
+    let table = common::bench_table(store.as_mut())?;
     let store_path = backend.path_of(key);
-    while std::fs::metadata(&store_path).map(|m| m.len()).unwrap_or(0) < target_mb * 1_048_576 {
-        store.insert_records(table.id, &batch)?;
-    }
+    common::fill_to(store.as_mut(), table, target_mb, &|_| {
+        Ok(std::fs::metadata(&store_path).map(|m| m.len()).unwrap_or(0))
+    })?;
     drop(store);
     // Fold the WAL in so that the file `cp` copies is the whole database.
     let conn = rusqlite::Connection::open(&store_path).context("open")?;

@@ -46,23 +46,14 @@ fn main() -> Result<()> {
     let remote = db.backend();
 
     let mut store = local.create("prod", "10.0.1")?;
-    let app = store.create_app("Bench")?;
-    let table = store.create_table(
-        &[app.id],
-        "Rows",
-        &[
-            ("Text", FieldType::Text),
-            ("Number", FieldType::Number),
-            ("Flag", FieldType::Boolean),
-        ],
-    )?;
+    let table = common::bench_table(store.as_mut())?;
     let at = Utc
         .with_ymd_and_hms(2026, 12, 2, 9, 0, 0)
         .single()
         .expect("an instant");
     for i in 0..1_000 {
         let change = Change::AddField {
-            table_id: table.id,
+            table_id: table,
             name: format!("Note {i}"),
             field_type: FieldType::Text,
         };
@@ -75,10 +66,7 @@ fn main() -> Result<()> {
             at,
         )?;
     }
-    let batch = common::kilobyte_rows();
-    while store.stats()?.size_bytes < mb * 1_048_576 {
-        store.insert_records(table.id, &batch)?;
-    }
+    common::fill_to(store.as_mut(), table, mb, &common::store_size)?;
     let stats = store.stats()?;
     let size = stats.size_bytes as f64 / 1_048_576.0;
     println!(

@@ -4,10 +4,11 @@
 
 #![allow(dead_code)] // each example uses part of it
 
-use cutover_core::definitions::Value;
+use cutover_core::definitions::{FieldType, Value};
 use cutover_core::server::TlsMode;
 use cutover_core::Result;
 use cutover_store::env_store::postgres::{PgBackend, Secret, ServerSettings};
+use cutover_store::env_store::EnvironmentStore;
 use cutover_store::Context;
 
 /// 10,000 rows of about 1 kB for a table of a text, a number and a flag
@@ -23,6 +24,42 @@ pub fn kilobyte_rows() -> Vec<Vec<Value>> {
             ]
         })
         .collect()
+}
+
+/// A Bench app with a Rows table of a text, a number and a flag field in
+/// `store`: the table's id, for [`fill_to`].
+pub fn bench_table(store: &mut dyn EnvironmentStore) -> Result<i64> {
+    let app = store.create_app("Bench")?;
+    let table = store.create_table(
+        &[app.id],
+        "Rows",
+        &[
+            ("Text", FieldType::Text),
+            ("Number", FieldType::Number),
+            ("Flag", FieldType::Boolean),
+        ],
+    )?;
+    Ok(table.id)
+}
+
+/// Adds [`kilobyte_rows`] to `table` until `size` (bytes, as the caller
+/// measures the store) reaches `mb` megabytes.
+pub fn fill_to(
+    store: &mut dyn EnvironmentStore,
+    table: i64,
+    mb: u64,
+    size: &dyn Fn(&dyn EnvironmentStore) -> Result<u64>,
+) -> Result<()> {
+    let batch = kilobyte_rows();
+    while size(store)? < mb * 1_048_576 {
+        store.insert_records(table, &batch)?;
+    }
+    Ok(())
+}
+
+/// A store's size as its backend measures it.
+pub fn store_size(store: &dyn EnvironmentStore) -> Result<u64> {
+    Ok(store.stats()?.size_bytes)
 }
 
 /// The test server's directory, when one is set.
