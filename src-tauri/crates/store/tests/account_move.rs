@@ -235,6 +235,46 @@ fn a_refused_move_changes_nothing_and_says_why() -> Result<()> {
     assert_eq!(e.kind, ErrorKind::Conflict, "{e}");
     assert!(e.message.contains("Fabrikam"), "{e}");
 
+    // An environment locked mid-operation, an integration writing with a
+    // server's role: refused with what to do.
+    let sandbox = env_id(&ws, account, "Sandbox")?;
+    let conn = ws.connect()?;
+    let to = choice(&db, &password);
+    conn.execute(
+        "UPDATE environments SET status = 'locked' WHERE id = ?1",
+        [sandbox],
+    )
+    .context("locking")?;
+    let e = ws
+        .move_account_environments(account, Some(&to), &boss(), at(9, 2), &|_| {})
+        .expect_err("locked");
+    assert_eq!(e.kind, ErrorKind::Locked, "{e}");
+    assert!(
+        e.message
+            .contains("Sandbox is in the middle of an operation. Move the environments once"),
+        "{e}"
+    );
+    conn.execute(
+        "UPDATE environments SET status = 'ready' WHERE id = ?1",
+        [sandbox],
+    )
+    .context("unlocking")?;
+    conn.execute(
+        "INSERT INTO integrations (environment_id, name, kind, db_role) VALUES (?1, 'Ledger feed', 'data_feed', 'ledger_feed')",
+        [sandbox],
+    )
+    .context("an integration")?;
+    let e = ws
+        .move_account_environments(account, Some(&to), &boss(), at(9, 2), &|_| {})
+        .expect_err("a role");
+    assert!(
+        e.message
+            .contains("Integration Ledger feed writes to Sandbox as the server's role ledger_feed"),
+        "{e}"
+    );
+    conn.execute("DELETE FROM integrations", [])
+        .context("removing it")?;
+
     // Production written to while it is copied: the move stops.
     let production = env_id(&ws, account, "Production")?;
     let wrote = std::cell::Cell::new(false);

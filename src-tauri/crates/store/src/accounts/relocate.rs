@@ -14,7 +14,7 @@
 //! are dropped. A store written to while it was copied (by another
 //! application) stops the move, so no acknowledged write is lost.
 
-use super::server::{database_taken, settings_of};
+use super::server::{database_taken, ensure_ready, settings_of};
 use crate::control::failpoint::{Failpoint, Site};
 use crate::env_store::postgres::{PgBackend, ServerSettings};
 use crate::env_store::{whole, StoreBackend};
@@ -24,7 +24,6 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::{AccountId, EnvironmentId};
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::environment::EnvironmentStatus;
 use cutover_core::server::{MoveProgress, MoveReport, ServerChoice};
 use cutover_core::{Error, Result};
 use rusqlite::{params, Connection};
@@ -323,15 +322,7 @@ impl Workspace {
 /// Refuses a move while anything of the account is under way, or while an
 /// integration writes with a server's role (which the new place lacks).
 fn ensure_movable(conn: &Connection, account: AccountId, rows: &[EnvironmentRow]) -> Result<()> {
-    if let Some(busy) = rows
-        .iter()
-        .find(|r| r.environment.status != EnvironmentStatus::Ready)
-    {
-        return Err(Error::locked(format!(
-            "{} is locked by an upgrade or a promotion. Move the environments once it has finished.",
-            busy.environment.name
-        )));
-    }
+    ensure_ready(rows, "Move the environments")?;
     let running: Option<String> = crate::control::fault::column(
         conn,
         "SELECT e.name FROM environments e WHERE e.account_id = ?1 AND (

@@ -134,6 +134,21 @@ pub(crate) fn database_taken(
     }))
 }
 
+/// Refuses while an environment of `rows` is locked mid-operation (an
+/// upgrade, a promotion): `then` says what to do once it has finished.
+pub(super) fn ensure_ready(rows: &[crate::workspace::EnvironmentRow], then: &str) -> Result<()> {
+    match rows
+        .iter()
+        .find(|r| r.environment.status != cutover_core::environment::EnvironmentStatus::Ready)
+    {
+        Some(busy) => Err(Error::locked(format!(
+            "{} is in the middle of an operation. {then} once it has finished.",
+            busy.environment.name
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Saves where a just-recorded account's environments live.
 pub(crate) fn record_server(
     conn: &Connection,

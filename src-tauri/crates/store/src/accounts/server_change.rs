@@ -8,7 +8,7 @@
 //! is in the middle of an operation; otherwise nothing changes. Moving the
 //! environments themselves to another place is `relocate`.
 
-use super::server::{database_taken, record_server, server_of, settings_of};
+use super::server::{database_taken, ensure_ready, record_server, server_of, settings_of};
 use crate::env_store::postgres::PgBackend;
 use crate::env_store::StoreBackend;
 use crate::{Context, Workspace};
@@ -16,7 +16,6 @@ use chrono::{DateTime, Utc};
 use cutover_core::account::AccountId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
-use cutover_core::environment::EnvironmentStatus;
 use cutover_core::server::{AccountServer, ServerChoice};
 use cutover_core::{Error, Result};
 use rusqlite::params;
@@ -51,15 +50,7 @@ impl Workspace {
             )));
         }
         let rows = self.environment_rows(&conn, account)?;
-        if let Some(busy) = rows
-            .iter()
-            .find(|r| r.environment.status != EnvironmentStatus::Ready)
-        {
-            return Err(Error::locked(format!(
-                "{} is in the middle of an operation. Change the connection once it has finished.",
-                busy.environment.name
-            )));
-        }
+        ensure_ready(&rows, "Change the connection")?;
         settings.check(Some(&secret))?;
         let backend = PgBackend::new(settings.clone(), Some(secret.clone()));
         let mut missing = Vec::new();
