@@ -470,3 +470,44 @@ fn many_records_cross_whole(from: &dyn StoreBackend, to: &dyn StoreBackend) -> R
     Ok(())
 }
 pairs!(many_records_cross_whole);
+
+/// SQLite keeps whatever a column is given (another tool wrote a word into
+/// a number field); the server's typed column refuses it, and the move
+/// says which record of which table, leaving the new store empty.
+#[test]
+fn a_value_the_servers_column_cannot_take_is_named_and_nothing_moves() -> Result<()> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let local = cutover_store::env_store::sqlite::SqliteBackend::new(dir.path())?;
+    let mut source = local.create("prod", "10.0.1")?;
+    let (people, _) = fill(source.as_mut())?;
+    let age = source
+        .definitions()?
+        .tables
+        .iter()
+        .find(|t| t.id == people)
+        .expect("People")
+        .fields[1]
+        .id;
+    rusqlite::Connection::open(local.path_of("prod"))
+        .and_then(|c| {
+            c.execute(
+                &format!("UPDATE rec_{people} SET f_{age} = 'forty' WHERE id = 3"),
+                [],
+            )
+        })
+        .expect("another tool writes");
+    let db = common::pg::FreshDatabase::new();
+    let server = db.backend();
+    let mut target = server.create("moved", "10.0.1")?;
+    let empty = seen(target.as_ref())?;
+    let e = whole::transfer(source.as_ref(), target.as_mut(), &|_| ()).expect_err("refused");
+    assert!(
+        e.message
+            .starts_with("Record 3 of table People: Field \"Age\" cannot hold")
+            && e.message
+                .ends_with("Correct or delete it where it is, then move again."),
+        "{e}"
+    );
+    assert_eq!(seen(target.as_ref())?, empty);
+    Ok(())
+}

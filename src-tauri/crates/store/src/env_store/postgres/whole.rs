@@ -110,7 +110,7 @@ pub(super) struct Receiver<'a, 'b> {
     tx: &'a mut Transaction<'b>,
     inserts: HashMap<&'static str, Statement>,
     /// The fields of each record table, as `record_tables` made them.
-    fields: HashMap<i64, Vec<FieldDef>>,
+    fields: HashMap<i64, (String, Vec<FieldDef>)>,
     /// Records of one table not sent yet.
     pending: Option<(i64, Vec<Vec<values::Param>>)>,
 }
@@ -121,7 +121,7 @@ impl Receiver<'_, '_> {
             return Ok(());
         };
         let doing = "writing the moved environment's records";
-        let fields = &self.fields[&table_id];
+        let (_, fields) = &self.fields[&table_id];
         let mut columns = vec!["id".to_string()];
         columns.extend(fields.iter().map(|f| format!("f_{}", f.id)));
         let mut types = vec![Type::INT8];
@@ -166,7 +166,7 @@ fn pg_type(field_type: &FieldType) -> Type {
 
 impl RecordSink for Receiver<'_, '_> {
     fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()> {
-        let Some(fields) = self.fields.get(&table_id) else {
+        let Some((table, fields)) = self.fields.get(&table_id) else {
             return Err(cutover_core::Error::internal(format!(
                 "A record of table {table_id}, which the moved environment does not have."
             )));
@@ -180,7 +180,14 @@ impl RecordSink for Receiver<'_, '_> {
         }
         let mut row: Vec<values::Param> = vec![Box::new(id)];
         for (v, f) in values.iter().zip(fields) {
-            row.push(values::param(v, &f.field_type, &f.name)?);
+            // SQLite keeps whatever a column was given; the server's
+            // typed column refuses what does not fit, named for the user.
+            row.push(values::param(v, &f.field_type, &f.name).map_err(|e| {
+                cutover_core::Error::invalid(format!(
+                    "Record {id} of table {table}: {} Correct or delete it where it is, then move again.",
+                    e.message
+                ))
+            })?);
         }
         if self.pending.as_ref().is_some_and(|(t, _)| *t != table_id) {
             self.flush()?;
@@ -241,7 +248,8 @@ impl WholeSink for Receiver<'_, '_> {
                 ddl.push_str(&format!(", f_{} {}", f.id, column_type(&f.field_type)));
             }
             ddl.push_str(");\n");
-            self.fields.insert(table.id, table.fields.clone());
+            self.fields
+                .insert(table.id, (table.name.clone(), table.fields.clone()));
         }
         self.tx
             .batch_execute(&ddl)
