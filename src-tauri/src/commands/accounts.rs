@@ -317,7 +317,8 @@ pub async fn change_account_server(
 /// Moves every environment of an account, with its backups, to this
 /// computer (`to` is null) or to the server `to` names, reporting its
 /// progress; no backup, refresh, restore or copy of the account's
-/// environments can start meanwhile.
+/// environments can start meanwhile. `cancel_copy` on its first
+/// environment (production) stops it before the switch.
 #[tauri::command]
 #[specta::specta]
 pub async fn move_account_environments(
@@ -332,9 +333,20 @@ pub async fn move_account_environments(
         for env in ws.environment_ids(account)? {
             held.push(super::backups::stoppable(s, env)?);
         }
-        ws.move_account_environments(account, to.as_ref(), &admin, now, &|p| {
-            let _ = on_progress.send(p);
-        })
+        let stop = held
+            .first()
+            .map(|(stop, _)| Arc::clone(stop))
+            .unwrap_or_default();
+        ws.move_account_environments_until(
+            account,
+            to.as_ref(),
+            &admin,
+            now,
+            &|p| {
+                let _ = on_progress.send(p);
+            },
+            &stop,
+        )
     })
     .await
 }

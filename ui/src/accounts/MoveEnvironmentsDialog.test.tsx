@@ -12,7 +12,7 @@ const server: AccountServer = { address: "cutover@db.example:5432/contoso", tls:
 function show(onServer: AccountServer | null, onClose: () => void, onNotice: (t: string) => void) {
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <MoveEnvironmentsDialog account={account} server={onServer} onClose={onClose} onNotice={onNotice} />
+      <MoveEnvironmentsDialog account={account} server={onServer} stopVia={11} onClose={onClose} onNotice={onNotice} />
     </QueryClientProvider>,
   );
 }

@@ -6,7 +6,15 @@ import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
 import { EMPTY_SERVER, NewAccountServer } from "./NewAccountServer";
 
-type Props = { account: Account; server: AccountServer | null; onClose: () => void; onNotice: (text: string) => void };
+type Props = {
+  account: Account;
+  server: AccountServer | null;
+  // The account's first environment (production): cancelling its copy job
+  // stops the move.
+  stopVia: number | null;
+  onClose: () => void;
+  onNotice: (text: string) => void;
+};
 
 const NO_PROBLEM = { attrs: {}, note: null };
 
@@ -26,10 +34,12 @@ export function reportText(r: MoveReport): string {
 // place: this computer or a PostgreSQL server. Cutover copies and checks
 // everything at the new place before it switches the account, so a failure
 // or a stop leaves the account where it was.
-export function MoveEnvironmentsDialog({ account, server, onClose, onNotice }: Props) {
+export function MoveEnvironmentsDialog({ account, server, stopVia, onClose, onNotice }: Props) {
   // The other place is the likely choice.
   const [to, setTo] = useState<ServerChoice | null>(server ? null : EMPTY_SERVER);
   const [progress, setProgress] = useState<MoveProgress | null>(null);
+  const [stopping, setStopping] = useState(false);
+  const [stopError, setStopError] = useState<unknown>(null);
   const queryClient = useQueryClient();
   const move = useMutation({
     mutationFn: () => api.moveAccountEnvironments(account.id, to, setProgress),
@@ -38,7 +48,10 @@ export function MoveEnvironmentsDialog({ account, server, onClose, onNotice }: P
       onClose();
       onNotice(reportText(report));
     },
-    onSettled: () => setProgress(null),
+    onSettled: () => {
+      setProgress(null);
+      setStopping(false);
+    },
   });
   const here = server ? `on the PostgreSQL server ${server.address}` : "on this computer";
   const submit = (e: FormEvent) => {
@@ -50,6 +63,17 @@ export function MoveEnvironmentsDialog({ account, server, onClose, onNotice }: P
     setTo(next);
   };
   const same = to === null && server === null;
+  const stop = async () => {
+    if (stopVia === null) return;
+    setStopping(true);
+    setStopError(null);
+    try {
+      await api.cancelCopy(stopVia);
+    } catch (e) {
+      setStopping(false);
+      setStopError(e);
+    }
+  };
   return (
     <Modal title={`Move ${account.name}'s environments`} onClose={onClose} busy={move.isPending} wide>
       <form onSubmit={submit} className="form" data-testid="move-environments-form">
@@ -67,8 +91,14 @@ export function MoveEnvironmentsDialog({ account, server, onClose, onNotice }: P
           <div className="progress" role="status" data-testid="move-progress">
             <progress max={progress?.steps ?? 1} value={progress ? progress.step - 1 : 0} aria-label="Moved so far" />
             <span>{progressText(progress)}</span>
+            {stopVia !== null && (
+              <button type="button" className="secondary" disabled={stopping} onClick={() => void stop()} data-testid="cancel-move">
+                {stopping ? "Stopping…" : "Stop"}
+              </button>
+            )}
           </div>
         )}
+        {stopError !== null && <ErrorBanner error={stopError} onDismiss={() => setStopError(null)} />}
         {move.isError && <ErrorBanner error={move.error} />}
         <div className="actions">
           <button type="button" className="secondary" onClick={onClose} disabled={move.isPending}>

@@ -88,7 +88,15 @@ export function AccountSection({ overview, onNotice, onOpen, onOpenUat, backupsO
           }}
         />
       )}
-      {moving && <MoveEnvironmentsDialog account={account} server={overview.server} onClose={() => setMoving(false)} onNotice={onNotice} />}
+      {moving && (
+        <MoveEnvironmentsDialog
+          account={account}
+          server={overview.server}
+          stopVia={environments[0]?.environment.id ?? null}
+          onClose={() => setMoving(false)}
+          onNotice={onNotice}
+        />
+      )}
       {deletingAccount && <DeleteAccountDialog account={account} onClose={() => setDeletingAccount(false)} onNotice={onNotice} />}
       <EnvironmentTable
         account={account}

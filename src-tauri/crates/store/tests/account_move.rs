@@ -338,6 +338,50 @@ fn a_refused_move_changes_nothing_and_says_why() -> Result<()> {
     Ok(())
 }
 
+/// Stopped by the admin part way (here once the first environment is
+/// copied, and once the first backup is): nothing changes, nothing stays
+/// on the server.
+#[test]
+fn a_stopped_move_changes_nothing() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let account = local_account(&ws)?;
+    let before = seen(&ws, account)?;
+    let stores = local_stores(&ws)?;
+    let password = db.secret.expose().to_string();
+    for at_step in [1, 3] {
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let e = ws
+            .move_account_environments_until(
+                account,
+                Some(&choice(&db, &password)),
+                &boss(),
+                at(9, 0),
+                &|p| {
+                    if p.step == at_step {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                },
+                &stop,
+            )
+            .expect_err("stopped");
+        assert_eq!(e.kind, ErrorKind::Cancelled, "{e}");
+        assert!(
+            e.message.contains("stay on this computer, as they were"),
+            "{e}"
+        );
+        assert_eq!(seen(&ws, account)?, before);
+        assert_eq!(local_stores(&ws)?, stores);
+        assert_eq!(
+            schemas(&db)?,
+            Vec::<String>::new(),
+            "nothing left on the server"
+        );
+    }
+    Ok(())
+}
+
 /// A failure after each step: before the switch nothing changes; after
 /// it the account is moved and the old copies wait for the next start.
 #[test]

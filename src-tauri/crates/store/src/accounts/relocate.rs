@@ -25,9 +25,9 @@ use cutover_core::account::{AccountId, EnvironmentId};
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::server::{MoveProgress, MoveReport, ServerChoice};
-use cutover_core::{Error, Result};
+use cutover_core::{Error, ErrorKind, Result};
 use rusqlite::{params, Connection};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// A backup to move: its row, whose environment, and its point.
@@ -79,6 +79,21 @@ impl Workspace {
         admin: &Admin,
         now: DateTime<Utc>,
         progress: &dyn Fn(MoveProgress),
+    ) -> Result<MoveReport> {
+        let never = AtomicBool::new(false);
+        self.move_account_environments_until(account, to, admin, now, progress, &never)
+    }
+
+    /// [`Self::move_account_environments`]; setting `stop` before the
+    /// switch ends it `cancelled`, with nothing moved.
+    pub fn move_account_environments_until(
+        &self,
+        account: AccountId,
+        to: Option<&ServerChoice>,
+        admin: &Admin,
+        now: DateTime<Utc>,
+        progress: &dyn Fn(MoveProgress),
+        stop: &AtomicBool,
     ) -> Result<MoveReport> {
         ensure_super_admin(admin, "move an account's environments")?;
         let conn = self.connect()?;
@@ -154,16 +169,24 @@ impl Workspace {
         }
 
         let mut made = Made::default();
-        if let Err(e) = self.copy_everything(
+        let copied = self.copy_everything(
             &rows,
             &backups,
-            source.as_ref(),
-            dest.as_ref(),
+            (source.as_ref(), dest.as_ref()),
             progress,
+            stop,
             &mut made,
-        ) {
+        );
+        if let Err(e) = copied {
             made.undo(dest.as_ref());
-            return Err(e);
+            return Err(match e.kind {
+                ErrorKind::Cancelled => Error::cancelled(format!(
+                    "Stopped before the move was complete: {name}'s environments and backups stay {}, as they were.",
+                    from.as_ref()
+                        .map_or("on this computer".to_string(), |s| format!("in {}", s.display()))
+                )),
+                _ => e,
+            });
         }
         if let Err(e) = switch(
             &conn,
@@ -221,9 +244,9 @@ impl Workspace {
         &self,
         rows: &[EnvironmentRow],
         backups: &[BackupToMove],
-        source: &dyn StoreBackend,
-        dest: &dyn StoreBackend,
+        (source, dest): (&dyn StoreBackend, &dyn StoreBackend),
         progress: &dyn Fn(MoveProgress),
+        stop: &AtomicBool,
         made: &mut Made,
     ) -> Result<()> {
         let steps = (rows.len() + backups.len()) as u32;
@@ -237,14 +260,23 @@ impl Workspace {
                 })
             }
         };
+        let stopped = || Error::cancelled("Stopped before the move was complete.");
         for (i, row) in rows.iter().enumerate() {
+            if stop.load(Ordering::Relaxed) {
+                return Err(stopped());
+            }
             let env = &row.environment.name;
             let watch = source.watch(&row.store_key)?;
             let from = source.open(&row.store_key)?;
             let key = uuid::Uuid::new_v4().simple().to_string();
             made.stores.push(key.clone());
             let mut to = dest.create(&key, "")?;
-            whole::transfer(from.as_ref(), to.as_mut(), &tell(env.clone(), i))?;
+            whole::fill(
+                to.as_mut(),
+                &mut |sink| from.send_whole(sink),
+                &tell(env.clone(), i),
+                stop,
+            )?;
             if watch.changed()? {
                 return Err(Error::conflict(format!(
                     "{env} was written to while it was being copied (by another application or integration). Nothing was moved; stop what writes to it and move again."
@@ -263,8 +295,10 @@ impl Workspace {
             made.keys.push((row.environment.id, key));
             Failpoint::fire(self.failpoint(), Site::MoveStoreMade)?;
         }
-        let never = AtomicBool::new(false);
         for (i, b) in backups.iter().enumerate() {
+            if stop.load(Ordering::Relaxed) {
+                return Err(stopped());
+            }
             let what = format!("{} backup #{}", b.environment, b.id);
             let tmp = uuid::Uuid::new_v4().simple().to_string();
             made.stores.push(tmp.clone());
@@ -274,9 +308,10 @@ impl Workspace {
                     to.as_mut(),
                     &mut |sink| source.send_point(&b.path, sink),
                     &tell(what, rows.len() + i),
+                    stop,
                 )?;
             }
-            let point = dest.take_point(&tmp, &|_| {}, &never)?;
+            let point = dest.take_point(&tmp, &|_| {}, stop)?;
             made.points.push(point.name.clone());
             dest.discard(&tmp)?;
             made.stores.retain(|k| *k != tmp);

@@ -15,6 +15,7 @@ use super::{EnvironmentStore, RecordSink};
 use chrono::{DateTime, Utc};
 use cutover_core::definitions::{Definitions, Value};
 use cutover_core::Result;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a platform column's values cross.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,16 +135,23 @@ pub trait WholeSink: RecordSink {
     fn record_tables(&mut self, definitions: &Definitions) -> Result<()>;
 }
 
-/// Counts what passes to the target, to say how far a transfer is.
+/// Counts what passes to the target, to say how far a transfer is, and
+/// ends it when `stop` is set.
 struct Counted<'a> {
     inner: &'a mut dyn WholeSink,
     records: u64,
     every: u64,
     progress: &'a dyn Fn(u64),
+    stop: &'a AtomicBool,
 }
 
 impl RecordSink for Counted<'_> {
     fn put(&mut self, table_id: i64, id: i64, values: &[Value]) -> Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(cutover_core::Error::cancelled(
+                "Stopped while copying; the copy being made was not kept.",
+            ));
+        }
         self.inner.put(table_id, id, values)?;
         self.records += 1;
         if self.records % self.every == 0 {
@@ -171,16 +179,24 @@ pub fn transfer(
     to: &mut dyn EnvironmentStore,
     progress: &dyn Fn(u64),
 ) -> Result<()> {
-    fill(to, &mut |sink| from.send_whole(sink), progress)
+    fill(
+        to,
+        &mut |sink| from.send_whole(sink),
+        progress,
+        &AtomicBool::new(false),
+    )
 }
 
 /// Fills `to`, a new and empty store, with what `send` sends (a store's
 /// [`EnvironmentStore::send_whole`], a backup's
 /// [`super::StoreBackend::send_point`]); `progress` as for [`transfer`].
+/// Setting `stop` ends it `cancelled` at the next record, with nothing
+/// kept.
 pub fn fill(
     to: &mut dyn EnvironmentStore,
     send: &mut dyn FnMut(&mut dyn WholeSink) -> Result<()>,
     progress: &dyn Fn(u64),
+    stop: &AtomicBool,
 ) -> Result<()> {
     to.receive_whole(&mut |sink| {
         let mut counted = Counted {
@@ -188,6 +204,7 @@ pub fn fill(
             records: 0,
             every: 10_000,
             progress,
+            stop,
         };
         send(&mut counted)?;
         progress(counted.records);
