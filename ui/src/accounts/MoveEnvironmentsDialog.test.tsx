@@ -60,6 +60,24 @@ describe("MoveEnvironmentsDialog", () => {
     expect(notice).toBe("Moved 3 environments and 1 backup to this computer.");
   });
 
+  it("stops a running move through its production's copy job", async () => {
+    const cancelled: unknown[] = [];
+    let fail: (e: unknown) => void = () => undefined;
+    mockIPC((cmd, args) => {
+      if (cmd === "move_account_environments") return new Promise((_, reject) => (fail = reject));
+      if (cmd === "cancel_copy") {
+        cancelled.push(args);
+        fail({ kind: "cancelled", message: "Stopped before the move was complete: Contoso's environments and backups stay in cutover@db.example:5432/contoso, as they were." });
+        return null;
+      }
+    });
+    show(server, () => undefined, () => undefined);
+    await userEvent.click(screen.getByTestId("move-submit"));
+    await userEvent.click(await screen.findByTestId("cancel-move"));
+    expect(await screen.findByTestId("error")).toHaveTextContent("stay in cutover@db.example:5432/contoso, as they were");
+    expect(cancelled[0]).toMatchObject({ environmentId: 11 });
+  });
+
   it("words progress and what stayed behind", () => {
     expect(progressText(null)).toBe("Checking the new place…");
     expect(progressText({ what: "Production", step: 1, steps: 4, records: 120000 })).toBe("Copying Production (1 of 4) — 120,000 records");
