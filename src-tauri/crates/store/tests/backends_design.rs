@@ -238,6 +238,39 @@ fn a_design_built_change_by_change(backend: &dyn StoreBackend) -> Result<()> {
         ..Default::default()
     })?;
     assert_eq!(second_page.0.len(), 4);
+    // An app with other conditions is exactly both: the entries of the app
+    // that meet them (a server probes the app's index for each entry that
+    // meets the others, or joins all of the app's entries).
+    let seqs = |f: ChangelogFilter| -> cutover_core::Result<Vec<i64>> {
+        Ok(s.changelog(&all(f))?.0.iter().map(|e| e.seq).collect())
+    };
+    let of_app = seqs(ChangelogFilter {
+        app_id: Some(projects),
+        ..Default::default()
+    })?;
+    for other in [
+        ChangelogFilter {
+            author: Some("Alex".into()),
+            ..Default::default()
+        },
+        ChangelogFilter {
+            entity_kind: Some(EntityKind::Field),
+            action: Some(ChangeAction::Create),
+            from: Some(at(2)),
+            ..Default::default()
+        },
+    ] {
+        let both = seqs(ChangelogFilter {
+            app_id: Some(projects),
+            ..other.clone()
+        })?;
+        let expected: Vec<i64> = seqs(other)?
+            .into_iter()
+            .filter(|q| of_app.contains(q))
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(both, expected);
+    }
     // Pages of three, near and far (a far page may be read from the other
     // end), join up to the whole list, with and without an app.
     for filter in [
