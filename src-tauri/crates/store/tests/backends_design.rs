@@ -276,6 +276,10 @@ fn a_design_built_change_by_change(backend: &dyn StoreBackend) -> Result<()> {
     for filter in [
         ChangelogFilter::default(),
         ChangelogFilter {
+            author: Some("Priya".into()),
+            ..Default::default()
+        },
+        ChangelogFilter {
             app_id: Some(projects),
             ..Default::default()
         },
