@@ -1,8 +1,10 @@
 //! Accounts of one's own: creating one whose production starts empty (to
 //! be built in the designer and filled by CSV import) or filled by
 //! `sources`, with the vendor's key trusted so that its packages can be
-//! imported; and deleting one, production backed up first and everything
-//! kept aside (`storage`).
+//! imported; where its environments live (this computer or a PostgreSQL
+//! server), how the server is reached, and moving them with their backups
+//! from one place to the other (`relocate`); and deleting one, production
+//! backed up first and everything kept aside (`storage`).
 //!
 //! Invariants: every field is checked, and every problem reported at once,
 //! before anything is written; the production store is made first and the
