@@ -331,7 +331,8 @@ export const commands = {
 	 *  Moves every environment of an account, with its backups, to this
 	 *  computer (`to` is null) or to the server `to` names, reporting its
 	 *  progress; no backup, refresh, restore or copy of the account's
-	 *  environments can start meanwhile.
+	 *  environments can start meanwhile. `cancel_copy` on its first
+	 *  environment (production) stops it before the switch.
 	 */
 	moveAccountEnvironments: (account: number, to: ServerChoice | null, onProgress: Channel<MoveProgress>) => typedError<MoveReport, CommandError>(__TAURI_INVOKE("move_account_environments", { account, to, onProgress })),
 	/**
