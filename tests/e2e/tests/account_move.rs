@@ -4,11 +4,32 @@
 //! why, nothing moved), then back to this computer.
 
 use common::server::{blocking, drop_database, environment_schemas, fresh_database};
+use cutover_core::definitions::{FieldType, Value};
 use cutover_e2e::{env_row, App, Result};
+use cutover_store::Workspace;
 
 mod common;
 
 const DIALOG: &str = r#"[data-testid="move-environments-form"]"#;
+
+/// Production given a Notes table of 150,000 records of about 1 kB
+/// (160 MB), as the platform's users would have filled it while Cutover
+/// is open: enough for the move to take seconds.
+fn fill_production(data_dir: &std::path::Path) -> Result<()> {
+    let ws = Workspace::open(data_dir)?;
+    let production = ws.overview()?[0].environments[0].environment.id;
+    let mut store = ws.store(production)?;
+    let app = store.create_app("Notes")?;
+    let table = store.create_table(&[app.id], "Notes", &[("Text", FieldType::Text)])?;
+    let text = "x".repeat(1_000);
+    let batch: Vec<Vec<Value>> = (0..10_000)
+        .map(|i| vec![Value::Text(format!("{i} {text}"))])
+        .collect();
+    for _ in 0..15 {
+        store.insert_records(table.id, &batch)?;
+    }
+    Ok(())
+}
 
 async fn open_move(app: &App, now_on: &str) -> Result<()> {
     app.click(r#"[data-testid="edit-account"]"#).await?;
@@ -43,6 +64,13 @@ async fn an_account_moves_to_a_server_and_back() -> Result<()> {
         .await?;
     app.wait_for_text(r#"[data-testid="account"] h2"#, "Contoso Moving")
         .await?;
+    fill_production(&data)?;
+    app.click(r#"[data-testid="refresh"]"#).await?;
+    app.wait_for_text(
+        &format!(r#"{} [data-testid="records"]"#, env_row("Production")),
+        "150,000",
+    )
+    .await?;
     app.click(r#"[data-testid="new-env"]"#).await?;
     app.type_into(r#"[data-testid="new-env-name"]"#, "Sandbox")
         .await?;
@@ -83,6 +111,23 @@ async fn an_account_moves_to_a_server_and_back() -> Result<()> {
 
     app.type_into(r#"[data-testid="server-password"]"#, &password)
         .await?;
+    // Stopped while it copies production: nothing moves.
+    app.click(r#"[data-testid="move-submit"]"#).await?;
+    app.wait_for_text(
+        r#"[data-testid="move-progress"]"#,
+        "Copying Production (1 of 3)",
+    )
+    .await?;
+    app.screenshot("move-progress").await?;
+    app.click(r#"[data-testid="cancel-move"]"#).await?;
+    app.wait_for_text(
+        &format!(r#"{DIALOG} [data-testid="error"]"#),
+        "Stopped before the move was complete",
+    )
+    .await?;
+    app.screenshot("move-stopped").await?;
+    assert_eq!(blocking(|| environment_schemas(&settings, &password))?, 0);
+
     app.click(r#"[data-testid="move-submit"]"#).await?;
     app.wait_for_text(
         r#"[data-testid="notice"]"#,

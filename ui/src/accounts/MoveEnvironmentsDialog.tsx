@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api";
+import { counted } from "../format";
 import type { Account, AccountServer, MoveProgress, MoveReport, ServerChoice } from "../bindings";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { Modal } from "../shared/Modal";
@@ -20,13 +21,13 @@ const NO_PROBLEM = { attrs: {}, note: null };
 
 export function progressText(p: MoveProgress | null): string {
   if (!p) return "Checking the new place…";
-  const records = p.records > 0 ? ` — ${p.records.toLocaleString()} records` : "";
+  const records = p.records > 0 ? ` — ${counted(p.records, "record", "records")}` : "";
   return `Copying ${p.what} (${p.step} of ${p.steps})${records}`;
 }
 
 export function reportText(r: MoveReport): string {
-  const envs = `${r.environments} ${r.environments === 1 ? "environment" : "environments"}`;
-  const backups = `${r.backups} ${r.backups === 1 ? "backup" : "backups"}`;
+  const envs = counted(r.environments, "environment", "environments");
+  const backups = counted(r.backups, "backup", "backups");
   return `Moved ${envs} and ${backups} to ${r.nowOn}.${r.leftBehind.length > 0 ? ` ${r.leftBehind.join(" ")}` : ""}`;
 }
 
