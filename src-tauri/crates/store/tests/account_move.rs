@@ -538,3 +538,54 @@ fn a_move_killed_at_any_step_leaves_the_account_whole_at_one_place() -> Result<(
     }
     Ok(())
 }
+
+/// The system's secret store, in memory.
+#[derive(Default)]
+struct Memory(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl cutover_store::accounts::Keychain for Memory {
+    fn get(&self, entry: &str) -> Result<Option<cutover_store::env_store::postgres::Secret>> {
+        Ok(self
+            .0
+            .lock()
+            .expect("lock")
+            .get(entry)
+            .map(|s| cutover_store::env_store::postgres::Secret::new(s.clone())))
+    }
+    fn set(&self, entry: &str, secret: &cutover_store::env_store::postgres::Secret) -> Result<()> {
+        self.0
+            .lock()
+            .expect("lock")
+            .insert(entry.into(), secret.expose().into());
+        Ok(())
+    }
+    fn delete(&self, entry: &str) -> Result<()> {
+        self.0.lock().expect("lock").remove(entry);
+        Ok(())
+    }
+}
+
+/// Moved to a server with the password remembered, the secret store holds
+/// it; moved back, it no longer does.
+#[test]
+fn the_password_is_kept_while_the_account_is_on_the_server_and_no_longer() -> Result<()> {
+    let db = FreshDatabase::new();
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let ws = Workspace::open(dir.path())?;
+    let keychain = std::sync::Arc::new(Memory::default());
+    ws.set_keychain(keychain.clone());
+    let account = local_account(&ws)?;
+    let mut to = choice(&db, db.secret.expose());
+    to.remember = true;
+    ws.move_account_environments(account, Some(&to), &boss(), at(9, 0), &|_| {})?;
+    let entry = db.settings.display();
+    assert!(
+        ws.account_server(account)?
+            .expect("on the server")
+            .remembered
+    );
+    assert!(keychain.0.lock().expect("lock").contains_key(&entry));
+    ws.move_account_environments(account, None, &boss(), at(9, 5), &|_| {})?;
+    assert!(keychain.0.lock().expect("lock").is_empty(), "forgotten");
+    Ok(())
+}

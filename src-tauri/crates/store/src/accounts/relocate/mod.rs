@@ -18,7 +18,7 @@ mod control;
 
 use super::server::{database_taken, settings_of};
 use crate::control::failpoint::{Failpoint, Site};
-use crate::env_store::postgres::{PgBackend, ServerSettings};
+use crate::env_store::postgres::{PgBackend, Secret, ServerSettings};
 use crate::env_store::{whole, StoreBackend};
 use crate::workspace::EnvironmentRow;
 use crate::Workspace;
@@ -171,6 +171,15 @@ impl Workspace {
             left_behind.push(e.message);
         } else {
             left_behind = self.put_aside(source.as_ref(), &rows, &backups, now);
+        }
+        // The old server's password is not kept for an account that left it.
+        if let Some(old) = &from {
+            if target
+                .as_ref()
+                .is_none_or(|(new, _)| new.display() != old.display())
+            {
+                self.remember(old, &Secret::new(""), false);
+            }
         }
         if let Some((settings, secret)) = &target {
             self.keep_password(account, secret.clone());
