@@ -152,3 +152,89 @@ fn unpromoted_counts_per_author_are_kept_and_exact() -> Result<()> {
     assert_eq!(kept, counted);
     Ok(())
 }
+
+/// Each author's count is kept by the changelog's triggers whoever writes:
+/// another application inserting, renaming an author, deleting, emptying
+/// the changelog, in a schema renamed since (a copy made under another
+/// name), and the store's own changes.
+#[test]
+fn counts_are_kept_whoever_writes_the_changelog() -> Result<()> {
+    let db = FreshDatabase::new();
+    let backend = db.backend();
+    let mut prod = backend.create("prod", "10.0.1")?;
+    app(prod.as_mut(), "Alex", 2)?;
+    let mut other = db.settings.connect(Some(&db.secret))?;
+    let kept = |other: &mut postgres::Client| -> Result<(Counts, Counts)> {
+        let read = |sql: &str, other: &mut postgres::Client| -> Result<Counts> {
+            Ok(other
+                .query(sql, &[])
+                .context("reading counts")?
+                .iter()
+                .map(|r| (r.get(0), r.get::<_, i64>(1) as u32))
+                .collect())
+        };
+        Ok((
+            read(
+                "SELECT author, entries FROM env_prod.platform_changelog_authors
+                 WHERE entries > 0 ORDER BY author",
+                other,
+            )?,
+            read(
+                "SELECT author, count(*) FROM env_prod.platform_changelog
+                 GROUP BY author ORDER BY author",
+                other,
+            )?,
+        ))
+    };
+    let write = |sql: &str, other: &mut postgres::Client| {
+        other.batch_execute(sql).context("writing the changelog")
+    };
+    write(
+        "INSERT INTO env_prod.platform_changelog (at, author, entity_kind, entity_id, entity_name, action)
+         SELECT now(), CASE WHEN n % 3 = 0 THEN 'Priya' ELSE 'Sam' END, 'app', n, 'App', 'create'
+         FROM generate_series(1, 30) n",
+        &mut other,
+    )?;
+    let (counts, counted) = kept(&mut other)?;
+    assert_eq!(
+        counts,
+        [
+            ("Alex".to_string(), 2),
+            ("Priya".to_string(), 10),
+            ("Sam".to_string(), 20)
+        ]
+    );
+    assert_eq!(counts, counted);
+    write(
+        "UPDATE env_prod.platform_changelog SET author = 'Jo' WHERE author = 'Sam' AND entity_id <= 10",
+        &mut other,
+    )?;
+    write(
+        "DELETE FROM env_prod.platform_changelog WHERE author = 'Priya' AND entity_id > 15",
+        &mut other,
+    )?;
+    app(prod.as_mut(), "Priya", 1)?;
+    let (counts, counted) = kept(&mut other)?;
+    assert_eq!(counts, counted);
+    assert_eq!(counts.len(), 4, "{counts:?}");
+
+    // Another name, as a copy is made under `partial_` and renamed.
+    drop(prod);
+    write(
+        "ALTER SCHEMA env_prod RENAME TO moved;
+         INSERT INTO moved.platform_changelog (at, author, entity_kind, entity_id, entity_name, action)
+         VALUES (now(), 'Ana', 'app', 1, 'App', 'create');
+         ALTER SCHEMA moved RENAME TO env_prod;",
+        &mut other,
+    )?;
+    let (counts, counted) = kept(&mut other)?;
+    assert_eq!(counts, counted);
+    assert!(counts.contains(&("Ana".to_string(), 1)), "{counts:?}");
+
+    write("TRUNCATE env_prod.platform_changelog CASCADE", &mut other)?;
+    assert_eq!(kept(&mut other)?, (vec![], vec![]));
+    let mut prod = backend.open("prod")?;
+    app(prod.as_mut(), "Alex", 1)?;
+    assert_eq!(kept(&mut other)?.0, [("Alex".to_string(), 1)]);
+    Ok(())
+}

@@ -45,16 +45,15 @@ pub(super) fn record(
     let mut apps = o.app_ids.clone();
     apps.sort_unstable();
     apps.dedup();
-    // The entry, its apps and its author's count in one statement: one
-    // round trip per change under a promotion's lock. The apps' foreign key
-    // is checked at the statement's end, when the entry is there.
+    // The entry and its apps in one statement: one round trip per change
+    // under a promotion's lock. The apps' foreign key is checked at the
+    // statement's end, when the entry is there; the author's count is kept
+    // by the changelog's trigger.
     let seq: i64 = run(
             "WITH e AS (
                  INSERT INTO platform_changelog (at, author, entity_kind, entity_id, entity_name, action, before, after)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq),
-             a AS (INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($9::bigint[]), seq FROM e),
-             n AS (INSERT INTO platform_changelog_authors AS n (author, entries) VALUES ($2, 1)
-                   ON CONFLICT (author) DO UPDATE SET entries = n.entries + 1)
+             a AS (INSERT INTO platform_changelog_apps (app_id, seq) SELECT unnest($9::bigint[]), seq FROM e)
              SELECT seq FROM e",
             &[
                 (&at, Type::TIMESTAMPTZ),

@@ -17,6 +17,7 @@ use postgres::GenericClient;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/environment-postgres/001_platform.sql"),
     include_str!("../../../migrations/environment-postgres/002_changelog_authors.sql"),
+    include_str!("../../../migrations/environment-postgres/003_changelog_authors_kept.sql"),
 ];
 
 /// The platform tables in an order where every table comes after those it
