@@ -8,12 +8,13 @@
 use crate::env_store::design::Outcome;
 use crate::Context;
 use chrono::{DateTime, Utc};
-use cutover_core::changelog::{
-    diff, AuthorCount, ChangeAction, ChangeEntry, ChangelogFilter, EntityKind, MatchCount,
-};
+use cutover_core::changelog::{diff, AuthorCount, ChangeAction, ChangeEntry, EntityKind};
 use cutover_core::Result;
 use postgres::types::{ToSql, Type};
 use postgres::{GenericClient, Row};
+
+mod page;
+pub(super) use page::page;
 
 const ENTRY_COLUMNS: &str =
     "c.seq, c.at, c.author, c.entity_kind, c.entity_id, c.entity_name, c.action, c.before, c.after";
@@ -104,174 +105,6 @@ fn entry(r: &Row, base: i64) -> Result<ChangeEntry> {
         action: ChangeAction::parse(r.get(6))?,
         unpromoted: seq > base,
     })
-}
-
-pub(super) fn page(
-    client: &mut impl GenericClient,
-    f: &ChangelogFilter,
-) -> Result<(Vec<ChangeEntry>, MatchCount)> {
-    let base = base(client)?;
-    let mut conditions = Vec::new();
-    let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::new();
-    let mut push = |sql: &str, value: Box<dyn ToSql + Sync>| {
-        params.push(value);
-        conditions.push(format!("{sql} ${}", params.len()));
-    };
-    if let Some(a) = &f.author {
-        push("c.author =", Box::new(a.clone()));
-    }
-    if let Some(from) = f.from {
-        push("c.at >=", Box::new(from));
-    }
-    if let Some(until) = f.until {
-        push("c.at <", Box::new(until));
-    }
-    if let Some(k) = f.entity_kind {
-        push("c.entity_kind =", Box::new(k.as_str().to_string()));
-    }
-    if let Some(a) = f.action {
-        push("c.action =", Box::new(a.as_str().to_string()));
-    }
-    // The conditions on the entry itself, before the app's.
-    let (others, others_given) = (conditions.join(" AND "), params.len());
-    // With an app, the walk starts from the app's index (app, seq): its
-    // entries in seq order, each joined to its entry.
-    let (from, seq) = match f.app_id {
-        Some(app) => {
-            params.push(Box::new(app));
-            conditions.push(format!("a.app_id = ${}", params.len()));
-            (
-                "platform_changelog_apps a JOIN platform_changelog c ON c.seq = a.seq",
-                "a.seq",
-            )
-        }
-        None => ("platform_changelog c", "c.seq"),
-    };
-    let filter = if conditions.is_empty() {
-        from.to_string()
-    } else {
-        format!("{from} WHERE {}", conditions.join(" AND "))
-    };
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
-    let mut paged = refs.clone();
-    paged.push(&limit);
-    paged.push(&offset);
-    let (l, o) = (refs.len() + 1, refs.len() + 2);
-    // Every row of the entry-to-app table has its entry (it is deleted with
-    // it), so an app alone is matched from the app's index without a join.
-    // With other conditions that the planner expects few entries to meet,
-    // each of those is probed in the app's index instead: the server would
-    // otherwise read every entry of the app to join them by hash.
-    let (matched, matched_seq) = match f.app_id {
-        Some(_) if others_given == 0 => (
-            "platform_changelog_apps a WHERE a.app_id = $1".to_string(),
-            "a.seq",
-        ),
-        Some(_)
-            if estimate(
-                client,
-                &format!("platform_changelog c WHERE {others}"),
-                &refs[..others_given],
-            )? <= PROBE_UP_TO =>
-        {
-            (
-                format!(
-                    "platform_changelog c CROSS JOIN LATERAL
-                         (SELECT 1 FROM platform_changelog_apps a WHERE a.app_id = ${} AND a.seq = c.seq LIMIT 1) x
-                     WHERE {others}",
-                    others_given + 1
-                ),
-                "c.seq",
-            )
-        }
-        _ => (filter.clone(), seq),
-    };
-    // Up to EXACT_UP_TO + 1 matches are found once (by whichever index
-    // suits the filter), counted, and the page taken from them by seq: the
-    // server would otherwise walk seq backwards past every entry outside a
-    // time range, not knowing that time and seq go together. The count is
-    // the row's last column; a page past the end has one row of NULLs.
-    let rows = client
-        .query(
-            &format!(
-                "WITH m AS MATERIALIZED (SELECT {matched_seq} AS seq FROM {matched} LIMIT {cap}),
-                      p AS (SELECT seq FROM m ORDER BY seq DESC LIMIT ${l} OFFSET ${o})
-                 SELECT e.*, t.n FROM (SELECT count(*) AS n FROM m) t
-                 LEFT JOIN (SELECT {ENTRY_COLUMNS} FROM p JOIN platform_changelog c ON c.seq = p.seq) e
-                 ON true ORDER BY e.seq DESC",
-                cap = EXACT_UP_TO + 1
-            ),
-            &paged,
-        )
-        .context("reading the changelog")?;
-    let capped: i64 = rows.first().map_or(0, |r| r.get(9));
-    if capped <= EXACT_UP_TO {
-        let entries = rows
-            .iter()
-            .filter(|r| r.get::<_, Option<i64>>(0).is_some())
-            .map(|r| entry(r, base))
-            .collect::<Result<_>>()?;
-        return Ok((
-            entries,
-            MatchCount {
-                count: u32::try_from(capped).unwrap_or(u32::MAX),
-                estimated: false,
-            },
-        ));
-    }
-    // More matches than are counted: the total is the planner's estimate,
-    // and the page is walked in seq order (there are many matches).
-    let total = estimate(client, &matched, &refs)?.max(capped);
-    let rows = client
-        .query(
-            &format!(
-                "SELECT {ENTRY_COLUMNS} FROM {filter} ORDER BY {seq} DESC LIMIT ${l} OFFSET ${o}"
-            ),
-            &paged,
-        )
-        .context("reading the changelog")?;
-    let entries = rows.iter().map(|r| entry(r, base)).collect::<Result<_>>()?;
-    Ok((
-        entries,
-        MatchCount {
-            count: u32::try_from(total).unwrap_or(u32::MAX),
-            estimated: true,
-        },
-    ))
-}
-
-/// The most matches a page counts exactly; past it the total is the
-/// planner's estimate, labelled so.
-pub(super) const EXACT_UP_TO: i64 = 5_000;
-
-/// The most entries (as the planner expects them to meet a filter's
-/// conditions other than its app) that are each probed in the app's index
-/// rather than joined to all of the app's entries: measured on 100,000
-/// entries, probing 400 took 2.6 ms against 6.7 for the join, probing
-/// 3,500 5.3 ms against 4.0 (BENCHMARKS.md).
-const PROBE_UP_TO: i64 = 1_000;
-
-/// How many rows `FROM {from}` returns, as the planner estimates it (the
-/// top plan node's `rows=`).
-fn estimate(
-    client: &mut impl GenericClient,
-    from: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<i64> {
-    let plan = client
-        .query(&format!("EXPLAIN SELECT 1 FROM {from}"), params)
-        .context("estimating changelog entries")?;
-    let top: &str = plan
-        .first()
-        .map(|r| r.get(0))
-        .ok_or_else(|| cutover_core::Error::internal("The server gave no plan."))?;
-    Ok(top
-        .split("rows=")
-        .nth(1)
-        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0))
 }
 
 /// Every distinct author, in order.
