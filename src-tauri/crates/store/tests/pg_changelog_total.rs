@@ -1,17 +1,33 @@
-//! A server's changelog total: counted exactly up to a few thousand
-//! matches, past that the planner's estimate, labelled so; paging still
-//! returns every entry once, in order.
+//! A server's changelog total: kept by the changelog's triggers with no
+//! filter or only an author; otherwise counted exactly up to a few
+//! thousand matches, past that the planner's estimate, labelled so. Paging
+//! returns every entry once, in order, from either end.
 
 mod common;
 
 use common::pg::FreshDatabase;
-use cutover_core::changelog::{ChangelogFilter, MatchCount};
+use cutover_core::changelog::{ChangelogFilter, EntityKind, MatchCount};
 use cutover_core::Result;
 use cutover_store::env_store::StoreBackend;
 use cutover_store::Context;
 
+/// A page of `limit` entries at `offset` of `filter`, and the total.
+fn page(
+    store: &dyn cutover_store::env_store::EnvironmentStore,
+    filter: &ChangelogFilter,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<i64>, MatchCount)> {
+    let (entries, total) = store.changelog(&ChangelogFilter {
+        offset,
+        limit,
+        ..filter.clone()
+    })?;
+    Ok((entries.iter().map(|e| e.seq).collect(), total))
+}
+
 #[test]
-fn a_large_total_is_the_servers_estimate_and_a_small_one_is_counted() -> Result<()> {
+fn a_large_total_is_kept_or_the_servers_estimate_and_a_small_one_is_counted() -> Result<()> {
     let db = FreshDatabase::new();
     let backend = db.backend();
     drop(backend.create("prod", "10.0.1")?);
@@ -29,37 +45,68 @@ fn a_large_total_is_the_servers_estimate_and_a_small_one_is_counted() -> Result<
         )
         .context("a long changelog")?;
     let store = backend.open("prod")?;
+    let all = ChangelogFilter::default();
 
-    let (first, total) = store.changelog(&ChangelogFilter {
-        limit: 50,
+    // With no filter or only an author, the total is the kept count, and
+    // a page is read from the nearer end: both ends and the middle.
+    let (first, total) = page(store.as_ref(), &all, 0, 50)?;
+    assert_eq!(total, MatchCount::exact(12_000));
+    assert_eq!(first, (11_951..=12_000).rev().collect::<Vec<i64>>());
+    let (last, total) = page(store.as_ref(), &all, 11_990, 50)?;
+    assert_eq!(total, MatchCount::exact(12_000));
+    assert_eq!(last, (1..=10).rev().collect::<Vec<i64>>());
+    let (middle, _) = page(store.as_ref(), &all, 5_975, 50)?;
+    assert_eq!(middle, (5_976..=6_025).rev().collect::<Vec<i64>>());
+    let (past, total) = page(store.as_ref(), &all, 12_000, 50)?;
+    assert!(past.is_empty());
+    assert_eq!(total, MatchCount::exact(12_000));
+    let priya = ChangelogFilter {
+        author: Some("Priya".into()),
         ..Default::default()
-    })?;
+    };
+    let (newest, counted) = page(store.as_ref(), &priya, 0, 30)?;
+    assert_eq!(counted, MatchCount::exact(40));
+    assert_eq!(
+        newest,
+        (11..=40).rev().map(|n| n * 300).collect::<Vec<i64>>()
+    );
+    let (oldest, _) = page(store.as_ref(), &priya, 30, 30)?;
+    assert_eq!(
+        oldest,
+        (1..=10).rev().map(|n| n * 300).collect::<Vec<i64>>()
+    );
+
+    // Another filter past 5,000 matches: the planner's estimate, labelled.
+    let apps = ChangelogFilter {
+        entity_kind: Some(EntityKind::App),
+        ..Default::default()
+    };
+    let (first, total) = page(store.as_ref(), &apps, 0, 50)?;
     assert!(total.estimated, "{total:?}");
     assert!(
         (10_000..=14_000).contains(&total.count),
         "about 12,000: {total:?}"
     );
-    assert_eq!(first.len(), 50);
-    assert_eq!(first[0].seq, 12_000, "newest first");
-
+    assert_eq!(first[0], 12_000, "newest first");
     // The last page is the one that comes back short, whatever the estimate.
-    let (last, _) = store.changelog(&ChangelogFilter {
-        offset: 11_990,
-        limit: 50,
-        ..Default::default()
-    })?;
-    assert_eq!(
-        last.iter().map(|e| e.seq).collect::<Vec<_>>(),
-        (1..=10).rev().collect::<Vec<i64>>()
-    );
+    let (last, _) = page(store.as_ref(), &apps, 11_990, 50)?;
+    assert_eq!(last, (1..=10).rev().collect::<Vec<i64>>());
 
-    let (priya, counted) = store.changelog(&ChangelogFilter {
-        author: Some("Priya".into()),
-        limit: 50,
-        ..Default::default()
-    })?;
-    assert_eq!(counted, MatchCount::exact(40));
-    assert_eq!(priya.len(), 40);
+    // With a count trigger disabled the kept counts may be stale: the
+    // entries are counted as for any other filter.
+    db.settings
+        .connect(Some(&db.secret))?
+        .batch_execute(
+            "ALTER TABLE env_prod.platform_changelog DISABLE TRIGGER platform_changelog_added;
+             INSERT INTO env_prod.platform_changelog (at, author, entity_kind, entity_id, entity_name, action)
+             VALUES (now(), 'Priya', 'app', 1, 'App', 'create');",
+        )
+        .context("an uncounted entry")?;
+    let (newest, counted) = page(store.as_ref(), &priya, 0, 50)?;
+    assert_eq!(counted, MatchCount::exact(41));
+    assert_eq!(newest[0], 12_001);
+    let (_, total) = page(store.as_ref(), &all, 0, 50)?;
+    assert!(total.estimated, "{total:?}");
     Ok(())
 }
 

@@ -5,14 +5,27 @@ use super::{base, entry, ENTRY_COLUMNS};
 use crate::Context;
 use cutover_core::changelog::{ChangeEntry, ChangelogFilter, MatchCount};
 use cutover_core::Result;
-use postgres::types::ToSql;
-use postgres::GenericClient;
+use postgres::types::{ToSql, Type};
+use postgres::{GenericClient, Row};
 
+/// A page of the entries `f` matches, newest first, and their total: kept
+/// exactly when `f` names at most an author; otherwise counted up to
+/// [`EXACT_UP_TO`], and past it the planner's estimate, labelled so.
 pub(in crate::env_store::postgres) fn page(
     client: &mut impl GenericClient,
     f: &ChangelogFilter,
 ) -> Result<(Vec<ChangeEntry>, MatchCount)> {
     let base = base(client)?;
+    let at_most_an_author = f.app_id.is_none()
+        && f.from.is_none()
+        && f.until.is_none()
+        && f.entity_kind.is_none()
+        && f.action.is_none();
+    if at_most_an_author {
+        if let Some(total) = kept_total(client, f.author.as_deref())? {
+            return from_nearer_end(client, f, total, base);
+        }
+    }
     let mut conditions = Vec::new();
     let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::new();
     let mut push = |sql: &str, value: Box<dyn ToSql + Sync>| {
@@ -107,24 +120,13 @@ pub(in crate::env_store::postgres) fn page(
             &paged,
         )
         .context("reading the changelog")?;
-    let capped: i64 = rows.first().map_or(0, |r| r.get(9));
-    if capped <= EXACT_UP_TO {
-        let entries = rows
-            .iter()
-            .filter(|r| r.get::<_, Option<i64>>(0).is_some())
-            .map(|r| entry(r, base))
-            .collect::<Result<_>>()?;
-        return Ok((
-            entries,
-            MatchCount {
-                count: u32::try_from(capped).unwrap_or(u32::MAX),
-                estimated: false,
-            },
-        ));
+    let (entries, capped) = counted_page(&rows, base)?;
+    if i64::from(capped) <= EXACT_UP_TO {
+        return Ok((entries, MatchCount::exact(capped)));
     }
     // More matches than are counted: the total is the planner's estimate,
     // and the page is walked in seq order (there are many matches).
-    let total = estimate(client, &matched, &refs)?.max(capped);
+    let total = estimate(client, &matched, &refs)?.max(i64::from(capped));
     let rows = client
         .query(
             &format!(
@@ -141,6 +143,84 @@ pub(in crate::env_store::postgres) fn page(
             estimated: true,
         },
     ))
+}
+
+/// How many entries `author` wrote (all authors' when `None`), as the
+/// changelog's triggers keep them; `None` when those triggers are not all
+/// there and enabled (someone dropped or disabled one), so the counts may
+/// be stale and the entries are counted instead.
+fn kept_total(client: &mut impl GenericClient, author: Option<&str>) -> Result<Option<i64>> {
+    Ok(client
+        .query_typed_one(
+            "SELECT CASE WHEN (SELECT count(*) FROM pg_trigger
+                               WHERE tgrelid = 'platform_changelog'::regclass AND tgenabled <> 'D'
+                                 AND tgfoid = to_regprocedure('platform_changelog_counted()')) = 4
+                    THEN (SELECT coalesce(sum(entries), 0)::bigint FROM platform_changelog_authors
+                          WHERE $1::text IS NULL OR author = $1) END",
+            &[(&author, Type::TEXT)],
+        )
+        .context("reading the changelog's counts")?
+        .get(0))
+}
+
+/// The page of entries by `f.author` (all entries when `None`) whose
+/// total is kept, read from whichever end of the changelog is nearer:
+/// the last page of 100,000 entries is as quick as the first. The total is
+/// read again in the page's statement, so page and total agree even when
+/// an entry was written since `total` (which only picks the end).
+fn from_nearer_end(
+    client: &mut impl GenericClient,
+    f: &ChangelogFilter,
+    total: i64,
+    base: i64,
+) -> Result<(Vec<ChangeEntry>, MatchCount)> {
+    let (limit, offset) = (i64::from(f.limit), i64::from(f.offset));
+    let (of_author, kept) = match f.author {
+        Some(_) => (
+            "WHERE c.author = $3",
+            "SELECT entries FROM platform_changelog_authors WHERE author = $3",
+        ),
+        None => ("", "SELECT sum(entries) FROM platform_changelog_authors"),
+    };
+    let n = format!("coalesce(({kept}), 0)::bigint");
+    // Positions count from the newest; from the oldest end the page is the
+    // entries after the `n - offset - limit` oldest. The page's seqs are
+    // taken as an array: the planner cannot know a limit computed in the
+    // statement and would otherwise join them to the whole changelog.
+    let window = if offset <= total - offset - limit {
+        "ORDER BY c.seq DESC LIMIT $1 OFFSET $2".to_string()
+    } else {
+        format!("ORDER BY c.seq LIMIT greatest(least($1, {n} - $2), 0) OFFSET greatest({n} - $2 - $1, 0)")
+    };
+    let rows = client
+        .query_typed(
+            &format!(
+                "SELECT e.*, t.n FROM (SELECT {n} AS n) t
+                 LEFT JOIN (SELECT {ENTRY_COLUMNS} FROM platform_changelog c WHERE c.seq = ANY (ARRAY(
+                     SELECT c.seq FROM platform_changelog c {of_author} {window}))) e
+                 ON true ORDER BY e.seq DESC"
+            ),
+            &[
+                (&limit, Type::INT8),
+                (&offset, Type::INT8),
+                (&f.author.as_deref().unwrap_or_default(), Type::TEXT),
+            ],
+        )
+        .context("reading the changelog")?;
+    let (entries, count) = counted_page(&rows, base)?;
+    Ok((entries, MatchCount::exact(count)))
+}
+
+/// A page's entries and the count in each row's last column; a page past
+/// the end is one row of NULLs and the count.
+fn counted_page(rows: &[Row], base: i64) -> Result<(Vec<ChangeEntry>, u32)> {
+    let count: i64 = rows.first().map_or(0, |r| r.get(9));
+    let entries = rows
+        .iter()
+        .filter(|r| r.get::<_, Option<i64>>(0).is_some())
+        .map(|r| entry(r, base))
+        .collect::<Result<_>>()?;
+    Ok((entries, u32::try_from(count).unwrap_or(u32::MAX)))
 }
 
 /// The most matches a page counts exactly; past it the total is the
