@@ -38,6 +38,23 @@ use std::path::Path;
 const BASE_KEY: &str = "promoted_through";
 const PRODUCTION_KEY: &str = "production_seen";
 
+/// Makes the session look at who holds a lock it waits for after 20 ms
+/// instead of the server's default second (`deadlock_timeout`), when the
+/// login may set it (a superuser, or granted `SET ON PARAMETER
+/// deadlock_timeout`): an autovacuum of a production table holding the lock
+/// a promotion waits for is cancelled then (it runs again later), not after
+/// a second in which every writer queues behind the promotion. Measured:
+/// one promotion in three at 100 MB was locked for 1,030 ms, not 30.
+const LOOK_AT_LOCK_HOLDERS_SOON: &str = "
+    DO $look$ DECLARE allowed boolean := current_setting('is_superuser')::boolean; BEGIN
+        IF NOT allowed AND current_setting('server_version_num')::int >= 150000 THEN
+            EXECUTE 'SELECT has_parameter_privilege(''deadlock_timeout'', ''SET'')' INTO allowed;
+        END IF;
+        IF allowed AND current_setting('deadlock_timeout')::interval > interval '20ms' THEN
+            PERFORM set_config('deadlock_timeout', '20ms', false);
+        END IF;
+    END $look$;";
+
 pub struct PgStore {
     client: RefCell<Client>,
     schema: String,
@@ -49,7 +66,7 @@ impl PgStore {
     pub(super) fn new(mut client: Client, schema: String, role: String) -> Result<Self> {
         client
             .batch_execute(&format!(
-                "SET ROLE {}; SET search_path TO {}",
+                "{LOOK_AT_LOCK_HOLDERS_SOON} SET ROLE {}; SET search_path TO {}",
                 ident(&role),
                 ident(&schema)
             ))
