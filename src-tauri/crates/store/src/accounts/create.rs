@@ -141,15 +141,13 @@ impl Workspace {
         if let (Some((settings, secret)), Some(choice)) = (&server, &new.server) {
             // A server that asks no password (trust) is given an empty one.
             let secret = secret.clone().unwrap_or_else(|| Secret::new(""));
-            self.keep_password(account, secret.clone());
-            if choice.remember && self.remember(settings, &secret, true) {
-                self.connect()?
-                    .execute(
-                        "UPDATE accounts SET server_remembered = 1 WHERE id = ?1",
-                        [account],
-                    )
-                    .context("saving that the password is remembered")?;
-            }
+            self.keep_server_password(
+                &self.connect()?,
+                account,
+                settings,
+                &secret,
+                choice.remember,
+            )?;
         }
         self.add_admin_recipients(account)?;
         // The first admin may have just been given the name of who acts.

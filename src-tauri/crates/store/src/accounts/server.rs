@@ -262,19 +262,34 @@ impl Workspace {
         let secret = Secret::new(password);
         let report = settings.check(Some(&secret))?;
         let was_locked = self.passwords.known(account).is_none();
-        self.passwords.keep(account, secret.clone());
+        self.keep_server_password(&conn, account, &settings, &secret, remember)?;
         if was_locked {
             if let Err(e) = self.recover_server(account, now) {
                 tracing::warn!(account, error = %e, "could not finish the server's recovery");
             }
         }
-        let remembered = self.remember(&settings, &secret, remember);
+        Ok(report)
+    }
+
+    /// Keeps `secret` as `account`'s password for the session, and in the
+    /// secret store for `settings` when `remember` (removed from it when
+    /// not), and records which: the one way a server password is kept.
+    pub(crate) fn keep_server_password(
+        &self,
+        conn: &rusqlite::Connection,
+        account: AccountId,
+        settings: &ServerSettings,
+        secret: &Secret,
+        remember: bool,
+    ) -> Result<()> {
+        self.passwords.keep(account, secret.clone());
+        let remembered = self.remember(settings, secret, remember);
         conn.execute(
             "UPDATE accounts SET server_remembered = ?2 WHERE id = ?1",
             params![account, remembered],
         )
         .context("saving whether the password is remembered")?;
-        Ok(report)
+        Ok(())
     }
 
     /// Keeps or removes the password in the secret store as asked; whether
@@ -307,11 +322,6 @@ impl Workspace {
     /// Whether `account`'s server password is known this session.
     pub(crate) fn password_known(&self, account: AccountId) -> bool {
         self.passwords.known(account).is_some()
-    }
-
-    /// Keeps a just-created account's password for the session.
-    pub(crate) fn keep_password(&self, account: AccountId, secret: Secret) {
-        self.passwords.keep(account, secret);
     }
 }
 

@@ -11,14 +11,13 @@
 use super::server::{database_taken, ensure_ready, record_server, server_of, settings_of};
 use crate::env_store::postgres::PgBackend;
 use crate::env_store::StoreBackend;
-use crate::{Context, Workspace};
+use crate::Workspace;
 use chrono::{DateTime, Utc};
 use cutover_core::account::AccountId;
 use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::server::{AccountServer, ServerChoice};
 use cutover_core::{Error, Result};
-use rusqlite::params;
 
 impl Workspace {
     /// Connects `account` to its server as `choice` says from now on.
@@ -68,16 +67,10 @@ impl Workspace {
         }
         record_server(&conn, account, &settings)?;
         let was_locked = !self.password_known(account);
-        self.keep_password(account, secret.clone());
         if old.display() != settings.display() {
             self.remember(&old, &secret, false);
         }
-        let remembered = self.remember(&settings, &secret, choice.remember);
-        conn.execute(
-            "UPDATE accounts SET server_remembered = ?2 WHERE id = ?1",
-            params![account, remembered],
-        )
-        .context("saving whether the password is remembered")?;
+        self.keep_server_password(&conn, account, &settings, &secret, choice.remember)?;
         if was_locked {
             if let Err(e) = self.recover_server(account, now) {
                 tracing::warn!(account, error = %e, "could not finish the server's recovery");

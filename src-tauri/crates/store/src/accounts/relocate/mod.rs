@@ -29,7 +29,6 @@ use cutover_core::activity::ActivityAction;
 use cutover_core::admin::{ensure_super_admin, Admin};
 use cutover_core::server::{MoveProgress, MoveReport, ServerChoice};
 use cutover_core::{Error, ErrorKind, Result};
-use rusqlite::params;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -121,7 +120,7 @@ impl Workspace {
                 .collect();
             whole::refuse_what_cannot_move(&extensions, &[])
                 .map_err(|e| Error::invalid(format!("{}: {}", row.environment.name, e.message)))?;
-            needed += store.stats()?.size_bytes;
+            needed += store.figures()?.size_bytes;
         }
         if let Some(free) = dest.free_space()? {
             if free < needed {
@@ -182,12 +181,8 @@ impl Workspace {
             }
         }
         if let Some((settings, secret)) = &target {
-            self.keep_password(account, secret.clone());
-            let remembered = self.remember(settings, secret, to.is_some_and(|c| c.remember));
-            if let Err(e) = conn.execute(
-                "UPDATE accounts SET server_remembered = ?2 WHERE id = ?1",
-                params![account, remembered],
-            ) {
+            let remember = to.is_some_and(|c| c.remember);
+            if let Err(e) = self.keep_server_password(&conn, account, settings, secret, remember) {
                 tracing::warn!(account, error = %e, "could not record whether the password is kept");
             }
         }
