@@ -27,16 +27,6 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-fn best_of(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Duration> {
-    let mut best = Duration::MAX;
-    for _ in 0..runs {
-        let start = Instant::now();
-        f()?;
-        best = best.min(start.elapsed());
-    }
-    Ok(best)
-}
-
 /// Fills store `key` with rows of about 1 kB until it holds `mb` megabytes.
 fn fill(backend: &dyn StoreBackend, key: &str, mb: u64) -> Result<u64> {
     let mut store = backend.create(key, "10.0.1")?;
@@ -50,16 +40,16 @@ fn measure(name: &str, backend: &dyn StoreBackend, mb: u64, runs: usize) -> Resu
     let started = Instant::now();
     let bytes = fill(backend, "bench", mb)?;
     let filled = started.elapsed();
-    let copy = best_of(runs, || {
+    let copy = common::best_of(runs, |_| {
         backend.copy("bench", "bench-copy", &|_| {}, &never)?;
         backend.discard("bench-copy")
     })?;
     let point = backend.take_point("bench", &|_| {}, &never)?;
-    let take = best_of(runs, || {
+    let take = common::best_of(runs, |_| {
         let p = backend.take_point("bench", &|_| {}, &never)?;
         backend.drop_point(&p.name)
     })?;
-    let restore = best_of(runs, || {
+    let restore = common::best_of(runs, |_| {
         backend.restore_point("bench", &point.name, &|_| {})
     })?;
     backend.drop_point(&point.name)?;
@@ -73,7 +63,7 @@ fn measure(name: &str, backend: &dyn StoreBackend, mb: u64, runs: usize) -> Resu
         })
         .collect::<Result<_>>()?;
     figures.sort();
-    let counted = best_of(1, || backend.open("bench")?.stats().map(|_| ()))?;
+    let counted = common::best_of(1, |_| backend.open("bench")?.stats().map(|_| ()))?;
     let rate = |d: Duration| bytes as f64 / 1_048_576.0 / d.as_secs_f64();
     println!(
         "{name}: {:.0} MiB (filled in {:.0} s); best of {runs}",

@@ -17,19 +17,9 @@ use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::StoreBackend;
 use cutover_store::{Context, Workspace};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
-
-fn best_of(runs: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<Duration> {
-    let mut best = Duration::MAX;
-    for i in 0..runs {
-        let start = Instant::now();
-        f(i)?;
-        best = best.min(start.elapsed());
-    }
-    Ok(best)
-}
 
 fn mb_per_s(bytes: u64, d: Duration) -> f64 {
     bytes as f64 / 1_048_576.0 / d.as_secs_f64()
@@ -60,7 +50,7 @@ fn main() -> Result<()> {
 
     let out = root.join("out");
     std::fs::create_dir_all(&out).context("out dir")?;
-    let cp = best_of(runs, |i| {
+    let cp = common::best_of(runs, |i| {
         let dest = out.join(format!("cp-{i}.sqlite"));
         let status = std::process::Command::new("cp")
             .arg(&store_path)
@@ -70,7 +60,7 @@ fn main() -> Result<()> {
         assert!(status.success());
         std::fs::remove_file(dest).context("rm")
     })?;
-    let cp_sync = best_of(runs, |i| {
+    let cp_sync = common::best_of(runs, |i| {
         let dest = out.join(format!("cps-{i}.sqlite"));
         let status = std::process::Command::new("cp")
             .arg(&store_path)
@@ -83,7 +73,7 @@ fn main() -> Result<()> {
             .context("fsync")?;
         std::fs::remove_file(dest).context("rm")
     })?;
-    let online = best_of(runs, |i| {
+    let online = common::best_of(runs, |i| {
         let dest = out.join(format!("online-{i}.sqlite"));
         backend.write_copy(
             key,
@@ -103,7 +93,7 @@ fn main() -> Result<()> {
          VALUES (1, 'Production', 'production', '10.0.1', 'sqlite', 'bench', '2026-01-01T00:00:00Z');",
     )
     .context("recording the bench environment")?;
-    let taken = best_of(runs, |_| {
+    let taken = common::best_of(runs, |_| {
         let admin = ws.current_admin(Utc::now())?;
         let b = ws.take_backup(1, BackupReason::Manual, &admin, Utc::now(), &|_| {})?;
         ws.delete_backup(b.id, true, &admin, Utc::now())

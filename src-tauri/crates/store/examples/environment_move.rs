@@ -17,19 +17,8 @@ use cutover_store::env_store::sqlite::SqliteBackend;
 use cutover_store::env_store::whole::transfer;
 use cutover_store::env_store::StoreBackend;
 use cutover_store::Context;
-use std::time::{Duration, Instant};
 
 mod common;
-
-fn best_of(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Duration> {
-    let mut best = Duration::MAX;
-    for _ in 0..runs {
-        let start = Instant::now();
-        f()?;
-        best = best.min(start.elapsed());
-    }
-    Ok(best)
-}
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -74,7 +63,7 @@ fn main() -> Result<()> {
         stats.record_count
     );
 
-    let to_server = best_of(runs, || {
+    let to_server = common::best_of(runs, |_| {
         let mut target = remote.create("moved", "")?;
         transfer(store.as_ref(), target.as_mut(), &|_| ())?;
         drop(target);
@@ -82,7 +71,7 @@ fn main() -> Result<()> {
     })?;
     let mut target = remote.create("moved", "")?;
     transfer(store.as_ref(), target.as_mut(), &|_| ())?;
-    let back = best_of(runs, || {
+    let back = common::best_of(runs, |_| {
         let mut home = local.create("home", "")?;
         transfer(target.as_ref(), home.as_mut(), &|_| ())?;
         drop(home);

@@ -62,6 +62,17 @@ pub fn store_size(store: &dyn EnvironmentStore) -> Result<u64> {
     Ok(store.stats()?.size_bytes)
 }
 
+/// The quickest of `runs` runs of `f` (given the run's index).
+pub fn best_of(runs: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<std::time::Duration> {
+    let mut best = std::time::Duration::MAX;
+    for i in 0..runs {
+        let start = std::time::Instant::now();
+        f(i)?;
+        best = best.min(start.elapsed());
+    }
+    Ok(best)
+}
+
 /// The test server's directory, when one is set.
 pub fn server_dir() -> Option<std::path::PathBuf> {
     std::env::var_os("CUTOVER_TEST_PG_DIR").map(std::path::PathBuf::from)
