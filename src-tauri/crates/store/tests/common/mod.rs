@@ -34,10 +34,57 @@ macro_rules! both {
     };
 }
 
+#[allow(unused_macros)]
+/// Makes `<name>::<from>_to_<to>` for every pair of backends, each server
+/// one in a database of its own.
+macro_rules! pairs {
+    ($name:ident) => {
+        mod $name {
+            use cutover_store::env_store::sqlite::SqliteBackend;
+
+            fn sqlite() -> (tempfile::TempDir, SqliteBackend) {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let backend = SqliteBackend::new(dir.path()).expect("a SQLite backend");
+                (dir, backend)
+            }
+
+            #[test]
+            fn sqlite_to_postgresql() -> cutover_core::Result<()> {
+                let (_dir, from) = sqlite();
+                let db = crate::common::pg::FreshDatabase::new();
+                super::$name(&from, &db.backend())
+            }
+
+            #[test]
+            fn postgresql_to_sqlite() -> cutover_core::Result<()> {
+                let db = crate::common::pg::FreshDatabase::new();
+                let (_dir, to) = sqlite();
+                super::$name(&db.backend(), &to)
+            }
+
+            #[test]
+            fn sqlite_to_sqlite() -> cutover_core::Result<()> {
+                let (_a, from) = sqlite();
+                let (_b, to) = sqlite();
+                super::$name(&from, &to)
+            }
+
+            #[test]
+            fn postgresql_to_postgresql() -> cutover_core::Result<()> {
+                let a = crate::common::pg::FreshDatabase::new();
+                let b = crate::common::pg::FreshDatabase::new();
+                super::$name(&a.backend(), &b.backend())
+            }
+        }
+    };
+}
+
+pub mod moving;
 pub mod pg;
 pub mod promotion;
 pub mod server;
 pub mod uat;
+pub mod whole;
 
 /// 1 Dec 2026 at `h:m` UTC (London is on GMT): the default maintenance
 /// window is 16:00–19:00 every day.
