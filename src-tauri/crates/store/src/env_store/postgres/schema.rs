@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/environment-postgres/001_platform.sql"),
     include_str!("../../../migrations/environment-postgres/002_changelog_authors.sql"),
     include_str!("../../../migrations/environment-postgres/003_changelog_authors_kept.sql"),
+    include_str!("../../../migrations/environment-postgres/004_changelog_by_author_kind.sql"),
 ];
 
 /// The platform tables in an order where every table comes after those it
