@@ -17,7 +17,7 @@ pub use plan::{apply_plan, field_impact};
 
 use chrono::{DateTime, Utc};
 use cutover_core::change::{self as rules, Change};
-use cutover_core::changelog::{ChangeAction, ChangeEntry, EntityKind};
+use cutover_core::changelog::{diff, ChangeAction, ChangeEntry, EntityKind};
 use cutover_core::definitions::{AppDef, FieldDef, FieldType, TableDef, Value, ViewDef};
 use cutover_core::value::to_text;
 use cutover_core::{Error, ErrorKind, Result};
@@ -33,6 +33,26 @@ pub struct Outcome {
     pub after: Option<serde_json::Value>,
     /// The apps the entity belongs to, for filtering by app.
     pub app_ids: Vec<i64>,
+}
+
+impl Outcome {
+    /// The changelog entry this change was written as (`seq`), not yet
+    /// promoted.
+    pub fn entry(self, seq: i64, author: &str, at: DateTime<Utc>) -> ChangeEntry {
+        ChangeEntry {
+            diff: diff(self.before.as_ref(), self.after.as_ref()),
+            seq,
+            at,
+            author: author.to_string(),
+            entity_kind: self.kind,
+            entity_id: self.id,
+            entity_name: self.name,
+            action: self.action,
+            before: self.before,
+            after: self.after,
+            unpromoted: true,
+        }
+    }
 }
 
 /// The reads and writes of definitions a designer change needs, inside a

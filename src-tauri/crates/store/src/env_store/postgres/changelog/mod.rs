@@ -69,19 +69,7 @@ pub(super) fn record(
             ],
         )?
         .get(0);
-    Ok(ChangeEntry {
-        diff: diff(o.before.as_ref(), o.after.as_ref()),
-        seq,
-        at,
-        author: author.to_string(),
-        entity_kind: o.kind,
-        entity_id: o.id,
-        entity_name: o.name,
-        action: o.action,
-        before: o.before,
-        after: o.after,
-        unpromoted: true,
-    })
+    Ok(o.entry(seq, author, at))
 }
 
 fn entry(r: &Row, base: i64) -> Result<ChangeEntry> {
