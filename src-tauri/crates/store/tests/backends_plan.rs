@@ -11,6 +11,7 @@ mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use cutover_core::change::Change;
+use cutover_core::changelog::{AuthorCount, ChangelogFilter};
 use cutover_core::definitions::{Definitions, FieldType, Value};
 use cutover_core::Result;
 use cutover_store::env_store::{EnvironmentStore, StoreBackend};
@@ -121,7 +122,28 @@ fn a_plan_of_every_kind_of_change_gives_production_the_sandboxs_design(
     let steps = cutover_core::promotion::compact(&sandbox.entries_after(base)?);
 
     let mut prod = backend.open("prod")?;
+    let before = prod.changelog_end()?;
     let entries = prod.apply_plan(&steps, "Priya", at(12))?;
+    // The plan's entries are production's newest, in the plan's order, as
+    // the changelog keeps them (a server writes them together at the end),
+    // each found under its app, and counted for their author.
+    assert_eq!(prod.entries_after(before)?, entries);
+    assert!(entries.len() >= 8, "{}", entries.len());
+    let (of_hr, _) = prod.changelog(&ChangelogFilter {
+        app_id: Some(hr),
+        limit: 200,
+        ..Default::default()
+    })?;
+    let of_hr: Vec<i64> = of_hr.iter().map(|e| e.seq).collect();
+    assert!(entries.iter().all(|e| of_hr.contains(&e.seq)), "{of_hr:?}");
+    let written = prod.entries_after(0)?.len() as u32;
+    assert_eq!(
+        prod.unpromoted_authors()?,
+        [AuthorCount {
+            author: "Priya".into(),
+            entries: written
+        }]
+    );
     let checked = prod.check(None)?;
     cutover_core::promotion::ensure_definitions_match(&checked, &entries)?;
     assert_eq!(design(&checked), design(&sandbox.definitions()?));

@@ -55,9 +55,14 @@ impl<'a, 'b> Design<'a, 'b> {
         }
     }
 
-    /// Runs the DDL still waiting.
-    pub(super) fn finish(mut self) -> Result<()> {
-        self.flush()
+    /// Runs the DDL still waiting and writes the plan's changelog entries:
+    /// their seqs, in the order the changes were made.
+    pub(super) fn finish(mut self) -> Result<Vec<i64>> {
+        self.flush()?;
+        match &mut self.plan {
+            Some(plan) => changelog::write_pending(self.tx, &plan.entries),
+            None => Ok(Vec::new()),
+        }
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -380,6 +385,12 @@ impl DesignTx for Design<'_, '_> {
     }
 
     fn record(&mut self, outcome: Outcome, author: &str, at: DateTime<Utc>) -> Result<ChangeEntry> {
+        if let Some(plan) = &mut self.plan {
+            let pending = changelog::Pending::new(outcome, author, at);
+            let entry = pending.entry.clone();
+            plan.entries.push(pending);
+            return Ok(entry);
+        }
         changelog::record(
             |sql, params| {
                 self.run_opt(sql, params, "writing the changelog")?

@@ -1,11 +1,12 @@
 //! How a promotion's plan runs on a server, under production's lock where
 //! each round trip and each statement the server plans counts: the tables
 //! read are kept for the transaction, the statements of each change are
-//! prepared once for the whole plan, and record tables' DDL waits and goes
-//! in one batch, consecutive `ADD`/`DROP COLUMN`s of a table merged into
-//! one `ALTER TABLE` (see `designer` for when the batch must run).
+//! prepared once for the whole plan, record tables' DDL waits and goes in
+//! one batch, consecutive `ADD`/`DROP COLUMN`s of a table merged into one
+//! `ALTER TABLE` (see `designer` for when the batch must run), and the
+//! changelog entries are written together at the end.
 
-use super::changelog::Typed;
+use super::changelog::{Pending, Typed};
 use crate::Context;
 use cutover_core::definitions::TableDef;
 use cutover_core::Result;
@@ -39,6 +40,8 @@ pub(super) struct PlanState {
     pub(super) ddl: Vec<Ddl>,
     /// Statements prepared for this plan, by their SQL.
     statements: HashMap<&'static str, Statement>,
+    /// The plan's changelog entries, written together at its end.
+    pub(super) entries: Vec<Pending>,
 }
 
 impl PlanState {

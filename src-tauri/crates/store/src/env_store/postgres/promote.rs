@@ -40,8 +40,19 @@ pub(super) fn apply_plan(
     }
     under_lock()?;
     let mut design = Design::for_plan(&mut tx);
-    let entries = design::apply_plan(&mut design, steps, author, at)?;
-    design.finish()?;
+    let mut entries = design::apply_plan(&mut design, steps, author, at)?;
+    let seqs = design.finish()?;
+    // Every entry the plan returns is one it recorded, in the same order.
+    if seqs.len() != entries.len() {
+        return Err(Error::internal(format!(
+            "The plan recorded {} changelog entries for {} changes.",
+            seqs.len(),
+            entries.len()
+        )));
+    }
+    for (entry, seq) in entries.iter_mut().zip(seqs) {
+        entry.seq = seq;
+    }
     tx.commit().context("committing the promotion")?;
     Ok(entries)
 }

@@ -72,6 +72,91 @@ pub(super) fn record(
     Ok(o.entry(seq, author, at))
 }
 
+/// A promotion plan's entry, written with the others when the plan ends:
+/// `entry` has no seq until then.
+pub(super) struct Pending {
+    pub(super) entry: ChangeEntry,
+    apps: Vec<i64>,
+}
+
+impl Pending {
+    pub(super) fn new(o: Outcome, author: &str, at: DateTime<Utc>) -> Self {
+        let mut apps = o.app_ids.clone();
+        apps.sort_unstable();
+        apps.dedup();
+        Self {
+            entry: o.entry(0, author, at),
+            apps,
+        }
+    }
+}
+
+/// Writes `pending` in their order and returns their seqs, in two round
+/// trips however many there are (under a promotion's lock each counts):
+/// the seqs are taken from the changelog's sequence first, then every
+/// entry and its apps go in one statement, so the count trigger fires once.
+pub(super) fn write_pending(
+    client: &mut impl GenericClient,
+    pending: &[Pending],
+) -> Result<Vec<i64>> {
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    let doing = "writing the changelog";
+    let n = i32::try_from(pending.len()).unwrap_or(i32::MAX);
+    let mut seqs: Vec<i64> = client
+        .query_typed(
+            "SELECT nextval(pg_get_serial_sequence('platform_changelog', 'seq'))
+             FROM generate_series(1, $1)",
+            &[(&n, Type::INT4)],
+        )
+        .context(doing)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // The sequence only grows: sorted, the seqs follow the plan's order.
+    seqs.sort_unstable();
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
+    let e = pending.iter().map(|p| &p.entry);
+    let at: Vec<DateTime<Utc>> = e.clone().map(|e| e.at).collect();
+    let author: Vec<&str> = e.clone().map(|e| e.author.as_str()).collect();
+    let kind: Vec<&str> = e.clone().map(|e| e.entity_kind.as_str()).collect();
+    let id: Vec<i64> = e.clone().map(|e| e.entity_id).collect();
+    let name: Vec<&str> = e.clone().map(|e| e.entity_name.as_str()).collect();
+    let action: Vec<&str> = e.clone().map(|e| e.action.as_str()).collect();
+    let before: Vec<Option<String>> = e.clone().map(|e| text(&e.before)).collect();
+    let after: Vec<Option<String>> = e.map(|e| text(&e.after)).collect();
+    let (app_seq, app_id): (Vec<i64>, Vec<i64>) = pending
+        .iter()
+        .zip(&seqs)
+        .flat_map(|(p, seq)| p.apps.iter().map(move |app| (*seq, *app)))
+        .unzip();
+    // The apps' foreign key is checked at the statement's end, when the
+    // entries are there.
+    client
+        .query_typed(
+            "WITH e AS (
+                 INSERT INTO platform_changelog (seq, at, author, entity_kind, entity_id, entity_name, action, before, after)
+                 SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9))
+             INSERT INTO platform_changelog_apps (seq, app_id) SELECT * FROM unnest($10, $11)",
+            &[
+                (&seqs, Type::INT8_ARRAY),
+                (&at, Type::TIMESTAMPTZ_ARRAY),
+                (&author, Type::TEXT_ARRAY),
+                (&kind, Type::TEXT_ARRAY),
+                (&id, Type::INT8_ARRAY),
+                (&name, Type::TEXT_ARRAY),
+                (&action, Type::TEXT_ARRAY),
+                (&before, Type::TEXT_ARRAY),
+                (&after, Type::TEXT_ARRAY),
+                (&app_seq, Type::INT8_ARRAY),
+                (&app_id, Type::INT8_ARRAY),
+            ],
+        )
+        .context(doing)?;
+    Ok(seqs)
+}
+
 fn entry(r: &Row, base: i64) -> Result<ChangeEntry> {
     let json = |s: Option<String>| {
         s.map(|s| serde_json::from_str(&s))
